@@ -1,0 +1,55 @@
+# Two commands for a fresh machine with only Python >= 3.11: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+SPECTRAL_RULESET ?= ../shared/adr/ruleset.yaml
+
+.PHONY: run test test-sqlite test-postgresql lint-openapi openapi migrate bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+## run: install, migrate the embedded SQLite database, load demo data when empty, serve on :8000
+run: $(STAMP)
+	$(BIN)/sleutelmonitor migrate
+	$(BIN)/sleutelmonitor demo-data --als-leeg
+	$(BIN)/sleutelmonitor serve --host 127.0.0.1 --port 8000
+
+migrate: $(STAMP)
+	$(BIN)/sleutelmonitor migrate
+
+## test: the whole suite on SQLite and on PostgreSQL, the OpenAPI drift check and the ADR lint
+test: $(STAMP)
+	$(MAKE) --no-print-directory test-sqlite
+	$(MAKE) --no-print-directory test-postgresql
+	$(MAKE) --no-print-directory lint-openapi
+
+test-sqlite: $(STAMP)
+	SLEUTELMONITOR_TEST_DB=sqlite $(BIN)/python -m pytest
+
+test-postgresql: $(STAMP)
+	SLEUTELMONITOR_TEST_DB=postgresql $(BIN)/python -m pytest
+
+openapi: $(STAMP)
+	$(BIN)/python scripts/export_openapi.py
+
+lint-openapi:
+	@if [ ! -f "$(SPECTRAL_RULESET)" ]; then \
+		echo "lint-openapi: $(SPECTRAL_RULESET) not found, ADR lint skipped"; \
+	elif ! command -v npx >/dev/null 2>&1; then \
+		echo "lint-openapi: npx not found, ADR lint skipped"; \
+	else \
+		npx --yes @stoplight/spectral-cli@6 lint --fail-severity error -r "$(SPECTRAL_RULESET)" openapi/openapi.json; \
+	fi
+
+bench: $(STAMP)
+	$(BIN)/python scripts/bench.py
+
+clean:
+	rm -rf $(VENV) data/*.db data/*.db-*

@@ -1,0 +1,58 @@
+"""The `sleutelmonitor` command: serve, migrate, and administration."""
+
+import typer
+
+from app.toegang.cli import key_app, org_app
+
+app = typer.Typer(
+    help="Sleutelmonitor: registratie en indicatoren voor Sleutelpersonen Gezondheid.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+)
+app.add_typer(org_app, name="org")
+app.add_typer(key_app, name="key")
+
+
+def _alembic_config():  # type: ignore[no-untyped-def]
+    from pathlib import Path
+
+    from alembic.config import Config
+
+    root = Path(__file__).resolve().parent.parent
+    config = Config(str(root / "alembic.ini"))
+    config.set_main_option("script_location", str(root / "migrations"))
+    return config
+
+
+@app.command()
+def migrate(revisie: str = typer.Argument("head", help="Doelrevisie (standaard: head).")) -> None:
+    """Breng het databaseschema naar de nieuwste versie (alembic upgrade)."""
+    from alembic import command
+
+    command.upgrade(_alembic_config(), revisie)
+
+
+@app.command()
+def serve(
+    host: str = typer.Option("127.0.0.1", help="Adres om op te luisteren."),
+    port: int = typer.Option(8000, help="Poort."),
+    workers: int = typer.Option(1, help="Aantal uvicorn-workers."),
+    reload: bool = typer.Option(False, help="Herstart bij codewijzigingen (ontwikkeling)."),
+) -> None:
+    """Start de API-server (uvicorn)."""
+    import uvicorn
+
+    uvicorn.run(
+        "app.main:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        reload=reload,
+        proxy_headers=True,
+        server_header=False,
+    )
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,56 @@
+"""Settings, read once from the environment (prefix SLEUTELMONITOR_) and an optional .env file."""
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PLACEHOLDER_SECRET = "verander-mij-alleen-voor-ontwikkeling"
+DEFAULT_DATABASE_URL = f"sqlite:///{Path('data') / 'sleutelmonitor.db'}"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="SLEUTELMONITOR_", env_file=".env", extra="ignore"
+    )
+
+    environment: Literal["development", "test", "production"] = "development"
+    database_url: str = DEFAULT_DATABASE_URL
+    secret_key: str = Field(
+        default=PLACEHOLDER_SECRET,
+        description="Server secret; per-organisation keys for resident hashes derive from it.",
+    )
+    suppression_threshold: int = Field(default=5, ge=2)
+    default_page_size: int = Field(default=20, ge=1)
+    max_page_size: int = Field(default=100, ge=1)
+    cors_origins: list[str] = Field(default_factory=list)
+    log_level: str = "INFO"
+    max_body_bytes: int = Field(default=1_048_576, ge=1024)
+    rate_limit_per_minute: int = Field(default=600, ge=1)
+    retention_months: int | None = Field(default=None, ge=1)
+    public_url: str = "http://127.0.0.1:8000"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @model_validator(mode="after")
+    def _refuse_placeholder_secret(self) -> "Settings":
+        # A guessable secret makes resident hashes reversible by dictionary attack.
+        weak = self.secret_key == PLACEHOLDER_SECRET or len(self.secret_key) < 32
+        if weak and (self.environment == "production" or not self.is_sqlite):
+            raise ValueError(
+                "SLEUTELMONITOR_SECRET_KEY is a placeholder or shorter than 32 characters; "
+                "set a random secret (e.g. `python -c 'import secrets; print(secrets.token_urlsafe(48))'`) "
+                "before running against PostgreSQL or in production."
+            )
+        if self.default_page_size > self.max_page_size:
+            raise ValueError("default_page_size may not exceed max_page_size")
+        return self
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

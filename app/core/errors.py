@@ -1,0 +1,235 @@
+"""Domain errors and their rendering as RFC 9457 problem+json (NL API Design Rules)."""
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+logger = logging.getLogger(__name__)
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+
+# Dutch titles per status, for errors raised without a domain title (framework 404, 405, ...).
+TITLES: dict[int, str] = {
+    400: "Ongeldige invoer",
+    401: "Niet geauthenticeerd",
+    403: "Geen toegang",
+    404: "Niet gevonden",
+    405: "Methode niet toegestaan",
+    406: "Gevraagd formaat niet beschikbaar",
+    409: "Conflict",
+    413: "Verzoek te groot",
+    415: "Mediatype niet ondersteund",
+    429: "Te veel verzoeken",
+    500: "Interne serverfout",
+    503: "Dienst niet beschikbaar",
+}
+
+
+class InvalidParam(BaseModel):
+    name: str = Field(description="Naam van de ongeldige parameter of het ongeldige veld.", examples=["datum"])
+    reason: str = Field(description="Waarom de waarde ongeldig is.", examples=["Datum ligt in de toekomst."])
+
+
+class Problem(BaseModel):
+    """Foutbericht volgens RFC 9457 (application/problem+json)."""
+
+    type: str = Field(default="about:blank", description="URI die het soort fout aanduidt.", examples=["about:blank"])
+    title: str = Field(description="Korte Nederlandse omschrijving van het soort fout.", examples=["Ongeldige invoer"])
+    status: int = Field(description="HTTP-statuscode.", examples=[400])
+    detail: str = Field(description="Uitleg van deze specifieke fout.", examples=["De invoer bevat 1 fout."])
+    instance: str | None = Field(default=None, description="Het pad van het verzoek.", examples=["/v1/contactmomenten"])
+    invalidParams: list[InvalidParam] | None = Field(
+        default=None, description="Bij status 400: alle ongeldige velden tegelijk."
+    )
+
+
+class DomeinFout(Exception):
+    """Base of all errors the API reports on purpose; each carries its HTTP status."""
+
+    status: int = 400
+    title: str = TITLES[400]
+
+    def __init__(
+        self,
+        detail: str,
+        *,
+        title: str | None = None,
+        invalid_params: list[dict[str, str]] | None = None,
+        headers: dict[str, str] | None = None,
+        extra: dict[str, Any] | None = None,
+    ) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        if title:
+            self.title = title
+        self.invalid_params = invalid_params
+        self.headers = headers
+        self.extra = extra or {}
+
+
+class OngeldigeInvoer(DomeinFout):
+    status, title = 400, TITLES[400]
+
+    @classmethod
+    def veld(cls, name: str, reason: str) -> "OngeldigeInvoer":
+        """One invalid field, reported in the same shape as request validation errors."""
+        return cls(reason, invalid_params=[{"name": name, "reason": reason}])
+
+
+class NietGeauthenticeerd(DomeinFout):
+    status, title = 401, TITLES[401]
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail, headers={"WWW-Authenticate": 'Bearer realm="sleutelmonitor"'})
+
+
+class GeenToegang(DomeinFout):
+    status, title = 403, TITLES[403]
+
+
+class NietGevonden(DomeinFout):
+    status, title = 404, TITLES[404]
+
+
+class Conflict(DomeinFout):
+    status, title = 409, TITLES[409]
+
+
+class TeGroot(DomeinFout):
+    status, title = 413, TITLES[413]
+
+
+class TeVeelVerzoeken(DomeinFout):
+    status, title = 429, TITLES[429]
+
+
+class DienstNietBeschikbaar(DomeinFout):
+    status, title = 503, TITLES[503]
+
+
+def problem_response(
+    request: Request,
+    status: int,
+    detail: str,
+    *,
+    title: str | None = None,
+    invalid_params: list[dict[str, str]] | None = None,
+    headers: dict[str, str] | None = None,
+    extra: dict[str, Any] | None = None,
+) -> JSONResponse:
+    body: dict[str, Any] = {
+        "type": "about:blank",
+        "title": title or TITLES.get(status, "Fout"),
+        "status": status,
+        "detail": detail,
+        "instance": request.url.path,
+    }
+    if invalid_params:
+        body["invalidParams"] = invalid_params
+    body.update(extra or {})
+    return JSONResponse(body, status_code=status, headers=headers, media_type=PROBLEM_MEDIA_TYPE)
+
+
+def _location(loc: tuple[Any, ...]) -> str:
+    """Turn pydantic's error location into the name a client sent: `body.onderwerpen.0` -> `onderwerpen[0]`."""
+    parts = [p for p in loc if p not in ("body", "query", "path", "header", "cookie")]
+    name = ""
+    for part in parts:
+        if isinstance(part, int):
+            name += f"[{part}]"
+        else:
+            name += f".{part}" if name else str(part)
+    return name or "body"
+
+
+_REASONS: dict[str, str] = {
+    "missing": "Verplicht veld ontbreekt.",
+    "json_invalid": "De body is geen geldige JSON.",
+    "extra_forbidden": "Onbekend veld; dit veld wordt niet geaccepteerd.",
+    "string_type": "Moet een tekst zijn.",
+    "int_type": "Moet een geheel getal zijn.",
+    "int_parsing": "Moet een geheel getal zijn.",
+    "bool_parsing": "Moet true of false zijn.",
+    "date_from_datetime_parsing": "Moet een datum zijn (JJJJ-MM-DD).",
+    "date_parsing": "Moet een datum zijn (JJJJ-MM-DD).",
+    "datetime_parsing": "Moet een tijdstip met tijdzone zijn (RFC 3339).",
+    "datetime_from_date_parsing": "Moet een tijdstip met tijdzone zijn (RFC 3339).",
+    "uuid_parsing": "Moet een UUID zijn.",
+    "list_type": "Moet een lijst zijn.",
+    "model_type": "Moet een object zijn.",
+    "dict_type": "Moet een object zijn.",
+}
+
+
+def _reason(error: dict[str, Any]) -> str:
+    kind = error.get("type", "")
+    if kind in _REASONS:
+        return _REASONS[kind]
+    if kind == "value_error":
+        # Our own validators raise ValueError with a Dutch message; pydantic prefixes it.
+        return str(error.get("msg", "")).removeprefix("Value error, ")
+    if kind == "literal_error" or kind == "enum":
+        expected = (error.get("ctx") or {}).get("expected", "")
+        return f"Ongeldige waarde; toegestaan: {expected}."
+    ctx = error.get("ctx") or {}
+    if kind == "string_pattern_mismatch":
+        return f"Voldoet niet aan het patroon {ctx.get('pattern')}."
+    if kind in ("greater_than_equal", "greater_than"):
+        return f"Moet minimaal {ctx.get('ge', ctx.get('gt'))} zijn."
+    if kind in ("less_than_equal", "less_than"):
+        return f"Mag hoogstens {ctx.get('le', ctx.get('lt'))} zijn."
+    if kind == "string_too_long":
+        return f"Mag hoogstens {ctx.get('max_length')} tekens lang zijn."
+    if kind == "string_too_short":
+        return f"Moet minstens {ctx.get('min_length')} teken(s) lang zijn."
+    if kind == "too_short":
+        return f"Moet minstens {ctx.get('min_length')} element(en) bevatten."
+    if kind == "too_long":
+        return f"Mag hoogstens {ctx.get('max_length')} element(en) bevatten."
+    return str(error.get("msg", "Ongeldige waarde."))
+
+
+def validation_params(errors: Any) -> list[dict[str, str]]:
+    return [{"name": _location(tuple(e.get("loc", ()))), "reason": _reason(e)} for e in errors]
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(DomeinFout)
+    async def _domain(request: Request, exc: DomeinFout) -> JSONResponse:
+        return problem_response(
+            request,
+            exc.status,
+            exc.detail,
+            title=exc.title,
+            invalid_params=exc.invalid_params,
+            headers=exc.headers,
+            extra=exc.extra,
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        params = validation_params(exc.errors())
+        n = len(params)
+        detail = f"De invoer bevat {n} fout{'en' if n != 1 else ''}; zie invalidParams."
+        return problem_response(request, 400, detail, invalid_params=params)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        detail = exc.detail if isinstance(exc.detail, str) else TITLES.get(exc.status_code, "")
+        if exc.status_code == 404 and detail == "Not Found":
+            detail = f"Er bestaat geen resource op {request.url.path}."
+        elif exc.status_code == 405:
+            detail = f"Methode {request.method} is niet toegestaan op {request.url.path}."
+        return problem_response(request, exc.status_code, detail, headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        logger.exception("Unhandled error on %s %s", request.method, request.url.path)
+        return problem_response(
+            request, 500, "Er ging onverwacht iets mis; de wijziging is niet opgeslagen."
+        )

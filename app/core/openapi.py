@@ -1,0 +1,152 @@
+"""The OpenAPI document, shaped to the NL API Design Rules 2.2.
+
+FastAPI's generated document is post-processed once: 422 becomes a 400 problem+json, every
+operation lists its problem responses, every success response declares `API-Version`, the
+bearer scheme and each operation's scope are documented, paths are given relative to a `/v1`
+server, and nullable fields are written as `type: [x, "null"]` so formats stay visible to linters.
+"""
+
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+from fastapi.routing import APIRoute
+
+from app import __version__
+from app.core.config import get_settings
+from app.core.errors import TITLES, Problem
+
+API_PREFIX = "/v1"
+PUBLIC_PATHS = {"/v1/status", "/v1/openapi.json"}
+
+_PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
+_VERSION_HEADER_REF = {"$ref": "#/components/headers/API-Version"}
+
+
+def _problem(status: int, description: str) -> dict[str, Any]:
+    return {
+        "description": description,
+        "headers": {"API-Version": _VERSION_HEADER_REF},
+        "content": {"application/problem+json": {"schema": _PROBLEM_REF}},
+    }
+
+
+def _scopes_of(route: APIRoute) -> list[str]:
+    found: list[str] = []
+
+    def walk(dependant: Any) -> None:
+        scope = getattr(dependant.call, "__sleutelmonitor_scope__", None)
+        if scope is not None:
+            found.append(scope.value)
+        for sub in dependant.dependencies:
+            walk(sub)
+
+    walk(route.dependant)
+    return found
+
+
+def _collapse_nullable(node: Any) -> Any:
+    """Turn `anyOf: [{type: x, ...}, {type: null}]` into `{type: [x, null], ...}`."""
+    if isinstance(node, dict):
+        any_of = node.get("anyOf")
+        if isinstance(any_of, list) and len(any_of) == 2 and {"type": "null"} in any_of:
+            other = next(s for s in any_of if s != {"type": "null"})
+            if "type" in other and isinstance(other["type"], str) and "$ref" not in other:
+                merged = {k: v for k, v in node.items() if k != "anyOf"}
+                merged.update(other)
+                merged["type"] = [other["type"], "null"]
+                node = merged
+            elif "$ref" in other:
+                rest = {k: v for k, v in node.items() if k != "anyOf"}
+                node = {**rest, "oneOf": [other, {"type": "null"}]}
+        return {k: _collapse_nullable(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_collapse_nullable(v) for v in node]
+    return node
+
+
+def build_openapi(app: FastAPI) -> dict[str, Any]:
+    settings = get_settings()
+    doc = get_openapi(
+        title=app.title,
+        version=__version__,
+        description=app.description,
+        routes=app.routes,
+        tags=app.openapi_tags,
+    )
+    doc["info"]["contact"] = {
+        "name": "Team Sleutelmonitor",
+        "email": "sleutelmonitor@example.nl",
+        "url": "https://github.com/sleutelmonitor/sleutelmonitor",
+    }
+    doc["info"]["license"] = {"name": "EUPL-1.2", "identifier": "EUPL-1.2"}
+    doc["servers"] = [
+        {"url": f"{settings.public_url.rstrip('/')}{API_PREFIX}", "description": "Deze installatie"}
+    ]
+    components = doc.setdefault("components", {})
+    schemas = components.setdefault("schemas", {})
+    for name in ("HTTPValidationError", "ValidationError"):
+        schemas.pop(name, None)
+    schemas.update(
+        {k: v for k, v in Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+         .pop("$defs", {}).items()}
+    )
+    schemas["Problem"] = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+    schemas["Problem"].pop("$defs", None)
+    components["headers"] = {
+        "API-Version": {
+            "description": "Volledige versie van de API (semver).",
+            "schema": {"type": "string", "example": __version__},
+        }
+    }
+    components["securitySchemes"] = {
+        "apiSleutel": {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "API-sleutel, verkregen van een beheerder: `Authorization: Bearer smk_...`.",
+        }
+    }
+
+    routes = {(r.path, m.lower()): r for r in app.routes if isinstance(r, APIRoute) for m in r.methods}
+    new_paths: dict[str, Any] = {}
+    for path, item in doc.get("paths", {}).items():
+        for method, op in item.items():
+            if method not in ("get", "post", "put", "patch", "delete"):
+                continue
+            route = routes.get((path, method))
+            responses = op.setdefault("responses", {})
+            responses.pop("422", None)
+            for status, response in responses.items():
+                response.setdefault("headers", {})["API-Version"] = _VERSION_HEADER_REF
+                if str(status).startswith(("4", "5")):
+                    response["content"] = {"application/problem+json": {"schema": _PROBLEM_REF}}
+            has_params = bool(op.get("parameters")) or "requestBody" in op
+            if method in ("post", "put", "patch") or has_params:
+                responses.setdefault("400", _problem(400, "Ongeldige invoer; alle fouten staan in `invalidParams`."))
+            if path not in PUBLIC_PATHS:
+                op["security"] = [{"apiSleutel": []}]
+                responses.setdefault("401", _problem(401, TITLES[401]))
+                responses.setdefault("403", _problem(403, TITLES[403]))
+                responses.setdefault("429", _problem(429, TITLES[429]))
+                scopes = _scopes_of(route) if route else []
+                if scopes:
+                    note = "**Scope:** " + ", ".join(f"`{s}`" for s in scopes)
+                    op["description"] = f"{op.get('description', '').strip()}\n\n{note}".strip()
+            if "{" in path:
+                responses.setdefault("404", _problem(404, TITLES[404]))
+            if "requestBody" in op:
+                responses.setdefault("413", _problem(413, TITLES[413]))
+            responses.setdefault("500", _problem(500, TITLES[500]))
+        relative = path.removeprefix(API_PREFIX) or "/"
+        new_paths[relative] = item
+    doc["paths"] = new_paths
+    return _collapse_nullable(doc)
+
+
+def install_openapi(app: FastAPI) -> None:
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = build_openapi(app)
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

@@ -1,0 +1,97 @@
+"""Application factory: routers, middleware, error handlers, OpenAPI."""
+
+import logging
+
+from fastapi import APIRouter, FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse
+
+from app import __version__
+from app.core.config import get_settings
+from app.core.errors import install_error_handlers
+from app.core.middleware import BodyLimitMiddleware, HeadersMiddleware
+from app.core.openapi import API_PREFIX, install_openapi
+from app.codelijsten.router import router as codelijsten_router
+from app.contactmomenten.router import router as contactmomenten_router
+from app.doorverwijzingen.router import router as doorverwijzingen_router
+from app.inwoners.router import router as inwoners_router
+from app.ketenpartners.router import router as ketenpartners_router
+from app.organisaties.router import router as organisaties_router
+from app.sleutelpersonen.router import router as sleutelpersonen_router
+from app.status.router import router as status_router
+from app.toegang.router import router as toegang_router
+from app.uitkomsten.router import router as uitkomsten_router
+
+DESCRIPTION = """
+Sleutelmonitor registreert wat *Sleutelpersonen Gezondheid* doen (contactmomenten, onderwerpen,
+acties, doorverwijzingen naar ketenpartners en uitkomsten) en berekent daaruit de indicatoren
+uit het monitoringhoofdstuk van de Pharos-handreiking.
+
+Alle fouten zijn `application/problem+json` (RFC 9457). Ongeldige invoer geeft status 400 met
+alle fouten tegelijk in `invalidParams`. Elk antwoord draagt de header `API-Version`.
+"""
+
+TAGS = [
+    {"name": "status", "description": "Gezondheid van de dienst."},
+    {"name": "organisaties", "description": "Organisaties (tenants) die sleutelpersonen inzetten."},
+    {"name": "api-sleutels", "description": "API-sleutels en audittrail (beheer)."},
+    {"name": "codelijsten", "description": "Codelijsten: onderwerpen, kanalen, acties, resultaten en meer."},
+    {"name": "sleutelpersonen", "description": "Sleutelpersonen van de eigen organisatie."},
+    {"name": "ketenpartners", "description": "De sociale kaart: ketenpartners van de eigen organisatie."},
+    {"name": "contactmomenten", "description": "Contactmomenten met onderwerpen, acties, doorverwijzingen en uitkomst."},
+    {"name": "doorverwijzingen", "description": "Doorverwijzingen naar ketenpartners en hun status."},
+    {"name": "uitkomsten", "description": "Uitkomsten die later worden vastgelegd."},
+    {"name": "inwoners", "description": "AVG-rechten van inwoners."},
+]
+
+
+def _api_router() -> APIRouter:
+    router = APIRouter(prefix=API_PREFIX, redirect_slashes=False)
+    for domain_router in (
+        status_router,
+        organisaties_router,
+        toegang_router,
+        codelijsten_router,
+        sleutelpersonen_router,
+        ketenpartners_router,
+        contactmomenten_router,
+        doorverwijzingen_router,
+        uitkomsten_router,
+        inwoners_router,
+    ):
+        router.include_router(domain_router)
+    return router
+
+
+def create_app() -> FastAPI:
+    settings = get_settings()
+    logging.basicConfig(level=settings.log_level.upper())
+    app = FastAPI(
+        title="Sleutelmonitor API",
+        version=__version__,
+        description=DESCRIPTION,
+        openapi_url=None,  # served below under /v1, with CORS * and no authentication
+        docs_url=f"{API_PREFIX}/docs",
+        redoc_url=None,
+        redirect_slashes=False,
+        openapi_tags=TAGS,
+    )
+    app.include_router(_api_router())
+    install_openapi(app)
+    install_error_handlers(app)
+
+    @app.get(f"{API_PREFIX}/openapi.json", include_in_schema=False)
+    def openapi_document() -> JSONResponse:
+        return JSONResponse(app.openapi(), headers={"Access-Control-Allow-Origin": "*"})
+
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST", "PATCH", "DELETE"],
+            allow_headers=["Authorization", "Content-Type", "Accept"],
+            expose_headers=["API-Version", "Link", "X-Total-Count", "Location"],
+        )
+    app.add_middleware(BodyLimitMiddleware, limit_for=lambda _path: settings.max_body_bytes)
+    app.add_middleware(HeadersMiddleware, api_version=__version__)
+    return app

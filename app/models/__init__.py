@@ -1,0 +1,30 @@
+"""All tables, re-exported so Alembic and services see one metadata."""
+
+from app.models.base import SQLModel, UtcDateTime, utcnow  # noqa: F401  (sets naming convention first)
+from app.models.api_sleutel import ApiSleutel
+from app.models.audit_regel import AuditRegel
+from app.models.code import Code
+from app.models.contactmoment import Contactmoment, ContactmomentActie, ContactmomentOnderwerp
+from app.models.doorverwijzing import Doorverwijzing, DoorverwijzingStatus
+from app.models.ketenpartner import Ketenpartner
+from app.models.organisatie import Organisatie
+from app.models.sleutelpersoon import Sleutelpersoon
+from app.models.uitkomst import Uitkomst
+
+__all__ = [
+    "ApiSleutel",
+    "AuditRegel",
+    "Code",
+    "Contactmoment",
+    "ContactmomentActie",
+    "ContactmomentOnderwerp",
+    "Doorverwijzing",
+    "DoorverwijzingStatus",
+    "Ketenpartner",
+    "Organisatie",
+    "SQLModel",
+    "Sleutelpersoon",
+    "Uitkomst",
+    "UtcDateTime",
+    "utcnow",
+]

@@ -1,0 +1,59 @@
+import uuid
+from datetime import date, datetime
+
+from sqlalchemy import Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from app.models.base import UtcDateTime, timestamp_field, uuid_pk
+
+
+class Contactmoment(SQLModel, table=True):
+    """One contact: a key person helps one resident, or runs a group session."""
+
+    __table_args__ = (
+        UniqueConstraint("organisatie_id", "extern_id"),
+        Index("ix_contactmoment_organisatie_datum", "organisatie_id", "datum"),
+        Index("ix_contactmoment_organisatie_gewijzigd", "organisatie_id", "gewijzigd_op"),
+    )
+
+    id: uuid.UUID = uuid_pk()
+    organisatie_id: uuid.UUID = Field(foreign_key="organisatie.id")
+    extern_id: str | None = Field(default=None, max_length=100)
+    sleutelpersoon_id: uuid.UUID = Field(foreign_key="sleutelpersoon.id", index=True)
+    datum: date
+    gemeentecode: str = Field(max_length=6, index=True)
+    wijkcode: str | None = Field(default=None, max_length=8)
+    kanaal: str = Field(max_length=40)
+    soort: str = Field(max_length=20)
+    aantal_deelnemers: int = 1
+    # HMAC-SHA256 of the partner app's client id under a per-organisation key; never the id itself.
+    inwoner_hash: str | None = Field(default=None, max_length=64, index=True)
+    leeftijdscategorie: str | None = Field(default=None, max_length=20)
+    geslacht: str | None = Field(default=None, max_length=20)
+    taal: str | None = Field(default=None, max_length=3)
+    doelgroep: str | None = Field(default=None, max_length=40)
+    rol: str | None = Field(default=None, max_length=40)
+    duur_minuten: int | None = None
+    # Fingerprint of the submitted content, to tell a safe retry from a conflicting re-use of externId.
+    inhoud_hash: str = Field(max_length=64)
+    aangemaakt_op: datetime = timestamp_field()
+    gewijzigd_op: datetime = timestamp_field()
+    verwijderd_op: datetime | None = Field(default=None, sa_type=UtcDateTime)
+
+
+class ContactmomentOnderwerp(SQLModel, table=True):
+    __tablename__ = "contactmoment_onderwerp"
+
+    contactmoment_id: uuid.UUID = Field(
+        foreign_key="contactmoment.id", primary_key=True, ondelete="CASCADE"
+    )
+    onderwerp: str = Field(primary_key=True, max_length=80, index=True)
+
+
+class ContactmomentActie(SQLModel, table=True):
+    __tablename__ = "contactmoment_actie"
+
+    contactmoment_id: uuid.UUID = Field(
+        foreign_key="contactmoment.id", primary_key=True, ondelete="CASCADE"
+    )
+    actie: str = Field(primary_key=True, max_length=80, index=True)

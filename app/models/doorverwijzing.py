@@ -1,0 +1,36 @@
+import uuid
+from datetime import date, datetime
+
+from sqlmodel import Field, SQLModel
+
+from app.models.base import timestamp_field, uuid_pk
+
+
+class Doorverwijzing(SQLModel, table=True):
+    """A referral of a resident to a ketenpartner; its status changes as the referral progresses."""
+
+    id: uuid.UUID = uuid_pk()
+    organisatie_id: uuid.UUID = Field(foreign_key="organisatie.id", index=True)
+    contactmoment_id: uuid.UUID = Field(foreign_key="contactmoment.id", index=True, ondelete="CASCADE")
+    ketenpartner_id: uuid.UUID = Field(foreign_key="ketenpartner.id", index=True)
+    onderwerp: str | None = Field(default=None, max_length=80)
+    wijze: str = Field(max_length=20)
+    status: str = Field(max_length=20)
+    status_datum: date
+    aangemaakt_op: datetime = timestamp_field()
+    gewijzigd_op: datetime = timestamp_field()
+
+
+class DoorverwijzingStatus(SQLModel, table=True):
+    """History: one row per status a referral has had."""
+
+    __tablename__ = "doorverwijzing_status"
+
+    id: int | None = Field(default=None, primary_key=True)
+    doorverwijzing_id: uuid.UUID = Field(
+        foreign_key="doorverwijzing.id", index=True, ondelete="CASCADE"
+    )
+    status: str = Field(max_length=20)
+    status_datum: date
+    vastgelegd_op: datetime = timestamp_field()
+    api_sleutel_id: uuid.UUID | None = None

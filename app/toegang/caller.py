@@ -1,0 +1,48 @@
+"""Who is calling: the authenticated API key, its scopes and its binding."""
+
+import enum
+import uuid
+from dataclasses import dataclass
+
+
+class Scope(enum.StrEnum):
+    registreren = "registreren"  # write and read own records
+    inzien = "inzien"  # read own records
+    rapporteren = "rapporteren"  # indicators
+    beheren = "beheren"  # administration: organisations, keys, code lists
+
+
+class Binding(enum.StrEnum):
+    organisatie = "organisatie"
+    regio = "regio"
+    beheer = "beheer"
+
+
+ALLOWED_SCOPES: dict[Binding, frozenset[Scope]] = {
+    Binding.organisatie: frozenset({Scope.registreren, Scope.inzien, Scope.rapporteren}),
+    Binding.regio: frozenset({Scope.rapporteren}),
+    Binding.beheer: frozenset({Scope.beheren, Scope.rapporteren}),
+}
+
+# A scope that implies others: a key that may write may also read what it wrote.
+IMPLIED: dict[Scope, frozenset[Scope]] = {Scope.registreren: frozenset({Scope.inzien})}
+
+
+@dataclass(frozen=True)
+class Caller:
+    sleutel_id: uuid.UUID | None
+    scopes: frozenset[Scope]
+    binding: Binding
+    organisatie_id: uuid.UUID | None = None
+    gemeentecodes: tuple[str, ...] = ()
+
+    def has(self, scope: Scope) -> bool:
+        effective = set(self.scopes)
+        for granted in self.scopes:
+            effective |= IMPLIED.get(granted, frozenset())
+        return scope in effective
+
+
+def cli_caller() -> Caller:
+    """The operator at the command line: an administrator without a key (audited as such)."""
+    return Caller(sleutel_id=None, scopes=frozenset({Scope.beheren}), binding=Binding.beheer)

