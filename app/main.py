@@ -14,6 +14,7 @@ from app.core.openapi import API_PREFIX, install_openapi
 from app.codelijsten.router import router as codelijsten_router
 from app.contactmomenten.router import router as contactmomenten_router
 from app.doorverwijzingen.router import router as doorverwijzingen_router
+from app.indicatoren.router import router as indicatoren_router
 from app.inwoners.router import router as inwoners_router
 from app.ketenpartners.router import router as ketenpartners_router
 from app.organisaties.router import router as organisaties_router
@@ -42,6 +43,7 @@ TAGS = [
     {"name": "doorverwijzingen", "description": "Doorverwijzingen naar ketenpartners en hun status."},
     {"name": "uitkomsten", "description": "Uitkomsten die later worden vastgelegd."},
     {"name": "inwoners", "description": "AVG-rechten van inwoners."},
+    {"name": "indicatoren", "description": "Indicatoren uit het monitoringhoofdstuk van de handreiking."},
 ]
 
 
@@ -58,6 +60,7 @@ def _api_router() -> APIRouter:
         doorverwijzingen_router,
         uitkomsten_router,
         inwoners_router,
+        indicatoren_router,
     ):
         router.include_router(domain_router)
     return router

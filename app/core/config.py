@@ -27,6 +27,7 @@ class Settings(BaseSettings):
     max_page_size: int = Field(default=100, ge=1)
     cors_origins: list[str] = Field(default_factory=list)
     log_level: str = "INFO"
+    max_indicator_rows: int = Field(default=10_000, ge=1)
     max_body_bytes: int = Field(default=1_048_576, ge=1024)
     rate_limit_per_minute: int = Field(default=600, ge=1)
     retention_months: int | None = Field(default=None, ge=1)

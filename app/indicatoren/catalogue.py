@@ -1,0 +1,148 @@
+"""The indicator catalogue: one declarative entry per indicator (handreiking, chapter 7).
+
+Adding an indicator is a new entry here: pick its source (`bron`), its measure, and the
+dimensions it may be grouped or filtered by. `service.py` turns an entry into one query.
+"""
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Bron(StrEnum):
+    """The rows an indicator counts."""
+
+    contactmoment = "contactmoment"  # one row per contactmoment
+    eerste_contact = "eerste-contact"  # one row per resident: their first contactmoment ever
+    hulpvraag = "hulpvraag"  # one row per (contactmoment, onderwerp)
+    actie = "actie"  # one row per (contactmoment, actie)
+    doorverwijzing = "doorverwijzing"  # one row per referral
+    uitkomst = "uitkomst"  # one row per outcome target, its latest outcome
+
+
+class Maat(StrEnum):
+    aantal = "aantal"  # count of distinct rows of the source
+    uniek = "uniek"  # count of distinct values of `kolom`
+    som = "som"  # sum of `kolom` over distinct rows
+    ratio = "ratio"  # teller / noemer, both counts under a condition, as a percentage
+
+
+class Eenheid(StrEnum):
+    aantal = "aantal"
+    percentage = "percentage"
+    uren = "uren"
+
+
+CONTACT_DIMENSIES = (
+    "organisatie", "gemeente", "wijk", "sleutelpersoon", "onderwerp", "hoofdonderwerp", "kanaal",
+    "soort", "rol", "taal", "leeftijdscategorie", "geslacht", "doelgroep", "actie",
+)
+DOORVERWIJZING_DIMENSIES = ("ketenpartner", "ketenpartnerCategorie", "status", "wijze")
+ALLE_DIMENSIES = CONTACT_DIMENSIES + DOORVERWIJZING_DIMENSIES
+
+# Final referral statuses: the referral's story has ended (see DOMAIN.md status list).
+EINDSTATUSSEN = ("afgerond", "afgewezen", "niet-verschenen")
+
+
+@dataclass(frozen=True)
+class Indicator:
+    code: str
+    naam: str
+    definitie: str
+    eenheid: Eenheid
+    bron: Bron
+    maat: Maat
+    kolom: str | None = None  # for uniek / som
+    factor: float = 1.0  # applied to som (minutes -> hours)
+    voorwaarde: dict[str, tuple[str, ...]] = field(default_factory=dict)  # base condition: column in values
+    teller: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    noemer: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    teller_omschrijving: str | None = None
+    noemer_omschrijving: str | None = None
+    dimensies: tuple[str, ...] = ALLE_DIMENSIES
+
+
+INDICATOREN: dict[str, Indicator] = {
+    i.code: i
+    for i in (
+        Indicator(
+            code="aantal-contactmomenten",
+            naam="Aantal contactmomenten",
+            definitie="Het aantal geregistreerde contactmomenten (individueel en groep) met een datum in de periode.",
+            eenheid=Eenheid.aantal, bron=Bron.contactmoment, maat=Maat.aantal,
+        ),
+        Indicator(
+            code="aantal-hulpvragen",
+            naam="Aantal hulpvragen",
+            definitie="Het aantal hulpvragen: elk onderwerp van een contactmoment telt als een hulpvraag. "
+            "Groeperen op hoofdonderwerp telt de hulpvragen op onder het bovenliggende onderwerp.",
+            eenheid=Eenheid.aantal, bron=Bron.hulpvraag, maat=Maat.aantal,
+        ),
+        Indicator(
+            code="bereik-inwoners",
+            naam="Bereik: unieke inwoners",
+            definitie="Het aantal verschillende inwoners (pseudoniem) in individuele contactmomenten in de periode. "
+            "Contactmomenten waarvan de inwonerkoppeling is gewist tellen niet mee.",
+            eenheid=Eenheid.aantal, bron=Bron.contactmoment, maat=Maat.uniek, kolom="inwoner_hash",
+            voorwaarde={"soort": ("individueel",)},
+        ),
+        Indicator(
+            code="nieuwe-inwoners",
+            naam="Nieuwe inwoners",
+            definitie="Het aantal inwoners van wie het allereerste contactmoment bij de organisatie in de periode valt. "
+            "Dimensies en filters gelden voor dat eerste contactmoment.",
+            eenheid=Eenheid.aantal, bron=Bron.eerste_contact, maat=Maat.uniek, kolom="inwoner_hash",
+        ),
+        Indicator(
+            code="bereik-groepsdeelnemers",
+            naam="Bereik: deelnemers aan groepsbijeenkomsten",
+            definitie="De som van het aantal deelnemers aan groepsbijeenkomsten (voorlichtingen) in de periode.",
+            eenheid=Eenheid.aantal, bron=Bron.contactmoment, maat=Maat.som, kolom="aantal_deelnemers",
+            voorwaarde={"soort": ("groep",)},
+        ),
+        Indicator(
+            code="aantal-doorverwijzingen",
+            naam="Aantal doorverwijzingen",
+            definitie="Het aantal doorverwijzingen naar ketenpartners vanuit contactmomenten in de periode.",
+            eenheid=Eenheid.aantal, bron=Bron.doorverwijzing, maat=Maat.aantal,
+        ),
+        Indicator(
+            code="percentage-doorverwijzingen-afgerond",
+            naam="Percentage afgeronde doorverwijzingen",
+            definitie="Doorverwijzingen met status afgerond, gedeeld door doorverwijzingen met een eindstatus "
+            "(afgerond, afgewezen of niet-verschenen), maal 100.",
+            eenheid=Eenheid.percentage, bron=Bron.doorverwijzing, maat=Maat.ratio,
+            teller={"status": ("afgerond",)}, noemer={"status": EINDSTATUSSEN},
+            teller_omschrijving="doorverwijzingen met status afgerond",
+            noemer_omschrijving="doorverwijzingen met een eindstatus",
+        ),
+        Indicator(
+            code="aantal-acties",
+            naam="Aantal acties",
+            definitie="Het aantal acties dat sleutelpersonen ondernamen: elke actie van een contactmoment telt een keer.",
+            eenheid=Eenheid.aantal, bron=Bron.actie, maat=Maat.aantal,
+        ),
+        Indicator(
+            code="percentage-opgelost",
+            naam="Percentage opgeloste vragen",
+            definitie="Uitkomsten opgelost of deels opgelost, gedeeld door alle uitkomsten met een bekend resultaat, "
+            "maal 100. Per contactmoment of doorverwijzing telt alleen de laatst vastgelegde uitkomst.",
+            eenheid=Eenheid.percentage, bron=Bron.uitkomst, maat=Maat.ratio,
+            teller={"resultaat": ("opgelost", "deels-opgelost")},
+            noemer={"resultaat": ("opgelost", "deels-opgelost", "lopend", "doorverwezen", "niet-opgelost")},
+            teller_omschrijving="uitkomsten opgelost of deels opgelost",
+            noemer_omschrijving="uitkomsten met een bekend resultaat",
+        ),
+        Indicator(
+            code="actieve-sleutelpersonen",
+            naam="Actieve sleutelpersonen",
+            definitie="Het aantal sleutelpersonen met minstens een contactmoment in de periode.",
+            eenheid=Eenheid.aantal, bron=Bron.contactmoment, maat=Maat.uniek, kolom="sleutelpersoon_id",
+        ),
+        Indicator(
+            code="bestede-uren",
+            naam="Bestede uren",
+            definitie="De som van de duur van contactmomenten in minuten, gedeeld door 60.",
+            eenheid=Eenheid.uren, bron=Bron.contactmoment, maat=Maat.som, kolom="duur_minuten", factor=1 / 60,
+        ),
+    )
+}

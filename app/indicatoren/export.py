@@ -1,0 +1,59 @@
+"""CSV (RFC 4180) and XLSX renderings of indicator values, with Dutch headers."""
+
+import csv
+import io
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from app.indicatoren.service import Resultaat
+
+CSV_MEDIA_TYPE = "text/csv"
+XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _header(resultaat: Resultaat) -> list[str]:
+    header = ["periode", "vanaf", "tot"]
+    for naam in resultaat.verzoek.groeperen_op:
+        header += [naam, f"{naam} (omschrijving)"]
+    header += ["waarde", "teller", "noemer", "onderdrukt"]
+    return header
+
+
+def _rows(resultaat: Resultaat) -> list[list[Any]]:
+    rows = []
+    for rij in resultaat.rijen:
+        row: list[Any] = [rij.periode.label, rij.periode.vanaf, rij.periode.laatste_dag]
+        for naam in resultaat.verzoek.groeperen_op:
+            row += [rij.dimensies[naam], rij.labels.get(naam)]
+        row += [rij.waarde, rij.teller, rij.noemer, "ja" if rij.onderdrukt else "nee"]
+        rows.append(row)
+    return rows
+
+
+def to_csv(resultaat: Resultaat) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(_header(resultaat))
+    for row in _rows(resultaat):
+        writer.writerow(["" if v is None else v.isoformat() if hasattr(v, "isoformat") else v for v in row])
+    return buffer.getvalue()
+
+
+def to_xlsx(resultaat: Resultaat) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = resultaat.verzoek.indicator.code[:31]
+    sheet.append(_header(resultaat))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in _rows(resultaat):
+        sheet.append(row)
+    for column in ("B", "C"):
+        for cell in sheet[column][1:]:
+            cell.number_format = "dd-mm-yyyy"
+    sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

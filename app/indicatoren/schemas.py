@@ -1,0 +1,69 @@
+"""Response schemas of the indicator endpoints."""
+
+from datetime import date
+
+from pydantic import Field
+
+from app.core.schemas import Schema
+
+
+class IndicatorPublic(Schema):
+    code: str = Field(description="Stabiele code van de indicator.", examples=["aantal-contactmomenten"])
+    naam: str = Field(description="Nederlandse naam.", examples=["Aantal contactmomenten"])
+    definitie: str = Field(description="Definitie in gewone taal.", examples=["Het aantal geregistreerde contactmomenten in de periode."])
+    eenheid: str = Field(description="Eenheid: aantal, percentage of uren.", examples=["aantal"])
+    teller: str | None = Field(default=None, description="Bij een percentage: wat de teller telt.", examples=["doorverwijzingen met status afgerond"])
+    noemer: str | None = Field(default=None, description="Bij een percentage: wat de noemer telt.", examples=["doorverwijzingen met een eindstatus"])
+    dimensies: list[str] = Field(description="Dimensies om op te groeperen of te filteren.", examples=[["gemeente", "onderwerp"]])
+
+
+class PeriodePublic(Schema):
+    vanaf: date = Field(description="Eerste dag van de periode.", examples=["2025-01-01"])
+    tot: date = Field(description="Laatste dag van de periode (inclusief).", examples=["2025-12-31"])
+    label: str = Field(description="Naam van de periode.", examples=["2025"])
+
+
+class DimensieWaarde(Schema):
+    code: str | None = Field(description="Code of id van de waarde; leeg als die niet is vastgelegd.", examples=["GM0344"])
+    label: str | None = Field(description="Nederlandse omschrijving.", examples=["Utrecht"])
+
+
+class IndicatorRij(Schema):
+    periode: PeriodePublic = Field(description="Het interval van deze rij.")
+    waarde: float | None = Field(description="De waarde; leeg als die is onderdrukt of de noemer 0 is.", examples=[42])
+    teller: int | None = Field(default=None, description="Bij een percentage: de teller.", examples=[30])
+    noemer: int | None = Field(default=None, description="Bij een percentage: de noemer.", examples=[40])
+    onderdrukt: bool = Field(description="Waar als de waarde is onderdrukt wegens kleine aantallen.", examples=[False])
+    organisatie: DimensieWaarde | None = None
+    gemeente: DimensieWaarde | None = None
+    wijk: DimensieWaarde | None = None
+    sleutelpersoon: DimensieWaarde | None = None
+    onderwerp: DimensieWaarde | None = None
+    hoofdonderwerp: DimensieWaarde | None = None
+    kanaal: DimensieWaarde | None = None
+    soort: DimensieWaarde | None = None
+    rol: DimensieWaarde | None = None
+    taal: DimensieWaarde | None = None
+    leeftijdscategorie: DimensieWaarde | None = None
+    geslacht: DimensieWaarde | None = None
+    doelgroep: DimensieWaarde | None = None
+    actie: DimensieWaarde | None = None
+    ketenpartner: DimensieWaarde | None = None
+    ketenpartnerCategorie: DimensieWaarde | None = None
+    status: DimensieWaarde | None = None
+    wijze: DimensieWaarde | None = None
+
+
+class Onderdrukking(Schema):
+    toegepast: bool = Field(description="Waar voor regionale sleutels: kleine aantallen zijn onderdrukt.", examples=[True])
+    drempel: int = Field(description="Aantallen van 1 tot deze drempel worden onderdrukt.", examples=[5])
+
+
+class IndicatorWaarden(Schema):
+    indicator: IndicatorPublic
+    periode: PeriodePublic
+    interval: str | None = Field(description="Interval van de tijdreeks, of leeg voor een totaal.", examples=["maand"])
+    groeperen_op: list[str] = Field(description="De dimensies waarop is gegroepeerd.", examples=[["gemeente"]])
+    filters: dict[str, list[str]] = Field(description="De toegepaste filters.", examples=[{"gemeente": ["GM0344"]}])
+    onderdrukking: Onderdrukking
+    rijen: list[IndicatorRij] = Field(description="De waarden, in vaste volgorde: interval, dan dimensiewaarden.")

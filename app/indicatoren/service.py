@@ -1,0 +1,481 @@
+"""Indicator values: one SQL query per request, built from the catalogue entry.
+
+The query has two levels. The inner select lists the distinct source rows (a contactmoment,
+a (contactmoment, onderwerp) pair, a referral, ...) with their interval and dimension values, so
+joins for multi-valued dimensions never count a row twice. The outer select aggregates per
+interval and dimension values. Filters on multi-valued dimensions that are not grouped on use
+EXISTS, so they select rows without multiplying them.
+"""
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, case, exists, func, literal, or_, select
+from sqlmodel import Session
+
+from app.codelijsten import service as codelijsten
+from app.core.errors import GeenToegang, OngeldigeInvoer
+from app.core.periods import Interval, Periode, intervallen
+from app.indicatoren.catalogue import Bron, Eenheid, Indicator, Maat
+from app.indicatoren.suppression import onderdruk
+from app.models import (
+    Code,
+    Contactmoment,
+    ContactmomentActie,
+    ContactmomentOnderwerp,
+    Doorverwijzing,
+    Ketenpartner,
+    Organisatie,
+    Sleutelpersoon,
+    Uitkomst,
+)
+from app.toegang.caller import Binding, Caller
+
+CONTACT_KOLOMMEN = {
+    "organisatie": "organisatie_id",
+    "gemeente": "gemeentecode",
+    "wijk": "wijkcode",
+    "sleutelpersoon": "sleutelpersoon_id",
+    "kanaal": "kanaal",
+    "soort": "soort",
+    "rol": "rol",
+    "taal": "taal",
+    "leeftijdscategorie": "leeftijdscategorie",
+    "geslacht": "geslacht",
+    "doelgroep": "doelgroep",
+}
+CODELIJST_VAN = {
+    "onderwerp": codelijsten.ONDERWERP,
+    "hoofdonderwerp": codelijsten.ONDERWERP,
+    "kanaal": codelijsten.KANAAL,
+    "soort": codelijsten.SOORT_CONTACT,
+    "rol": codelijsten.ROL,
+    "leeftijdscategorie": codelijsten.LEEFTIJDSCATEGORIE,
+    "geslacht": codelijsten.GESLACHT,
+    "doelgroep": codelijsten.DOELGROEP,
+    "actie": codelijsten.ACTIE,
+    "ketenpartnerCategorie": codelijsten.KETENPARTNER_CATEGORIE,
+    "status": codelijsten.DOORVERWIJZING_STATUS,
+    "wijze": codelijsten.DOORVERWIJZING_WIJZE,
+}
+FAMILIE = {
+    "onderwerp": "onderwerp",
+    "hoofdonderwerp": "onderwerp",
+    "actie": "actie",
+    "ketenpartner": "doorverwijzing",
+    "ketenpartnerCategorie": "doorverwijzing",
+    "status": "doorverwijzing",
+    "wijze": "doorverwijzing",
+}
+UUID_DIMENSIES = {"organisatie", "sleutelpersoon", "ketenpartner"}
+# Dimensions that would single out a key person; regional reports aggregate over them.
+NIET_REGIONAAL = {"sleutelpersoon"}
+
+
+@dataclass(frozen=True)
+class Verzoek:
+    indicator: Indicator
+    periode: Periode
+    interval: Interval | None
+    groeperen_op: tuple[str, ...]
+    filters: dict[str, tuple[str, ...]]
+
+
+@dataclass
+class Rij:
+    periode: Periode
+    dimensies: dict[str, Any]
+    waarde: float | int | None
+    teller: int | None = None
+    noemer: int | None = None
+    onderdrukt: bool = False
+    labels: dict[str, str | None] = field(default_factory=dict)
+
+
+@dataclass
+class Resultaat:
+    verzoek: Verzoek
+    rijen: list[Rij]
+    onderdrukking: bool
+    drempel: int
+
+
+class _Query:
+    """Collects the aliases and joins one indicator query needs."""
+
+    def __init__(self, indicator: Indicator, dialect: str) -> None:
+        self.indicator = indicator
+        self.dialect = dialect
+        bron = indicator.bron
+        contact = Contactmoment.__table__
+        if bron is Bron.eerste_contact:
+            rang = func.row_number().over(
+                partition_by=(contact.c.organisatie_id, contact.c.inwoner_hash),
+                order_by=(contact.c.datum, contact.c.aangemaakt_op, contact.c.id),
+            )
+            ranked = (
+                select(*contact.c, rang.label("rang"))
+                .where(
+                    contact.c.verwijderd_op.is_(None),
+                    contact.c.inwoner_hash.is_not(None),
+                    contact.c.soort == "individueel",
+                )
+                .subquery("c")
+            )
+            self.c = ranked.c
+            self.from_: Any = ranked
+            self.where: list[ColumnElement[bool]] = [ranked.c.rang == 1]
+        else:
+            alias = contact.alias("c")
+            self.c = alias.c
+            self.from_ = alias
+            self.where = [alias.c.verwijderd_op.is_(None)]
+        self.o: Any = None
+        self.a: Any = None
+        self.d: Any = None
+        self.k: Any = None
+        self.u: Any = None
+        if bron is Bron.hulpvraag:
+            self._join_onderwerp()
+        elif bron is Bron.actie:
+            self._join_actie()
+        elif bron is Bron.doorverwijzing:
+            self._join_doorverwijzing()
+        elif bron is Bron.uitkomst:
+            uitkomst = Uitkomst.__table__
+            rang = func.row_number().over(
+                partition_by=(uitkomst.c.contactmoment_id, uitkomst.c.doorverwijzing_id),
+                order_by=(uitkomst.c.datum.desc(), uitkomst.c.aangemaakt_op.desc(), uitkomst.c.id.desc()),
+            )
+            laatste = select(*uitkomst.c, rang.label("rang")).subquery("u")
+            self.u = laatste.c
+            self.from_ = self.from_.join(laatste, and_(laatste.c.contactmoment_id == self.c.id, laatste.c.rang == 1))
+
+    def _join_onderwerp(self) -> None:
+        if self.o is None:
+            table = ContactmomentOnderwerp.__table__.alias("o")
+            self.o = table.c
+            self.from_ = self.from_.join(table, table.c.contactmoment_id == self.c.id)
+
+    def _join_actie(self) -> None:
+        if self.a is None:
+            table = ContactmomentActie.__table__.alias("a")
+            self.a = table.c
+            self.from_ = self.from_.join(table, table.c.contactmoment_id == self.c.id)
+
+    def _join_doorverwijzing(self) -> None:
+        if self.d is None:
+            table = Doorverwijzing.__table__.alias("d")
+            self.d = table.c
+            self.from_ = self.from_.join(table, table.c.contactmoment_id == self.c.id)
+
+    def _join_ketenpartner(self) -> None:
+        self._join_doorverwijzing()
+        if self.k is None:
+            table = Ketenpartner.__table__.alias("k")
+            self.k = table.c
+            self.from_ = self.from_.join(table, table.c.id == self.d.ketenpartner_id)
+
+    def parent(self, column: Any) -> Any:
+        """The parent topic of a topic code (`geld.toeslagen` -> `geld`), in SQL."""
+        if self.dialect == "postgresql":
+            return func.split_part(column, ".", 1)
+        position = func.instr(column, ".")
+        return case((position > 0, func.substr(column, 1, position - 1)), else_=column)
+
+    def onderwerp_kolom(self) -> Any:
+        if self.indicator.bron is Bron.doorverwijzing:
+            return self.d.onderwerp
+        self._join_onderwerp()
+        return self.o.onderwerp
+
+    def dimensie(self, naam: str) -> Any:
+        """SQL expression for a dimension, joining what it needs."""
+        if naam in CONTACT_KOLOMMEN:
+            return self.c[CONTACT_KOLOMMEN[naam]]
+        if naam == "onderwerp":
+            return self.onderwerp_kolom()
+        if naam == "hoofdonderwerp":
+            return self.parent(self.onderwerp_kolom())
+        if naam == "actie":
+            self._join_actie()
+            return self.a.actie
+        if naam in ("ketenpartner", "status", "wijze"):
+            self._join_doorverwijzing()
+            return {"ketenpartner": self.d.ketenpartner_id, "status": self.d.status, "wijze": self.d.wijze}[naam]
+        if naam == "ketenpartnerCategorie":
+            self._join_ketenpartner()
+            return self.k.categorie
+        raise KeyError(naam)
+
+    def voorwaarde_kolom(self, naam: str) -> Any:
+        if naam == "resultaat":
+            return self.u.resultaat
+        if naam == "status":
+            return self.d.status
+        return self.c[naam]
+
+    def filters(self, filters: dict[str, tuple[str, ...]]) -> list[ColumnElement[bool]]:
+        """Filter conditions. A multi-valued family (topics, actions, referrals) that is joined for
+        grouping is filtered on the joined row; otherwise one EXISTS per family, so all filters of a
+        family hold for the same topic, action or referral."""
+        conditions: list[ColumnElement[bool]] = []
+        families: dict[str, dict[str, tuple[str, ...]]] = {}
+        for naam, waarden in filters.items():
+            if naam in CONTACT_KOLOMMEN:
+                column = self.c[CONTACT_KOLOMMEN[naam]]
+                values: list[Any] = [_uuid(naam, w) for w in waarden] if naam in UUID_DIMENSIES else list(waarden)
+                conditions.append(column.in_(values))
+            else:
+                families.setdefault(FAMILIE[naam], {})[naam] = waarden
+        for familie, family_filters in families.items():
+            conditions.append(self._familie_filter(familie, family_filters))
+        return conditions
+
+    def _familie_filter(self, familie: str, filters: dict[str, tuple[str, ...]]) -> ColumnElement[bool]:
+        if familie == "onderwerp":
+            joined = self.d.onderwerp if self.indicator.bron is Bron.doorverwijzing else (
+                self.o.onderwerp if self.o is not None else None
+            )
+            sub = ContactmomentOnderwerp.__table__.alias()
+            column = joined if joined is not None else sub.c.onderwerp
+            condition = and_(*[_topic_match(column, w) for w in filters.values()])
+            if joined is not None:
+                return condition
+            return exists().where(sub.c.contactmoment_id == self.c.id, condition)
+        if familie == "actie":
+            if self.a is not None:
+                return self.a.actie.in_(filters["actie"])
+            sub = ContactmomentActie.__table__.alias()
+            return exists().where(sub.c.contactmoment_id == self.c.id, sub.c.actie.in_(filters["actie"]))
+        # Referrals: filter the joined referral, or ask that one referral satisfies all filters.
+        if self.d is not None:
+            if "ketenpartnerCategorie" in filters:
+                self._join_ketenpartner()
+            d, k, link = self.d, self.k, []
+        else:
+            d_table, k_table = Doorverwijzing.__table__.alias(), Ketenpartner.__table__.alias()
+            d, k = d_table.c, k_table.c
+            link = [d.contactmoment_id == self.c.id, k.id == d.ketenpartner_id]
+        conditions = []
+        for naam, waarden in filters.items():
+            if naam == "ketenpartner":
+                conditions.append(d.ketenpartner_id.in_([_uuid(naam, w) for w in waarden]))
+            elif naam == "ketenpartnerCategorie":
+                conditions.append(k.categorie.in_(waarden))
+            else:
+                conditions.append(d[naam].in_(waarden))
+        if not link:
+            return and_(*conditions)
+        return exists().where(*link, *conditions)
+
+
+def _topic_match(column: Any, waarden: Sequence[str]) -> ColumnElement[bool]:
+    """A topic filter matches the code itself and, for a parent code, all its children."""
+    return or_(column.in_(waarden), *[column.like(f"{w}.%") for w in waarden if "." not in w])
+
+
+def _uuid(naam: str, waarde: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(waarde)
+    except ValueError as exc:
+        raise OngeldigeInvoer.veld(naam, f"`{waarde}` is geen geldige UUID.") from exc
+
+
+def _scope(query: _Query, caller: Caller) -> ColumnElement[bool] | None:
+    """Tenancy for indicators: own organisation, or the gemeenten of a regional key."""
+    if caller.binding is Binding.organisatie:
+        return query.c.organisatie_id == caller.organisatie_id
+    if caller.binding is Binding.regio:
+        return query.c.gemeentecode.in_(caller.gemeentecodes)
+    return None  # beheer: national, always suppressed
+
+
+def controleer_toegang(verzoek: Verzoek, caller: Caller) -> None:
+    """Refuse what a regional key may not see: other gemeenten, and per-key-person figures."""
+    if caller.binding is Binding.organisatie:
+        return
+    geweigerd = NIET_REGIONAAL & (set(verzoek.groeperen_op) | set(verzoek.filters))
+    if geweigerd:
+        raise GeenToegang(
+            f"Regionale rapportages tonen geen cijfers per {', '.join(sorted(geweigerd))}; "
+            "gebruik een sleutel van de organisatie zelf."
+        )
+    if caller.binding is Binding.regio:
+        buiten = set(verzoek.filters.get("gemeente", ())) - set(caller.gemeentecodes)
+        if buiten:
+            raise GeenToegang(
+                f"Gemeente {', '.join(sorted(buiten))} valt buiten de regio van deze sleutel "
+                f"({', '.join(caller.gemeentecodes)})."
+            )
+
+
+def bereken(session: Session, *, caller: Caller, verzoek: Verzoek, drempel: int, max_rijen: int) -> Resultaat:
+    """Compute an indicator for a period, grouped and filtered, with suppression for non-organisation keys."""
+    controleer_toegang(verzoek, caller)
+    indicator = verzoek.indicator
+    query = _Query(indicator, session.get_bind().dialect.name)
+    buckets = intervallen(verzoek.periode, verzoek.interval) if verzoek.interval else [verzoek.periode]
+
+    datum = query.c.datum
+    query.where += [datum >= verzoek.periode.vanaf, datum < verzoek.periode.tot]
+    scope = _scope(query, caller)
+    if scope is not None:
+        query.where.append(scope)
+    for naam, waarden in indicator.voorwaarde.items():
+        query.where.append(query.voorwaarde_kolom(naam).in_(waarden))
+    if indicator.maat is Maat.ratio:
+        for naam, waarden in indicator.noemer.items():
+            query.where.append(query.voorwaarde_kolom(naam).in_(waarden))
+
+    if verzoek.interval is Interval.dag or len(buckets) == 1:
+        bucket_expr: Any = datum if verzoek.interval is Interval.dag else literal(0)
+    else:
+        bucket_expr = case(*[(datum < b.tot, i) for i, b in enumerate(buckets)], else_=len(buckets) - 1)
+
+    dims = [query.dimensie(naam) for naam in verzoek.groeperen_op]
+    query.where += query.filters(verzoek.filters)
+
+    inner_cols: list[Any] = [bucket_expr.label("bucket")]
+    inner_cols += [expr.label(f"dim{i}") for i, expr in enumerate(dims)]
+    inner_cols += [col.label(f"key{i}") for i, col in enumerate(_keys(query))]
+    if indicator.kolom:
+        inner_cols.append(query.c[indicator.kolom].label("waarde"))
+    if indicator.maat is Maat.ratio:
+        (t_naam, t_waarden), = indicator.teller.items()
+        inner_cols.append(case((query.voorwaarde_kolom(t_naam).in_(t_waarden), 1), else_=0).label("in_teller"))
+    inner = select(*inner_cols).select_from(query.from_).where(*query.where).distinct().subquery("rijen")
+
+    group_cols = [inner.c.bucket] + [inner.c[f"dim{i}"] for i in range(len(dims))]
+    if indicator.maat is Maat.aantal:
+        measures = [func.count().label("waarde")]
+    elif indicator.maat is Maat.uniek:
+        measures = [func.count(inner.c.waarde.distinct()).label("waarde")]
+    elif indicator.maat is Maat.som:
+        measures = [func.coalesce(func.sum(inner.c.waarde), 0).label("waarde")]
+    else:
+        measures = [func.sum(inner.c.in_teller).label("teller"), func.count().label("noemer")]
+    outer = select(*group_cols, *measures).group_by(*group_cols)
+    result = session.execute(outer).all()
+
+    bucket_index = {b.vanaf: i for i, b in enumerate(buckets)} if verzoek.interval is Interval.dag else None
+    cells: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for row in result:
+        raw_bucket = row[0]
+        if bucket_index is not None:
+            index = bucket_index[raw_bucket if isinstance(raw_bucket, date) else date.fromisoformat(str(raw_bucket))]
+        else:
+            index = int(raw_bucket)
+        values = tuple(_normalise(v) for v in row[1 : 1 + len(dims)])
+        measure = row._mapping
+        cells[(index, *values)] = {k: measure[k] for k in ("waarde", "teller", "noemer") if k in measure}
+
+    combos = sorted({key[1:] for key in cells}, key=_sort_key) or ([()] if not dims else [])
+    if len(buckets) * max(1, len(combos)) > max_rijen:
+        raise OngeldigeInvoer.veld(
+            "groeperenOp",
+            f"Deze combinatie van groeperenOp en interval geeft meer dan {max_rijen} rijen; "
+            "kies minder dimensies, een grover interval of een kortere periode.",
+        )
+    rijen: list[Rij] = []
+    for index, bucket in enumerate(buckets):
+        for combo in combos:
+            cell = cells.get((index, *combo), {})
+            rijen.append(_rij(indicator, bucket, dict(zip(verzoek.groeperen_op, combo, strict=True)), cell))
+
+    onderdrukking = caller.binding is not Binding.organisatie
+    if onderdrukking:
+        _pas_onderdrukking_toe(indicator, rijen, buckets, verzoek.groeperen_op, drempel)
+    _labels(session, rijen, verzoek.groeperen_op)
+    return Resultaat(verzoek=verzoek, rijen=rijen, onderdrukking=onderdrukking, drempel=drempel)
+
+
+def _keys(query: _Query) -> list[Any]:
+    """The columns that make one source row distinct."""
+    bron = query.indicator.bron
+    if bron is Bron.hulpvraag:
+        return [query.c.id, query.o.onderwerp]
+    if bron is Bron.actie:
+        return [query.c.id, query.a.actie]
+    if bron is Bron.doorverwijzing:
+        return [query.d.id]
+    if bron is Bron.uitkomst:
+        return [query.u.id]
+    return [query.c.id]
+
+
+def _normalise(value: Any) -> Any:
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, bytes | bytearray) and len(value) == 16:
+        return str(uuid.UUID(bytes=bytes(value)))
+    return value
+
+
+def _sort_key(combo: tuple[Any, ...]) -> tuple[Any, ...]:
+    return tuple((v is None, "" if v is None else str(v)) for v in combo)
+
+
+def _rij(indicator: Indicator, bucket: Periode, dimensies: dict[str, Any], cell: dict[str, Any]) -> Rij:
+    if indicator.maat is Maat.ratio:
+        teller, noemer = int(cell.get("teller") or 0), int(cell.get("noemer") or 0)
+        waarde = round(100 * teller / noemer, 1) if noemer else None
+        return Rij(periode=bucket, dimensies=dimensies, waarde=waarde, teller=teller, noemer=noemer)
+    raw = cell.get("waarde") or 0
+    if indicator.eenheid is Eenheid.uren:
+        return Rij(periode=bucket, dimensies=dimensies, waarde=round(float(raw) * indicator.factor, 1))
+    return Rij(periode=bucket, dimensies=dimensies, waarde=int(raw))
+
+
+def _pas_onderdrukking_toe(
+    indicator: Indicator, rijen: list[Rij], buckets: list[Periode], groeperen_op: Sequence[str], drempel: int
+) -> None:
+    """Hide small counts (primary) and what would reveal them (secondary); hours are not counts."""
+    if indicator.eenheid is Eenheid.uren:
+        return
+    index = {b: i for i, b in enumerate(buckets)}
+
+    def key(rij: Rij) -> tuple[Any, ...]:
+        return (index[rij.periode], *[rij.dimensies[d] for d in groeperen_op])
+
+    if indicator.maat is Maat.ratio:
+        hidden_teller = onderdruk({key(r): r.teller for r in rijen}, drempel=drempel)
+        hidden_noemer = onderdruk({key(r): r.noemer for r in rijen}, drempel=drempel)
+        for rij in rijen:
+            k = key(rij)
+            if k in hidden_teller:
+                rij.teller = None
+            if k in hidden_noemer:
+                rij.noemer = None
+            if k in hidden_teller or k in hidden_noemer:
+                rij.waarde, rij.onderdrukt = None, True
+        return
+    hidden = onderdruk({key(r): r.waarde for r in rijen}, drempel=drempel)
+    for rij in rijen:
+        if key(rij) in hidden:
+            rij.waarde, rij.onderdrukt = None, True
+
+
+def _labels(session: Session, rijen: list[Rij], groeperen_op: Sequence[str]) -> None:
+    """Attach Dutch labels: code-list labels, organisation, key person and partner names."""
+    for naam in groeperen_op:
+        codes = {r.dimensies[naam] for r in rijen if r.dimensies[naam] is not None}
+        if not codes:
+            continue
+        labels: dict[str, str] = {}
+        if naam in CODELIJST_VAN:
+            found = session.execute(
+                select(Code.code, Code.label).where(Code.lijst == CODELIJST_VAN[naam], Code.code.in_(codes))
+            )
+            labels = {code: label for code, label in found}
+        elif naam in UUID_DIMENSIES:
+            model: Any = {"organisatie": Organisatie, "sleutelpersoon": Sleutelpersoon, "ketenpartner": Ketenpartner}[naam]
+            column = model.weergavenaam if naam == "sleutelpersoon" else model.naam
+            found = session.execute(select(model.id, column).where(model.id.in_([uuid.UUID(c) for c in codes])))
+            labels = {str(i): label for i, label in found}
+        for rij in rijen:
+            value = rij.dimensies[naam]
+            rij.labels[naam] = labels.get(value, value) if value is not None else None
