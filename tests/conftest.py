@@ -124,6 +124,9 @@ def app(session: Session):  # type: ignore[no-untyped-def]
 
     def test_session() -> Iterator[Session]:
         # Same commit/rollback contract as get_session, on the test's transaction (savepoints).
+        # What the test set up before the request counts as committed, so a failing request
+        # rolls back its own work only.
+        session.commit()
         try:
             yield session
             session.commit()
