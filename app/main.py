@@ -13,6 +13,7 @@ from app.core.middleware import BodyLimitMiddleware, HeadersMiddleware
 from app.core.openapi import API_PREFIX, install_openapi
 from app.codelijsten.router import router as codelijsten_router
 from app.contactmomenten.router import router as contactmomenten_router
+from app.doelen.router import router as doelen_router
 from app.doorverwijzingen.router import router as doorverwijzingen_router
 from app.indicatoren.router import router as indicatoren_router
 from app.inwoners.router import router as inwoners_router
@@ -44,6 +45,7 @@ TAGS = [
     {"name": "uitkomsten", "description": "Uitkomsten die later worden vastgelegd."},
     {"name": "inwoners", "description": "AVG-rechten van inwoners."},
     {"name": "indicatoren", "description": "Indicatoren uit het monitoringhoofdstuk van de handreiking."},
+    {"name": "doelen", "description": "Streefwaarden per indicator en periode (behoefteanalyse)."},
 ]
 
 
@@ -61,6 +63,7 @@ def _api_router() -> APIRouter:
         uitkomsten_router,
         inwoners_router,
         indicatoren_router,
+        doelen_router,
     ):
         router.include_router(domain_router)
     return router

@@ -158,6 +158,8 @@ def _as_json(resultaat: Resultaat, indicator: Indicator) -> dict[str, Any]:
         for naam in verzoek.groeperen_op:
             item[naam] = {"code": rij.dimensies[naam], "label": rij.labels.get(naam)}
         item.update(waarde=rij.waarde, teller=rij.teller, noemer=rij.noemer, onderdrukt=rij.onderdrukt)
+        if rij.doel is not None:
+            item.update(doel=rij.doel, realisatie=rij.realisatie)
         rijen.append(item)
     return {
         "indicator": _public(indicator).model_dump(by_alias=True),

@@ -34,6 +34,8 @@ class IndicatorRij(Schema):
     teller: int | None = Field(default=None, description="Bij een percentage: de teller.", examples=[30])
     noemer: int | None = Field(default=None, description="Bij een percentage: de noemer.", examples=[40])
     onderdrukt: bool = Field(description="Waar als de waarde is onderdrukt wegens kleine aantallen.", examples=[False])
+    doel: float | None = Field(default=None, description="Streefwaarde, als de organisatie een doel heeft voor precies dit interval en filter.", examples=[100])
+    realisatie: float | None = Field(default=None, description="Waarde als percentage van het doel, op een decimaal.", examples=[42.0])
     organisatie: DimensieWaarde | None = None
     gemeente: DimensieWaarde | None = None
     wijk: DimensieWaarde | None = None

@@ -93,6 +93,8 @@ class Rij:
     noemer: int | None = None
     onderdrukt: bool = False
     labels: dict[str, str | None] = field(default_factory=dict)
+    doel: float | None = None
+    realisatie: float | None = None
 
 
 @dataclass
@@ -390,7 +392,23 @@ def bereken(session: Session, *, caller: Caller, verzoek: Verzoek, drempel: int,
     if onderdrukking:
         _pas_onderdrukking_toe(indicator, rijen, buckets, verzoek.groeperen_op, drempel)
     _labels(session, rijen, verzoek.groeperen_op)
+    if caller.binding is Binding.organisatie and caller.organisatie_id and not verzoek.groeperen_op:
+        _doelen(session, rijen, verzoek, caller.organisatie_id)
     return Resultaat(verzoek=verzoek, rijen=rijen, onderdrukking=onderdrukking, drempel=drempel)
+
+
+def _doelen(session: Session, rijen: list[Rij], verzoek: Verzoek, organisatie_id: uuid.UUID) -> None:
+    """Attach the organisation's target to rows whose interval is exactly a target's period."""
+    from app.doelen import service as doelen  # doelen imports the catalogue; keep the cycle out of import time
+
+    targets = doelen.doelen_voor(
+        session, organisatie_id=organisatie_id, indicator=verzoek.indicator.code, filters=verzoek.filters
+    )
+    for rij in rijen:
+        doel = targets.get((rij.periode.vanaf, rij.periode.tot))
+        if doel is not None:
+            rij.doel = doel
+            rij.realisatie = round(100 * rij.waarde / doel, 1) if rij.waarde is not None else None
 
 
 def _keys(query: _Query) -> list[Any]:

@@ -5,6 +5,7 @@ from app.models.api_sleutel import ApiSleutel
 from app.models.audit_regel import AuditRegel
 from app.models.code import Code
 from app.models.contactmoment import Contactmoment, ContactmomentActie, ContactmomentOnderwerp
+from app.models.doel import Doel
 from app.models.doorverwijzing import Doorverwijzing, DoorverwijzingStatus
 from app.models.ketenpartner import Ketenpartner
 from app.models.organisatie import Organisatie
@@ -18,6 +19,7 @@ __all__ = [
     "Contactmoment",
     "ContactmomentActie",
     "ContactmomentOnderwerp",
+    "Doel",
     "Doorverwijzing",
     "DoorverwijzingStatus",
     "Ketenpartner",
