@@ -1,8 +1,10 @@
 """The API shell: ADR conformance of errors, headers, paths and the health resource."""
 
 from fastapi.testclient import TestClient
+from sqlmodel import Session
 
 from app import __version__
+from tests.factories import make_key
 
 
 def test_status_reports_version_and_database(client: TestClient) -> None:
@@ -66,3 +68,31 @@ def test_openapi_has_no_422_and_declares_version_header(client: TestClient) -> N
                     assert "API-Version" in response["headers"], f"{method} {path} {status}"
                 if status.startswith(("4", "5")):
                     assert "application/problem+json" in response["content"], f"{method} {path} {status}"
+
+
+def test_every_secured_operation_declares_bearer_and_scope(client: TestClient) -> None:
+    doc = client.get("/v1/openapi.json").json()
+    assert doc["components"]["securitySchemes"]["apiSleutel"]["scheme"] == "bearer"
+    secured = 0
+    for path, item in doc["paths"].items():
+        for method, operation in item.items():
+            if path == "/status":
+                assert "security" not in operation
+                continue
+            secured += 1
+            assert operation["security"] == [{"apiSleutel": []}], f"{method} {path}"
+            assert "**Scope:**" in operation["description"], f"{method} {path}"
+            assert {"401", "403"} <= set(operation["responses"]), f"{method} {path}"
+    assert secured > 20
+
+
+def test_malformed_json_is_400_problem(client: TestClient, session: Session) -> None:
+    headers = make_key(session, beheer=True, scopes=("beheren",))
+    response = client.post(
+        "/v1/organisaties", content=b"{niet: json", headers={**headers, "Content-Type": "application/json"}
+    )
+    assert response.status_code == 400
+    assert response.headers["content-type"] == "application/problem+json"
+    body = response.json()
+    assert body["title"] == "Ongeldige invoer"
+    assert body["invalidParams"][0]["reason"] == "De body is geen geldige JSON."

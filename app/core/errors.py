@@ -179,10 +179,14 @@ def _reason(error: dict[str, Any]) -> str:
     ctx = error.get("ctx") or {}
     if kind == "string_pattern_mismatch":
         return f"Voldoet niet aan het patroon {ctx.get('pattern')}."
-    if kind in ("greater_than_equal", "greater_than"):
-        return f"Moet minimaal {ctx.get('ge', ctx.get('gt'))} zijn."
-    if kind in ("less_than_equal", "less_than"):
-        return f"Mag hoogstens {ctx.get('le', ctx.get('lt'))} zijn."
+    if kind == "greater_than_equal":
+        return f"Moet minimaal {ctx.get('ge')} zijn."
+    if kind == "greater_than":
+        return f"Moet groter dan {ctx.get('gt')} zijn."
+    if kind == "less_than_equal":
+        return f"Mag hoogstens {ctx.get('le')} zijn."
+    if kind == "less_than":
+        return f"Moet kleiner dan {ctx.get('lt')} zijn."
     if kind == "string_too_long":
         return f"Mag hoogstens {ctx.get('max_length')} tekens lang zijn."
     if kind == "string_too_short":

@@ -10,7 +10,7 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
-from fastapi.routing import APIRoute
+from fastapi.routing import APIRoute, iter_route_contexts
 
 from app import __version__
 from app.core.config import get_settings
@@ -107,7 +107,13 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
         }
     }
 
-    routes = {(r.path, m.lower()): r for r in app.routes if isinstance(r, APIRoute) for m in r.methods}
+    # FastAPI keeps included routers as contexts; iterate them to reach every APIRoute with its full path.
+    routes = {
+        (context.path, method.lower()): context.original_route
+        for context in iter_route_contexts(app.routes)
+        if isinstance(context.original_route, APIRoute)
+        for method in context.original_route.methods
+    }
     new_paths: dict[str, Any] = {}
     for path, item in doc.get("paths", {}).items():
         for method, op in item.items():
@@ -129,9 +135,12 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
                 responses.setdefault("403", _problem(403, TITLES[403]))
                 responses.setdefault("429", _problem(429, TITLES[429]))
                 scopes = _scopes_of(route) if route else []
-                if scopes:
-                    note = "**Scope:** " + ", ".join(f"`{s}`" for s in scopes)
-                    op["description"] = f"{op.get('description', '').strip()}\n\n{note}".strip()
+                note = (
+                    "**Scope:** " + ", ".join(f"`{s}`" for s in scopes)
+                    if scopes
+                    else "**Scope:** geen specifieke scope; elke geldige API-sleutel (wat u ziet hangt af van de binding)."
+                )
+                op["description"] = f"{op.get('description', '').strip()}\n\n{note}".strip()
             if "{" in path:
                 responses.setdefault("404", _problem(404, TITLES[404]))
             if "requestBody" in op:

@@ -1,3 +1,105 @@
-from fastapi import APIRouter
+"""Key persons of the caller's organisation."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response, status
+
+from app.core.db import SessionDep
+from app.core.pagination import PAGINATED, PagineringDep, paginate
+from app.core.validation import GEMEENTECODE_PATTERN, Taalcode
+from app.sleutelpersonen import service
+from app.sleutelpersonen.dependencies import SleutelpersoonDep
+from app.sleutelpersonen.schemas import SleutelpersoonCreate, SleutelpersoonPublic, SleutelpersoonUpdate
+from app.toegang.dependencies import InzienDep, RegistrerenDep
 
 router = APIRouter(tags=["sleutelpersonen"])
+
+
+@router.post("/sleutelpersonen", status_code=status.HTTP_201_CREATED, summary="Sleutelpersoon registreren")
+def create_sleutelpersoon(
+    caller: RegistrerenDep, body: SleutelpersoonCreate, session: SessionDep, request: Request, response: Response
+) -> SleutelpersoonPublic:
+    """Registreer een sleutelpersoon van de eigen organisatie. Alle fouten worden tegelijk gemeld."""
+    persoon = service.create(session, caller=caller, data=body.model_dump(by_alias=False))
+    response.headers["Location"] = f"{request.url.path}/{persoon.id}"
+    return SleutelpersoonPublic.model_validate(persoon)
+
+
+ActiefFilter = Annotated[
+    bool | None,
+    Query(description="Alleen actieve (`true`) of gedeactiveerde (`false`) sleutelpersonen.", examples=[True]),
+]
+GemeenteFilter = Annotated[
+    str | None, Query(pattern=GEMEENTECODE_PATTERN, description="CBS-gemeentecode.", examples=["GM0344"])
+]
+RolFilter = Annotated[
+    str | None,
+    Query(max_length=80, description="Alleen sleutelpersonen met deze rol (codelijst `rol`).", examples=["bemiddelaar"]),
+]
+TaalFilter = Annotated[
+    Taalcode | None, Query(description="Alleen sleutelpersonen die deze taal spreken.", examples=["ar"])
+]
+ZoekFilter = Annotated[
+    str | None,
+    Query(max_length=100, description="Deel van de weergavenaam (hoofdletterongevoelig).", examples=["ami"]),
+]
+Sortering = Annotated[
+    str | None,
+    Query(
+        description=(
+            "Sorteervelden, kommagescheiden, `-` voor aflopend: `weergavenaam` (standaard), "
+            "`actiefVanaf`, `aangemaaktOp`."
+        ),
+        examples=["-actiefVanaf"],
+    ),
+]
+
+
+@router.get("/sleutelpersonen", responses=PAGINATED, summary="Sleutelpersonen zoeken")
+def list_sleutelpersonen(
+    caller: InzienDep,
+    session: SessionDep,
+    paginering: PagineringDep,
+    request: Request,
+    response: Response,
+    actief: ActiefFilter = None,
+    gemeente: GemeenteFilter = None,
+    rol: RolFilter = None,
+    taal: TaalFilter = None,
+    zoek: ZoekFilter = None,
+    sort: Sortering = None,
+) -> list[SleutelpersoonPublic]:
+    """De sleutelpersonen van de eigen organisatie, gepagineerd (standaard op weergavenaam)."""
+    statement = service.list_statement(
+        session, caller=caller, actief=actief, gemeente=gemeente, rol=rol, taal=taal, zoek=zoek, sort=sort
+    )
+    items = paginate(session, statement, paginering=paginering, request=request, response=response)
+    return [SleutelpersoonPublic.model_validate(p) for p in items]
+
+
+@router.get("/sleutelpersonen/{sleutelpersoonId}", summary="Eén sleutelpersoon")
+def get_sleutelpersoon(caller: InzienDep, persoon: SleutelpersoonDep) -> SleutelpersoonPublic:
+    """Eén sleutelpersoon van de eigen organisatie; die van een andere organisatie geeft 404."""
+    return SleutelpersoonPublic.model_validate(persoon)
+
+
+@router.patch("/sleutelpersonen/{sleutelpersoonId}", summary="Sleutelpersoon wijzigen")
+def update_sleutelpersoon(
+    caller: RegistrerenDep, persoon: SleutelpersoonDep, body: SleutelpersoonUpdate, session: SessionDep
+) -> SleutelpersoonPublic:
+    """Wijzig de meegestuurde velden. De controle loopt over het samengevoegde resultaat, dus
+    `actiefTot` wordt ook tegen de opgeslagen `actiefVanaf` getoetst. Gedeactiveerde codes die de
+    sleutelpersoon al had, blijven toegestaan."""
+    changes = body.model_dump(exclude_unset=True, by_alias=False)
+    persoon = service.update(session, caller=caller, persoon=persoon, changes=changes)
+    return SleutelpersoonPublic.model_validate(persoon)
+
+
+@router.delete(
+    "/sleutelpersonen/{sleutelpersoonId}", status_code=status.HTTP_204_NO_CONTENT, summary="Sleutelpersoon deactiveren"
+)
+def deactivate_sleutelpersoon(caller: RegistrerenDep, persoon: SleutelpersoonDep, session: SessionDep) -> Response:
+    """Deactiveer de sleutelpersoon (`actief` wordt `false`). De gegevens blijven bewaard, omdat
+    contactmomenten ernaar verwijzen; heractiveren kan met PATCH `{"actief": true}`."""
+    service.deactivate(session, caller=caller, persoon=persoon)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,169 @@
+"""Key persons of an organisation: register, read, list, change, deactivate."""
+
+import uuid
+from datetime import date
+from typing import Any
+
+from pydantic.alias_generators import to_camel
+from sqlalchemy import String, cast, func
+from sqlmodel import Session, select
+from sqlmodel.sql.expression import SelectOfScalar
+
+from app.codelijsten import service as codelijsten
+from app.core.errors import OngeldigeInvoer
+from app.core.pagination import sortering
+from app.core.validation import niet_in_toekomst
+from app.models import Sleutelpersoon, utcnow
+from app.toegang import audit, scoping
+from app.toegang.caller import Caller
+
+NAAM = "Sleutelpersoon"
+RESOURCE_TYPE = "sleutelpersoon"
+
+# Sortable fields by their API name; the id is appended as a tiebreaker. Names sort case-insensitively,
+# so the order is the same on SQLite (binary collation) and PostgreSQL (locale collation).
+SORTEERVELDEN: dict[str, Any] = {
+    "weergavenaam": func.lower(Sleutelpersoon.weergavenaam),
+    "actiefVanaf": Sleutelpersoon.actief_vanaf,
+    "aangemaaktOp": Sleutelpersoon.aangemaakt_op,
+}
+
+
+def get_own(session: Session, *, caller: Caller, sleutelpersoon_id: uuid.UUID) -> Sleutelpersoon | None:
+    """The caller's organisation's key person with this id (active or not), or None; never raises."""
+    statement = scoping.eigen(select(Sleutelpersoon).where(Sleutelpersoon.id == sleutelpersoon_id), Sleutelpersoon, caller)
+    return session.exec(statement).first()
+
+
+def get(session: Session, *, caller: Caller, sleutelpersoon_id: uuid.UUID) -> Sleutelpersoon:
+    """The caller's organisation's key person with this id, or 404."""
+    return scoping.haal_eigen(session, Sleutelpersoon, sleutelpersoon_id, caller, naam=NAAM)
+
+
+def _validate(
+    session: Session,
+    *,
+    values: dict[str, Any],
+    changed: set[str],
+    bestaand: Sleutelpersoon | None = None,
+) -> None:
+    """Check code lists and date rules on the merged record; raise one 400 with every problem.
+
+    Codes the record already had stay valid after deactivation, so old records can still be edited.
+    """
+    problems: list[dict[str, str]] = []
+    if "rollen" in changed:
+        problems += codelijsten.check_codes(
+            session, lijst=codelijsten.ROL,
+            values=[(f"rollen[{i}]", c) for i, c in enumerate(values["rollen"])],
+            allow_inactive=bestaand.rollen if bestaand else (),
+        )
+    if "themas" in changed:
+        problems += codelijsten.check_codes(
+            session, lijst=codelijsten.ONDERWERP,
+            values=[(f"themas[{i}]", c) for i, c in enumerate(values["themas"])],
+            allow_inactive=bestaand.themas if bestaand else (),
+        )
+    if "dienstverband" in changed:
+        problems += codelijsten.check_codes(
+            session, lijst=codelijsten.DIENSTVERBAND,
+            values=[("dienstverband", values["dienstverband"])],
+            allow_inactive=[bestaand.dienstverband] if bestaand and bestaand.dienstverband else (),
+        )
+    if "basistraining_datum" in changed:
+        problem = niet_in_toekomst(values["basistraining_datum"], "basistrainingDatum")
+        if problem:
+            problems.append(problem)
+    vanaf: date | None = values.get("actief_vanaf")
+    tot: date | None = values.get("actief_tot")
+    if vanaf is not None and tot is not None and tot <= vanaf and changed & {"actief_vanaf", "actief_tot"}:
+        # Name the field the client sent; when both were sent, the end date is the one out of place.
+        veld = "actiefTot" if "actief_tot" in changed else "actiefVanaf"
+        problems.append({
+            "name": veld,
+            "reason": f"actiefTot ({tot.isoformat()}) moet na actiefVanaf ({vanaf.isoformat()}) liggen.",
+        })
+    if problems:
+        n = len(problems)
+        raise OngeldigeInvoer(
+            f"De sleutelpersoon bevat {n} fout{'en' if n != 1 else ''}; zie invalidParams.",
+            invalid_params=problems,
+        )
+
+
+def create(session: Session, *, caller: Caller, data: dict[str, Any]) -> Sleutelpersoon:
+    """Register a key person for the caller's organisation."""
+    _validate(session, values=data, changed=set(data))
+    persoon = Sleutelpersoon(organisatie_id=caller.organisatie_id, **data)
+    session.add(persoon)
+    session.flush()
+    audit.log(session, caller=caller, actie="aangemaakt", resource_type=RESOURCE_TYPE, resource_id=persoon.id,
+              velden=[to_camel(k) for k in data])
+    return persoon
+
+
+def update(session: Session, *, caller: Caller, persoon: Sleutelpersoon, changes: dict[str, Any]) -> Sleutelpersoon:
+    """Apply a partial change; validation runs on the merged record against the stored values."""
+    changed = {k: v for k, v in changes.items() if getattr(persoon, k) != v}
+    if not changed:
+        return persoon
+    merged = {name: getattr(persoon, name) for name in Sleutelpersoon.model_fields} | changed
+    _validate(session, values=merged, changed=set(changed), bestaand=persoon)
+    for name, value in changed.items():
+        setattr(persoon, name, value)
+    persoon.gewijzigd_op = utcnow()
+    session.add(persoon)
+    session.flush()
+    if changed.get("actief") is False:
+        actie = "gedeactiveerd"
+    elif changed.get("actief") is True:
+        actie = "geactiveerd"
+    else:
+        actie = "gewijzigd"
+    audit.log(session, caller=caller, actie=actie, resource_type=RESOURCE_TYPE, resource_id=persoon.id,
+              velden=[to_camel(k) for k in changed])
+    return persoon
+
+
+def deactivate(session: Session, *, caller: Caller, persoon: Sleutelpersoon) -> Sleutelpersoon:
+    """Deactivate a key person; the record stays, because contactmomenten refer to it."""
+    return update(session, caller=caller, persoon=persoon, changes={"actief": False})
+
+
+def _json_list_contains(column: Any, value: str) -> Any:
+    # Codes are validated to [a-z0-9.-], so `"code"` inside the JSON text is an exact element match on
+    # both SQLite and PostgreSQL, without dialect-specific JSON functions.
+    return cast(column, String).like(f'%"{value}"%')
+
+
+def list_statement(
+    session: Session,
+    *,
+    caller: Caller,
+    actief: bool | None = None,
+    gemeente: str | None = None,
+    rol: str | None = None,
+    taal: str | None = None,
+    zoek: str | None = None,
+    sort: str | None = None,
+) -> SelectOfScalar[Sleutelpersoon]:
+    """The filtered, ordered select of the caller's key persons (paginated by the router)."""
+    statement = scoping.eigen(select(Sleutelpersoon), Sleutelpersoon, caller)
+    if actief is not None:
+        statement = statement.where(Sleutelpersoon.actief == actief)
+    if gemeente is not None:
+        statement = statement.where(Sleutelpersoon.gemeentecode == gemeente)
+    if rol is not None:
+        statement = statement.where(_json_list_contains(Sleutelpersoon.rollen, rol))
+    if taal is not None:
+        statement = statement.where(_json_list_contains(Sleutelpersoon.talen, taal))
+    if zoek:
+        statement = statement.where(
+            func.lower(Sleutelpersoon.weergavenaam).contains(zoek.lower(), autoescape=True)
+        )
+    if rol is not None:
+        problems = codelijsten.check_codes(session, lijst=codelijsten.ROL, values=[("rol", rol)], allow_inactive=[rol])
+        if problems:
+            raise OngeldigeInvoer(problems[0]["reason"], invalid_params=problems)
+    order = sortering(sort, allowed=SORTEERVELDEN, default="weergavenaam")
+    return statement.order_by(*order, Sleutelpersoon.id)
