@@ -1,14 +1,16 @@
-"""API key life cycle: create (token shown once), list, revoke."""
+"""API key life cycle (create with the token shown once, list, revoke) and reading the audit trail."""
 
 import uuid
 from datetime import UTC, date, datetime
 
 from sqlmodel import Session, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from app.core.errors import NietGevonden, OngeldigeInvoer
 from app.core.security import new_token
-from app.models import ApiSleutel, Organisatie
-from app.toegang import audit
+from app.models import ApiSleutel, AuditRegel, Organisatie
+from app.organisaties import service as organisaties
+from app.toegang import audit, scoping
 from app.toegang.caller import ALLOWED_SCOPES, Binding, Caller, Scope
 
 
@@ -24,26 +26,43 @@ def create_key(
     verloopt_op: date | None = None,
 ) -> tuple[ApiSleutel, str]:
     """Create a key bound to exactly one of: an organisation, a set of gemeentecodes, or beheer."""
+    problems: list[dict[str, str]] = []
     bindings = [organisatie_id is not None, bool(gemeentecodes), beheer]
+    binding: Binding | None = None
     if sum(bindings) != 1:
-        raise OngeldigeInvoer.veld(
-            "binding", "Kies precies een binding: een organisatie, een regio (gemeentecodes) of beheer."
-        )
-    binding = Binding.organisatie if organisatie_id else Binding.regio if gemeentecodes else Binding.beheer
+        problems.append({
+            "name": "binding",
+            "reason": "Kies precies een binding: een organisatie, een regio (gemeentecodes) of beheer.",
+        })
+    else:
+        binding = Binding.organisatie if organisatie_id else Binding.regio if gemeentecodes else Binding.beheer
     if not scopes:
-        raise OngeldigeInvoer.veld("scopes", "Geef minstens een scope.")
-    not_allowed = sorted(s.value for s in set(scopes) - ALLOWED_SCOPES[binding])
-    if not_allowed:
-        allowed = ", ".join(sorted(s.value for s in ALLOWED_SCOPES[binding]))
-        raise OngeldigeInvoer.veld(
-            "scopes", f"Scope {', '.join(not_allowed)} past niet bij binding {binding.value}; toegestaan: {allowed}."
-        )
+        problems.append({"name": "scopes", "reason": "Geef minstens een scope."})
+    elif binding is not None:
+        not_allowed = sorted(s.value for s in set(scopes) - ALLOWED_SCOPES[binding])
+        if not_allowed:
+            allowed = ", ".join(sorted(s.value for s in ALLOWED_SCOPES[binding]))
+            problems.append({
+                "name": "scopes",
+                "reason": f"Scope {', '.join(not_allowed)} past niet bij binding {binding.value}; toegestaan: {allowed}.",
+            })
+    if gemeentecodes:
+        problems += organisaties.check_gemeentecodes(gemeentecodes)
     if verloopt_op is not None and verloopt_op < datetime.now(UTC).date():
-        raise OngeldigeInvoer.veld("verlooptOp", "De vervaldatum ligt in het verleden.")
+        problems.append({"name": "verlooptOp", "reason": "De vervaldatum ligt in het verleden."})
     if organisatie_id is not None:
         organisatie = session.get(Organisatie, organisatie_id)
         if organisatie is None or not organisatie.actief:
-            raise NietGevonden(f"Organisatie {organisatie_id} bestaat niet of is gedeactiveerd.")
+            problems.append({
+                "name": "organisatieId",
+                "reason": f"Organisatie {organisatie_id} bestaat niet of is gedeactiveerd.",
+            })
+    if problems:
+        n = len(problems)
+        raise OngeldigeInvoer(
+            problems[0]["reason"] if n == 1 else f"De invoer bevat {n} fouten; zie invalidParams.",
+            invalid_params=problems,
+        )
     token, prefix, secret_hash = new_token()
     key = ApiSleutel(
         prefix=prefix,
@@ -57,17 +76,25 @@ def create_key(
     )
     session.add(key)
     session.flush()
+    assert binding is not None  # no problems means exactly one binding was chosen
+    bound_by = {Binding.organisatie: "organisatieId", Binding.regio: "gemeentecodes", Binding.beheer: "beheer"}
+    velden = ["naam", "scopes", bound_by[binding]] + (["verlooptOp"] if verloopt_op else [])
     audit.log(session, caller=caller, actie="aangemaakt", resource_type="api-sleutel",
-              resource_id=key.id, organisatie_id=organisatie_id)
+              resource_id=key.id, organisatie_id=organisatie_id, velden=velden)
     return key, token
+
+
+def keys_query(*, organisatie_id: uuid.UUID | None = None) -> SelectOfScalar[ApiSleutel]:
+    """Select all keys, newest first (id as tiebreaker), optionally of one organisation."""
+    statement = select(ApiSleutel).order_by(ApiSleutel.aangemaakt_op.desc(), ApiSleutel.id)  # type: ignore[attr-defined]
+    if organisatie_id is not None:
+        statement = statement.where(ApiSleutel.organisatie_id == organisatie_id)
+    return statement
 
 
 def list_keys(session: Session, *, organisatie_id: uuid.UUID | None = None) -> list[ApiSleutel]:
     """All keys, newest first, optionally of one organisation."""
-    statement = select(ApiSleutel).order_by(ApiSleutel.aangemaakt_op.desc(), ApiSleutel.id)  # type: ignore[attr-defined]
-    if organisatie_id is not None:
-        statement = statement.where(ApiSleutel.organisatie_id == organisatie_id)
-    return list(session.exec(statement).all())
+    return list(session.exec(keys_query(organisatie_id=organisatie_id)).all())
 
 
 def get_key(session: Session, *, key_id_or_prefix: str) -> ApiSleutel:
@@ -90,3 +117,35 @@ def revoke_key(session: Session, *, caller: Caller, key: ApiSleutel) -> ApiSleut
         audit.log(session, caller=caller, actie="ingetrokken", resource_type="api-sleutel",
                   resource_id=key.id, organisatie_id=key.organisatie_id, velden=["ingetrokkenOp"])
     return key
+
+
+def audit_query(
+    *,
+    caller: Caller,
+    vanaf: datetime | None = None,
+    tot: datetime | None = None,
+    actie: str | None = None,
+    resource_type: str | None = None,
+    resource_id: str | None = None,
+    api_sleutel_id: uuid.UUID | None = None,
+    organisatie_id: uuid.UUID | None = None,
+) -> SelectOfScalar[AuditRegel]:
+    """Audit rows the caller may see (administrators: all; others: their organisation), newest first."""
+    statement = select(AuditRegel)
+    if caller.binding is not Binding.beheer:
+        statement = scoping.eigen(statement, AuditRegel, caller)
+    filters = [
+        (AuditRegel.actie, actie),
+        (AuditRegel.resource_type, resource_type),
+        (AuditRegel.resource_id, resource_id),
+        (AuditRegel.api_sleutel_id, api_sleutel_id),
+        (AuditRegel.organisatie_id, organisatie_id),
+    ]
+    for column, value in filters:
+        if value is not None:
+            statement = statement.where(column == value)
+    if vanaf is not None:
+        statement = statement.where(AuditRegel.tijdstip >= vanaf)
+    if tot is not None:
+        statement = statement.where(AuditRegel.tijdstip < tot)
+    return statement.order_by(AuditRegel.tijdstip.desc(), AuditRegel.id.desc())  # type: ignore[attr-defined, union-attr]

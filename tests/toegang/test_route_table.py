@@ -1,0 +1,232 @@
+"""Generic access tests over the whole route table, so that routes added later are covered too.
+
+(a) Every route except the public ones answers 401 problem+json without a key.
+(b) Tenancy: on every route with a path parameter, an organisation's key asking for a record of
+    another organisation, or for an id that does not exist, gets 404 — never 403, never 200 — so
+    ids leak nothing. Routes that need scope `beheren` are checked with an administrator's key
+    instead: an unknown id gives 404 (or a 400 about the empty body, which such a route may check
+    first: an administrator sees every organisation, so there is nothing to leak).
+
+A new path parameter must be registered in PAD_PARAMETERS below; the tests fail until it is.
+"""
+
+import re
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import pytest
+from fastapi.routing import APIRoute, iter_route_contexts
+from fastapi.testclient import TestClient
+from sqlmodel import Session
+
+from app.core.openapi import PUBLIC_PATHS
+from app.main import create_app
+from app.models import Contactmoment, Doel, Doorverwijzing, Organisatie, Uitkomst
+from app.toegang.caller import Scope
+from tests.factories import make_key, make_ketenpartner, make_organisatie, make_sleutelpersoon
+from tests.toegang.helpers import admin_key, key_of
+
+UNAUTHENTICATED = PUBLIC_PATHS | {"/v1/docs"}
+BODY_METHODS = {"POST", "PUT", "PATCH"}
+
+
+# --- records of "organisation B" per path parameter -----------------------------------------
+
+
+def make_contactmoment(session: Session, organisatie: Organisatie) -> Contactmoment:
+    record = Contactmoment(
+        organisatie_id=organisatie.id,
+        sleutelpersoon_id=make_sleutelpersoon(session, organisatie).id,
+        datum=date(2025, 3, 14),
+        gemeentecode="GM0344",
+        kanaal="persoonlijk",
+        soort="individueel",
+        inhoud_hash="0" * 64,
+    )
+    session.add(record)
+    session.flush()
+    return record
+
+
+def make_doorverwijzing(session: Session, organisatie: Organisatie) -> Doorverwijzing:
+    record = Doorverwijzing(
+        organisatie_id=organisatie.id,
+        contactmoment_id=make_contactmoment(session, organisatie).id,
+        ketenpartner_id=make_ketenpartner(session, organisatie).id,
+        wijze="warm",
+        status="verwezen",
+        status_datum=date(2025, 3, 14),
+    )
+    session.add(record)
+    session.flush()
+    return record
+
+
+def make_uitkomst(session: Session, organisatie: Organisatie) -> Uitkomst:
+    record = Uitkomst(
+        organisatie_id=organisatie.id,
+        contactmoment_id=make_contactmoment(session, organisatie).id,
+        resultaat="opgelost",
+        datum=date(2025, 3, 14),
+    )
+    session.add(record)
+    session.flush()
+    return record
+
+
+def make_doel(session: Session, organisatie: Organisatie) -> Doel:
+    record = Doel(
+        organisatie_id=organisatie.id,
+        indicator="aantal-contactmomenten",
+        periode="2025",
+        vanaf=date(2025, 1, 1),
+        tot=date(2026, 1, 1),
+        waarde=100,
+    )
+    session.add(record)
+    session.flush()
+    return record
+
+
+def other_organisations_key(session: Session, organisatie: Organisatie) -> uuid.UUID:
+    return key_of(session, make_key(session, organisatie=organisatie)).id
+
+
+@dataclass(frozen=True)
+class PadParameter:
+    """How to fill one path parameter: a record of organisation B, or None when not tenant data."""
+
+    record_van: Callable[[Session, Organisatie], Any] | None
+    reden: str = ""
+
+
+PAD_PARAMETERS: dict[str, PadParameter] = {
+    "organisatieId": PadParameter(lambda session, org: org.id),
+    "sleutelpersoonId": PadParameter(lambda session, org: make_sleutelpersoon(session, org).id),
+    "ketenpartnerId": PadParameter(lambda session, org: make_ketenpartner(session, org).id),
+    "contactmomentId": PadParameter(lambda session, org: make_contactmoment(session, org).id),
+    "doorverwijzingId": PadParameter(lambda session, org: make_doorverwijzing(session, org).id),
+    "uitkomstId": PadParameter(lambda session, org: make_uitkomst(session, org).id),
+    "doelId": PadParameter(lambda session, org: make_doel(session, org).id),
+    "sleutelId": PadParameter(other_organisations_key),
+    # Shared, not per organisation: only an unknown value (-> 404) is checked.
+    "lijst": PadParameter(None, "naam van een codelijst; codelijsten zijn gedeeld"),
+    "code": PadParameter(None, "een code of indicatorcode; gedeeld door alle organisaties"),
+}
+
+
+# --- the route table ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Route:
+    method: str
+    path: str
+    beheer: bool  # needs scope beheren
+
+    @property
+    def parameters(self) -> list[str]:
+        return re.findall(r"{(\w+)(?::\w+)?}", self.path)
+
+    def url(self, values: dict[str, Any]) -> str:
+        return re.sub(r"{(\w+)(?::\w+)?}", lambda m: str(values[m.group(1)]), self.path)
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.path}"
+
+
+def _needs_beheren(dependant: Any) -> bool:
+    if getattr(dependant.call, "__sleutelmonitor_scope__", None) is Scope.beheren:
+        return True
+    return any(_needs_beheren(sub) for sub in dependant.dependencies)
+
+
+def _routes() -> Iterator[Route]:
+    # iter_route_contexts flattens included routers and gives the effective (prefixed) paths.
+    for context in iter_route_contexts(create_app().routes):
+        if not isinstance(context.original_route, APIRoute) or context.path in UNAUTHENTICATED:
+            continue
+        for method in sorted(context.methods - {"HEAD", "OPTIONS"}):
+            yield Route(method, context.path, _needs_beheren(context.dependant))
+
+
+ROUTES = sorted(_routes(), key=str)
+ROUTES_WITH_PARAMETERS = [r for r in ROUTES if r.parameters]
+
+
+def _send(client: TestClient, route: Route, url: str, headers: dict[str, str]) -> Any:
+    body = {"json": {}} if route.method in BODY_METHODS else {}
+    return client.request(route.method, url, headers=headers, **body)
+
+
+def _registered(route: Route) -> None:
+    missing = [name for name in route.parameters if name not in PAD_PARAMETERS]
+    if missing:
+        pytest.fail(
+            f"{route}: path parameter(s) {', '.join(missing)} not in PAD_PARAMETERS of {__name__}. "
+            "Register each: a factory that creates a record of another organisation (so the tenancy "
+            "test can prove it answers 404), or PadParameter(None, reason) when it is not tenant data.",
+            pytrace=False,
+        )
+
+
+def test_route_table_is_not_empty() -> None:
+    assert any(r.path == "/v1/organisaties" for r in ROUTES)
+    assert any(r.path == "/v1/api-sleutels/{sleutelId}" and r.beheer for r in ROUTES)
+
+
+def test_every_path_parameter_is_registered() -> None:
+    for route in ROUTES_WITH_PARAMETERS:
+        _registered(route)
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=str)
+def test_route_requires_a_key(client: TestClient, route: Route) -> None:
+    url = route.url({name: uuid.uuid4() for name in route.parameters})
+    response = _send(client, route, url, headers={})
+    assert response.status_code == 401, f"{route} answered {response.status_code} without a key"
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.headers["WWW-Authenticate"].startswith("Bearer")
+    assert response.json()["title"] == "Niet geauthenticeerd"
+
+
+def _only_body_errors(route: Route, response: Any) -> bool:
+    if response.status_code != 400:
+        return False
+    names = {p["name"].split(".")[0].split("[")[0] for p in response.json().get("invalidParams") or []}
+    return bool(names) and not names & set(route.parameters)
+
+
+@pytest.mark.parametrize("route", ROUTES_WITH_PARAMETERS, ids=str)
+def test_unknown_or_foreign_id_is_404(client: TestClient, session: Session, route: Route) -> None:
+    _registered(route)
+    if route.beheer:
+        headers = admin_key(session)
+        attempts = {"an unknown id": {name: uuid.uuid4() for name in route.parameters}}
+    else:
+        own, other = make_organisatie(session), make_organisatie(session)
+        headers = make_key(session, organisatie=own, scopes=("registreren", "inzien", "rapporteren"))
+        attempts = {"an unknown id": {name: uuid.uuid4() for name in route.parameters}}
+        foreign = {
+            name: PAD_PARAMETERS[name].record_van(session, other)  # type: ignore[misc]
+            for name in route.parameters
+            if PAD_PARAMETERS[name].record_van is not None
+        }
+        if foreign:
+            attempts["a record of another organisation"] = {**attempts["an unknown id"], **foreign}
+
+    for what, values in attempts.items():
+        response = _send(client, route, route.url(values), headers)
+        if route.beheer and route.method in BODY_METHODS and _only_body_errors(route, response):
+            # Administrators see every organisation, so nothing can leak here; a route may check
+            # its (here empty) body before it looks the path up.
+            continue
+        assert response.status_code == 404, (
+            f"{route} with {what} answered {response.status_code}, not 404: {response.text}. "
+            "Load the record with a dependency that uses app.toegang.scoping.haal_eigen, so the "
+            "tenancy check runs before the body is validated and answers 404."
+        )
+        assert response.headers["content-type"] == "application/problem+json"
