@@ -15,6 +15,7 @@ from app.codelijsten.router import router as codelijsten_router
 from app.contactmomenten.router import router as contactmomenten_router
 from app.doelen.router import router as doelen_router
 from app.doorverwijzingen.router import router as doorverwijzingen_router
+from app.imports.router import router as imports_router
 from app.indicatoren.router import router as indicatoren_router
 from app.inwoners.router import router as inwoners_router
 from app.ketenpartners.router import router as ketenpartners_router
@@ -46,6 +47,7 @@ TAGS = [
     {"name": "inwoners", "description": "AVG-rechten van inwoners."},
     {"name": "indicatoren", "description": "Indicatoren uit het monitoringhoofdstuk van de handreiking."},
     {"name": "doelen", "description": "Streefwaarden per indicator en periode (behoefteanalyse)."},
+    {"name": "imports", "description": "Bulkimport van historische logboeken (CSV, XLSX, NDJSON)."},
 ]
 
 
@@ -64,6 +66,7 @@ def _api_router() -> APIRouter:
         inwoners_router,
         indicatoren_router,
         doelen_router,
+        imports_router,
     ):
         router.include_router(domain_router)
     return router
@@ -98,6 +101,10 @@ def create_app() -> FastAPI:
             allow_headers=["Authorization", "Content-Type", "Accept"],
             expose_headers=["API-Version", "Link", "X-Total-Count", "Location"],
         )
-    app.add_middleware(BodyLimitMiddleware, limit_for=lambda _path: settings.max_body_bytes)
+    def body_limit(path: str) -> int:
+        # Historic logs are uploaded whole; every other body is a single record.
+        return settings.max_import_bytes if path.startswith(f"{API_PREFIX}/imports") else settings.max_body_bytes
+
+    app.add_middleware(BodyLimitMiddleware, limit_for=body_limit)
     app.add_middleware(HeadersMiddleware, api_version=__version__)
     return app

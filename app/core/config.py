@@ -29,6 +29,7 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     max_indicator_rows: int = Field(default=10_000, ge=1)
     max_body_bytes: int = Field(default=1_048_576, ge=1024)
+    max_import_bytes: int = Field(default=200 * 1_048_576, ge=1024)
     rate_limit_per_minute: int = Field(default=600, ge=1)
     retention_months: int | None = Field(default=None, ge=1)
     public_url: str = "http://127.0.0.1:8000"
