@@ -1,3 +1,174 @@
-from fastapi import APIRouter
+"""Routes for /v1/doorverwijzingen."""
+
+import uuid
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response
+
+from app.codelijsten import service as codelijsten
+from app.contactmomenten import service as contactmomenten
+from app.core.db import SessionDep
+from app.core.pagination import PAGINATED, PagineringDep, paginate
+from app.doorverwijzingen import service
+from app.doorverwijzingen.dependencies import DoorverwijzingDep
+from app.doorverwijzingen.schemas import (
+    DoorverwijzingDetail,
+    DoorverwijzingPublic,
+    DoorverwijzingUpdate,
+)
+from app.models import Doorverwijzing
+from app.toegang.dependencies import InzienDep, RegistrerenDep
 
 router = APIRouter(tags=["doorverwijzingen"])
+
+OVERGANGEN_TEKST = "\n".join(
+    f"- `{van}` → {', '.join(f'`{naar}`' for naar in naar_lijst) if naar_lijst else 'geen (eindstatus)'}"
+    for van, naar_lijst in service.OVERGANGEN.items()
+)
+
+
+@router.get(
+    "/doorverwijzingen",
+    response_model=list[DoorverwijzingPublic],
+    responses=PAGINATED,
+    summary="Doorverwijzingen opvragen",
+    description=(
+        "Doorverwijzingen van de eigen organisatie (niet die van verwijderde contactmomenten). "
+        "`datumVanaf`/`datumTot` filteren op de datum van het contactmoment (de dag van verwijzen), "
+        "`statusDatumVanaf`/`statusDatumTot` op de datum van de huidige status."
+    ),
+)
+def list_doorverwijzingen(
+    caller: InzienDep,
+    session: SessionDep,
+    paginering: PagineringDep,
+    request: Request,
+    response: Response,
+    status: Annotated[
+        str | None,
+        Query(
+            max_length=20,
+            description="Alleen doorverwijzingen met deze huidige status.",
+            examples=["verwezen"],
+        ),
+    ] = None,
+    ketenpartner: Annotated[
+        uuid.UUID | None,
+        Query(
+            description="Alleen doorverwijzingen naar deze ketenpartner (id).",
+            examples=["6f1c2a4e-8b1d-4c7e-9a0b-3d2e1f4a5b6c"],
+        ),
+    ] = None,
+    onderwerp: Annotated[
+        str | None,
+        Query(
+            max_length=80,
+            description="Alleen doorverwijzingen over dit onderwerp; een hoofdonderwerp omvat zijn subonderwerpen.",
+            examples=["geld"],
+        ),
+    ] = None,
+    contactmoment: Annotated[
+        uuid.UUID | None,
+        Query(
+            description="Alleen doorverwijzingen van dit contactmoment (id).",
+            examples=["3fa85f64-5717-4562-b3fc-2c963f66afa6"],
+        ),
+    ] = None,
+    datum_vanaf: Annotated[
+        date | None,
+        Query(
+            alias="datumVanaf",
+            description="Contactmoment op of na deze datum.",
+            examples=["2025-01-01"],
+        ),
+    ] = None,
+    datum_tot: Annotated[
+        date | None,
+        Query(
+            alias="datumTot",
+            description="Contactmoment op of vóór deze datum (inclusief).",
+            examples=["2025-03-31"],
+        ),
+    ] = None,
+    status_datum_vanaf: Annotated[
+        date | None,
+        Query(
+            alias="statusDatumVanaf",
+            description="Huidige status ingegaan op of na deze datum.",
+            examples=["2025-01-01"],
+        ),
+    ] = None,
+    status_datum_tot: Annotated[
+        date | None,
+        Query(
+            alias="statusDatumTot",
+            description="Huidige status ingegaan op of vóór deze datum (inclusief).",
+            examples=["2025-03-31"],
+        ),
+    ] = None,
+    sort: Annotated[
+        str | None,
+        Query(
+            description="Sortering: `statusDatum`, `aangemaaktOp` of `gewijzigdOp`, met `-` voor aflopend; standaard `-statusDatum`.",
+            examples=["-statusDatum"],
+        ),
+    ] = None,
+) -> list[Doorverwijzing]:
+    contactmomenten.controleer_filters(
+        session,
+        codes=[
+            ("status", codelijsten.DOORVERWIJZING_STATUS, status),
+            ("onderwerp", codelijsten.ONDERWERP, onderwerp),
+        ],
+        periodes=[
+            ("datumVanaf", datum_vanaf, "datumTot", datum_tot),
+            ("statusDatumVanaf", status_datum_vanaf, "statusDatumTot", status_datum_tot),
+        ],
+    )
+    statement = service.list_statement(
+        caller=caller,
+        status=status,
+        ketenpartner=ketenpartner,
+        onderwerp=onderwerp,
+        contactmoment=contactmoment,
+        datum_vanaf=datum_vanaf,
+        datum_tot=datum_tot,
+        status_datum_vanaf=status_datum_vanaf,
+        status_datum_tot=status_datum_tot,
+        sort=sort,
+    )
+    return paginate(session, statement, paginering=paginering, request=request, response=response)
+
+
+@router.get(
+    "/doorverwijzingen/{doorverwijzingId}",
+    response_model=DoorverwijzingDetail,
+    summary="Doorverwijzing opvragen",
+    description="Eén doorverwijzing met de historie van haar statussen (oudste eerst).",
+)
+def get_doorverwijzing(
+    caller: InzienDep, verwijzing: DoorverwijzingDep, session: SessionDep
+) -> DoorverwijzingDetail:
+    return service.detail(session, verwijzing=verwijzing)
+
+
+@router.patch(
+    "/doorverwijzingen/{doorverwijzingId}",
+    response_model=DoorverwijzingDetail,
+    summary="Status van een doorverwijzing wijzigen",
+    description=(
+        "Zet de doorverwijzing op een nieuwe status. Elke wijziging komt in de historie. Toegestane "
+        f"overgangen:\n\n{OVERGANGEN_TEKST}\n\nEen andere overgang geeft 409 met de toegestane "
+        "volgende statussen."
+    ),
+    responses={409: {"description": "Deze statusovergang is niet toegestaan."}},
+)
+def update_doorverwijzing(
+    caller: RegistrerenDep,
+    verwijzing: DoorverwijzingDep,
+    body: DoorverwijzingUpdate,
+    session: SessionDep,
+) -> DoorverwijzingDetail:
+    verwijzing = service.wijzig_status(session, caller=caller, verwijzing=verwijzing, data=body)
+    return service.detail(session, verwijzing=verwijzing)

@@ -1,3 +1,110 @@
-from fastapi import APIRouter
+"""Routes for /v1/uitkomsten."""
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Request, Response
+
+from app.codelijsten import service as codelijsten
+from app.contactmomenten import service as contactmomenten
+from app.core.db import SessionDep
+from app.core.openapi import API_PREFIX
+from app.core.pagination import PAGINATED, PagineringDep, paginate
+from app.models import Uitkomst
+from app.toegang.dependencies import InzienDep, RegistrerenDep
+from app.uitkomsten import service
+from app.uitkomsten.schemas import UitkomstCreate, UitkomstPublic
 
 router = APIRouter(tags=["uitkomsten"])
+
+
+@router.post(
+    "/uitkomsten",
+    status_code=201,
+    response_model=UitkomstPublic,
+    summary="Uitkomst vastleggen",
+    description=(
+        "Legt later de uitkomst vast van een contactmoment, of van een van zijn doorverwijzingen. "
+        "Het contactmoment toont steeds de laatst vastgelegde uitkomst."
+    ),
+    responses={
+        201: {
+            "headers": {
+                "Location": {"description": "URL van de uitkomst.", "schema": {"type": "string"}}
+            }
+        }
+    },
+)
+def create_uitkomst(
+    body: UitkomstCreate, caller: RegistrerenDep, session: SessionDep, response: Response
+) -> Uitkomst:
+    uitkomst = service.registreer(session, caller=caller, data=body)
+    response.headers["Location"] = f"{API_PREFIX}/uitkomsten/{uitkomst.id}"
+    return uitkomst
+
+
+@router.get(
+    "/uitkomsten",
+    response_model=list[UitkomstPublic],
+    responses=PAGINATED,
+    summary="Uitkomsten opvragen",
+    description="Uitkomsten van de eigen organisatie, nieuwste eerst (niet die van verwijderde contactmomenten).",
+)
+def list_uitkomsten(
+    caller: InzienDep,
+    session: SessionDep,
+    paginering: PagineringDep,
+    request: Request,
+    response: Response,
+    contactmoment: Annotated[
+        uuid.UUID | None,
+        Query(
+            description="Alleen uitkomsten van dit contactmoment (id).",
+            examples=["3fa85f64-5717-4562-b3fc-2c963f66afa6"],
+        ),
+    ] = None,
+    doorverwijzing: Annotated[
+        uuid.UUID | None,
+        Query(
+            description="Alleen uitkomsten van deze doorverwijzing (id).",
+            examples=["0b9d3c1e-2f4a-4e5b-8c6d-7e8f9a0b1c2d"],
+        ),
+    ] = None,
+    resultaat: Annotated[
+        str | None,
+        Query(
+            max_length=20, description="Alleen uitkomsten met dit resultaat.", examples=["opgelost"]
+        ),
+    ] = None,
+) -> list[Uitkomst]:
+    contactmomenten.controleer_filters(
+        session, codes=[("resultaat", codelijsten.RESULTAAT, resultaat)]
+    )
+    statement = service.list_statement(
+        caller=caller,
+        contactmoment=contactmoment,
+        doorverwijzing=doorverwijzing,
+        resultaat=resultaat,
+    )
+    return paginate(session, statement, paginering=paginering, request=request, response=response)
+
+
+@router.get(
+    "/uitkomsten/{uitkomstId}",
+    response_model=UitkomstPublic,
+    summary="Uitkomst opvragen",
+    description="Eén uitkomst van de eigen organisatie.",
+)
+def get_uitkomst(
+    caller: InzienDep,
+    session: SessionDep,
+    uitkomst_id: Annotated[
+        uuid.UUID,
+        Path(
+            alias="uitkomstId",
+            description="Identificatie van de uitkomst.",
+            examples=["9c8b7a6f-5e4d-4c3b-a2f1-0e9d8c7b6a5f"],
+        ),
+    ],
+) -> Uitkomst:
+    return service.get(session, caller=caller, uitkomst_id=uitkomst_id)

@@ -1,0 +1,1 @@
+from tests.contactmomenten.factories import andere, omgeving  # noqa: F401  (fixtures)
