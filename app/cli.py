@@ -2,6 +2,8 @@
 
 import typer
 
+from app.demo import demo_data
+from app.inwoners.cli import retention
 from app.toegang.cli import key_app, org_app
 
 app = typer.Typer(
@@ -11,6 +13,8 @@ app = typer.Typer(
 )
 app.add_typer(org_app, name="org")
 app.add_typer(key_app, name="key")
+app.command("demo-data")(demo_data)
+app.command("retention")(retention)
 
 
 def _alembic_config():  # type: ignore[no-untyped-def]

@@ -4,7 +4,8 @@ import logging
 
 from fastapi import APIRouter, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import JSONResponse
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse, JSONResponse
 
 from app import __version__
 from app.core.config import get_settings
@@ -80,7 +81,7 @@ def create_app() -> FastAPI:
         version=__version__,
         description=DESCRIPTION,
         openapi_url=None,  # served below under /v1, with CORS * and no authentication
-        docs_url=f"{API_PREFIX}/docs",
+        docs_url=None,  # served below, pointing at /v1/openapi.json
         redoc_url=None,
         redirect_slashes=False,
         openapi_tags=TAGS,
@@ -92,6 +93,10 @@ def create_app() -> FastAPI:
     @app.get(f"{API_PREFIX}/openapi.json", include_in_schema=False)
     def openapi_document() -> JSONResponse:
         return JSONResponse(app.openapi(), headers={"Access-Control-Allow-Origin": "*"})
+
+    @app.get(f"{API_PREFIX}/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        return get_swagger_ui_html(openapi_url=f"{API_PREFIX}/openapi.json", title="Sleutelmonitor API")
 
     if settings.cors_origins:
         app.add_middleware(

@@ -1,0 +1,692 @@
+"""Synthetic demo data: three organisations, their key persons and social map, and two years of contacts.
+
+The data set is deterministic for a given seed and reference date ("today"): every random choice comes
+from one `random.Random(seed)`, and so do the ids. Rows are inserted with bulk INSERTs through the
+models, in the caller's transaction (`laad_demo_data` flushes, it never commits). Resident references
+are pseudonymised with the server secret, like the API does, so only their hashes differ per install.
+"""
+
+import random
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from types import SimpleNamespace
+from typing import Any, cast
+
+import typer
+from sqlalchemy import insert
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from app.codelijsten import service as codelijsten
+from app.contactmomenten import service as contactmomenten
+from app.core.config import get_settings
+from app.core.security import pseudonymise
+from app.core.validation import vandaag
+from app.models import (
+    Contactmoment,
+    ContactmomentActie,
+    ContactmomentOnderwerp,
+    Doorverwijzing,
+    DoorverwijzingStatus,
+    Ketenpartner,
+    Organisatie,
+    Sleutelpersoon,
+    Uitkomst,
+)
+
+PERIODE_DAGEN = 730  # two years before the reference date
+BATCH = 500
+
+GEMEENTEN = {"GM0344": "Utrecht", "GM0307": "Amersfoort", "GM0321": "Houten"}
+
+
+@dataclass(frozen=True)
+class _OrgSpec:
+    naam: str
+    soort: str
+    gemeentecodes: tuple[str, ...]
+    aandeel: float  # share of all contacts
+    personen: tuple[tuple[str, tuple[str, ...], tuple[str, ...], str], ...]  # naam, talen, rollen, dienstverband
+
+
+ORGANISATIES: tuple[_OrgSpec, ...] = (
+    _OrgSpec(
+        naam="GGD Regio Utrecht",
+        soort="ggd",
+        gemeentecodes=("GM0344", "GM0307", "GM0321"),
+        aandeel=0.45,
+        personen=(
+            ("Amina B.", ("ar", "nl"), ("voorlichter", "bemiddelaar"), "betaald"),
+            ("Yonas T.", ("ti", "am", "nl"), ("bemiddelaar", "helper"), "zzp"),
+            ("Farida H.", ("prs", "fa", "nl"), ("voorlichter", "verkenner"), "betaald"),
+            ("Olena P.", ("uk", "ru", "nl"), ("helper", "adviseur"), "zzp"),
+            ("Hodan A.", ("so", "nl", "en"), ("voorlichter", "rolmodel"), "vrijwilliger"),
+        ),
+    ),
+    _OrgSpec(
+        naam="Stichting Welzijn Samen Amersfoort",
+        soort="welzijnsorganisatie",
+        gemeentecodes=("GM0307",),
+        aandeel=0.25,
+        personen=(
+            ("Mehmet K.", ("tr", "nl"), ("helper", "bemiddelaar"), "betaald"),
+            ("Katarzyna W.", ("pl", "nl", "en"), ("adviseur", "helper"), "vrijwilliger"),
+            ("Saba G.", ("ti", "ar", "nl"), ("bemiddelaar", "verkenner"), "vrijwilliger"),
+        ),
+    ),
+    _OrgSpec(
+        naam="Stichting Brug Utrecht",
+        soort="migrantenorganisatie",
+        gemeentecodes=("GM0344",),
+        aandeel=0.30,
+        personen=(
+            ("Samir E.", ("ar", "rif", "nl"), ("helper", "bemiddelaar", "voorlichter"), "vrijwilliger"),
+            ("Abdi M.", ("so", "ar", "nl"), ("helper", "rolmodel"), "vrijwilliger"),
+            ("Ayşe D.", ("tr", "ku", "nl"), ("voorlichter", "adviseur"), "zzp"),
+            ("Habib R.", ("prs", "ps", "nl"), ("bemiddelaar", "helper"), "vrijwilliger"),
+        ),
+    ),
+)
+
+# (categorie, naam): `{stad}` is filled with the partner's gemeente.
+KETENPARTNERS: tuple[tuple[str, str], ...] = (
+    ("huisarts", "Gezondheidscentrum {stad} Noord"),
+    ("huisarts", "Huisartsenpraktijk {stad} Centrum"),
+    ("ziekenhuis", "Ziekenhuis {stad}"),
+    ("ggz", "GGZ-team {stad}"),
+    ("ggd", "GGD-spreekuur {stad}"),
+    ("jgz", "Consultatiebureau {stad}"),
+    ("sociaal-wijkteam", "Buurtteam {stad} Oost"),
+    ("sociaal-wijkteam", "Buurtteam {stad} West"),
+    ("maatschappelijk-werk", "Maatschappelijk Werk {stad}"),
+    ("schuldhulpverlening", "Schuldhulp {stad}"),
+    ("vluchtelingenwerk", "VluchtelingenWerk {stad}"),
+    ("werk-en-inkomen", "Werk en Inkomen {stad}"),
+    ("wmo-loket", "Wmo-loket {stad}"),
+    ("jeugdhulp", "Jeugdhulp {stad}"),
+    ("onderwijs", "Volksuniversiteit {stad}"),
+    ("taalaanbieder", "Taalhuis {stad}"),
+    ("welzijn", "Buurthuis {stad}"),
+    ("zorgverzekeraar", "Zorgverzekeraar Midden"),
+    ("juridisch", "Juridisch Loket {stad}"),
+    ("vrijwilligersorganisatie", "Vrijwilligerscentrale {stad}"),
+    ("overig", "Voedselbank {stad}"),
+)
+
+# Money, letters and access to care dominate the questions key persons get.
+ONDERWERP_GEWICHTEN: dict[str, float] = {
+    "geld.toeslagen": 9, "geld.schulden": 7, "geld.belastingen": 4, "geld.uitkering": 5,
+    "geld.armoederegelingen": 4, "inburgering.post-brieven": 12, "inburgering.taal": 3,
+    "inburgering.traject": 2, "zorg.huisarts": 7, "zorg.zorgverzekering": 7, "zorg.tandarts": 2,
+    "zorg.ziekenhuis": 3, "zorg.ggz": 2, "zorg.medicijnen": 2, "zorg.jgz": 1.5,
+    "gezondheid.mentaal": 3, "gezondheid.lichamelijk": 2, "gezondheid.zwangerschap-geboorte": 1,
+    "gezondheid.vaccinatie": 1, "gezondheid.leefstijl": 1, "gezin.opvoeding": 2,
+    "gezin.kinderopvang": 1.5, "gezin.jeugdhulp": 1, "onderwijs.school": 2, "werk.zoeken": 2.5,
+    "werk.vrijwilligerswerk": 1, "wonen.huisvesting": 3.5, "wonen.energie": 2.5,
+    "sociaal.eenzaamheid": 1.5, "veiligheid.huiselijk-geweld": 0.5, "veiligheid.discriminatie": 0.5,
+    "juridisch.verblijf": 1.5, "juridisch.gezinshereniging": 1.5, "overig": 1,
+}
+# Group sessions (voorlichtingsbijeenkomsten) are about health themes.
+GROEP_ONDERWERPEN: dict[str, float] = {
+    "gezondheid.vaccinatie": 3, "gezondheid.leefstijl": 3, "gezondheid.mentaal": 3,
+    "gezondheid.seksueel": 1.5, "gezondheid.roken-vapen": 1.5, "gezondheid.dementie": 1,
+    "gezondheid.vgv": 1, "zorg.huisarts": 2, "zorg.zorgverzekering": 2.5, "zorg.jgz": 1,
+    "gezin.opvoeding": 2, "geld.armoederegelingen": 1,
+}
+# Which kind of partner a topic is usually referred to.
+CATEGORIE_VOOR: dict[str, tuple[str, ...]] = {
+    "geld.toeslagen": ("sociaal-wijkteam", "juridisch"), "geld.schulden": ("schuldhulpverlening",),
+    "geld.belastingen": ("juridisch", "sociaal-wijkteam"), "geld.uitkering": ("werk-en-inkomen",),
+    "geld.armoederegelingen": ("werk-en-inkomen", "overig"),
+    "inburgering.post-brieven": ("sociaal-wijkteam", "maatschappelijk-werk"),
+    "inburgering.taal": ("taalaanbieder",), "inburgering.traject": ("vluchtelingenwerk", "taalaanbieder"),
+    "zorg.huisarts": ("huisarts",), "zorg.zorgverzekering": ("zorgverzekeraar", "sociaal-wijkteam"),
+    "zorg.tandarts": ("huisarts",), "zorg.ziekenhuis": ("ziekenhuis",), "zorg.ggz": ("ggz",),
+    "zorg.medicijnen": ("huisarts",), "zorg.jgz": ("jgz",), "gezondheid.mentaal": ("ggz", "huisarts"),
+    "gezondheid.lichamelijk": ("huisarts",), "gezondheid.zwangerschap-geboorte": ("jgz", "huisarts"),
+    "gezondheid.vaccinatie": ("ggd",), "gezondheid.leefstijl": ("ggd", "welzijn"),
+    "gezin.opvoeding": ("jgz", "jeugdhulp"), "gezin.kinderopvang": ("sociaal-wijkteam",),
+    "gezin.jeugdhulp": ("jeugdhulp",), "onderwijs.school": ("onderwijs",),
+    "werk.zoeken": ("werk-en-inkomen",), "werk.vrijwilligerswerk": ("vrijwilligersorganisatie",),
+    "wonen.huisvesting": ("wmo-loket", "sociaal-wijkteam"), "wonen.energie": ("sociaal-wijkteam",),
+    "sociaal.eenzaamheid": ("welzijn",), "veiligheid.huiselijk-geweld": ("maatschappelijk-werk",),
+    "veiligheid.discriminatie": ("juridisch",), "juridisch.verblijf": ("vluchtelingenwerk", "juridisch"),
+    "juridisch.gezinshereniging": ("vluchtelingenwerk",), "overig": ("welzijn",),
+}
+KANALEN: dict[str, float] = {
+    "persoonlijk": 30, "telefonisch": 20, "berichtenapp": 20, "spreekuur": 14, "huisbezoek": 10, "video": 4,
+}
+DUUR: dict[str, tuple[int, int]] = {
+    "persoonlijk": (15, 60), "telefonisch": (5, 30), "berichtenapp": (5, 20), "spreekuur": (10, 45),
+    "huisbezoek": (30, 120), "video": (15, 45), "groepsbijeenkomst": (60, 150),
+}
+ACTIES_BASIS: dict[str, float] = {
+    "informatie-gegeven": 30, "uitleg-brief": 18, "formulier-ingevuld": 12, "instantie-gebeld": 10,
+    "afspraak-gemaakt": 9, "begeleid-naar-afspraak": 4, "bemiddeld-in-gesprek": 5,
+    "signaal-doorgegeven": 1.5, "toegeleid-naar-activiteit": 3, "nazorg": 4,
+}
+# A referral's life: each path is followed until it reaches the reference date.
+STATUS_PADEN: tuple[tuple[float, tuple[str, ...]], ...] = (
+    (38, ("verwezen", "aangekomen", "afgerond")),
+    (12, ("voorgesteld", "verwezen", "aangekomen", "afgerond")),
+    (10, ("verwezen", "aangekomen")),
+    (9, ("verwezen",)),
+    (8, ("verwezen", "niet-verschenen")),
+    (6, ("verwezen", "afgewezen")),
+    (7, ("voorgesteld",)),
+    (6, ("voorgesteld", "verwezen")),
+    (4, ("onbekend",)),
+)
+RESULTATEN: dict[str, float] = {
+    "opgelost": 45, "deels-opgelost": 20, "lopend": 10, "niet-opgelost": 8, "onbekend": 7,
+}
+LEEFTIJDEN: dict[str, float] = {"0-17": 3, "18-26": 14, "27-44": 40, "45-64": 30, "65-plus": 9, "onbekend": 4}
+GESLACHTEN: dict[str, float] = {"vrouw": 58, "man": 38, "anders": 1, "onbekend": 3}
+DOELGROEPEN: dict[str, float] = {
+    "statushouder": 35, "gezinsmigrant": 18, "arbeidsmigrant": 12, "asielzoeker": 5, "overig": 10,
+    "onbekend": 20,
+}
+DIENSTVERBAND_UREN = {"betaald": (16, 32), "zzp": (8, 24), "vrijwilliger": (2, 12)}
+
+Voortgang = Callable[[int], None]
+
+
+@dataclass
+class _Inwoner:
+    referentie: str
+    hash: str
+    leeftijdscategorie: str
+    geslacht: str
+    taal: str
+    doelgroep: str | None
+
+
+@dataclass
+class _Persoon:
+    id: uuid.UUID
+    gemeentecode: str
+    talen: tuple[str, ...]
+    rollen: tuple[str, ...]
+    vanaf: date
+    tot: date
+    gewicht: float
+    inwoners: list[_Inwoner] = field(default_factory=list)
+
+
+@dataclass
+class _Rijen:
+    """Rows for one batch, per table, in foreign-key order."""
+
+    contactmomenten: list[dict[str, Any]] = field(default_factory=list)
+    onderwerpen: list[dict[str, Any]] = field(default_factory=list)
+    acties: list[dict[str, Any]] = field(default_factory=list)
+    doorverwijzingen: list[dict[str, Any]] = field(default_factory=list)
+    statussen: list[dict[str, Any]] = field(default_factory=list)
+    uitkomsten: list[dict[str, Any]] = field(default_factory=list)
+
+    def schrijf(self, session: Session) -> None:
+        for model, rows in (
+            (Contactmoment, self.contactmomenten),
+            (ContactmomentOnderwerp, self.onderwerpen),
+            (ContactmomentActie, self.acties),
+            (Doorverwijzing, self.doorverwijzingen),
+            (DoorverwijzingStatus, self.statussen),
+            (Uitkomst, self.uitkomsten),
+        ):
+            if rows:
+                session.execute(insert(model), rows)
+
+
+class _Generator:
+    def __init__(self, *, seed: int, today: date) -> None:
+        self.rng = random.Random(seed)
+        self.today = today
+        self.begin = today - timedelta(days=PERIODE_DAGEN)
+        self.now = min(datetime.now(UTC), datetime.combine(today, time(23, 59), tzinfo=UTC))
+        self.secret = get_settings().secret_key
+
+    # --- helpers -------------------------------------------------------------------------------
+
+    def nieuw_id(self) -> uuid.UUID:
+        return uuid.UUID(int=self.rng.getrandbits(128), version=4)
+
+    def kies(self, gewichten: dict[str, float]) -> str:
+        return self.rng.choices(list(gewichten), weights=list(gewichten.values()))[0]
+
+    def kies_verschillend(self, gewichten: dict[str, float], aantal: int) -> list[str]:
+        gekozen: list[str] = []
+        while len(gekozen) < aantal:
+            code = self.kies(gewichten)
+            if code not in gekozen:
+                gekozen.append(code)
+        return gekozen
+
+    def tijdstip(self, dag: date) -> datetime:
+        """A moment during working hours on `dag`, never after now."""
+        moment = datetime.combine(dag, time(self.rng.randint(8, 20), self.rng.randint(0, 59)), tzinfo=UTC)
+        return min(moment, self.now)
+
+    def datum_tussen(self, vanaf: date, tot: date) -> date:
+        """A day in [vanaf, tot], with fewer contacts in the summer holidays and around new year."""
+        spanne = (tot - vanaf).days
+        while True:
+            dag = vanaf + timedelta(days=self.rng.randint(0, spanne))
+            rustig = dag.month in (7, 8) or (dag.month == 12 and dag.day > 22) or dag.weekday() == 6
+            if not rustig or self.rng.random() < 0.4:
+                return dag
+
+    # --- organisations, key persons, partners ----------------------------------------------------
+
+    def organisaties(self) -> list[tuple[_OrgSpec, Organisatie]]:
+        result = []
+        for spec in ORGANISATIES:
+            aangemaakt = datetime.combine(self.begin - timedelta(days=30), time(9), tzinfo=UTC)
+            result.append((spec, Organisatie(
+                id=self.nieuw_id(), naam=spec.naam, soort=spec.soort, gemeentecodes=list(spec.gemeentecodes),
+                aangemaakt_op=aangemaakt, gewijzigd_op=aangemaakt,
+            )))
+        return result
+
+    def personen(self, spec: _OrgSpec, organisatie: Organisatie) -> tuple[list[_Persoon], list[dict[str, Any]]]:
+        personen: list[_Persoon] = []
+        rows: list[dict[str, Any]] = []
+        # Activity is skewed: the busiest key person does several times the work of the quietest.
+        gewichten = [1 / (rank + 1) ** 0.9 for rank in range(len(spec.personen))]
+        self.rng.shuffle(gewichten)
+        for i, (naam, talen, rollen, dienstverband) in enumerate(spec.personen):
+            gemeentecode = spec.gemeentecodes[i % len(spec.gemeentecodes)]
+            # Most started before the period; one joined during it, one stopped a few months ago.
+            vanaf = self.begin - timedelta(days=self.rng.randint(30, 900))
+            tot: date | None = None
+            if i == len(spec.personen) - 1:
+                vanaf = self.begin + timedelta(days=self.rng.randint(120, 360))
+            elif i == 1 and len(spec.personen) > 3:
+                tot = self.today - timedelta(days=self.rng.randint(60, 150))
+            training = vanaf - timedelta(days=self.rng.randint(14, 120))
+            uren_min, uren_max = DIENSTVERBAND_UREN[dienstverband]
+            persoon_id = self.nieuw_id()
+            aangemaakt = datetime.combine(min(vanaf, self.today), time(10), tzinfo=UTC)
+            rows.append(dict(
+                id=persoon_id, organisatie_id=organisatie.id, weergavenaam=naam, talen=list(talen),
+                rollen=list(rollen), themas=sorted({o.split(".")[0] for o in self.kies_verschillend(
+                    ONDERWERP_GEWICHTEN, 3)}),
+                dienstverband=dienstverband, uren_per_week=float(self.rng.randint(uren_min, uren_max)),
+                basistraining_datum=training, actief_vanaf=vanaf, actief_tot=tot, gemeentecode=gemeentecode,
+                actief=tot is None, aangemaakt_op=aangemaakt, gewijzigd_op=aangemaakt,
+            ))
+            personen.append(_Persoon(
+                id=persoon_id, gemeentecode=gemeentecode, talen=talen, rollen=rollen,
+                vanaf=max(vanaf, self.begin), tot=min(tot or self.today, self.today - timedelta(days=1)),
+                gewicht=gewichten[i],
+            ))
+        return personen, rows
+
+    def ketenpartners(self, spec: _OrgSpec, organisatie: Organisatie) -> list[dict[str, Any]]:
+        # Fifteen partners: a spread over the categories, each in one of the organisation's gemeenten.
+        gekozen = self.rng.sample(KETENPARTNERS, 15)
+        rows = []
+        for categorie, naam in sorted(gekozen):
+            gemeentecode = self.rng.choice(spec.gemeentecodes)
+            aangemaakt = datetime.combine(self.begin, time(11), tzinfo=UTC)
+            rows.append(dict(
+                id=self.nieuw_id(), organisatie_id=organisatie.id, categorie=categorie,
+                naam=naam.format(stad=GEMEENTEN[gemeentecode]), gemeentecode=gemeentecode, actief=True,
+                aangemaakt_op=aangemaakt, gewijzigd_op=aangemaakt,
+            ))
+        return rows
+
+    # --- contacts ------------------------------------------------------------------------------
+
+    def inwoner(self, organisatie: Organisatie, persoon: _Persoon, volgnummer: int) -> _Inwoner:
+        """A recurring resident of this key person (70%) or a new one; demographics stay the same."""
+        if persoon.inwoners and self.rng.random() < 0.7:
+            # Earlier residents return more often than later ones: a few come back many times.
+            index = int(len(persoon.inwoners) * self.rng.random() ** 1.6)
+            return persoon.inwoners[index]
+        referentie = f"demo-client-{volgnummer}"
+        talen = [t for t in persoon.talen if t != "nl"] or ["nl"]
+        inwoner = _Inwoner(
+            referentie=referentie,
+            hash=pseudonymise(self.secret, organisatie.id, referentie),
+            leeftijdscategorie=self.kies(LEEFTIJDEN),
+            geslacht=self.kies(GESLACHTEN),
+            taal=self.rng.choice(talen) if self.rng.random() < 0.9 else "nl",
+            doelgroep=self.kies(DOELGROEPEN) if self.rng.random() < 0.8 else None,
+        )
+        persoon.inwoners.append(inwoner)
+        return inwoner
+
+    def wijkcode(self, gemeentecode: str) -> str | None:
+        if self.rng.random() < 0.1:
+            return None
+        return f"WK{gemeentecode[2:]}{self.rng.randint(0, 9):02d}"
+
+    def contactmoment(
+        self,
+        rijen: _Rijen,
+        *,
+        nummer: int,
+        organisatie: Organisatie,
+        personen: list[_Persoon],
+        partners: dict[str, list[dict[str, Any]]],
+        alle_partners: list[dict[str, Any]],
+    ) -> None:
+        rng = self.rng
+        persoon = rng.choices(personen, weights=[p.gewicht for p in personen])[0]
+        datum = self.datum_tussen(persoon.vanaf, persoon.tot)
+        gemeentecode = persoon.gemeentecode
+        if len(organisatie.gemeentecodes) > 1 and rng.random() < 0.15:
+            gemeentecode = rng.choice(organisatie.gemeentecodes)
+        groep = rng.random() < 0.10
+        contact_id = self.nieuw_id()
+        aangemaakt = self.tijdstip(datum + timedelta(days=rng.choice((0, 0, 0, 1, 2))))
+        inwoner: _Inwoner | None = None
+        if groep:
+            kanaal = "groepsbijeenkomst" if rng.random() < 0.85 else "video"
+            onderwerpen = self.kies_verschillend(GROEP_ONDERWERPEN, rng.choice((1, 1, 2)))
+            acties = ["informatie-gegeven"] + (["signaal-doorgegeven"] if rng.random() < 0.1 else [])
+            rol = "voorlichter"
+            deelnemers = rng.randint(5, 40)
+            taal = rng.choice([t for t in persoon.talen if t != "nl"] or ["nl"])
+        else:
+            kanaal = self.kies(KANALEN)
+            onderwerpen = self.kies_verschillend(ONDERWERP_GEWICHTEN, rng.choices((1, 2, 3), (55, 30, 15))[0])
+            acties = self.kies_verschillend(ACTIES_BASIS, rng.choices((1, 2, 3), (45, 40, 15))[0])
+            rol = rng.choice(persoon.rollen) if rng.random() < 0.9 else "helper"
+            deelnemers = 1
+            inwoner = self.inwoner(organisatie, persoon, nummer)
+            taal = inwoner.taal
+        laag, hoog = DUUR[kanaal]
+        duur = rng.randrange(laag, hoog + 1, 5) if rng.random() < 0.95 else None
+        wijkcode = self.wijkcode(gemeentecode)
+
+        verwijzingen: list[dict[str, Any]] = []
+        eerste_uitkomst = len(rijen.uitkomsten)
+        if not groep and rng.random() < 0.25:
+            for onderwerp in onderwerpen[: rng.choices((1, 2), (90, 10))[0]]:
+                verwijzingen.append(self.doorverwijzing(
+                    rijen, organisatie=organisatie, contact_id=contact_id, datum=datum, onderwerp=onderwerp,
+                    partners=partners, alle_partners=alle_partners,
+                ))
+            if "doorverwezen" not in acties:
+                acties.append("doorverwezen")
+
+        laatst_gewijzigd = max([aangemaakt, *(v["gewijzigd_op"] for v in verwijzingen)])
+        rij = dict(
+            id=contact_id, organisatie_id=organisatie.id, extern_id=f"demo-{nummer}",
+            sleutelpersoon_id=persoon.id, datum=datum, gemeentecode=gemeentecode, wijkcode=wijkcode,
+            kanaal=kanaal, soort="groep" if groep else "individueel", aantal_deelnemers=deelnemers,
+            inwoner_hash=inwoner.hash if inwoner else None,
+            leeftijdscategorie=inwoner.leeftijdscategorie if inwoner else None,
+            geslacht=inwoner.geslacht if inwoner else None, taal=taal,
+            doelgroep=inwoner.doelgroep if inwoner else None, rol=rol, duur_minuten=duur,
+            inhoud_hash="", aangemaakt_op=aangemaakt, gewijzigd_op=laatst_gewijzigd, verwijderd_op=None,
+        )
+        rijen.contactmomenten.append(rij)
+        rijen.onderwerpen.extend(dict(contactmoment_id=contact_id, onderwerp=o) for o in onderwerpen)
+        rijen.acties.extend(dict(contactmoment_id=contact_id, actie=a) for a in acties)
+
+        # Most contacts get an outcome; group sessions rarely do.
+        if rng.random() < (0.2 if groep else 0.88):
+            if verwijzingen:
+                resultaat = "doorverwezen" if rng.random() < 0.8 else self.kies(RESULTATEN)
+            else:
+                resultaat = self.kies(RESULTATEN)
+            if resultaat == "lopend" and (self.today - datum).days > 120 and rng.random() < 0.7:
+                resultaat = "opgelost"
+            rijen.uitkomsten.append(dict(
+                id=self.nieuw_id(), organisatie_id=organisatie.id, contactmoment_id=contact_id,
+                doorverwijzing_id=None, resultaat=resultaat,
+                datum=min(datum + timedelta(days=rng.choice((0, 0, 0, 3, 7, 14))), self.today),
+                aangemaakt_op=aangemaakt,
+            ))
+
+        # The API's own fingerprint, so re-posting a demo record unchanged is recognised as a retry.
+        # Plain namespaces stand in for the rows: the fingerprint only reads attributes, and building
+        # SQLModel instances would double the run time.
+        uitkomsten = rijen.uitkomsten[eerste_uitkomst:]
+        laatste = max(uitkomsten, key=lambda u: (u["datum"], u["aangemaakt_op"], u["id"]), default=None)
+        kinderen = contactmomenten.Kinderen(
+            onderwerpen=sorted(onderwerpen), acties=sorted(acties),
+            doorverwijzingen=[cast(Doorverwijzing, SimpleNamespace(**v)) for v in verwijzingen],
+            uitkomst=cast(Uitkomst, SimpleNamespace(**laatste)) if laatste else None,
+        )
+        rij["inhoud_hash"] = contactmomenten.inhoud_hash(
+            contactmomenten.inhoud_van_record(cast(Contactmoment, SimpleNamespace(**rij)), kinderen)
+        )
+
+    def doorverwijzing(
+        self,
+        rijen: _Rijen,
+        *,
+        organisatie: Organisatie,
+        contact_id: uuid.UUID,
+        datum: date,
+        onderwerp: str,
+        partners: dict[str, list[dict[str, Any]]],
+        alle_partners: list[dict[str, Any]],
+    ) -> dict[str, Any]:
+        rng = self.rng
+        kandidaten = [p for c in CATEGORIE_VOOR.get(onderwerp, ()) for p in partners.get(c, [])]
+        partner = rng.choice(kandidaten or alle_partners)
+        pad = rng.choices([p for _, p in STATUS_PADEN], weights=[w for w, _ in STATUS_PADEN])[0]
+        verwijzing_id = self.nieuw_id()
+        dag = datum
+        geschiedenis: list[tuple[str, date, datetime]] = []
+        for stap, status in enumerate(pad):
+            if stap:
+                dag = dag + timedelta(days=rng.randint(2, 35))
+                if dag > self.today:
+                    break  # the referral has not got that far yet
+            geschiedenis.append((status, dag, self.tijdstip(dag)))
+        for status, dag, moment in geschiedenis:
+            rijen.statussen.append(dict(
+                doorverwijzing_id=verwijzing_id, status=status, status_datum=dag, vastgelegd_op=moment,
+                api_sleutel_id=None,
+            ))
+        status, status_datum, gewijzigd = geschiedenis[-1]
+        rij = dict(
+            id=verwijzing_id, organisatie_id=organisatie.id, contactmoment_id=contact_id,
+            ketenpartner_id=partner["id"], onderwerp=onderwerp,
+            wijze="warm" if rng.random() < 0.4 else "informatief", status=status, status_datum=status_datum,
+            aangemaakt_op=geschiedenis[0][2], gewijzigd_op=gewijzigd,
+        )
+        rijen.doorverwijzingen.append(rij)
+        if status in ("afgerond", "afgewezen", "niet-verschenen") and rng.random() < 0.5:
+            resultaat = "niet-opgelost"
+            if status == "afgerond":
+                resultaat = "deels-opgelost" if rng.random() < 0.3 else "opgelost"
+            rijen.uitkomsten.append(dict(
+                id=self.nieuw_id(), organisatie_id=organisatie.id, contactmoment_id=contact_id,
+                doorverwijzing_id=verwijzing_id, resultaat=resultaat, datum=status_datum, aangemaakt_op=gewijzigd,
+            ))
+        return rij
+
+
+def _controleer_codes(session: Session) -> None:
+    """Refuse to run when a code the generator uses is missing from the code table."""
+    nodig: dict[str, set[str]] = {
+        codelijsten.ONDERWERP: set(ONDERWERP_GEWICHTEN) | set(GROEP_ONDERWERPEN),
+        codelijsten.KANAAL: set(KANALEN) | {"groepsbijeenkomst"},
+        codelijsten.ACTIE: set(ACTIES_BASIS) | {"doorverwezen"},
+        codelijsten.ROL: {r for o in ORGANISATIES for p in o.personen for r in p[2]} | {"helper", "voorlichter"},
+        codelijsten.RESULTAAT: set(RESULTATEN) | {"doorverwezen"},
+        codelijsten.DOORVERWIJZING_STATUS: {s for _, pad in STATUS_PADEN for s in pad},
+        codelijsten.DOORVERWIJZING_WIJZE: {"warm", "informatief"},
+        codelijsten.KETENPARTNER_CATEGORIE: {c for c, _ in KETENPARTNERS},
+        codelijsten.LEEFTIJDSCATEGORIE: set(LEEFTIJDEN),
+        codelijsten.GESLACHT: set(GESLACHTEN),
+        codelijsten.DOELGROEP: set(DOELGROEPEN),
+        codelijsten.ORGANISATIE_SOORT: {o.soort for o in ORGANISATIES},
+        codelijsten.DIENSTVERBAND: set(DIENSTVERBAND_UREN),
+        codelijsten.SOORT_CONTACT: {"individueel", "groep"},
+    }
+    ontbreekt = {
+        lijst: sorted(codes - {c for c, e in codelijsten.codes(session, lijst=lijst).items() if e.actief})
+        for lijst, codes in nodig.items()
+    }
+    ontbreekt = {lijst: codes for lijst, codes in ontbreekt.items() if codes}
+    if ontbreekt:
+        raise RuntimeError(
+            f"Codes ontbreken of zijn gedeactiveerd; draai eerst `sleutelmonitor migrate`: {ontbreekt}"
+        )
+
+
+def laad_demo_data(
+    session: Session,
+    *,
+    aantal: int = 5000,
+    seed: int = 42,
+    today: date | None = None,
+    voortgang: Voortgang | None = None,
+) -> dict[str, Any]:
+    """Insert the synthetic data set in the session's transaction (flush, no commit) and return a summary."""
+    _controleer_codes(session)
+    today = today or vandaag()
+    gen = _Generator(seed=seed, today=today)
+    organisaties = gen.organisaties()
+    session.add_all([o for _, o in organisaties])
+    session.flush()
+
+    per_org: list[dict[str, Any]] = []
+    opbouw: list[tuple[Organisatie, list[_Persoon], list[dict[str, Any]], int]] = []
+    verdeeld = 0
+    for index, (spec, organisatie) in enumerate(organisaties):
+        personen, persoon_rijen = gen.personen(spec, organisatie)
+        partner_rijen = gen.ketenpartners(spec, organisatie)
+        session.execute(insert(Sleutelpersoon), persoon_rijen)
+        session.execute(insert(Ketenpartner), partner_rijen)
+        deel = aantal - verdeeld if index == len(organisaties) - 1 else round(aantal * spec.aandeel)
+        verdeeld += deel
+        opbouw.append((organisatie, personen, partner_rijen, deel))
+
+    nummer = 0
+    for organisatie, personen, partner_rijen, deel in opbouw:
+        partners: dict[str, list[dict[str, Any]]] = {}
+        for partner in partner_rijen:
+            partners.setdefault(partner["categorie"], []).append(partner)
+        telling = {"contactmomenten": 0, "groepsbijeenkomsten": 0, "doorverwijzingen": 0, "uitkomsten": 0}
+        inwoners: set[str] = set()
+        for start in range(0, deel, BATCH):
+            rijen = _Rijen()
+            for _ in range(min(BATCH, deel - start)):
+                nummer += 1
+                gen.contactmoment(
+                    rijen, nummer=nummer, organisatie=organisatie, personen=personen, partners=partners,
+                    alle_partners=partner_rijen,
+                )
+            rijen.schrijf(session)
+            telling["contactmomenten"] += len(rijen.contactmomenten)
+            telling["groepsbijeenkomsten"] += sum(1 for c in rijen.contactmomenten if c["soort"] == "groep")
+            telling["doorverwijzingen"] += len(rijen.doorverwijzingen)
+            telling["uitkomsten"] += len(rijen.uitkomsten)
+            inwoners.update(c["inwoner_hash"] for c in rijen.contactmomenten if c["inwoner_hash"])
+            if voortgang is not None:
+                voortgang(len(rijen.contactmomenten))
+        per_org.append({
+            "id": organisatie.id, "naam": organisatie.naam, "soort": organisatie.soort,
+            "gemeentecodes": list(organisatie.gemeentecodes), "sleutelpersonen": len(personen),
+            "ketenpartners": len(partner_rijen), **telling, "inwoners": len(inwoners),
+        })
+    session.flush()
+    totaal = {k: sum(o[k] for o in per_org) for k in per_org[0] if isinstance(per_org[0][k], int)}
+    return {"organisaties": per_org, "totaal": totaal, "seed": seed, "tot": today.isoformat()}
+
+
+def _demo_sleutels(session: Session, organisaties: Sequence[dict[str, Any]]) -> list[tuple[str, str, str]]:
+    """Create the three development keys; returns (omschrijving, token, voorbeeld-pad) triples."""
+    from app.toegang import service as toegang
+    from app.toegang.caller import Scope, cli_caller
+
+    migranten = next(o for o in organisaties if o["soort"] == "migrantenorganisatie")
+    _, org_token = toegang.create_key(
+        session, caller=cli_caller(), naam=f"Demo: {migranten['naam']}",
+        scopes=[Scope.registreren, Scope.inzien, Scope.rapporteren], organisatie_id=migranten["id"],
+    )
+    _, regio_token = toegang.create_key(
+        session, caller=cli_caller(), naam="Demo: regionale rapportage Utrecht en Amersfoort",
+        scopes=[Scope.rapporteren], gemeentecodes=["GM0344", "GM0307"],
+    )
+    _, beheer_token = toegang.create_key(
+        session, caller=cli_caller(), naam="Demo: beheer", scopes=[Scope.beheren], beheer=True,
+    )
+    return [
+        (f"Organisatiesleutel {migranten['naam']} (registreren, inzien, rapporteren)", org_token, "/contactmomenten"),
+        ("Regionale rapportagesleutel GM0344, GM0307 (rapporteren)", regio_token,
+         "/indicatoren/aantal-contactmomenten/waarden?periode=laatste-12-maanden&groeperenOp=gemeente"),
+        ("Beheersleutel (beheren)", beheer_token, "/organisaties"),
+    ]
+
+
+def demo_data(
+    als_leeg: bool = typer.Option(False, "--als-leeg", help="Doe niets als er al een organisatie bestaat."),
+    aantal: int = typer.Option(5000, "--aantal", min=1, help="Aantal contactmomenten."),
+    seed: int = typer.Option(42, "--seed", help="Startwaarde van de toevalsgenerator (zelfde seed, zelfde data)."),
+) -> None:
+    """Vul de database met een realistische, synthetische demo-dataset."""
+    from rich import box
+    from rich.console import Console
+    from rich.panel import Panel
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.table import Table
+    from rich.text import Text
+
+    from app.core.db import get_engine
+
+    console = Console()
+    settings = get_settings()
+    with Session(get_engine(), expire_on_commit=False) as session:
+        if als_leeg and session.exec(select(Organisatie.id).limit(1)).first() is not None:
+            console.print("Er bestaan al organisaties; demo-data overgeslagen.")
+            return
+        with Progress(
+            TextColumn("Demo-data laden"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+            console=console, transient=True,
+        ) as progress:
+            taak = progress.add_task("contactmomenten", total=aantal)
+            try:
+                samenvatting = laad_demo_data(
+                    session, aantal=aantal, seed=seed, voortgang=lambda n: progress.advance(taak, n)
+                )
+            except IntegrityError:
+                # The ids come from the seed, so the same seed twice collides with itself.
+                console.print(
+                    f"[red]De demo-data met seed {seed} staat al in de database; kies een andere --seed.[/red]"
+                )
+                raise typer.Exit(1) from None
+        sleutels: list[tuple[str, str, str]] = []
+        if settings.environment == "development":
+            sleutels = _demo_sleutels(session, samenvatting["organisaties"])
+        session.commit()
+
+    # One column per organisation keeps the table readable in an 80-column terminal.
+    orgs = samenvatting["organisaties"]
+    tabel = Table(title=f"Demo-data geladen (seed {seed}, tot {samenvatting['tot']})")
+    tabel.add_column("", no_wrap=True)
+    for org in orgs:
+        tabel.add_column(org["naam"], justify="right")
+    tabel.add_column("totaal", justify="right", style="bold")
+    for kolom in ("sleutelpersonen", "ketenpartners", "contactmomenten", "groepsbijeenkomsten",
+                  "doorverwijzingen", "uitkomsten", "inwoners"):
+        tabel.add_row(kolom, *(str(org[kolom]) for org in orgs), str(samenvatting["totaal"][kolom]))
+    console.print(tabel)
+    for org in orgs:
+        console.print(f"  {org['naam']} ({org['soort']}, {', '.join(org['gemeentecodes'])}): {org['id']}",
+                      soft_wrap=True)
+
+    if sleutels:
+        basis = f"{settings.public_url.rstrip('/')}/v1"
+        regels = Text()
+        for omschrijving, token, pad in sleutels:
+            regels.append(f"{omschrijving}\n", style="bold")
+            regels.append(f'  curl -H "Authorization: Bearer {token}" "{basis}{pad}"\n\n')
+        regels.rstrip()
+        # No side borders and no wrapping, so each curl line can be copied whole, even from a narrow terminal.
+        breedte = max(console.width, max(len(regel) for regel in regels.plain.splitlines()) + 4)
+        console.print()
+        Console(width=breedte).print(
+            Panel(regels, title="Demo-sleutels (alleen voor ontwikkeling, worden eenmalig getoond)",
+                  box=box.HORIZONTALS, border_style="yellow"),
+        )
