@@ -271,11 +271,7 @@ def controleer_filters(
                 }
             )
     if problems:
-        n = len(problems)
-        raise OngeldigeInvoer(
-            f"De zoekparameters bevatten {n} fout{'en' if n != 1 else ''}; zie invalidParams.",
-            invalid_params=problems,
-        )
+        raise OngeldigeInvoer.met(problems, onderwerp="De zoekparameters", bevat="bevatten")
 
 
 def list_statement(
@@ -495,11 +491,7 @@ def controleer(
 
 
 def _weiger(problems: list[dict[str, str]]) -> OngeldigeInvoer:
-    n = len(problems)
-    return OngeldigeInvoer(
-        f"Het contactmoment bevat {n} fout{'en' if n != 1 else ''}; zie invalidParams. Er is niets opgeslagen.",
-        invalid_params=problems,
-    )
+    return OngeldigeInvoer.met(problems, onderwerp="Het contactmoment", slot=" Er is niets opgeslagen.")
 
 
 # --- Writing ---------------------------------------------------------------------------------

@@ -80,6 +80,15 @@ class OngeldigeInvoer(DomeinFout):
         """One invalid field, reported in the same shape as request validation errors."""
         return cls(reason, invalid_params=[{"name": name, "reason": reason}])
 
+    @classmethod
+    def met(
+        cls, problems: list[dict[str, str]], *, onderwerp: str = "De invoer", bevat: str = "bevat", slot: str = ""
+    ) -> "OngeldigeInvoer":
+        """All invalid fields at once: `<onderwerp> bevat 2 fouten; zie invalidParams.<slot>`."""
+        n = len(problems)
+        detail = f"{onderwerp} {bevat} {n} fout{'en' if n != 1 else ''}; zie invalidParams.{slot}"
+        return cls(detail, invalid_params=problems)
+
 
 class NietGeauthenticeerd(DomeinFout):
     status, title = 401, TITLES[401]
@@ -217,10 +226,8 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
-        params = validation_params(exc.errors())
-        n = len(params)
-        detail = f"De invoer bevat {n} fout{'en' if n != 1 else ''}; zie invalidParams."
-        return problem_response(request, 400, detail, invalid_params=params)
+        error = OngeldigeInvoer.met(validation_params(exc.errors()))
+        return problem_response(request, 400, error.detail, invalid_params=error.invalid_params)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:

@@ -42,7 +42,7 @@ def _validate(data: DoelCreate) -> tuple[datetime, datetime, str]:
             if naam not in indicator.dimensies:
                 problems.append({"name": f"filters.{naam}", "reason": f"Indicator {indicator.code} kent geen filter {naam}."})
     if problems or periode is None:
-        raise OngeldigeInvoer(f"Het doel bevat {len(problems)} fout(en); zie invalidParams.", invalid_params=problems)
+        raise OngeldigeInvoer.met(problems, onderwerp="Het doel")
     return periode.vanaf, periode.tot, periode.label
 
 

@@ -153,11 +153,7 @@ def wijzig_status(
             }
         )
     if problems:
-        n = len(problems)
-        raise OngeldigeInvoer(
-            f"De statuswijziging bevat {n} fout{'en' if n != 1 else ''}; zie invalidParams.",
-            invalid_params=problems,
-        )
+        raise OngeldigeInvoer.met(problems, onderwerp="De statuswijziging")
 
     toegestaan = OVERGANGEN.get(verwijzing.status, ())
     if data.status not in toegestaan:

@@ -124,7 +124,7 @@ def get_waarden(
         for k in filters if k not in indicator.dimensies
     ]
     if problems:
-        raise OngeldigeInvoer(f"De invoer bevat {len(problems)} fout(en); zie invalidParams.", invalid_params=problems)
+        raise OngeldigeInvoer.met(problems)
 
     settings = get_settings()
     resultaat = bereken(

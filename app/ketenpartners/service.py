@@ -48,11 +48,7 @@ def _validate(session: Session, *, values: dict[str, Any], changed: set[str], be
             allow_inactive=[bestaand.categorie] if bestaand else (),
         )
     if problems:
-        n = len(problems)
-        raise OngeldigeInvoer(
-            f"De ketenpartner bevat {n} fout{'en' if n != 1 else ''}; zie invalidParams.",
-            invalid_params=problems,
-        )
+        raise OngeldigeInvoer.met(problems, onderwerp="De ketenpartner")
 
 
 def create(session: Session, *, caller: Caller, data: dict[str, Any]) -> Ketenpartner:

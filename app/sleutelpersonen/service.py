@@ -84,11 +84,7 @@ def _validate(
             "reason": f"actiefTot ({tot.isoformat()}) moet na actiefVanaf ({vanaf.isoformat()}) liggen.",
         })
     if problems:
-        n = len(problems)
-        raise OngeldigeInvoer(
-            f"De sleutelpersoon bevat {n} fout{'en' if n != 1 else ''}; zie invalidParams.",
-            invalid_params=problems,
-        )
+        raise OngeldigeInvoer.met(problems, onderwerp="De sleutelpersoon")
 
 
 def create(session: Session, *, caller: Caller, data: dict[str, Any]) -> Sleutelpersoon:

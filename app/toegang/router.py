@@ -159,7 +159,7 @@ def list_audit(
     if not problems and vanaf is not None and tot is not None and vanaf >= tot:
         problems.append({"name": "tot", "reason": "Moet later zijn dan vanaf."})
     if problems:
-        raise OngeldigeInvoer(f"De invoer bevat {len(problems)} fout(en); zie invalidParams.", invalid_params=problems)
+        raise OngeldigeInvoer.met(problems)
     statement = service.audit_query(
         caller=caller,
         vanaf=vanaf,

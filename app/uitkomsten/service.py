@@ -98,11 +98,7 @@ def registreer(session: Session, *, caller: Caller, data: UitkomstCreate) -> Uit
             }
         )
     if problems:
-        n = len(problems)
-        raise OngeldigeInvoer(
-            f"De uitkomst bevat {n} fout{'en' if n != 1 else ''}; zie invalidParams.",
-            invalid_params=problems,
-        )
+        raise OngeldigeInvoer.met(problems, onderwerp="De uitkomst")
     assert contactmoment is not None and caller.organisatie_id is not None
 
     uitkomst = Uitkomst(
