@@ -14,7 +14,7 @@ from sqlmodel import Session
 from app.core.config import get_settings
 from app.indicatoren.catalogue import INDICATOREN
 from app.models import Contactmoment, ContactmomentOnderwerp, Organisatie
-from tests.factories import make_key, make_organisatie, make_sleutelpersoon
+from tests.factories import make_ketenpartner, make_key, make_organisatie, make_sleutelpersoon
 
 YEAR = datetime.now(UTC).year - 1  # a whole past year, so no date is in the future
 
@@ -173,3 +173,34 @@ def test_record_keys_without_rapporteren_are_refused(client: TestClient, session
     response = client.get("/v1/indicatoren/aantal-contactmomenten/waarden", headers=headers)
     assert response.status_code == 403
     assert "rapporteren" in response.json()["detail"]
+
+
+def test_regional_rates_hide_small_numerators_and_denominators(client: TestClient, session: Session) -> None:
+    from app.models import Doorverwijzing
+
+    organisatie = make_organisatie(session, gemeentecodes=["GM0344"])
+    persoon = make_sleutelpersoon(session, organisatie)
+    partners = {c: make_ketenpartner(session, organisatie, categorie=c) for c in ("huisarts", "ggz", "jgz")}
+    # huisarts: 9 of 12 afgerond; ggz: 2 of 3 (small noemer); jgz: 3 of 10 (small teller).
+    plan = {"huisarts": (9, 12), "ggz": (2, 3), "jgz": (3, 10)}
+    for categorie, (afgerond, totaal) in plan.items():
+        for i in range(totaal):
+            record = Contactmoment(organisatie_id=organisatie.id, sleutelpersoon_id=persoon.id, datum=date(YEAR, 2, 1),
+                                   gemeentecode="GM0344", kanaal="persoonlijk", soort="individueel", inhoud_hash=uuid.uuid4().hex)
+            session.add(record)
+            session.flush()
+            session.add(Doorverwijzing(organisatie_id=organisatie.id, contactmoment_id=record.id,
+                                       ketenpartner_id=partners[categorie].id, wijze="warm",
+                                       status="afgerond" if i < afgerond else "afgewezen", status_datum=date(YEAR, 2, 1)))
+    session.flush()
+    url = f"/v1/indicatoren/percentage-doorverwijzingen-afgerond/waarden?periode={YEAR}&groeperenOp=ketenpartnerCategorie"
+    own = client.get(url, headers=make_key(session, organisatie=organisatie, scopes=("rapporteren",))).json()["rijen"]
+    assert {r["ketenpartnerCategorie"]["code"]: (r["teller"], r["noemer"], r["waarde"]) for r in own} == {
+        "ggz": (2, 3, 66.7), "huisarts": (9, 12, 75.0), "jgz": (3, 10, 30.0)
+    }
+    regional = client.get(url, headers=make_key(session, gemeentecodes=["GM0344"], scopes=("rapporteren",))).json()["rijen"]
+    rows = {r["ketenpartnerCategorie"]["code"]: r for r in regional}
+    assert rows["ggz"]["noemer"] is None and rows["ggz"]["teller"] is None and rows["ggz"]["waarde"] is None
+    # jgz: teller 3 is primary; its noemer 10 is the secondary partner of ggz's hidden noemer 3.
+    assert rows["jgz"]["teller"] is None and rows["jgz"]["noemer"] is None and rows["jgz"]["onderdrukt"] is True
+    assert (rows["huisarts"]["teller"], rows["huisarts"]["noemer"], rows["huisarts"]["waarde"]) == (9, 12, 75.0)
