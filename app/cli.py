@@ -3,6 +3,7 @@
 import typer
 
 from app.demo import demo_data
+from app.imports.cli import importeer
 from app.inwoners.cli import retention
 from app.toegang.cli import key_app, org_app
 
@@ -15,6 +16,7 @@ app.add_typer(org_app, name="org")
 app.add_typer(key_app, name="key")
 app.command("demo-data")(demo_data)
 app.command("retention")(retention)
+app.command("import")(importeer)
 
 
 def _alembic_config():  # type: ignore[no-untyped-def]

@@ -46,7 +46,7 @@ def check_codes(
 
     `allow_inactive` holds codes a record already had: a deactivated code stays valid for old records.
     """
-    known = codes(session, lijst=lijst)
+    known = lookup(session, lijst=lijst)
     keep = set(allow_inactive)
     problems: list[dict[str, str]] = []
     for name, value in values:

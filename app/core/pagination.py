@@ -32,7 +32,7 @@ class Paginering:
 
 
 def paginering(
-    page: Annotated[int, Query(ge=1, description="Paginanummer, vanaf 1.", examples=[1])] = 1,
+    page: Annotated[int, Query(ge=1, le=1_000_000, description="Paginanummer, vanaf 1.", examples=[1])] = 1,
     page_size: Annotated[
         int | None,
         Query(alias="pageSize", ge=1, description="Aantal resultaten per pagina (maximum is instelbaar, standaard 100).", examples=[20]),

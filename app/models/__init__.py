@@ -7,6 +7,7 @@ from app.models.code import Code
 from app.models.contactmoment import Contactmoment, ContactmomentActie, ContactmomentOnderwerp
 from app.models.doel import Doel
 from app.models.doorverwijzing import Doorverwijzing, DoorverwijzingStatus
+from app.models.import_run import ImportRun
 from app.models.ketenpartner import Ketenpartner
 from app.models.organisatie import Organisatie
 from app.models.sleutelpersoon import Sleutelpersoon
@@ -22,6 +23,7 @@ __all__ = [
     "Doel",
     "Doorverwijzing",
     "DoorverwijzingStatus",
+    "ImportRun",
     "Ketenpartner",
     "Organisatie",
     "SQLModel",

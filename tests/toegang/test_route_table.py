@@ -24,7 +24,7 @@ from sqlmodel import Session
 
 from app.core.openapi import PUBLIC_PATHS
 from app.main import create_app
-from app.models import Contactmoment, Doel, Doorverwijzing, Organisatie, Uitkomst
+from app.models import Contactmoment, Doel, Doorverwijzing, ImportRun, Organisatie, Uitkomst
 from app.toegang.caller import Scope
 from tests.factories import make_key, make_ketenpartner, make_organisatie, make_sleutelpersoon
 from tests.toegang.helpers import admin_key, key_of
@@ -91,6 +91,13 @@ def make_doel(session: Session, organisatie: Organisatie) -> Doel:
     return record
 
 
+def make_import_run(session: Session, organisatie: Organisatie) -> ImportRun:
+    record = ImportRun(organisatie_id=organisatie.id, status="geslaagd", modus="atomair", formaat="csv")
+    session.add(record)
+    session.flush()
+    return record
+
+
 def other_organisations_key(session: Session, organisatie: Organisatie) -> uuid.UUID:
     return key_of(session, make_key(session, organisatie=organisatie)).id
 
@@ -111,6 +118,7 @@ PAD_PARAMETERS: dict[str, PadParameter] = {
     "doorverwijzingId": PadParameter(lambda session, org: make_doorverwijzing(session, org).id),
     "uitkomstId": PadParameter(lambda session, org: make_uitkomst(session, org).id),
     "doelId": PadParameter(lambda session, org: make_doel(session, org).id),
+    "importId": PadParameter(lambda session, org: make_import_run(session, org).id),
     "sleutelId": PadParameter(other_organisations_key),
     # Shared, not per organisation: only an unknown value (-> 404) is checked.
     "lijst": PadParameter(None, "naam van een codelijst; codelijsten zijn gedeeld"),

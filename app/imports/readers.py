@@ -1,0 +1,337 @@
+"""Readers, one class per file format; each streams rows so memory does not grow with the file.
+
+A reader yields `Rij` objects: the row number as the coordinator sees it (the spreadsheet row, with
+the header on its own row; the line number in NDJSON) and the cells by column header. Problems with
+the file as a whole raise `LeesFout` with a Dutch message; problems with one row travel on the row.
+"""
+
+import codecs
+import csv
+import io
+import json
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import IO, Any
+
+import openpyxl
+from openpyxl.utils.exceptions import InvalidFileException
+
+# Uploaded in the request (bytes) or stored on disk (a path, for CLI runs and background jobs).
+Bron = bytes | Path
+
+FORMATEN = ("csv", "xlsx", "ndjson")
+EXTENSIES = {
+    ".csv": "csv",
+    ".txt": "csv",
+    ".tsv": "csv",
+    ".xlsx": "xlsx",
+    ".xlsm": "xlsx",
+    ".ndjson": "ndjson",
+    ".jsonl": "ndjson",
+}
+SCHEIDINGSTEKENS = ";,\t"
+BLOK = 64 * 1024
+# How far down a title block may push the header row (rows above it are skipped).
+MAX_RIJEN_VOOR_KOP = 10
+
+# Decides whether a row of cells is the header (it names known columns); see mapping.is_koprij.
+KopHerkenner = Callable[[list[str]], bool]
+
+
+class LeesFout(Exception):
+    """The file as a whole cannot be read; the message is Dutch and meant for the coordinator."""
+
+
+@dataclass
+class Rij:
+    nummer: int
+    cellen: dict[str, Any] = field(default_factory=dict)
+    fout: str | None = None
+
+
+def formaat_van_naam(naam: str) -> str:
+    """The format implied by a file name's extension, or LeesFout naming the supported ones."""
+    suffix = Path(naam).suffix.lower()
+    if suffix == ".xls":
+        raise LeesFout(
+            "Oude Excel-bestanden (.xls) worden niet ondersteund; sla het bestand op als .xlsx of als CSV."
+        )
+    if suffix not in EXTENSIES:
+        raise LeesFout(
+            f"Onbekende bestandsextensie `{suffix or naam}`; geef het formaat op (csv, xlsx of ndjson)."
+        )
+    return EXTENSIES[suffix]
+
+
+def _open(bron: Bron) -> IO[bytes]:
+    return io.BytesIO(bron) if isinstance(bron, bytes) else open(bron, "rb")  # noqa: SIM115
+
+
+def _leeg(waarde: Any) -> bool:
+    return waarde is None or (isinstance(waarde, str) and not waarde.strip())
+
+
+def _koppen(cellen: list[Any]) -> list[str]:
+    """Header names, stripped; an unnamed column is called `kolom N` so errors can still point at it."""
+    koppen: list[str] = []
+    gezien: dict[str, int] = {}
+    for i, cel in enumerate(cellen, start=1):
+        naam = str(cel).strip() if not _leeg(cel) else f"kolom {i}"
+        if naam in gezien:
+            gezien[naam] += 1
+            naam = f"{naam} ({gezien[naam]})"
+        else:
+            gezien[naam] = 1
+        koppen.append(naam)
+    return koppen
+
+
+class _Tabel:
+    """Shared by the tabular readers: find the header row, then yield the rows under it."""
+
+    herken_kop: KopHerkenner | None
+    koppen: list[str] | None = None
+
+    def _tabel(self, rijen: Iterator[tuple[int, list[Any]]]) -> Iterator[Rij]:
+        """Turn numbered rows of cells into Rij objects under the header row; skip empty rows.
+
+        Title rows above the header are skipped: the header is the first row the recogniser accepts
+        within the first rows; when none is, the first non-empty row.
+        """
+        self.koppen = None
+        voor_kop: list[tuple[int, list[Any]]] = []
+        for nummer, cellen in rijen:
+            if all(_leeg(c) for c in cellen):
+                continue
+            if self.koppen is not None:
+                yield _rij(nummer, self.koppen, cellen)
+                continue
+            voor_kop.append((nummer, cellen))
+            tekst = [str(c).strip() for c in cellen if not _leeg(c)]
+            if self.herken_kop is None or self.herken_kop(tekst):
+                self.koppen = _koppen(cellen)
+            elif len(voor_kop) >= MAX_RIJEN_VOOR_KOP:
+                yield from self._eerste_als_kop(voor_kop)
+        if self.koppen is None:
+            if not voor_kop:
+                raise LeesFout("Het bestand is leeg: er is geen kopregel gevonden.")
+            yield from self._eerste_als_kop(voor_kop)
+
+    def _eerste_als_kop(self, voor_kop: list[tuple[int, list[Any]]]) -> Iterator[Rij]:
+        # No row looks like a header: take the first one, so the mapping can name what it misses.
+        self.koppen = _koppen(voor_kop[0][1])
+        for nummer, cellen in voor_kop[1:]:
+            yield _rij(nummer, self.koppen, cellen)
+
+
+def _rij(nummer: int, koppen: list[str], cellen: list[Any]) -> Rij:
+    extra = [c for c in cellen[len(koppen):] if not _leeg(c)]
+    if extra:
+        return Rij(
+            nummer,
+            fout=f"De rij heeft {len(cellen)} cellen, maar er zijn maar {len(koppen)} kolommen; "
+            "staat er een scheidingsteken in een waarde zonder aanhalingstekens?",
+        )
+    return Rij(nummer, {kop: (cellen[i] if i < len(cellen) else None) for i, kop in enumerate(koppen)})
+
+
+class CsvLezer(_Tabel):
+    """CSV as Dutch Excel writes it: `;`, `,` or tab; UTF-8 with or without BOM, else Windows-1252."""
+
+    formaat = "csv"
+
+    def __init__(
+        self,
+        bron: Bron,
+        *,
+        codering: str | None = None,
+        scheidingsteken: str | None = None,
+        herken_kop: KopHerkenner | None = None,
+    ) -> None:
+        self.bron = bron
+        self.herken_kop = herken_kop
+        self.codering = codering or self._detecteer_codering()
+        self.scheidingsteken = scheidingsteken or self._detecteer_scheidingsteken()
+
+    def _detecteer_codering(self) -> str:
+        """UTF-8 with BOM, UTF-8 when every byte decodes as such (checked in blocks), else Windows-1252."""
+        with _open(self.bron) as f:
+            begin = f.read(3)
+            if begin == codecs.BOM_UTF8:
+                return "utf-8-sig"
+            f.seek(0)
+            decoder = codecs.getincrementaldecoder("utf-8")()
+            try:
+                while blok := f.read(BLOK):
+                    decoder.decode(blok)
+                decoder.decode(b"", final=True)
+            except UnicodeDecodeError:
+                return "cp1252"
+        return "utf-8"
+
+    def _tekst(self, f: IO[bytes]) -> io.TextIOWrapper:
+        # Windows-1252 leaves five bytes undefined; a stray one must not stop a whole import.
+        fouten = "replace" if self.codering == "cp1252" else "strict"
+        return io.TextIOWrapper(f, encoding=self.codering, errors=fouten, newline="")
+
+    def _detecteer_scheidingsteken(self) -> str:
+        with _open(self.bron) as f:
+            try:
+                monster = self._tekst(f).read(BLOK)
+            except UnicodeDecodeError as exc:
+                raise LeesFout(f"Het bestand is geen geldige tekst in {self.codering}.") from exc
+        if len(monster) == BLOK and "\n" in monster:
+            monster = monster[: monster.rindex("\n")]
+        kopregel = next((regel for regel in monster.splitlines() if regel.strip()), "")
+        if not kopregel:
+            raise LeesFout("Het bestand is leeg: er is geen kopregel gevonden.")
+        try:
+            gekozen = csv.Sniffer().sniff(monster, delimiters=SCHEIDINGSTEKENS).delimiter
+        except csv.Error:
+            gekozen = None
+        # The sniffer weighs every line; a header line has no quoted values, so it settles doubt.
+        telling = {teken: kopregel.count(teken) for teken in SCHEIDINGSTEKENS}
+        if gekozen is None or telling.get(gekozen, 0) == 0:
+            gekozen = max(SCHEIDINGSTEKENS, key=lambda teken: telling[teken])
+        return gekozen
+
+    def rijen(self) -> Iterator[Rij]:
+        with _open(self.bron) as f:
+            lezer = csv.reader(
+                self._tekst(f), delimiter=self.scheidingsteken, quotechar='"', doublequote=True
+            )
+            try:
+                yield from self._tabel(enumerate(lezer, start=1))
+            except UnicodeDecodeError as exc:
+                raise LeesFout(f"Het bestand is geen geldige tekst in {self.codering}.") from exc
+            except csv.Error as exc:
+                raise LeesFout(f"Het CSV-bestand is ongeldig (regel {lezer.line_num}): {exc}.") from exc
+
+    def schat_aantal(self) -> int | None:
+        """The number of records (for a progress bar): one cheap pass with the csv parser."""
+        with _open(self.bron) as f:
+            try:
+                aantal = sum(1 for _ in csv.reader(self._tekst(f), delimiter=self.scheidingsteken))
+            except (UnicodeDecodeError, csv.Error):
+                return None
+        return max(0, aantal - 1)
+
+
+class XlsxLezer(_Tabel):
+    """XLSX through openpyxl in read-only mode (rows streamed from the sheet XML); first or named sheet."""
+
+    formaat = "xlsx"
+
+    def __init__(self, bron: Bron, *, blad: str | None = None, herken_kop: KopHerkenner | None = None) -> None:
+        self.bron = bron
+        self.blad = blad
+        self.herken_kop = herken_kop
+
+    def _werkboek(self) -> Any:
+        # A path, not an open file: closing the read-only workbook then closes the file too.
+        bestand = io.BytesIO(self.bron) if isinstance(self.bron, bytes) else str(self.bron)
+        try:
+            return openpyxl.load_workbook(bestand, read_only=True, data_only=True)
+        except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError) as exc:
+            raise LeesFout("Het bestand is geen geldig xlsx-bestand (Excel 2007 of nieuwer).") from exc
+
+    def _werkblad(self, werkboek: Any) -> Any:
+        if self.blad is None:
+            return werkboek.worksheets[0]
+        namen = list(werkboek.sheetnames)
+        for naam in namen:
+            if naam.strip().casefold() == self.blad.strip().casefold():
+                return werkboek[naam]
+        raise LeesFout(
+            f"Werkblad `{self.blad}` bestaat niet; het bestand heeft: {', '.join(f'`{n}`' for n in namen)}."
+        )
+
+    def rijen(self) -> Iterator[Rij]:
+        werkboek = self._werkboek()
+        try:
+            blad = self._werkblad(werkboek)
+            rijen = ((n, list(cellen)) for n, cellen in enumerate(blad.iter_rows(values_only=True), start=1))
+            yield from self._tabel(rijen)
+        finally:
+            werkboek.close()
+
+    def schat_aantal(self) -> int | None:
+        werkboek = self._werkboek()
+        try:
+            rijen = self._werkblad(werkboek).max_row
+        finally:
+            werkboek.close()
+        return max(0, rijen - 1) if rijen else None
+
+
+class NdjsonLezer:
+    """NDJSON: one contactmoment per line, in the JSON shape of `POST /v1/contactmomenten`."""
+
+    formaat = "ndjson"
+
+    def __init__(self, bron: Bron) -> None:
+        self.bron = bron
+
+    def rijen(self) -> Iterator[Rij]:
+        with _open(self.bron) as f:
+            tekst = io.TextIOWrapper(f, encoding="utf-8-sig", newline=None)
+            try:
+                for nummer, regel in enumerate(tekst, start=1):
+                    if not regel.strip():
+                        continue
+                    try:
+                        waarde = json.loads(regel)
+                    except json.JSONDecodeError as exc:
+                        yield Rij(nummer, fout=f"Geen geldige JSON: {exc.msg} (teken {exc.colno}).")
+                        continue
+                    if not isinstance(waarde, dict):
+                        yield Rij(nummer, fout="Elke regel moet één JSON-object (een contactmoment) zijn.")
+                        continue
+                    yield Rij(nummer, waarde)
+            except UnicodeDecodeError as exc:
+                raise LeesFout("Het NDJSON-bestand is geen geldige UTF-8-tekst.") from exc
+
+    def schat_aantal(self) -> int | None:
+        with _open(self.bron) as f:
+            return sum(1 for regel in f if regel.strip())
+
+
+Lezer = CsvLezer | XlsxLezer | NdjsonLezer
+
+
+def lezer_voor(
+    formaat: str,
+    bron: Bron,
+    *,
+    blad: str | None = None,
+    codering: str | None = None,
+    herken_kop: KopHerkenner | None = None,
+) -> Lezer:
+    """The reader for a format; LeesFout for an unknown format."""
+    if formaat == "csv":
+        return CsvLezer(bron, codering=codering, herken_kop=herken_kop)
+    if formaat == "xlsx":
+        return XlsxLezer(bron, blad=blad, herken_kop=herken_kop)
+    if formaat == "ndjson":
+        return NdjsonLezer(bron)
+    raise LeesFout(f"Onbekend formaat `{formaat}`; kies csv, xlsx of ndjson.")
+
+
+def als_tekst(waarde: Any) -> str:
+    """A cell as the coordinator would read it: integral floats without `.0`, dates as d-m-yyyy."""
+    if waarde is None:
+        return ""
+    if isinstance(waarde, bool):
+        return "ja" if waarde else "nee"
+    if isinstance(waarde, float) and waarde.is_integer():
+        return str(int(waarde))
+    if isinstance(waarde, datetime):
+        waarde = waarde.date() if not (waarde.hour or waarde.minute or waarde.second) else waarde
+    if isinstance(waarde, date) and not isinstance(waarde, datetime):
+        return f"{waarde.day}-{waarde.month}-{waarde.year}"
+    if isinstance(waarde, (dict, list)):
+        return json.dumps(waarde, ensure_ascii=False)
+    return str(waarde).strip()

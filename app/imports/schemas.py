@@ -1,0 +1,140 @@
+"""API schemas for import runs and their report."""
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from pydantic import Field
+
+from app.core.schemas import Schema
+from app.models import ImportRun
+
+
+class ImportFoutgroep(Schema):
+    """Identical errors (same column, value and reason) once, with every row they occur on."""
+
+    kolom: str | None = Field(
+        description="Kolom in het bestand (bij NDJSON: het veld); leeg bij een fout in het bestand als geheel.",
+        examples=["Onderwerp"],
+    )
+    waarde: str = Field(
+        description="De waarde in die kolom (een cliëntnummer wordt nooit herhaald).",
+        examples=["Onbekend onderwerp xyz"],
+    )
+    reden: str = Field(description="Waarom de rij is afgekeurd.", examples=["Onbekende waarde `Onbekend onderwerp xyz`."])
+    aantal: int = Field(description="Hoe vaak deze fout voorkomt.", examples=[5])
+    rijen: list[int] = Field(
+        description="Rijnummers zoals in het bestand (kopregel is rij 1; bij NDJSON het regelnummer).",
+        examples=[[292, 680]],
+    )
+
+
+class Kolomtoewijzing(Schema):
+    kolom: str = Field(description="Kolomkop in het bestand.", examples=["Doorverwezen naar"])
+    veld: str | None = Field(
+        description="Het veld waarop de kolom is afgebeeld; leeg als de kolom is genegeerd.",
+        examples=["doorverwijzingen"],
+    )
+
+
+class NieuweKetenpartner(Schema):
+    naam: str = Field(description="Naam van de aangemaakte ketenpartner.", examples=["Taalhuis bibliotheek"])
+    categorie: str = Field(
+        description="Categorie, afgeleid uit de naam of het mappingbestand; anders `overig`.",
+        examples=["taalaanbieder"],
+    )
+
+
+class BenaderdeWaarde(Schema):
+    """A value matched by its words only: worth a look before the next import."""
+
+    kolom: str = Field(description="Kolomkop in het bestand.", examples=["Actie"])
+    waarde: str = Field(description="De waarde in het bestand.", examples=["Meegegaan naar afspraak"])
+    code: str = Field(description="De code waarop de waarde is afgebeeld.", examples=["begeleid-naar-afspraak"])
+
+
+class ImportPublic(Schema):
+    """An import run: options, status and counts."""
+
+    id: uuid.UUID = Field(description="Id van de import.", examples=["1c9e5f5a-4a1d-4c1b-9d8e-2f3a4b5c6d7e"])
+    status: str = Field(
+        description="`wachtend` of `bezig` (taak), `geslaagd`, `gedeeltelijk` (per rij: een deel afgekeurd) of `mislukt`.",
+        examples=["geslaagd"],
+    )
+    modus: str = Field(
+        description="`atomair` (alles of niets) of `per-rij` (geldige rijen opgeslagen, de rest gemeld).",
+        examples=["atomair"],
+    )
+    proefdraai: bool = Field(description="Alleen gecontroleerd; er is niets opgeslagen.", examples=[False])
+    formaat: str = Field(description="`csv`, `xlsx` of `ndjson`.", examples=["csv"])
+    bestandsnaam: str | None = Field(description="Oorspronkelijke bestandsnaam, als die is meegegeven.", examples=["logboek-2024.csv"])
+    blad: str | None = Field(description="Het gevraagde werkblad (xlsx).", examples=["2024"])
+    nieuwe_sleutelpersonen_aanmaken: bool = Field(
+        description="Onbekende sleutelpersonen worden aangemaakt.", examples=[False]
+    )
+    nieuwe_ketenpartners_aanmaken: bool = Field(
+        description="Onbekende ketenpartners worden aangemaakt.", examples=[False]
+    )
+    gelezen: int = Field(description="Gelezen gegevensrijen.", examples=[2000])
+    verwerkt: int = Field(description="Verwerkte rijen tot nu toe (voortgang van een taak die `bezig` is).", examples=[2000])
+    aangemaakt: int = Field(description="Nieuwe contactmomenten.", examples=[1980])
+    bijgewerkt: int = Field(description="Bestaande contactmomenten (zelfde externId) die zijn gecorrigeerd.", examples=[0])
+    ongewijzigd: int = Field(description="Rijen die al precies zo bestonden.", examples=[0])
+    afgewezen: int = Field(description="Afgekeurde rijen (zie `fouten`).", examples=[20])
+    melding: str | None = Field(
+        description="Toelichting bij het resultaat, of waarom het bestand als geheel niet te lezen was.",
+        examples=[None],
+    )
+    aangemaakt_op: datetime = Field(description="Tijdstip van aanbieden.", examples=["2025-03-14T10:15:00Z"])
+    gestart_op: datetime | None = Field(description="Tijdstip van starten.", examples=["2025-03-14T10:15:01Z"])
+    voltooid_op: datetime | None = Field(description="Tijdstip van afronden.", examples=["2025-03-14T10:15:09Z"])
+
+
+class ImportDetail(ImportPublic):
+    """An import run with its report: errors grouped, columns, what was created, approximate matches."""
+
+    fouten: list[ImportFoutgroep] = Field(description="Fouten, gegroepeerd; als CSV via `/imports/{importId}/fouten`.")
+    kolommen: list[Kolomtoewijzing] = Field(description="Hoe elke kolom is afgebeeld (CSV en xlsx).")
+    nieuwe_sleutelpersonen: list[str] = Field(
+        description="Sleutelpersonen die de import heeft aangemaakt.", examples=[["Mays A."]]
+    )
+    nieuwe_ketenpartners: list[NieuweKetenpartner] = Field(description="Ketenpartners die de import heeft aangemaakt.")
+    benaderd: list[BenaderdeWaarde] = Field(
+        description="Waarden die alleen op woorden zijn herkend; controleer ze, of leg ze vast als synoniem."
+    )
+
+
+def publiek(run: ImportRun, *, verwerkt: int | None = None, detail: bool = True) -> ImportPublic:
+    """The API representation of a run (with its report when `detail`)."""
+    rapport: dict[str, Any] = run.rapport or {}
+    velden: dict[str, Any] = {
+        "id": run.id,
+        "status": run.status,
+        "modus": run.modus,
+        "proefdraai": run.proefdraai,
+        "formaat": run.formaat,
+        "bestandsnaam": run.bestandsnaam,
+        "blad": (run.opties or {}).get("blad"),
+        "nieuwe_sleutelpersonen_aanmaken": bool((run.opties or {}).get("nieuweSleutelpersonenAanmaken")),
+        "nieuwe_ketenpartners_aanmaken": bool((run.opties or {}).get("nieuweKetenpartnersAanmaken")),
+        "gelezen": run.gelezen,
+        "verwerkt": verwerkt if verwerkt is not None else run.gelezen,
+        "aangemaakt": run.aangemaakt,
+        "bijgewerkt": run.bijgewerkt,
+        "ongewijzigd": run.ongewijzigd,
+        "afgewezen": run.afgewezen,
+        "melding": rapport.get("melding"),
+        "aangemaakt_op": run.aangemaakt_op,
+        "gestart_op": run.gestart_op,
+        "voltooid_op": run.voltooid_op,
+    }
+    if not detail:
+        return ImportPublic(**velden)
+    return ImportDetail(
+        **velden,
+        fouten=rapport.get("fouten", []),
+        kolommen=rapport.get("kolommen", []),
+        nieuwe_sleutelpersonen=rapport.get("nieuweSleutelpersonen", []),
+        nieuwe_ketenpartners=rapport.get("nieuweKetenpartners", []),
+        benaderd=rapport.get("benaderd", []),
+    )
