@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SPECTRAL_RULESET ?= ../shared/adr/ruleset.yaml
 
-.PHONY: run test test-sqlite test-postgresql lint-openapi openapi migrate bench clean
+.PHONY: run test test-sqlite test-postgresql lint-openapi openapi migrate bench bench-selftest clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,11 +24,12 @@ run: $(STAMP)
 migrate: $(STAMP)
 	$(BIN)/sleutelmonitor migrate
 
-## test: the whole suite on SQLite and on PostgreSQL, the OpenAPI drift check and the ADR lint
+## test: the whole suite on SQLite and on PostgreSQL, the OpenAPI drift check, the ADR lint and the benchmark selftest
 test: $(STAMP)
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgresql
 	$(MAKE) --no-print-directory lint-openapi
+	$(MAKE) --no-print-directory bench-selftest
 
 test-sqlite: $(STAMP)
 	SLEUTELMONITOR_TEST_DB=sqlite $(BIN)/python -m pytest
@@ -48,8 +49,13 @@ lint-openapi:
 		npx --yes @stoplight/spectral-cli@6 lint --fail-severity error -r "$(SPECTRAL_RULESET)" openapi/openapi.json; \
 	fi
 
+## bench: the full benchmark (about 25 minutes; `$(BIN)/python scripts/bench.py --quick` for a short run)
 bench: $(STAMP)
 	$(BIN)/python scripts/bench.py
+
+## bench-selftest: the benchmark harness on a tiny data set; checks that every measurement produces numbers, no timing
+bench-selftest: $(STAMP)
+	$(BIN)/python scripts/bench.py --quick --selftest
 
 clean:
 	rm -rf $(VENV) data/*.db data/*.db-*

@@ -2,15 +2,21 @@
 
 import hashlib
 import json
+import threading
+import time
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from itertools import chain
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import exists, or_
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Engine, event, exists, inspect, or_
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import ORMExecuteState, make_transient_to_detached
+from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
@@ -24,6 +30,7 @@ from app.core.validation import check_wijk_in_gemeente
 from app.doorverwijzingen.schemas import DoorverwijzingPublic
 from app.ketenpartners import service as ketenpartners
 from app.models import (
+    Code,
     Contactmoment,
     ContactmomentActie,
     ContactmomentOnderwerp,
@@ -62,6 +69,10 @@ EIGEN_VELDEN = (
     "rol",
     "duur_minuten",
 )
+
+
+# Key in the ORM instance state of a record `registreer` just created: its children, for the response.
+_NIEUWE_KINDEREN = "contactmomenten.nieuwe_kinderen"
 
 
 @dataclass
@@ -206,8 +217,11 @@ def publiek(record: Contactmoment, kinderen: Kinderen) -> ContactmomentPublic:
 
 
 def publiek_een(session: Session, *, record: Contactmoment) -> ContactmomentPublic:
-    """The public representation of one contactmoment, children loaded."""
-    return publiek(record, laad_kinderen(session, ids=[record.id])[record.id])
+    """The public representation of one contactmoment, children loaded (or as `registreer` just wrote them)."""
+    kinderen = inspect(record).info.pop(_NIEUWE_KINDEREN, None)
+    if kinderen is None:
+        kinderen = laad_kinderen(session, ids=[record.id])[record.id]
+    return publiek(record, kinderen)
 
 
 def publiek_lijst(session: Session, *, records: list[Contactmoment]) -> list[ContactmomentPublic]:
@@ -329,6 +343,157 @@ def list_statement(
 
 # --- Validation ------------------------------------------------------------------------------
 
+# Every code list a contactmoment uses.
+CODELIJSTEN = (
+    codelijsten.ONDERWERP,
+    codelijsten.ACTIE,
+    codelijsten.KANAAL,
+    codelijsten.SOORT_CONTACT,
+    codelijsten.ROL,
+    codelijsten.LEEFTIJDSCATEGORIE,
+    codelijsten.GESLACHT,
+    codelijsten.DOELGROEP,
+    codelijsten.DOORVERWIJZING_WIJZE,
+    codelijsten.DOORVERWIJZING_STATUS,
+    codelijsten.RESULTAAT,
+)
+# How long a worker keeps using the code lists it read: a code deactivated through this process
+# is refused at once, through another worker or replica within this many seconds.
+CODELIJST_CACHE_SECONDEN = 10.0
+
+
+@dataclass(frozen=True)
+class CodeRegel:
+    """A code-list entry as validation, mapping and labels read it: a light stand-in for a `Code` row."""
+
+    lijst: str
+    code: str
+    label: str
+    ouder: str | None
+    synoniemen: tuple[str, ...]
+    volgorde: int
+    actief: bool
+
+
+class _Geheugen:
+    """What validation read before, shared by all sessions of this process.
+
+    Loading the eleven code lists and looking up the key person took a quarter of a POST's time
+    (measured with scripts/bench.py). Code lists are kept for CODELIJST_CACHE_SECONDEN; key persons
+    and partners are never deleted, so that one exists stays true. Everything is forgotten when a
+    transaction that wrote rolls back (what was read may have been its own uncommitted rows), and
+    the code lists on any change to them.
+    """
+
+    MAXIMUM_EIGEN = 100_000
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._codes: tuple[float, dict[str, dict[str, CodeRegel]]] | None = None
+        self._eigen: set[tuple[str, Any, uuid.UUID]] = set()
+
+    def codes(self) -> dict[str, dict[str, CodeRegel]] | None:
+        gelezen = self._codes
+        if gelezen is None or time.monotonic() - gelezen[0] > CODELIJST_CACHE_SECONDEN:
+            return None
+        return gelezen[1]
+
+    def bewaar_codes(self, codes: dict[str, dict[str, CodeRegel]]) -> None:
+        self._codes = (time.monotonic(), codes)
+
+    def is_eigen(self, sleutel: tuple[str, Any, uuid.UUID]) -> bool:
+        return sleutel in self._eigen
+
+    def bewaar_eigen(self, sleutel: tuple[str, Any, uuid.UUID]) -> None:
+        with self._lock:
+            if len(self._eigen) >= self.MAXIMUM_EIGEN:
+                self._eigen.clear()
+            self._eigen.add(sleutel)
+
+    def wis_codes(self) -> None:
+        self._codes = None
+
+    def wis(self) -> None:
+        with self._lock:
+            self._codes = None
+            self._eigen = set()
+
+
+_geheugen = _Geheugen()
+
+
+# Key in a connection's info: its transaction wrote something (so a rollback can unmake what was read).
+_SCHREEF = "contactmomenten.schreef"
+_SCHRIJVEND = frozenset({"INSERT", "UPDATE", "DELETE", "WITH", "CREATE", "DROP", "ALTER"})
+
+
+@event.listens_for(Engine, "before_cursor_execute")
+def _noteer_schrijven(conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+    if statement.lstrip()[:6].upper() in _SCHRIJVEND:
+        conn.info[_SCHREEF] = True
+
+
+@event.listens_for(Engine, "commit")
+def _na_commit(conn: Any) -> None:
+    conn.info.pop(_SCHREEF, None)
+
+
+@event.listens_for(Engine, "rollback")
+def _wis_na_rollback(conn: Any) -> None:
+    # Only a transaction that wrote can have shown us rows that now never existed.
+    if conn.info.pop(_SCHREEF, False):
+        _geheugen.wis()
+
+
+@event.listens_for(Engine, "rollback_savepoint")
+def _wis_na_savepoint_rollback(conn: Any, _name: Any, _context: Any) -> None:
+    if conn.info.get(_SCHREEF):
+        _geheugen.wis()
+
+
+@event.listens_for(OrmSession, "after_flush")
+def _wis_na_codewijziging(session: OrmSession, _context: Any) -> None:
+    if any(isinstance(o, Code) for o in chain(session.new, session.dirty, session.deleted)):
+        _geheugen.wis_codes()
+
+
+@event.listens_for(OrmSession, "do_orm_execute")
+def _wis_na_bulkwijziging(state: ORMExecuteState) -> None:
+    if (state.is_update or state.is_delete) and getattr(getattr(state.statement, "table", None), "name", None) == "code":
+        _geheugen.wis_codes()
+
+
+def _laad_codelijsten(session: Session) -> None:
+    """Fill the session's code-list cache (see `codelijsten.lookup`) from this process's copy, read in one query."""
+    cache: dict[str, dict[str, Any]] = session.info.setdefault(codelijsten._CACHE_KEY, {})
+    ontbrekend = [lijst for lijst in CODELIJSTEN if lijst not in cache]
+    if not ontbrekend:
+        return
+    codes = _geheugen.codes()
+    if codes is None:
+        tabel = Code.__table__
+        codes = {lijst: {} for lijst in CODELIJSTEN}
+        for rij in session.execute(select(*tabel.c).where(tabel.c.lijst.in_(CODELIJSTEN))):
+            codes[rij.lijst][rij.code] = CodeRegel(
+                lijst=rij.lijst, code=rij.code, label=rij.label, ouder=rij.ouder,
+                synoniemen=tuple(rij.synoniemen or ()), volgorde=rij.volgorde, actief=rij.actief,
+            )
+        _geheugen.bewaar_codes(codes)
+    cache.update({lijst: codes[lijst] for lijst in ontbrekend})
+
+
+def _is_eigen(
+    session: Session, *, caller: Caller, soort: str, record_id: uuid.UUID, ophalen: Callable[[], Any]
+) -> bool:
+    """Whether a key person or partner of the caller's organisation exists (a yes is remembered, see `_Geheugen`)."""
+    sleutel = (soort, caller.organisatie_id, record_id)
+    if _geheugen.is_eigen(sleutel):
+        return True
+    if ophalen() is None:
+        return False
+    _geheugen.bewaar_eigen(sleutel)
+    return True
+
 
 def controleer(
     session: Session,
@@ -346,10 +511,14 @@ def controleer(
     """
     problems: list[dict[str, str]] = []
     oud = bestaande_kinderen or Kinderen()
+    _laad_codelijsten(session)
 
-    if (bestaand is None or data.sleutelpersoon_id != bestaand.sleutelpersoon_id) and (
-        sleutelpersonen.get_own(session, caller=caller, sleutelpersoon_id=data.sleutelpersoon_id)
-        is None
+    if (bestaand is None or data.sleutelpersoon_id != bestaand.sleutelpersoon_id) and not _is_eigen(
+        session,
+        caller=caller,
+        soort="sleutelpersoon",
+        record_id=data.sleutelpersoon_id,
+        ophalen=lambda: sleutelpersonen.get_own(session, caller=caller, sleutelpersoon_id=data.sleutelpersoon_id),
     ):
         problems.append(
             {
@@ -360,11 +529,15 @@ def controleer(
     partners: dict[uuid.UUID, bool] = {}
     for i, verwijzing in enumerate(data.doorverwijzingen):
         if verwijzing.ketenpartner_id not in partners:
-            partners[verwijzing.ketenpartner_id] = (
-                ketenpartners.get_own(
-                    session, caller=caller, ketenpartner_id=verwijzing.ketenpartner_id
-                )
-                is not None
+            partner_id = verwijzing.ketenpartner_id
+            partners[partner_id] = _is_eigen(
+                session,
+                caller=caller,
+                soort="ketenpartner",
+                record_id=partner_id,
+                ophalen=lambda partner_id=partner_id: ketenpartners.get_own(  # type: ignore[misc]
+                    session, caller=caller, ketenpartner_id=partner_id
+                ),
             )
         if not partners[verwijzing.ketenpartner_id]:
             problems.append(
@@ -514,6 +687,25 @@ def _herhaling(bestaand: Contactmoment, *, extern_id: str, vingerafdruk: str) ->
     return bestaand
 
 
+def _invoegen(session: Session, table: Any) -> Any:
+    """INSERT for the session's dialect, which both support ON CONFLICT DO NOTHING."""
+    if session.get_bind().dialect.name == "postgresql":
+        return postgresql_insert(table)
+    return sqlite_insert(table)
+
+
+def _rij(record: Any) -> dict[str, Any]:
+    """The column values of a new ORM object (defaults already applied), for a Core INSERT."""
+    return {kolom.key: getattr(record, kolom.key) for kolom in record.__table__.columns}
+
+
+def _als_opgeslagen(session: Session, *records: Any) -> None:
+    """Attach objects whose rows were written with Core INSERTs as persistent, so no second INSERT follows."""
+    for record in records:
+        make_transient_to_detached(record)
+        session.add(record)
+
+
 def registreer(
     session: Session, *, caller: Caller, data: ContactmomentCreate
 ) -> tuple[Contactmoment, bool]:
@@ -521,6 +713,10 @@ def registreer(
 
     With an externId already in use, the same content returns the existing record (created False)
     and different content raises 409 naming it.
+
+    The new record and its children are written with one multi-row Core INSERT per table. The
+    contactmoment's INSERT uses ON CONFLICT DO NOTHING on (organisatie, externId): a concurrent
+    post with the same externId that got in first costs no savepoint and no IntegrityError.
     """
     assert caller.organisatie_id is not None
     inwoner_hash = (
@@ -561,24 +757,20 @@ def registreer(
         inhoud_hash=vingerafdruk,
         **{naam: getattr(inwoner, naam) if inwoner else None for naam in INWONER_VELDEN},
     )
-    try:
-        # A concurrent post with the same externId wins the unique index; the savepoint keeps our
-        # transaction usable so we can answer 200/409 from the row it wrote.
-        with session.begin_nested():
-            session.add(record)
-            session.flush()
-    except IntegrityError:
-        if data.extern_id is None:
-            raise
-        bestaand = zoek_extern_id(session, caller=caller, extern_id=data.extern_id)
-        if bestaand is None:
-            raise
+    # The unique index decides between us and a concurrent post with the same externId; the loser
+    # inserts nothing and answers 200/409 from the row the winner wrote.
+    ingevoegd = session.execute(
+        _invoegen(session, Contactmoment.__table__)
+        .values(_rij(record))
+        .on_conflict_do_nothing(index_elements=["organisatie_id", "extern_id"])
+        .returning(Contactmoment.__table__.c.id)
+    ).first()
+    if ingevoegd is None:
+        bestaand = zoek_extern_id(session, caller=caller, extern_id=data.extern_id) if data.extern_id else None
+        if bestaand is None or data.extern_id is None:
+            raise RuntimeError("contactmoment not inserted, and no record with its externId")
         return _herhaling(bestaand, extern_id=data.extern_id, vingerafdruk=vingerafdruk), False
 
-    for onderwerp in data.onderwerpen:
-        session.add(ContactmomentOnderwerp(contactmoment_id=record.id, onderwerp=onderwerp))
-    for actie in data.acties:
-        session.add(ContactmomentActie(contactmoment_id=record.id, actie=actie))
     verwijzingen = [
         Doorverwijzing(
             organisatie_id=caller.organisatie_id,
@@ -593,29 +785,47 @@ def registreer(
         )
         for d in data.doorverwijzingen
     ]
-    session.add_all(verwijzingen)
-    session.flush()
-    for verwijzing in verwijzingen:
-        session.add(
-            DoorverwijzingStatus(
-                doorverwijzing_id=verwijzing.id,
-                status=verwijzing.status,
-                status_datum=verwijzing.status_datum,
-                vastgelegd_op=nu,
-                api_sleutel_id=caller.sleutel_id,
-            )
+    uitkomst = (
+        Uitkomst(
+            organisatie_id=caller.organisatie_id,
+            contactmoment_id=record.id,
+            resultaat=data.uitkomst.resultaat,
+            datum=data.datum,
+            aangemaakt_op=nu,
         )
-    if data.uitkomst is not None:
-        session.add(
-            Uitkomst(
-                organisatie_id=caller.organisatie_id,
-                contactmoment_id=record.id,
-                resultaat=data.uitkomst.resultaat,
-                datum=data.datum,
-                aangemaakt_op=nu,
-            )
-        )
-    session.flush()
+        if data.uitkomst is not None
+        else None
+    )
+    kinderrijen: list[tuple[Any, list[dict[str, Any]]]] = [
+        (ContactmomentOnderwerp.__table__, [{"contactmoment_id": record.id, "onderwerp": o} for o in data.onderwerpen]),
+        (ContactmomentActie.__table__, [{"contactmoment_id": record.id, "actie": a} for a in data.acties]),
+        (Doorverwijzing.__table__, [_rij(v) for v in verwijzingen]),
+        (
+            DoorverwijzingStatus.__table__,
+            [
+                {
+                    "doorverwijzing_id": v.id,
+                    "status": v.status,
+                    "status_datum": v.status_datum,
+                    "vastgelegd_op": nu,
+                    "api_sleutel_id": caller.sleutel_id,
+                }
+                for v in verwijzingen
+            ],
+        ),
+        (Uitkomst.__table__, [_rij(uitkomst)] if uitkomst is not None else []),
+    ]
+    for table, rijen in kinderrijen:
+        if rijen:
+            session.execute(table.insert(), rijen)
+    _als_opgeslagen(session, record, *verwijzingen, *([uitkomst] if uitkomst is not None else []))
+    # The response needs exactly these children; keep them with the record instead of reading them back.
+    inspect(record).info[_NIEUWE_KINDEREN] = Kinderen(
+        onderwerpen=sorted(data.onderwerpen),
+        acties=sorted(data.acties),
+        doorverwijzingen=verwijzingen,
+        uitkomst=uitkomst,
+    )
     audit.log(
         session,
         caller=caller,

@@ -1,9 +1,9 @@
 """Indicator values: one SQL query per request, built from the catalogue entry.
 
-The query has two levels. The inner select lists the distinct source rows (a contactmoment,
-a (contactmoment, onderwerp) pair, a referral, ...) with their interval and dimension values, so
-joins for multi-valued dimensions never count a row twice. The outer select aggregates per
-interval and dimension values. Filters on multi-valued dimensions that are not grouped on use
+The query has two levels. The inner select lists the source rows (a contactmoment, a
+(contactmoment, onderwerp) pair, a referral, ...) with their interval and dimension values; when a
+join for a multi-valued dimension can repeat a source row, it is made DISTINCT on the row's key, so
+no row counts twice. The outer select aggregates per interval and dimension values. Filters on multi-valued dimensions that are not grouped on use
 EXISTS, so they select rows without multiplying them.
 """
 
@@ -181,6 +181,16 @@ class _Query:
             self.k = table.c
             self.from_ = self.from_.join(table, table.c.id == self.d.ketenpartner_id)
 
+    def vermenigvuldigt(self) -> bool:
+        """True when a join can repeat a source row: a child table other than the source's own.
+
+        Only then does the inner select need DISTINCT (and the row keys). Without it both databases
+        fold the inner select into one plain GROUP BY that can be answered from covering indexes.
+        """
+        eigen = {Bron.hulpvraag: "o", Bron.actie: "a", Bron.doorverwijzing: "d"}.get(self.indicator.bron)
+        gejoind = {naam for naam in ("o", "a", "d") if getattr(self, naam) is not None}
+        return bool(gejoind - {eigen})
+
     def parent(self, column: Any) -> Any:
         """The parent topic of a topic code (`geld.toeslagen` -> `geld`), in SQL."""
         if self.dialect == "postgresql":
@@ -343,13 +353,18 @@ def bereken(session: Session, *, caller: Caller, verzoek: Verzoek, drempel: int,
 
     inner_cols: list[Any] = [bucket_expr.label("bucket")]
     inner_cols += [expr.label(f"dim{i}") for i, expr in enumerate(dims)]
-    inner_cols += [col.label(f"key{i}") for i, col in enumerate(_keys(query))]
+    distinct = query.vermenigvuldigt()
+    if distinct:
+        inner_cols += [col.label(f"key{i}") for i, col in enumerate(_keys(query))]
     if indicator.kolom:
         inner_cols.append(query.c[indicator.kolom].label("waarde"))
     if indicator.maat is Maat.ratio:
         (t_naam, t_waarden), = indicator.teller.items()
         inner_cols.append(case((query.voorwaarde_kolom(t_naam).in_(t_waarden), 1), else_=0).label("in_teller"))
-    inner = select(*inner_cols).select_from(query.from_).where(*query.where).distinct().subquery("rijen")
+    inner_select = select(*inner_cols).select_from(query.from_).where(*query.where)
+    if distinct:
+        inner_select = inner_select.distinct()
+    inner = inner_select.subquery("rijen")
 
     group_cols = [inner.c.bucket] + [inner.c[f"dim{i}"] for i in range(len(dims))]
     if indicator.maat is Maat.aantal:

@@ -12,7 +12,10 @@ class Contactmoment(SQLModel, table=True):
 
     __table_args__ = (
         UniqueConstraint("organisatie_id", "extern_id"),
-        Index("ix_contactmoment_organisatie_datum", "organisatie_id", "datum"),
+        # Covering indexes for indicators and lists: an organisation's or a gemeente's live records
+        # in a period are read from the index alone (docs/performance.md).
+        Index("ix_contactmoment_organisatie_periode", "organisatie_id", "datum", "verwijderd_op", "gemeentecode", "id"),
+        Index("ix_contactmoment_gemeente_periode", "gemeentecode", "datum", "verwijderd_op", "id"),
         Index("ix_contactmoment_organisatie_gewijzigd", "organisatie_id", "gewijzigd_op"),
     )
 
@@ -21,7 +24,7 @@ class Contactmoment(SQLModel, table=True):
     extern_id: str | None = Field(default=None, max_length=100)
     sleutelpersoon_id: uuid.UUID = Field(foreign_key="sleutelpersoon.id", index=True)
     datum: date
-    gemeentecode: str = Field(max_length=6, index=True)
+    gemeentecode: str = Field(max_length=6)
     wijkcode: str | None = Field(default=None, max_length=8)
     kanaal: str = Field(max_length=40)
     soort: str = Field(max_length=20)

@@ -1,6 +1,7 @@
 import uuid
 from datetime import date, datetime
 
+from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
 from app.models.base import timestamp_field, uuid_pk
@@ -9,9 +10,15 @@ from app.models.base import timestamp_field, uuid_pk
 class Doorverwijzing(SQLModel, table=True):
     """A referral of a resident to a ketenpartner; its status changes as the referral progresses."""
 
+    # Referral indicators join from the contactmomenten of a period to their referrals and read
+    # partner and status from this index alone.
+    __table_args__ = (
+        Index("ix_doorverwijzing_contactmoment_partner", "contactmoment_id", "ketenpartner_id", "status"),
+    )
+
     id: uuid.UUID = uuid_pk()
     organisatie_id: uuid.UUID = Field(foreign_key="organisatie.id", index=True)
-    contactmoment_id: uuid.UUID = Field(foreign_key="contactmoment.id", index=True, ondelete="CASCADE")
+    contactmoment_id: uuid.UUID = Field(foreign_key="contactmoment.id", ondelete="CASCADE")
     ketenpartner_id: uuid.UUID = Field(foreign_key="ketenpartner.id", index=True)
     onderwerp: str | None = Field(default=None, max_length=80)
     wijze: str = Field(max_length=20)

@@ -4,11 +4,16 @@ import math
 import threading
 import time
 import uuid
-from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
-from typing import Annotated
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from itertools import chain
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
+from sqlalchemy import event
+from sqlalchemy.orm import ORMExecuteState
+from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import select, update
 
 from app.core.config import get_settings
@@ -53,8 +58,113 @@ class RateLimiter:
 rate_limiter = RateLimiter()
 _last_used_written: dict[uuid.UUID, datetime] = {}
 
+# How long a worker may keep using what it read about a key: revoking a key, or deactivating its
+# organisation, takes effect in the worker that made the change at once and in every other
+# worker (process, replica) within this many seconds.
+SLEUTEL_CACHE_SECONDEN = 10.0
 
-def _binding(key: ApiSleutel) -> Binding:
+
+@dataclass(frozen=True)
+class _Sleutel:
+    """What authentication needs of a key and its organisation, as read from the database."""
+
+    id: uuid.UUID
+    prefix: str
+    sleutel_hash: str
+    scopes: tuple[str, ...]
+    organisatie_id: uuid.UUID | None
+    gemeentecodes: tuple[str, ...]
+    beheer: bool
+    verloopt_op: date | None
+    ingetrokken_op: datetime | None
+    laatst_gebruikt_op: datetime | None
+    organisatie_actief: bool
+
+
+class SleutelCache:
+    """Keys by prefix for a few seconds, so a request costs no key or organisation query.
+
+    Unknown prefixes are cached too (as None), so response times do not tell which prefixes exist;
+    the cache is bounded, so a flood of made-up prefixes only empties it. Any flush or bulk
+    statement in this process that touches api_sleutel or organisatie empties the cache, so a
+    revocation through this process's API or CLI applies to its very next request.
+    """
+
+    MAXIMUM = 10_000
+
+    def __init__(self, seconden: float) -> None:
+        self.seconden = seconden
+        self._sleutels: dict[str, tuple[float, _Sleutel | None]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, prefix: str) -> tuple[bool, _Sleutel | None]:
+        """(found, key); found with None means: known not to exist."""
+        with self._lock:
+            gevonden = self._sleutels.get(prefix)
+        if gevonden is None or time.monotonic() - gevonden[0] > self.seconden:
+            return False, None
+        return True, gevonden[1]
+
+    def put(self, prefix: str, sleutel: _Sleutel | None) -> None:
+        with self._lock:
+            if len(self._sleutels) >= self.MAXIMUM:
+                self._sleutels.clear()
+            self._sleutels[prefix] = (time.monotonic(), sleutel)
+
+    def wis(self) -> None:
+        with self._lock:
+            self._sleutels.clear()
+
+
+sleutel_cache = SleutelCache(SLEUTEL_CACHE_SECONDEN)
+_VERTROUWELIJK = frozenset({ApiSleutel.__tablename__, Organisatie.__tablename__})
+# Marks the lastUsedAt write, which changes nothing authentication reads.
+_ALLEEN_GEBRUIK = "sleutelmonitor_alleen_laatst_gebruikt"
+
+
+@event.listens_for(OrmSession, "after_flush")
+def _wis_na_flush(session: OrmSession, _context: Any) -> None:
+    if any(isinstance(o, ApiSleutel | Organisatie) for o in chain(session.new, session.dirty, session.deleted)):
+        sleutel_cache.wis()
+
+
+@event.listens_for(OrmSession, "do_orm_execute")
+def _wis_na_bulk(state: ORMExecuteState) -> None:
+    if state.execution_options.get(_ALLEEN_GEBRUIK):
+        return
+    if (state.is_update or state.is_delete) and getattr(state.statement, "table", None) is not None:
+        if getattr(state.statement.table, "name", None) in _VERTROUWELIJK:
+            sleutel_cache.wis()
+
+
+def _lees_sleutel(session: SessionDep, prefix: str) -> _Sleutel | None:
+    """The key with this prefix, from the cache or the database (then cached)."""
+    gevonden, sleutel = sleutel_cache.get(prefix)
+    if gevonden:
+        return sleutel
+    key = session.exec(select(ApiSleutel).where(ApiSleutel.prefix == prefix)).first()
+    if key is None:
+        sleutel_cache.put(prefix, None)
+        return None
+    organisatie = session.get(Organisatie, key.organisatie_id) if key.organisatie_id is not None else None
+    sleutel = _Sleutel(
+        id=key.id,
+        prefix=key.prefix,
+        sleutel_hash=key.sleutel_hash,
+        scopes=tuple(key.scopes),
+        organisatie_id=key.organisatie_id,
+        gemeentecodes=tuple(key.gemeentecodes or ()),
+        beheer=key.beheer,
+        verloopt_op=key.verloopt_op,
+        ingetrokken_op=key.ingetrokken_op,
+        laatst_gebruikt_op=key.laatst_gebruikt_op,
+        organisatie_actief=organisatie is not None and organisatie.actief,
+    )
+    sleutel_cache.put(prefix, sleutel)
+    return sleutel
+
+
+def _binding(key: _Sleutel) -> Binding:
     if key.beheer:
         return Binding.beheer
     if key.organisatie_id is not None:
@@ -71,9 +181,7 @@ def get_caller(request: Request, session: SessionDep) -> Caller:
             "Geen API-sleutel meegestuurd; stuur de header `Authorization: Bearer <sleutel>`."
         )
     parts = split_token(token.strip())
-    key = None
-    if parts is not None:
-        key = session.exec(select(ApiSleutel).where(ApiSleutel.prefix == parts[0])).first()
+    key = _lees_sleutel(session, parts[0]) if parts is not None else None
     # Compare even when the key is unknown, so timing does not tell which prefixes exist.
     stored = key.sleutel_hash if key is not None else "0" * 64
     if not secret_matches(parts[1] if parts else token, stored) or key is None:
@@ -83,10 +191,8 @@ def get_caller(request: Request, session: SessionDep) -> Caller:
     today = datetime.now(UTC).date()
     if key.verloopt_op is not None and key.verloopt_op < today:
         raise NietGeauthenticeerd(f"De API-sleutel {key.prefix} is verlopen op {key.verloopt_op.isoformat()}.")
-    if key.organisatie_id is not None:
-        organisatie = session.get(Organisatie, key.organisatie_id)
-        if organisatie is None or not organisatie.actief:
-            raise NietGeauthenticeerd(f"De organisatie van API-sleutel {key.prefix} is gedeactiveerd.")
+    if key.organisatie_id is not None and not key.organisatie_actief:
+        raise NietGeauthenticeerd(f"De organisatie van API-sleutel {key.prefix} is gedeactiveerd.")
 
     rate_limiter.check(key.id, get_settings().rate_limit_per_minute)
     _touch(session, key)
@@ -100,19 +206,26 @@ def get_caller(request: Request, session: SessionDep) -> Caller:
     )
 
 
-def _touch(session: SessionDep, key: ApiSleutel) -> None:
+def _touch(session: SessionDep, key: _Sleutel) -> None:
     """Track lastUsedAt coarsely: at most one write per key per minute per process."""
     now = datetime.now(UTC)
     previous = _last_used_written.get(key.id) or key.laatst_gebruikt_op
     if previous is None or now - previous >= LAST_USED_RESOLUTION:
-        session.exec(update(ApiSleutel).where(ApiSleutel.id == key.id).values(laatst_gebruikt_op=now))  # type: ignore[call-overload]
+        session.exec(  # type: ignore[call-overload]
+            update(ApiSleutel)
+            .where(ApiSleutel.id == key.id)  # type: ignore[arg-type]
+            .values(laatst_gebruikt_op=now)
+            .execution_options(**{_ALLEEN_GEBRUIK: True})
+        )
         _last_used_written[key.id] = now
 
 
-def vereist(scope: Scope, *, binding: Binding | None = None) -> Callable[..., Caller]:
+def vereist(scope: Scope, *, binding: Binding | None = None) -> Callable[..., Awaitable[Caller]]:
     """Dependency factory: the caller must hold `scope` (and, if given, have that binding)."""
 
-    def dependency(caller: Annotated[Caller, Depends(get_caller)]) -> Caller:
+    # Async on purpose: it does no I/O, so it runs on the event loop instead of costing every
+    # request a hop through the thread pool.
+    async def dependency(caller: Annotated[Caller, Depends(get_caller)]) -> Caller:
         if binding is Binding.organisatie and caller.binding is not Binding.organisatie:
             soort = "rapportagesleutel" if caller.binding is Binding.regio else "beheersleutel"
             raise GeenToegang(
