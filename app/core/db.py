@@ -5,7 +5,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import Depends
+from fastapi import Depends, Request
 from sqlalchemy import Engine, event
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, create_engine
@@ -29,7 +29,11 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN")
+        # Writing requests take the write lock up front (IMMEDIATE): a deferred transaction that
+        # reads, then writes, fails with "database is locked" at once when another writer got there
+        # first (the busy timeout does not cover that upgrade). Writers queue; readers stay deferred.
+        immediate = connection.get_execution_options().get("sqlite_immediate", False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def make_engine(database_url: str, **kwargs: Any) -> Engine:
@@ -54,9 +58,12 @@ def get_engine() -> Engine:
     return make_engine(get_settings().database_url)
 
 
-def get_session() -> Iterator[Session]:
+def get_session(request: Request) -> Iterator[Session]:
     """Yield a session; commit when the route succeeded, roll back when it raised."""
-    with Session(get_engine(), expire_on_commit=False) as session:
+    engine = get_engine()
+    if request.method not in ("GET", "HEAD", "OPTIONS"):
+        engine = engine.execution_options(sqlite_immediate=True)  # ignored by PostgreSQL
+    with Session(engine, expire_on_commit=False) as session:
         try:
             yield session
             session.commit()
