@@ -1,5 +1,6 @@
 """Token and pseudonym primitives: API key generation and hashing, resident-reference HMAC."""
 
+import functools
 import hashlib
 import hmac
 import secrets
@@ -32,6 +33,8 @@ def secret_matches(secret: str, stored_hash: str) -> bool:
     return hmac.compare_digest(hash_secret(secret), stored_hash)
 
 
+# Derived once per organisation: an import pseudonymises a million references with the same key.
+@functools.lru_cache(maxsize=4096)
 def organisation_key(server_secret: str, organisatie_id: uuid.UUID) -> bytes:
     """Per-organisation HMAC key, derived from the server secret (HKDF-like, one block)."""
     return hmac.new(server_secret.encode(), b"inwoner:" + organisatie_id.bytes, hashlib.sha256).digest()

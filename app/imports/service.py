@@ -1,10 +1,12 @@
 """The import run: read, map, validate and upsert every row; report counts and grouped errors.
 
-Each row goes through the same `ContactmomentCreate` schema and `contactmomenten.registreer` as a
-`POST /v1/contactmomenten`, so every rule of the API applies identically. Rows upsert by `externId`;
-a file without one gets a key derived from the row's content (see `afgeleide_sleutel`). All rows are
-written inside one savepoint, each row inside its own: atomic mode (default) releases the outer
-savepoint only when every row was valid, per-row mode always, and a dry run (proefdraai) never.
+Each row goes through the same `ContactmomentCreate` schema and `contactmomenten.controleer` as a
+`POST /v1/contactmomenten`, so every rule of the API applies identically, and new rows are written
+as the same rows `registreer` writes, a batch at a time (app/imports/bulk.py). Rows upsert by
+`externId`; a file without one gets a key derived from the row's content (see `afgeleide_sleutel`).
+All rows are written inside one savepoint: atomic mode (default) releases it only when every row was
+valid, per-row mode always, and a dry run (proefdraai) never. Rows are checked before they are
+written, so per-row mode needs a savepoint only for a correction or a row that creates a key person.
 The caller commits (request, CLI command or background job), as everywhere in this service.
 """
 
@@ -26,6 +28,7 @@ from app.contactmomenten import service as contactmomenten
 from app.contactmomenten.schemas import ContactmomentCreate
 from app.core.db import get_engine
 from app.core.errors import Conflict, DomeinFout, OngeldigeInvoer, validation_params
+from app.imports.bulk import AFGELEIDE_SLEUTEL_PREFIX, Bulkschrijver, Wachtend
 from app.imports.mapping import Mappingbestand, Vertaler, Vertaling, deel_kolommen_in, is_koprij
 from app.imports.readers import Bron, LeesFout, Rij, als_tekst, lezer_voor
 from app.ketenpartners import service as ketenpartners
@@ -43,10 +46,12 @@ RESOURCE_TYPE = "import"
 
 WACHTEND, BEZIG, GESLAAGD, MISLUKT, GEDEELTELIJK = "wachtend", "bezig", "geslaagd", "mislukt", "gedeeltelijk"
 ATOMAIR, PER_RIJ = "atomair", "per-rij"
-AFGELEIDE_SLEUTEL_PREFIX = "import-"
 # Never stored or echoed in a report: the reference of a resident (only its keyed hash is kept).
 GEHEIM = "inwonerReferentie"
 MAX_WAARDE = 200
+
+# Report progress once per this many rows (a progress bar redrawn per row costs more than the row).
+VOORTGANG_STAP = 500
 
 # Rows processed by running background jobs of this process, for `GET /v1/imports/{id}` while `bezig`.
 VOORTGANG: dict[uuid.UUID, int] = {}
@@ -157,6 +162,10 @@ def afgeleide_sleutel(data: ContactmomentCreate, *, inwoner_hash: str | None) ->
     return AFGELEIDE_SLEUTEL_PREFIX + contactmomenten.inhoud_hash(inhoud)
 
 
+def _verwijderd(invoer: ContactmomentCreate) -> str:
+    return f"Het contactmoment met externId `{invoer.extern_id}` is verwijderd; een import zet het niet terug."
+
+
 def _verwant(naam: str, pad: str) -> bool:
     return naam == pad or naam.startswith((f"{pad}[", f"{pad}.")) or pad.startswith((f"{naam}[", f"{naam}."))
 
@@ -191,8 +200,12 @@ class _Run:
         self.verslag = verslag
         self.voortgang = voortgang
         self.vertaler: Vertaler | None = None
-        # How often each derived key occurred so far: the n-th identical row gets suffix `-n`.
-        self.herhalingen: dict[bytes, int] = {}
+        self.bulk = Bulkschrijver(
+            session, caller=caller, afhandelen=self._afgehandeld, per_rij_schrijven=self._schrijf_wachtend
+        )
+        # How often each derived key occurred so far (shared with the batch writer): the n-th
+        # identical row gets suffix `-n`.
+        self.herhalingen = self.bulk.herhalingen
 
     def lees(self, bron: Bron) -> None:
         lezer = lezer_voor(
@@ -206,8 +219,11 @@ class _Run:
             if self.vertaler is None and lezer.formaat != "ndjson":
                 self.vertaler = self._vertaler(getattr(lezer, "koppen", None) or [])
             self.verwerk(rij)
-            if self.voortgang is not None:
+            if self.voortgang is not None and self.verslag.gelezen % VOORTGANG_STAP == 0:
                 self.voortgang(self.verslag.gelezen)
+        self.bulk.spoel()
+        if self.voortgang is not None:
+            self.voortgang(self.verslag.gelezen)
         if self.vertaler is None and lezer.formaat != "ndjson":
             self._vertaler(getattr(lezer, "koppen", None) or [])
         if self.verslag.gelezen == 0:
@@ -270,7 +286,11 @@ class _Run:
         if fouten or invoer is None:
             self._afwijzen(rij.nummer, fouten)
             return
-
+        if not (vertaling.nieuwe_sleutelpersoon or vertaling.nieuwe_ketenpartners):
+            self.bulk.voeg_toe(rij.nummer, invoer, (vertaling, json_rij))
+            return
+        # A row that creates a key person or partner: after the rows before it, in its own savepoint.
+        self.bulk.spoel()
         nieuw: list[tuple[str, str, uuid.UUID, str | None]] = []
         try:
             if self.opties.per_rij:
@@ -291,6 +311,35 @@ class _Run:
                 self.verslag.nieuwe_sleutelpersonen.append(naam)
             else:
                 self.verslag.nieuwe_ketenpartners.append((naam, categorie or ""))
+        setattr(self.verslag, uitkomst, getattr(self.verslag, uitkomst) + 1)
+
+    def _afgehandeld(self, wachtend: Wachtend, uitkomst: str, problemen: list[dict[str, str]]) -> None:
+        """What the batch writer decided for one row: count it, reject it, or correct the record."""
+        vertaling, json_rij = wachtend.context
+        if uitkomst in ("aangemaakt", "ongewijzigd"):
+            setattr(self.verslag, uitkomst, getattr(self.verslag, uitkomst) + 1)
+        elif uitkomst == "afgewezen":
+            self._afwijzen(
+                wachtend.nummer, [self._kolom(vertaling, json_rij, p["name"], p["reason"]) for p in problemen]
+            )
+        elif uitkomst == "verwijderd":
+            self._afwijzen(wachtend.nummer, [self._kolom(vertaling, json_rij, "externId", _verwijderd(wachtend.invoer))])
+        else:
+            self._schrijf_wachtend(wachtend)
+
+    def _schrijf_wachtend(self, wachtend: Wachtend) -> None:
+        """One row the slow way, through `registreer` and `corrigeer` (in its own savepoint per row)."""
+        vertaling, json_rij = wachtend.context
+        try:
+            if self.opties.per_rij:
+                with self.session.begin_nested():
+                    uitkomst = self._schrijf(wachtend.invoer, vertaling.aanwezig, afgeleid=wachtend.afgeleid)
+            else:
+                uitkomst = self._schrijf(wachtend.invoer, vertaling.aanwezig, afgeleid=wachtend.afgeleid)
+        except DomeinFout as exc:
+            params = exc.invalid_params or [{"name": "", "reason": exc.detail}]
+            self._afwijzen(wachtend.nummer, [self._kolom(vertaling, json_rij, p["name"], p["reason"]) for p in params])
+            return
         setattr(self.verslag, uitkomst, getattr(self.verslag, uitkomst) + 1)
 
     def _maak_nieuwe(
@@ -332,16 +381,17 @@ class _Run:
             index = self.vertaler.sleutelpersonen if soort == "sleutelpersoon" else self.vertaler.ketenpartners
             index.verwijder(naam, record_id)
 
-    def _schrijf(self, invoer: ContactmomentCreate, aanwezig: set[str]) -> str:
-        """Upsert one valid row; returns which count it adds to."""
+    def _schrijf(self, invoer: ContactmomentCreate, aanwezig: set[str], *, afgeleid: bool | None = None) -> str:
+        """Upsert one valid row; returns which count it adds to. `afgeleid`: its externId was derived already."""
         assert self.caller.organisatie_id is not None
         inwoner_hash = (
             contactmomenten.referentie_hash(organisatie_id=self.caller.organisatie_id, referentie=invoer.inwoner_referentie)
             if invoer.inwoner_referentie
             else None
         )
-        afgeleid = invoer.extern_id is None
-        if afgeleid:
+        if afgeleid is None:
+            afgeleid = invoer.extern_id is None
+        if invoer.extern_id is None:
             sleutel = afgeleide_sleutel(invoer, inwoner_hash=inwoner_hash)
             # Two identical rows in one file are two contacts (two calls on one day): the n-th gets `-n`.
             kort = hashlib.sha256(sleutel.encode()).digest()[:16]
@@ -358,10 +408,7 @@ class _Run:
         bestaand = contactmomenten.zoek_extern_id(self.session, caller=self.caller, extern_id=invoer.extern_id)
         assert bestaand is not None
         if bestaand.verwijderd_op is not None:
-            raise OngeldigeInvoer.veld(
-                "externId",
-                f"Het contactmoment met externId `{invoer.extern_id}` is verwijderd; een import zet het niet terug.",
-            )
+            raise OngeldigeInvoer.veld("externId", _verwijderd(invoer))
         if afgeleid:
             # The key is the content, so this row is unchanged; the record itself changed since (an
             # erasure dropped its resident link, a referral moved on), which an import must not undo.

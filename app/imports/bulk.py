@@ -1,0 +1,301 @@
+"""The bulk write path of an import: validate each row in memory, write new rows a batch at a time.
+
+Registering row by row through `contactmomenten.registreer` costs several statements per row (the
+externId look-up, one INSERT per child table, the audit row); at a million rows that is hours. Here
+every row still passes the same checks (`ContactmomentCreate` and `contactmomenten.controleer`, whose
+code lists and key persons come from the per-process cache after the first row), gets the same
+resident HMAC and content fingerprint, and is written as the same rows, audit row included. Only the
+statements are batched: one SELECT finds which externIds of a batch exist, and one multi-row INSERT
+per table writes the new ones.
+
+A batch is written inside a savepoint. If the database still refuses it (another writer took one
+of its externIds between the look-up and the INSERT), the savepoint is rolled back and the batch goes
+row by row through `registreer`, which resolves such races itself. Rows whose externId exists are
+decided as `registreer` would: the same content is unchanged, a derived key is unchanged, a deleted
+record is refused, other content is a correction (the caller's `werk_bij`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Dialect, select
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from app.contactmomenten import service as contactmomenten
+from app.contactmomenten.schemas import ContactmomentCreate
+from app.models import (
+    AuditRegel,
+    Contactmoment,
+    ContactmomentActie,
+    ContactmomentOnderwerp,
+    Doorverwijzing,
+    DoorverwijzingStatus,
+    Uitkomst,
+    utcnow,
+)
+from app.toegang.caller import Caller
+
+# The externId of a row without one starts with this (see service.afgeleide_sleutel).
+AFGELEIDE_SLEUTEL_PREFIX = "import-"
+# Rows per batch: large enough that per-statement costs vanish, small enough to bound memory.
+BATCH = 2_000
+# Parameters per externId look-up (SQLite allows 32,766 bound parameters per statement).
+OPZOEK_BLOK = 1_000
+
+_ALIASSEN = {naam: veld.alias or naam for naam, veld in ContactmomentCreate.model_fields.items()}
+
+
+@dataclass(slots=True)
+class Wachtend:
+    """A valid-looking row waiting for its batch; `context` is the caller's, for error reporting."""
+
+    nummer: int
+    invoer: ContactmomentCreate
+    afgeleid: bool
+    inwoner_hash: str | None
+    vingerafdruk: str
+    problemen: list[dict[str, str]]
+    context: Any
+
+
+@dataclass(slots=True)
+class Bestaand:
+    id: uuid.UUID
+    inhoud_hash: str
+    verwijderd: bool
+
+
+# What the batch writer reports back per row: (row, outcome) with outcome "aangemaakt",
+# "ongewijzigd", "bijwerken" (the caller corrects the record), "verwijderd", or the problems.
+Afhandeling = Callable[[Wachtend, str, list[dict[str, str]]], None]
+
+
+class Bulkschrijver:
+    """Collects an import's rows and writes them a batch at a time, in the caller's transaction."""
+
+    def __init__(self, session: Session, *, caller: Caller, afhandelen: Afhandeling,
+                 per_rij_schrijven: Callable[[Wachtend], None]) -> None:
+        assert caller.organisatie_id is not None
+        self.session = session
+        self.caller = caller
+        self.organisatie_id: uuid.UUID = caller.organisatie_id
+        self.afhandelen = afhandelen
+        self.per_rij_schrijven = per_rij_schrijven
+        self.wachtend: dict[str, Wachtend] = {}
+        # How often each derived key occurred so far: the n-th identical row gets suffix `-n`.
+        self.herhalingen: dict[bytes, int] = {}
+
+    # -- one row --
+
+    def voeg_toe(self, nummer: int, invoer: ContactmomentCreate, context: Any) -> None:
+        """Fingerprint and check one schema-valid row, and queue it for its batch."""
+        inwoner_hash = (
+            contactmomenten.referentie_hash(organisatie_id=self.organisatie_id, referentie=invoer.inwoner_referentie)
+            if invoer.inwoner_referentie
+            else None
+        )
+        afgeleid = invoer.extern_id is None
+        inhoud = contactmomenten.inhoud_van_invoer(invoer, inwoner_hash=inwoner_hash)
+        if afgeleid:
+            # The key of a row without externId is its content (see service.afgeleide_sleutel); two
+            # identical rows in one file are two contacts (two calls on one day): the n-th gets `-n`.
+            sleutel = AFGELEIDE_SLEUTEL_PREFIX + contactmomenten.inhoud_hash(inhoud)
+            kort = hashlib.sha256(sleutel.encode()).digest()[:16]
+            n = self.herhalingen.get(kort, 0) + 1
+            self.herhalingen[kort] = n
+            extern_id = sleutel if n == 1 else f"{sleutel}-{n}"
+            invoer = invoer.model_copy(update={"extern_id": extern_id})
+            inhoud["externId"] = extern_id
+        assert invoer.extern_id is not None
+        if invoer.extern_id in self.wachtend:
+            # The file names this externId twice: the second row must see the first one written.
+            self.spoel()
+        problemen = contactmomenten.controleer(
+            self.session, caller=self.caller, data=invoer, heeft_referentie=inwoner_hash is not None
+        )
+        self.wachtend[invoer.extern_id] = Wachtend(
+            nummer=nummer, invoer=invoer, afgeleid=afgeleid, inwoner_hash=inwoner_hash,
+            vingerafdruk=contactmomenten.inhoud_hash(inhoud), problemen=problemen, context=context,
+        )
+        if len(self.wachtend) >= BATCH:
+            self.spoel()
+
+    # -- one batch --
+
+    def spoel(self) -> None:
+        """Decide and write every waiting row."""
+        if not self.wachtend:
+            return
+        rijen = list(self.wachtend.values())
+        self.wachtend = {}
+        bestaand = self._bestaande(list(r.invoer.extern_id for r in rijen if r.invoer.extern_id))
+        nieuw: list[Wachtend] = []
+        for rij in rijen:
+            gevonden = bestaand.get(rij.invoer.extern_id or "")
+            if gevonden is None:
+                if rij.problemen:
+                    self.afhandelen(rij, "afgewezen", rij.problemen)
+                else:
+                    nieuw.append(rij)
+            elif gevonden.verwijderd:
+                self.afhandelen(rij, "verwijderd", [])
+            elif gevonden.inhoud_hash == rij.vingerafdruk or rij.afgeleid:
+                # A derived key is the content, so the row is unchanged even if the record moved on
+                # since (an erasure, a referral's new status), which an import must not undo.
+                self.afhandelen(rij, "ongewijzigd", [])
+            else:
+                self.afhandelen(rij, "bijwerken", [])
+        if not nieuw:
+            return
+        try:
+            with self.session.begin_nested():
+                self._schrijf(nieuw)
+        except IntegrityError:
+            # Someone else wrote one of these externIds since the look-up: row by row, where
+            # `registreer` settles each race (the same content is a retry, other content a conflict).
+            for rij in nieuw:
+                self.per_rij_schrijven(rij)
+            return
+        for rij in nieuw:
+            self.afhandelen(rij, "aangemaakt", [])
+
+    def _bestaande(self, extern_ids: list[str]) -> dict[str, Bestaand]:
+        tabel = Contactmoment.__table__
+        gevonden: dict[str, Bestaand] = {}
+        for blok in _blokken(extern_ids, OPZOEK_BLOK):
+            for rij in self.session.execute(
+                select(tabel.c.extern_id, tabel.c.id, tabel.c.inhoud_hash, tabel.c.verwijderd_op).where(
+                    tabel.c.organisatie_id == self.organisatie_id, tabel.c.extern_id.in_(blok)
+                )
+            ):
+                gevonden[rij.extern_id] = Bestaand(rij.id, rij.inhoud_hash, rij.verwijderd_op is not None)
+        return gevonden
+
+    def _schrijf(self, rijen: list[Wachtend]) -> None:
+        """The same rows `registreer` writes for each contactmoment, one bulk write per table."""
+        nu = utcnow()
+        org = self.organisatie_id
+        sleutel_id = self.caller.sleutel_id
+        tabellen: dict[str, list[tuple[Any, ...]]] = {naam: [] for naam in KOLOMMEN}
+        momenten, onderwerpen, acties = tabellen["contactmoment"], tabellen["contactmoment_onderwerp"], tabellen["contactmoment_actie"]
+        verwijzingen, statussen = tabellen["doorverwijzing"], tabellen["doorverwijzing_status"]
+        uitkomsten, audit = tabellen["uitkomst"], tabellen["audit_regel"]
+        for rij in rijen:
+            data = rij.invoer
+            inwoner = data.inwoner
+            cid = uuid.uuid4()
+            momenten.append((
+                cid, org, data.extern_id, data.sleutelpersoon_id, data.datum, data.gemeentecode, data.wijkcode,
+                data.kanaal, data.soort, data.aantal_deelnemers, rij.inwoner_hash,
+                inwoner.leeftijdscategorie if inwoner else None, inwoner.geslacht if inwoner else None,
+                inwoner.taal if inwoner else None, inwoner.doelgroep if inwoner else None,
+                data.rol, data.duur_minuten, rij.vingerafdruk, nu, nu, None,
+            ))
+            onderwerpen.extend((cid, o) for o in data.onderwerpen)
+            acties.extend((cid, a) for a in data.acties)
+            for d in data.doorverwijzingen:
+                did = uuid.uuid4()
+                status_datum = d.status_datum or data.datum
+                verwijzingen.append((
+                    did, org, cid, d.ketenpartner_id, d.onderwerp, d.wijze, d.status, status_datum, nu, nu,
+                ))
+                statussen.append((did, d.status, status_datum, nu, sleutel_id))
+            if data.uitkomst is not None:
+                uitkomsten.append((uuid.uuid4(), org, cid, None, data.uitkomst.resultaat, data.datum, nu))
+            audit.append((
+                nu, sleutel_id, org, "aangemaakt", contactmomenten.RESOURCE_TYPE, str(cid),
+                sorted(_ALIASSEN[naam] for naam in data.model_fields_set), None,
+            ))
+        verbinding = self.session.connection()
+        # These INSERTs bypass SQLAlchemy's statement events: note that the transaction wrote, so a
+        # rollback also empties the validation cache (see contactmomenten._Geheugen).
+        verbinding.info[contactmomenten._SCHREEF] = True
+        dbapi = verbinding.connection.dbapi_connection
+        assert dbapi is not None
+        for naam, waarden in tabellen.items():
+            if waarden:
+                _voeg_in(verbinding.dialect, dbapi, naam, waarden)
+
+
+# The columns each bulk write fills, in the order `_schrijf` builds its tuples.
+KOLOMMEN: dict[str, tuple[str, ...]] = {
+    "contactmoment": (
+        "id", "organisatie_id", "extern_id", "sleutelpersoon_id", "datum", "gemeentecode", "wijkcode", "kanaal",
+        "soort", "aantal_deelnemers", "inwoner_hash", "leeftijdscategorie", "geslacht", "taal", "doelgroep", "rol",
+        "duur_minuten", "inhoud_hash", "aangemaakt_op", "gewijzigd_op", "verwijderd_op",
+    ),
+    "contactmoment_onderwerp": ("contactmoment_id", "onderwerp"),
+    "contactmoment_actie": ("contactmoment_id", "actie"),
+    "doorverwijzing": (
+        "id", "organisatie_id", "contactmoment_id", "ketenpartner_id", "onderwerp", "wijze", "status", "status_datum",
+        "aangemaakt_op", "gewijzigd_op",
+    ),
+    "doorverwijzing_status": ("doorverwijzing_id", "status", "status_datum", "vastgelegd_op", "api_sleutel_id"),
+    "uitkomst": ("id", "organisatie_id", "contactmoment_id", "doorverwijzing_id", "resultaat", "datum", "aangemaakt_op"),
+    "audit_regel": (
+        "tijdstip", "api_sleutel_id", "organisatie_id", "actie", "resource_type", "resource_id", "velden", "aantal",
+    ),
+}
+_TABELLEN = {
+    tabel.name: tabel
+    for tabel in (
+        Contactmoment.__table__, ContactmomentOnderwerp.__table__, ContactmomentActie.__table__,
+        Doorverwijzing.__table__, DoorverwijzingStatus.__table__, Uitkomst.__table__, AuditRegel.__table__,
+    )
+}
+
+
+def _omzetters(dialect: Dialect, naam: str) -> list[Callable[[Any], Any] | None]:
+    """SQLAlchemy's own bind processors per column, so values are stored exactly as through the ORM."""
+    sleutel = (dialect.name, naam)
+    if sleutel not in _OMZETTERS:
+        tabel = _TABELLEN[naam]
+        _OMZETTERS[sleutel] = [tabel.c[kolom].type._cached_bind_processor(dialect) for kolom in KOLOMMEN[naam]]
+    return _OMZETTERS[sleutel]
+
+
+_OMZETTERS: dict[tuple[str, str], list[Callable[[Any], Any] | None]] = {}
+
+
+def _voeg_in(dialect: Dialect, dbapi: Any, naam: str, waarden: list[tuple[Any, ...]]) -> None:
+    """One table's rows: COPY on PostgreSQL, executemany on SQLite, on the session's own connection."""
+    kolommen = KOLOMMEN[naam]
+    omzetters = _omzetters(dialect, naam)
+    if any(omzetters):
+        paren = [(i, f) for i, f in enumerate(omzetters) if f is not None]
+        omgezet = []
+        for rij in waarden:
+            lijst = list(rij)
+            for i, f in paren:
+                if lijst[i] is not None:
+                    lijst[i] = f(lijst[i])
+            omgezet.append(lijst)
+        waarden = omgezet  # type: ignore[assignment]
+    cursor = dbapi.cursor()
+    if dialect.name == "postgresql":
+        opdracht = f"COPY {naam} ({', '.join(kolommen)}) FROM STDIN"
+    else:
+        opdracht = f"INSERT INTO {naam} ({', '.join(kolommen)}) VALUES ({', '.join('?' * len(kolommen))})"
+    try:
+        if dialect.name == "postgresql":
+            with cursor.copy(opdracht) as copy:
+                for rij in waarden:
+                    copy.write_row(rij)
+        else:
+            cursor.executemany(opdracht, waarden)
+    except dialect.loaded_dbapi.IntegrityError as exc:
+        # The driver's own error, as SQLAlchemy would have raised it.
+        raise IntegrityError(opdracht, None, exc) from exc
+    finally:
+        cursor.close()
+
+
+def _blokken(waarden: list[str], grootte: int) -> Iterator[list[str]]:
+    for begin in range(0, len(waarden), grootte):
+        yield waarden[begin:begin + grootte]
