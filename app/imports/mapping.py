@@ -9,6 +9,7 @@ least half of the value's words (`Meegegaan naar afspraak` -> `begeleid-naar-afs
 and ketenpartners are matched by name within the organisation, never approximately.
 """
 
+import functools
 import re
 import unicodedata
 import uuid
@@ -41,7 +42,13 @@ MAX_WAARDEN_IN_OVERZICHT = 100
 
 def normaliseer(tekst: Any) -> str:
     """Case-, accent- and punctuation-insensitive form: `Cliëntnummer ` -> `clientnummer`, `Duur (min)` -> `duur min`."""
-    ontleed = unicodedata.normalize("NFKD", str(tekst))
+    return _normaliseer(str(tekst))
+
+
+# A spreadsheet repeats the same few hundred cell values a million times.
+@functools.lru_cache(maxsize=65_536)
+def _normaliseer(tekst: str) -> str:
+    ontleed = unicodedata.normalize("NFKD", tekst)
     zonder_accenten = "".join(c for c in ontleed if not unicodedata.combining(c)).casefold()
     compact = re.sub(r"[\W_]+", " ", zonder_accenten).strip()
     # A value of punctuation only (`?`) keeps its characters, so it can still match a synonym.
@@ -67,6 +74,11 @@ class Veld:
     @property
     def meervoudig(self) -> bool:
         return self.soort in ("codes", "ketenpartners")
+
+    @functools.cached_property
+    def sleutel(self) -> str:
+        """The top-level body key this field fills (`inwoner` for `inwoner.geslacht`)."""
+        return re.split(r"[.\[]", self.pad)[0]
 
 
 VELDEN: tuple[Veld, ...] = (
@@ -327,6 +339,7 @@ class CodeIndex:
 
     def __init__(self, codes: Iterable[Code]) -> None:
         self.actief: dict[str, bool] = {}
+        self._gezocht: dict[tuple[str, bool, bool], Treffer | str] = {}
         self.niveaus: list[tuple[str, dict[str, set[str]]]] = [
             ("code", {}), ("laatste deel van de code", {}), ("omschrijving", {}), ("synoniem", {})
         ]
@@ -359,6 +372,14 @@ class CodeIndex:
 
     def zoek(self, waarde: str, *, benaderen: bool = True, minstens_een_woord: bool = False) -> Treffer | str:
         """The matching code, or a Dutch reason why there is none (unknown or ambiguous)."""
+        # The index never changes once built, so each distinct value is looked up once per file.
+        vraag = (waarde, benaderen, minstens_een_woord)
+        antwoord = self._gezocht.get(vraag)
+        if antwoord is None:
+            antwoord = self._gezocht[vraag] = self._zoek(waarde, benaderen=benaderen, minstens_een_woord=minstens_een_woord)
+        return antwoord
+
+    def _zoek(self, waarde: str, *, benaderen: bool, minstens_een_woord: bool) -> Treffer | str:
         sleutel = normaliseer(waarde)
         for wijze, index in self.niveaus:
             if sleutel in index:
@@ -538,7 +559,7 @@ class Vertaler:
             if not gevuld and veld.naam in self.mapping.standaard:
                 gevuld = [(f"standaard {veld.naam}", self.mapping.standaard[veld.naam])]
             if kolommen or gevuld:
-                v.aanwezig.add(re.split(r"[.\[]", veld.pad)[0])
+                v.aanwezig.add(veld.sleutel)
             if not gevuld:
                 if kolommen:
                     v.bronnen[veld.pad] = (kolommen[0], "")
