@@ -72,7 +72,7 @@ PG_INSTELLINGEN = {
 class Modus:
     naam: str
     indicator_omvang: list[int]
-    import_rijen: int
+    import_rijen: list[int]
     seconden: float
     runs: int
     gelijktijdig: int = 32
@@ -80,9 +80,9 @@ class Modus:
 
 
 MODI = {
-    "volledig": Modus("volledig", [100_000, 1_000_000], 100_000, 20.0, 20),
-    "snel": Modus("snel", [20_000], 2_000, 3.0, 20),
-    "zelftest": Modus("zelftest", [300], 60, 1.0, 3, versheid=3),
+    "volledig": Modus("volledig", [100_000, 1_000_000], [100_000, 1_000_000], 20.0, 20),
+    "snel": Modus("snel", [20_000], [5_000], 3.0, 20),
+    "zelftest": Modus("zelftest", [300], [60], 1.0, 3, versheid=3),
 }
 
 
@@ -344,7 +344,8 @@ class Bench:
             finally:
                 self.verwijder(db)
         if "import" in self.onderdelen:
-            self.stap("import", "import", backend, self.modus.import_rijen, lambda: self.imports(backend))
+            for n in self.modus.import_rijen:
+                self.stap("import", "import", backend, n, lambda n=n: self.imports(backend, n))
 
     # -- (4) indicators --
 
@@ -508,8 +509,7 @@ class Bench:
 
     # -- (2) bulk import --
 
-    def imports(self, backend: str) -> None:
-        n = self.modus.import_rijen
+    def imports(self, backend: str, n: int) -> None:
         db = self.database(backend)
         try:
             gen = bd.Generator(seed=7, vandaag=self.vandaag)
@@ -521,9 +521,9 @@ class Bench:
                 "CSV": (self.tmp / f"import-{backend}.csv", csv_org),
             }
             self.log(f"{backend}: writing import files of {n:,} rows")
-            bi.schrijf_ndjson(bestanden["NDJSON"][0], [gen.contact(wereld, org=ndjson_org, extern_prefix="imp")
-                                                        for _ in range(n)])
-            bi.schrijf_csv(bestanden["CSV"][0], [gen.contact(wereld, org=csv_org) for _ in range(n)])
+            bi.schrijf_ndjson(bestanden["NDJSON"][0], (gen.contact(wereld, org=ndjson_org, extern_prefix="imp")
+                                                        for _ in range(n)))
+            bi.schrijf_csv(bestanden["CSV"][0], (gen.contact(wereld, org=csv_org) for _ in range(n)))
             bi.maak_kale_tabellen(db)
             doel = 30_000 if backend == "postgresql" else 15_000
             for formaat, (pad, org) in bestanden.items():
@@ -604,7 +604,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--parts", default="import,schrijven,indicatoren,versheid",
                         help="comma-separated: import, schrijven, indicatoren, versheid")
     parser.add_argument("--sizes", help="indicator data sizes, comma-separated (e.g. 100000,1000000,10000000)")
-    parser.add_argument("--import-rows", type=int, help="rows per import file")
+    parser.add_argument("--import-rows", help="rows per import file, comma-separated (e.g. 100000,1000000)")
     parser.add_argument("--seconds", type=float, help="duration of each write load")
     parser.add_argument("--runs", type=int, help="runs per indicator query")
     parser.add_argument("--pg-standaard", action="store_true", help="keep PostgreSQL's default settings")
@@ -615,7 +615,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.sizes:
         modus.indicator_omvang = [int(s) for s in args.sizes.split(",")]
     if args.import_rows:
-        modus.import_rijen = args.import_rows
+        modus.import_rijen = [int(x) for x in args.import_rows.split(",")]
     if args.seconds:
         modus.seconden = args.seconds
     if args.runs:

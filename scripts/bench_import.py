@@ -20,6 +20,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from collections.abc import Iterable
 from typing import Any
 
 import bench_data as bd
@@ -27,13 +28,13 @@ from bench_db import Database
 from bench_http import sleutelmonitor
 
 
-def schrijf_ndjson(pad: Path, contacten: list[bd.Contact]) -> None:
+def schrijf_ndjson(pad: Path, contacten: Iterable[bd.Contact]) -> None:
     with pad.open("w", encoding="utf-8") as uit:
         for c in contacten:
             uit.write(json.dumps(bd.als_body(c), ensure_ascii=False, separators=(",", ":")) + "\n")
 
 
-def schrijf_csv(pad: Path, contacten: list[bd.Contact]) -> None:
+def schrijf_csv(pad: Path, contacten: Iterable[bd.Contact]) -> None:
     """As Dutch Excel saves it: semicolons, UTF-8 with BOM, CRLF."""
     with pad.open("w", encoding="utf-8-sig", newline="") as uit:
         writer = csv.writer(uit, delimiter=";", lineterminator="\r\n")

@@ -88,8 +88,20 @@ class Bulkschrijver:
         self.afhandelen = afhandelen
         self.per_rij_schrijven = per_rij_schrijven
         self.wachtend: dict[str, Wachtend] = {}
-        # How often each derived key occurred so far: the n-th identical row gets suffix `-n`.
-        self.herhalingen: dict[bytes, int] = {}
+        # Derived keys seen in this file (64 bits of their hash: about 80 bytes a row at a million
+        # rows), and how often those seen more than once occurred.
+        self.gezien: set[int] = set()
+        self.herhalingen: dict[int, int] = {}
+
+    def volgnummer(self, sleutel: str) -> int:
+        """How many times this derived key occurred in the file so far, this row included."""
+        kort = int.from_bytes(hashlib.sha256(sleutel.encode()).digest()[:8], "big")
+        if kort not in self.gezien:
+            self.gezien.add(kort)
+            return 1
+        n = self.herhalingen.get(kort, 1) + 1
+        self.herhalingen[kort] = n
+        return n
 
     # -- one row --
 
@@ -106,9 +118,7 @@ class Bulkschrijver:
             # The key of a row without externId is its content (see service.afgeleide_sleutel); two
             # identical rows in one file are two contacts (two calls on one day): the n-th gets `-n`.
             sleutel = AFGELEIDE_SLEUTEL_PREFIX + contactmomenten.inhoud_hash(inhoud)
-            kort = hashlib.sha256(sleutel.encode()).digest()[:16]
-            n = self.herhalingen.get(kort, 0) + 1
-            self.herhalingen[kort] = n
+            n = self.volgnummer(sleutel)
             extern_id = sleutel if n == 1 else f"{sleutel}-{n}"
             invoer = invoer.model_copy(update={"extern_id": extern_id})
             inhoud["externId"] = extern_id

@@ -11,7 +11,6 @@ The caller commits (request, CLI command or background job), as everywhere in th
 """
 
 import csv
-import hashlib
 import io
 import logging
 import uuid
@@ -203,9 +202,6 @@ class _Run:
         self.bulk = Bulkschrijver(
             session, caller=caller, afhandelen=self._afgehandeld, per_rij_schrijven=self._schrijf_wachtend
         )
-        # How often each derived key occurred so far (shared with the batch writer): the n-th
-        # identical row gets suffix `-n`.
-        self.herhalingen = self.bulk.herhalingen
 
     def lees(self, bron: Bron) -> None:
         lezer = lezer_voor(
@@ -394,9 +390,7 @@ class _Run:
         if invoer.extern_id is None:
             sleutel = afgeleide_sleutel(invoer, inwoner_hash=inwoner_hash)
             # Two identical rows in one file are two contacts (two calls on one day): the n-th gets `-n`.
-            kort = hashlib.sha256(sleutel.encode()).digest()[:16]
-            n = self.herhalingen.get(kort, 0) + 1
-            self.herhalingen[kort] = n
+            n = self.bulk.volgnummer(sleutel)
             invoer = invoer.model_copy(update={"extern_id": sleutel if n == 1 else f"{sleutel}-{n}"})
         assert invoer.extern_id is not None
         try:
