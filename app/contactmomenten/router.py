@@ -14,7 +14,7 @@ from app.contactmomenten.schemas import (
     ContactmomentPublic,
     ContactmomentUpdate,
 )
-from app.core.db import SessionDep
+from app.core.db import SessionDep, commit_na
 from app.core.openapi import API_PREFIX
 from app.core.pagination import PAGINATED, PagineringDep, paginate
 from app.core.validation import GEMEENTECODE_PATTERN, WIJKCODE_PATTERN
@@ -54,13 +54,19 @@ LOCATION = {"Location": {"description": "URL van het contactmoment.", "schema": 
     },
 )
 def create_contactmoment(
-    body: ContactmomentCreate, caller: RegistrerenDep, session: SessionDep, response: Response
-) -> ContactmomentPublic:
-    record, aangemaakt = service.registreer(session, caller=caller, data=body)
-    if not aangemaakt:
-        response.status_code = 200
-    response.headers["Location"] = f"{API_PREFIX}/contactmomenten/{record.id}"
-    return service.publiek_een(session, record=record)
+    body: ContactmomentCreate, caller: RegistrerenDep, session: SessionDep
+) -> Response:
+    publiek, contactmoment_id, aangemaakt = commit_na(
+        session, lambda: service.registreer_publiek(session, caller=caller, data=body)
+    )
+    # Serialised here, once: returning the model would have FastAPI validate it again as response_model
+    # (in another thread-pool hop) before serialising it; the document still declares ContactmomentPublic.
+    return Response(
+        content=publiek.model_dump_json(by_alias=True),
+        status_code=201 if aangemaakt else 200,
+        media_type="application/json",
+        headers={"Location": f"{API_PREFIX}/contactmomenten/{contactmoment_id}"},
+    )
 
 
 @router.get(

@@ -8,6 +8,7 @@ import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 from itertools import chain
 from typing import Any
 
@@ -687,23 +688,187 @@ def _herhaling(bestaand: Contactmoment, *, extern_id: str, vingerafdruk: str) ->
     return bestaand
 
 
-def _invoegen(session: Session, table: Any) -> Any:
-    """INSERT for the session's dialect, which both support ON CONFLICT DO NOTHING."""
-    if session.get_bind().dialect.name == "postgresql":
-        return postgresql_insert(table)
-    return sqlite_insert(table)
+@lru_cache(maxsize=4)
+def _insert_contactmoment(dialect: str) -> Any:
+    """INSERT ... ON CONFLICT (organisatie, externId) DO NOTHING RETURNING id, built once per dialect.
+
+    Executed with a parameter dict, so SQLAlchemy compiles it once and reuses the compiled form.
+    """
+    tabel = Contactmoment.__table__
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    return (
+        insert(tabel)
+        .on_conflict_do_nothing(index_elements=["organisatie_id", "extern_id"])
+        .returning(tabel.c.id)
+    )
 
 
-def _rij(record: Any) -> dict[str, Any]:
-    """The column values of a new ORM object (defaults already applied), for a Core INSERT."""
-    return {kolom.key: getattr(record, kolom.key) for kolom in record.__table__.columns}
+_INSERT_ONDERWERP = ContactmomentOnderwerp.__table__.insert()
+_INSERT_ACTIE = ContactmomentActie.__table__.insert()
+_INSERT_DOORVERWIJZING = Doorverwijzing.__table__.insert()
+_INSERT_STATUS = DoorverwijzingStatus.__table__.insert()
+_INSERT_UITKOMST = Uitkomst.__table__.insert()
 
 
-def _als_opgeslagen(session: Session, *records: Any) -> None:
-    """Attach objects whose rows were written with Core INSERTs as persistent, so no second INSERT follows."""
-    for record in records:
-        make_transient_to_detached(record)
-        session.add(record)
+def _velden_meegestuurd(data: ContactmomentCreate) -> list[str]:
+    """The camelCase names of the fields the client sent (what `model_dump(exclude_unset=True)` would key)."""
+    velden = ContactmomentCreate.model_fields
+    return [velden[naam].alias or naam for naam in data.model_fields_set]
+
+
+@dataclass
+class _Geschreven:
+    """What `_schrijf` wrote (new) or found (a retry of the same content): enough for the response."""
+
+    aangemaakt: bool
+    bestaand: Contactmoment | None = None
+    rij: dict[str, Any] = field(default_factory=dict)
+    verwijzingen: list[dict[str, Any]] = field(default_factory=list)
+    uitkomst: dict[str, Any] | None = None
+    onderwerpen: list[str] = field(default_factory=list)
+    acties: list[str] = field(default_factory=list)
+
+
+def _schrijf(session: Session, *, caller: Caller, data: ContactmomentCreate) -> _Geschreven:
+    """The work of `registreer`, with Core statements only: no ORM objects, no flush.
+
+    Validation runs first and needs no query when the code lists and key persons are cached, so the
+    first statement of the transaction is the INSERT: on SQLite the write lock is held only for the
+    INSERTs and the COMMIT. The INSERT itself tells a retry apart (ON CONFLICT DO NOTHING returns no
+    row), so a new contactmoment costs no externId lookup. The externId is looked up only when the
+    INSERT hit an existing row, or when validation failed: a retry of the same content answers 200
+    even if one of its codes was deactivated after the first post.
+    """
+    assert caller.organisatie_id is not None
+    inwoner_hash = (
+        referentie_hash(organisatie_id=caller.organisatie_id, referentie=data.inwoner_referentie)
+        if data.inwoner_referentie
+        else None
+    )
+    vingerafdruk = inhoud_hash(inhoud_van_invoer(data, inwoner_hash=inwoner_hash))
+
+    def herhaling() -> _Geschreven | None:
+        bestaand = zoek_extern_id(session, caller=caller, extern_id=data.extern_id) if data.extern_id else None
+        if bestaand is None:
+            return None
+        assert data.extern_id is not None
+        return _Geschreven(aangemaakt=False, bestaand=_herhaling(bestaand, extern_id=data.extern_id, vingerafdruk=vingerafdruk))
+
+    problems = controleer(session, caller=caller, data=data, heeft_referentie=inwoner_hash is not None)
+    if problems:
+        gevonden = herhaling()
+        if gevonden is not None:
+            return gevonden
+        raise _weiger(problems)
+
+    inwoner = data.inwoner
+    nu = utcnow()
+    contactmoment_id = uuid.uuid4()
+    rij: dict[str, Any] = {
+        "id": contactmoment_id,
+        "organisatie_id": caller.organisatie_id,
+        "extern_id": data.extern_id,
+        "sleutelpersoon_id": data.sleutelpersoon_id,
+        "datum": data.datum,
+        "gemeentecode": data.gemeentecode,
+        "wijkcode": data.wijkcode,
+        "kanaal": data.kanaal,
+        "soort": data.soort,
+        "aantal_deelnemers": data.aantal_deelnemers,
+        "inwoner_hash": inwoner_hash,
+        "rol": data.rol,
+        "duur_minuten": data.duur_minuten,
+        "inhoud_hash": vingerafdruk,
+        "aangemaakt_op": nu,
+        "gewijzigd_op": nu,
+        "verwijderd_op": None,
+        **{naam: getattr(inwoner, naam) if inwoner else None for naam in INWONER_VELDEN},
+    }
+    # The unique index decides between us and a concurrent post with the same externId; the loser
+    # inserts nothing and answers 200/409 from the row the winner wrote. Should that row be gone by
+    # the time we read it (erased in between), the INSERT is simply tried once more.
+    # Core statements go straight to the session's connection (same transaction): the ORM layer of
+    # Session.execute has nothing to add to them and cost a measurable share of a POST.
+    verbinding = session.connection()
+    insert = _insert_contactmoment(verbinding.dialect.name)
+    for _poging in range(2):
+        if verbinding.execute(insert, rij).first() is not None:
+            break
+        gevonden = herhaling()
+        if gevonden is not None:
+            return gevonden
+    else:
+        raise RuntimeError("contactmoment not inserted, and no record with its externId")
+
+    verwijzingen = [
+        {
+            "id": uuid.uuid4(),
+            "organisatie_id": caller.organisatie_id,
+            "contactmoment_id": contactmoment_id,
+            "ketenpartner_id": d.ketenpartner_id,
+            "onderwerp": d.onderwerp,
+            "wijze": d.wijze,
+            "status": d.status,
+            "status_datum": d.status_datum or data.datum,
+            "aangemaakt_op": nu,
+            "gewijzigd_op": nu,
+        }
+        for d in data.doorverwijzingen
+    ]
+    uitkomst = (
+        {
+            "id": uuid.uuid4(),
+            "organisatie_id": caller.organisatie_id,
+            "contactmoment_id": contactmoment_id,
+            "doorverwijzing_id": None,
+            "resultaat": data.uitkomst.resultaat,
+            "datum": data.datum,
+            "aangemaakt_op": nu,
+        }
+        if data.uitkomst is not None
+        else None
+    )
+    kinderrijen: list[tuple[Any, list[dict[str, Any]]]] = [
+        (_INSERT_ONDERWERP, [{"contactmoment_id": contactmoment_id, "onderwerp": o} for o in data.onderwerpen]),
+        (_INSERT_ACTIE, [{"contactmoment_id": contactmoment_id, "actie": a} for a in data.acties]),
+        (_INSERT_DOORVERWIJZING, verwijzingen),
+        (
+            _INSERT_STATUS,
+            [
+                {
+                    "doorverwijzing_id": v["id"],
+                    "status": v["status"],
+                    "status_datum": v["status_datum"],
+                    "vastgelegd_op": nu,
+                    "api_sleutel_id": caller.sleutel_id,
+                }
+                for v in verwijzingen
+            ],
+        ),
+        (_INSERT_UITKOMST, [uitkomst] if uitkomst is not None else []),
+    ]
+    for statement, rijen in kinderrijen:
+        if rijen:
+            # One row as a single execute, more as executemany; both reuse the cached compiled form.
+            verbinding.execute(statement, rijen[0] if len(rijen) == 1 else rijen)
+    audit.log(
+        session,
+        caller=caller,
+        actie="aangemaakt",
+        resource_type=RESOURCE_TYPE,
+        resource_id=contactmoment_id,
+        velden=_velden_meegestuurd(data),
+        direct=True,
+        tijdstip=nu,
+    )
+    return _Geschreven(
+        aangemaakt=True,
+        rij=rij,
+        verwijzingen=verwijzingen,
+        uitkomst=uitkomst,
+        onderwerpen=sorted(data.onderwerpen),
+        acties=sorted(data.acties),
+    )
 
 
 def registreer(
@@ -714,127 +879,63 @@ def registreer(
     With an externId already in use, the same content returns the existing record (created False)
     and different content raises 409 naming it.
 
-    The new record and its children are written with one multi-row Core INSERT per table. The
-    contactmoment's INSERT uses ON CONFLICT DO NOTHING on (organisatie, externId): a concurrent
+    The new record and its children are written with one Core INSERT per table (see `_schrijf`).
+    The contactmoment's INSERT uses ON CONFLICT DO NOTHING on (organisatie, externId): a concurrent
     post with the same externId that got in first costs no savepoint and no IntegrityError.
     """
-    assert caller.organisatie_id is not None
-    inwoner_hash = (
-        referentie_hash(organisatie_id=caller.organisatie_id, referentie=data.inwoner_referentie)
-        if data.inwoner_referentie
-        else None
-    )
-    vingerafdruk = inhoud_hash(inhoud_van_invoer(data, inwoner_hash=inwoner_hash))
-    # Look for a retry before validating: a code deactivated since the first post must not turn it into a 400.
-    if data.extern_id is not None:
-        bestaand = zoek_extern_id(session, caller=caller, extern_id=data.extern_id)
-        if bestaand is not None:
-            return _herhaling(bestaand, extern_id=data.extern_id, vingerafdruk=vingerafdruk), False
-
-    problems = controleer(
-        session, caller=caller, data=data, heeft_referentie=inwoner_hash is not None
-    )
-    if problems:
-        raise _weiger(problems)
-
-    inwoner = data.inwoner
-    nu = utcnow()
-    record = Contactmoment(
-        aangemaakt_op=nu,
-        gewijzigd_op=nu,
-        organisatie_id=caller.organisatie_id,
-        extern_id=data.extern_id,
-        sleutelpersoon_id=data.sleutelpersoon_id,
-        datum=data.datum,
-        gemeentecode=data.gemeentecode,
-        wijkcode=data.wijkcode,
-        kanaal=data.kanaal,
-        soort=data.soort,
-        aantal_deelnemers=data.aantal_deelnemers,
-        inwoner_hash=inwoner_hash,
-        rol=data.rol,
-        duur_minuten=data.duur_minuten,
-        inhoud_hash=vingerafdruk,
-        **{naam: getattr(inwoner, naam) if inwoner else None for naam in INWONER_VELDEN},
-    )
-    # The unique index decides between us and a concurrent post with the same externId; the loser
-    # inserts nothing and answers 200/409 from the row the winner wrote.
-    ingevoegd = session.execute(
-        _invoegen(session, Contactmoment.__table__)
-        .values(_rij(record))
-        .on_conflict_do_nothing(index_elements=["organisatie_id", "extern_id"])
-        .returning(Contactmoment.__table__.c.id)
-    ).first()
-    if ingevoegd is None:
-        bestaand = zoek_extern_id(session, caller=caller, extern_id=data.extern_id) if data.extern_id else None
-        if bestaand is None or data.extern_id is None:
-            raise RuntimeError("contactmoment not inserted, and no record with its externId")
-        return _herhaling(bestaand, extern_id=data.extern_id, vingerafdruk=vingerafdruk), False
-
-    verwijzingen = [
-        Doorverwijzing(
-            organisatie_id=caller.organisatie_id,
-            contactmoment_id=record.id,
-            ketenpartner_id=d.ketenpartner_id,
-            onderwerp=d.onderwerp,
-            wijze=d.wijze,
-            status=d.status,
-            status_datum=d.status_datum or data.datum,
-            aangemaakt_op=nu,
-            gewijzigd_op=nu,
-        )
-        for d in data.doorverwijzingen
-    ]
-    uitkomst = (
-        Uitkomst(
-            organisatie_id=caller.organisatie_id,
-            contactmoment_id=record.id,
-            resultaat=data.uitkomst.resultaat,
-            datum=data.datum,
-            aangemaakt_op=nu,
-        )
-        if data.uitkomst is not None
-        else None
-    )
-    kinderrijen: list[tuple[Any, list[dict[str, Any]]]] = [
-        (ContactmomentOnderwerp.__table__, [{"contactmoment_id": record.id, "onderwerp": o} for o in data.onderwerpen]),
-        (ContactmomentActie.__table__, [{"contactmoment_id": record.id, "actie": a} for a in data.acties]),
-        (Doorverwijzing.__table__, [_rij(v) for v in verwijzingen]),
-        (
-            DoorverwijzingStatus.__table__,
-            [
-                {
-                    "doorverwijzing_id": v.id,
-                    "status": v.status,
-                    "status_datum": v.status_datum,
-                    "vastgelegd_op": nu,
-                    "api_sleutel_id": caller.sleutel_id,
-                }
-                for v in verwijzingen
-            ],
-        ),
-        (Uitkomst.__table__, [_rij(uitkomst)] if uitkomst is not None else []),
-    ]
-    for table, rijen in kinderrijen:
-        if rijen:
-            session.execute(table.insert(), rijen)
-    _als_opgeslagen(session, record, *verwijzingen, *([uitkomst] if uitkomst is not None else []))
+    geschreven = _schrijf(session, caller=caller, data=data)
+    if geschreven.bestaand is not None:
+        return geschreven.bestaand, False
+    # Attach ORM objects for the rows just written (persistent, so no second INSERT follows).
+    record = Contactmoment(**geschreven.rij)
+    verwijzingen = [Doorverwijzing(**v) for v in geschreven.verwijzingen]
+    uitkomst = Uitkomst(**geschreven.uitkomst) if geschreven.uitkomst is not None else None
+    for object_ in (record, *verwijzingen, *([uitkomst] if uitkomst is not None else [])):
+        make_transient_to_detached(object_)
+        session.add(object_)
     # The response needs exactly these children; keep them with the record instead of reading them back.
     inspect(record).info[_NIEUWE_KINDEREN] = Kinderen(
-        onderwerpen=sorted(data.onderwerpen),
-        acties=sorted(data.acties),
+        onderwerpen=geschreven.onderwerpen,
+        acties=geschreven.acties,
         doorverwijzingen=verwijzingen,
         uitkomst=uitkomst,
     )
-    audit.log(
-        session,
-        caller=caller,
-        actie="aangemaakt",
-        resource_type=RESOURCE_TYPE,
-        resource_id=record.id,
-        velden=data.model_dump(exclude_unset=True, by_alias=True).keys(),
-    )
     return record, True
+
+
+def registreer_publiek(
+    session: Session, *, caller: Caller, data: ContactmomentCreate
+) -> tuple[ContactmomentPublic, uuid.UUID, bool]:
+    """`registreer` for the API: (public representation, id, created), built from what was written.
+
+    A new record's response comes straight from the rows just inserted: no ORM objects, no reading back.
+    """
+    geschreven = _schrijf(session, caller=caller, data=data)
+    if geschreven.bestaand is not None:
+        return publiek_een(session, record=geschreven.bestaand), geschreven.bestaand.id, False
+    rij = geschreven.rij
+    publiek_ = ContactmomentPublic(
+        id=rij["id"],
+        extern_id=rij["extern_id"],
+        sleutelpersoon_id=rij["sleutelpersoon_id"],
+        datum=rij["datum"],
+        gemeentecode=rij["gemeentecode"],
+        wijkcode=rij["wijkcode"],
+        kanaal=rij["kanaal"],
+        soort=rij["soort"],
+        aantal_deelnemers=rij["aantal_deelnemers"],
+        heeft_inwoner_referentie=rij["inwoner_hash"] is not None,
+        inwoner=Inwoner(**{naam: rij[naam] for naam in INWONER_VELDEN}),
+        rol=rij["rol"],
+        duur_minuten=rij["duur_minuten"],
+        onderwerpen=geschreven.onderwerpen,
+        acties=geschreven.acties,
+        doorverwijzingen=[DoorverwijzingPublic.model_validate(v) for v in geschreven.verwijzingen],
+        uitkomst=UitkomstPublic.model_validate(geschreven.uitkomst) if geschreven.uitkomst is not None else None,
+        aangemaakt_op=rij["aangemaakt_op"],
+        gewijzigd_op=rij["gewijzigd_op"],
+    )
+    return publiek_, rij["id"], True
 
 
 def _als_invoer(record: Contactmoment, kinderen: Kinderen) -> dict[str, Any]:

@@ -2,11 +2,14 @@
 
 import uuid
 from collections.abc import Iterable
+from datetime import datetime
 
 from sqlmodel import Session
 
-from app.models import AuditRegel
+from app.models import AuditRegel, utcnow
 from app.toegang.caller import Caller
+
+_INSERT = AuditRegel.__table__.insert()
 
 
 def log(
@@ -19,16 +22,26 @@ def log(
     velden: Iterable[str] = (),
     organisatie_id: uuid.UUID | None = None,
     aantal: int | None = None,
+    direct: bool = False,
+    tijdstip: datetime | None = None,
 ) -> None:
-    """Record one write in the caller's transaction, so it exists exactly when the write does."""
-    session.add(
-        AuditRegel(
-            api_sleutel_id=caller.sleutel_id,
-            organisatie_id=organisatie_id or caller.organisatie_id,
-            actie=actie,
-            resource_type=resource_type,
-            resource_id=str(resource_id) if resource_id is not None else None,
-            velden=sorted(velden),
-            aantal=aantal,
-        )
-    )
+    """Record one write in the caller's transaction, so it exists exactly when the write does.
+
+    `direct=True` INSERTs the row at once with a Core statement instead of adding an ORM object
+    that is written at the next flush: for hot paths that write no ORM objects themselves, so the
+    commit has no unit of work to run. Only when the key and organisation rows already exist.
+    """
+    rij = {
+        "tijdstip": tijdstip or utcnow(),
+        "api_sleutel_id": caller.sleutel_id,
+        "organisatie_id": organisatie_id or caller.organisatie_id,
+        "actie": actie,
+        "resource_type": resource_type,
+        "resource_id": str(resource_id) if resource_id is not None else None,
+        "velden": sorted(velden),
+        "aantal": aantal,
+    }
+    if direct:
+        session.connection().execute(_INSERT, rij)
+    else:
+        session.add(AuditRegel(**rij))

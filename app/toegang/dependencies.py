@@ -11,6 +11,7 @@ from itertools import chain
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import event
 from sqlalchemy.orm import ORMExecuteState
 from sqlalchemy.orm import Session as OrmSession
@@ -172,8 +173,12 @@ def _binding(key: _Sleutel) -> Binding:
     return Binding.regio
 
 
-def get_caller(request: Request, session: SessionDep) -> Caller:
-    """Authenticate `Authorization: Bearer <key>`; 401 problem when absent, unknown, revoked or expired."""
+async def get_caller(request: Request, session: SessionDep) -> Caller:
+    """Authenticate `Authorization: Bearer <key>`; 401 problem when absent, unknown, revoked or expired.
+
+    Async on purpose: with the key cached (nearly always) it does no I/O, so it runs on the event
+    loop; only a cache miss or the lastUsedAt write goes through the thread pool.
+    """
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
@@ -181,7 +186,11 @@ def get_caller(request: Request, session: SessionDep) -> Caller:
             "Geen API-sleutel meegestuurd; stuur de header `Authorization: Bearer <sleutel>`."
         )
     parts = split_token(token.strip())
-    key = _lees_sleutel(session, parts[0]) if parts is not None else None
+    key: _Sleutel | None = None
+    if parts is not None:
+        gevonden, key = sleutel_cache.get(parts[0])
+        if not gevonden:
+            key = await run_in_threadpool(_lees_sleutel, session, parts[0])
     # Compare even when the key is unknown, so timing does not tell which prefixes exist.
     stored = key.sleutel_hash if key is not None else "0" * 64
     if not secret_matches(parts[1] if parts else token, stored) or key is None:
@@ -195,7 +204,8 @@ def get_caller(request: Request, session: SessionDep) -> Caller:
         raise NietGeauthenticeerd(f"De organisatie van API-sleutel {key.prefix} is gedeactiveerd.")
 
     rate_limiter.check(key.id, get_settings().rate_limit_per_minute)
-    _touch(session, key)
+    if _touch_nodig(key):
+        await run_in_threadpool(_touch, session, key)
     request.state.api_sleutel_prefix = key.prefix
     return Caller(
         sleutel_id=key.id,
@@ -204,6 +214,11 @@ def get_caller(request: Request, session: SessionDep) -> Caller:
         organisatie_id=key.organisatie_id,
         gemeentecodes=tuple(key.gemeentecodes or ()),
     )
+
+
+def _touch_nodig(key: _Sleutel) -> bool:
+    previous = _last_used_written.get(key.id) or key.laatst_gebruikt_op
+    return previous is None or datetime.now(UTC) - previous >= LAST_USED_RESOLUTION
 
 
 def _touch(session: SessionDep, key: _Sleutel) -> None:
