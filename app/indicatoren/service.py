@@ -346,7 +346,7 @@ def bereken(session: Session, *, caller: Caller, verzoek: Verzoek, drempel: int,
     if verzoek.interval is Interval.dag or len(buckets) == 1:
         bucket_expr: Any = datum if verzoek.interval is Interval.dag else literal(0)
     else:
-        bucket_expr = case(*[(datum < b.tot, i) for i, b in enumerate(buckets)], else_=len(buckets) - 1)
+        bucket_expr = _bucket(datum, buckets, 0, len(buckets))
 
     dims = [query.dimensie(naam) for naam in verzoek.groeperen_op]
     query.where += query.filters(verzoek.filters)
@@ -410,6 +410,21 @@ def bereken(session: Session, *, caller: Caller, verzoek: Verzoek, drempel: int,
     if caller.binding is Binding.organisatie and caller.organisatie_id and not verzoek.groeperen_op:
         _doelen(session, rijen, verzoek, caller.organisatie_id)
     return Resultaat(verzoek=verzoek, rijen=rijen, onderdrukking=onderdrukking, drempel=drempel)
+
+
+def _bucket(datum: Any, buckets: Sequence[Periode], laag: int, hoog: int) -> Any:
+    """The index of the interval a date falls in, as a CASE that bisects the intervals.
+
+    A flat CASE compares every row with the interval ends one by one (six comparisons on average
+    for months in a year); bisecting needs about four, which matters when a year has many rows.
+    """
+    if hoog - laag == 1:
+        return literal(laag)
+    midden = (laag + hoog) // 2
+    return case(
+        (datum < buckets[midden].vanaf, _bucket(datum, buckets, laag, midden)),
+        else_=_bucket(datum, buckets, midden, hoog),
+    )
 
 
 def _doelen(session: Session, rijen: list[Rij], verzoek: Verzoek, organisatie_id: uuid.UUID) -> None:

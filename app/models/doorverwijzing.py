@@ -1,7 +1,7 @@
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import Index
+from sqlalchemy import Index, text
 from sqlmodel import Field, SQLModel
 
 from app.models.base import timestamp_field, uuid_pk
@@ -14,6 +14,13 @@ class Doorverwijzing(SQLModel, table=True):
     # partner and status from this index alone.
     __table_args__ = (
         Index("ix_doorverwijzing_contactmoment_partner", "contactmoment_id", "ketenpartner_id", "status"),
+        # The completion rate's denominator (final statuses, catalogue.EINDSTATUSSEN) is a third smaller
+        # to scan or probe than all referrals.
+        Index(
+            "ix_doorverwijzing_eindstatus", "contactmoment_id", "ketenpartner_id", "status",
+            postgresql_where=text("status IN ('afgerond', 'afgewezen', 'niet-verschenen')"),
+            sqlite_where=text("status IN ('afgerond', 'afgewezen', 'niet-verschenen')"),
+        ),
     )
 
     id: uuid.UUID = uuid_pk()

@@ -299,6 +299,24 @@ def test_time_series_has_no_gaps_and_sums_to_total(session: Session, dataset: di
         assert rij.waarde == expected
 
 
+
+@pytest.mark.parametrize("interval", [Interval.week, Interval.kwartaal, Interval.maand])
+def test_every_interval_counts_its_own_rows(session: Session, dataset: dict[str, Any], interval: Interval) -> None:
+    """Each bucket of a series (the bisecting CASE in SQL) equals the oracle for that bucket's dates."""
+    organisatie = dataset["organisaties"][0]
+    caller = Caller(sleutel_id=None, scopes=frozenset({Scope.rapporteren}), binding=Binding.organisatie, organisatie_id=organisatie.id)
+    indicator = INDICATOREN["aantal-contactmomenten"]
+    # A period that starts and ends mid-interval, so the first and last buckets are clipped.
+    periode = Periode(date(2024, 2, 14), date(2025, 8, 20), "2024-02-14/2025-08-19")
+    series = bereken(session, caller=caller, drempel=5, max_rijen=100_000,
+                     verzoek=Verzoek(indicator=indicator, periode=periode, interval=interval, groeperen_op=(), filters={}))
+    assert [r.periode for r in series.rijen] == intervallen(periode, interval)
+    for rij in series.rijen:
+        expected = oracle(indicator, dataset["contacts"], rij.periode, (), {}, str(organisatie.id)).get((), (0,))[0]
+        assert rij.waarde == expected
+    assert sum(r.waarde for r in series.rijen) > 0
+
+
 def test_rates_round_to_one_decimal_and_null_without_denominator(session: Session, dataset: dict[str, Any]) -> None:
     organisatie = dataset["organisaties"][1]
     caller = Caller(sleutel_id=None, scopes=frozenset({Scope.rapporteren}), binding=Binding.organisatie, organisatie_id=organisatie.id)
@@ -311,3 +329,13 @@ def test_rates_round_to_one_decimal_and_null_without_denominator(session: Sessio
         else:
             assert rij.waarde is None and rij.noemer == 0
     assert set(EINDSTATUSSEN) == set(indicator.noemer["status"])
+
+
+def test_final_status_index_matches_the_catalogue() -> None:
+    """The partial index for the completion rate only helps while its predicate lists exactly EINDSTATUSSEN."""
+    from app.models import Doorverwijzing
+
+    index = next(i for i in Doorverwijzing.__table__.indexes if i.name == "ix_doorverwijzing_eindstatus")
+    for dialect in ("postgresql", "sqlite"):
+        predicaat = str(index.dialect_options[dialect]["where"])
+        assert sorted(s.strip(" '") for s in predicaat.split("IN")[1].strip(" ()").split(",")) == sorted(EINDSTATUSSEN)
