@@ -19,7 +19,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from sqlmodel import Session
 
-from app.core.db import get_engine
+from app.core.db import checkpoint, get_engine
 from app.imports import service
 from app.imports.mapping import laad_mappingbestand
 from app.imports.readers import LeesFout, formaat_van_naam, lezer_voor
@@ -189,6 +189,7 @@ def importeer(
             return
         verslag, seconden = _importeer(session, caller=caller, bestand=bestand, opties=opties)
         session.commit()
+        checkpoint(session)
     except BaseException:
         session.rollback()
         raise

@@ -25,7 +25,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 
 from app.contactmomenten import service as contactmomenten
 from app.contactmomenten.schemas import ContactmomentCreate
-from app.core.db import get_engine
+from app.core.db import checkpoint, get_engine
 from app.core.errors import Conflict, DomeinFout, OngeldigeInvoer, validation_params
 from app.imports.bulk import AFGELEIDE_SLEUTEL_PREFIX, Bulkschrijver, Wachtend
 from app.imports.mapping import Mappingbestand, Vertaler, Vertaling, deel_kolommen_in, is_koprij
@@ -603,6 +603,7 @@ def voer_job_uit(*, run_id: uuid.UUID, caller: Caller, pad: Path, opties: Opties
                 voortgang=lambda n: VOORTGANG.__setitem__(run_id, n),
             )
             session.commit()
+            checkpoint(session)
         except Exception:
             logger.exception("Import %s failed", run_id)
             session.rollback()
