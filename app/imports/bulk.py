@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Dialect, select
+from sqlalchemy import Dialect, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
@@ -45,6 +45,11 @@ from app.toegang.caller import Caller
 AFGELEIDE_SLEUTEL_PREFIX = "import-"
 # Rows per batch: large enough that per-statement costs vanish, small enough to bound memory.
 BATCH = 2_000
+# On PostgreSQL the table's statistics are refreshed when an import has written this many rows, and
+# again at every tenfold: a first import into a young table would otherwise have its externId
+# look-ups planned as sequential scans of a table the planner still thinks is empty (measured in the
+# benchmark: 470 instead of 2,300 rows/s at 100,000 rows). ANALYZE counts the transaction's own new rows.
+ANALYSE_NA = 10_000
 # Parameters per externId look-up (SQLite allows 32,766 bound parameters per statement).
 OPZOEK_BLOK = 1_000
 
@@ -92,6 +97,8 @@ class Bulkschrijver:
         # rows), and how often those seen more than once occurred.
         self.gezien: set[int] = set()
         self.herhalingen: dict[int, int] = {}
+        self.geschreven = 0
+        self.volgende_analyse = ANALYSE_NA
 
     def volgnummer(self, sleutel: str) -> int:
         """How many times this derived key occurred in the file so far, this row included."""
@@ -174,6 +181,11 @@ class Bulkschrijver:
             return
         for rij in nieuw:
             self.afhandelen(rij, "aangemaakt", [])
+        self.geschreven += len(nieuw)
+        if self.geschreven >= self.volgende_analyse:
+            self.volgende_analyse *= 10
+            if self.session.get_bind().dialect.name == "postgresql":
+                self.session.execute(text("ANALYZE contactmoment"))
 
     def _bestaande(self, extern_ids: list[str]) -> dict[str, Bestaand]:
         tabel = Contactmoment.__table__
