@@ -49,7 +49,7 @@ lint-openapi:
 		npx --yes @stoplight/spectral-cli@6 lint --fail-severity error -r "$(SPECTRAL_RULESET)" openapi/openapi.json; \
 	fi
 
-## bench: the full benchmark (about 25 minutes; `$(BIN)/python scripts/bench.py --quick` for a short run)
+## bench: the full benchmark (about an hour on 2 cores, most of it the 1M-row imports; `$(BIN)/python scripts/bench.py --quick` for a short run)
 bench: $(STAMP)
 	$(BIN)/python scripts/bench.py
 

@@ -5,7 +5,7 @@ shared machines are noisy: raw `executemany`/`COPY` for the import, a bare FastA
 same request model for single writes, the plain GROUP BY over the raw tables for indicators.
 See docs/performance.md for the method and the results of a full run.
 
-    python scripts/bench.py                 # full run (~20-25 min): 100k and 1M rows
+    python scripts/bench.py                 # full run (about an hour here): 100k and 1M rows
     python scripts/bench.py --quick         # a few minutes: small data, short load
     python scripts/bench.py --quick --selftest   # tiny data; only checks that every measurement produced numbers
 
