@@ -710,7 +710,7 @@ _INSERT_STATUS = DoorverwijzingStatus.__table__.insert()
 _INSERT_UITKOMST = Uitkomst.__table__.insert()
 
 
-def _velden_meegestuurd(data: ContactmomentCreate) -> list[str]:
+def velden_meegestuurd(data: ContactmomentCreate) -> list[str]:
     """The camelCase names of the fields the client sent (what `model_dump(exclude_unset=True)` would key)."""
     velden = ContactmomentCreate.model_fields
     return [velden[naam].alias or naam for naam in data.model_fields_set]
@@ -727,6 +727,100 @@ class _Geschreven:
     uitkomst: dict[str, Any] | None = None
     onderwerpen: list[str] = field(default_factory=list)
     acties: list[str] = field(default_factory=list)
+
+
+@dataclass
+class NieuweRijen:
+    """The rows of one new contactmoment as column values: what `registreer` and an import write."""
+
+    contactmoment: dict[str, Any]
+    onderwerpen: list[dict[str, Any]]
+    acties: list[dict[str, Any]]
+    verwijzingen: list[dict[str, Any]]
+    statussen: list[dict[str, Any]]
+    uitkomst: dict[str, Any] | None
+
+
+def nieuwe_rijen(
+    data: ContactmomentCreate,
+    *,
+    organisatie_id: uuid.UUID,
+    sleutel_id: uuid.UUID | None,
+    inwoner_hash: str | None,
+    vingerafdruk: str,
+    nu: datetime,
+) -> NieuweRijen:
+    """Every row a new contactmoment consists of, with new ids; validation is the caller's."""
+    inwoner = data.inwoner
+    contactmoment_id = uuid.uuid4()
+    verwijzingen = [
+        {
+            "id": uuid.uuid4(),
+            "organisatie_id": organisatie_id,
+            "contactmoment_id": contactmoment_id,
+            "ketenpartner_id": d.ketenpartner_id,
+            "onderwerp": d.onderwerp,
+            "wijze": d.wijze,
+            "status": d.status,
+            "status_datum": d.status_datum or data.datum,
+            "aangemaakt_op": nu,
+            "gewijzigd_op": nu,
+        }
+        for d in data.doorverwijzingen
+    ]
+    return NieuweRijen(
+        contactmoment={
+            "id": contactmoment_id,
+            "organisatie_id": organisatie_id,
+            "extern_id": data.extern_id,
+            "sleutelpersoon_id": data.sleutelpersoon_id,
+            "datum": data.datum,
+            "gemeentecode": data.gemeentecode,
+            "wijkcode": data.wijkcode,
+            "kanaal": data.kanaal,
+            "soort": data.soort,
+            "aantal_deelnemers": data.aantal_deelnemers,
+            "inwoner_hash": inwoner_hash,
+            "rol": data.rol,
+            "duur_minuten": data.duur_minuten,
+            "inhoud_hash": vingerafdruk,
+            "aangemaakt_op": nu,
+            "gewijzigd_op": nu,
+            "verwijderd_op": None,
+            **{naam: getattr(inwoner, naam) if inwoner else None for naam in INWONER_VELDEN},
+        },
+        onderwerpen=[{"contactmoment_id": contactmoment_id, "onderwerp": o} for o in data.onderwerpen],
+        acties=[{"contactmoment_id": contactmoment_id, "actie": a} for a in data.acties],
+        verwijzingen=verwijzingen,
+        statussen=[
+            {
+                "doorverwijzing_id": v["id"],
+                "status": v["status"],
+                "status_datum": v["status_datum"],
+                "vastgelegd_op": nu,
+                "api_sleutel_id": sleutel_id,
+            }
+            for v in verwijzingen
+        ],
+        uitkomst=(
+            {
+                "id": uuid.uuid4(),
+                "organisatie_id": organisatie_id,
+                "contactmoment_id": contactmoment_id,
+                "doorverwijzing_id": None,
+                "resultaat": data.uitkomst.resultaat,
+                "datum": data.datum,
+                "aangemaakt_op": nu,
+            }
+            if data.uitkomst is not None
+            else None
+        ),
+    )
+
+
+def schreef(verbinding: Any) -> None:
+    """Note that a connection's transaction wrote, for writes that bypass SQLAlchemy's statement events."""
+    verbinding.info[_SCHREEF] = True
 
 
 def _schrijf(session: Session, *, caller: Caller, data: ContactmomentCreate) -> _Geschreven:
@@ -761,29 +855,13 @@ def _schrijf(session: Session, *, caller: Caller, data: ContactmomentCreate) -> 
             return gevonden
         raise _weiger(problems)
 
-    inwoner = data.inwoner
     nu = utcnow()
-    contactmoment_id = uuid.uuid4()
-    rij: dict[str, Any] = {
-        "id": contactmoment_id,
-        "organisatie_id": caller.organisatie_id,
-        "extern_id": data.extern_id,
-        "sleutelpersoon_id": data.sleutelpersoon_id,
-        "datum": data.datum,
-        "gemeentecode": data.gemeentecode,
-        "wijkcode": data.wijkcode,
-        "kanaal": data.kanaal,
-        "soort": data.soort,
-        "aantal_deelnemers": data.aantal_deelnemers,
-        "inwoner_hash": inwoner_hash,
-        "rol": data.rol,
-        "duur_minuten": data.duur_minuten,
-        "inhoud_hash": vingerafdruk,
-        "aangemaakt_op": nu,
-        "gewijzigd_op": nu,
-        "verwijderd_op": None,
-        **{naam: getattr(inwoner, naam) if inwoner else None for naam in INWONER_VELDEN},
-    }
+    rijen = nieuwe_rijen(
+        data, organisatie_id=caller.organisatie_id, sleutel_id=caller.sleutel_id, inwoner_hash=inwoner_hash,
+        vingerafdruk=vingerafdruk, nu=nu,
+    )
+    rij = rijen.contactmoment
+    contactmoment_id = rij["id"]
     # The unique index decides between us and a concurrent post with the same externId; the loser
     # inserts nothing and answers 200/409 from the row the winner wrote. Should that row be gone by
     # the time we read it (erased in between), the INSERT is simply tried once more.
@@ -800,64 +878,25 @@ def _schrijf(session: Session, *, caller: Caller, data: ContactmomentCreate) -> 
     else:
         raise RuntimeError("contactmoment not inserted, and no record with its externId")
 
-    verwijzingen = [
-        {
-            "id": uuid.uuid4(),
-            "organisatie_id": caller.organisatie_id,
-            "contactmoment_id": contactmoment_id,
-            "ketenpartner_id": d.ketenpartner_id,
-            "onderwerp": d.onderwerp,
-            "wijze": d.wijze,
-            "status": d.status,
-            "status_datum": d.status_datum or data.datum,
-            "aangemaakt_op": nu,
-            "gewijzigd_op": nu,
-        }
-        for d in data.doorverwijzingen
-    ]
-    uitkomst = (
-        {
-            "id": uuid.uuid4(),
-            "organisatie_id": caller.organisatie_id,
-            "contactmoment_id": contactmoment_id,
-            "doorverwijzing_id": None,
-            "resultaat": data.uitkomst.resultaat,
-            "datum": data.datum,
-            "aangemaakt_op": nu,
-        }
-        if data.uitkomst is not None
-        else None
-    )
+    verwijzingen, uitkomst = rijen.verwijzingen, rijen.uitkomst
     kinderrijen: list[tuple[Any, list[dict[str, Any]]]] = [
-        (_INSERT_ONDERWERP, [{"contactmoment_id": contactmoment_id, "onderwerp": o} for o in data.onderwerpen]),
-        (_INSERT_ACTIE, [{"contactmoment_id": contactmoment_id, "actie": a} for a in data.acties]),
+        (_INSERT_ONDERWERP, rijen.onderwerpen),
+        (_INSERT_ACTIE, rijen.acties),
         (_INSERT_DOORVERWIJZING, verwijzingen),
-        (
-            _INSERT_STATUS,
-            [
-                {
-                    "doorverwijzing_id": v["id"],
-                    "status": v["status"],
-                    "status_datum": v["status_datum"],
-                    "vastgelegd_op": nu,
-                    "api_sleutel_id": caller.sleutel_id,
-                }
-                for v in verwijzingen
-            ],
-        ),
+        (_INSERT_STATUS, rijen.statussen),
         (_INSERT_UITKOMST, [uitkomst] if uitkomst is not None else []),
     ]
-    for statement, rijen in kinderrijen:
-        if rijen:
+    for statement, waarden in kinderrijen:
+        if waarden:
             # One row as a single execute, more as executemany; both reuse the cached compiled form.
-            verbinding.execute(statement, rijen[0] if len(rijen) == 1 else rijen)
+            verbinding.execute(statement, waarden[0] if len(waarden) == 1 else waarden)
     audit.log(
         session,
         caller=caller,
         actie="aangemaakt",
         resource_type=RESOURCE_TYPE,
         resource_id=contactmoment_id,
-        velden=_velden_meegestuurd(data),
+        velden=velden_meegestuurd(data),
         direct=True,
         tijdstip=nu,
     )

@@ -53,7 +53,6 @@ ANALYSE_NA = 10_000
 # Parameters per externId look-up (SQLite allows 32,766 bound parameters per statement).
 OPZOEK_BLOK = 1_000
 
-_ALIASSEN = {naam: veld.alias or naam for naam, veld in ContactmomentCreate.model_fields.items()}
 
 
 @dataclass(slots=True)
@@ -124,7 +123,7 @@ class Bulkschrijver:
         if afgeleid:
             # The key of a row without externId is its content (see service.afgeleide_sleutel); two
             # identical rows in one file are two contacts (two calls on one day): the n-th gets `-n`.
-            sleutel = AFGELEIDE_SLEUTEL_PREFIX + contactmomenten.inhoud_hash(inhoud)
+            sleutel = sleutel_van_inhoud(inhoud)
             n = self.volgnummer(sleutel)
             extern_id = sleutel if n == 1 else f"{sleutel}-{n}"
             invoer = invoer.model_copy(update={"extern_id": extern_id})
@@ -151,7 +150,7 @@ class Bulkschrijver:
             return
         rijen = list(self.wachtend.values())
         self.wachtend = {}
-        bestaand = self._bestaande(list(r.invoer.extern_id for r in rijen if r.invoer.extern_id))
+        bestaand = self._bestaande([r.invoer.extern_id for r in rijen if r.invoer.extern_id])
         nieuw: list[Wachtend] = []
         for rij in rijen:
             gevonden = bestaand.get(rij.invoer.extern_id or "")
@@ -200,122 +199,84 @@ class Bulkschrijver:
         return gevonden
 
     def _schrijf(self, rijen: list[Wachtend]) -> None:
-        """The same rows `registreer` writes for each contactmoment, one bulk write per table."""
+        """The rows `registreer` writes for each contactmoment (`nieuwe_rijen`), one bulk write per table."""
         nu = utcnow()
-        org = self.organisatie_id
-        sleutel_id = self.caller.sleutel_id
-        tabellen: dict[str, list[tuple[Any, ...]]] = {naam: [] for naam in KOLOMMEN}
-        momenten, onderwerpen, acties = tabellen["contactmoment"], tabellen["contactmoment_onderwerp"], tabellen["contactmoment_actie"]
-        verwijzingen, statussen = tabellen["doorverwijzing"], tabellen["doorverwijzing_status"]
-        uitkomsten, audit = tabellen["uitkomst"], tabellen["audit_regel"]
+        tabellen: dict[Any, list[dict[str, Any]]] = {tabel: [] for tabel in TABELLEN}
         for rij in rijen:
-            data = rij.invoer
-            inwoner = data.inwoner
-            cid = uuid.uuid4()
-            momenten.append((
-                cid, org, data.extern_id, data.sleutelpersoon_id, data.datum, data.gemeentecode, data.wijkcode,
-                data.kanaal, data.soort, data.aantal_deelnemers, rij.inwoner_hash,
-                inwoner.leeftijdscategorie if inwoner else None, inwoner.geslacht if inwoner else None,
-                inwoner.taal if inwoner else None, inwoner.doelgroep if inwoner else None,
-                data.rol, data.duur_minuten, rij.vingerafdruk, nu, nu, None,
-            ))
-            onderwerpen.extend((cid, o) for o in data.onderwerpen)
-            acties.extend((cid, a) for a in data.acties)
-            for d in data.doorverwijzingen:
-                did = uuid.uuid4()
-                status_datum = d.status_datum or data.datum
-                verwijzingen.append((
-                    did, org, cid, d.ketenpartner_id, d.onderwerp, d.wijze, d.status, status_datum, nu, nu,
-                ))
-                statussen.append((did, d.status, status_datum, nu, sleutel_id))
-            if data.uitkomst is not None:
-                uitkomsten.append((uuid.uuid4(), org, cid, None, data.uitkomst.resultaat, data.datum, nu))
-            audit.append((
-                nu, sleutel_id, org, "aangemaakt", contactmomenten.RESOURCE_TYPE, str(cid),
-                sorted(_ALIASSEN[naam] for naam in data.model_fields_set), None,
-            ))
+            nieuw = contactmomenten.nieuwe_rijen(
+                rij.invoer, organisatie_id=self.organisatie_id, sleutel_id=self.caller.sleutel_id,
+                inwoner_hash=rij.inwoner_hash, vingerafdruk=rij.vingerafdruk, nu=nu,
+            )
+            tabellen[Contactmoment.__table__].append(nieuw.contactmoment)
+            tabellen[ContactmomentOnderwerp.__table__] += nieuw.onderwerpen
+            tabellen[ContactmomentActie.__table__] += nieuw.acties
+            tabellen[Doorverwijzing.__table__] += nieuw.verwijzingen
+            tabellen[DoorverwijzingStatus.__table__] += nieuw.statussen
+            if nieuw.uitkomst is not None:
+                tabellen[Uitkomst.__table__].append(nieuw.uitkomst)
+            tabellen[AuditRegel.__table__].append({
+                "tijdstip": nu, "api_sleutel_id": self.caller.sleutel_id, "organisatie_id": self.organisatie_id,
+                "actie": "aangemaakt", "resource_type": contactmomenten.RESOURCE_TYPE,
+                "resource_id": str(nieuw.contactmoment["id"]),
+                "velden": sorted(contactmomenten.velden_meegestuurd(rij.invoer)), "aantal": None,
+            })
         verbinding = self.session.connection()
         # These INSERTs bypass SQLAlchemy's statement events: note that the transaction wrote, so a
         # rollback also empties the validation cache (see contactmomenten._Geheugen).
-        verbinding.info[contactmomenten._SCHREEF] = True
+        contactmomenten.schreef(verbinding)
         dbapi = verbinding.connection.dbapi_connection
         assert dbapi is not None
-        for naam, waarden in tabellen.items():
+        for tabel, waarden in tabellen.items():
             if waarden:
-                _voeg_in(verbinding.dialect, dbapi, naam, waarden)
+                _voeg_in(verbinding.dialect, dbapi, tabel, waarden)
 
 
-# The columns each bulk write fills, in the order `_schrijf` builds its tuples.
-KOLOMMEN: dict[str, tuple[str, ...]] = {
-    "contactmoment": (
-        "id", "organisatie_id", "extern_id", "sleutelpersoon_id", "datum", "gemeentecode", "wijkcode", "kanaal",
-        "soort", "aantal_deelnemers", "inwoner_hash", "leeftijdscategorie", "geslacht", "taal", "doelgroep", "rol",
-        "duur_minuten", "inhoud_hash", "aangemaakt_op", "gewijzigd_op", "verwijderd_op",
-    ),
-    "contactmoment_onderwerp": ("contactmoment_id", "onderwerp"),
-    "contactmoment_actie": ("contactmoment_id", "actie"),
-    "doorverwijzing": (
-        "id", "organisatie_id", "contactmoment_id", "ketenpartner_id", "onderwerp", "wijze", "status", "status_datum",
-        "aangemaakt_op", "gewijzigd_op",
-    ),
-    "doorverwijzing_status": ("doorverwijzing_id", "status", "status_datum", "vastgelegd_op", "api_sleutel_id"),
-    "uitkomst": ("id", "organisatie_id", "contactmoment_id", "doorverwijzing_id", "resultaat", "datum", "aangemaakt_op"),
-    "audit_regel": (
-        "tijdstip", "api_sleutel_id", "organisatie_id", "actie", "resource_type", "resource_id", "velden", "aantal",
-    ),
-}
-_TABELLEN = {
-    tabel.name: tabel
-    for tabel in (
-        Contactmoment.__table__, ContactmomentOnderwerp.__table__, ContactmomentActie.__table__,
-        Doorverwijzing.__table__, DoorverwijzingStatus.__table__, Uitkomst.__table__, AuditRegel.__table__,
-    )
-}
+# Every table a new contactmoment writes to, parents first.
+TABELLEN = (
+    Contactmoment.__table__, ContactmomentOnderwerp.__table__, ContactmomentActie.__table__,
+    Doorverwijzing.__table__, DoorverwijzingStatus.__table__, Uitkomst.__table__, AuditRegel.__table__,
+)
+_OMZETTERS: dict[tuple[str, str, str], Callable[[Any], Any] | None] = {}
 
 
-def _omzetters(dialect: Dialect, naam: str) -> list[Callable[[Any], Any] | None]:
-    """SQLAlchemy's own bind processors per column, so values are stored exactly as through the ORM."""
-    sleutel = (dialect.name, naam)
+def _omzetter(dialect: Dialect, tabel: Any, kolom: str) -> Callable[[Any], Any] | None:
+    """SQLAlchemy's own bind processor for a column, so values are stored exactly as through the ORM."""
+    sleutel = (dialect.name, tabel.name, kolom)
     if sleutel not in _OMZETTERS:
-        tabel = _TABELLEN[naam]
-        _OMZETTERS[sleutel] = [tabel.c[kolom].type._cached_bind_processor(dialect) for kolom in KOLOMMEN[naam]]
+        _OMZETTERS[sleutel] = tabel.c[kolom].type.dialect_impl(dialect).bind_processor(dialect)
     return _OMZETTERS[sleutel]
 
 
-_OMZETTERS: dict[tuple[str, str], list[Callable[[Any], Any] | None]] = {}
-
-
-def _voeg_in(dialect: Dialect, dbapi: Any, naam: str, waarden: list[tuple[Any, ...]]) -> None:
+def _voeg_in(dialect: Dialect, dbapi: Any, tabel: Any, waarden: list[dict[str, Any]]) -> None:
     """One table's rows: COPY on PostgreSQL, executemany on SQLite, on the session's own connection."""
-    kolommen = KOLOMMEN[naam]
-    omzetters = _omzetters(dialect, naam)
-    if any(omzetters):
-        paren = [(i, f) for i, f in enumerate(omzetters) if f is not None]
-        omgezet = []
-        for rij in waarden:
-            lijst = list(rij)
-            for i, f in paren:
-                if lijst[i] is not None:
-                    lijst[i] = f(lijst[i])
-            omgezet.append(lijst)
-        waarden = omgezet  # type: ignore[assignment]
-    cursor = dbapi.cursor()
+    kolommen = tuple(waarden[0])
+    omzetters = [_omzetter(dialect, tabel, kolom) for kolom in kolommen]
+    rijen = [
+        tuple(v if f is None or v is None else f(v) for f, v in zip(omzetters, (w[k] for k in kolommen), strict=True))
+        for w in waarden
+    ]
     if dialect.name == "postgresql":
-        opdracht = f"COPY {naam} ({', '.join(kolommen)}) FROM STDIN"
+        opdracht = f"COPY {tabel.name} ({', '.join(kolommen)}) FROM STDIN"
     else:
-        opdracht = f"INSERT INTO {naam} ({', '.join(kolommen)}) VALUES ({', '.join('?' * len(kolommen))})"
+        opdracht = f"INSERT INTO {tabel.name} ({', '.join(kolommen)}) VALUES ({', '.join('?' * len(kolommen))})"
+    cursor = dbapi.cursor()
     try:
         if dialect.name == "postgresql":
             with cursor.copy(opdracht) as copy:
-                for rij in waarden:
+                for rij in rijen:
                     copy.write_row(rij)
         else:
-            cursor.executemany(opdracht, waarden)
+            cursor.executemany(opdracht, rijen)
     except dialect.loaded_dbapi.IntegrityError as exc:
         # The driver's own error, as SQLAlchemy would have raised it.
         raise IntegrityError(opdracht, None, exc) from exc
     finally:
         cursor.close()
+
+
+def sleutel_van_inhoud(inhoud: dict[str, Any]) -> str:
+    """The derived externId of a row without one: its content's fingerprint (see service.afgeleide_sleutel)."""
+    return AFGELEIDE_SLEUTEL_PREFIX + contactmomenten.inhoud_hash(inhoud)
 
 
 def _blokken(waarden: list[str], grootte: int) -> Iterator[list[str]]:

@@ -27,7 +27,7 @@ from app.contactmomenten import service as contactmomenten
 from app.contactmomenten.schemas import ContactmomentCreate
 from app.core.db import checkpoint, get_engine
 from app.core.errors import Conflict, DomeinFout, OngeldigeInvoer, validation_params
-from app.imports.bulk import AFGELEIDE_SLEUTEL_PREFIX, Bulkschrijver, Wachtend
+from app.imports.bulk import Bulkschrijver, Wachtend, sleutel_van_inhoud
 from app.imports.mapping import Mappingbestand, Vertaler, Vertaling, deel_kolommen_in, is_koprij
 from app.imports.readers import Bron, LeesFout, Rij, als_tekst, lezer_voor
 from app.ketenpartners import service as ketenpartners
@@ -158,7 +158,7 @@ def afgeleide_sleutel(data: ContactmomentCreate, *, inwoner_hash: str | None) ->
     a new contactmoment: a file that will be corrected and re-imported needs an `Extern id` column.
     """
     inhoud = contactmomenten.inhoud_van_invoer(data.model_copy(update={"extern_id": None}), inwoner_hash=inwoner_hash)
-    return AFGELEIDE_SLEUTEL_PREFIX + contactmomenten.inhoud_hash(inhoud)
+    return sleutel_van_inhoud(inhoud)
 
 
 def _verwijderd(invoer: ContactmomentCreate) -> str:
