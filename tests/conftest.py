@@ -58,6 +58,15 @@ class DatabaseFactory:
                 self.admin_url = self.server.get_uri("postgres").replace(
                     "postgresql://", "postgresql+psycopg://", 1
                 )
+                # Every test rolls back, so autovacuum would record the tables as empty (live rows 0 on
+                # pages full of dead ones), and the planner would then plan a test's thousands of rows
+                # as one. Without autovacuum the tables keep "never analysed" and get the planner's
+                # default estimates; tests that load much data ANALYZE themselves.
+                admin = create_engine(self.admin_url, isolation_level="AUTOCOMMIT")
+                with admin.connect() as conn:
+                    conn.execute(text("ALTER SYSTEM SET autovacuum = off"))
+                    conn.execute(text("SELECT pg_reload_conf()"))
+                admin.dispose()
         elif BACKEND != "sqlite":
             raise RuntimeError(f"SLEUTELMONITOR_TEST_DB must be sqlite or postgresql, not {BACKEND!r}")
 

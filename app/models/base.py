@@ -4,7 +4,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, TypeDecorator
+from sqlalchemy import JSON, DateTime, FetchedValue, SmallInteger, TypeDecorator
 from sqlmodel import Field, SQLModel
 
 SQLModel.metadata.naming_convention = {
@@ -50,3 +50,14 @@ def timestamp_field(**kwargs: Any) -> Any:
 
 def uuid_pk() -> Any:
     return Field(default_factory=uuid.uuid4, primary_key=True)
+
+
+def record_key_field() -> Any:
+    """A random record key (0..255) for cell key perturbation (docs/onderdrukking.md).
+
+    The database draws it at insert (server default, see migration 0007) and nothing ever changes
+    it, so every write path gets one without listing the column, and no API schema carries it.
+    """
+    return Field(
+        default=None, sa_type=SmallInteger, sa_column_kwargs={"server_default": FetchedValue(), "nullable": False}
+    )

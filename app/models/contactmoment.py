@@ -4,7 +4,7 @@ from datetime import date, datetime
 from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from app.models.base import UtcDateTime, timestamp_field, uuid_pk
+from app.models.base import UtcDateTime, record_key_field, timestamp_field, uuid_pk
 
 
 class Contactmoment(SQLModel, table=True):
@@ -15,7 +15,8 @@ class Contactmoment(SQLModel, table=True):
         # Covering indexes for indicators and lists: an organisation's or a gemeente's live records
         # in a period are read from the index alone (docs/performance.md).
         Index("ix_contactmoment_organisatie_periode", "organisatie_id", "datum", "verwijderd_op", "gemeentecode", "id"),
-        Index("ix_contactmoment_gemeente_periode", "gemeentecode", "datum", "verwijderd_op", "id"),
+        # Regional figures also sum the record keys (cell key perturbation): the key is in the index too.
+        Index("ix_contactmoment_gemeente_periode", "gemeentecode", "datum", "verwijderd_op", "id", "record_key"),
         Index("ix_contactmoment_organisatie_gewijzigd", "organisatie_id", "gewijzigd_op"),
     )
 
@@ -39,6 +40,7 @@ class Contactmoment(SQLModel, table=True):
     duur_minuten: int | None = None
     # Fingerprint of the submitted content, to tell a safe retry from a conflicting re-use of externId.
     inhoud_hash: str = Field(max_length=64)
+    record_key: int | None = record_key_field()
     aangemaakt_op: datetime = timestamp_field()
     gewijzigd_op: datetime = timestamp_field()
     verwijderd_op: datetime | None = Field(default=None, sa_type=UtcDateTime)
@@ -46,11 +48,14 @@ class Contactmoment(SQLModel, table=True):
 
 class ContactmomentOnderwerp(SQLModel, table=True):
     __tablename__ = "contactmoment_onderwerp"
+    # Help questions of a region's contacts, with their record keys, read from the index alone.
+    __table_args__ = (Index("ix_contactmoment_onderwerp_sleutel", "contactmoment_id", "onderwerp", "record_key"),)
 
     contactmoment_id: uuid.UUID = Field(
         foreign_key="contactmoment.id", primary_key=True, ondelete="CASCADE"
     )
     onderwerp: str = Field(primary_key=True, max_length=80, index=True)
+    record_key: int | None = record_key_field()
 
 
 class ContactmomentActie(SQLModel, table=True):
@@ -60,3 +65,4 @@ class ContactmomentActie(SQLModel, table=True):
         foreign_key="contactmoment.id", primary_key=True, ondelete="CASCADE"
     )
     actie: str = Field(primary_key=True, max_length=80, index=True)
+    record_key: int | None = record_key_field()

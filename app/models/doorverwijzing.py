@@ -4,7 +4,7 @@ from datetime import date, datetime
 from sqlalchemy import Index, text
 from sqlmodel import Field, SQLModel
 
-from app.models.base import timestamp_field, uuid_pk
+from app.models.base import record_key_field, timestamp_field, uuid_pk
 
 
 class Doorverwijzing(SQLModel, table=True):
@@ -13,11 +13,11 @@ class Doorverwijzing(SQLModel, table=True):
     # Referral indicators join from the contactmomenten of a period to their referrals and read
     # partner and status from this index alone.
     __table_args__ = (
-        Index("ix_doorverwijzing_contactmoment_partner", "contactmoment_id", "ketenpartner_id", "status"),
+        Index("ix_doorverwijzing_contactmoment_partner", "contactmoment_id", "ketenpartner_id", "status", "record_key"),
         # The completion rate's denominator (final statuses, catalogue.EINDSTATUSSEN) is a third smaller
         # to scan or probe than all referrals.
         Index(
-            "ix_doorverwijzing_eindstatus", "contactmoment_id", "ketenpartner_id", "status",
+            "ix_doorverwijzing_eindstatus", "contactmoment_id", "ketenpartner_id", "status", "record_key",
             postgresql_where=text("status IN ('afgerond', 'afgewezen', 'niet-verschenen')"),
             sqlite_where=text("status IN ('afgerond', 'afgewezen', 'niet-verschenen')"),
         ),
@@ -31,6 +31,7 @@ class Doorverwijzing(SQLModel, table=True):
     wijze: str = Field(max_length=20)
     status: str = Field(max_length=20)
     status_datum: date
+    record_key: int | None = record_key_field()
     aangemaakt_op: datetime = timestamp_field()
     gewijzigd_op: datetime = timestamp_field()
 

@@ -3,7 +3,7 @@ from datetime import date, datetime
 
 from sqlmodel import Field, SQLModel
 
-from app.models.base import json_list_field, timestamp_field, uuid_pk
+from app.models.base import json_list_field, record_key_field, timestamp_field, uuid_pk
 
 
 class Sleutelpersoon(SQLModel, table=True):
@@ -22,5 +22,6 @@ class Sleutelpersoon(SQLModel, table=True):
     actief_tot: date | None = None
     gemeentecode: str | None = Field(default=None, max_length=6)
     actief: bool = True
+    record_key: int | None = record_key_field()
     aangemaakt_op: datetime = timestamp_field()
     gewijzigd_op: datetime = timestamp_field()

@@ -3,7 +3,7 @@ from datetime import date, datetime
 
 from sqlmodel import Field, SQLModel
 
-from app.models.base import timestamp_field, uuid_pk
+from app.models.base import record_key_field, timestamp_field, uuid_pk
 
 
 class Uitkomst(SQLModel, table=True):
@@ -17,4 +17,5 @@ class Uitkomst(SQLModel, table=True):
     )
     resultaat: str = Field(max_length=20)
     datum: date
+    record_key: int | None = record_key_field()
     aangemaakt_op: datetime = timestamp_field()

@@ -41,7 +41,7 @@ def _opgeslagen(session: Session, extern_id: str, omgeving: Omgeving) -> dict[st
             Contactmoment.organisatie_id == omgeving.organisatie.id, Contactmoment.extern_id == extern_id
         )
     ).one()
-    kolommen = {k: v for k, v in record.model_dump().items() if k not in ("id", "extern_id", "aangemaakt_op", "gewijzigd_op")}
+    kolommen = {k: v for k, v in record.model_dump().items() if k not in ("id", "extern_id", "aangemaakt_op", "gewijzigd_op", "record_key")}
     verwijzingen = session.exec(select(Doorverwijzing).where(Doorverwijzing.contactmoment_id == record.id)).all()
     statussen = session.exec(
         select(DoorverwijzingStatus.status, DoorverwijzingStatus.status_datum).where(
