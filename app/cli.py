@@ -60,5 +60,23 @@ def serve(
     )
 
 
+@app.command("ptable")
+def ptable_export(
+    uitvoer: str = typer.Option("-", "--uitvoer", "-o", help="Bestand voor de CSV; standaard de terminal."),
+) -> None:
+    """Schrijf de perturbatietabel (pcv, ckey, pvalue) van de celsleutelperturbatie als CSV."""
+    import sys
+    from pathlib import Path
+
+    from app.core.config import get_settings
+    from app.indicatoren.perturbatie import ptable
+
+    tekst = ptable(get_settings().suppression_threshold).als_csv()
+    if uitvoer == "-":
+        sys.stdout.write(tekst)
+    else:
+        Path(uitvoer).write_text(tekst, encoding="utf-8")
+
+
 if __name__ == "__main__":
     app()

@@ -53,6 +53,7 @@ from bench_db import Database, Postgres  # noqa: E402
 from app.core.periods import Interval, Periode, jaar, kwartaal, maand  # noqa: E402
 from app.core.validation import vandaag  # noqa: E402
 from app.indicatoren.catalogue import EINDSTATUSSEN, INDICATOREN  # noqa: E402
+from app.indicatoren.perturbatie import ptable  # noqa: E402
 from app.indicatoren.service import Resultaat, Verzoek, bereken  # noqa: E402
 from app.toegang.caller import Binding, Caller, Scope  # noqa: E402
 
@@ -205,20 +206,27 @@ def indicator_gevallen(wereld: bd.Wereld, dialect: str) -> list[Geval]:
 
 
 def vergelijk(geval: Geval, resultaat: Resultaat, rijen: list[Any]) -> bool:
-    """Every cell the service shows (not suppressed) equals the plain GROUP BY's cell."""
+    """Every cell the service shows equals the plain GROUP BY's cell, up to the perturbation's bound
+    (cell key perturbation for non-organisation keys, docs/onderdrukking.md); a cell not shown is
+    below the threshold."""
+    ruis = ptable(resultaat.drempel).parameters.max_ruis if resultaat.onderdrukking else 0
     if geval.dimensie is None:  # per month: the baseline's month is a date (PostgreSQL) or `YYYY-MM` (SQLite)
         basis = {str(r[0])[:7]: tuple(r[1:]) for r in rijen}
     else:
         basis = {r[0]: tuple(r[1:]) for r in rijen}
+
+    def klopt(getoond: float | None, echt: Any) -> bool:
+        if getoond is None:
+            return 0 < int(echt) < resultaat.drempel
+        return abs(getoond - int(echt)) <= ruis
+
     for rij in resultaat.rijen:
-        if rij.onderdrukt:
-            continue
         sleutel = rij.periode.vanaf.isoformat()[:7] if geval.dimensie is None else rij.dimensies[geval.dimensie]
-        cel = basis.get(sleutel, (0, 0) if rij.teller is not None else (0,))
-        if rij.teller is not None:
-            if (rij.teller, rij.noemer) != (int(cel[0]), int(cel[1])):
+        cel = basis.get(sleutel, (0, 0) if rij.teller is not None or rij.noemer is not None else (0,))
+        if len(cel) == 2:
+            if not klopt(rij.teller, cel[0]) or not klopt(rij.noemer, cel[1]):
                 return False
-        elif rij.waarde != int(cel[0]):
+        elif not klopt(rij.waarde, cel[0]):
             return False
     return True
 

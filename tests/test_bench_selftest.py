@@ -132,7 +132,8 @@ def test_a_wrong_baseline_is_noticed(session: Session, data: tuple[bd.Generator,
     _, wereld, _ = data
     geval = bench.indicator_gevallen(wereld, session.get_bind().dialect.name)[1]
     resultaat = bereken(session, caller=geval.caller, verzoek=geval.verzoek, drempel=5, max_rijen=10_000)
-    rijen = [(r[0], r[1] + 1) for r in session.execute(geval.sql, geval.params).all()]
+    # Regional figures carry noise of at most 2 (cell key perturbation): a baseline off by 3 is wrong.
+    rijen = [(r[0], r[1] + 3) for r in session.execute(geval.sql, geval.params).all()]
     assert not bench.vergelijk(geval, resultaat, rijen)
 
 

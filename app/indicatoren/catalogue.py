@@ -53,6 +53,7 @@ class Indicator:
     maat: Maat
     kolom: str | None = None  # for uniek / som
     factor: float = 1.0  # applied to som (minutes -> hours)
+    basis: float = 1.0  # for som under disclosure control: published as a multiple of this (in `kolom` units)
     voorwaarde: dict[str, tuple[str, ...]] = field(default_factory=dict)  # base condition: column in values
     teller: dict[str, tuple[str, ...]] = field(default_factory=dict)
     noemer: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -142,7 +143,7 @@ INDICATOREN: dict[str, Indicator] = {
             code="bestede-uren",
             naam="Bestede uren",
             definitie="De som van de duur van contactmomenten in minuten, gedeeld door 60.",
-            eenheid=Eenheid.uren, bron=Bron.contactmoment, maat=Maat.som, kolom="duur_minuten", factor=1 / 60,
+            eenheid=Eenheid.uren, bron=Bron.contactmoment, maat=Maat.som, kolom="duur_minuten", factor=1 / 60, basis=60,
         ),
     )
 }

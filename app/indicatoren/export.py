@@ -7,10 +7,25 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from app.indicatoren.perturbatie import ptable
 from app.indicatoren.service import Resultaat
 
 CSV_MEDIA_TYPE = "text/csv"
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def onderdrukking(resultaat: Resultaat) -> dict[str, Any]:
+    """How the figures were protected, for the JSON body and the exports."""
+    if not resultaat.onderdrukking:
+        return {"toegepast": False, "drempel": resultaat.drempel}
+    parameters = ptable(resultaat.drempel).parameters
+    return {
+        "toegepast": True,
+        "drempel": resultaat.drempel,
+        "methode": "celsleutelperturbatie",
+        "maxRuis": parameters.max_ruis,
+        "variantie": round(parameters.variantie, 2),
+    }
 
 
 def _header(resultaat: Resultaat) -> list[str]:

@@ -88,7 +88,9 @@ def get_waarden(
     """Berekent de indicator over de periode, optioneel per interval en gegroepeerd op dimensies.
 
     Organisatiesleutels zien de eigen organisatie exact. Regionale sleutels zien de gemeenten van
-    hun regio, met onderdrukking van kleine aantallen (zie `onderdrukking` in het antwoord).
+    hun regio, beschermd met celsleutelperturbatie: elk aantal krijgt een kleine, vaste ruis (ten
+    hoogste 2) en aantallen onder de drempel worden niet getoond (zie `onderdrukking` in het
+    antwoord). Dezelfde vraag geeft altijd hetzelfde antwoord, in JSON, CSV en XLSX.
     Stuur `Accept: text/csv` voor CSV of het Excel-mediatype voor een werkblad.
     """
     indicator = _indicator(code)
@@ -167,6 +169,6 @@ def _as_json(resultaat: Resultaat, indicator: Indicator) -> dict[str, Any]:
         "interval": verzoek.interval.value if verzoek.interval else None,
         "groeperenOp": list(verzoek.groeperen_op),
         "filters": {k: list(v) for k, v in verzoek.filters.items()},
-        "onderdrukking": {"toegepast": resultaat.onderdrukking, "drempel": resultaat.drempel},
+        "onderdrukking": export.onderdrukking(resultaat),
         "rijen": rijen,
     }

@@ -33,7 +33,7 @@ class IndicatorRij(Schema):
     waarde: float | None = Field(description="De waarde; leeg als die is onderdrukt of de noemer 0 is.", examples=[42])
     teller: int | None = Field(default=None, description="Bij een percentage: de teller.", examples=[30])
     noemer: int | None = Field(default=None, description="Bij een percentage: de noemer.", examples=[40])
-    onderdrukt: bool = Field(description="Waar als de waarde is onderdrukt wegens kleine aantallen.", examples=[False])
+    onderdrukt: bool = Field(description="Waar als de waarde niet wordt getoond: een klein aantal (onder de drempel), of een som van te weinig records.", examples=[False])
     doel: float | None = Field(default=None, description="Streefwaarde, als de organisatie een doel heeft voor precies dit interval en filter.", examples=[100])
     realisatie: float | None = Field(default=None, description="Waarde als percentage van het doel, op een decimaal.", examples=[42.0])
     organisatie: DimensieWaarde | None = None
@@ -57,8 +57,21 @@ class IndicatorRij(Schema):
 
 
 class Onderdrukking(Schema):
-    toegepast: bool = Field(description="Waar voor regionale sleutels: kleine aantallen zijn onderdrukt.", examples=[True])
-    drempel: int = Field(description="Aantallen van 1 tot deze drempel worden onderdrukt.", examples=[5])
+    toegepast: bool = Field(
+        description="Waar voor alle sleutels behalve die van de organisatie zelf: de cijfers zijn beschermd "
+        "met celsleutelperturbatie (zie `methode`).",
+        examples=[True],
+    )
+    drempel: int = Field(description="Aantallen van 1 tot deze drempel worden nooit getoond (`onderdrukt`).", examples=[5])
+    methode: str | None = Field(
+        default=None,
+        description="De beschermingsmethode: `celsleutelperturbatie` (de methode van ONS en ABS). Elk getoond "
+        "aantal kan tot `maxRuis` afwijken van de telling; dezelfde cel geeft altijd hetzelfde antwoord. Totalen "
+        "hoeven daardoor niet gelijk te zijn aan de som van de cellen.",
+        examples=["celsleutelperturbatie"],
+    )
+    max_ruis: int | None = Field(default=None, description="De grootste afwijking van een aantal door de ruis.", examples=[2])
+    variantie: float | None = Field(default=None, description="De variantie van de ruis op een aantal.", examples=[1.22])
 
 
 class IndicatorWaarden(Schema):

@@ -3,8 +3,12 @@
 The query has two levels. The inner select lists the source rows (a contactmoment, a
 (contactmoment, onderwerp) pair, a referral, ...) with their interval and dimension values; when a
 join for a multi-valued dimension can repeat a source row, it is made DISTINCT on the row's key, so
-no row counts twice. The outer select aggregates per interval and dimension values. Filters on multi-valued dimensions that are not grouped on use
-EXISTS, so they select rows without multiplying them.
+no row counts twice. The outer select aggregates per interval and dimension values. Filters on
+multi-valued dimensions that are not grouped on use EXISTS, so they select rows without multiplying
+them.
+
+For every caller but an organisation's own key, the same query also sums the record keys of each
+cell (mod 256) and the cells are published through cell key perturbation (`perturbatie.py`).
 """
 
 import uuid
@@ -20,7 +24,7 @@ from app.codelijsten import service as codelijsten
 from app.core.errors import GeenToegang, OngeldigeInvoer
 from app.core.periods import Interval, Periode, intervallen
 from app.indicatoren.catalogue import Bron, Eenheid, Indicator, Maat
-from app.indicatoren.suppression import onderdruk
+from app.indicatoren.perturbatie import Ptable, ptable
 from app.models import (
     Code,
     Contactmoment,
@@ -140,6 +144,7 @@ class _Query:
         self.d: Any = None
         self.k: Any = None
         self.u: Any = None
+        self.s: Any = None
         if bron is Bron.hulpvraag:
             self._join_onderwerp()
         elif bron is Bron.actie:
@@ -180,6 +185,33 @@ class _Query:
             table = Ketenpartner.__table__.alias("k")
             self.k = table.c
             self.from_ = self.from_.join(table, table.c.id == self.d.ketenpartner_id)
+
+    def _join_sleutelpersoon(self) -> None:
+        if self.s is None:
+            table = Sleutelpersoon.__table__.alias("s")
+            self.s = table.c
+            self.from_ = self.from_.join(table, table.c.id == self.c.sleutelpersoon_id)
+
+    def record_key(self) -> Any:
+        """The record key of one counted unit: the row's own, a resident's, or a key person's."""
+        indicator = self.indicator
+        if indicator.maat is Maat.uniek:
+            if indicator.kolom == "inwoner_hash":
+                return self.inwoner_sleutel(self.c.inwoner_hash)
+            if indicator.kolom == "sleutelpersoon_id":
+                self._join_sleutelpersoon()
+                return self.s.record_key
+            raise ValueError(f"geen recordsleutel voor {indicator.kolom}")
+        eigen = {Bron.hulpvraag: self.o, Bron.actie: self.a, Bron.doorverwijzing: self.d, Bron.uitkomst: self.u}
+        return eigen.get(indicator.bron, self.c).record_key
+
+    def inwoner_sleutel(self, column: Any) -> Any:
+        """A resident's record key: the first byte of the stored resident hash (lowercase hex), so the
+        same resident adds the same key to every cell, and an erased link (NULL) adds none."""
+        if self.dialect == "postgresql":
+            return func.get_byte(func.decode(func.substr(column, 1, 2), "hex"), 0)
+        hexa = literal("0123456789abcdef")
+        return (func.instr(hexa, func.substr(column, 1, 1)) - 1) * 16 + func.instr(hexa, func.substr(column, 2, 1)) - 1
 
     def vermenigvuldigt(self) -> bool:
         """True when a join can repeat a source row: a child table other than the source's own.
@@ -326,9 +358,10 @@ def controleer_toegang(verzoek: Verzoek, caller: Caller) -> None:
 
 
 def bereken(session: Session, *, caller: Caller, verzoek: Verzoek, drempel: int, max_rijen: int) -> Resultaat:
-    """Compute an indicator for a period, grouped and filtered, with suppression for non-organisation keys."""
+    """Compute an indicator for a period, grouped and filtered; perturbed for all but the organisation's own key."""
     controleer_toegang(verzoek, caller)
     indicator = verzoek.indicator
+    perturbatie = ptable(drempel) if caller.binding is not Binding.organisatie else None
     query = _Query(indicator, session.get_bind().dialect.name)
     buckets = intervallen(verzoek.periode, verzoek.interval) if verzoek.interval else [verzoek.periode]
 
@@ -353,11 +386,18 @@ def bereken(session: Session, *, caller: Caller, verzoek: Verzoek, drempel: int,
 
     inner_cols: list[Any] = [bucket_expr.label("bucket")]
     inner_cols += [expr.label(f"dim{i}") for i, expr in enumerate(dims)]
-    distinct = query.vermenigvuldigt()
-    if distinct:
+    # Perturbed distinct counts need each value's key once per cell: the inner select is made
+    # distinct on (cell, value) instead of counting distinct values in the outer one.
+    uniek_per_cel = perturbatie is not None and indicator.maat is Maat.uniek
+    distinct = query.vermenigvuldigt() or uniek_per_cel
+    if query.vermenigvuldigt() and not uniek_per_cel:
         inner_cols += [col.label(f"key{i}") for i, col in enumerate(_keys(query))]
     if indicator.kolom:
         inner_cols.append(query.c[indicator.kolom].label("waarde"))
+        if perturbatie is not None:
+            query.where.append(query.c[indicator.kolom].is_not(None))
+    if perturbatie is not None:
+        inner_cols.append(query.record_key().label("rkey"))
     if indicator.maat is Maat.ratio:
         (t_naam, t_waarden), = indicator.teller.items()
         inner_cols.append(case((query.voorwaarde_kolom(t_naam).in_(t_waarden), 1), else_=0).label("in_teller"))
@@ -367,14 +407,23 @@ def bereken(session: Session, *, caller: Caller, verzoek: Verzoek, drempel: int,
     inner = inner_select.subquery("rijen")
 
     group_cols = [inner.c.bucket] + [inner.c[f"dim{i}"] for i in range(len(dims))]
-    if indicator.maat is Maat.aantal:
+    if indicator.maat is Maat.aantal or uniek_per_cel:
         measures = [func.count().label("waarde")]
     elif indicator.maat is Maat.uniek:
         measures = [func.count(inner.c.waarde.distinct()).label("waarde")]
     elif indicator.maat is Maat.som:
-        measures = [func.coalesce(func.sum(inner.c.waarde), 0).label("waarde")]
+        measures = [func.coalesce(func.sum(inner.c.waarde), 0).label("waarde"), func.count().label("records")]
     else:
         measures = [func.sum(inner.c.in_teller).label("teller"), func.count().label("noemer")]
+    if perturbatie is not None:
+        # Cell keys, in the same query as the counts: the sum of the record keys mod 256.
+        if indicator.maat is Maat.ratio:
+            measures += [
+                (func.sum(case((inner.c.in_teller == 1, inner.c.rkey), else_=0)) % 256).label("teller_sleutel"),
+                (func.sum(inner.c.rkey) % 256).label("noemer_sleutel"),
+            ]
+        else:
+            measures.append((func.sum(inner.c.rkey) % 256).label("sleutel"))
     outer = select(*group_cols, *measures).group_by(*group_cols)
     result = session.execute(outer).all()
 
@@ -388,7 +437,7 @@ def bereken(session: Session, *, caller: Caller, verzoek: Verzoek, drempel: int,
             index = int(raw_bucket)
         values = tuple(_normalise(v) for v in row[1 : 1 + len(dims)])
         measure = row._mapping
-        cells[(index, *values)] = {k: measure[k] for k in ("waarde", "teller", "noemer") if k in measure}
+        cells[(index, *values)] = dict(measure.items())
 
     combos = sorted({key[1:] for key in cells}, key=_sort_key) or ([()] if not dims else [])
     if len(buckets) * max(1, len(combos)) > max_rijen:
@@ -401,15 +450,13 @@ def bereken(session: Session, *, caller: Caller, verzoek: Verzoek, drempel: int,
     for index, bucket in enumerate(buckets):
         for combo in combos:
             cell = cells.get((index, *combo), {})
-            rijen.append(_rij(indicator, bucket, dict(zip(verzoek.groeperen_op, combo, strict=True)), cell))
+            dimensies = dict(zip(verzoek.groeperen_op, combo, strict=True))
+            rijen.append(_rij(indicator, bucket, dimensies, cell, perturbatie))
 
-    onderdrukking = caller.binding is not Binding.organisatie
-    if onderdrukking:
-        _pas_onderdrukking_toe(indicator, rijen, buckets, verzoek.groeperen_op, drempel)
     _labels(session, rijen, verzoek.groeperen_op)
     if caller.binding is Binding.organisatie and caller.organisatie_id and not verzoek.groeperen_op:
         _doelen(session, rijen, verzoek, caller.organisatie_id)
-    return Resultaat(verzoek=verzoek, rijen=rijen, onderdrukking=onderdrukking, drempel=drempel)
+    return Resultaat(verzoek=verzoek, rijen=rijen, onderdrukking=perturbatie is not None, drempel=drempel)
 
 
 def _bucket(datum: Any, buckets: Sequence[Periode], laag: int, hoog: int) -> Any:
@@ -467,44 +514,40 @@ def _sort_key(combo: tuple[Any, ...]) -> tuple[Any, ...]:
     return tuple((v is None, "" if v is None else str(v)) for v in combo)
 
 
-def _rij(indicator: Indicator, bucket: Periode, dimensies: dict[str, Any], cell: dict[str, Any]) -> Rij:
+def _rij(indicator: Indicator, bucket: Periode, dimensies: dict[str, Any], cell: dict[str, Any],
+         perturbatie: Ptable | None) -> Rij:
+    """One published row: exact for the organisation's own key, else through the ptable."""
+    rij = Rij(periode=bucket, dimensies=dimensies, waarde=None)
     if indicator.maat is Maat.ratio:
-        teller, noemer = int(cell.get("teller") or 0), int(cell.get("noemer") or 0)
-        waarde = round(100 * teller / noemer, 1) if noemer else None
-        return Rij(periode=bucket, dimensies=dimensies, waarde=waarde, teller=teller, noemer=noemer)
-    raw = cell.get("waarde") or 0
-    if indicator.eenheid is Eenheid.uren:
-        return Rij(periode=bucket, dimensies=dimensies, waarde=round(float(raw) * indicator.factor, 1))
-    return Rij(periode=bucket, dimensies=dimensies, waarde=int(raw))
-
-
-def _pas_onderdrukking_toe(
-    indicator: Indicator, rijen: list[Rij], buckets: list[Periode], groeperen_op: Sequence[str], drempel: int
-) -> None:
-    """Hide small counts (primary) and what would reveal them (secondary); hours are not counts."""
-    if indicator.eenheid is Eenheid.uren:
-        return
-    index = {b: i for i, b in enumerate(buckets)}
-
-    def key(rij: Rij) -> tuple[Any, ...]:
-        return (index[rij.periode], *[rij.dimensies[d] for d in groeperen_op])
-
-    if indicator.maat is Maat.ratio:
-        hidden_teller = onderdruk({key(r): r.teller for r in rijen}, drempel=drempel)
-        hidden_noemer = onderdruk({key(r): r.noemer for r in rijen}, drempel=drempel)
-        for rij in rijen:
-            k = key(rij)
-            if k in hidden_teller:
-                rij.teller = None
-            if k in hidden_noemer:
-                rij.noemer = None
-            if k in hidden_teller or k in hidden_noemer:
-                rij.waarde, rij.onderdrukt = None, True
-        return
-    hidden = onderdruk({key(r): r.waarde for r in rijen}, drempel=drempel)
-    for rij in rijen:
-        if key(rij) in hidden:
-            rij.waarde, rij.onderdrukt = None, True
+        teller: int | None = int(cell.get("teller") or 0)
+        noemer: int | None = int(cell.get("noemer") or 0)
+        if perturbatie is not None:
+            # Numerator and denominator are counts of their own: each perturbed with its own cell key.
+            teller = perturbatie.aantal(teller or 0, int(cell.get("teller_sleutel") or 0))
+            noemer = perturbatie.aantal(noemer or 0, int(cell.get("noemer_sleutel") or 0))
+            if teller is not None and noemer is not None:
+                teller = min(teller, noemer)
+        rij.teller, rij.noemer = teller, noemer
+        if teller is None or noemer is None:
+            rij.onderdrukt = True
+        elif noemer:
+            rij.waarde = round(100 * teller / noemer, 1)
+        return rij
+    raw: float | None = cell.get("waarde") or 0
+    if perturbatie is not None:
+        sleutel = int(cell.get("sleutel") or 0)
+        if indicator.maat is Maat.som:
+            raw = perturbatie.som(float(raw or 0), records=int(cell.get("records") or 0), celsleutel=sleutel,
+                                  basis=indicator.basis)
+        else:
+            raw = perturbatie.aantal(int(raw or 0), sleutel)
+    if raw is None:
+        rij.onderdrukt = True
+    elif indicator.eenheid is Eenheid.uren:
+        rij.waarde = round(float(raw) * indicator.factor, 1)
+    else:
+        rij.waarde = int(raw)
+    return rij
 
 
 def _labels(session: Session, rijen: list[Rij], groeperen_op: Sequence[str]) -> None:
