@@ -12,7 +12,7 @@ cell (mod 256) and the cells are published through cell key perturbation (`pertu
 """
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -161,36 +161,28 @@ class _Query:
             self.u = laatste.c
             self.from_ = self.from_.join(laatste, and_(laatste.c.contactmoment_id == self.c.id, laatste.c.rang == 1))
 
+    def _join(self, alias: str, model: Any, on: Callable[[Any], ColumnElement[bool]]) -> None:
+        """Join a table once, under its one-letter alias, kept as `self.<alias>`."""
+        if getattr(self, alias) is None:
+            table = model.__table__.alias(alias)
+            setattr(self, alias, table.c)
+            self.from_ = self.from_.join(table, on(table.c))
+
     def _join_onderwerp(self) -> None:
-        if self.o is None:
-            table = ContactmomentOnderwerp.__table__.alias("o")
-            self.o = table.c
-            self.from_ = self.from_.join(table, table.c.contactmoment_id == self.c.id)
+        self._join("o", ContactmomentOnderwerp, lambda t: t.contactmoment_id == self.c.id)
 
     def _join_actie(self) -> None:
-        if self.a is None:
-            table = ContactmomentActie.__table__.alias("a")
-            self.a = table.c
-            self.from_ = self.from_.join(table, table.c.contactmoment_id == self.c.id)
+        self._join("a", ContactmomentActie, lambda t: t.contactmoment_id == self.c.id)
 
     def _join_doorverwijzing(self) -> None:
-        if self.d is None:
-            table = Doorverwijzing.__table__.alias("d")
-            self.d = table.c
-            self.from_ = self.from_.join(table, table.c.contactmoment_id == self.c.id)
+        self._join("d", Doorverwijzing, lambda t: t.contactmoment_id == self.c.id)
 
     def _join_ketenpartner(self) -> None:
         self._join_doorverwijzing()
-        if self.k is None:
-            table = Ketenpartner.__table__.alias("k")
-            self.k = table.c
-            self.from_ = self.from_.join(table, table.c.id == self.d.ketenpartner_id)
+        self._join("k", Ketenpartner, lambda t: t.id == self.d.ketenpartner_id)
 
     def _join_sleutelpersoon(self) -> None:
-        if self.s is None:
-            table = Sleutelpersoon.__table__.alias("s")
-            self.s = table.c
-            self.from_ = self.from_.join(table, table.c.id == self.c.sleutelpersoon_id)
+        self._join("s", Sleutelpersoon, lambda t: t.id == self.c.sleutelpersoon_id)
 
     def record_key(self) -> Any:
         """The record key of one counted unit: the row's own, a resident's, or a key person's."""
