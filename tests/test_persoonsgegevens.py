@@ -122,3 +122,21 @@ def test_contactmoment_externid_refuses_a_bsn(client: TestClient, session: Sessi
     response = client.post("/v1/contactmomenten", json={"externId": "111-222-333"}, headers=org)
     assert response.status_code == 400
     assert "externId" in [p["name"] for p in response.json()["invalidParams"]]
+    # Inside a longer id a BSN-like run is allowed: random ids would otherwise fail one time in ~700.
+    response = client.post("/v1/contactmomenten", json={"externId": "crm-123456782a"}, headers=org)
+    assert "externId" not in [p["name"] for p in response.json()["invalidParams"]]
+
+
+def test_identifier_check_is_on_the_whole_value() -> None:
+    assert persoonsgegevens.is_bsn_als_waarde("111222333")
+    assert persoonsgegevens.is_bsn_als_waarde(" 111.222.333 ")
+    assert not persoonsgegevens.is_bsn_als_waarde("crm-111222333")
+    assert not persoonsgegevens.is_bsn_als_waarde("111222334")
+
+
+def test_control_characters_are_refused_in_text_and_ids(client: TestClient, session: Session) -> None:
+    org = make_key(session, organisatie=make_organisatie(session), scopes=("registreren",))
+    body = signaal_body(titel="a\u0000b", omschrijving="regel een\nregel twee\tmet tab", externId="x\u0000")
+    response = client.post("/v1/signalen", json=body, headers=org)
+    assert response.status_code == 400
+    assert sorted(p["name"] for p in response.json()["invalidParams"]) == ["externId", "titel"]

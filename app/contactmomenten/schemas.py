@@ -124,7 +124,7 @@ class InwonerCreate(Inwoner):
 
 
 class ContactmomentBase(Schema):
-    extern_id: persoonsgegevens.ZonderBsn | None = Field(
+    extern_id: persoonsgegevens.IdZonderBsn | None = Field(
         default=None,
         min_length=1,
         max_length=100,
@@ -214,7 +214,7 @@ class ContactmomentUpdate(InputSchema):
     Referrals have their own resource (`/doorverwijzingen`), outcomes too (`/uitkomsten`).
     """
 
-    extern_id: persoonsgegevens.ZonderBsn | None = Field(
+    extern_id: persoonsgegevens.IdZonderBsn | None = Field(
         default=None,
         min_length=1,
         max_length=100,

@@ -125,23 +125,51 @@ def controleer(velden: dict[str, str | None], soorten: tuple[Soort, ...] = ALLE)
     return problems
 
 
+def is_bsn_als_waarde(value: str) -> bool:
+    """True when the whole value, separators between digits removed, is a BSN (`111222333`, `111-222-333`)."""
+    return is_bsn(_SCHEIDING_TUSSEN_CIJFERS.sub("", value.strip()))
+
+
+# Control characters (NUL above all: PostgreSQL refuses it in text) have no place in text or ids;
+# newline, carriage return and tab are ordinary in longer text.
+_STUURTEKENS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+STUURTEKENS_REDEN = "Bevat stuurtekens (zoals NUL); die zijn niet toegestaan."
+
+
+def _zonder_stuurtekens(value: str) -> None:
+    if _STUURTEKENS.search(value):
+        raise ValueError(STUURTEKENS_REDEN)
+
+
 def _zonder_persoonsgegevens(value: str) -> str:
+    _zonder_stuurtekens(value)
     if gevonden := vind(value):
         raise ValueError(reden(gevonden))
     return value
 
 
 def _zonder_bsn(value: str) -> str:
+    _zonder_stuurtekens(value)
     if bevat_bsn(value):
+        raise ValueError(reden([Soort.bsn]))
+    return value
+
+
+def _geen_bsn_als_id(value: str) -> str:
+    _zonder_stuurtekens(value)
+    if is_bsn_als_waarde(value):
         raise ValueError(reden([Soort.bsn]))
     return value
 
 
 # Free text (titles, descriptions, names): refused when it holds any kind of personal data.
 VrijeTekst = Annotated[str, AfterValidator(_zonder_persoonsgegevens)]
-# Identifiers and organisation names: only a BSN is refused (ids are digits and dashes, partner
-# names may carry the partner's own phone number).
+# Organisation names: refused when they hold a BSN (a partner's own phone number is allowed).
 ZonderBsn = Annotated[str, AfterValidator(_zonder_bsn)]
+# Identifiers from partner apps (externId): refused when the id itself is a BSN. Not when a BSN-like
+# run sits inside a longer id (`crm-123456782a`): one in eleven random nine-digit runs passes the
+# elfproef, and refusing those would make generated ids fail at random.
+IdZonderBsn = Annotated[str, AfterValidator(_geen_bsn_als_id)]
 
 NAMEN_WAARSCHUWING = (
     "Schrijf geen namen of andere persoonsgegevens van inwoners in vrije tekst: deze tekst wordt "

@@ -173,3 +173,19 @@ def test_story_free_text_is_guarded(client: TestClient, session: Session) -> Non
     response = client.post("/v1/ervaringsverhalen", json=body, headers=org)
     assert names(response) == ["citaat", "titel", "verhaal"]
     assert "06-12345678" not in response.text and "x@y.nl" not in response.text and "3511 AB" not in response.text
+
+
+def test_markdown_report_escapes_markup_from_stories() -> None:
+    from app.ervaringsverhalen import export
+    from app.ervaringsverhalen.schemas import GedeeldVerhaal
+
+    verhaal = GedeeldVerhaal(
+        id=uuid.uuid4(), datum=date(2026, 10, 2), gemeentecode="GM0344", wijkcode=None, bron="collega",
+        onderwerpen=[], effecten=["anders"], titel="# Kop [klik](http://evil.example)",
+        verhaal="<script>alert(1)</script>\n**vet**", citaat=None, organisatie_naam="Org | X",
+    )
+    tekst = export.to_markdown([verhaal], gemeentecodes=["GM0344"], onderwerp_labels={}, effect_labels={"anders": "Anders"},
+                               vanaf=None, tot=None)
+    assert "### \\# Kop \\[klik\\](http://evil.example)" in tekst
+    assert "\\<script\\>alert(1)\\</script\\>" in tekst and "<script>" not in tekst
+    assert "\\*\\*vet\\*\\*" in tekst and "Org \\| X" in tekst
