@@ -19,6 +19,7 @@ from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from app import demo_signalen
 from app.codelijsten import service as codelijsten
 from app.contactmomenten import service as contactmomenten
 from app.core.config import get_settings
@@ -592,7 +593,8 @@ def laad_demo_data(
         })
     session.flush()
     totaal = {k: sum(o[k] for o in per_org) for k in per_org[0] if isinstance(per_org[0][k], int)}
-    return {"organisaties": per_org, "totaal": totaal, "seed": seed, "tot": today.isoformat()}
+    kwalitatief = demo_signalen.laad(session, organisaties=per_org, seed=seed, today=today)
+    return {"organisaties": per_org, "totaal": totaal, "kwalitatief": kwalitatief, "seed": seed, "tot": today.isoformat()}
 
 
 def _demo_sleutels(session: Session, organisaties: Sequence[dict[str, Any]]) -> list[tuple[str, str, str]]:
@@ -607,14 +609,14 @@ def _demo_sleutels(session: Session, organisaties: Sequence[dict[str, Any]]) -> 
     )
     _, regio_token = toegang.create_key(
         session, caller=cli_caller(), naam="Demo: regionale rapportage Utrecht en Amersfoort",
-        scopes=[Scope.rapporteren], gemeentecodes=["GM0344", "GM0307"],
+        scopes=[Scope.rapporteren, Scope.signalen], gemeentecodes=["GM0344", "GM0307"],
     )
     _, beheer_token = toegang.create_key(
         session, caller=cli_caller(), naam="Demo: beheer", scopes=[Scope.beheren], beheer=True,
     )
     return [
         (f"Organisatiesleutel {migranten['naam']} (registreren, inzien, rapporteren)", org_token, "/contactmomenten"),
-        ("Regionale rapportagesleutel GM0344, GM0307 (rapporteren)", regio_token,
+        ("Regionale sleutel GM0344, GM0307 (rapporteren, signalen; ook /ontvangen-signalen)", regio_token,
          "/indicatoren/aantal-contactmomenten/waarden?periode=laatste-12-maanden&groeperenOp=gemeente"),
         ("Beheersleutel (beheren)", beheer_token, "/organisaties"),
     ]
@@ -672,6 +674,7 @@ def demo_data(
                   "doorverwijzingen", "uitkomsten", "inwoners"):
         tabel.add_row(kolom, *(str(org[kolom]) for org in orgs), str(samenvatting["totaal"][kolom]))
     console.print(tabel)
+    console.print("  " + ", ".join(f"{k}: {v}" for k, v in samenvatting["kwalitatief"].items()))
     for org in orgs:
         console.print(f"  {org['naam']} ({org['soort']}, {', '.join(org['gemeentecodes'])}): {org['id']}",
                       soft_wrap=True)

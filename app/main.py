@@ -16,11 +16,13 @@ from app.codelijsten.router import router as codelijsten_router
 from app.contactmomenten.router import router as contactmomenten_router
 from app.doelen.router import router as doelen_router
 from app.doorverwijzingen.router import router as doorverwijzingen_router
+from app.ervaringsverhalen.router import router as ervaringsverhalen_router
 from app.imports.router import router as imports_router
 from app.indicatoren.router import router as indicatoren_router
 from app.inwoners.router import router as inwoners_router
 from app.ketenpartners.router import router as ketenpartners_router
 from app.organisaties.router import router as organisaties_router
+from app.signalen.router import router as signalen_router
 from app.sleutelpersonen.router import router as sleutelpersonen_router
 from app.status.router import router as status_router
 from app.toegang.router import router as toegang_router
@@ -68,6 +70,8 @@ DOMAIN_ROUTERS = (
     indicatoren_router,
     doelen_router,
     imports_router,
+    signalen_router,
+    ervaringsverhalen_router,
 )
 
 

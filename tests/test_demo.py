@@ -263,7 +263,7 @@ def test_cli_loads_once_and_prints_development_keys(
                            for k in sleutels.values())
         assert bindingen == [
             (False, (), True, ("beheren",)),
-            (False, ("GM0307", "GM0344"), False, ("rapporteren",)),
+            (False, ("GM0307", "GM0344"), False, ("rapporteren", "signalen")),
             (True, (), False, ("inzien", "rapporteren", "registreren")),
         ]
         # The printed tokens are the real ones: each matches a stored hash.
@@ -323,3 +323,4 @@ def test_demo_records_are_served_by_the_api(
     eerste = client.get("/v1/contactmomenten", headers=headers).json()[0]
     assert eerste["externId"].startswith("demo-") and eerste["onderwerpen"]
     assert client.get(f"/v1/contactmomenten/{eerste['id']}", headers=headers).json() == eerste
+

@@ -32,7 +32,9 @@ from app.models import (
 )
 from app.toegang.dependencies import rate_limiter
 
+from tests.ervaringsverhalen.factories import make_verhaal
 from tests.factories import make_key, make_ketenpartner, make_organisatie, make_sleutelpersoon
+from tests.signalen.factories import make_signaal
 
 BASE_PATH = "/v1"
 # The coverage phase adds schemathesis's deterministic boundary and negative cases (about 3x the
@@ -50,6 +52,8 @@ BEKEND = {
     "contactmoment": uuid.UUID("6f0c1a2e-0000-4000-8000-000000000004"),
     "doorverwijzing": uuid.UUID("6f0c1a2e-0000-4000-8000-000000000005"),
     "uitkomst": uuid.UUID("6f0c1a2e-0000-4000-8000-000000000006"),
+    "signaal": uuid.UUID("6f0c1a2e-0000-4000-8000-000000000007"),
+    "verhaal": uuid.UUID("6f0c1a2e-0000-4000-8000-000000000008"),
 }
 _ID = {naam: [str(waarde)] for naam, waarde in BEKEND.items()}
 _DATUM = [(date.today() - timedelta(days=7)).isoformat()]
@@ -87,12 +91,17 @@ BINDINGEN: dict[str, tuple[list[str], float]] = {
     "body.dienstverband": (["vrijwilliger"], 0.8),
     "body.talen[*]": (["ar", "so"], 0.8),
     "body.rollen[*]": (["helper"], 0.8),
+    "body.effecten[*]": (["samenwerking", "eerder-in-beeld"], 0.8),
+    "body.gerichtAan.gemeentecode": (["GM0344"], 0.8),
+    "body.gerichtAan.ketenpartnerId": (_ID["ketenpartner"], 0.8),
+    "body.terugkoppeling.datum": (_DATUM, 0.7),
+    "body.toestemming.datum": (_DATUM, 0.7),
 }
 
 
 @pytest.fixture
 def sleutels(session: Session) -> dict[str, dict[str, str]]:
-    """The known records of one organisation, an organisation key and an admin key."""
+    """The known records of one organisation, an organisation key, an admin key and a regional key."""
     organisatie = make_organisatie(
         session, id=BEKEND["organisatie"], naam="Fuzz-organisatie", gemeentecodes=["GM0344"]
     )
@@ -122,9 +131,12 @@ def sleutels(session: Session) -> dict[str, dict[str, str]]:
         Uitkomst(id=BEKEND["uitkomst"], organisatie_id=organisatie.id, contactmoment_id=BEKEND["contactmoment"],
                  resultaat="doorverwezen", datum=datum),
     ])
+    make_signaal(session, organisatie, id=BEKEND["signaal"], datum=datum)
+    make_verhaal(session, organisatie, id=BEKEND["verhaal"], datum=datum)
     headers = {
         "organisatie": make_key(session, organisatie=organisatie, scopes=("registreren", "rapporteren")),
         "beheer": make_key(session, beheer=True, scopes=("beheren",)),
+        "regio": make_key(session, gemeentecodes=["GM0344"], scopes=("signalen", "rapporteren")),
     }
     return headers
 
@@ -190,5 +202,7 @@ def test_api_never_fails_and_answers_as_documented(
     assert response.request.path_url.startswith(f"{BASE_PATH}/")
     case.validate_response(response, checks=checks)
     if response.status_code == 403:
-        # Administration refuses the organisation key; the same request again with the admin key.
+        # Administration refuses the organisation key, and so does a regional key's inbox; the same
+        # request again with the admin key and with a regional key.
         case.validate_response(case.call(headers=dict(sleutels["beheer"])), checks=checks)
+        case.validate_response(case.call(headers=dict(sleutels["regio"])), checks=checks)

@@ -28,6 +28,7 @@ DOELGROEP = "doelgroep"
 ORGANISATIE_SOORT = "organisatie-soort"
 DIENSTVERBAND = "dienstverband"
 SOORT_CONTACT = "soort-contact"
+EFFECT = "effect"
 
 
 def codes(session: Session, *, lijst: str) -> dict[str, Code]:
@@ -78,6 +79,7 @@ LIJSTEN: dict[str, str] = {
     ORGANISATIE_SOORT: "Soorten organisaties die sleutelpersonen inzetten.",
     DIENSTVERBAND: "Dienstverband van een sleutelpersoon.",
     SOORT_CONTACT: "Soort contactmoment: individueel of groep.",
+    EFFECT: "Effecten van de inzet van sleutelpersonen in ervaringsverhalen (handreiking, hoofdstuk 7).",
 }
 
 HIERARCHISCH = frozenset({ONDERWERP})

@@ -1,6 +1,5 @@
 """API schemas for contactmomenten, with embedded onderwerpen, acties, doorverwijzingen and uitkomst."""
 
-import re
 import uuid
 from datetime import date, datetime
 from typing import Annotated, Any
@@ -8,19 +7,16 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, Field, field_validator
 
 from app.core.schemas import InputSchema, Schema
-from app.core.validation import DatumNietInToekomst, Gemeentecode, Taalcode, Wijkcode, is_bsn
+from app.core import persoonsgegevens
+from app.core.validation import DatumNietInToekomst, Gemeentecode, Taalcode, Wijkcode
 from app.doorverwijzingen.schemas import DoorverwijzingCreate, DoorverwijzingPublic
 from app.uitkomsten.schemas import UitkomstEmbedded, UitkomstPublic
 
 EERSTE_DATUM = date(2000, 1, 1)
 
-_NEGEN_CIJFERS = re.compile(r"(?<!\d)\d{9}(?!\d)")
-
-
 def lijkt_op_bsn(value: str) -> bool:
-    """True when the value, with spaces, dots and dashes between digits removed, holds a 9-digit BSN."""
-    compact = re.sub(r"(?<=\d)[ .\-](?=\d)", "", value.strip())
-    return any(is_bsn(run) for run in _NEGEN_CIJFERS.findall(compact))
+    """True when the value holds a BSN (the one guard in app.core.persoonsgegevens)."""
+    return persoonsgegevens.bevat_bsn(value.strip())
 
 
 def _geen_bsn(value: str) -> str:
@@ -128,7 +124,7 @@ class InwonerCreate(Inwoner):
 
 
 class ContactmomentBase(Schema):
-    extern_id: str | None = Field(
+    extern_id: persoonsgegevens.IdZonderBsn | None = Field(
         default=None,
         min_length=1,
         max_length=100,
@@ -218,7 +214,7 @@ class ContactmomentUpdate(InputSchema):
     Referrals have their own resource (`/doorverwijzingen`), outcomes too (`/uitkomsten`).
     """
 
-    extern_id: str | None = Field(
+    extern_id: persoonsgegevens.IdZonderBsn | None = Field(
         default=None,
         min_length=1,
         max_length=100,

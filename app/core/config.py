@@ -32,6 +32,9 @@ class Settings(BaseSettings):
     max_import_bytes: int = Field(default=200 * 1_048_576, ge=1024)
     rate_limit_per_minute: int = Field(default=600, ge=1)
     retention_months: int | None = Field(default=None, ge=1)
+    # Per resource type: signals and stories older than this are deleted by `sleutelmonitor retention`.
+    retention_months_signalen: int | None = Field(default=None, ge=1)
+    retention_months_ervaringsverhalen: int | None = Field(default=None, ge=1)
     public_url: str = "http://127.0.0.1:8000"
 
     @property

@@ -1,4 +1,4 @@
-"""Shared validators for region codes, language codes, dates and BSN detection.
+"""Shared validators for region codes, language codes and dates (BSN detection: app.core.persoonsgegevens).
 
 Usable as pydantic `Annotated` types in schemas (`Gemeentecode`, `Wijkcode`, `Taalcode`,
 `DatumNietInToekomst`) and as plain functions in services that collect all field errors at once.
@@ -10,6 +10,9 @@ from typing import Annotated
 from zoneinfo import ZoneInfo
 
 from pydantic import AfterValidator, Field, StringConstraints
+
+# BSN detection lives in the one personal-data guard; these names stay importable from here.
+from app.core.persoonsgegevens import ZonderBsn, bevat_bsn, is_bsn
 
 GEMEENTECODE_PATTERN = r"^GM\d{4}$"
 WIJKCODE_PATTERN = r"^WK\d{4}[0-9A-Z]{2}$"
@@ -144,38 +147,6 @@ def _niet_in_toekomst(d: date) -> date:
 # A date field that may not lie after today, for use directly in schemas.
 DatumNietInToekomst = Annotated[date, AfterValidator(_niet_in_toekomst)]
 
-
-def is_bsn(value: str) -> bool:
-    """True when `value` is a valid BSN: 9 digits (or 8 with an implied leading 0) passing the elfproef."""
-    digits = value.strip()
-    if not digits.isascii() or not digits.isdigit() or len(digits) not in (8, 9):
-        return False
-    digits = digits.zfill(9)
-    if digits == "000000000":
-        return False
-    total = sum(int(d) * (9 - i) for i, d in enumerate(digits[:8])) - int(digits[8])
-    return total % 11 == 0
-
-
-# Only 9-digit runs count inside free text: 8-digit runs are mostly dates (20250314) in ids, and
-# any random 9-digit number passes the elfproef 1 time in 11, so this flags, it cannot prove.
-_NEGEN_CIJFERS = re.compile(r"(?<!\d)\d{9}(?!\d)")
-
-
-def bevat_bsn(text: str) -> bool:
-    """True when a free text holds a 9-digit run (not part of a longer number) that passes the elfproef."""
-    compact = re.sub(r"(?<=\d)[ .](?=\d)", "", text)  # `1234.56.782` and `123 456 782` are written BSNs too
-    return any(is_bsn(m) for m in _NEGEN_CIJFERS.findall(compact))
-
-
-def _geen_bsn(value: str) -> str:
-    if bevat_bsn(value):
-        raise ValueError("Bevat een burgerservicenummer (BSN); dat mag niet worden vastgelegd.")
-    return value
-
-
-# Strings that must never carry a BSN (identifiers sent by partner apps).
-ZonderBsn = Annotated[str, AfterValidator(_geen_bsn)]
 
 __all__ = [
     "DatumNietInToekomst",

@@ -7,9 +7,11 @@ from app.models.code import Code
 from app.models.contactmoment import Contactmoment, ContactmomentActie, ContactmomentOnderwerp
 from app.models.doel import Doel
 from app.models.doorverwijzing import Doorverwijzing, DoorverwijzingStatus
+from app.models.ervaringsverhaal import Ervaringsverhaal, ErvaringsverhaalEffect, ErvaringsverhaalOnderwerp
 from app.models.import_run import ImportRun
 from app.models.ketenpartner import Ketenpartner
 from app.models.organisatie import Organisatie
+from app.models.signaal import Signaal, SignaalOnderwerp, SignaalStatus
 from app.models.sleutelpersoon import Sleutelpersoon
 from app.models.uitkomst import Uitkomst
 
@@ -23,10 +25,16 @@ __all__ = [
     "Doel",
     "Doorverwijzing",
     "DoorverwijzingStatus",
+    "Ervaringsverhaal",
+    "ErvaringsverhaalEffect",
+    "ErvaringsverhaalOnderwerp",
     "ImportRun",
     "Ketenpartner",
     "Organisatie",
     "SQLModel",
+    "Signaal",
+    "SignaalOnderwerp",
+    "SignaalStatus",
     "Sleutelpersoon",
     "Uitkomst",
     "UtcDateTime",

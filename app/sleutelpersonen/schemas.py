@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, Field, StringConstraints, field_validator
 
+from app.core.persoonsgegevens import VrijeTekst
 from app.core.schemas import InputSchema, Schema
 from app.core.validation import Gemeentecode, Taalcode
 
@@ -14,7 +15,10 @@ from app.core.validation import Gemeentecode, Taalcode
 Code = Annotated[str, StringConstraints(min_length=1, max_length=80)]
 
 _WEERGAVENAAM = dict(
-    description="Naam waaronder de sleutelpersoon bekend is (niet per se de officiële naam).",
+    description=(
+        "Naam waaronder de sleutelpersoon bekend is (niet per se de officiële naam). Geen BSN, "
+        "telefoonnummer, e-mailadres, IBAN of adres: die worden geweigerd."
+    ),
     examples=["Amina"],
 )
 _TALEN = dict(
@@ -70,7 +74,7 @@ def _unique(values: list[Any]) -> list[Any]:
 
 
 class SleutelpersoonBase(InputSchema):
-    weergavenaam: str = Field(min_length=1, max_length=100, **_WEERGAVENAAM)  # type: ignore[arg-type]
+    weergavenaam: VrijeTekst = Field(min_length=1, max_length=100, **_WEERGAVENAAM)  # type: ignore[arg-type]
     talen: list[Taalcode] = Field(default_factory=list, max_length=20, **_TALEN)  # type: ignore[arg-type]
     rollen: list[Code] = Field(default_factory=list, max_length=20, **_ROLLEN)  # type: ignore[arg-type]
     themas: list[Code] = Field(default_factory=list, max_length=50, **_THEMAS)  # type: ignore[arg-type]
@@ -94,7 +98,7 @@ class SleutelpersoonCreate(SleutelpersoonBase):
 class SleutelpersoonUpdate(InputSchema):
     """Gedeeltelijke wijziging: alleen meegestuurde velden veranderen; `null` wist een optioneel veld."""
 
-    weergavenaam: str | None = Field(default=None, min_length=1, max_length=100, **_WEERGAVENAAM)  # type: ignore[arg-type]
+    weergavenaam: VrijeTekst | None = Field(default=None, min_length=1, max_length=100, **_WEERGAVENAAM)  # type: ignore[arg-type]
     talen: list[Taalcode] | None = Field(default=None, max_length=20, **_TALEN)  # type: ignore[arg-type]
     rollen: list[Code] | None = Field(default=None, max_length=20, **_ROLLEN)  # type: ignore[arg-type]
     themas: list[Code] | None = Field(default=None, max_length=50, **_THEMAS)  # type: ignore[arg-type]

@@ -10,6 +10,7 @@ class Scope(enum.StrEnum):
     inzien = "inzien"  # read own records
     rapporteren = "rapporteren"  # indicators
     beheren = "beheren"  # administration: organisations, keys, code lists
+    signalen = "signalen"  # regional: signals addressed to its gemeenten, their status and feedback
 
 
 class Binding(enum.StrEnum):
@@ -20,7 +21,7 @@ class Binding(enum.StrEnum):
 
 ALLOWED_SCOPES: dict[Binding, frozenset[Scope]] = {
     Binding.organisatie: frozenset({Scope.registreren, Scope.inzien, Scope.rapporteren}),
-    Binding.regio: frozenset({Scope.rapporteren}),
+    Binding.regio: frozenset({Scope.rapporteren, Scope.signalen}),
     Binding.beheer: frozenset({Scope.beheren, Scope.rapporteren}),
 }
 

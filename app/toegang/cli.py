@@ -127,10 +127,13 @@ def _binding(session: Session, key: ApiSleutel) -> str:
 
 @key_app.command("create")
 def key_create(
-    scope: Annotated[list[Scope], typer.Option("--scope", help="Scope (herhaalbaar).")],
+    scope: Annotated[list[Scope], typer.Option(
+        "--scope",
+        help="Scope (herhaalbaar). `signalen` alleen met --regio: signalen aan die gemeenten ontvangen en terugkoppelen.",
+    )],
     org: Annotated[str | None, typer.Option("--org", help="Id van de organisatie waaraan de sleutel gebonden is.")] = None,
     regio: Annotated[
-        str | None, typer.Option("--regio", help="Gemeentecodes voor een rapportagesleutel, komma-gescheiden: GM0344,GM0340.")
+        str | None, typer.Option("--regio", help="Gemeentecodes voor een regionale sleutel (rapporteren, signalen), komma-gescheiden: GM0344,GM0340.")
     ] = None,
     beheer: Annotated[bool, typer.Option("--beheer", help="Maak een beheersleutel.")] = False,
     naam: Annotated[str | None, typer.Option("--naam", help="Herkenbare naam van de sleutel.")] = None,

@@ -247,6 +247,10 @@ def vereist(scope: Scope, *, binding: Binding | None = None) -> Callable[..., Aw
                 f"Een {soort} geeft geen toegang tot registraties; "
                 "gebruik een sleutel die aan een organisatie gebonden is."
             )
+        if binding is Binding.regio and caller.binding is not Binding.regio:
+            raise GeenToegang(
+                "Alleen een regionale sleutel (gebonden aan gemeentecodes) geeft hier toegang."
+            )
         if not caller.has(scope):
             raise GeenToegang(f"Deze API-sleutel mist de scope `{scope.value}`.")
         return caller
@@ -261,3 +265,6 @@ RegistrerenDep = Annotated[Caller, Depends(vereist(Scope.registreren, binding=Bi
 InzienDep = Annotated[Caller, Depends(vereist(Scope.inzien, binding=Binding.organisatie))]
 RapporterenDep = Annotated[Caller, Depends(vereist(Scope.rapporteren))]
 BeherenDep = Annotated[Caller, Depends(vereist(Scope.beheren))]
+# Regional keys only: the signals addressed to their gemeenten, and the shared stories of those.
+SignalenDep = Annotated[Caller, Depends(vereist(Scope.signalen, binding=Binding.regio))]
+RegioRapporterenDep = Annotated[Caller, Depends(vereist(Scope.rapporteren, binding=Binding.regio))]

@@ -19,7 +19,9 @@ class ApiSleutelBase(Schema):
         min_length=1,
         description=(
             "Rechten van de sleutel: `registreren` en `inzien` (registraties van de eigen organisatie), "
-            "`rapporteren` (indicatoren), `beheren` (organisaties, sleutels, codelijsten)."
+            "`rapporteren` (indicatoren; voor een regionale sleutel ook de gedeelde ervaringsverhalen), "
+            "`beheren` (organisaties, sleutels, codelijsten), `signalen` (alleen regionale sleutels: de "
+            "signalen gericht aan de eigen gemeenten ontvangen, hun status wijzigen en terugkoppelen)."
         ),
         examples=[["registreren", "rapporteren"]],
     )

@@ -5,7 +5,9 @@
     another organisation, or for an id that does not exist, gets 404 — never 403, never 200 — so
     ids leak nothing. Routes that need scope `beheren` are checked with an administrator's key
     instead: an unknown id gives 404 (or a 400 about the empty body, which such a route may check
-    first: an administrator sees every organisation, so there is nothing to leak).
+    first: an administrator sees every organisation, so there is nothing to leak). Routes that need
+    scope `signalen` (a regional key's inbox) are checked with a regional key: an unknown id, or a
+    record addressed to a gemeente outside its region, gives 404.
 
 A new path parameter must be registered in PAD_PARAMETERS below; the tests fail until it is.
 """
@@ -26,7 +28,9 @@ from app.core.openapi import PUBLIC_PATHS
 from app.main import create_app
 from app.models import Contactmoment, Doel, Doorverwijzing, ImportRun, Organisatie, Uitkomst
 from app.toegang.caller import Scope
+from tests.ervaringsverhalen.factories import make_verhaal
 from tests.factories import make_key, make_ketenpartner, make_organisatie, make_sleutelpersoon
+from tests.signalen.factories import make_signaal
 from tests.toegang.helpers import admin_key, key_of
 
 UNAUTHENTICATED = PUBLIC_PATHS | {"/v1/docs"}
@@ -120,9 +124,17 @@ PAD_PARAMETERS: dict[str, PadParameter] = {
     "doelId": PadParameter(lambda session, org: make_doel(session, org).id),
     "importId": PadParameter(lambda session, org: make_import_run(session, org).id),
     "sleutelId": PadParameter(other_organisations_key),
+    "signaalId": PadParameter(lambda session, org: make_signaal(session, org).id),
+    "verhaalId": PadParameter(lambda session, org: make_verhaal(session, org).id),
     # Shared, not per organisation: only an unknown value (-> 404) is checked.
     "lijst": PadParameter(None, "naam van een codelijst; codelijsten zijn gedeeld"),
     "code": PadParameter(None, "een code of indicatorcode; gedeeld door alle organisaties"),
+}
+
+
+# For routes of a regional key (scope `signalen`): a record outside the key's region (GM0344).
+REGIONALE_PAD_PARAMETERS: dict[str, PadParameter] = {
+    "signaalId": PadParameter(lambda session, org: make_signaal(session, org, gericht_aan_gemeentecode="GM0599").id),
 }
 
 
@@ -134,6 +146,7 @@ class Route:
     method: str
     path: str
     beheer: bool  # needs scope beheren
+    regionaal: bool = False  # needs scope signalen (a regional key)
 
     @property
     def parameters(self) -> list[str]:
@@ -146,10 +159,14 @@ class Route:
         return f"{self.method} {self.path}"
 
 
-def _needs_beheren(dependant: Any) -> bool:
-    if getattr(dependant.call, "__sleutelmonitor_scope__", None) is Scope.beheren:
+def _needs(dependant: Any, scope: Scope) -> bool:
+    if getattr(dependant.call, "__sleutelmonitor_scope__", None) is scope:
         return True
-    return any(_needs_beheren(sub) for sub in dependant.dependencies)
+    return any(_needs(sub, scope) for sub in dependant.dependencies)
+
+
+def _needs_beheren(dependant: Any) -> bool:
+    return _needs(dependant, Scope.beheren)
 
 
 def _routes() -> Iterator[Route]:
@@ -158,7 +175,7 @@ def _routes() -> Iterator[Route]:
         if not isinstance(context.original_route, APIRoute) or context.path in UNAUTHENTICATED:
             continue
         for method in sorted(context.methods - {"HEAD", "OPTIONS"}):
-            yield Route(method, context.path, _needs_beheren(context.dependant))
+            yield Route(method, context.path, _needs_beheren(context.dependant), _needs(context.dependant, Scope.signalen))
 
 
 ROUTES = sorted(_routes(), key=str)
@@ -184,6 +201,8 @@ def _registered(route: Route) -> None:
 def test_route_table_is_not_empty() -> None:
     assert any(r.path == "/v1/organisaties" for r in ROUTES)
     assert any(r.path == "/v1/api-sleutels/{sleutelId}" and r.beheer for r in ROUTES)
+    assert any(r.path == "/v1/ontvangen-signalen/{signaalId}" and r.regionaal for r in ROUTES)
+    assert any(r.path == "/v1/ervaringsverhalen/{verhaalId}" and not r.regionaal for r in ROUTES)
 
 
 def test_every_path_parameter_is_registered() -> None:
@@ -214,6 +233,16 @@ def test_unknown_or_foreign_id_is_404(client: TestClient, session: Session, rout
     if route.beheer:
         headers = admin_key(session)
         attempts = {"an unknown id": {name: uuid.uuid4() for name in route.parameters}}
+    elif route.regionaal:
+        headers = make_key(session, gemeentecodes=["GM0344"], scopes=("signalen", "rapporteren"))
+        other = make_organisatie(session)
+        attempts = {
+            "an unknown id": {name: uuid.uuid4() for name in route.parameters},
+            "a record outside the key's region": {
+                name: REGIONALE_PAD_PARAMETERS[name].record_van(session, other)  # type: ignore[misc]
+                for name in route.parameters
+            },
+        }
     else:
         own, other = make_organisatie(session), make_organisatie(session)
         headers = make_key(session, organisatie=own, scopes=("registreren", "inzien", "rapporteren"))

@@ -1,0 +1,30 @@
+"""Loaders for one signal: of the caller's organisation, or addressed to the regional caller (404 otherwise)."""
+
+import uuid
+from typing import Annotated
+
+from fastapi import Depends, Path
+
+from app.core.db import SessionDep
+from app.models import Signaal
+from app.signalen import service
+from app.toegang.dependencies import CallerDep
+
+SignaalIdPad = Annotated[
+    uuid.UUID,
+    Path(alias="signaalId", description="Identificatie van het signaal.", examples=["0b9d3c1e-2f4a-4e5b-8c6d-7e8f9a0b1c2d"]),
+]
+
+
+def eigen_signaal(signaal_id: SignaalIdPad, caller: CallerDep, session: SessionDep) -> Signaal:
+    """The caller organisation's signal; the route's own scope dependency decides read or write access."""
+    return service.get(session, caller=caller, signaal_id=signaal_id)
+
+
+def ontvangen_signaal(signaal_id: SignaalIdPad, caller: CallerDep, session: SessionDep) -> Signaal:
+    """A signal addressed to one of the regional caller's gemeenten."""
+    return service.get_ontvangen(session, caller=caller, signaal_id=signaal_id)
+
+
+SignaalDep = Annotated[Signaal, Depends(eigen_signaal)]
+OntvangenSignaalDep = Annotated[Signaal, Depends(ontvangen_signaal)]
