@@ -1,6 +1,6 @@
 """Ervaringsverhalen: an organisation's own stories, and the shared stories a region may read and export.
 
-Consent, in one place (`_toestemming_problemen` for writing, `_deelbaar` for reading): a story told by
+Consent, in one place (`_toestemming_problemen` for writing, `deelbaar` for reading): a story told by
 an inwoner needs recorded consent; a story is shared beyond its organisation only when it is marked
 `gedeeld` and any recorded consent was given. Reading re-checks what writing enforces, so a story
 whose consent is later withdrawn (PATCH `toestemming.gegeven=false`) disappears from the region at once.
@@ -45,13 +45,15 @@ def _camel(name: str) -> str:
 # --- reading ---------------------------------------------------------------------------------
 
 
-def _deelbaar() -> Any:
-    """SQL: marked as shared, and consent allows it (given where recorded; required for an inwoner)."""
+def deelbaar(verhaal: Any = Ervaringsverhaal.__table__.c) -> Any:
+    """SQL: marked as shared, and consent allows it (given where recorded; required for an inwoner).
+
+    `verhaal` is the column collection of the story table or of an alias of it (the indicator query)."""
     return and_(
-        col(Ervaringsverhaal.gedeeld).is_(True),
+        verhaal.gedeeld.is_(True),
         or_(
-            col(Ervaringsverhaal.toestemming_gegeven).is_(True),
-            and_(col(Ervaringsverhaal.toestemming_gegeven).is_(None), Ervaringsverhaal.bron != Bron.inwoner.value),
+            verhaal.toestemming_gegeven.is_(True),
+            and_(verhaal.toestemming_gegeven.is_(None), verhaal.bron != Bron.inwoner.value),
         ),
     )
 
@@ -64,7 +66,7 @@ def gedeeld_statement(caller: Caller) -> SelectOfScalar[Ervaringsverhaal]:
     """Shared stories in the regional caller's gemeenten; nothing for a key without gemeenten."""
     if not caller.gemeentecodes:
         return select(Ervaringsverhaal).where(False)  # type: ignore[arg-type]
-    return select(Ervaringsverhaal).where(_deelbaar(), col(Ervaringsverhaal.gemeentecode).in_(caller.gemeentecodes))
+    return select(Ervaringsverhaal).where(deelbaar(), col(Ervaringsverhaal.gemeentecode).in_(caller.gemeentecodes))
 
 
 def get(session: Session, *, caller: Caller, verhaal_id: uuid.UUID) -> Ervaringsverhaal:

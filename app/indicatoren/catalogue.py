@@ -17,6 +17,8 @@ class Bron(StrEnum):
     actie = "actie"  # one row per (contactmoment, actie)
     doorverwijzing = "doorverwijzing"  # one row per referral
     uitkomst = "uitkomst"  # one row per outcome target, its latest outcome
+    signaal = "signaal"  # one row per signal (not withdrawn)
+    ervaringsverhaal = "ervaringsverhaal"  # one row per experience story
 
 
 class Maat(StrEnum):
@@ -24,12 +26,14 @@ class Maat(StrEnum):
     uniek = "uniek"  # count of distinct values of `kolom`
     som = "som"  # sum of `kolom` over distinct rows
     ratio = "ratio"  # teller / noemer, both counts under a condition, as a percentage
+    mediaan = "mediaan"  # median of `kolom` over distinct rows
 
 
 class Eenheid(StrEnum):
     aantal = "aantal"
     percentage = "percentage"
     uren = "uren"
+    dagen = "dagen"
 
 
 CONTACT_DIMENSIES = (
@@ -38,6 +42,13 @@ CONTACT_DIMENSIES = (
 )
 DOORVERWIJZING_DIMENSIES = ("ketenpartner", "ketenpartnerCategorie", "status", "wijze")
 ALLE_DIMENSIES = CONTACT_DIMENSIES + DOORVERWIJZING_DIMENSIES
+SIGNAAL_DIMENSIES = (
+    "organisatie", "gemeente", "wijk", "onderwerp", "hoofdonderwerp", "status", "urgentie", "gerichtAan",
+    "doelgroep", "taal",
+)
+VERHAAL_DIMENSIES = ("organisatie", "gemeente", "wijk", "onderwerp", "hoofdonderwerp", "bron", "effect")
+# Signal statuses that carry feedback (terugkoppeling): the signal's loop is closed.
+TERUGGEKOPPELD = ("opgepakt", "niet-opgepakt")
 
 # Final referral statuses: the referral's story has ended (see DOMAIN.md status list).
 EINDSTATUSSEN = ("afgerond", "afgewezen", "niet-verschenen")
@@ -144,6 +155,40 @@ INDICATOREN: dict[str, Indicator] = {
             naam="Bestede uren",
             definitie="De som van de duur van contactmomenten in minuten, gedeeld door 60.",
             eenheid=Eenheid.uren, bron=Bron.contactmoment, maat=Maat.som, kolom="duur_minuten", factor=1 / 60, basis=60,
+        ),
+        Indicator(
+            code="aantal-signalen",
+            naam="Aantal signalen",
+            definitie="Het aantal signalen dat sleutelpersonen doorgaven aan beleid of ketenpartners, met een datum "
+            "in de periode; ingetrokken signalen tellen niet mee. Groeperen op onderwerp telt een signaal bij elk "
+            "van zijn onderwerpen.",
+            eenheid=Eenheid.aantal, bron=Bron.signaal, maat=Maat.aantal, dimensies=SIGNAAL_DIMENSIES,
+        ),
+        Indicator(
+            code="percentage-signalen-teruggekoppeld",
+            naam="Percentage teruggekoppelde signalen",
+            definitie="Signalen met terugkoppeling (status opgepakt of niet-opgepakt), gedeeld door alle signalen "
+            "met een datum in de periode, maal 100.",
+            eenheid=Eenheid.percentage, bron=Bron.signaal, maat=Maat.ratio, dimensies=SIGNAAL_DIMENSIES,
+            teller={"status": TERUGGEKOPPELD},
+            teller_omschrijving="signalen met terugkoppeling", noemer_omschrijving="alle signalen",
+        ),
+        Indicator(
+            code="doorlooptijd-terugkoppeling",
+            naam="Doorlooptijd tot terugkoppeling",
+            definitie="De mediaan van het aantal kalenderdagen van de datum van een signaal tot de datum van de "
+            "terugkoppeling, over de signalen met een terugkoppeling en een datum in de periode. Signalen zonder "
+            "terugkoppeling tellen niet mee; zie percentage-signalen-teruggekoppeld.",
+            eenheid=Eenheid.dagen, bron=Bron.signaal, maat=Maat.mediaan, kolom="doorlooptijd",
+            dimensies=SIGNAAL_DIMENSIES,
+        ),
+        Indicator(
+            code="aantal-ervaringsverhalen",
+            naam="Aantal ervaringsverhalen",
+            definitie="Het aantal ervaringsverhalen met een datum in de periode. Groeperen op effect of onderwerp "
+            "telt een verhaal bij elk van zijn effecten of onderwerpen. Regionale sleutels tellen alleen gedeelde "
+            "verhalen waarvoor de toestemming het delen toelaat.",
+            eenheid=Eenheid.aantal, bron=Bron.ervaringsverhaal, maat=Maat.aantal, dimensies=VERHAAL_DIMENSIES,
         ),
     )
 }

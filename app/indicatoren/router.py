@@ -83,7 +83,7 @@ def get_waarden(
     onderwerp: F = None, hoofdonderwerp: F = None, kanaal: F = None, soort: F = None, rol: F = None,
     taal: F = None, leeftijdscategorie: F = None, geslacht: F = None, doelgroep: F = None,
     ketenpartner: F = None, ketenpartnerCategorie: F = None, status: F = None, wijze: F = None,  # noqa: N803
-    actie: F = None,
+    actie: F = None, urgentie: F = None, gerichtAan: F = None, bron: F = None, effect: F = None,  # noqa: N803
 ) -> Response:
     """Berekent de indicator over de periode, optioneel per interval en gegroepeerd op dimensies.
 
@@ -114,7 +114,7 @@ def get_waarden(
         "onderwerp": onderwerp, "hoofdonderwerp": hoofdonderwerp, "kanaal": kanaal, "soort": soort, "rol": rol,
         "taal": taal, "leeftijdscategorie": leeftijdscategorie, "geslacht": geslacht, "doelgroep": doelgroep,
         "ketenpartner": ketenpartner, "ketenpartnerCategorie": ketenpartnerCategorie, "status": status,
-        "wijze": wijze, "actie": actie,
+        "wijze": wijze, "actie": actie, "urgentie": urgentie, "gerichtAan": gerichtAan, "bron": bron, "effect": effect,
     }
     filters = {k: _lijst(k, v) for k, v in filters_in.items() if v is not None}
     problems = [

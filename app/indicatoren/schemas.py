@@ -11,7 +11,7 @@ class IndicatorPublic(Schema):
     code: str = Field(description="Stabiele code van de indicator.", examples=["aantal-contactmomenten"])
     naam: str = Field(description="Nederlandse naam.", examples=["Aantal contactmomenten"])
     definitie: str = Field(description="Definitie in gewone taal.", examples=["Het aantal geregistreerde contactmomenten in de periode."])
-    eenheid: str = Field(description="Eenheid: aantal, percentage of uren.", examples=["aantal"])
+    eenheid: str = Field(description="Eenheid: aantal, percentage, uren of dagen.", examples=["aantal"])
     teller: str | None = Field(default=None, description="Bij een percentage: wat de teller telt.", examples=["doorverwijzingen met status afgerond"])
     noemer: str | None = Field(default=None, description="Bij een percentage: wat de noemer telt.", examples=["doorverwijzingen met een eindstatus"])
     dimensies: list[str] = Field(description="Dimensies om op te groeperen of te filteren.", examples=[["gemeente", "onderwerp"]])
@@ -54,6 +54,10 @@ class IndicatorRij(Schema):
     ketenpartnerCategorie: DimensieWaarde | None = None
     status: DimensieWaarde | None = None
     wijze: DimensieWaarde | None = None
+    urgentie: DimensieWaarde | None = None
+    gerichtAan: DimensieWaarde | None = None  # noqa: N815
+    bron: DimensieWaarde | None = None
+    effect: DimensieWaarde | None = None
 
 
 class Onderdrukking(Schema):

@@ -11,16 +11,18 @@ For every caller but an organisation's own key, the same query also sums the rec
 cell (mod 256) and the cells are published through cell key perturbation (`perturbatie.py`).
 """
 
+import statistics
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, exists, func, literal, or_, select
+from sqlalchemy import ColumnElement, Integer, and_, case, cast, exists, func, literal, or_, select
 from sqlmodel import Session
 
 from app.codelijsten import service as codelijsten
+from app.ervaringsverhalen import service as ervaringsverhalen
 from app.core.errors import GeenToegang, OngeldigeInvoer
 from app.core.periods import Interval, Periode, intervallen
 from app.indicatoren.catalogue import Bron, Eenheid, Indicator, Maat
@@ -31,8 +33,13 @@ from app.models import (
     ContactmomentActie,
     ContactmomentOnderwerp,
     Doorverwijzing,
+    Ervaringsverhaal,
+    ErvaringsverhaalEffect,
+    ErvaringsverhaalOnderwerp,
     Ketenpartner,
     Organisatie,
+    Signaal,
+    SignaalOnderwerp,
     Sleutelpersoon,
     Uitkomst,
 )
@@ -64,6 +71,7 @@ CODELIJST_VAN = {
     "ketenpartnerCategorie": codelijsten.KETENPARTNER_CATEGORIE,
     "status": codelijsten.DOORVERWIJZING_STATUS,
     "wijze": codelijsten.DOORVERWIJZING_WIJZE,
+    "effect": codelijsten.EFFECT,
 }
 FAMILIE = {
     "onderwerp": "onderwerp",
@@ -73,8 +81,28 @@ FAMILIE = {
     "ketenpartnerCategorie": "doorverwijzing",
     "status": "doorverwijzing",
     "wijze": "doorverwijzing",
+    "effect": "effect",
 }
 UUID_DIMENSIES = {"organisatie", "sleutelpersoon", "ketenpartner"}
+
+
+
+@dataclass(frozen=True)
+class Basis:
+    """The table a source's rows come from, its topic table, and dimensions that are its own columns."""
+
+    model: Any
+    onderwerpen: Any
+    sleutel: str  # the topic table's column that points at the base row
+    kolommen: dict[str, str]  # dimension -> column of the base table, before CONTACT_KOLOMMEN
+
+
+CONTACT_BASIS = Basis(Contactmoment, ContactmomentOnderwerp, "contactmoment_id", {})
+BASIS = {
+    Bron.signaal: Basis(Signaal, SignaalOnderwerp, "signaal_id",
+                        {"status": "status", "urgentie": "urgentie", "gerichtAan": "gericht_aan_soort"}),
+    Bron.ervaringsverhaal: Basis(Ervaringsverhaal, ErvaringsverhaalOnderwerp, "ervaringsverhaal_id", {"bron": "bron"}),
+}
 # Dimensions that would single out a key person; regional reports aggregate over them.
 NIET_REGIONAAL = {"sleutelpersoon"}
 
@@ -116,6 +144,7 @@ class _Query:
         self.indicator = indicator
         self.dialect = dialect
         bron = indicator.bron
+        self.basis = BASIS.get(bron, CONTACT_BASIS)
         contact = Contactmoment.__table__
         if bron is Bron.eerste_contact:
             rang = func.row_number().over(
@@ -135,16 +164,17 @@ class _Query:
             self.from_: Any = ranked
             self.where: list[ColumnElement[bool]] = [ranked.c.rang == 1]
         else:
-            alias = contact.alias("c")
+            alias = self.basis.model.__table__.alias("c")
             self.c = alias.c
             self.from_ = alias
-            self.where = [alias.c.verwijderd_op.is_(None)]
+            self.where = [alias.c.verwijderd_op.is_(None)] if "verwijderd_op" in alias.c else []
         self.o: Any = None
         self.a: Any = None
         self.d: Any = None
         self.k: Any = None
         self.u: Any = None
         self.s: Any = None
+        self.e: Any = None
         if bron is Bron.hulpvraag:
             self._join_onderwerp()
         elif bron is Bron.actie:
@@ -169,7 +199,10 @@ class _Query:
             self.from_ = self.from_.join(table, on(table.c))
 
     def _join_onderwerp(self) -> None:
-        self._join("o", ContactmomentOnderwerp, lambda t: t.contactmoment_id == self.c.id)
+        self._join("o", self.basis.onderwerpen, lambda t: t[self.basis.sleutel] == self.c.id)
+
+    def _join_effect(self) -> None:
+        self._join("e", ErvaringsverhaalEffect, lambda t: t.ervaringsverhaal_id == self.c.id)
 
     def _join_actie(self) -> None:
         self._join("a", ContactmomentActie, lambda t: t.contactmoment_id == self.c.id)
@@ -183,6 +216,14 @@ class _Query:
 
     def _join_sleutelpersoon(self) -> None:
         self._join("s", Sleutelpersoon, lambda t: t.id == self.c.sleutelpersoon_id)
+
+    def kolom(self, naam: str) -> Any:
+        """A measured column; `doorlooptijd` is the days from a signal's date to its feedback."""
+        if naam == "doorlooptijd":
+            if self.dialect == "postgresql":
+                return self.c.terugkoppeling_datum - self.c.datum
+            return cast(func.julianday(self.c.terugkoppeling_datum) - func.julianday(self.c.datum), Integer)
+        return self.c[naam]
 
     def record_key(self) -> Any:
         """The record key of one counted unit: the row's own, a resident's, or a key person's."""
@@ -212,7 +253,7 @@ class _Query:
         fold the inner select into one plain GROUP BY that can be answered from covering indexes.
         """
         eigen = {Bron.hulpvraag: "o", Bron.actie: "a", Bron.doorverwijzing: "d"}.get(self.indicator.bron)
-        gejoind = {naam for naam in ("o", "a", "d") if getattr(self, naam) is not None}
+        gejoind = {naam for naam in ("o", "a", "d", "e") if getattr(self, naam) is not None}
         return bool(gejoind - {eigen})
 
     def parent(self, column: Any) -> Any:
@@ -230,6 +271,11 @@ class _Query:
 
     def dimensie(self, naam: str) -> Any:
         """SQL expression for a dimension, joining what it needs."""
+        if naam in self.basis.kolommen:
+            return self.c[self.basis.kolommen[naam]]
+        if naam == "effect":
+            self._join_effect()
+            return self.e.effect
         if naam in CONTACT_KOLOMMEN:
             return self.c[CONTACT_KOLOMMEN[naam]]
         if naam == "onderwerp":
@@ -248,6 +294,8 @@ class _Query:
         raise KeyError(naam)
 
     def voorwaarde_kolom(self, naam: str) -> Any:
+        if naam in self.basis.kolommen:
+            return self.c[self.basis.kolommen[naam]]
         if naam == "resultaat":
             return self.u.resultaat
         if naam == "status":
@@ -261,7 +309,9 @@ class _Query:
         conditions: list[ColumnElement[bool]] = []
         families: dict[str, dict[str, tuple[str, ...]]] = {}
         for naam, waarden in filters.items():
-            if naam in CONTACT_KOLOMMEN:
+            if naam in self.basis.kolommen:
+                conditions.append(self.c[self.basis.kolommen[naam]].in_(waarden))
+            elif naam in CONTACT_KOLOMMEN:
                 column = self.c[CONTACT_KOLOMMEN[naam]]
                 values: list[Any] = [_uuid(naam, w) for w in waarden] if naam in UUID_DIMENSIES else list(waarden)
                 conditions.append(column.in_(values))
@@ -276,12 +326,17 @@ class _Query:
             joined = self.d.onderwerp if self.indicator.bron is Bron.doorverwijzing else (
                 self.o.onderwerp if self.o is not None else None
             )
-            sub = ContactmomentOnderwerp.__table__.alias()
+            sub = self.basis.onderwerpen.__table__.alias()
             column = joined if joined is not None else sub.c.onderwerp
             condition = and_(*[_topic_match(column, w) for w in filters.values()])
             if joined is not None:
                 return condition
-            return exists().where(sub.c.contactmoment_id == self.c.id, condition)
+            return exists().where(sub.c[self.basis.sleutel] == self.c.id, condition)
+        if familie == "effect":
+            if self.e is not None:
+                return self.e.effect.in_(filters["effect"])
+            sub = ErvaringsverhaalEffect.__table__.alias()
+            return exists().where(sub.c.ervaringsverhaal_id == self.c.id, sub.c.effect.in_(filters["effect"]))
         if familie == "actie":
             if self.a is not None:
                 return self.a.actie.in_(filters["actie"])
@@ -362,6 +417,8 @@ def bereken(session: Session, *, caller: Caller, verzoek: Verzoek, drempel: int,
     scope = _scope(query, caller)
     if scope is not None:
         query.where.append(scope)
+    if indicator.bron is Bron.ervaringsverhaal and caller.binding is not Binding.organisatie:
+        query.where.append(ervaringsverhalen.deelbaar(query.c))  # outside the organisation: shared stories only
     for naam, waarden in indicator.voorwaarde.items():
         query.where.append(query.voorwaarde_kolom(naam).in_(waarden))
     if indicator.maat is Maat.ratio:
@@ -385,9 +442,10 @@ def bereken(session: Session, *, caller: Caller, verzoek: Verzoek, drempel: int,
     if query.vermenigvuldigt() and not uniek_per_cel:
         inner_cols += [col.label(f"key{i}") for i, col in enumerate(_keys(query))]
     if indicator.kolom:
-        inner_cols.append(query.c[indicator.kolom].label("waarde"))
-        if perturbatie is not None:
-            query.where.append(query.c[indicator.kolom].is_not(None))
+        kolom = query.kolom(indicator.kolom)
+        inner_cols.append(kolom.label("waarde"))
+        if perturbatie is not None or indicator.maat is Maat.mediaan:
+            query.where.append(kolom.is_not(None))
     if perturbatie is not None:
         inner_cols.append(query.record_key().label("rkey"))
     if indicator.maat is Maat.ratio:
@@ -405,9 +463,11 @@ def bereken(session: Session, *, caller: Caller, verzoek: Verzoek, drempel: int,
         measures = [func.count(inner.c.waarde.distinct()).label("waarde")]
     elif indicator.maat is Maat.som:
         measures = [func.coalesce(func.sum(inner.c.waarde), 0).label("waarde"), func.count().label("records")]
+    elif indicator.maat is Maat.mediaan:
+        measures = []  # computed per cell from the rows, see _mediaan_per_cel
     else:
         measures = [func.sum(inner.c.in_teller).label("teller"), func.count().label("noemer")]
-    if perturbatie is not None:
+    if perturbatie is not None and measures:
         # Cell keys, in the same query as the counts: the sum of the record keys mod 256.
         if indicator.maat is Maat.ratio:
             measures += [
@@ -416,20 +476,20 @@ def bereken(session: Session, *, caller: Caller, verzoek: Verzoek, drempel: int,
             ]
         else:
             measures.append((func.sum(inner.c.rkey) % 256).label("sleutel"))
-    outer = select(*group_cols, *measures).group_by(*group_cols)
-    result = session.execute(outer).all()
+    if indicator.maat is Maat.mediaan:
+        result = _mediaan_per_cel(session, inner, len(dims), metsleutel=perturbatie is not None)
+    else:
+        result = [(row[0], row[1 : 1 + len(dims)], dict(row._mapping))
+                  for row in session.execute(select(*group_cols, *measures).group_by(*group_cols))]
 
     bucket_index = {b.vanaf: i for i, b in enumerate(buckets)} if verzoek.interval is Interval.dag else None
     cells: dict[tuple[Any, ...], dict[str, Any]] = {}
-    for row in result:
-        raw_bucket = row[0]
+    for raw_bucket, raw_values, measure in result:
         if bucket_index is not None:
             index = bucket_index[raw_bucket if isinstance(raw_bucket, date) else date.fromisoformat(str(raw_bucket))]
         else:
             index = int(raw_bucket)
-        values = tuple(_normalise(v) for v in row[1 : 1 + len(dims)])
-        measure = row._mapping
-        cells[(index, *values)] = dict(measure.items())
+        cells[(index, *(_normalise(v) for v in raw_values))] = measure
 
     combos = sorted({key[1:] for key in cells}, key=_sort_key) or ([()] if not dims else [])
     if len(buckets) * max(1, len(combos)) > max_rijen:
@@ -449,6 +509,25 @@ def bereken(session: Session, *, caller: Caller, verzoek: Verzoek, drempel: int,
     if caller.binding is Binding.organisatie and caller.organisatie_id and not verzoek.groeperen_op:
         _doelen(session, rijen, verzoek, caller.organisatie_id)
     return Resultaat(verzoek=verzoek, rijen=rijen, onderdrukking=perturbatie is not None, drempel=drempel)
+
+
+def _mediaan_per_cel(session: Session, inner: Any, n_dims: int, *, metsleutel: bool) -> list[tuple[Any, tuple[Any, ...], dict[str, Any]]]:
+    """Medians per cell, computed here: SQLite has no median aggregate, and cells are small (signals)."""
+    kolommen = [inner.c.bucket, *[inner.c[f"dim{i}"] for i in range(n_dims)], inner.c.waarde]
+    if metsleutel:
+        kolommen.append(inner.c.rkey)
+    per_cel: dict[tuple[Any, ...], list[Any]] = {}
+    for row in session.execute(select(*kolommen)):
+        per_cel.setdefault(tuple(row[: 1 + n_dims]), []).append(row[1 + n_dims :])
+    result = []
+    for cel, rijen in per_cel.items():
+        measure: dict[str, Any] = {
+            "waarde": statistics.median(float(r[0]) for r in rijen), "records": len(rijen),
+        }
+        if metsleutel:
+            measure["sleutel"] = sum(int(r[1]) for r in rijen) % 256
+        result.append((cel[0], cel[1:], measure))
+    return result
 
 
 def _bucket(datum: Any, buckets: Sequence[Periode], laag: int, hoog: int) -> Any:
@@ -525,10 +604,12 @@ def _rij(indicator: Indicator, bucket: Periode, dimensies: dict[str, Any], cell:
         elif noemer:
             rij.waarde = round(100 * teller / noemer, 1)
         return rij
+    if indicator.maat is Maat.mediaan and not cell.get("records"):
+        return rij  # no signal with feedback: no median, and nothing to hide
     raw: float | None = cell.get("waarde") or 0
     if perturbatie is not None:
         sleutel = int(cell.get("sleutel") or 0)
-        if indicator.maat is Maat.som:
+        if indicator.maat in (Maat.som, Maat.mediaan):
             raw = perturbatie.som(float(raw or 0), records=int(cell.get("records") or 0), celsleutel=sleutel,
                                   basis=indicator.basis)
         else:
@@ -537,6 +618,8 @@ def _rij(indicator: Indicator, bucket: Periode, dimensies: dict[str, Any], cell:
         rij.onderdrukt = True
     elif indicator.eenheid is Eenheid.uren:
         rij.waarde = round(float(raw) * indicator.factor, 1)
+    elif indicator.maat is Maat.mediaan:
+        rij.waarde = round(float(raw), 1)
     else:
         rij.waarde = int(raw)
     return rij
