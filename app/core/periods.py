@@ -40,6 +40,11 @@ class Periode:
         return self.tot - timedelta(days=1)
 
 
+# The dates a period may span: wide enough for every historic log, and far from date's limits.
+EERSTE_DAG = date(1990, 1, 1)
+LAATSTE_DAG = date(2100, 12, 31)
+
+
 class PeriodeFout(ValueError):
     """A period that cannot be parsed; the message is Dutch and meant for the client."""
 
@@ -151,6 +156,8 @@ def range_periode(vanaf: date, tot: date) -> Periode:
     """A period from `vanaf` up to and including `tot` (the API's `tot` is inclusive)."""
     if tot < vanaf:
         raise PeriodeFout("`vanaf` ligt na `tot`.")
+    if vanaf < EERSTE_DAG or tot > LAATSTE_DAG:
+        raise PeriodeFout(f"Een periode ligt tussen {EERSTE_DAG.isoformat()} en {LAATSTE_DAG.isoformat()}.")
     return Periode(vanaf, tot + timedelta(days=1), f"{vanaf.isoformat()}/{tot.isoformat()}")
 
 

@@ -52,8 +52,19 @@ def to_csv(resultaat: Resultaat) -> str:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(_header(resultaat))
     for row in _rows(resultaat):
-        writer.writerow(["" if v is None else v.isoformat() if hasattr(v, "isoformat") else v for v in row])
+        writer.writerow(["" if v is None else v.isoformat() if hasattr(v, "isoformat") else _cel(v) for v in row])
     return buffer.getvalue()
+
+
+FORMULETEKENS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cel(waarde: Any) -> Any:
+    """Neutralise text that a spreadsheet would run as a formula (OWASP CSV injection): prefix it with a
+    quote. Numbers are written as numbers, so a negative number stays a number."""
+    if isinstance(waarde, str) and waarde.startswith(FORMULETEKENS):
+        return "'" + waarde
+    return waarde
 
 
 def to_xlsx(resultaat: Resultaat) -> bytes:
@@ -65,6 +76,9 @@ def to_xlsx(resultaat: Resultaat) -> bytes:
         cell.font = Font(bold=True)
     for row in _rows(resultaat):
         sheet.append(row)
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # text stays text: openpyxl would store `=…` as a formula
     for column in ("B", "C"):
         for cell in sheet[column][1:]:
             cell.number_format = "dd-mm-yyyy"

@@ -366,7 +366,8 @@ class _Query:
 
 def _topic_match(column: Any, waarden: Sequence[str]) -> ColumnElement[bool]:
     """A topic filter matches the code itself and, for a parent code, all its children."""
-    return or_(column.in_(waarden), *[column.like(f"{w}.%") for w in waarden if "." not in w])
+    # startswith with autoescape: a `%` or `_` in a filter value is a character, not a wildcard.
+    return or_(column.in_(waarden), *[column.startswith(f"{w}.", autoescape=True) for w in waarden if "." not in w])
 
 
 def _uuid(naam: str, waarde: str) -> uuid.UUID:
