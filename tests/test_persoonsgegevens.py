@@ -140,3 +140,12 @@ def test_control_characters_are_refused_in_text_and_ids(client: TestClient, sess
     response = client.post("/v1/signalen", json=body, headers=org)
     assert response.status_code == 400
     assert sorted(p["name"] for p in response.json()["invalidParams"]) == ["externId", "titel"]
+
+
+def test_code_list_labels_refuse_control_characters(client: TestClient, session: Session) -> None:
+    from tests.toegang.helpers import admin_key
+
+    response = client.post("/v1/codelijsten/onderwerp", json={"code": "nul", "label": "a\u0000b", "synoniemen": ["c\u0000"]},
+                           headers=admin_key(session))
+    assert response.status_code == 400
+    assert sorted(p["name"] for p in response.json()["invalidParams"]) == ["label", "synoniemen[0]"]

@@ -5,9 +5,10 @@ from typing import Annotated, Any
 from pydantic import Field, StringConstraints, field_validator
 
 from app.codelijsten.service import HIERARCHISCH_CODE_PATTERN
+from app.core.persoonsgegevens import ZonderStuurtekens
 from app.core.schemas import InputSchema, Schema
 
-Synoniem = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+Synoniem = Annotated[ZonderStuurtekens, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 
 
 class Codelijst(Schema):
@@ -45,7 +46,7 @@ class CodeCreate(InputSchema):
         examples=["geld.energietoeslag"],
         json_schema_extra={"pattern": HIERARCHISCH_CODE_PATTERN},
     )
-    label: str = Field(min_length=1, max_length=200, description="Nederlandse omschrijving van de code.", examples=["Energietoeslag"])
+    label: ZonderStuurtekens = Field(min_length=1, max_length=200, description="Nederlandse omschrijving van de code.", examples=["Energietoeslag"])
     synoniemen: list[Synoniem] = Field(
         default_factory=list,
         max_length=50,
@@ -61,7 +62,7 @@ class CodeCreate(InputSchema):
 
 
 class CodeUpdate(InputSchema):
-    label: str | None = Field(default=None, min_length=1, max_length=200, description="Nieuwe Nederlandse omschrijving.", examples=["Energietoeslag en -compensatie"])
+    label: ZonderStuurtekens | None = Field(default=None, min_length=1, max_length=200, description="Nieuwe Nederlandse omschrijving.", examples=["Energietoeslag en -compensatie"])
     synoniemen: list[Synoniem] | None = Field(
         default=None, max_length=50, description="Vervangt de lijst met synoniemen.", examples=[["energiecompensatie"]]
     )

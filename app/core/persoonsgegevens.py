@@ -162,6 +162,13 @@ def _geen_bsn_als_id(value: str) -> str:
     return value
 
 
+def _alleen_zonder_stuurtekens(value: str) -> str:
+    _zonder_stuurtekens(value)
+    return value
+
+
+# Text that needs no personal-data check but must be storable on both databases (code-list labels).
+ZonderStuurtekens = Annotated[str, AfterValidator(_alleen_zonder_stuurtekens)]
 # Free text (titles, descriptions, names): refused when it holds any kind of personal data.
 VrijeTekst = Annotated[str, AfterValidator(_zonder_persoonsgegevens)]
 # Organisation names: refused when they hold a BSN (a partner's own phone number is allowed).
