@@ -1,8 +1,8 @@
 """Synthetic demo data: three organisations, their key persons and social map, and two years of contacts.
 
 The data set is deterministic for a given seed and reference date ("today"): every random choice comes
-from one `random.Random(seed)`, and so do the ids. Rows are inserted with bulk INSERTs through the
-models, in the caller's transaction (`laad_demo_data` flushes, it never commits). Resident references
+from one `random.Random(seed)`, and so do the ids. Rows are written by the one writer of the
+contactmoment tables (`contactmomenten.schrijver`), audit rows included, in the caller's transaction (`laad_demo_data` flushes, it never commits). Resident references
 are pseudonymised with the server secret, like the API does, so only their hashes differ per install.
 """
 
@@ -11,8 +11,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from types import SimpleNamespace
-from typing import Any, cast
+from typing import Any
 
 import typer
 from sqlalchemy import insert
@@ -20,21 +19,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from app.codelijsten import service as codelijsten
-from app.contactmomenten import service as contactmomenten
+from app.contactmomenten import schrijver
+from app.contactmomenten.inhoud import Kinderen, Rijen, inhoud_hash, inhoud_van_record
 from app.core.config import get_settings
 from app.core.security import pseudonymise
 from app.core.validation import vandaag
-from app.models import (
-    Contactmoment,
-    ContactmomentActie,
-    ContactmomentOnderwerp,
-    Doorverwijzing,
-    DoorverwijzingStatus,
-    Ketenpartner,
-    Organisatie,
-    Sleutelpersoon,
-    Uitkomst,
-)
+from app.models import Ketenpartner, Organisatie, Sleutelpersoon
+from app.toegang.caller import cli_caller
 
 PERIODE_DAGEN = 730  # two years before the reference date
 BATCH = 500
@@ -215,30 +206,6 @@ class _Persoon:
     inwoners: list[_Inwoner] = field(default_factory=list)
 
 
-@dataclass
-class _Rijen:
-    """Rows for one batch, per table, in foreign-key order."""
-
-    contactmomenten: list[dict[str, Any]] = field(default_factory=list)
-    onderwerpen: list[dict[str, Any]] = field(default_factory=list)
-    acties: list[dict[str, Any]] = field(default_factory=list)
-    doorverwijzingen: list[dict[str, Any]] = field(default_factory=list)
-    statussen: list[dict[str, Any]] = field(default_factory=list)
-    uitkomsten: list[dict[str, Any]] = field(default_factory=list)
-
-    def schrijf(self, session: Session) -> None:
-        for model, rows in (
-            (Contactmoment, self.contactmomenten),
-            (ContactmomentOnderwerp, self.onderwerpen),
-            (ContactmomentActie, self.acties),
-            (Doorverwijzing, self.doorverwijzingen),
-            (DoorverwijzingStatus, self.statussen),
-            (Uitkomst, self.uitkomsten),
-        ):
-            if rows:
-                session.execute(insert(model), rows)
-
-
 class _Generator:
     def __init__(self, *, seed: int, today: date) -> None:
         self.rng = random.Random(seed)
@@ -365,7 +332,7 @@ class _Generator:
 
     def contactmoment(
         self,
-        rijen: _Rijen,
+        rijen: Rijen,
         *,
         nummer: int,
         organisatie: Organisatie,
@@ -444,22 +411,16 @@ class _Generator:
             ))
 
         # The API's own fingerprint, so re-posting a demo record unchanged is recognised as a retry.
-        # Plain namespaces stand in for the rows: the fingerprint only reads attributes, and building
-        # SQLModel instances would double the run time.
         uitkomsten = rijen.uitkomsten[eerste_uitkomst:]
         laatste = max(uitkomsten, key=lambda u: (u["datum"], u["aangemaakt_op"], u["id"]), default=None)
-        kinderen = contactmomenten.Kinderen(
-            onderwerpen=sorted(onderwerpen), acties=sorted(acties),
-            doorverwijzingen=[cast(Doorverwijzing, SimpleNamespace(**v)) for v in verwijzingen],
-            uitkomst=cast(Uitkomst, SimpleNamespace(**laatste)) if laatste else None,
+        kinderen = Kinderen(
+            onderwerpen=sorted(onderwerpen), acties=sorted(acties), doorverwijzingen=verwijzingen, uitkomst=laatste
         )
-        rij["inhoud_hash"] = contactmomenten.inhoud_hash(
-            contactmomenten.inhoud_van_record(cast(Contactmoment, SimpleNamespace(**rij)), kinderen)
-        )
+        rij["inhoud_hash"] = inhoud_hash(inhoud_van_record(rij, kinderen))
 
     def doorverwijzing(
         self,
-        rijen: _Rijen,
+        rijen: Rijen,
         *,
         organisatie: Organisatie,
         contact_id: uuid.UUID,
@@ -570,14 +531,14 @@ def laad_demo_data(
         telling = {"contactmomenten": 0, "groepsbijeenkomsten": 0, "doorverwijzingen": 0, "uitkomsten": 0}
         inwoners: set[str] = set()
         for start in range(0, deel, BATCH):
-            rijen = _Rijen()
+            rijen = Rijen()
             for _ in range(min(BATCH, deel - start)):
                 nummer += 1
                 gen.contactmoment(
                     rijen, nummer=nummer, organisatie=organisatie, personen=personen, partners=partners,
                     alle_partners=partner_rijen,
                 )
-            rijen.schrijf(session)
+            schrijver.schrijf(session, caller=cli_caller(), rijen=rijen)
             telling["contactmomenten"] += len(rijen.contactmomenten)
             telling["groepsbijeenkomsten"] += sum(1 for c in rijen.contactmomenten if c["soort"] == "groep")
             telling["doorverwijzingen"] += len(rijen.doorverwijzingen)
@@ -598,7 +559,7 @@ def laad_demo_data(
 def _demo_sleutels(session: Session, organisaties: Sequence[dict[str, Any]]) -> list[tuple[str, str, str]]:
     """Create the three development keys; returns (omschrijving, token, voorbeeld-pad) triples."""
     from app.toegang import service as toegang
-    from app.toegang.caller import Scope, cli_caller
+    from app.toegang.caller import Scope
 
     migranten = next(o for o in organisaties if o["soort"] == "migrantenorganisatie")
     _, org_token = toegang.create_key(

@@ -15,6 +15,7 @@ from app.contactmomenten.schemas import (
     ContactmomentUpdate,
 )
 from app.core.db import SessionDep, commit_na
+from app.core.filters import controleer_filters
 from app.core.openapi import API_PREFIX
 from app.core.pagination import PAGINATED, PagineringDep, paginate
 from app.core.validation import GEMEENTECODE_PATTERN, WIJKCODE_PATTERN
@@ -56,16 +57,14 @@ LOCATION = {"Location": {"description": "URL van het contactmoment.", "schema": 
 def create_contactmoment(
     body: ContactmomentCreate, caller: RegistrerenDep, session: SessionDep
 ) -> Response:
-    publiek, contactmoment_id, aangemaakt = commit_na(
-        session, lambda: service.registreer_publiek(session, caller=caller, data=body)
-    )
+    publiek, aangemaakt = commit_na(session, lambda: service.create(session, caller=caller, data=body))
     # Serialised here, once: returning the model would have FastAPI validate it again as response_model
     # (in another thread-pool hop) before serialising it; the document still declares ContactmomentPublic.
     return Response(
         content=publiek.model_dump_json(by_alias=True),
         status_code=201 if aangemaakt else 200,
         media_type="application/json",
-        headers={"Location": f"{API_PREFIX}/contactmomenten/{contactmoment_id}"},
+        headers={"Location": f"{API_PREFIX}/contactmomenten/{publiek.id}"},
     )
 
 
@@ -170,7 +169,7 @@ def list_contactmomenten(
         ),
     ] = None,
 ) -> list[ContactmomentPublic]:
-    service.controleer_filters(
+    controleer_filters(
         session,
         codes=[
             ("onderwerp", codelijsten.ONDERWERP, onderwerp),
@@ -226,7 +225,7 @@ def get_contactmoment(
 def update_contactmoment(
     caller: RegistrerenDep, record: ContactmomentDep, body: ContactmomentUpdate, session: SessionDep
 ) -> ContactmomentPublic:
-    record = service.corrigeer(
+    record = service.update(
         session,
         caller=caller,
         record=record,
@@ -247,5 +246,5 @@ def update_contactmoment(
 def delete_contactmoment(
     caller: RegistrerenDep, record: ContactmomentDep, session: SessionDep
 ) -> Response:
-    service.verwijder(session, caller=caller, record=record)
+    service.delete(session, caller=caller, record=record)
     return Response(status_code=204)

@@ -7,8 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 
 from app.codelijsten import service as codelijsten
-from app.contactmomenten import service as contactmomenten
 from app.core.db import SessionDep
+from app.core.filters import controleer_filters
 from app.core.pagination import PAGINATED, PagineringDep, paginate
 from app.doorverwijzingen import service
 from app.doorverwijzingen.dependencies import DoorverwijzingDep
@@ -115,7 +115,7 @@ def list_doorverwijzingen(
         ),
     ] = None,
 ) -> list[Doorverwijzing]:
-    contactmomenten.controleer_filters(
+    controleer_filters(
         session,
         codes=[
             ("status", codelijsten.DOORVERWIJZING_STATUS, status),

@@ -8,7 +8,7 @@ from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from app.codelijsten import service as codelijsten
-from app.contactmomenten import service as contactmomenten
+from app.core.filters import onderwerp_filter
 from app.core.errors import Conflict, NietGevonden, OngeldigeInvoer
 from app.core.pagination import sortering
 from app.core.validation import vandaag
@@ -111,7 +111,7 @@ def list_statement(
         statement = statement.where(Doorverwijzing.ketenpartner_id == ketenpartner)
     if onderwerp is not None:
         statement = statement.where(
-            contactmomenten.onderwerp_filter(Doorverwijzing.onderwerp, onderwerp)
+            onderwerp_filter(Doorverwijzing.onderwerp, onderwerp)
         )
     if contactmoment is not None:
         statement = statement.where(Doorverwijzing.contactmoment_id == contactmoment)
@@ -182,7 +182,7 @@ def wijzig_status(
         )
     )
     # The referral is embedded in its contactmoment, so incremental sync must see the contactmoment change too.
-    contactmomenten.raak_aan(session, contactmoment_id=contactmoment.id)
+    raak_contactmoment_aan(session, contactmoment_id=contactmoment.id)
     session.flush()
     audit.log(
         session,
@@ -193,3 +193,11 @@ def wijzig_status(
         velden=["status", "statusDatum"],
     )
     return verwijzing
+
+
+def raak_contactmoment_aan(session: Session, *, contactmoment_id: uuid.UUID) -> None:
+    """Bump a contactmoment's gewijzigd_op after a change to an embedded child, for `gewijzigdSinds` sync."""
+    record = session.get(Contactmoment, contactmoment_id)
+    if record is not None:
+        record.gewijzigd_op = utcnow()
+        session.add(record)

@@ -1,8 +1,8 @@
 """The import run: read, map, validate and upsert every row; report counts and grouped errors.
 
-Each row goes through the same `ContactmomentCreate` schema and `contactmomenten.controleer` as a
+Each row goes through the same `ContactmomentCreate` schema and `contactmomenten.regels.controleer` as a
 `POST /v1/contactmomenten`, so every rule of the API applies identically, and new rows are written
-as the same rows `registreer` writes, a batch at a time (app/imports/bulk.py). Rows upsert by
+as the same rows `contactmomenten.service.create` writes, a batch at a time (app/imports/bulk.py). Rows upsert by
 `externId`; a file without one gets a key derived from the row's content (see `afgeleide_sleutel`).
 All rows are written inside one savepoint: atomic mode (default) releases it only when every row was
 valid, per-row mode always, and a dry run (proefdraai) never. Rows are checked before they are
@@ -23,6 +23,7 @@ from pydantic import ValidationError
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
+from app.contactmomenten import inhoud
 from app.contactmomenten import service as contactmomenten
 from app.contactmomenten.schemas import ContactmomentCreate
 from app.core.db import checkpoint, get_engine
@@ -152,13 +153,13 @@ def fouten_csv(rapport: dict[str, Any]) -> str:
 def afgeleide_sleutel(data: ContactmomentCreate, *, inwoner_hash: str | None) -> str:
     """The externId of a row without one: SHA-256 of its canonical content, so not of its position.
 
-    The content is the one `registreer` fingerprints (codes, ids, dates; the resident reference only
+    The content is the one `create` fingerprints (codes, ids, dates; the resident reference only
     as its keyed hash, so the key reveals nothing a guess could confirm). The same row always gets
     the same key, so importing a file again finds every row. A corrected row is new content and so
     a new contactmoment: a file that will be corrected and re-imported needs an `Extern id` column.
     """
-    inhoud = contactmomenten.inhoud_van_invoer(data.model_copy(update={"extern_id": None}), inwoner_hash=inwoner_hash)
-    return sleutel_van_inhoud(inhoud)
+    gegevens = inhoud.inhoud_van_invoer(data.model_copy(update={"extern_id": None}), inwoner_hash=inwoner_hash)
+    return sleutel_van_inhoud(gegevens)
 
 
 def _verwijderd(invoer: ContactmomentCreate) -> str:
@@ -324,7 +325,7 @@ class _Run:
             self._schrijf_wachtend(wachtend)
 
     def _schrijf_wachtend(self, wachtend: Wachtend) -> None:
-        """One row the slow way, through `registreer` and `corrigeer` (in its own savepoint per row)."""
+        """One row the slow way, through `create` and `update` (in its own savepoint per row)."""
         vertaling, json_rij = wachtend.context
         try:
             if self.opties.per_rij:
@@ -380,11 +381,7 @@ class _Run:
     def _schrijf(self, invoer: ContactmomentCreate, aanwezig: set[str], *, afgeleid: bool | None = None) -> str:
         """Upsert one valid row; returns which count it adds to. `afgeleid`: its externId was derived already."""
         assert self.caller.organisatie_id is not None
-        inwoner_hash = (
-            contactmomenten.referentie_hash(organisatie_id=self.caller.organisatie_id, referentie=invoer.inwoner_referentie)
-            if invoer.inwoner_referentie
-            else None
-        )
+        inwoner_hash = inhoud.referentie_hash(organisatie_id=self.caller.organisatie_id, referentie=invoer.inwoner_referentie)
         if afgeleid is None:
             afgeleid = invoer.extern_id is None
         if invoer.extern_id is None:
@@ -394,7 +391,7 @@ class _Run:
             invoer = invoer.model_copy(update={"extern_id": sleutel if n == 1 else f"{sleutel}-{n}"})
         assert invoer.extern_id is not None
         try:
-            _, aangemaakt = contactmomenten.registreer(self.session, caller=self.caller, data=invoer)
+            _, aangemaakt = contactmomenten.create(self.session, caller=self.caller, data=invoer)
             return "aangemaakt" if aangemaakt else "ongewijzigd"
         except Conflict:
             # The externId is taken by a record with other content (or a deleted one); handled below.
@@ -424,7 +421,7 @@ class _Run:
                     "doorverwijzingen (gebruik /v1/doorverwijzingen).",
                 )
         changes: dict[str, Any] = {}
-        for naam in contactmomenten.EIGEN_VELDEN:
+        for naam in inhoud.EIGEN_VELDEN:
             alias = ContactmomentCreate.model_fields[naam].alias or naam
             if alias in aanwezig or naam in aanwezig:
                 changes[naam] = getattr(invoer, naam)
@@ -437,7 +434,7 @@ class _Run:
         if "inwonerReferentie" in aanwezig and (record.inwoner_hash is not None or inwoner_hash is None):
             changes["inwoner_referentie"] = invoer.inwoner_referentie
         voor = record.gewijzigd_op
-        contactmomenten.corrigeer(self.session, caller=self.caller, record=record, changes=changes)
+        contactmomenten.update(self.session, caller=self.caller, record=record, changes=changes)
         gewijzigd = record.gewijzigd_op != voor
         if "uitkomst" in aanwezig and invoer.uitkomst is not None and (
             kinderen.uitkomst is None or kinderen.uitkomst.resultaat != invoer.uitkomst.resultaat

@@ -19,14 +19,19 @@ def eigen(statement: SelectOfScalar[T], model: Any, caller: Caller) -> SelectOfS
     return statement.where(model.organisatie_id == caller.organisatie_id)
 
 
+def zoek_eigen(session: Session, model: type[T], record_id: uuid.UUID, caller: Caller) -> T | None:
+    """One live (not soft-deleted) record of the caller's organisation, or None; never raises."""
+    statement = eigen(select(model).where(model.id == record_id), model, caller)  # type: ignore[attr-defined]
+    if hasattr(model, "verwijderd_op"):
+        statement = statement.where(model.verwijderd_op.is_(None))  # type: ignore[attr-defined]
+    return session.exec(statement).first()
+
+
 def haal_eigen(
     session: Session, model: type[T], record_id: uuid.UUID, caller: Caller, *, naam: str
 ) -> T:
     """Fetch one record of the caller's organisation, or 404 (never 403: ids leak nothing)."""
-    statement = eigen(select(model).where(model.id == record_id), model, caller)  # type: ignore[attr-defined]
-    if hasattr(model, "verwijderd_op"):
-        statement = statement.where(model.verwijderd_op.is_(None))  # type: ignore[attr-defined]
-    record = session.exec(statement).first()
+    record = zoek_eigen(session, model, record_id, caller)
     if record is None:
         raise NietGevonden(f"{naam} {record_id} bestaat niet.")
     return record

@@ -6,8 +6,8 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Request, Response
 
 from app.codelijsten import service as codelijsten
-from app.contactmomenten import service as contactmomenten
 from app.core.db import SessionDep
+from app.core.filters import controleer_filters
 from app.core.openapi import API_PREFIX
 from app.core.pagination import PAGINATED, PagineringDep, paginate
 from app.models import Uitkomst
@@ -77,7 +77,7 @@ def list_uitkomsten(
         ),
     ] = None,
 ) -> list[Uitkomst]:
-    contactmomenten.controleer_filters(
+    controleer_filters(
         session, codes=[("resultaat", codelijsten.RESULTAAT, resultaat)]
     )
     statement = service.list_statement(

@@ -428,7 +428,7 @@ def test_failure_after_writing_rolls_everything_back(
     def broken(*_args: Any, **_kwargs: Any) -> None:
         raise RuntimeError("audit trail unavailable")
 
-    monkeypatch.setattr(service.audit, "log", broken)
+    monkeypatch.setattr(service.audit, "log_alle", broken)
     response = post(client, omgeving, body(omgeving))
     assert response.status_code == 500
     assert (

@@ -1,0 +1,134 @@
+"""Every per-process cache of the service, bound to the engine whose rows it holds.
+
+The service keeps its state in the database. The caches below only save reads, each for a short,
+named lifetime (also listed in the README):
+
+| cache | lifetime | forgotten when |
+|---|---|---|
+| code lists read by validation | `CODELIJSTEN_SECONDEN` | a statement writes to `code`; a writing transaction rolls back |
+| "this key person / partner is the organisation's own" | until forgotten | a writing transaction rolls back |
+| API keys by prefix (`toegang.dependencies`) | `SLEUTELS_SECONDEN` | a key or organisation changes |
+
+The validation cache is one object per engine (`voor`), with its listeners on that engine instance,
+so two engines in one process (tests, scripts) never share or clear each other's cache.
+"""
+
+import re
+import threading
+import time
+import uuid
+import weakref
+from typing import Any
+
+from sqlalchemy import Connection, Engine, event
+
+# How long a worker keeps using the code lists it read: a code deactivated through this process is
+# refused at once, through another worker or replica within this many seconds.
+CODELIJSTEN_SECONDEN = 10.0
+# How long an authenticated API key is trusted without reading it again (see toegang.dependencies).
+SLEUTELS_SECONDEN = 10.0
+
+# Key in a connection's info: its transaction wrote something (so a rollback can unmake what was read).
+_SCHREEF = "caches.schreef"
+_SCHRIJVEND = frozenset({"INSERT", "UPDATE", "DELETE", "WITH", "CREATE", "DROP", "ALTER"})
+_SCHRIJFT_CODE = re.compile(r'^\s*(INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?code"?[\s(]', re.IGNORECASE)
+
+
+class ValidatieCache:
+    """What validation read before: the code lists (for a while) and the records known to be one's own.
+
+    Loading the code lists and looking up the key person took a quarter of a POST's time (measured
+    with scripts/bench.py). Key persons and partners are never deleted, so that one exists stays
+    true, unless the transaction that made it rolls back.
+    """
+
+    MAXIMUM_EIGEN = 100_000
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._codes: tuple[float, Any] | None = None
+        self._eigen: set[tuple[str, Any, uuid.UUID]] = set()
+
+    def codes(self) -> Any | None:
+        gelezen = self._codes
+        if gelezen is None or time.monotonic() - gelezen[0] > CODELIJSTEN_SECONDEN:
+            return None
+        return gelezen[1]
+
+    def bewaar_codes(self, codes: Any) -> None:
+        self._codes = (time.monotonic(), codes)
+
+    def is_eigen(self, sleutel: tuple[str, Any, uuid.UUID]) -> bool:
+        return sleutel in self._eigen
+
+    def bewaar_eigen(self, sleutel: tuple[str, Any, uuid.UUID]) -> None:
+        with self._lock:
+            if len(self._eigen) >= self.MAXIMUM_EIGEN:
+                self._eigen.clear()
+            self._eigen.add(sleutel)
+
+    def clear_codes(self) -> None:
+        self._codes = None
+
+    def clear(self) -> None:
+        with self._lock:
+            self._codes = None
+            self._eigen = set()
+
+
+_PER_ENGINE: "weakref.WeakKeyDictionary[Engine, ValidatieCache]" = weakref.WeakKeyDictionary()
+_BIND_LOCK = threading.Lock()
+
+
+def bind(engine: Engine) -> ValidatieCache:
+    """The validation cache of this engine, made (with its listeners on the engine) on first use."""
+    cache = _PER_ENGINE.get(engine)
+    if cache is not None:
+        return cache
+    with _BIND_LOCK:
+        cache = _PER_ENGINE.get(engine)
+        if cache is None:
+            cache = ValidatieCache()
+            _listen(engine, cache)
+            _PER_ENGINE[engine] = cache
+    return cache
+
+
+def bind_option_engine(option_engine: Engine, *, parent: Engine) -> None:
+    """An engine made with `execution_options` shares its parent's listeners, so also its cache."""
+    _PER_ENGINE[option_engine] = bind(parent)
+
+
+def voor(bind_: Engine | Connection) -> ValidatieCache:
+    """The validation cache of the engine behind a session's bind (`session.get_bind()`)."""
+    engine = bind_.engine if isinstance(bind_, Connection) else bind_
+    return bind(engine)
+
+
+def schreef(verbinding: Connection) -> None:
+    """Note that a connection's transaction wrote, for writes that bypass SQLAlchemy's statement events."""
+    verbinding.info[_SCHREEF] = True
+
+
+def _listen(engine: Engine, cache: ValidatieCache) -> None:
+    @event.listens_for(engine, "before_cursor_execute")
+    def _noteer_schrijven(conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if statement.lstrip()[:6].upper() in _SCHRIJVEND:
+            conn.info[_SCHREEF] = True
+            if _SCHRIJFT_CODE.match(statement):
+                cache.clear_codes()
+
+    @event.listens_for(engine, "commit")
+    def _na_commit(conn: Any) -> None:
+        conn.info.pop(_SCHREEF, None)
+
+    @event.listens_for(engine, "rollback")
+    def _na_rollback(conn: Any) -> None:
+        # Only a transaction that wrote can have shown us rows that now never existed.
+        if conn.info.pop(_SCHREEF, False):
+            cache.clear()
+
+    @event.listens_for(engine, "rollback_savepoint")
+    def _na_savepoint_rollback(conn: Any, _name: Any, _context: Any) -> None:
+        if conn.info.get(_SCHREEF):
+            cache.clear()
