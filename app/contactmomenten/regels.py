@@ -68,9 +68,13 @@ def controleer(
     """
     problems: list[dict[str, str]] = []
     oud = bestaande_kinderen or Kinderen()
+    # A field that failed the schema is None here (see core.schemas.alle_fouten): its rules are skipped.
+    verwijzingen = data.doorverwijzingen or []
+    onderwerpen = data.onderwerpen
     codelijsten.preload(session, lijsten=CODELIJSTEN)
 
-    if (bestaand is None or data.sleutelpersoon_id != bestaand.sleutelpersoon_id) and not _is_eigen(
+    nieuwe_persoon = bestaand is None or data.sleutelpersoon_id != bestaand.sleutelpersoon_id
+    if data.sleutelpersoon_id is not None and nieuwe_persoon and not _is_eigen(
         session,
         caller=caller,
         soort="sleutelpersoon",
@@ -84,7 +88,7 @@ def controleer(
             }
         )
     partners: dict[uuid.UUID, bool] = {}
-    for i, verwijzing in enumerate(data.doorverwijzingen):
+    for i, verwijzing in enumerate(verwijzingen):
         if verwijzing.ketenpartner_id not in partners:
             partner_id = verwijzing.ketenpartner_id
             partners[partner_id] = _is_eigen(
@@ -112,14 +116,14 @@ def controleer(
     checks: list[tuple[str, list[tuple[str, str | None]], list[str]]] = [
         (
             codelijsten.ONDERWERP,
-            [(f"onderwerpen[{i}]", c) for i, c in enumerate(data.onderwerpen)]
+            [(f"onderwerpen[{i}]", c) for i, c in enumerate(onderwerpen or [])]
             + [
                 (f"doorverwijzingen[{i}].onderwerp", d.onderwerp)
-                for i, d in enumerate(data.doorverwijzingen)
+                for i, d in enumerate(verwijzingen)
             ],
             oud.onderwerpen,
         ),
-        (codelijsten.ACTIE, [(f"acties[{i}]", c) for i, c in enumerate(data.acties)], oud.acties),
+        (codelijsten.ACTIE, [(f"acties[{i}]", c) for i, c in enumerate(data.acties or [])], oud.acties),
         (codelijsten.KANAAL, [("kanaal", data.kanaal)], oud_van("kanaal")),
         (codelijsten.SOORT_CONTACT, [("soort", data.soort)], oud_van("soort")),
         (codelijsten.ROL, [("rol", data.rol)], oud_van("rol")),
@@ -142,7 +146,7 @@ def controleer(
             codelijsten.DOORVERWIJZING_WIJZE,
             [
                 (f"doorverwijzingen[{i}].wijze", d.wijze)
-                for i, d in enumerate(data.doorverwijzingen)
+                for i, d in enumerate(verwijzingen)
             ],
             [],
         ),
@@ -150,7 +154,7 @@ def controleer(
             codelijsten.DOORVERWIJZING_STATUS,
             [
                 (f"doorverwijzingen[{i}].status", d.status)
-                for i, d in enumerate(data.doorverwijzingen)
+                for i, d in enumerate(verwijzingen)
             ],
             [],
         ),
@@ -169,7 +173,7 @@ def controleer(
     if reden:
         problems.append({"name": "wijkcode", "reason": reden})
     if data.soort == "groep":
-        if data.aantal_deelnemers < 2:
+        if data.aantal_deelnemers is not None and data.aantal_deelnemers < 2:
             problems.append(
                 {
                     "name": "aantalDeelnemers",
@@ -183,23 +187,23 @@ def controleer(
                     "reason": "Een groepsbijeenkomst heeft geen inwonerReferentie; laat dit veld weg.",
                 }
             )
-    elif data.soort == "individueel" and data.aantal_deelnemers != 1:
+    elif data.soort == "individueel" and data.aantal_deelnemers not in (1, None):
         problems.append(
             {
                 "name": "aantalDeelnemers",
                 "reason": f"Een individueel contact heeft 1 deelnemer, niet {data.aantal_deelnemers}; gebruik soort `groep`.",
             }
         )
-    for i, verwijzing in enumerate(data.doorverwijzingen):
-        if verwijzing.onderwerp is not None and verwijzing.onderwerp not in data.onderwerpen:
+    for i, verwijzing in enumerate(verwijzingen):
+        if onderwerpen is not None and verwijzing.onderwerp is not None and verwijzing.onderwerp not in onderwerpen:
             problems.append(
                 {
                     "name": f"doorverwijzingen[{i}].onderwerp",
                     "reason": f"Onderwerp `{verwijzing.onderwerp}` is geen onderwerp van dit contactmoment; "
-                    f"kies uit: {', '.join(data.onderwerpen)}.",
+                    f"kies uit: {', '.join(onderwerpen)}.",
                 }
             )
-        if verwijzing.status_datum is not None and verwijzing.status_datum < data.datum:
+        if verwijzing.status_datum is not None and data.datum is not None and verwijzing.status_datum < data.datum:
             problems.append(
                 {
                     "name": f"doorverwijzingen[{i}].statusDatum",
@@ -209,7 +213,7 @@ def controleer(
             )
     # A correction must keep the referrals already recorded consistent with the topics (dates: see corrigeer).
     for verwijzing in oud.doorverwijzingen:
-        if verwijzing.onderwerp is not None and verwijzing.onderwerp not in data.onderwerpen:
+        if onderwerpen is not None and verwijzing.onderwerp is not None and verwijzing.onderwerp not in onderwerpen:
             problems.append(
                 {
                     "name": "onderwerpen",

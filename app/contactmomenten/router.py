@@ -10,7 +10,7 @@ from app.codelijsten import service as codelijsten
 from app.contactmomenten import service
 from app.contactmomenten.dependencies import ContactmomentDep
 from app.contactmomenten.schemas import (
-    ContactmomentCreate,
+    ContactmomentInvoer,
     ContactmomentPublic,
     ContactmomentUpdate,
 )
@@ -55,7 +55,7 @@ LOCATION = {"Location": {"description": "URL van het contactmoment.", "schema": 
     },
 )
 def create_contactmoment(
-    body: ContactmomentCreate, caller: RegistrerenDep, session: SessionDep
+    body: ContactmomentInvoer, caller: RegistrerenDep, session: SessionDep
 ) -> Response:
     publiek, aangemaakt = commit_na(session, lambda: service.create(session, caller=caller, data=body))
     # Serialised here, once: returning the model would have FastAPI validate it again as response_model

@@ -31,6 +31,7 @@ from app.contactmomenten.schemas import ContactmomentCreate, ContactmomentPublic
 from app.core.errors import Conflict, OngeldigeInvoer, validation_params
 from app.core.filters import onderwerp_filter
 from app.core.pagination import sortering
+from app.core.schemas import schemafouten
 from app.models import (
     Contactmoment,
     ContactmomentActie,
@@ -172,6 +173,7 @@ def list_statement(
 def create(session: Session, *, caller: Caller, data: ContactmomentCreate) -> tuple[ContactmomentPublic, bool]:
     """Register a contactmoment with its children, a batch of one for the writer; returns (public, created).
 
+    `data` may carry schema errors (`ContactmomentInvoer`): they are reported with the rules' own.
     With an externId already in use, the same content returns the existing record (created False)
     and different content raises 409 naming it. Flushes nothing through the ORM, never commits.
 
@@ -184,6 +186,11 @@ def create(session: Session, *, caller: Caller, data: ContactmomentCreate) -> tu
     """
     assert caller.organisatie_id is not None
     inwoner_hash = referentie_hash(organisatie_id=caller.organisatie_id, referentie=data.inwoner_referentie)
+    fouten = schemafouten(data)
+    if fouten:
+        # One pass: the schema's errors with those of the rules over the fields that were valid.
+        heeft_referentie = inwoner_hash is not None
+        raise regels.weiger(fouten + regels.controleer(session, caller=caller, data=data, heeft_referentie=heeft_referentie))
     vingerafdruk = inhoud_hash(inhoud_van_invoer(data, inwoner_hash=inwoner_hash))
 
     def herhaling() -> tuple[ContactmomentPublic, bool] | None:

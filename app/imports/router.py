@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, BackgroundTasks, Depends, Path as PathParam, Query, Request, Response
 
 from app.core.db import SessionDep
-from app.core.errors import TITLES, DomeinFout, OngeldigeInvoer
+from app.core.errors import MediatypeNietOndersteund, OngeldigeInvoer
 from app.core.openapi import API_PREFIX
 from app.core.pagination import PAGINATED, PagineringDep, paginate
 from app.imports import service
@@ -50,10 +50,6 @@ REQUEST_BODY = {
         NDJSON_MEDIA_TYPE: {"schema": {"type": "string"}},
     },
 }
-
-
-class MediatypeNietOndersteund(DomeinFout):
-    status, title = 415, TITLES[415]
 
 
 @dataclass

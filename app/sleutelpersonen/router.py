@@ -6,10 +6,11 @@ from fastapi import APIRouter, Query, Request, Response, status
 
 from app.core.db import SessionDep
 from app.core.pagination import PAGINATED, PagineringDep, paginate
+from app.core.schemas import schemafouten
 from app.core.validation import GEMEENTECODE_PATTERN, Taalcode
 from app.sleutelpersonen import service
 from app.sleutelpersonen.dependencies import SleutelpersoonDep
-from app.sleutelpersonen.schemas import SleutelpersoonCreate, SleutelpersoonPublic, SleutelpersoonUpdate
+from app.sleutelpersonen.schemas import SleutelpersoonInvoer, SleutelpersoonPublic, SleutelpersoonUpdate
 from app.toegang.dependencies import InzienDep, RegistrerenDep
 
 router = APIRouter(tags=["sleutelpersonen"])
@@ -17,10 +18,12 @@ router = APIRouter(tags=["sleutelpersonen"])
 
 @router.post("/sleutelpersonen", status_code=status.HTTP_201_CREATED, summary="Sleutelpersoon registreren")
 def create_sleutelpersoon(
-    caller: RegistrerenDep, body: SleutelpersoonCreate, session: SessionDep, request: Request, response: Response
+    caller: RegistrerenDep, body: SleutelpersoonInvoer, session: SessionDep, request: Request, response: Response
 ) -> SleutelpersoonPublic:
     """Registreer een sleutelpersoon van de eigen organisatie. Alle fouten worden tegelijk gemeld."""
-    persoon = service.create(session, caller=caller, data=body.model_dump(by_alias=False))
+    persoon = service.create(
+        session, caller=caller, data=body.model_dump(by_alias=False, warnings=False), schemafouten=schemafouten(body)
+    )
     response.headers["Location"] = f"{request.url.path}/{persoon.id}"
     return SleutelpersoonPublic.model_validate(persoon)
 

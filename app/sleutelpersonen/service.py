@@ -46,22 +46,24 @@ def _validate(
     values: dict[str, Any],
     changed: set[str],
     bestaand: Sleutelpersoon | None = None,
+    schemafouten: list[dict[str, str]] = (),  # type: ignore[assignment]
 ) -> None:
     """Check code lists and date rules on the merged record; raise one 400 with every problem.
 
     Codes the record already had stay valid after deactivation, so old records can still be edited.
+    `schemafouten` are the body's own errors (its failed fields are None), reported first.
     """
-    problems: list[dict[str, str]] = []
+    problems: list[dict[str, str]] = list(schemafouten)
     if "rollen" in changed:
         problems += codelijsten.check_codes(
             session, lijst=codelijsten.ROL,
-            values=[(f"rollen[{i}]", c) for i, c in enumerate(values["rollen"])],
+            values=[(f"rollen[{i}]", c) for i, c in enumerate(values["rollen"] or [])],
             allow_inactive=bestaand.rollen if bestaand else (),
         )
     if "themas" in changed:
         problems += codelijsten.check_codes(
             session, lijst=codelijsten.ONDERWERP,
-            values=[(f"themas[{i}]", c) for i, c in enumerate(values["themas"])],
+            values=[(f"themas[{i}]", c) for i, c in enumerate(values["themas"] or [])],
             allow_inactive=bestaand.themas if bestaand else (),
         )
     if "dienstverband" in changed:
@@ -87,9 +89,11 @@ def _validate(
         raise OngeldigeInvoer.met(problems, onderwerp="De sleutelpersoon")
 
 
-def create(session: Session, *, caller: Caller, data: dict[str, Any]) -> Sleutelpersoon:
-    """Register a key person for the caller's organisation."""
-    _validate(session, values=data, changed=set(data))
+def create(
+    session: Session, *, caller: Caller, data: dict[str, Any], schemafouten: list[dict[str, str]] = ()  # type: ignore[assignment]
+) -> Sleutelpersoon:
+    """Register a key person for the caller's organisation; `schemafouten` join the rules' problems in one 400."""
+    _validate(session, values=data, changed=set(data), schemafouten=schemafouten)
     persoon = Sleutelpersoon(organisatie_id=caller.organisatie_id, **data)
     session.add(persoon)
     session.flush()

@@ -589,3 +589,23 @@ def test_embedded_rows_are_scoped_to_the_organisation(
     uitkomst = session.exec(select(Uitkomst).where(Uitkomst.contactmoment_id == cm_id)).one()
     assert verwijzing.organisatie_id == omgeving.organisatie.id
     assert uitkomst.organisatie_id == omgeving.organisatie.id
+
+
+def test_schema_and_rule_errors_come_in_one_400(client: TestClient, session: Session, omgeving: Omgeving) -> None:
+    """Format, code-list, ownership and cross-field errors together, not one kind per try."""
+    voor = tel_rijen(session)
+    data = body(
+        omgeving, gemeentecode="0344", duurMinuten=-5, datum="2030-01-01", kanaal="whatsapp",
+        onderwerpen=["geld.toeslag"], sleutelpersoonId=str(uuid.uuid4()), doorverwijzingen=None,
+    )
+    response = post(client, omgeving, data)
+    assert_400(response, "gemeentecode", "duurMinuten", "datum", "kanaal", "onderwerpen[0]", "sleutelpersoonId")
+    assert len(response.json()["invalidParams"]) == 6
+    assert tel_rijen(session) == voor
+
+
+def test_a_failed_field_skips_only_its_own_rules(client: TestClient, omgeving: Omgeving) -> None:
+    """A group session with an invalid date still reports its participant count, and nothing about the date."""
+    data = body(omgeving, datum="14-03-2025", soort="groep", aantalDeelnemers=1, inwonerReferentie=None)
+    response = post(client, omgeving, data)
+    assert_400(response, "datum", "aantalDeelnemers")

@@ -184,6 +184,16 @@ def test_all_format_errors_at_once(client: TestClient, key_a: dict[str, str]) ->
     assert_400(response, ["weergavenaam", "talen[0]", "talen[2]", "urenPerWeek", "gemeentecode", "actiefVanaf", "notitie"])
 
 
+def test_format_and_rule_errors_at_once(client: TestClient, key_a: dict[str, str]) -> None:
+    """A format error no longer hides the rules: one 400 names both kinds."""
+    response = post(
+        client, key_a, dienstverband="Stagiair!", urenPerWeek=61, rollen=["kok"],
+        actiefVanaf="2025-01-01", actiefTot="2024-12-31",
+    )
+    assert_400(response, ["dienstverband", "urenPerWeek", "rollen[0]", "actiefTot"])
+    assert response.json()["detail"] == "De sleutelpersoon bevat 4 fouten; zie invalidParams."
+
+
 # --- access and tenancy ---
 
 def test_other_organisation_gets_404_everywhere(client: TestClient, session: Session, key_a: dict[str, str], key_b: dict[str, str]) -> None:
