@@ -16,7 +16,7 @@ from app.contactmomenten.schemas import (
 )
 from app.core.db import SessionDep, commit_na
 from app.core.filters import controleer_filters
-from app.core.openapi import API_PREFIX
+from app.core.openapi import location
 from app.core.pagination import PAGINATED, PagineringDep, paginate
 from app.core.validation import GEMEENTECODE_PATTERN, WIJKCODE_PATTERN
 from app.toegang.dependencies import InzienDep, RegistrerenDep
@@ -64,7 +64,7 @@ def create_contactmoment(
         content=publiek.model_dump_json(by_alias=True),
         status_code=201 if aangemaakt else 200,
         media_type="application/json",
-        headers={"Location": f"{API_PREFIX}/contactmomenten/{publiek.id}"},
+        headers={"Location": location("contactmomenten", publiek.id)},
     )
 
 
@@ -85,6 +85,7 @@ def list_contactmomenten(
     paginering: PagineringDep,
     request: Request,
     response: Response,
+    sort: service.SORTERING.dep,  # type: ignore[name-defined]
     datum_vanaf: Annotated[
         date | None,
         Query(
@@ -159,13 +160,6 @@ def list_contactmomenten(
             alias="gewijzigdSinds",
             description="Alleen contactmomenten die op of na dit tijdstip (RFC 3339, met tijdzone) zijn aangemaakt of gewijzigd.",
             examples=["2025-03-14T00:00:00Z"],
-        ),
-    ] = None,
-    sort: Annotated[
-        str | None,
-        Query(
-            description="Sortering: `datum`, `aangemaaktOp` of `gewijzigdOp`, met `-` voor aflopend; standaard `-datum`.",
-            examples=["-datum"],
         ),
     ] = None,
 ) -> list[ContactmomentPublic]:

@@ -6,6 +6,7 @@ writer of the contactmoment tables in `schrijver`.
 
 import uuid
 from datetime import date, datetime
+from enum import StrEnum
 from typing import Any
 
 from pydantic import ValidationError
@@ -30,7 +31,7 @@ from app.contactmomenten.inhoud import (
 from app.contactmomenten.schemas import ContactmomentCreate, ContactmomentPublic
 from app.core.errors import Conflict, OngeldigeInvoer, validation_params
 from app.core.filters import onderwerp_filter
-from app.core.pagination import sortering
+from app.core.sorting import Sortering
 from app.core.schemas import schemafouten
 from app.models import (
     Contactmoment,
@@ -47,11 +48,21 @@ from app.toegang.caller import Caller
 NAAM = "Contactmoment"
 RESOURCE_TYPE = schrijver.RESOURCE_TYPE
 
-SORTEERVELDEN: dict[str, Any] = {
-    "datum": Contactmoment.datum,
-    "aangemaaktOp": Contactmoment.aangemaakt_op,
-    "gewijzigdOp": Contactmoment.gewijzigd_op,
-}
+class SorteerVeld(StrEnum):
+    datum = "datum"
+    aangemaakt_op = "aangemaaktOp"
+    gewijzigd_op = "gewijzigdOp"
+
+
+SORTERING = Sortering(
+    SorteerVeld,
+    {
+        SorteerVeld.datum: Contactmoment.datum,
+        SorteerVeld.aangemaakt_op: Contactmoment.aangemaakt_op,
+        SorteerVeld.gewijzigd_op: Contactmoment.gewijzigd_op,
+    },
+    standaard="-datum",
+)
 
 
 # --- Reading ---------------------------------------------------------------------------------
@@ -127,7 +138,7 @@ def list_statement(
     soort: str | None = None,
     extern_id: str | None = None,
     gewijzigd_sinds: datetime | None = None,
-    sort: str | None = None,
+    sort: list[Any] | None = None,
 ) -> SelectOfScalar[Contactmoment]:
     """The filtered, ordered select of the caller's live contactmomenten (paginated by the router)."""
     statement = scoping.eigen(select(Contactmoment), Contactmoment, caller).where(
@@ -163,8 +174,7 @@ def list_statement(
                 "Geef een tijdstip met tijdzone (RFC 3339), bijv. 2025-03-14T10:00:00Z.",
             )
         statement = statement.where(Contactmoment.gewijzigd_op >= gewijzigd_sinds)
-    order = sortering(sort, allowed=SORTEERVELDEN, default="-datum")
-    return statement.order_by(*order, Contactmoment.id)
+    return statement.order_by(*(sort or SORTERING.standaard), Contactmoment.id)
 
 
 # --- Writing ---------------------------------------------------------------------------------

@@ -1,8 +1,8 @@
-"""Page-based pagination with RFC 8288 Link headers, and validated sorting."""
+"""Page-based pagination with RFC 8288 Link headers (sorting: core.sorting)."""
 
 import math
 from dataclasses import dataclass
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, TypeVar
 from urllib.parse import urlencode
 
 from fastapi import Depends, Query, Request, Response
@@ -46,22 +46,6 @@ def paginering(
 
 
 PagineringDep = Annotated[Paginering, Depends(paginering)]
-
-
-def sortering(sort: str | None, allowed: dict[str, Any], default: str) -> list[Any]:
-    """Translate `sort=-datum,aangemaaktOp` into ORDER BY clauses; unknown fields are a 400."""
-    clauses = []
-    for part in (sort or default).split(","):
-        part = part.strip()
-        descending = part.startswith("-")
-        name = part.lstrip("-+")
-        if name not in allowed:
-            raise OngeldigeInvoer.veld(
-                "sort", f"Onbekend sorteerveld `{name}`; toegestaan: {', '.join(sorted(allowed))}."
-            )
-        column = allowed[name]
-        clauses.append(column.desc() if descending else column.asc())
-    return clauses
 
 
 def paginate(

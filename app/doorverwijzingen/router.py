@@ -45,6 +45,7 @@ def list_doorverwijzingen(
     paginering: PagineringDep,
     request: Request,
     response: Response,
+    sort: service.SORTERING.dep,  # type: ignore[name-defined]
     status: Annotated[
         str | None,
         Query(
@@ -105,13 +106,6 @@ def list_doorverwijzingen(
             alias="statusDatumTot",
             description="Huidige status ingegaan op of vóór deze datum (inclusief).",
             examples=["2025-03-31"],
-        ),
-    ] = None,
-    sort: Annotated[
-        str | None,
-        Query(
-            description="Sortering: `statusDatum`, `aangemaaktOp` of `gewijzigdOp`, met `-` voor aflopend; standaard `-statusDatum`.",
-            examples=["-statusDatum"],
         ),
     ] = None,
 ) -> list[Doorverwijzing]:

@@ -2,15 +2,16 @@
 
 import uuid
 from datetime import date
+from enum import StrEnum
 from typing import Any
 
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from app.codelijsten import service as codelijsten
-from app.core.filters import onderwerp_filter
 from app.core.errors import Conflict, NietGevonden, OngeldigeInvoer
-from app.core.pagination import sortering
+from app.core.filters import onderwerp_filter
+from app.core.sorting import Sortering
 from app.core.validation import vandaag
 from app.doorverwijzingen.schemas import (
     DoorverwijzingDetail,
@@ -18,6 +19,7 @@ from app.doorverwijzingen.schemas import (
     DoorverwijzingUpdate,
     StatusHistorie,
 )
+from app.doorverwijzingen.statussen import OVERGANGEN
 from app.models import Contactmoment, Doorverwijzing, DoorverwijzingStatus, utcnow
 from app.toegang import audit, scoping
 from app.toegang.caller import Caller
@@ -25,31 +27,21 @@ from app.toegang.caller import Caller
 NAAM = "Doorverwijzing"
 RESOURCE_TYPE = "doorverwijzing"
 
-# Which status may follow which. `afgerond` and `afgewezen` are final: no change at all, not even
-# to `onbekend`, because a closed referral is what the completion indicators count. `onbekend`
-# (lost track) may become anything once more is known. A new status is never the current one.
-OVERGANGEN: dict[str, tuple[str, ...]] = {
-    "voorgesteld": ("verwezen", "aangekomen", "afgewezen", "onbekend"),
-    "verwezen": ("aangekomen", "afgerond", "afgewezen", "niet-verschenen", "onbekend"),
-    "aangekomen": ("afgerond", "afgewezen", "onbekend"),
-    "niet-verschenen": ("verwezen", "onbekend"),
-    "onbekend": (
-        "voorgesteld",
-        "verwezen",
-        "aangekomen",
-        "afgerond",
-        "afgewezen",
-        "niet-verschenen",
-    ),
-    "afgerond": (),
-    "afgewezen": (),
-}
+class SorteerVeld(StrEnum):
+    status_datum = "statusDatum"
+    aangemaakt_op = "aangemaaktOp"
+    gewijzigd_op = "gewijzigdOp"
 
-SORTEERVELDEN: dict[str, Any] = {
-    "statusDatum": Doorverwijzing.status_datum,
-    "aangemaaktOp": Doorverwijzing.aangemaakt_op,
-    "gewijzigdOp": Doorverwijzing.gewijzigd_op,
-}
+
+SORTERING = Sortering(
+    SorteerVeld,
+    {
+        SorteerVeld.status_datum: Doorverwijzing.status_datum,
+        SorteerVeld.aangemaakt_op: Doorverwijzing.aangemaakt_op,
+        SorteerVeld.gewijzigd_op: Doorverwijzing.gewijzigd_op,
+    },
+    standaard="-statusDatum",
+)
 
 
 def _levend(statement: SelectOfScalar[Any]) -> SelectOfScalar[Any]:
@@ -101,7 +93,7 @@ def list_statement(
     datum_tot: date | None = None,
     status_datum_vanaf: date | None = None,
     status_datum_tot: date | None = None,
-    sort: str | None = None,
+    sort: list[Any] | None = None,
 ) -> SelectOfScalar[Doorverwijzing]:
     """The filtered, ordered select of the caller's referrals; `datum*` is the contactmoment's date."""
     statement = _levend(scoping.eigen(select(Doorverwijzing), Doorverwijzing, caller))
@@ -123,8 +115,7 @@ def list_statement(
         statement = statement.where(Doorverwijzing.status_datum >= status_datum_vanaf)
     if status_datum_tot is not None:
         statement = statement.where(Doorverwijzing.status_datum <= status_datum_tot)
-    order = sortering(sort, allowed=SORTEERVELDEN, default="-statusDatum")
-    return statement.order_by(*order, Doorverwijzing.id)
+    return statement.order_by(*(sort or SORTERING.standaard), Doorverwijzing.id)
 
 
 def wijzig_status(

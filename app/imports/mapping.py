@@ -29,7 +29,6 @@ from app.toegang import scoping
 from app.toegang.caller import Caller
 
 # Multi-valued cells ("Schulden, Toeslagen") are split on these.
-SCHEIDERS = re.compile(r"[,;/+]")
 SCHEIDERS_MET_TEKEN = re.compile(r"([,;/+])")
 STOPWOORDEN = frozenset(
     "de het een en van met naar voor op in aan bij tot om of over per door uit te".split()

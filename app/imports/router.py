@@ -10,7 +10,7 @@ from fastapi import APIRouter, BackgroundTasks, Depends, Path as PathParam, Quer
 
 from app.core.db import SessionDep
 from app.core.errors import MediatypeNietOndersteund, OngeldigeInvoer
-from app.core.openapi import API_PREFIX
+from app.core.openapi import location
 from app.core.pagination import PAGINATED, PagineringDep, paginate
 from app.imports import service
 from app.imports.readers import LeesFout, formaat_van_naam
@@ -227,7 +227,7 @@ def create_import(
     else:
         assert upload.inhoud is not None
         run, _ = service.voer_uit(session, caller=caller, bron=upload.inhoud, opties=upload.opties)
-    response.headers["Location"] = f"{API_PREFIX}/imports/{run.id}"
+    response.headers["Location"] = location("imports", run.id)
     return publiek(run)
 
 

@@ -40,7 +40,7 @@ DOORVERWIJZING_DIMENSIES = ("ketenpartner", "ketenpartnerCategorie", "status", "
 ALLE_DIMENSIES = CONTACT_DIMENSIES + DOORVERWIJZING_DIMENSIES
 
 # Final referral statuses: the referral's story has ended (see DOMAIN.md status list).
-EINDSTATUSSEN = ("afgerond", "afgewezen", "niet-verschenen")
+from app.doorverwijzingen.statussen import EINDSTATUSSEN  # noqa: E402  one definition of "final"
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,7 @@
 """The organisation's social map: ketenpartners to refer residents to."""
 
 import uuid
+from enum import StrEnum
 from typing import Any
 
 from pydantic.alias_generators import to_camel
@@ -10,7 +11,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 
 from app.codelijsten import service as codelijsten
 from app.core.errors import OngeldigeInvoer
-from app.core.pagination import sortering
+from app.core.sorting import Sortering
 from app.models import Ketenpartner, utcnow
 from app.toegang import audit, scoping
 from app.toegang.caller import Caller
@@ -20,11 +21,21 @@ RESOURCE_TYPE = "ketenpartner"
 
 # Sortable fields by their API name; the id is appended as a tiebreaker. Names sort case-insensitively,
 # so the order is the same on SQLite (binary collation) and PostgreSQL (locale collation).
-SORTEERVELDEN: dict[str, Any] = {
-    "naam": func.lower(Ketenpartner.naam),
-    "categorie": Ketenpartner.categorie,
-    "aangemaaktOp": Ketenpartner.aangemaakt_op,
-}
+class SorteerVeld(StrEnum):
+    naam = "naam"
+    categorie = "categorie"
+    aangemaakt_op = "aangemaaktOp"
+
+
+SORTERING = Sortering(
+    SorteerVeld,
+    {
+        SorteerVeld.naam: func.lower(Ketenpartner.naam),
+        SorteerVeld.categorie: Ketenpartner.categorie,
+        SorteerVeld.aangemaakt_op: Ketenpartner.aangemaakt_op,
+    },
+    standaard="naam",
+)
 
 
 def get_own(session: Session, *, caller: Caller, ketenpartner_id: uuid.UUID) -> Ketenpartner | None:
@@ -98,7 +109,7 @@ def list_statement(
     gemeente: str | None = None,
     actief: bool | None = None,
     zoek: str | None = None,
-    sort: str | None = None,
+    sort: list[Any] | None = None,
 ) -> SelectOfScalar[Ketenpartner]:
     """The filtered, ordered select of the caller's ketenpartners (paginated by the router)."""
     statement = scoping.eigen(select(Ketenpartner), Ketenpartner, caller)
@@ -116,5 +127,4 @@ def list_statement(
         statement = statement.where(Ketenpartner.actief == actief)
     if zoek:
         statement = statement.where(func.lower(Ketenpartner.naam).contains(zoek.lower(), autoescape=True))
-    order = sortering(sort, allowed=SORTEERVELDEN, default="naam")
-    return statement.order_by(*order, Ketenpartner.id)
+    return statement.order_by(*(sort or SORTERING.standaard), Ketenpartner.id)

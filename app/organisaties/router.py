@@ -5,12 +5,13 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 
 from app.core.db import SessionDep
-from app.core.openapi import API_PREFIX
+from app.core.openapi import location
 from app.core.pagination import PAGINATED, PagineringDep, paginate
+from app.core.validation import GEMEENTECODE_PATTERN
 from app.models import Organisatie
 from app.organisaties import service
 from app.organisaties.dependencies import BeheerdeOrganisatieDep, LeesbareOrganisatieDep, OrganisatieLezerDep
-from app.organisaties.schemas import GEMEENTECODE_PATROON, OrganisatieCreate, OrganisatiePublic, OrganisatieUpdate
+from app.organisaties.schemas import OrganisatieCreate, OrganisatiePublic, OrganisatieUpdate
 from app.toegang.dependencies import BeherenDep
 
 router = APIRouter(tags=["organisaties"])
@@ -35,7 +36,7 @@ def create_organisatie(
     organisatie = service.create_organisatie(
         session, caller=caller, naam=body.naam, soort=body.soort, gemeentecodes=body.gemeentecodes
     )
-    response.headers["Location"] = f"{API_PREFIX}/organisaties/{organisatie.id}"
+    response.headers["Location"] = location("organisaties", organisatie.id)
     return organisatie
 
 
@@ -56,7 +57,7 @@ def list_organisaties(
     soort: Annotated[str | None, Query(description="Alleen organisaties van deze soort.", examples=["ggd"])] = None,
     gemeente: Annotated[
         str | None,
-        Query(pattern=GEMEENTECODE_PATROON, description="Alleen organisaties die in deze gemeente werken.", examples=["GM0344"]),
+        Query(pattern=GEMEENTECODE_PATTERN, description="Alleen organisaties die in deze gemeente werken.", examples=["GM0344"]),
     ] = None,
 ) -> list[Organisatie]:
     statement = service.organisaties_query(caller=caller, actief=actief, soort=soort, gemeente=gemeente)

@@ -5,6 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response, status
 
 from app.core.db import SessionDep
+from app.core.openapi import location
 from app.core.pagination import PAGINATED, PagineringDep, paginate
 from app.core.schemas import schemafouten
 from app.core.validation import GEMEENTECODE_PATTERN, Taalcode
@@ -18,13 +19,13 @@ router = APIRouter(tags=["sleutelpersonen"])
 
 @router.post("/sleutelpersonen", status_code=status.HTTP_201_CREATED, summary="Sleutelpersoon registreren")
 def create_sleutelpersoon(
-    caller: RegistrerenDep, body: SleutelpersoonInvoer, session: SessionDep, request: Request, response: Response
+    caller: RegistrerenDep, body: SleutelpersoonInvoer, session: SessionDep, response: Response
 ) -> SleutelpersoonPublic:
     """Registreer een sleutelpersoon van de eigen organisatie. Alle fouten worden tegelijk gemeld."""
     persoon = service.create(
         session, caller=caller, data=body.model_dump(by_alias=False, warnings=False), schemafouten=schemafouten(body)
     )
-    response.headers["Location"] = f"{request.url.path}/{persoon.id}"
+    response.headers["Location"] = location("sleutelpersonen", persoon.id)
     return SleutelpersoonPublic.model_validate(persoon)
 
 
@@ -46,16 +47,7 @@ ZoekFilter = Annotated[
     str | None,
     Query(max_length=100, description="Deel van de weergavenaam (hoofdletterongevoelig).", examples=["ami"]),
 ]
-Sortering = Annotated[
-    str | None,
-    Query(
-        description=(
-            "Sorteervelden, kommagescheiden, `-` voor aflopend: `weergavenaam` (standaard), "
-            "`actiefVanaf`, `aangemaaktOp`."
-        ),
-        examples=["-actiefVanaf"],
-    ),
-]
+SorteringDep = service.SORTERING.dep
 
 
 @router.get("/sleutelpersonen", responses=PAGINATED, summary="Sleutelpersonen zoeken")
@@ -65,12 +57,12 @@ def list_sleutelpersonen(
     paginering: PagineringDep,
     request: Request,
     response: Response,
+    sort: SorteringDep,
     actief: ActiefFilter = None,
     gemeente: GemeenteFilter = None,
     rol: RolFilter = None,
     taal: TaalFilter = None,
     zoek: ZoekFilter = None,
-    sort: Sortering = None,
 ) -> list[SleutelpersoonPublic]:
     """De sleutelpersonen van de eigen organisatie, gepagineerd (standaard op weergavenaam)."""
     statement = service.list_statement(

@@ -2,6 +2,7 @@
 
 import uuid
 from datetime import date
+from enum import StrEnum
 from typing import Any
 
 from pydantic.alias_generators import to_camel
@@ -11,7 +12,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 
 from app.codelijsten import service as codelijsten
 from app.core.errors import OngeldigeInvoer
-from app.core.pagination import sortering
+from app.core.sorting import Sortering
 from app.core.validation import niet_in_toekomst
 from app.models import Sleutelpersoon, utcnow
 from app.toegang import audit, scoping
@@ -22,11 +23,21 @@ RESOURCE_TYPE = "sleutelpersoon"
 
 # Sortable fields by their API name; the id is appended as a tiebreaker. Names sort case-insensitively,
 # so the order is the same on SQLite (binary collation) and PostgreSQL (locale collation).
-SORTEERVELDEN: dict[str, Any] = {
-    "weergavenaam": func.lower(Sleutelpersoon.weergavenaam),
-    "actiefVanaf": Sleutelpersoon.actief_vanaf,
-    "aangemaaktOp": Sleutelpersoon.aangemaakt_op,
-}
+class SorteerVeld(StrEnum):
+    weergavenaam = "weergavenaam"
+    actief_vanaf = "actiefVanaf"
+    aangemaakt_op = "aangemaaktOp"
+
+
+SORTERING = Sortering(
+    SorteerVeld,
+    {
+        SorteerVeld.weergavenaam: func.lower(Sleutelpersoon.weergavenaam),
+        SorteerVeld.actief_vanaf: Sleutelpersoon.actief_vanaf,
+        SorteerVeld.aangemaakt_op: Sleutelpersoon.aangemaakt_op,
+    },
+    standaard="weergavenaam",
+)
 
 
 def get_own(session: Session, *, caller: Caller, sleutelpersoon_id: uuid.UUID) -> Sleutelpersoon | None:
@@ -145,7 +156,7 @@ def list_statement(
     rol: str | None = None,
     taal: str | None = None,
     zoek: str | None = None,
-    sort: str | None = None,
+    sort: list[Any] | None = None,
 ) -> SelectOfScalar[Sleutelpersoon]:
     """The filtered, ordered select of the caller's key persons (paginated by the router)."""
     statement = scoping.eigen(select(Sleutelpersoon), Sleutelpersoon, caller)
@@ -165,5 +176,4 @@ def list_statement(
         problems = codelijsten.check_codes(session, lijst=codelijsten.ROL, values=[("rol", rol)], allow_inactive=[rol])
         if problems:
             raise OngeldigeInvoer(problems[0]["reason"], invalid_params=problems)
-    order = sortering(sort, allowed=SORTEERVELDEN, default="weergavenaam")
-    return statement.order_by(*order, Sleutelpersoon.id)
+    return statement.order_by(*(sort or SORTERING.standaard), Sleutelpersoon.id)

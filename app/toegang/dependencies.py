@@ -21,6 +21,7 @@ from app.core.config import get_settings
 from app.core.db import SessionDep
 from app.core.errors import GeenToegang, NietGeauthenticeerd, TeVeelVerzoeken
 from app.core.security import secret_matches, split_token
+from app.core.validation import vandaag
 from app.models import ApiSleutel, Organisatie
 from app.toegang.caller import Binding, Caller, Scope
 
@@ -197,8 +198,7 @@ async def get_caller(request: Request, session: SessionDep) -> Caller:
         raise NietGeauthenticeerd("De API-sleutel is onbekend.")
     if key.ingetrokken_op is not None:
         raise NietGeauthenticeerd(f"De API-sleutel {key.prefix} is ingetrokken.")
-    today = datetime.now(UTC).date()
-    if key.verloopt_op is not None and key.verloopt_op < today:
+    if key.verloopt_op is not None and key.verloopt_op < vandaag():
         raise NietGeauthenticeerd(f"De API-sleutel {key.prefix} is verlopen op {key.verloopt_op.isoformat()}.")
     if key.organisatie_id is not None and not key.organisatie_actief:
         raise NietGeauthenticeerd(f"De organisatie van API-sleutel {key.prefix} is gedeactiveerd.")

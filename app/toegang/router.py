@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
 from app.core.db import SessionDep
 from app.core.errors import GeenToegang, OngeldigeInvoer
-from app.core.openapi import API_PREFIX
+from app.core.openapi import location
 from app.core.pagination import PAGINATED, PagineringDep, paginate
 from app.models import ApiSleutel, AuditRegel
 from app.toegang import service
@@ -70,7 +70,7 @@ def create_key(body: ApiSleutelCreate, caller: BeherenDep, session: SessionDep, 
         beheer=body.beheer,
         verloopt_op=body.verloopt_op,
     )
-    response.headers["Location"] = f"{API_PREFIX}/api-sleutels/{key.id}"
+    response.headers["Location"] = location("api-sleutels", key.id)
     return ApiSleutelAangemaakt(**ApiSleutelPublic.model_validate(key).model_dump(by_alias=False), sleutel=token)
 
 

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Path, Query, Request, Response
 from app.codelijsten import service as codelijsten
 from app.core.db import SessionDep
 from app.core.filters import controleer_filters
-from app.core.openapi import API_PREFIX
+from app.core.openapi import location
 from app.core.pagination import PAGINATED, PagineringDep, paginate
 from app.models import Uitkomst
 from app.toegang.dependencies import InzienDep, RegistrerenDep
@@ -39,7 +39,7 @@ def create_uitkomst(
     body: UitkomstCreate, caller: RegistrerenDep, session: SessionDep, response: Response
 ) -> Uitkomst:
     uitkomst = service.registreer(session, caller=caller, data=body)
-    response.headers["Location"] = f"{API_PREFIX}/uitkomsten/{uitkomst.id}"
+    response.headers["Location"] = location("uitkomsten", uitkomst.id)
     return uitkomst
 
 

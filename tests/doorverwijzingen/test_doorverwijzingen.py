@@ -9,7 +9,8 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from app.core.validation import vandaag
-from app.doorverwijzingen.service import OVERGANGEN
+from app.doorverwijzingen.statussen import EINDSTATUSSEN, OVERGANGEN
+from app.indicatoren.catalogue import INDICATOREN
 from app.models import Contactmoment, Doorverwijzing, DoorverwijzingStatus
 from tests.contactmomenten.factories import (
     Omgeving,
@@ -98,7 +99,7 @@ def test_status_path_with_history_and_audit(
 ) -> None:
     record = verwijzing(session, omgeving)
     steps = [
-        ("niet-verschenen", "2025-03-20"),
+        ("onbekend", "2025-03-20"),
         ("verwezen", "2025-03-21"),
         ("aangekomen", "2025-03-28"),
         ("afgerond", "2025-04-30"),
@@ -139,24 +140,11 @@ ALLOWED = [(van, naar) for van, naar_lijst in OVERGANGEN.items() for naar in naa
 REFUSED = [(van, naar) for van in STATUSSEN for naar in STATUSSEN if naar not in OVERGANGEN[van]]
 
 
-def test_transition_table_is_as_documented() -> None:
-    assert OVERGANGEN == {
-        "voorgesteld": ("verwezen", "aangekomen", "afgewezen", "onbekend"),
-        "verwezen": ("aangekomen", "afgerond", "afgewezen", "niet-verschenen", "onbekend"),
-        "aangekomen": ("afgerond", "afgewezen", "onbekend"),
-        "niet-verschenen": ("verwezen", "onbekend"),
-        "onbekend": (
-            "voorgesteld",
-            "verwezen",
-            "aangekomen",
-            "afgerond",
-            "afgewezen",
-            "niet-verschenen",
-        ),
-        "afgerond": (),
-        "afgewezen": (),
-    }
+def test_final_statuses_are_the_catalogues_and_allow_no_transition() -> None:
+    """One meaning of "final": what the completion rate divides by is what can no longer change."""
     assert set(OVERGANGEN) == set(STATUSSEN)
+    assert INDICATOREN["percentage-doorverwijzingen-afgerond"].noemer["status"] == EINDSTATUSSEN
+    assert {van for van, naar in OVERGANGEN.items() if not naar} == set(EINDSTATUSSEN)
 
 
 @pytest.mark.parametrize(("van", "naar"), ALLOWED)
