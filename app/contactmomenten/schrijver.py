@@ -26,7 +26,6 @@ from app.models import (
     Doorverwijzing,
     DoorverwijzingStatus,
     Uitkomst,
-    utcnow,
 )
 from app.toegang import audit
 from app.toegang.caller import Caller

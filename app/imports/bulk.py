@@ -33,7 +33,7 @@ from app.contactmomenten.schemas import ContactmomentCreate
 from app.models import Contactmoment, utcnow
 from app.toegang.caller import Caller
 
-# The externId of a row without one starts with this (see service.afgeleide_sleutel).
+# The externId of a row without one starts with this (see verwerking.afgeleide_sleutel).
 AFGELEIDE_SLEUTEL_PREFIX = "import-"
 # Rows per batch: large enough that per-statement costs vanish, small enough to bound memory.
 BATCH = 2_000
@@ -109,7 +109,7 @@ class Bulkschrijver:
         afgeleid = invoer.extern_id is None
         gegevens = inhoud.inhoud_van_invoer(invoer, inwoner_hash=inwoner_hash)
         if afgeleid:
-            # The key of a row without externId is its content (see service.afgeleide_sleutel); two
+            # The key of a row without externId is its content (see verwerking.afgeleide_sleutel); two
             # identical rows in one file are two contacts (two calls on one day): the n-th gets `-n`.
             sleutel = sleutel_van_inhoud(gegevens)
             n = self.volgnummer(sleutel)
@@ -201,7 +201,7 @@ class Bulkschrijver:
 
 
 def sleutel_van_inhoud(gegevens: dict[str, Any]) -> str:
-    """The derived externId of a row without one: its content's fingerprint (see service.afgeleide_sleutel)."""
+    """The derived externId of a row without one: its content's fingerprint (see verwerking.afgeleide_sleutel)."""
     return AFGELEIDE_SLEUTEL_PREFIX + inhoud.inhoud_hash(gegevens)
 
 
