@@ -14,8 +14,8 @@ from app.core.config import get_settings
 from app.core.security import pseudonymise
 from app.core.validation import vandaag
 from app.models import Code, Contactmoment, Doorverwijzing, DoorverwijzingStatus, Uitkomst
-from tests.contactmomenten.factories import Omgeving, audit_regels, body, namen, tel_rijen
-from tests.factories import make_key
+from tests.factories import Omgeving, body, make_key
+from tests.helpers import assert_problem, audit_regels, namen, tel_rijen
 
 URL = "/v1/contactmomenten"
 
@@ -25,11 +25,7 @@ def post(client: TestClient, omgeving: Omgeving, data: dict[str, Any]) -> Any:
 
 
 def assert_400(response: Any, *names: str) -> None:
-    assert response.status_code == 400, response.text
-    assert response.headers["content-type"] == "application/problem+json"
-    problem = response.json()
-    assert problem["status"] == 400
-    assert problem["title"] == "Ongeldige invoer"
+    problem = assert_problem(response, 400, "Ongeldige invoer")
     assert namen(response) == set(names), problem["invalidParams"]
 
 

@@ -12,14 +12,8 @@ from app.core.validation import vandaag
 from app.doorverwijzingen.statussen import EINDSTATUSSEN, OVERGANGEN
 from app.indicatoren.catalogue import INDICATOREN
 from app.models import Contactmoment, Doorverwijzing, DoorverwijzingStatus
-from tests.contactmomenten.factories import (
-    Omgeving,
-    audit_regels,
-    make_contactmoment,
-    namen,
-    tel_rijen,
-)
-from tests.factories import make_ketenpartner, make_key
+from tests.factories import Omgeving, make_contactmoment, make_ketenpartner, make_key
+from tests.helpers import audit_regels, namen, tel_rijen
 
 URL = "/v1/doorverwijzingen"
 STATUSSEN = (
@@ -82,7 +76,7 @@ def test_get_includes_initial_history(
 
 
 def test_history_of_a_posted_contactmoment(client: TestClient, omgeving: Omgeving) -> None:
-    from tests.contactmomenten.factories import body
+    from tests.factories import body
 
     posted = client.post(
         "/v1/contactmomenten", json=body(omgeving), headers=omgeving.headers

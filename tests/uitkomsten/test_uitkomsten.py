@@ -9,14 +9,8 @@ from sqlmodel import Session, select
 
 from app.core.validation import vandaag
 from app.models import Contactmoment, Doorverwijzing
-from tests.contactmomenten.factories import (
-    Omgeving,
-    audit_regels,
-    make_contactmoment,
-    namen,
-    tel_rijen,
-)
-from tests.factories import make_key
+from tests.factories import Omgeving, make_contactmoment, make_key
+from tests.helpers import audit_regels, namen, tel_rijen
 
 URL = "/v1/uitkomsten"
 
