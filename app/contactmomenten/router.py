@@ -4,7 +4,7 @@ import uuid
 from datetime import date, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Query, Response
 
 from app.codelijsten import service as codelijsten
 from app.contactmomenten import service
@@ -17,7 +17,7 @@ from app.contactmomenten.schemas import (
 from app.core.db import SessionDep, commit_na
 from app.core.filters import controleer_filters
 from app.core.openapi import location
-from app.core.pagination import PAGINATED, PagineringDep, paginate
+from app.core.pagination import PAGINATED, PaginaDep
 from app.core.validation import GEMEENTECODE_PATTERN, WIJKCODE_PATTERN
 from app.toegang.dependencies import InzienDep, RegistrerenDep
 
@@ -82,9 +82,7 @@ def create_contactmoment(
 def list_contactmomenten(
     caller: InzienDep,
     session: SessionDep,
-    paginering: PagineringDep,
-    request: Request,
-    response: Response,
+    pagina: PaginaDep,
     sort: service.SORTERING.dep,  # type: ignore[name-defined]
     datum_vanaf: Annotated[
         date | None,
@@ -186,9 +184,7 @@ def list_contactmomenten(
         gewijzigd_sinds=gewijzigd_sinds,
         sort=sort,
     )
-    records = paginate(
-        session, statement, paginering=paginering, request=request, response=response
-    )
+    records = pagina.van(session, statement)
     return service.publiek_lijst(session, records=records)
 
 

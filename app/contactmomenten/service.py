@@ -6,7 +6,6 @@ writer of the contactmoment tables in `schrijver`.
 
 import uuid
 from datetime import date, datetime
-from enum import StrEnum
 from typing import Any
 
 from pydantic import ValidationError
@@ -48,21 +47,11 @@ from app.toegang.caller import Caller
 NAAM = "Contactmoment"
 RESOURCE_TYPE = schrijver.RESOURCE_TYPE
 
-class SorteerVeld(StrEnum):
-    datum = "datum"
-    aangemaakt_op = "aangemaaktOp"
-    gewijzigd_op = "gewijzigdOp"
-
-
-SORTERING = Sortering(
-    SorteerVeld,
-    {
-        SorteerVeld.datum: Contactmoment.datum,
-        SorteerVeld.aangemaakt_op: Contactmoment.aangemaakt_op,
-        SorteerVeld.gewijzigd_op: Contactmoment.gewijzigd_op,
-    },
-    standaard="-datum",
-)
+SORTERING = Sortering("Contactmoment", {
+    "datum": Contactmoment.datum,
+    "aangemaaktOp": Contactmoment.aangemaakt_op,
+    "gewijzigdOp": Contactmoment.gewijzigd_op,
+}, standaard="-datum")
 
 
 # --- Reading ---------------------------------------------------------------------------------
@@ -425,13 +414,7 @@ def delete(session: Session, *, caller: Caller, record: Contactmoment) -> None:
     record.gewijzigd_op = nu
     session.add(record)
     session.flush()
-    audit.log(
-        session,
-        caller=caller,
-        actie="verwijderd",
-        resource_type=RESOURCE_TYPE,
-        resource_id=record.id,
-    )
+    audit.log(session, caller=caller, actie="verwijderd", resource_type=RESOURCE_TYPE, resource_id=record.id)
 
 
 def herbereken_inhoud_hash(session: Session, *, records: list[Contactmoment]) -> None:

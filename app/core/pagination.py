@@ -79,3 +79,23 @@ def paginate(
     response.headers["Link"] = ", ".join(links)
     response.headers["X-Total-Count"] = str(total)
     return items
+
+
+@dataclass(frozen=True)
+class Pagina:
+    """The page a list route answers with: its parameters, and the request and response for the headers."""
+
+    paginering: Paginering
+    request: Request
+    response: Response
+
+    def van(self, session: Session, statement: SelectOfScalar[T]) -> list[T]:
+        """One page of `statement`, with Link and X-Total-Count set on the response."""
+        return paginate(session, statement, paginering=self.paginering, request=self.request, response=self.response)
+
+
+def pagina(paginering: PagineringDep, request: Request, response: Response) -> Pagina:
+    return Pagina(paginering=paginering, request=request, response=response)
+
+
+PaginaDep = Annotated[Pagina, Depends(pagina)]

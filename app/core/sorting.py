@@ -15,10 +15,11 @@ from app.core.errors import OngeldigeInvoer
 
 
 class Sortering:
-    """The sortable fields of one resource: enum value (API name) -> column, and the default order."""
+    """The sortable fields of one resource (API name -> column) as a StrEnum, and the default order."""
 
-    def __init__(self, velden: type[StrEnum], kolommen: Mapping[StrEnum, Any], *, standaard: str) -> None:
-        self.kolommen = {str(veld): kolommen[veld] for veld in velden}
+    def __init__(self, naam: str, kolommen: Mapping[str, Any], *, standaard: str) -> None:
+        self.velden: type[StrEnum] = StrEnum(f"{naam}Sorteerveld", {veld: veld for veld in kolommen})  # type: ignore[misc]
+        self.kolommen = {str(veld): kolommen[veld] for veld in self.velden}
         self.standaard_tekst = standaard
         self.standaard = self.clauses(standaard)
         keuze = "|".join(re.escape(naam) for naam in self.kolommen)

@@ -2,11 +2,11 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response, status
+from fastapi import APIRouter, Query, Response, status
 
 from app.core.db import SessionDep
 from app.core.openapi import location
-from app.core.pagination import PAGINATED, PagineringDep, paginate
+from app.core.pagination import PAGINATED, PaginaDep
 from app.doelen import service
 from app.doelen.dependencies import DoelDep
 from app.doelen.schemas import DoelCreate, DoelPublic, DoelUpdate
@@ -25,12 +25,12 @@ def create_doel(data: DoelCreate, session: SessionDep, caller: RegistrerenDep, r
 
 @router.get("/doelen", response_model=list[DoelPublic], responses=PAGINATED, summary="Doelen")
 def list_doelen(
-    session: SessionDep, caller: InzienDep, paginering: PagineringDep, request: Request, response: Response,
+    session: SessionDep, caller: InzienDep, pagina: PaginaDep,
     indicator: Annotated[str | None, Query(description="Alleen doelen van deze indicator.")] = None,
 ) -> list[DoelPublic]:
     """De doelen van de eigen organisatie, op periode en indicator."""
     statement = service.list_statement(caller=caller, indicator=indicator)
-    return [service.publiek(d) for d in paginate(session, statement, paginering=paginering, request=request, response=response)]
+    return [service.publiek(d) for d in pagina.van(session, statement)]
 
 
 @router.get("/doelen/{doelId}", response_model=DoelPublic, summary="Een doel")

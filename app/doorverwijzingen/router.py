@@ -4,12 +4,12 @@ import uuid
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Query
 
 from app.codelijsten import service as codelijsten
 from app.core.db import SessionDep
 from app.core.filters import controleer_filters
-from app.core.pagination import PAGINATED, PagineringDep, paginate
+from app.core.pagination import PAGINATED, PaginaDep
 from app.doorverwijzingen import service
 from app.doorverwijzingen.dependencies import DoorverwijzingDep
 from app.doorverwijzingen.schemas import (
@@ -42,9 +42,7 @@ OVERGANGEN_TEKST = "\n".join(
 def list_doorverwijzingen(
     caller: InzienDep,
     session: SessionDep,
-    paginering: PagineringDep,
-    request: Request,
-    response: Response,
+    pagina: PaginaDep,
     sort: service.SORTERING.dep,  # type: ignore[name-defined]
     status: Annotated[
         str | None,
@@ -132,7 +130,7 @@ def list_doorverwijzingen(
         status_datum_tot=status_datum_tot,
         sort=sort,
     )
-    return paginate(session, statement, paginering=paginering, request=request, response=response)
+    return pagina.van(session, statement)
 
 
 @router.get(

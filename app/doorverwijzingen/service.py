@@ -2,7 +2,6 @@
 
 import uuid
 from datetime import date
-from enum import StrEnum
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -27,21 +26,11 @@ from app.toegang.caller import Caller
 NAAM = "Doorverwijzing"
 RESOURCE_TYPE = "doorverwijzing"
 
-class SorteerVeld(StrEnum):
-    status_datum = "statusDatum"
-    aangemaakt_op = "aangemaaktOp"
-    gewijzigd_op = "gewijzigdOp"
-
-
-SORTERING = Sortering(
-    SorteerVeld,
-    {
-        SorteerVeld.status_datum: Doorverwijzing.status_datum,
-        SorteerVeld.aangemaakt_op: Doorverwijzing.aangemaakt_op,
-        SorteerVeld.gewijzigd_op: Doorverwijzing.gewijzigd_op,
-    },
-    standaard="-statusDatum",
-)
+SORTERING = Sortering("Doorverwijzing", {
+    "statusDatum": Doorverwijzing.status_datum,
+    "aangemaaktOp": Doorverwijzing.aangemaakt_op,
+    "gewijzigdOp": Doorverwijzing.gewijzigd_op,
+}, standaard="-statusDatum")
 
 
 def _levend(statement: SelectOfScalar[Any]) -> SelectOfScalar[Any]:

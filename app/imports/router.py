@@ -11,7 +11,7 @@ from fastapi import APIRouter, BackgroundTasks, Depends, Path as PathParam, Quer
 from app.core.db import SessionDep
 from app.core.errors import MediatypeNietOndersteund, OngeldigeInvoer
 from app.core.openapi import location
-from app.core.pagination import PAGINATED, PagineringDep, paginate
+from app.core.pagination import PAGINATED, PaginaDep
 from app.imports import service
 from app.imports.readers import LeesFout, formaat_van_naam
 from app.imports.schemas import ImportDetail, ImportPublic, publiek
@@ -241,9 +241,7 @@ def create_import(
 def list_imports(
     caller: InzienDep,
     session: SessionDep,
-    paginering: PagineringDep,
-    request: Request,
-    response: Response,
+    pagina: PaginaDep,
     status: Annotated[
         str | None,
         Query(
@@ -253,9 +251,7 @@ def list_imports(
         ),
     ] = None,
 ) -> list[ImportPublic]:
-    runs = paginate(
-        session, service.list_statement(caller=caller, status=status), paginering=paginering, request=request, response=response
-    )
+    runs = pagina.van(session, service.list_statement(caller=caller, status=status))
     return [publiek(run, verwerkt=service.VOORTGANG.get(run.id), detail=False) for run in runs]
 
 

@@ -2,11 +2,11 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response, status
+from fastapi import APIRouter, Query, Response, status
 
 from app.core.db import SessionDep
 from app.core.openapi import location
-from app.core.pagination import PAGINATED, PagineringDep, paginate
+from app.core.pagination import PAGINATED, PaginaDep
 from app.core.validation import GEMEENTECODE_PATTERN
 from app.ketenpartners import service
 from app.ketenpartners.dependencies import KetenpartnerDep
@@ -47,9 +47,7 @@ SorteringDep = service.SORTERING.dep
 def list_ketenpartners(
     caller: InzienDep,
     session: SessionDep,
-    paginering: PagineringDep,
-    request: Request,
-    response: Response,
+    pagina: PaginaDep,
     sort: SorteringDep,
     categorie: CategorieFilter = None,
     gemeente: GemeenteFilter = None,
@@ -60,7 +58,7 @@ def list_ketenpartners(
     statement = service.list_statement(
         session, caller=caller, categorie=categorie, gemeente=gemeente, actief=actief, zoek=zoek, sort=sort
     )
-    items = paginate(session, statement, paginering=paginering, request=request, response=response)
+    items = pagina.van(session, statement)
     return [KetenpartnerPublic.model_validate(p) for p in items]
 
 

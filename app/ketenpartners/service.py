@@ -1,10 +1,8 @@
 """The organisation's social map: ketenpartners to refer residents to."""
 
 import uuid
-from enum import StrEnum
 from typing import Any
 
-from pydantic.alias_generators import to_camel
 from sqlalchemy import func
 from sqlmodel import Session, select
 from sqlmodel.sql.expression import SelectOfScalar
@@ -12,7 +10,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 from app.codelijsten import service as codelijsten
 from app.core.errors import OngeldigeInvoer
 from app.core.sorting import Sortering
-from app.models import Ketenpartner, utcnow
+from app.models import Ketenpartner
 from app.toegang import audit, scoping
 from app.toegang.caller import Caller
 
@@ -21,27 +19,16 @@ RESOURCE_TYPE = "ketenpartner"
 
 # Sortable fields by their API name; the id is appended as a tiebreaker. Names sort case-insensitively,
 # so the order is the same on SQLite (binary collation) and PostgreSQL (locale collation).
-class SorteerVeld(StrEnum):
-    naam = "naam"
-    categorie = "categorie"
-    aangemaakt_op = "aangemaaktOp"
-
-
-SORTERING = Sortering(
-    SorteerVeld,
-    {
-        SorteerVeld.naam: func.lower(Ketenpartner.naam),
-        SorteerVeld.categorie: Ketenpartner.categorie,
-        SorteerVeld.aangemaakt_op: Ketenpartner.aangemaakt_op,
-    },
-    standaard="naam",
-)
+SORTERING = Sortering("Ketenpartner", {
+    "naam": func.lower(Ketenpartner.naam),
+    "categorie": Ketenpartner.categorie,
+    "aangemaaktOp": Ketenpartner.aangemaakt_op,
+}, standaard="naam")
 
 
 def get_own(session: Session, *, caller: Caller, ketenpartner_id: uuid.UUID) -> Ketenpartner | None:
     """The caller's organisation's ketenpartner with this id (active or not), or None; never raises."""
-    statement = scoping.eigen(select(Ketenpartner).where(Ketenpartner.id == ketenpartner_id), Ketenpartner, caller)
-    return session.exec(statement).first()
+    return scoping.zoek_eigen(session, Ketenpartner, ketenpartner_id, caller)
 
 
 def get(session: Session, *, caller: Caller, ketenpartner_id: uuid.UUID) -> Ketenpartner:
@@ -66,10 +53,7 @@ def create(session: Session, *, caller: Caller, data: dict[str, Any]) -> Ketenpa
     """Add a ketenpartner to the caller's organisation's social map."""
     _validate(session, values=data, changed=set(data))
     partner = Ketenpartner(organisatie_id=caller.organisatie_id, **data)
-    session.add(partner)
-    session.flush()
-    audit.log(session, caller=caller, actie="aangemaakt", resource_type=RESOURCE_TYPE, resource_id=partner.id,
-              velden=[to_camel(k) for k in data])
+    audit.created(session, caller=caller, record=partner, resource_type=RESOURCE_TYPE, velden=data)
     return partner
 
 
@@ -80,19 +64,7 @@ def update(session: Session, *, caller: Caller, partner: Ketenpartner, changes: 
         return partner
     merged = {name: getattr(partner, name) for name in Ketenpartner.model_fields} | changed
     _validate(session, values=merged, changed=set(changed), bestaand=partner)
-    for name, value in changed.items():
-        setattr(partner, name, value)
-    partner.gewijzigd_op = utcnow()
-    session.add(partner)
-    session.flush()
-    if changed.get("actief") is False:
-        actie = "gedeactiveerd"
-    elif changed.get("actief") is True:
-        actie = "geactiveerd"
-    else:
-        actie = "gewijzigd"
-    audit.log(session, caller=caller, actie=actie, resource_type=RESOURCE_TYPE, resource_id=partner.id,
-              velden=[to_camel(k) for k in changed])
+    audit.apply_changes(session, caller=caller, record=partner, changed=changed, resource_type=RESOURCE_TYPE)
     return partner
 
 

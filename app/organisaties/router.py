@@ -2,11 +2,11 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Query, Response
 
 from app.core.db import SessionDep
 from app.core.openapi import location
-from app.core.pagination import PAGINATED, PagineringDep, paginate
+from app.core.pagination import PAGINATED, PaginaDep
 from app.core.validation import GEMEENTECODE_PATTERN
 from app.models import Organisatie
 from app.organisaties import service
@@ -50,9 +50,7 @@ def create_organisatie(
 def list_organisaties(
     caller: OrganisatieLezerDep,
     session: SessionDep,
-    paginering: PagineringDep,
-    request: Request,
-    response: Response,
+    pagina: PaginaDep,
     actief: Annotated[bool | None, Query(description="Alleen actieve (`true`) of gedeactiveerde (`false`) organisaties.", examples=[True])] = None,
     soort: Annotated[str | None, Query(description="Alleen organisaties van deze soort.", examples=["ggd"])] = None,
     gemeente: Annotated[
@@ -61,7 +59,7 @@ def list_organisaties(
     ] = None,
 ) -> list[Organisatie]:
     statement = service.organisaties_query(caller=caller, actief=actief, soort=soort, gemeente=gemeente)
-    return paginate(session, statement, paginering=paginering, request=request, response=response)
+    return pagina.van(session, statement)
 
 
 @router.get(

@@ -2,11 +2,11 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response, status
+from fastapi import APIRouter, Query, Response, status
 
 from app.core.db import SessionDep
 from app.core.openapi import location
-from app.core.pagination import PAGINATED, PagineringDep, paginate
+from app.core.pagination import PAGINATED, PaginaDep
 from app.core.schemas import schemafouten
 from app.core.validation import GEMEENTECODE_PATTERN, Taalcode
 from app.sleutelpersonen import service
@@ -54,9 +54,7 @@ SorteringDep = service.SORTERING.dep
 def list_sleutelpersonen(
     caller: InzienDep,
     session: SessionDep,
-    paginering: PagineringDep,
-    request: Request,
-    response: Response,
+    pagina: PaginaDep,
     sort: SorteringDep,
     actief: ActiefFilter = None,
     gemeente: GemeenteFilter = None,
@@ -68,7 +66,7 @@ def list_sleutelpersonen(
     statement = service.list_statement(
         session, caller=caller, actief=actief, gemeente=gemeente, rol=rol, taal=taal, zoek=zoek, sort=sort
     )
-    items = paginate(session, statement, paginering=paginering, request=request, response=response)
+    items = pagina.van(session, statement)
     return [SleutelpersoonPublic.model_validate(p) for p in items]
 
 

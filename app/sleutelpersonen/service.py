@@ -2,10 +2,8 @@
 
 import uuid
 from datetime import date
-from enum import StrEnum
 from typing import Any
 
-from pydantic.alias_generators import to_camel
 from sqlalchemy import String, cast, func
 from sqlmodel import Session, select
 from sqlmodel.sql.expression import SelectOfScalar
@@ -14,36 +12,24 @@ from app.codelijsten import service as codelijsten
 from app.core.errors import OngeldigeInvoer
 from app.core.sorting import Sortering
 from app.core.validation import niet_in_toekomst
-from app.models import Sleutelpersoon, utcnow
+from app.models import Sleutelpersoon
 from app.toegang import audit, scoping
 from app.toegang.caller import Caller
 
 NAAM = "Sleutelpersoon"
 RESOURCE_TYPE = "sleutelpersoon"
 
-# Sortable fields by their API name; the id is appended as a tiebreaker. Names sort case-insensitively,
-# so the order is the same on SQLite (binary collation) and PostgreSQL (locale collation).
-class SorteerVeld(StrEnum):
-    weergavenaam = "weergavenaam"
-    actief_vanaf = "actiefVanaf"
-    aangemaakt_op = "aangemaaktOp"
-
-
-SORTERING = Sortering(
-    SorteerVeld,
-    {
-        SorteerVeld.weergavenaam: func.lower(Sleutelpersoon.weergavenaam),
-        SorteerVeld.actief_vanaf: Sleutelpersoon.actief_vanaf,
-        SorteerVeld.aangemaakt_op: Sleutelpersoon.aangemaakt_op,
-    },
-    standaard="weergavenaam",
-)
+# The id is appended as a tiebreaker; names sort case-insensitively, the same on both databases.
+SORTERING = Sortering("Sleutelpersoon", {
+    "weergavenaam": func.lower(Sleutelpersoon.weergavenaam),
+    "actiefVanaf": Sleutelpersoon.actief_vanaf,
+    "aangemaaktOp": Sleutelpersoon.aangemaakt_op,
+}, standaard="weergavenaam")
 
 
 def get_own(session: Session, *, caller: Caller, sleutelpersoon_id: uuid.UUID) -> Sleutelpersoon | None:
     """The caller's organisation's key person with this id (active or not), or None; never raises."""
-    statement = scoping.eigen(select(Sleutelpersoon).where(Sleutelpersoon.id == sleutelpersoon_id), Sleutelpersoon, caller)
-    return session.exec(statement).first()
+    return scoping.zoek_eigen(session, Sleutelpersoon, sleutelpersoon_id, caller)
 
 
 def get(session: Session, *, caller: Caller, sleutelpersoon_id: uuid.UUID) -> Sleutelpersoon:
@@ -106,10 +92,7 @@ def create(
     """Register a key person for the caller's organisation; `schemafouten` join the rules' problems in one 400."""
     _validate(session, values=data, changed=set(data), schemafouten=schemafouten)
     persoon = Sleutelpersoon(organisatie_id=caller.organisatie_id, **data)
-    session.add(persoon)
-    session.flush()
-    audit.log(session, caller=caller, actie="aangemaakt", resource_type=RESOURCE_TYPE, resource_id=persoon.id,
-              velden=[to_camel(k) for k in data])
+    audit.created(session, caller=caller, record=persoon, resource_type=RESOURCE_TYPE, velden=data)
     return persoon
 
 
@@ -120,19 +103,7 @@ def update(session: Session, *, caller: Caller, persoon: Sleutelpersoon, changes
         return persoon
     merged = {name: getattr(persoon, name) for name in Sleutelpersoon.model_fields} | changed
     _validate(session, values=merged, changed=set(changed), bestaand=persoon)
-    for name, value in changed.items():
-        setattr(persoon, name, value)
-    persoon.gewijzigd_op = utcnow()
-    session.add(persoon)
-    session.flush()
-    if changed.get("actief") is False:
-        actie = "gedeactiveerd"
-    elif changed.get("actief") is True:
-        actie = "geactiveerd"
-    else:
-        actie = "gewijzigd"
-    audit.log(session, caller=caller, actie=actie, resource_type=RESOURCE_TYPE, resource_id=persoon.id,
-              velden=[to_camel(k) for k in changed])
+    audit.apply_changes(session, caller=caller, record=persoon, changed=changed, resource_type=RESOURCE_TYPE)
     return persoon
 
 

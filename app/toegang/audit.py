@@ -5,6 +5,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
+from pydantic.alias_generators import to_camel
 from sqlmodel import Session
 
 from app.models import AuditRegel, utcnow
@@ -73,3 +74,23 @@ def log_alle(session: Session, rijen: list[dict[str, Any]]) -> None:
     """INSERT audit rows built by `regel` at once, with one Core statement (see `log`'s `direct`)."""
     if rijen:
         session.connection().execute(_INSERT, rijen[0] if len(rijen) == 1 else rijen)
+
+
+def created(session: Session, *, caller: Caller, record: Any, resource_type: str, velden: Iterable[str]) -> None:
+    """Add a new record (flushed) and its `aangemaakt` audit row naming the fields that were set."""
+    session.add(record)
+    session.flush()
+    log(session, caller=caller, actie="aangemaakt", resource_type=resource_type, resource_id=record.id,
+        velden=[to_camel(naam) for naam in velden])
+
+
+def apply_changes(session: Session, *, caller: Caller, record: Any, changed: dict[str, Any], resource_type: str) -> None:
+    """Set validated changes on a record (flushed) and audit them; a change of `actief` is (de)activation."""
+    for naam, waarde in changed.items():
+        setattr(record, naam, waarde)
+    record.gewijzigd_op = utcnow()
+    session.add(record)
+    session.flush()
+    actie = {False: "gedeactiveerd", True: "geactiveerd"}.get(changed.get("actief"), "gewijzigd")  # type: ignore[call-overload]
+    log(session, caller=caller, actie=actie, resource_type=resource_type, resource_id=record.id,
+        velden=[to_camel(naam) for naam in changed])

@@ -4,12 +4,12 @@ import uuid
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from fastapi import APIRouter, Depends, Path, Query, Response
 
 from app.core.db import SessionDep
 from app.core.errors import GeenToegang, OngeldigeInvoer
 from app.core.openapi import location
-from app.core.pagination import PAGINATED, PagineringDep, paginate
+from app.core.pagination import PAGINATED, PaginaDep
 from app.models import ApiSleutel, AuditRegel
 from app.toegang import service
 from app.toegang.caller import Binding, Caller, Scope
@@ -84,16 +84,14 @@ def create_key(body: ApiSleutelCreate, caller: BeherenDep, session: SessionDep, 
 def list_keys(
     _caller: BeherenDep,
     session: SessionDep,
-    paginering: PagineringDep,
-    request: Request,
-    response: Response,
+    pagina: PaginaDep,
     organisatie_id: Annotated[
         uuid.UUID | None,
         Query(alias="organisatieId", description="Alleen sleutels van deze organisatie.", examples=["0b6e8a4e-2f6c-4d8e-9a51-3f7c2d1e9b10"]),
     ] = None,
 ) -> list[ApiSleutel]:
     statement = service.keys_query(organisatie_id=organisatie_id)
-    return paginate(session, statement, paginering=paginering, request=request, response=response)
+    return pagina.van(session, statement)
 
 
 @router.get(
@@ -133,9 +131,7 @@ def revoke_key(key: BeheerdeSleutelDep, caller: BeherenDep, session: SessionDep)
 def list_audit(
     caller: AuditLezerDep,
     session: SessionDep,
-    paginering: PagineringDep,
-    request: Request,
-    response: Response,
+    pagina: PaginaDep,
     vanaf: Annotated[datetime | None, Query(description="Vanaf dit tijdstip (inclusief).", examples=["2025-03-01T00:00:00Z"])] = None,
     tot: Annotated[datetime | None, Query(description="Tot dit tijdstip (exclusief).", examples=["2025-04-01T00:00:00Z"])] = None,
     actie: Annotated[str | None, Query(description="Alleen deze actie.", examples=["gewijzigd"])] = None,
@@ -170,4 +166,4 @@ def list_audit(
         api_sleutel_id=api_sleutel_id,
         organisatie_id=organisatie_id,
     )
-    return paginate(session, statement, paginering=paginering, request=request, response=response)
+    return pagina.van(session, statement)

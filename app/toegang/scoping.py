@@ -1,8 +1,10 @@
 """Tenancy in one place: every query for organisation records goes through these helpers."""
 
 import uuid
-from typing import Any, TypeVar
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
 
+from fastapi import Depends, Path
 from sqlmodel import Session, select
 from sqlmodel.sql.expression import SelectOfScalar
 
@@ -35,3 +37,28 @@ def haal_eigen(
     if record is None:
         raise NietGevonden(f"{naam} {record_id} bestaat niet.")
     return record
+
+
+def loader(
+    model: type[T],
+    ophalen: Callable[[Session, Caller, uuid.UUID], T],
+    *,
+    pad: str,
+    omschrijving: str,
+    voorbeeld: str,
+) -> Any:
+    """`Annotated[model, Depends(...)]` for a route: the caller's record named by path parameter `pad`, or 404.
+
+    The scope check is the route's own dependency, so the OpenAPI document lists one scope per operation.
+    """
+    from app.core.db import SessionDep
+    from app.toegang.dependencies import CallerDep
+
+    def laad(
+        record_id: Annotated[uuid.UUID, Path(alias=pad, description=omschrijving, examples=[voorbeeld])],
+        caller: CallerDep,
+        session: SessionDep,
+    ) -> T:
+        return ophalen(session, caller, record_id)
+
+    return Annotated[model, Depends(laad)]

@@ -3,13 +3,13 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request, Response
+from fastapi import APIRouter, Path, Query, Response
 
 from app.codelijsten import service as codelijsten
 from app.core.db import SessionDep
 from app.core.filters import controleer_filters
 from app.core.openapi import location
-from app.core.pagination import PAGINATED, PagineringDep, paginate
+from app.core.pagination import PAGINATED, PaginaDep
 from app.models import Uitkomst
 from app.toegang.dependencies import InzienDep, RegistrerenDep
 from app.uitkomsten import service
@@ -53,9 +53,7 @@ def create_uitkomst(
 def list_uitkomsten(
     caller: InzienDep,
     session: SessionDep,
-    paginering: PagineringDep,
-    request: Request,
-    response: Response,
+    pagina: PaginaDep,
     contactmoment: Annotated[
         uuid.UUID | None,
         Query(
@@ -86,7 +84,7 @@ def list_uitkomsten(
         doorverwijzing=doorverwijzing,
         resultaat=resultaat,
     )
-    return paginate(session, statement, paginering=paginering, request=request, response=response)
+    return pagina.van(session, statement)
 
 
 @router.get(
