@@ -5,16 +5,16 @@ writer of the contactmoment tables in `schrijver`.
 """
 
 import uuid
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from pydantic import ValidationError
 from pydantic.alias_generators import to_camel
-from sqlalchemy import exists
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from app.contactmomenten import regels, schrijver
+from app.contactmomenten.filters import ContactmomentFilters
 from app.contactmomenten.inhoud import (
     EIGEN_VELDEN,
     INWONER_VELDEN,
@@ -28,8 +28,7 @@ from app.contactmomenten.inhoud import (
     referentie_hash,
 )
 from app.contactmomenten.schemas import ContactmomentCreate, ContactmomentPublic
-from app.core.errors import Conflict, OngeldigeInvoer, validation_params
-from app.core.filters import onderwerp_filter
+from app.core.errors import Conflict, validation_params
 from app.core.sorting import Sortering
 from app.core.schemas import schemafouten
 from app.models import (
@@ -115,54 +114,14 @@ def zoek_extern_id(session: Session, *, caller: Caller, extern_id: str) -> Conta
 
 
 def list_statement(
-    *,
-    caller: Caller,
-    datum_vanaf: date | None = None,
-    datum_tot: date | None = None,
-    sleutelpersoon: uuid.UUID | None = None,
-    gemeente: str | None = None,
-    wijk: str | None = None,
-    onderwerp: str | None = None,
-    kanaal: str | None = None,
-    soort: str | None = None,
-    extern_id: str | None = None,
-    gewijzigd_sinds: datetime | None = None,
-    sort: list[Any] | None = None,
+    *, caller: Caller, filters: ContactmomentFilters | None = None, sort: list[Any] | None = None
 ) -> SelectOfScalar[Contactmoment]:
     """The filtered, ordered select of the caller's live contactmomenten (paginated by the router)."""
     statement = scoping.eigen(select(Contactmoment), Contactmoment, caller).where(
         col(Contactmoment.verwijderd_op).is_(None)
     )
-    if datum_vanaf is not None:
-        statement = statement.where(Contactmoment.datum >= datum_vanaf)
-    if datum_tot is not None:
-        statement = statement.where(Contactmoment.datum <= datum_tot)
-    if sleutelpersoon is not None:
-        statement = statement.where(Contactmoment.sleutelpersoon_id == sleutelpersoon)
-    if gemeente is not None:
-        statement = statement.where(Contactmoment.gemeentecode == gemeente)
-    if wijk is not None:
-        statement = statement.where(Contactmoment.wijkcode == wijk)
-    if onderwerp is not None:
-        statement = statement.where(
-            exists().where(
-                ContactmomentOnderwerp.contactmoment_id == Contactmoment.id,
-                onderwerp_filter(ContactmomentOnderwerp.onderwerp, onderwerp),
-            )
-        )
-    if kanaal is not None:
-        statement = statement.where(Contactmoment.kanaal == kanaal)
-    if soort is not None:
-        statement = statement.where(Contactmoment.soort == soort)
-    if extern_id is not None:
-        statement = statement.where(Contactmoment.extern_id == extern_id)
-    if gewijzigd_sinds is not None:
-        if gewijzigd_sinds.tzinfo is None:
-            raise OngeldigeInvoer.veld(
-                "gewijzigdSinds",
-                "Geef een tijdstip met tijdzone (RFC 3339), bijv. 2025-03-14T10:00:00Z.",
-            )
-        statement = statement.where(Contactmoment.gewijzigd_op >= gewijzigd_sinds)
+    if filters is not None:
+        statement = filters.toepassen(statement)
     return statement.order_by(*(sort or SORTERING.standaard), Contactmoment.id)
 
 

@@ -7,7 +7,7 @@ named lifetime (also listed in the README):
 |---|---|---|
 | code lists read by validation | `CODELIJSTEN_SECONDEN` | a statement writes to `code`; a writing transaction rolls back |
 | "this key person / partner is the organisation's own" | until forgotten | a writing transaction rolls back |
-| API keys by prefix (`toegang.dependencies`) | `SLEUTELS_SECONDEN` | a key or organisation changes |
+| API keys by prefix (`toegang.dependencies.sleutel_cache`) | `SLEUTELS_SECONDEN` | a key or organisation changes |
 
 The validation cache is one object per engine (`voor`), with its listeners on that engine instance,
 so two engines in one process (tests, scripts) never share or clear each other's cache.

@@ -21,13 +21,15 @@ def controleer_filters(
     *,
     codes: Iterable[tuple[str, str, str | None]] = (),
     periodes: Iterable[tuple[str, date | None, str, date | None]] = (),
+    problemen: Iterable[dict[str, str]] = (),
 ) -> None:
     """Refuse unknown codes and reversed date ranges in list filters, all at once.
 
     A typo in a filter should be a 400, not an empty page that looks like "no data".
-    `codes` holds (query key, code list, value); `periodes` (from key, from, to key, to).
+    `codes` holds (query key, code list, value); `periodes` (from key, from, to key, to); `problemen`
+    what the caller found itself.
     """
-    problems: list[dict[str, str]] = []
+    problems: list[dict[str, str]] = list(problemen)
     for naam, lijst, waarde in codes:
         if waarde is not None:
             # A deactivated code still finds the old records that carry it.

@@ -45,9 +45,7 @@ SorteringDep = service.SORTERING.dep
 
 @router.get("/ketenpartners", responses=PAGINATED, summary="Ketenpartners zoeken")
 def list_ketenpartners(
-    caller: InzienDep,
-    session: SessionDep,
-    pagina: PaginaDep,
+    caller: InzienDep, session: SessionDep, pagina: PaginaDep,
     sort: SorteringDep,
     categorie: CategorieFilter = None,
     gemeente: GemeenteFilter = None,

@@ -9,6 +9,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 
 from app.codelijsten import service as codelijsten
 from app.core.errors import OngeldigeInvoer
+from app.core.records import samengevoegd, verschil
 from app.core.sorting import Sortering
 from app.models import Ketenpartner
 from app.toegang import audit, scoping
@@ -59,12 +60,10 @@ def create(session: Session, *, caller: Caller, data: dict[str, Any]) -> Ketenpa
 
 def update(session: Session, *, caller: Caller, partner: Ketenpartner, changes: dict[str, Any]) -> Ketenpartner:
     """Apply a partial change, validated against the stored record."""
-    changed = {k: v for k, v in changes.items() if getattr(partner, k) != v}
-    if not changed:
-        return partner
-    merged = {name: getattr(partner, name) for name in Ketenpartner.model_fields} | changed
-    _validate(session, values=merged, changed=set(changed), bestaand=partner)
-    audit.apply_changes(session, caller=caller, record=partner, changed=changed, resource_type=RESOURCE_TYPE)
+    changed = verschil(partner, changes)
+    if changed:
+        _validate(session, values=samengevoegd(partner, changed), changed=set(changed), bestaand=partner)
+        audit.apply_changes(session, caller=caller, record=partner, changed=changed, resource_type=RESOURCE_TYPE)
     return partner
 
 

@@ -22,11 +22,7 @@ LEZEN = (
 )
 
 
-@router.post(
-    "/organisaties",
-    status_code=201,
-    response_model=OrganisatiePublic,
-    summary="Organisatie aanmaken",
+@router.post("/organisaties", status_code=201, response_model=OrganisatiePublic, summary="Organisatie aanmaken",
     description="Maakt een organisatie (tenant) aan. `soort` komt uit codelijst `organisatie-soort`.",
     responses={201: {"headers": {"Location": {"description": "URL van de nieuwe organisatie.", "schema": {"type": "string"}}}}},
 )
@@ -40,17 +36,12 @@ def create_organisatie(
     return organisatie
 
 
-@router.get(
-    "/organisaties",
-    response_model=list[OrganisatiePublic],
-    responses=PAGINATED,
+@router.get("/organisaties", response_model=list[OrganisatiePublic], responses=PAGINATED,
     summary="Organisaties opvragen",
     description=f"Lijst van organisaties, op naam gesorteerd. {LEZEN}",
 )
 def list_organisaties(
-    caller: OrganisatieLezerDep,
-    session: SessionDep,
-    pagina: PaginaDep,
+    caller: OrganisatieLezerDep, session: SessionDep, pagina: PaginaDep,
     actief: Annotated[bool | None, Query(description="Alleen actieve (`true`) of gedeactiveerde (`false`) organisaties.", examples=[True])] = None,
     soort: Annotated[str | None, Query(description="Alleen organisaties van deze soort.", examples=["ggd"])] = None,
     gemeente: Annotated[
@@ -62,20 +53,14 @@ def list_organisaties(
     return pagina.van(session, statement)
 
 
-@router.get(
-    "/organisaties/{organisatieId}",
-    response_model=OrganisatiePublic,
-    summary="Organisatie opvragen",
+@router.get("/organisaties/{organisatieId}", response_model=OrganisatiePublic, summary="Organisatie opvragen",
     description=f"Een organisatie. {LEZEN} Een andere organisatie geeft 404.",
 )
 def get_organisatie(organisatie: LeesbareOrganisatieDep) -> Organisatie:
     return organisatie
 
 
-@router.patch(
-    "/organisaties/{organisatieId}",
-    response_model=OrganisatiePublic,
-    summary="Organisatie wijzigen",
+@router.patch("/organisaties/{organisatieId}", response_model=OrganisatiePublic, summary="Organisatie wijzigen",
     description="Wijzigt de meegestuurde velden; weggelaten velden blijven zoals ze zijn.",
 )
 def update_organisatie(
@@ -86,10 +71,7 @@ def update_organisatie(
     )
 
 
-@router.delete(
-    "/organisaties/{organisatieId}",
-    response_model=OrganisatiePublic,
-    summary="Organisatie deactiveren",
+@router.delete("/organisaties/{organisatieId}", response_model=OrganisatiePublic, summary="Organisatie deactiveren",
     description=(
         "Deactiveert de organisatie: `actief` wordt `false` en haar API-sleutels werken niet meer (401). "
         "Registraties blijven bewaard. Antwoordt 200 met de gedeactiveerde organisatie; nogmaals "

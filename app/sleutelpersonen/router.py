@@ -52,9 +52,7 @@ SorteringDep = service.SORTERING.dep
 
 @router.get("/sleutelpersonen", responses=PAGINATED, summary="Sleutelpersonen zoeken")
 def list_sleutelpersonen(
-    caller: InzienDep,
-    session: SessionDep,
-    pagina: PaginaDep,
+    caller: InzienDep, session: SessionDep, pagina: PaginaDep,
     sort: SorteringDep,
     actief: ActiefFilter = None,
     gemeente: GemeenteFilter = None,

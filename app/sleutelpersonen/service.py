@@ -10,6 +10,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 
 from app.codelijsten import service as codelijsten
 from app.core.errors import OngeldigeInvoer
+from app.core.records import samengevoegd, verschil
 from app.core.sorting import Sortering
 from app.core.validation import niet_in_toekomst
 from app.models import Sleutelpersoon
@@ -18,14 +19,6 @@ from app.toegang.caller import Caller
 
 NAAM = "Sleutelpersoon"
 RESOURCE_TYPE = "sleutelpersoon"
-
-# The id is appended as a tiebreaker; names sort case-insensitively, the same on both databases.
-SORTERING = Sortering("Sleutelpersoon", {
-    "weergavenaam": func.lower(Sleutelpersoon.weergavenaam),
-    "actiefVanaf": Sleutelpersoon.actief_vanaf,
-    "aangemaaktOp": Sleutelpersoon.aangemaakt_op,
-}, standaard="weergavenaam")
-
 
 def get_own(session: Session, *, caller: Caller, sleutelpersoon_id: uuid.UUID) -> Sleutelpersoon | None:
     """The caller's organisation's key person with this id (active or not), or None; never raises."""
@@ -96,26 +89,32 @@ def create(
     return persoon
 
 
-def update(session: Session, *, caller: Caller, persoon: Sleutelpersoon, changes: dict[str, Any]) -> Sleutelpersoon:
-    """Apply a partial change; validation runs on the merged record against the stored values."""
-    changed = {k: v for k, v in changes.items() if getattr(persoon, k) != v}
-    if not changed:
-        return persoon
-    merged = {name: getattr(persoon, name) for name in Sleutelpersoon.model_fields} | changed
-    _validate(session, values=merged, changed=set(changed), bestaand=persoon)
-    audit.apply_changes(session, caller=caller, record=persoon, changed=changed, resource_type=RESOURCE_TYPE)
-    return persoon
-
-
 def deactivate(session: Session, *, caller: Caller, persoon: Sleutelpersoon) -> Sleutelpersoon:
     """Deactivate a key person; the record stays, because contactmomenten refer to it."""
     return update(session, caller=caller, persoon=persoon, changes={"actief": False})
+
+
+def update(session: Session, *, caller: Caller, persoon: Sleutelpersoon, changes: dict[str, Any]) -> Sleutelpersoon:
+    """Apply a partial change; validation runs on the merged record against the stored values."""
+    changed = verschil(persoon, changes)
+    if changed:
+        _validate(session, values=samengevoegd(persoon, changed), changed=set(changed), bestaand=persoon)
+        audit.apply_changes(session, caller=caller, record=persoon, changed=changed, resource_type=RESOURCE_TYPE)
+    return persoon
 
 
 def _json_list_contains(column: Any, value: str) -> Any:
     # Codes are validated to [a-z0-9.-], so `"code"` inside the JSON text is an exact element match on
     # both SQLite and PostgreSQL, without dialect-specific JSON functions.
     return cast(column, String).like(f'%"{value}"%')
+
+
+# The id is appended as a tiebreaker; names sort case-insensitively, the same on both databases.
+SORTERING = Sortering("Sleutelpersoon", {
+    "weergavenaam": func.lower(Sleutelpersoon.weergavenaam),
+    "actiefVanaf": Sleutelpersoon.actief_vanaf,
+    "aangemaaktOp": Sleutelpersoon.aangemaakt_op,
+}, standaard="weergavenaam")
 
 
 def list_statement(

@@ -17,6 +17,7 @@ from sqlalchemy.orm import ORMExecuteState
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import select, update
 
+from app.core import caches
 from app.core.config import get_settings
 from app.core.db import SessionDep
 from app.core.errors import GeenToegang, NietGeauthenticeerd, TeVeelVerzoeken
@@ -62,8 +63,8 @@ _last_used_written: dict[uuid.UUID, datetime] = {}
 
 # How long a worker may keep using what it read about a key: revoking a key, or deactivating its
 # organisation, takes effect in the worker that made the change at once and in every other
-# worker (process, replica) within this many seconds.
-SLEUTEL_CACHE_SECONDEN = 10.0
+# worker (process, replica) within this many seconds (named with the other lifetimes in core.caches).
+SLEUTEL_CACHE_SECONDEN = caches.SLEUTELS_SECONDEN
 
 
 @dataclass(frozen=True)

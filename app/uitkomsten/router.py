@@ -18,11 +18,7 @@ from app.uitkomsten.schemas import UitkomstCreate, UitkomstPublic
 router = APIRouter(tags=["uitkomsten"])
 
 
-@router.post(
-    "/uitkomsten",
-    status_code=201,
-    response_model=UitkomstPublic,
-    summary="Uitkomst vastleggen",
+@router.post("/uitkomsten", status_code=201, response_model=UitkomstPublic, summary="Uitkomst vastleggen",
     description=(
         "Legt later de uitkomst vast van een contactmoment, of van een van zijn doorverwijzingen. "
         "Het contactmoment toont steeds de laatst vastgelegde uitkomst."
@@ -43,36 +39,19 @@ def create_uitkomst(
     return uitkomst
 
 
-@router.get(
-    "/uitkomsten",
-    response_model=list[UitkomstPublic],
-    responses=PAGINATED,
-    summary="Uitkomsten opvragen",
+@router.get("/uitkomsten", response_model=list[UitkomstPublic], responses=PAGINATED, summary="Uitkomsten opvragen",
     description="Uitkomsten van de eigen organisatie, nieuwste eerst (niet die van verwijderde contactmomenten).",
 )
 def list_uitkomsten(
-    caller: InzienDep,
-    session: SessionDep,
-    pagina: PaginaDep,
+    caller: InzienDep, session: SessionDep, pagina: PaginaDep,
     contactmoment: Annotated[
-        uuid.UUID | None,
-        Query(
-            description="Alleen uitkomsten van dit contactmoment (id).",
-            examples=["3fa85f64-5717-4562-b3fc-2c963f66afa6"],
-        ),
+        uuid.UUID | None, Query(description="Alleen uitkomsten van dit contactmoment (id).", examples=["3fa85f64-5717-4562-b3fc-2c963f66afa6"])
     ] = None,
     doorverwijzing: Annotated[
-        uuid.UUID | None,
-        Query(
-            description="Alleen uitkomsten van deze doorverwijzing (id).",
-            examples=["0b9d3c1e-2f4a-4e5b-8c6d-7e8f9a0b1c2d"],
-        ),
+        uuid.UUID | None, Query(description="Alleen uitkomsten van deze doorverwijzing (id).", examples=["0b9d3c1e-2f4a-4e5b-8c6d-7e8f9a0b1c2d"])
     ] = None,
     resultaat: Annotated[
-        str | None,
-        Query(
-            max_length=20, description="Alleen uitkomsten met dit resultaat.", examples=["opgelost"]
-        ),
+        str | None, Query(max_length=20, description="Alleen uitkomsten met dit resultaat.", examples=["opgelost"])
     ] = None,
 ) -> list[Uitkomst]:
     controleer_filters(
@@ -87,10 +66,7 @@ def list_uitkomsten(
     return pagina.van(session, statement)
 
 
-@router.get(
-    "/uitkomsten/{uitkomstId}",
-    response_model=UitkomstPublic,
-    summary="Uitkomst opvragen",
+@router.get("/uitkomsten/{uitkomstId}", response_model=UitkomstPublic, summary="Uitkomst opvragen",
     description="Eén uitkomst van de eigen organisatie.",
 )
 def get_uitkomst(
