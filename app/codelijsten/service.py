@@ -143,7 +143,7 @@ def preload(session: Session, *, lijsten: Iterable[str]) -> None:
     ontbrekend = [lijst for lijst in lijsten if lijst not in cache]
     if not ontbrekend:
         return
-    gedeeld = caches.voor(session.get_bind())
+    gedeeld = caches.voor(session.get_bind()).validatie
     gelezen: dict[str, dict[str, CodeRegel]] | None = gedeeld.codes()
     if gelezen is None or any(lijst not in gelezen for lijst in ontbrekend):
         tabel = Code.__table__

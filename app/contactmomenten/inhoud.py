@@ -8,7 +8,6 @@ field table `VELDEN`, so a new column is one line here.
 import hashlib
 import json
 import uuid
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -67,7 +66,7 @@ class Kinderen:
 
 
 def _waarde(bron: Any, naam: str) -> Any:
-    return bron[naam] if isinstance(bron, Mapping) else getattr(bron, naam)
+    return bron[naam] if isinstance(bron, dict) else getattr(bron, naam)
 
 
 def _json(waarde: Any) -> Any:

@@ -43,7 +43,7 @@ def _is_eigen(
 ) -> bool:
     """Whether a key person or partner of the caller's organisation exists (a yes is remembered, see core.caches)."""
     sleutel = (soort, caller.organisatie_id, record_id)
-    gedeeld = caches.voor(session.get_bind())
+    gedeeld = caches.voor(session.get_bind()).validatie
     if gedeeld.is_eigen(sleutel):
         return True
     if ophalen() is None:

@@ -7,10 +7,10 @@ named lifetime (also listed in the README):
 |---|---|---|
 | code lists read by validation | `CODELIJSTEN_SECONDEN` | a statement writes to `code`; a writing transaction rolls back |
 | "this key person / partner is the organisation's own" | until forgotten | a writing transaction rolls back |
-| API keys by prefix (`toegang.dependencies.sleutel_cache`) | `SLEUTELS_SECONDEN` | a key or organisation changes |
+| API keys by prefix (read by `toegang.dependencies`) | `SLEUTELS_SECONDEN` | a statement writes to `api_sleutel` or `organisatie` (not the lastUsedAt write) |
 
-The validation cache is one object per engine (`voor`), with its listeners on that engine instance,
-so two engines in one process (tests, scripts) never share or clear each other's cache.
+The caches are one `Caches` object per engine (`voor`), with their listeners on that engine
+instance, so two engines in one process (tests, scripts) never share or clear each other's caches.
 """
 
 import re
@@ -25,13 +25,20 @@ from sqlalchemy import Connection, Engine, event
 # How long a worker keeps using the code lists it read: a code deactivated through this process is
 # refused at once, through another worker or replica within this many seconds.
 CODELIJSTEN_SECONDEN = 10.0
-# How long an authenticated API key is trusted without reading it again (see toegang.dependencies).
+# How long a worker may keep using what it read about an API key: revoking a key, or deactivating its
+# organisation, takes effect in the worker that made the change at once and in every other worker
+# (process, replica) within this many seconds.
 SLEUTELS_SECONDEN = 10.0
 
 # Key in a connection's info: its transaction wrote something (so a rollback can unmake what was read).
 _SCHREEF = "caches.schreef"
 _SCHRIJVEND = frozenset({"INSERT", "UPDATE", "DELETE", "WITH", "CREATE", "DROP", "ALTER"})
 _SCHRIJFT_CODE = re.compile(r'^\s*(INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?code"?[\s(]', re.IGNORECASE)
+_SCHRIJFT_SLEUTEL = re.compile(
+    r'^\s*(INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(api_sleutel|organisatie)"?[\s(]', re.IGNORECASE
+)
+# An execution option that marks a write no cache depends on (the throttled lastUsedAt of a key).
+ALLEEN_GEBRUIK = "sleutelmonitor_alleen_laatst_gebruikt"
 
 
 class ValidatieCache:
@@ -76,31 +83,68 @@ class ValidatieCache:
             self._eigen = set()
 
 
-_PER_ENGINE: "weakref.WeakKeyDictionary[Engine, ValidatieCache]" = weakref.WeakKeyDictionary()
+class TijdelijkeCache:
+    """Values by key for a fixed number of seconds; bounded, so a flood of new keys only empties it."""
+
+    MAXIMUM = 10_000
+
+    def __init__(self, seconden: float) -> None:
+        self.seconden = seconden
+        self._waarden: dict[str, tuple[float, Any]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, sleutel: str) -> tuple[bool, Any]:
+        """(found, value); found with None means: known to be None."""
+        with self._lock:
+            gevonden = self._waarden.get(sleutel)
+        if gevonden is None or time.monotonic() - gevonden[0] > self.seconden:
+            return False, None
+        return True, gevonden[1]
+
+    def put(self, sleutel: str, waarde: Any) -> None:
+        with self._lock:
+            if len(self._waarden) >= self.MAXIMUM:
+                self._waarden.clear()
+            self._waarden[sleutel] = (time.monotonic(), waarde)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._waarden.clear()
+
+
+class Caches:
+    """The caches of one engine."""
+
+    def __init__(self) -> None:
+        self.validatie = ValidatieCache()
+        self.sleutels = TijdelijkeCache(SLEUTELS_SECONDEN)
+
+
+_PER_ENGINE: "weakref.WeakKeyDictionary[Engine, Caches]" = weakref.WeakKeyDictionary()
 _BIND_LOCK = threading.Lock()
 
 
-def bind(engine: Engine) -> ValidatieCache:
-    """The validation cache of this engine, made (with its listeners on the engine) on first use."""
-    cache = _PER_ENGINE.get(engine)
-    if cache is not None:
-        return cache
+def bind(engine: Engine) -> Caches:
+    """The caches of this engine, made (with their listeners on the engine) on first use."""
+    gevonden = _PER_ENGINE.get(engine)
+    if gevonden is not None:
+        return gevonden
     with _BIND_LOCK:
-        cache = _PER_ENGINE.get(engine)
-        if cache is None:
-            cache = ValidatieCache()
-            _listen(engine, cache)
-            _PER_ENGINE[engine] = cache
-    return cache
+        gevonden = _PER_ENGINE.get(engine)
+        if gevonden is None:
+            gevonden = Caches()
+            _listen(engine, gevonden)
+            _PER_ENGINE[engine] = gevonden
+    return gevonden
 
 
 def bind_option_engine(option_engine: Engine, *, parent: Engine) -> None:
-    """An engine made with `execution_options` shares its parent's listeners, so also its cache."""
+    """An engine made with `execution_options` shares its parent's listeners, so also its caches."""
     _PER_ENGINE[option_engine] = bind(parent)
 
 
-def voor(bind_: Engine | Connection) -> ValidatieCache:
-    """The validation cache of the engine behind a session's bind (`session.get_bind()`)."""
+def voor(bind_: Engine | Connection) -> Caches:
+    """The caches of the engine behind a session's bind (`session.get_bind()`)."""
     engine = bind_.engine if isinstance(bind_, Connection) else bind_
     return bind(engine)
 
@@ -110,13 +154,19 @@ def schreef(verbinding: Connection) -> None:
     verbinding.info[_SCHREEF] = True
 
 
-def _listen(engine: Engine, cache: ValidatieCache) -> None:
+def _listen(engine: Engine, caches: Caches) -> None:
+    cache = caches.validatie
+
     @event.listens_for(engine, "before_cursor_execute")
-    def _noteer_schrijven(conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+    def _noteer_schrijven(conn: Any, _cursor: Any, statement: str, _parameters: Any, context: Any, _many: bool) -> None:
         if statement.lstrip()[:6].upper() in _SCHRIJVEND:
             conn.info[_SCHREEF] = True
             if _SCHRIJFT_CODE.match(statement):
                 cache.clear_codes()
+            elif _SCHRIJFT_SLEUTEL.match(statement) and not (
+                context is not None and context.execution_options.get(ALLEEN_GEBRUIK)
+            ):
+                caches.sleutels.clear()
 
     @event.listens_for(engine, "commit")
     def _na_commit(conn: Any) -> None:

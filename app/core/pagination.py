@@ -94,7 +94,8 @@ class Pagina:
         return paginate(session, statement, paginering=self.paginering, request=self.request, response=self.response)
 
 
-def pagina(paginering: PagineringDep, request: Request, response: Response) -> Pagina:
+async def pagina(paginering: PagineringDep, request: Request, response: Response) -> Pagina:
+    # Async: no I/O, so no hop through the thread pool.
     return Pagina(paginering=paginering, request=request, response=response)
 
 

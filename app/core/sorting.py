@@ -29,7 +29,7 @@ class Sortering:
             + f"; standaard `{standaard}`."
         )
 
-        def sort(
+        async def sort(  # async: no I/O, so no hop through the thread pool
             sort: Annotated[
                 str | None,
                 Query(
