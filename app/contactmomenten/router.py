@@ -10,7 +10,7 @@ from app.contactmomenten.schemas import (
     ContactmomentPublic,
     ContactmomentUpdate,
 )
-from app.core.db import SessionDep, commit_na
+from app.core.db import SessionDep, commit_after
 from app.core.openapi import location
 from app.core.pagination import PAGINATED, PaginaDep
 from app.toegang.dependencies import InzienDep, RegistrerenDep
@@ -48,7 +48,7 @@ LOCATION = {"Location": {"description": "URL van het contactmoment.", "schema": 
 def create_contactmoment(
     body: ContactmomentInvoer, caller: RegistrerenDep, session: SessionDep
 ) -> Response:
-    publiek, aangemaakt = commit_na(session, lambda: service.create(session, caller=caller, data=body))
+    publiek, aangemaakt = commit_after(session, lambda: service.create(session, caller=caller, data=body))
     # Serialised here, once: returning the model would have FastAPI validate it again as response_model
     # (in another thread-pool hop) before serialising it; the document still declares ContactmomentPublic.
     return Response(

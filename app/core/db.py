@@ -237,7 +237,7 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
         session.close()
 
 
-def commit_na(session: Session, werk: Callable[[], T]) -> T:
+def commit_after(session: Session, werk: Callable[[], T]) -> T:
     """Run `werk`, then commit at once in the same thread: for a route whose work is one short write.
 
     The request dependency still owns the transaction: it rolls back when this raises, and finds

@@ -119,7 +119,7 @@ class Bulkschrijver:
         assert invoer.extern_id is not None
         if invoer.extern_id in self.wachtend:
             # The file names this externId twice: the second row must see the first one written.
-            self.spoel()
+            self.flush()
         problemen = regels.controleer(
             self.session, caller=self.caller, data=invoer, heeft_referentie=inwoner_hash is not None
         )
@@ -128,11 +128,11 @@ class Bulkschrijver:
             vingerafdruk=inhoud.inhoud_hash(gegevens), problemen=problemen, context=context,
         )
         if len(self.wachtend) >= BATCH:
-            self.spoel()
+            self.flush()
 
     # -- one batch --
 
-    def spoel(self) -> None:
+    def flush(self) -> None:
         """Decide and write every waiting row."""
         if not self.wachtend:
             return

@@ -101,7 +101,7 @@ class Run:
             self.verwerk(rij)
             if self.voortgang is not None and self.verslag.gelezen % VOORTGANG_STAP == 0:
                 self.voortgang(self.verslag.gelezen)
-        self.bulk.spoel()
+        self.bulk.flush()
         if self.voortgang is not None:
             self.voortgang(self.verslag.gelezen)
         if self.vertaler is None and lezer.formaat != "ndjson":
@@ -170,7 +170,7 @@ class Run:
             self.bulk.voeg_toe(rij.nummer, invoer, (vertaling, json_rij))
             return
         # A row that creates a key person or partner: after the rows before it, in its own savepoint.
-        self.bulk.spoel()
+        self.bulk.flush()
         nieuw: list[tuple[str, str, uuid.UUID, str | None]] = []
         try:
             if self.opties.per_rij:
@@ -322,7 +322,7 @@ class Run:
         if "uitkomst" in aanwezig and invoer.uitkomst is not None and (
             kinderen.uitkomst is None or kinderen.uitkomst.resultaat != invoer.uitkomst.resultaat
         ):
-            uitkomsten.registreer(
+            uitkomsten.create(
                 self.session,
                 caller=self.caller,
                 data=UitkomstCreate(contactmoment_id=record.id, resultaat=invoer.uitkomst.resultaat),

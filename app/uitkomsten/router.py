@@ -34,7 +34,7 @@ router = APIRouter(tags=["uitkomsten"])
 def create_uitkomst(
     body: UitkomstCreate, caller: RegistrerenDep, session: SessionDep, response: Response
 ) -> Uitkomst:
-    uitkomst = service.registreer(session, caller=caller, data=body)
+    uitkomst = service.create(session, caller=caller, data=body)
     response.headers["Location"] = location("uitkomsten", uitkomst.id)
     return uitkomst
 

@@ -54,7 +54,7 @@ def list_statement(
     )
 
 
-def registreer(session: Session, *, caller: Caller, data: UitkomstCreate) -> Uitkomst:
+def create(session: Session, *, caller: Caller, data: UitkomstCreate) -> Uitkomst:
     """Record an outcome for one of the caller's contactmomenten (and optionally one of its referrals)."""
     problems: list[dict[str, str]] = []
     contactmoment = scoping.zoek_eigen(session, Contactmoment, data.contactmoment_id, caller)
