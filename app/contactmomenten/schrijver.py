@@ -2,7 +2,8 @@
 
 Every new contactmoment is written here, with its children and its audit row: a POST (a batch of
 one), an import row (a batch of one in a savepoint), the bulk import (a batch of N) and the demo
-data. Validation is the caller's; the rows come from `inhoud.nieuwe_rijen` (or the demo generator).
+data. A correction's new topic and action lists are written here too (`vervang_onderwerpen`,
+`vervang_acties`). Validation is the caller's; the rows come from `inhoud.nieuwe_rijen` (or the demo generator).
 Columns are those of the row dicts, so a column with a server default (none sent) keeps it.
 """
 
@@ -83,6 +84,27 @@ def schrijf(session: Session, *, caller: Caller, rijen: Rijen) -> set[uuid.UUID]
             verbinding.execute(_INSERTS[tabel.name], waarden[0] if len(waarden) == 1 else waarden)
     audit.log_alle(session, audit_rijen)
     return geschreven
+
+
+def vervang_onderwerpen(session: Session, contactmoment_id: uuid.UUID, *, oud: list[str], nieuw: list[str]) -> None:
+    """A correction's new topic list: delete the topics that went, insert those that came."""
+    _vervang(session, ContactmomentOnderwerp, "onderwerp", contactmoment_id, oud, nieuw)
+
+
+def vervang_acties(session: Session, contactmoment_id: uuid.UUID, *, oud: list[str], nieuw: list[str]) -> None:
+    """A correction's new action list: delete the actions that went, insert those that came."""
+    _vervang(session, ContactmomentActie, "actie", contactmoment_id, oud, nieuw)
+
+
+def _vervang(session: Session, model: Any, kolom: str, contactmoment_id: uuid.UUID, oud: list[str], nieuw: list[str]) -> None:
+    """Replace a child list by deleting what went and adding what came (the rest stays untouched)."""
+    tabel = model.__table__
+    weg = set(oud) - set(nieuw)
+    if weg:
+        session.execute(tabel.delete().where(tabel.c.contactmoment_id == contactmoment_id, tabel.c[kolom].in_(weg)))
+    erbij = [{"contactmoment_id": contactmoment_id, kolom: code} for code in nieuw if code not in set(oud)]
+    if erbij:
+        session.execute(tabel.insert(), erbij)
 
 
 def _alleen(rijen: Rijen, ids: set[uuid.UUID]) -> Rijen:

@@ -287,17 +287,10 @@ def update(
         setattr(record, naam, getattr(data.inwoner, naam))
     record.inwoner_hash = nieuwe_hash
     if onderwerpen_gewijzigd:
-        _vervang(
-            session,
-            ContactmomentOnderwerp,
-            "onderwerp",
-            record.id,
-            kinderen.onderwerpen,
-            data.onderwerpen,
-        )
+        schrijver.vervang_onderwerpen(session, record.id, oud=kinderen.onderwerpen, nieuw=data.onderwerpen)
         kinderen.onderwerpen = sorted(data.onderwerpen)
     if acties_gewijzigd:
-        _vervang(session, ContactmomentActie, "actie", record.id, kinderen.acties, data.acties)
+        schrijver.vervang_acties(session, record.id, oud=kinderen.acties, nieuw=data.acties)
         kinderen.acties = sorted(data.acties)
     # After a correction the fingerprint describes the record as it now stands.
     record.inhoud_hash = inhoud_hash(inhoud_van_record(record, kinderen))
@@ -341,29 +334,6 @@ def _verschuif_datum(
         if uitkomst.datum == oud:
             uitkomst.datum = nieuw
             session.add(uitkomst)
-
-
-def _vervang(
-    session: Session,
-    model: Any,
-    kolom: str,
-    contactmoment_id: uuid.UUID,
-    oud: list[str],
-    nieuw: list[str],
-) -> None:
-    """Replace a child list by deleting what went and adding what came (the rest stays untouched)."""
-    weg = set(oud) - set(nieuw)
-    if weg:
-        for rij in session.exec(
-            select(model).where(
-                model.contactmoment_id == contactmoment_id, col(getattr(model, kolom)).in_(weg)
-            )
-        ):
-            session.delete(rij)
-        session.flush()
-    for code in [c for c in nieuw if c not in set(oud)]:
-        session.add(model(contactmoment_id=contactmoment_id, **{kolom: code}))
-    session.flush()
 
 
 def delete(session: Session, *, caller: Caller, record: Contactmoment) -> None:
