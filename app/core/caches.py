@@ -13,6 +13,7 @@ The caches are one `Caches` object per engine (`voor`), with their listeners on 
 instance, so two engines in one process (tests, scripts) never share or clear each other's caches.
 """
 
+import functools
 import re
 import threading
 import time
@@ -154,19 +155,34 @@ def schreef(verbinding: Connection) -> None:
     verbinding.info[_SCHREEF] = True
 
 
+@functools.lru_cache(maxsize=1024)
+def _soort(statement: str) -> str | None:
+    """None for a statement that does not write, else what it writes to: `code`, `sleutel` or `anders`.
+
+    Cached: the same few compiled statements come by on every request.
+    """
+    if statement.lstrip()[:6].upper() not in _SCHRIJVEND:
+        return None
+    if _SCHRIJFT_CODE.match(statement):
+        return "code"
+    if _SCHRIJFT_SLEUTEL.match(statement):
+        return "sleutel"
+    return "anders"
+
+
 def _listen(engine: Engine, caches: Caches) -> None:
     cache = caches.validatie
 
     @event.listens_for(engine, "before_cursor_execute")
     def _noteer_schrijven(conn: Any, _cursor: Any, statement: str, _parameters: Any, context: Any, _many: bool) -> None:
-        if statement.lstrip()[:6].upper() in _SCHRIJVEND:
-            conn.info[_SCHREEF] = True
-            if _SCHRIJFT_CODE.match(statement):
-                cache.clear_codes()
-            elif _SCHRIJFT_SLEUTEL.match(statement) and not (
-                context is not None and context.execution_options.get(ALLEEN_GEBRUIK)
-            ):
-                caches.sleutels.clear()
+        soort = _soort(statement)
+        if soort is None:
+            return
+        conn.info[_SCHREEF] = True
+        if soort == "code":
+            cache.clear_codes()
+        elif soort == "sleutel" and not (context is not None and context.execution_options.get(ALLEEN_GEBRUIK)):
+            caches.sleutels.clear()
 
     @event.listens_for(engine, "commit")
     def _na_commit(conn: Any) -> None:
