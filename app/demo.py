@@ -1,8 +1,8 @@
 """Synthetic demo data: three organisations, their key persons and social map, and two years of contacts.
 
 The data set is deterministic for a given seed and reference date ("today"): every random choice comes
-from one `random.Random(seed)`, and so do the ids. Rows are inserted with bulk INSERTs through the
-models, in the caller's transaction (`laad_demo_data` flushes, it never commits). Resident references
+from one `random.Random(seed)`, and so do the ids. Rows are written by the one writer of the
+contactmoment tables (`contactmomenten.schrijver`), audit rows included, in the caller's transaction (`laad_demo_data` flushes, it never commits). Resident references
 are pseudonymised with the server secret, like the API does, so only their hashes differ per install.
 """
 
@@ -11,8 +11,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from types import SimpleNamespace
-from typing import Any, cast
+from typing import Any
 
 import typer
 from sqlalchemy import insert
@@ -21,175 +20,34 @@ from sqlmodel import Session, select
 
 from app import demo_signalen
 from app.codelijsten import service as codelijsten
-from app.contactmomenten import service as contactmomenten
+from app.contactmomenten import schrijver
+from app.contactmomenten.inhoud import Kinderen, Rijen, inhoud_hash, inhoud_van_record
 from app.core.config import get_settings
 from app.core.security import pseudonymise
 from app.core.validation import vandaag
-from app.models import (
-    Contactmoment,
-    ContactmomentActie,
-    ContactmomentOnderwerp,
-    Doorverwijzing,
-    DoorverwijzingStatus,
-    Ketenpartner,
-    Organisatie,
-    Sleutelpersoon,
-    Uitkomst,
+from app.demo_verdelingen import (
+    ACTIES_BASIS,
+    CATEGORIE_VOOR,
+    DIENSTVERBAND_UREN,
+    DOELGROEPEN,
+    DUUR,
+    GEMEENTEN,
+    GESLACHTEN,
+    GROEP_ONDERWERPEN,
+    KANALEN,
+    KETENPARTNERS,
+    LEEFTIJDEN,
+    ONDERWERP_GEWICHTEN,
+    ORGANISATIES,
+    RESULTATEN,
+    STATUS_PADEN,
+    OrganisatieSpec,
 )
+from app.models import Ketenpartner, Organisatie, Sleutelpersoon
+from app.toegang.caller import cli_caller
 
 PERIODE_DAGEN = 730  # two years before the reference date
 BATCH = 500
-
-GEMEENTEN = {"GM0344": "Utrecht", "GM0307": "Amersfoort", "GM0321": "Houten"}
-
-
-@dataclass(frozen=True)
-class _OrgSpec:
-    naam: str
-    soort: str
-    gemeentecodes: tuple[str, ...]
-    aandeel: float  # share of all contacts
-    personen: tuple[tuple[str, tuple[str, ...], tuple[str, ...], str], ...]  # naam, talen, rollen, dienstverband
-
-
-ORGANISATIES: tuple[_OrgSpec, ...] = (
-    _OrgSpec(
-        naam="GGD Regio Utrecht",
-        soort="ggd",
-        gemeentecodes=("GM0344", "GM0307", "GM0321"),
-        aandeel=0.45,
-        personen=(
-            ("Amina B.", ("ar", "nl"), ("voorlichter", "bemiddelaar"), "betaald"),
-            ("Yonas T.", ("ti", "am", "nl"), ("bemiddelaar", "helper"), "zzp"),
-            ("Farida H.", ("prs", "fa", "nl"), ("voorlichter", "verkenner"), "betaald"),
-            ("Olena P.", ("uk", "ru", "nl"), ("helper", "adviseur"), "zzp"),
-            ("Hodan A.", ("so", "nl", "en"), ("voorlichter", "rolmodel"), "vrijwilliger"),
-        ),
-    ),
-    _OrgSpec(
-        naam="Stichting Welzijn Samen Amersfoort",
-        soort="welzijnsorganisatie",
-        gemeentecodes=("GM0307",),
-        aandeel=0.25,
-        personen=(
-            ("Mehmet K.", ("tr", "nl"), ("helper", "bemiddelaar"), "betaald"),
-            ("Katarzyna W.", ("pl", "nl", "en"), ("adviseur", "helper"), "vrijwilliger"),
-            ("Saba G.", ("ti", "ar", "nl"), ("bemiddelaar", "verkenner"), "vrijwilliger"),
-        ),
-    ),
-    _OrgSpec(
-        naam="Stichting Brug Utrecht",
-        soort="migrantenorganisatie",
-        gemeentecodes=("GM0344",),
-        aandeel=0.30,
-        personen=(
-            ("Samir E.", ("ar", "rif", "nl"), ("helper", "bemiddelaar", "voorlichter"), "vrijwilliger"),
-            ("Abdi M.", ("so", "ar", "nl"), ("helper", "rolmodel"), "vrijwilliger"),
-            ("Ayşe D.", ("tr", "ku", "nl"), ("voorlichter", "adviseur"), "zzp"),
-            ("Habib R.", ("prs", "ps", "nl"), ("bemiddelaar", "helper"), "vrijwilliger"),
-        ),
-    ),
-)
-
-# (categorie, naam): `{stad}` is filled with the partner's gemeente.
-KETENPARTNERS: tuple[tuple[str, str], ...] = (
-    ("huisarts", "Gezondheidscentrum {stad} Noord"),
-    ("huisarts", "Huisartsenpraktijk {stad} Centrum"),
-    ("ziekenhuis", "Ziekenhuis {stad}"),
-    ("ggz", "GGZ-team {stad}"),
-    ("ggd", "GGD-spreekuur {stad}"),
-    ("jgz", "Consultatiebureau {stad}"),
-    ("sociaal-wijkteam", "Buurtteam {stad} Oost"),
-    ("sociaal-wijkteam", "Buurtteam {stad} West"),
-    ("maatschappelijk-werk", "Maatschappelijk Werk {stad}"),
-    ("schuldhulpverlening", "Schuldhulp {stad}"),
-    ("vluchtelingenwerk", "VluchtelingenWerk {stad}"),
-    ("werk-en-inkomen", "Werk en Inkomen {stad}"),
-    ("wmo-loket", "Wmo-loket {stad}"),
-    ("jeugdhulp", "Jeugdhulp {stad}"),
-    ("onderwijs", "Volksuniversiteit {stad}"),
-    ("taalaanbieder", "Taalhuis {stad}"),
-    ("welzijn", "Buurthuis {stad}"),
-    ("zorgverzekeraar", "Zorgverzekeraar Midden"),
-    ("juridisch", "Juridisch Loket {stad}"),
-    ("vrijwilligersorganisatie", "Vrijwilligerscentrale {stad}"),
-    ("overig", "Voedselbank {stad}"),
-)
-
-# Money, letters and access to care dominate the questions key persons get.
-ONDERWERP_GEWICHTEN: dict[str, float] = {
-    "geld.toeslagen": 9, "geld.schulden": 7, "geld.belastingen": 4, "geld.uitkering": 5,
-    "geld.armoederegelingen": 4, "inburgering.post-brieven": 12, "inburgering.taal": 3,
-    "inburgering.traject": 2, "zorg.huisarts": 7, "zorg.zorgverzekering": 7, "zorg.tandarts": 2,
-    "zorg.ziekenhuis": 3, "zorg.ggz": 2, "zorg.medicijnen": 2, "zorg.jgz": 1.5,
-    "gezondheid.mentaal": 3, "gezondheid.lichamelijk": 2, "gezondheid.zwangerschap-geboorte": 1,
-    "gezondheid.vaccinatie": 1, "gezondheid.leefstijl": 1, "gezin.opvoeding": 2,
-    "gezin.kinderopvang": 1.5, "gezin.jeugdhulp": 1, "onderwijs.school": 2, "werk.zoeken": 2.5,
-    "werk.vrijwilligerswerk": 1, "wonen.huisvesting": 3.5, "wonen.energie": 2.5,
-    "sociaal.eenzaamheid": 1.5, "veiligheid.huiselijk-geweld": 0.5, "veiligheid.discriminatie": 0.5,
-    "juridisch.verblijf": 1.5, "juridisch.gezinshereniging": 1.5, "overig": 1,
-}
-# Group sessions (voorlichtingsbijeenkomsten) are about health themes.
-GROEP_ONDERWERPEN: dict[str, float] = {
-    "gezondheid.vaccinatie": 3, "gezondheid.leefstijl": 3, "gezondheid.mentaal": 3,
-    "gezondheid.seksueel": 1.5, "gezondheid.roken-vapen": 1.5, "gezondheid.dementie": 1,
-    "gezondheid.vgv": 1, "zorg.huisarts": 2, "zorg.zorgverzekering": 2.5, "zorg.jgz": 1,
-    "gezin.opvoeding": 2, "geld.armoederegelingen": 1,
-}
-# Which kind of partner a topic is usually referred to.
-CATEGORIE_VOOR: dict[str, tuple[str, ...]] = {
-    "geld.toeslagen": ("sociaal-wijkteam", "juridisch"), "geld.schulden": ("schuldhulpverlening",),
-    "geld.belastingen": ("juridisch", "sociaal-wijkteam"), "geld.uitkering": ("werk-en-inkomen",),
-    "geld.armoederegelingen": ("werk-en-inkomen", "overig"),
-    "inburgering.post-brieven": ("sociaal-wijkteam", "maatschappelijk-werk"),
-    "inburgering.taal": ("taalaanbieder",), "inburgering.traject": ("vluchtelingenwerk", "taalaanbieder"),
-    "zorg.huisarts": ("huisarts",), "zorg.zorgverzekering": ("zorgverzekeraar", "sociaal-wijkteam"),
-    "zorg.tandarts": ("huisarts",), "zorg.ziekenhuis": ("ziekenhuis",), "zorg.ggz": ("ggz",),
-    "zorg.medicijnen": ("huisarts",), "zorg.jgz": ("jgz",), "gezondheid.mentaal": ("ggz", "huisarts"),
-    "gezondheid.lichamelijk": ("huisarts",), "gezondheid.zwangerschap-geboorte": ("jgz", "huisarts"),
-    "gezondheid.vaccinatie": ("ggd",), "gezondheid.leefstijl": ("ggd", "welzijn"),
-    "gezin.opvoeding": ("jgz", "jeugdhulp"), "gezin.kinderopvang": ("sociaal-wijkteam",),
-    "gezin.jeugdhulp": ("jeugdhulp",), "onderwijs.school": ("onderwijs",),
-    "werk.zoeken": ("werk-en-inkomen",), "werk.vrijwilligerswerk": ("vrijwilligersorganisatie",),
-    "wonen.huisvesting": ("wmo-loket", "sociaal-wijkteam"), "wonen.energie": ("sociaal-wijkteam",),
-    "sociaal.eenzaamheid": ("welzijn",), "veiligheid.huiselijk-geweld": ("maatschappelijk-werk",),
-    "veiligheid.discriminatie": ("juridisch",), "juridisch.verblijf": ("vluchtelingenwerk", "juridisch"),
-    "juridisch.gezinshereniging": ("vluchtelingenwerk",), "overig": ("welzijn",),
-}
-KANALEN: dict[str, float] = {
-    "persoonlijk": 30, "telefonisch": 20, "berichtenapp": 20, "spreekuur": 14, "huisbezoek": 10, "video": 4,
-}
-DUUR: dict[str, tuple[int, int]] = {
-    "persoonlijk": (15, 60), "telefonisch": (5, 30), "berichtenapp": (5, 20), "spreekuur": (10, 45),
-    "huisbezoek": (30, 120), "video": (15, 45), "groepsbijeenkomst": (60, 150),
-}
-ACTIES_BASIS: dict[str, float] = {
-    "informatie-gegeven": 30, "uitleg-brief": 18, "formulier-ingevuld": 12, "instantie-gebeld": 10,
-    "afspraak-gemaakt": 9, "begeleid-naar-afspraak": 4, "bemiddeld-in-gesprek": 5,
-    "signaal-doorgegeven": 1.5, "toegeleid-naar-activiteit": 3, "nazorg": 4,
-}
-# A referral's life: each path is followed until it reaches the reference date.
-STATUS_PADEN: tuple[tuple[float, tuple[str, ...]], ...] = (
-    (38, ("verwezen", "aangekomen", "afgerond")),
-    (12, ("voorgesteld", "verwezen", "aangekomen", "afgerond")),
-    (10, ("verwezen", "aangekomen")),
-    (9, ("verwezen",)),
-    (8, ("verwezen", "niet-verschenen")),
-    (6, ("verwezen", "afgewezen")),
-    (7, ("voorgesteld",)),
-    (6, ("voorgesteld", "verwezen")),
-    (4, ("onbekend",)),
-)
-RESULTATEN: dict[str, float] = {
-    "opgelost": 45, "deels-opgelost": 20, "lopend": 10, "niet-opgelost": 8, "onbekend": 7,
-}
-LEEFTIJDEN: dict[str, float] = {"0-17": 3, "18-26": 14, "27-44": 40, "45-64": 30, "65-plus": 9, "onbekend": 4}
-GESLACHTEN: dict[str, float] = {"vrouw": 58, "man": 38, "anders": 1, "onbekend": 3}
-DOELGROEPEN: dict[str, float] = {
-    "statushouder": 35, "gezinsmigrant": 18, "arbeidsmigrant": 12, "asielzoeker": 5, "overig": 10,
-    "onbekend": 20,
-}
-DIENSTVERBAND_UREN = {"betaald": (16, 32), "zzp": (8, 24), "vrijwilliger": (2, 12)}
 
 Voortgang = Callable[[int], None]
 
@@ -214,30 +72,6 @@ class _Persoon:
     tot: date
     gewicht: float
     inwoners: list[_Inwoner] = field(default_factory=list)
-
-
-@dataclass
-class _Rijen:
-    """Rows for one batch, per table, in foreign-key order."""
-
-    contactmomenten: list[dict[str, Any]] = field(default_factory=list)
-    onderwerpen: list[dict[str, Any]] = field(default_factory=list)
-    acties: list[dict[str, Any]] = field(default_factory=list)
-    doorverwijzingen: list[dict[str, Any]] = field(default_factory=list)
-    statussen: list[dict[str, Any]] = field(default_factory=list)
-    uitkomsten: list[dict[str, Any]] = field(default_factory=list)
-
-    def schrijf(self, session: Session) -> None:
-        for model, rows in (
-            (Contactmoment, self.contactmomenten),
-            (ContactmomentOnderwerp, self.onderwerpen),
-            (ContactmomentActie, self.acties),
-            (Doorverwijzing, self.doorverwijzingen),
-            (DoorverwijzingStatus, self.statussen),
-            (Uitkomst, self.uitkomsten),
-        ):
-            if rows:
-                session.execute(insert(model), rows)
 
 
 class _Generator:
@@ -280,7 +114,7 @@ class _Generator:
 
     # --- organisations, key persons, partners ----------------------------------------------------
 
-    def organisaties(self) -> list[tuple[_OrgSpec, Organisatie]]:
+    def organisaties(self) -> list[tuple[OrganisatieSpec, Organisatie]]:
         result = []
         for spec in ORGANISATIES:
             aangemaakt = datetime.combine(self.begin - timedelta(days=30), time(9), tzinfo=UTC)
@@ -290,7 +124,7 @@ class _Generator:
             )))
         return result
 
-    def personen(self, spec: _OrgSpec, organisatie: Organisatie) -> tuple[list[_Persoon], list[dict[str, Any]]]:
+    def personen(self, spec: OrganisatieSpec, organisatie: Organisatie) -> tuple[list[_Persoon], list[dict[str, Any]]]:
         personen: list[_Persoon] = []
         rows: list[dict[str, Any]] = []
         # Activity is skewed: the busiest key person does several times the work of the quietest.
@@ -324,7 +158,7 @@ class _Generator:
             ))
         return personen, rows
 
-    def ketenpartners(self, spec: _OrgSpec, organisatie: Organisatie) -> list[dict[str, Any]]:
+    def ketenpartners(self, spec: OrganisatieSpec, organisatie: Organisatie) -> list[dict[str, Any]]:
         # Fifteen partners: a spread over the categories, each in one of the organisation's gemeenten.
         gekozen = self.rng.sample(KETENPARTNERS, 15)
         rows = []
@@ -366,7 +200,7 @@ class _Generator:
 
     def contactmoment(
         self,
-        rijen: _Rijen,
+        rijen: Rijen,
         *,
         nummer: int,
         organisatie: Organisatie,
@@ -445,22 +279,16 @@ class _Generator:
             ))
 
         # The API's own fingerprint, so re-posting a demo record unchanged is recognised as a retry.
-        # Plain namespaces stand in for the rows: the fingerprint only reads attributes, and building
-        # SQLModel instances would double the run time.
         uitkomsten = rijen.uitkomsten[eerste_uitkomst:]
         laatste = max(uitkomsten, key=lambda u: (u["datum"], u["aangemaakt_op"], u["id"]), default=None)
-        kinderen = contactmomenten.Kinderen(
-            onderwerpen=sorted(onderwerpen), acties=sorted(acties),
-            doorverwijzingen=[cast(Doorverwijzing, SimpleNamespace(**v)) for v in verwijzingen],
-            uitkomst=cast(Uitkomst, SimpleNamespace(**laatste)) if laatste else None,
+        kinderen = Kinderen(
+            onderwerpen=sorted(onderwerpen), acties=sorted(acties), doorverwijzingen=verwijzingen, uitkomst=laatste
         )
-        rij["inhoud_hash"] = contactmomenten.inhoud_hash(
-            contactmomenten.inhoud_van_record(cast(Contactmoment, SimpleNamespace(**rij)), kinderen)
-        )
+        rij["inhoud_hash"] = inhoud_hash(inhoud_van_record(rij, kinderen))
 
     def doorverwijzing(
         self,
-        rijen: _Rijen,
+        rijen: Rijen,
         *,
         organisatie: Organisatie,
         contact_id: uuid.UUID,
@@ -571,14 +399,14 @@ def laad_demo_data(
         telling = {"contactmomenten": 0, "groepsbijeenkomsten": 0, "doorverwijzingen": 0, "uitkomsten": 0}
         inwoners: set[str] = set()
         for start in range(0, deel, BATCH):
-            rijen = _Rijen()
+            rijen = Rijen()
             for _ in range(min(BATCH, deel - start)):
                 nummer += 1
                 gen.contactmoment(
                     rijen, nummer=nummer, organisatie=organisatie, personen=personen, partners=partners,
                     alle_partners=partner_rijen,
                 )
-            rijen.schrijf(session)
+            schrijver.schrijf(session, caller=cli_caller(), rijen=rijen)
             telling["contactmomenten"] += len(rijen.contactmomenten)
             telling["groepsbijeenkomsten"] += sum(1 for c in rijen.contactmomenten if c["soort"] == "groep")
             telling["doorverwijzingen"] += len(rijen.doorverwijzingen)
@@ -600,7 +428,7 @@ def laad_demo_data(
 def _demo_sleutels(session: Session, organisaties: Sequence[dict[str, Any]]) -> list[tuple[str, str, str]]:
     """Create the three development keys; returns (omschrijving, token, voorbeeld-pad) triples."""
     from app.toegang import service as toegang
-    from app.toegang.caller import Scope, cli_caller
+    from app.toegang.caller import Scope
 
     migranten = next(o for o in organisaties if o["soort"] == "migrantenorganisatie")
     _, org_token = toegang.create_key(

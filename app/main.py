@@ -2,7 +2,7 @@
 
 import logging
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse
@@ -12,6 +12,7 @@ from app.core.config import get_settings
 from app.core.errors import install_error_handlers
 from app.core.middleware import BodyLimitMiddleware, HeadersMiddleware
 from app.core.openapi import API_PREFIX, install_openapi
+from app.core.request_checks import check_request
 from app.codelijsten.router import router as codelijsten_router
 from app.contactmomenten.router import router as contactmomenten_router
 from app.doelen.router import router as doelen_router
@@ -89,7 +90,7 @@ def create_app() -> FastAPI:
         openapi_tags=TAGS,
     )
     for domain_router in DOMAIN_ROUTERS:
-        app.include_router(domain_router, prefix=API_PREFIX)
+        app.include_router(domain_router, prefix=API_PREFIX, dependencies=[Depends(check_request)])
     install_openapi(app)
     install_error_handlers(app)
 

@@ -27,6 +27,7 @@ from sqlmodel import Session  # noqa: E402
 
 from app.core.config import get_settings  # noqa: E402
 from app.core.db import get_engine, get_session, make_engine  # noqa: E402
+from tests.factories import Omgeving, make_omgeving  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 BACKEND = os.environ.get("SLEUTELMONITOR_TEST_DB", "sqlite")
@@ -160,3 +161,22 @@ def fresh_database_url(databases: DatabaseFactory) -> Callable[[], str]:
 
 def pytest_report_header(config: pytest.Config) -> str:
     return f"sleutelmonitor test database: {BACKEND}"
+
+
+# --- One organisation with a key person, a partner and a registration key (tests/factories.py) ---
+
+
+@pytest.fixture
+def omgeving(session: Session) -> Omgeving:
+    """Organisation A, committed to the test's savepoint so a failed request does not roll it back."""
+    result = make_omgeving(session)
+    session.commit()
+    return result
+
+
+@pytest.fixture
+def andere(session: Session) -> Omgeving:
+    """Organisation B, to prove nothing crosses the tenant boundary."""
+    result = make_omgeving(session)
+    session.commit()
+    return result

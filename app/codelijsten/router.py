@@ -2,12 +2,13 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request, Response, status
+from fastapi import APIRouter, Path, Query, Response, status
 
 from app.codelijsten import service
 from app.codelijsten.schemas import Codelijst, CodeCreate, CodePublic, CodeUpdate
 from app.core.db import SessionDep
 from app.core.errors import OngeldigeInvoer
+from app.core.openapi import location
 from app.toegang.dependencies import BeherenDep, CallerDep
 
 router = APIRouter(tags=["codelijsten"])
@@ -44,14 +45,14 @@ def get_code(lijst: LijstPad, code: CodePad, session: SessionDep, caller: Caller
 
 @router.post("/codelijsten/{lijst}", status_code=status.HTTP_201_CREATED, summary="Code toevoegen")
 def add_code(
-    lijst: LijstPad, body: CodeCreate, session: SessionDep, caller: BeherenDep, request: Request, response: Response
+    lijst: LijstPad, body: CodeCreate, session: SessionDep, caller: BeherenDep, response: Response
 ) -> CodePublic:
     """Voeg een code toe aan een lijst. Een bestaande code (ook een gedeactiveerde) geeft 409."""
     entry = service.add_code(
         session, caller=caller, lijst=lijst, code=body.code, label=body.label,
         synoniemen=body.synoniemen, volgorde=body.volgorde,
     )
-    response.headers["Location"] = f"{request.url.path}/{entry.code}"
+    response.headers["Location"] = location("codelijsten", lijst, entry.code)
     return CodePublic.model_validate(entry)
 
 

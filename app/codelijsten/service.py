@@ -2,12 +2,14 @@
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic.alias_generators import to_camel
 from sqlalchemy import case, func, or_
 from sqlmodel import Session, select
 
+from app.core import caches
 from app.core.errors import Conflict, NietGevonden, OngeldigeInvoer
 from app.models import Code
 from app.toegang import audit
@@ -118,6 +120,44 @@ def lookup(session: Session, *, lijst: str) -> dict[str, Code]:
     if lijst not in cache:
         cache[lijst] = codes(session, lijst=lijst)
     return cache[lijst]
+
+
+@dataclass(frozen=True)
+class CodeRegel:
+    """A code-list entry as validation, mapping and labels read it: a light stand-in for a `Code` row."""
+
+    lijst: str
+    code: str
+    label: str
+    ouder: str | None
+    synoniemen: tuple[str, ...]
+    volgorde: int
+    actief: bool
+
+
+def preload(session: Session, *, lijsten: Iterable[str]) -> None:
+    """Fill the session's lookup cache for these lists from the engine's validation cache (see core.caches).
+
+    The process keeps its copy for `caches.CODELIJSTEN_SECONDEN`; a missing copy is read in one query.
+    """
+    lijsten = tuple(lijsten)
+    cache: dict[str, dict[str, Any]] = session.info.setdefault(_CACHE_KEY, {})
+    ontbrekend = [lijst for lijst in lijsten if lijst not in cache]
+    if not ontbrekend:
+        return
+    gedeeld = caches.voor(session.get_bind()).validatie
+    gelezen: dict[str, dict[str, CodeRegel]] | None = gedeeld.codes()
+    if gelezen is None or any(lijst not in gelezen for lijst in ontbrekend):
+        tabel = Code.__table__
+        alle = set(lijsten) | set(gelezen or ())
+        gelezen = {lijst: {} for lijst in alle}
+        for rij in session.execute(select(*tabel.c).where(tabel.c.lijst.in_(alle))):
+            gelezen[rij.lijst][rij.code] = CodeRegel(
+                lijst=rij.lijst, code=rij.code, label=rij.label, ouder=rij.ouder,
+                synoniemen=tuple(rij.synoniemen or ()), volgorde=rij.volgorde, actief=rij.actief,
+            )
+        gedeeld.bewaar_codes(gelezen)
+    cache.update({lijst: gelezen[lijst] for lijst in ontbrekend})
 
 
 def _clear_lookup(session: Session) -> None:

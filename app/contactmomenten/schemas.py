@@ -6,8 +6,8 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, Field, field_validator
 
-from app.core.schemas import InputSchema, Schema
 from app.core import persoonsgegevens
+from app.core.schemas import InputSchema, Schema, alle_fouten
 from app.core.validation import DatumNietInToekomst, Gemeentecode, Taalcode, Wijkcode
 from app.doorverwijzingen.schemas import DoorverwijzingCreate, DoorverwijzingPublic
 from app.uitkomsten.schemas import UitkomstEmbedded, UitkomstPublic
@@ -193,6 +193,11 @@ class ContactmomentCreate(ContactmomentBase):
         default=None,
         description="Uitkomst zoals nu bekend; datum is de datum van het contactmoment.",
     )
+
+
+# The POST body: a body that fails the schema still reaches the service, which reports its errors
+# together with those of the rules (one 400).
+ContactmomentInvoer = alle_fouten(ContactmomentCreate)
 
 
 # Fields a correction may not set to null: they are required on a contactmoment.

@@ -19,6 +19,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, create_engine
 
+from app.core import caches
 from app.core.config import get_settings
 
 T = TypeVar("T")
@@ -163,11 +164,13 @@ def make_engine(database_url: str, **kwargs: Any) -> Engine:
             **kwargs,
         )
         _configure_sqlite(engine, _Schrijfslot(bestand))
-        return engine
-    if url.drivername == "postgresql":
-        url = url.set(drivername="postgresql+psycopg")
-    kwargs.setdefault("pool_pre_ping", True)
-    return create_engine(url, **kwargs)
+    else:
+        if url.drivername == "postgresql":
+            url = url.set(drivername="postgresql+psycopg")
+        kwargs.setdefault("pool_pre_ping", True)
+        engine = create_engine(url, **kwargs)
+    caches.bind(engine)
+    return engine
 
 
 @lru_cache
@@ -188,6 +191,7 @@ def _schrijvend(engine: Engine) -> Engine:
     schrijvend = _SCHRIJVEND.get(engine)
     if schrijvend is None:
         schrijvend = _SCHRIJVEND.setdefault(engine, engine.execution_options(sqlite_immediate=True))
+        caches.bind_option_engine(schrijvend, parent=engine)
     return schrijvend
 
 
@@ -233,7 +237,7 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
         session.close()
 
 
-def commit_na(session: Session, werk: Callable[[], T]) -> T:
+def commit_after(session: Session, werk: Callable[[], T]) -> T:
     """Run `werk`, then commit at once in the same thread: for a route whose work is one short write.
 
     The request dependency still owns the transaction: it rolls back when this raises, and finds

@@ -113,12 +113,39 @@ class TeGroot(DomeinFout):
     status, title = 413, TITLES[413]
 
 
+class MediatypeNietOndersteund(DomeinFout):
+    status, title = 415, TITLES[415]
+
+
 class TeVeelVerzoeken(DomeinFout):
     status, title = 429, TITLES[429]
 
 
 class DienstNietBeschikbaar(DomeinFout):
     status, title = 503, TITLES[503]
+
+
+def problem_body(
+    instance: str,
+    status: int,
+    detail: str,
+    *,
+    title: str | None = None,
+    invalid_params: list[dict[str, str]] | None = None,
+    extra: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The problem+json document (also for middleware, which answers outside the app's handlers)."""
+    body: dict[str, Any] = {
+        "type": "about:blank",
+        "title": title or TITLES.get(status, "Fout"),
+        "status": status,
+        "detail": detail,
+        "instance": instance,
+    }
+    if invalid_params:
+        body["invalidParams"] = invalid_params
+    body.update(extra or {})
+    return body
 
 
 def problem_response(
@@ -131,16 +158,7 @@ def problem_response(
     headers: dict[str, str] | None = None,
     extra: dict[str, Any] | None = None,
 ) -> JSONResponse:
-    body: dict[str, Any] = {
-        "type": "about:blank",
-        "title": title or TITLES.get(status, "Fout"),
-        "status": status,
-        "detail": detail,
-        "instance": request.url.path,
-    }
-    if invalid_params:
-        body["invalidParams"] = invalid_params
-    body.update(extra or {})
+    body = problem_body(request.url.path, status, detail, title=title, invalid_params=invalid_params, extra=extra)
     return JSONResponse(body, status_code=status, headers=headers, media_type=PROBLEM_MEDIA_TYPE)
 
 

@@ -5,7 +5,7 @@ from collections.abc import Callable
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.core.errors import PROBLEM_MEDIA_TYPE, TITLES
+from app.core.errors import PROBLEM_MEDIA_TYPE, TeGroot, problem_body
 
 # ADR /core/transport/security-headers
 SECURITY_HEADERS: list[tuple[bytes, bytes]] = [
@@ -88,19 +88,12 @@ class BodyLimitMiddleware:
 
     @staticmethod
     async def _reject(scope: Scope, send: Send, limit: int) -> None:
-        body = json.dumps(
-            {
-                "type": "about:blank",
-                "title": TITLES[413],
-                "status": 413,
-                "detail": f"De body is groter dan de toegestane {limit} bytes.",
-                "instance": scope["path"],
-            }
-        ).encode()
+        fout = TeGroot(f"De body is groter dan de toegestane {limit} bytes.")
+        body = json.dumps(problem_body(scope["path"], fout.status, fout.detail, title=fout.title)).encode()
         await send(
             {
                 "type": "http.response.start",
-                "status": 413,
+                "status": fout.status,
                 "headers": [
                     (b"content-type", PROBLEM_MEDIA_TYPE.encode()),
                     (b"content-length", str(len(body)).encode()),

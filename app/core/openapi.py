@@ -17,6 +17,11 @@ from app.core.config import get_settings
 from app.core.errors import TITLES, Problem
 
 API_PREFIX = "/v1"
+
+
+def location(*delen: object) -> str:
+    """The path of a resource for a Location header: `location("doelen", doel.id)` is `/v1/doelen/<id>`."""
+    return "/".join([API_PREFIX, *(str(deel) for deel in delen)])
 PUBLIC_PATHS = {"/v1/status", "/v1/openapi.json"}
 
 _PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}

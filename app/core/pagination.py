@@ -1,8 +1,8 @@
-"""Page-based pagination with RFC 8288 Link headers, and validated sorting."""
+"""Page-based pagination with RFC 8288 Link headers (sorting: core.sorting)."""
 
 import math
 from dataclasses import dataclass
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, TypeVar
 from urllib.parse import urlencode
 
 from fastapi import Depends, Query, Request, Response
@@ -48,22 +48,6 @@ def paginering(
 PagineringDep = Annotated[Paginering, Depends(paginering)]
 
 
-def sortering(sort: str | None, allowed: dict[str, Any], default: str) -> list[Any]:
-    """Translate `sort=-datum,aangemaaktOp` into ORDER BY clauses; unknown fields are a 400."""
-    clauses = []
-    for part in (sort or default).split(","):
-        part = part.strip()
-        descending = part.startswith("-")
-        name = part.lstrip("-+")
-        if name not in allowed:
-            raise OngeldigeInvoer.veld(
-                "sort", f"Onbekend sorteerveld `{name}`; toegestaan: {', '.join(sorted(allowed))}."
-            )
-        column = allowed[name]
-        clauses.append(column.desc() if descending else column.asc())
-    return clauses
-
-
 def paginate(
     session: Session,
     statement: SelectOfScalar[T],
@@ -95,3 +79,24 @@ def paginate(
     response.headers["Link"] = ", ".join(links)
     response.headers["X-Total-Count"] = str(total)
     return items
+
+
+@dataclass(frozen=True)
+class Pagina:
+    """The page a list route answers with: its parameters, and the request and response for the headers."""
+
+    paginering: Paginering
+    request: Request
+    response: Response
+
+    def van(self, session: Session, statement: SelectOfScalar[T]) -> list[T]:
+        """One page of `statement`, with Link and X-Total-Count set on the response."""
+        return paginate(session, statement, paginering=self.paginering, request=self.request, response=self.response)
+
+
+async def pagina(paginering: PagineringDep, request: Request, response: Response) -> Pagina:
+    # Async: no I/O, so no hop through the thread pool.
+    return Pagina(paginering=paginering, request=request, response=response)
+
+
+PaginaDep = Annotated[Pagina, Depends(pagina)]

@@ -1,7 +1,14 @@
 """Base classes for API schemas: camelCase on the wire, snake_case in Python."""
 
-from pydantic import BaseModel, ConfigDict
+from functools import lru_cache
+from typing import Annotated, Any, TypeVar
+
+from pydantic import BaseModel, ConfigDict, PrivateAttr, TypeAdapter, ValidationError, model_validator
 from pydantic.alias_generators import to_camel
+
+from app.core.errors import validation_params
+
+M = TypeVar("M", bound=BaseModel)
 
 
 class Schema(BaseModel):
@@ -23,3 +30,64 @@ class InputSchema(Schema):
         extra="forbid",
         str_strip_whitespace=True,
     )
+
+
+_ONTBREEKT = object()
+
+
+def alle_fouten(model: type[M]) -> type[M]:
+    """The input schema `model`, but a body that fails it still arrives, carrying its errors.
+
+    FastAPI answers a schema error before the route runs, so code-list, ownership and cross-field
+    errors would only come on the next try. A route that takes this type gets the valid fields
+    (failed ones are None) and `schemafouten(body)`; its service adds its own rules' problems and
+    raises one 400 with all of them. The schema (and so the OpenAPI document) is the model's own.
+    """
+
+    def verzamel(cls: Any, data: Any, handler: Any) -> Any:
+        try:
+            return handler(data)
+        except ValidationError as exc:
+            if not isinstance(data, dict):
+                raise
+            return _gedeeltelijk(cls, data, exc)
+
+    # Made with the model's own name and module, so the OpenAPI document names the schema as before.
+    namespace = {
+        "__module__": model.__module__,
+        "__qualname__": model.__qualname__,
+        "__doc__": model.__doc__,
+        "__annotations__": {"_schemafouten": list[dict[str, str]]},
+        "_schemafouten": PrivateAttr(default_factory=list),
+        "_verzamel": model_validator(mode="wrap")(classmethod(verzamel)),  # type: ignore[arg-type]
+    }
+    return type(model)(model.__name__, (model,), namespace)  # type: ignore[return-value]
+
+
+def _gedeeltelijk(cls: Any, data: dict[str, Any], exc: ValidationError) -> Any:
+    """The fields of `data` that are valid on their own; failed and missing required ones are None."""
+    namen = {veld.alias or naam: naam for naam, veld in cls.model_fields.items()}
+    fout = {namen.get(str(e["loc"][0]), str(e["loc"][0])) for e in exc.errors() if e["loc"]}
+    waarden: dict[str, Any] = {}
+    for naam, veld in cls.model_fields.items():
+        waarde = data.get(veld.alias or naam, data.get(naam, _ONTBREEKT))
+        if naam in fout or (waarde is _ONTBREEKT and veld.is_required()):
+            waarden[naam] = None
+        elif waarde is not _ONTBREEKT:
+            waarden[naam] = _veld_adapter(cls, naam).validate_python(waarde)
+    gedeeltelijk = cls.model_construct(**waarden)
+    gedeeltelijk._schemafouten = validation_params(exc.errors())
+    return gedeeltelijk
+
+
+@lru_cache(maxsize=256)
+def _veld_adapter(model: type[BaseModel], naam: str) -> TypeAdapter[Any]:
+    veld = model.model_fields[naam]
+    if not veld.metadata:
+        return TypeAdapter(veld.annotation)
+    return TypeAdapter(Annotated[(veld.annotation, *veld.metadata)])  # type: ignore[arg-type]
+
+
+def schemafouten(body: BaseModel) -> list[dict[str, str]]:
+    """The schema errors a body of an `alle_fouten` type arrived with (none for any other body)."""
+    return list(getattr(body, "_schemafouten", None) or [])

@@ -7,18 +7,17 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from app.core.errors import Conflict, OngeldigeInvoer
 from app.core.periods import PeriodeFout, parse_periode
-from app.doelen.schemas import DoelCreate
+from app.core.validation import vandaag
+from app.doelen.schemas import DoelCreate, DoelPublic
 from app.indicatoren.catalogue import INDICATOREN
 from app.models import Doel
 from app.toegang import audit
 from app.toegang.caller import Caller
-from app.toegang.scoping import eigen
-
-TOEGESTANE_PERIODES = ("jaar", "kwartaal", "maand")
-
+from app.toegang.scoping import eigen, haal_eigen
 
 def filter_sleutel(filters: dict[str, list[str]]) -> str:
     """Canonical text of a filter, independent of key and value order."""
@@ -32,7 +31,7 @@ def _validate(data: DoelCreate) -> tuple[datetime, datetime, str]:
         problems.append({"name": "indicator", "reason": f"Onbekende indicator `{data.indicator}`."})
     periode = None
     try:
-        periode = parse_periode(data.periode, today=datetime.now(UTC).date())
+        periode = parse_periode(data.periode, today=vandaag())
         if not _is_year_quarter_or_month(data.periode):
             raise PeriodeFout("Een doel geldt voor een jaar, kwartaal of maand, bijvoorbeeld 2026, 2026Q1 of 2026-03.")
     except PeriodeFout as exc:
@@ -50,7 +49,7 @@ def _is_year_quarter_or_month(text: str) -> bool:
     return bool(re.fullmatch(r"\d{4}|\d{4}-?[Qq][1-4]|\d{4}-\d{2}", text.strip()))
 
 
-def create_doel(session: Session, *, caller: Caller, data: DoelCreate) -> Doel:
+def create(session: Session, *, caller: Caller, data: DoelCreate) -> Doel:
     """Create a target for the caller's organisation; one per indicator, period and filter."""
     vanaf, tot, label = _validate(data)
     filters = {k: sorted(set(v)) for k, v in data.filters.items() if v}
@@ -76,7 +75,7 @@ def create_doel(session: Session, *, caller: Caller, data: DoelCreate) -> Doel:
     return doel
 
 
-def update_doel(session: Session, *, caller: Caller, doel: Doel, waarde: float) -> Doel:
+def update(session: Session, *, caller: Caller, doel: Doel, waarde: float) -> Doel:
     """Change a target's value."""
     if doel.waarde != waarde:
         doel.waarde = waarde
@@ -87,7 +86,7 @@ def update_doel(session: Session, *, caller: Caller, doel: Doel, waarde: float) 
     return doel
 
 
-def delete_doel(session: Session, *, caller: Caller, doel: Doel) -> None:
+def delete(session: Session, *, caller: Caller, doel: Doel) -> None:
     """Remove a target."""
     session.delete(doel)
     session.flush()
@@ -107,3 +106,24 @@ def doelen_voor(
 
 def laatste_dag(doel: Doel) -> object:
     return doel.tot - timedelta(days=1)
+
+
+def get(session: Session, *, caller: Caller, doel_id: uuid.UUID) -> Doel:
+    """The caller's target with this id, or 404."""
+    return haal_eigen(session, Doel, doel_id, caller, naam="Doel")
+
+
+def list_statement(*, caller: Caller, indicator: str | None = None) -> SelectOfScalar[Doel]:
+    """The caller's targets, by period and indicator (paginated by the router)."""
+    statement = eigen(select(Doel), Doel, caller).order_by(Doel.vanaf, Doel.indicator, Doel.id)
+    if indicator:
+        statement = statement.where(Doel.indicator == indicator)
+    return statement
+
+
+def publiek(doel: Doel) -> DoelPublic:
+    """The public representation; `tot` is the last day of the period (stored exclusive)."""
+    return DoelPublic(
+        id=doel.id, indicator=doel.indicator, periode=doel.periode, vanaf=doel.vanaf, tot=laatste_dag(doel),
+        waarde=doel.waarde, filters=doel.filters, aangemaakt_op=doel.aangemaakt_op, gewijzigd_op=doel.gewijzigd_op,
+    )

@@ -4,12 +4,12 @@ import uuid
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Query
 
 from app.codelijsten import service as codelijsten
-from app.contactmomenten import service as contactmomenten
 from app.core.db import SessionDep
-from app.core.pagination import PAGINATED, PagineringDep, paginate
+from app.core.filters import controleer_filters
+from app.core.pagination import PAGINATED, PaginaDep
 from app.doorverwijzingen import service
 from app.doorverwijzingen.dependencies import DoorverwijzingDep
 from app.doorverwijzingen.schemas import (
@@ -28,10 +28,7 @@ OVERGANGEN_TEKST = "\n".join(
 )
 
 
-@router.get(
-    "/doorverwijzingen",
-    response_model=list[DoorverwijzingPublic],
-    responses=PAGINATED,
+@router.get("/doorverwijzingen", response_model=list[DoorverwijzingPublic], responses=PAGINATED,
     summary="Doorverwijzingen opvragen",
     description=(
         "Doorverwijzingen van de eigen organisatie (niet die van verwijderde contactmomenten). "
@@ -40,82 +37,34 @@ OVERGANGEN_TEKST = "\n".join(
     ),
 )
 def list_doorverwijzingen(
-    caller: InzienDep,
-    session: SessionDep,
-    paginering: PagineringDep,
-    request: Request,
-    response: Response,
+    caller: InzienDep, session: SessionDep, pagina: PaginaDep,
+    sort: service.SORTERING.dep,  # type: ignore[name-defined]
     status: Annotated[
-        str | None,
-        Query(
-            max_length=20,
-            description="Alleen doorverwijzingen met deze huidige status.",
-            examples=["verwezen"],
-        ),
+        str | None, Query(max_length=20, description="Alleen doorverwijzingen met deze huidige status.", examples=["verwezen"])
     ] = None,
     ketenpartner: Annotated[
-        uuid.UUID | None,
-        Query(
-            description="Alleen doorverwijzingen naar deze ketenpartner (id).",
-            examples=["6f1c2a4e-8b1d-4c7e-9a0b-3d2e1f4a5b6c"],
-        ),
+        uuid.UUID | None, Query(description="Alleen doorverwijzingen naar deze ketenpartner (id).", examples=["6f1c2a4e-8b1d-4c7e-9a0b-3d2e1f4a5b6c"])
     ] = None,
     onderwerp: Annotated[
-        str | None,
-        Query(
-            max_length=80,
-            description="Alleen doorverwijzingen over dit onderwerp; een hoofdonderwerp omvat zijn subonderwerpen.",
-            examples=["geld"],
-        ),
+        str | None, Query(max_length=80, description="Alleen doorverwijzingen over dit onderwerp; een hoofdonderwerp omvat zijn subonderwerpen.", examples=["geld"])
     ] = None,
     contactmoment: Annotated[
-        uuid.UUID | None,
-        Query(
-            description="Alleen doorverwijzingen van dit contactmoment (id).",
-            examples=["3fa85f64-5717-4562-b3fc-2c963f66afa6"],
-        ),
+        uuid.UUID | None, Query(description="Alleen doorverwijzingen van dit contactmoment (id).", examples=["3fa85f64-5717-4562-b3fc-2c963f66afa6"])
     ] = None,
     datum_vanaf: Annotated[
-        date | None,
-        Query(
-            alias="datumVanaf",
-            description="Contactmoment op of na deze datum.",
-            examples=["2025-01-01"],
-        ),
+        date | None, Query(alias="datumVanaf", description="Contactmoment op of na deze datum.", examples=["2025-01-01"])
     ] = None,
     datum_tot: Annotated[
-        date | None,
-        Query(
-            alias="datumTot",
-            description="Contactmoment op of vóór deze datum (inclusief).",
-            examples=["2025-03-31"],
-        ),
+        date | None, Query(alias="datumTot", description="Contactmoment op of vóór deze datum (inclusief).", examples=["2025-03-31"])
     ] = None,
     status_datum_vanaf: Annotated[
-        date | None,
-        Query(
-            alias="statusDatumVanaf",
-            description="Huidige status ingegaan op of na deze datum.",
-            examples=["2025-01-01"],
-        ),
+        date | None, Query(alias="statusDatumVanaf", description="Huidige status ingegaan op of na deze datum.", examples=["2025-01-01"])
     ] = None,
     status_datum_tot: Annotated[
-        date | None,
-        Query(
-            alias="statusDatumTot",
-            description="Huidige status ingegaan op of vóór deze datum (inclusief).",
-            examples=["2025-03-31"],
-        ),
-    ] = None,
-    sort: Annotated[
-        str | None,
-        Query(
-            description="Sortering: `statusDatum`, `aangemaaktOp` of `gewijzigdOp`, met `-` voor aflopend; standaard `-statusDatum`.",
-            examples=["-statusDatum"],
-        ),
+        date | None, Query(alias="statusDatumTot", description="Huidige status ingegaan op of vóór deze datum (inclusief).", examples=["2025-03-31"])
     ] = None,
 ) -> list[Doorverwijzing]:
-    contactmomenten.controleer_filters(
+    controleer_filters(
         session,
         codes=[
             ("status", codelijsten.DOORVERWIJZING_STATUS, status),
@@ -138,12 +87,10 @@ def list_doorverwijzingen(
         status_datum_tot=status_datum_tot,
         sort=sort,
     )
-    return paginate(session, statement, paginering=paginering, request=request, response=response)
+    return pagina.van(session, statement)
 
 
-@router.get(
-    "/doorverwijzingen/{doorverwijzingId}",
-    response_model=DoorverwijzingDetail,
+@router.get("/doorverwijzingen/{doorverwijzingId}", response_model=DoorverwijzingDetail,
     summary="Doorverwijzing opvragen",
     description="Eén doorverwijzing met de historie van haar statussen (oudste eerst).",
 )
@@ -153,9 +100,7 @@ def get_doorverwijzing(
     return service.detail(session, verwijzing=verwijzing)
 
 
-@router.patch(
-    "/doorverwijzingen/{doorverwijzingId}",
-    response_model=DoorverwijzingDetail,
+@router.patch("/doorverwijzingen/{doorverwijzingId}", response_model=DoorverwijzingDetail,
     summary="Status van een doorverwijzing wijzigen",
     description=(
         "Zet de doorverwijzing op een nieuwe status. Elke wijziging komt in de historie. Toegestane "

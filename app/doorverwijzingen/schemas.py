@@ -48,11 +48,7 @@ class DoorverwijzingCreate(DoorverwijzingBase):
 class DoorverwijzingUpdate(InputSchema):
     """A status change of a referral."""
 
-    status: str = Field(
-        max_length=20,
-        description="De nieuwe status, code uit codelijst `doorverwijzing-status`.",
-        examples=["aangekomen"],
-    )
+    status: str = Field(max_length=20, description="De nieuwe status, code uit codelijst `doorverwijzing-status`.", examples=["aangekomen"])
     status_datum: DatumNietInToekomst | None = Field(
         default=None,
         description="Datum van de statuswijziging; standaard vandaag. Niet in de toekomst, niet vóór de datum van het contactmoment en niet vóór de datum van de huidige status.",

@@ -8,9 +8,9 @@ from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from app.codelijsten import service as codelijsten
-from app.contactmomenten import service as contactmomenten
 from app.core.errors import Conflict, NietGevonden, OngeldigeInvoer
-from app.core.pagination import sortering
+from app.core.filters import onderwerp_filter
+from app.core.sorting import Sortering
 from app.core.validation import vandaag
 from app.doorverwijzingen.schemas import (
     DoorverwijzingDetail,
@@ -18,6 +18,7 @@ from app.doorverwijzingen.schemas import (
     DoorverwijzingUpdate,
     StatusHistorie,
 )
+from app.doorverwijzingen.statussen import OVERGANGEN
 from app.models import Contactmoment, Doorverwijzing, DoorverwijzingStatus, utcnow
 from app.toegang import audit, scoping
 from app.toegang.caller import Caller
@@ -25,31 +26,11 @@ from app.toegang.caller import Caller
 NAAM = "Doorverwijzing"
 RESOURCE_TYPE = "doorverwijzing"
 
-# Which status may follow which. `afgerond` and `afgewezen` are final: no change at all, not even
-# to `onbekend`, because a closed referral is what the completion indicators count. `onbekend`
-# (lost track) may become anything once more is known. A new status is never the current one.
-OVERGANGEN: dict[str, tuple[str, ...]] = {
-    "voorgesteld": ("verwezen", "aangekomen", "afgewezen", "onbekend"),
-    "verwezen": ("aangekomen", "afgerond", "afgewezen", "niet-verschenen", "onbekend"),
-    "aangekomen": ("afgerond", "afgewezen", "onbekend"),
-    "niet-verschenen": ("verwezen", "onbekend"),
-    "onbekend": (
-        "voorgesteld",
-        "verwezen",
-        "aangekomen",
-        "afgerond",
-        "afgewezen",
-        "niet-verschenen",
-    ),
-    "afgerond": (),
-    "afgewezen": (),
-}
-
-SORTEERVELDEN: dict[str, Any] = {
+SORTERING = Sortering("Doorverwijzing", {
     "statusDatum": Doorverwijzing.status_datum,
     "aangemaaktOp": Doorverwijzing.aangemaakt_op,
     "gewijzigdOp": Doorverwijzing.gewijzigd_op,
-}
+}, standaard="-statusDatum")
 
 
 def _levend(statement: SelectOfScalar[Any]) -> SelectOfScalar[Any]:
@@ -101,7 +82,7 @@ def list_statement(
     datum_tot: date | None = None,
     status_datum_vanaf: date | None = None,
     status_datum_tot: date | None = None,
-    sort: str | None = None,
+    sort: list[Any] | None = None,
 ) -> SelectOfScalar[Doorverwijzing]:
     """The filtered, ordered select of the caller's referrals; `datum*` is the contactmoment's date."""
     statement = _levend(scoping.eigen(select(Doorverwijzing), Doorverwijzing, caller))
@@ -111,7 +92,7 @@ def list_statement(
         statement = statement.where(Doorverwijzing.ketenpartner_id == ketenpartner)
     if onderwerp is not None:
         statement = statement.where(
-            contactmomenten.onderwerp_filter(Doorverwijzing.onderwerp, onderwerp)
+            onderwerp_filter(Doorverwijzing.onderwerp, onderwerp)
         )
     if contactmoment is not None:
         statement = statement.where(Doorverwijzing.contactmoment_id == contactmoment)
@@ -123,8 +104,7 @@ def list_statement(
         statement = statement.where(Doorverwijzing.status_datum >= status_datum_vanaf)
     if status_datum_tot is not None:
         statement = statement.where(Doorverwijzing.status_datum <= status_datum_tot)
-    order = sortering(sort, allowed=SORTEERVELDEN, default="-statusDatum")
-    return statement.order_by(*order, Doorverwijzing.id)
+    return statement.order_by(*(sort or SORTERING.standaard), Doorverwijzing.id)
 
 
 def wijzig_status(
@@ -182,7 +162,7 @@ def wijzig_status(
         )
     )
     # The referral is embedded in its contactmoment, so incremental sync must see the contactmoment change too.
-    contactmomenten.raak_aan(session, contactmoment_id=contactmoment.id)
+    raak_contactmoment_aan(session, contactmoment_id=contactmoment.id)
     session.flush()
     audit.log(
         session,
@@ -193,3 +173,11 @@ def wijzig_status(
         velden=["status", "statusDatum"],
     )
     return verwijzing
+
+
+def raak_contactmoment_aan(session: Session, *, contactmoment_id: uuid.UUID) -> None:
+    """Bump a contactmoment's gewijzigd_op after a change to an embedded child, for `gewijzigdSinds` sync."""
+    record = session.get(Contactmoment, contactmoment_id)
+    if record is not None:
+        record.gewijzigd_op = utcnow()
+        session.add(record)

@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response, status
 
 from app.codelijsten import service as codelijsten
-from app.contactmomenten import service as contactmomenten
+from app.core import filters as gedeelde_filters
 from app.core.db import SessionDep
 from app.core.errors import OngeldigeInvoer
 from app.core.openapi import API_PREFIX
@@ -44,7 +44,7 @@ CONSENT = (
 
 
 def _controleer(session: SessionDep, effect: str | None, onderwerp: str | None, vanaf: date | None, tot: date | None) -> None:
-    contactmomenten.controleer_filters(
+    gedeelde_filters.controleer_filters(
         session,
         codes=[("effect", codelijsten.EFFECT, effect), ("onderwerp", codelijsten.ONDERWERP, onderwerp)],
         periodes=[("datumVanaf", vanaf, "datumTot", tot)],

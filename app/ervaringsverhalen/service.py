@@ -17,7 +17,7 @@ from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from app.codelijsten import service as codelijsten
-from app.contactmomenten import service as contactmomenten
+from app.core import filters as gedeelde_filters
 from app.core.errors import OngeldigeInvoer
 from app.core.validation import check_wijk_in_gemeente
 from app.ervaringsverhalen.schemas import (
@@ -98,7 +98,7 @@ def list_statement(
     if onderwerp is not None:
         statement = statement.where(col(Ervaringsverhaal.id).in_(
             select(ErvaringsverhaalOnderwerp.ervaringsverhaal_id).where(
-                contactmomenten.onderwerp_filter(ErvaringsverhaalOnderwerp.onderwerp, onderwerp)
+                gedeelde_filters.onderwerp_filter(ErvaringsverhaalOnderwerp.onderwerp, onderwerp)
             )
         ))
     return statement.order_by(col(Ervaringsverhaal.datum).desc(), Ervaringsverhaal.id)

@@ -22,7 +22,6 @@ from openpyxl.utils.exceptions import InvalidFileException
 # Uploaded in the request (bytes) or stored on disk (a path, for CLI runs and background jobs).
 Bron = bytes | Path
 
-FORMATEN = ("csv", "xlsx", "ndjson")
 EXTENSIES = {
     ".csv": "csv",
     ".txt": "csv",

@@ -9,9 +9,9 @@ from typing import Annotated
 from fastapi import APIRouter, BackgroundTasks, Depends, Path as PathParam, Query, Request, Response
 
 from app.core.db import SessionDep
-from app.core.errors import TITLES, DomeinFout, OngeldigeInvoer
-from app.core.openapi import API_PREFIX
-from app.core.pagination import PAGINATED, PagineringDep, paginate
+from app.core.errors import MediatypeNietOndersteund, OngeldigeInvoer
+from app.core.openapi import location
+from app.core.pagination import PAGINATED, PaginaDep
 from app.imports import service
 from app.imports.readers import LeesFout, formaat_van_naam
 from app.imports.schemas import ImportDetail, ImportPublic, publiek
@@ -52,10 +52,6 @@ REQUEST_BODY = {
 }
 
 
-class MediatypeNietOndersteund(DomeinFout):
-    status, title = 415, TITLES[415]
-
-
 @dataclass
 class Upload:
     opties: service.Opties
@@ -68,28 +64,13 @@ def import_opties(
         bool, Query(description="Alleen controleren en rapporteren; er wordt niets opgeslagen.", examples=[False])
     ] = False,
     per_rij: Annotated[
-        bool,
-        Query(
-            alias="perRij",
-            description="Geldige rijen opslaan en de rest rapporteren. Standaard atomair: één foute rij en er wordt niets opgeslagen.",
-            examples=[False],
-        ),
+        bool, Query(alias="perRij", description="Geldige rijen opslaan en de rest rapporteren. Standaard atomair: één foute rij en er wordt niets opgeslagen.", examples=[False])
     ] = False,
     nieuwe_sleutelpersonen: Annotated[
-        bool,
-        Query(
-            alias="nieuweSleutelpersonenAanmaken",
-            description="Onbekende namen van sleutelpersonen aanmaken in plaats van de rij af te keuren.",
-            examples=[False],
-        ),
+        bool, Query(alias="nieuweSleutelpersonenAanmaken", description="Onbekende namen van sleutelpersonen aanmaken in plaats van de rij af te keuren.", examples=[False])
     ] = False,
     nieuwe_ketenpartners: Annotated[
-        bool,
-        Query(
-            alias="nieuweKetenpartnersAanmaken",
-            description="Onbekende ketenpartners aanmaken (categorie afgeleid uit de naam, anders `overig`).",
-            examples=[False],
-        ),
+        bool, Query(alias="nieuweKetenpartnersAanmaken", description="Onbekende ketenpartners aanmaken (categorie afgeleid uit de naam, anders `overig`).", examples=[False])
     ] = False,
     blad: Annotated[
         str | None, Query(min_length=1, max_length=100, description="Werkblad van een xlsx-bestand; standaard het eerste.", examples=["2024"])
@@ -188,11 +169,7 @@ def import_run(import_id: ImportIdPad, caller: CallerDep, session: SessionDep) -
 ImportDep = Annotated[ImportRun, Depends(import_run)]
 
 
-@router.post(
-    "/imports",
-    status_code=201,
-    response_model=ImportDetail,
-    summary="Logboek importeren",
+@router.post("/imports", status_code=201, response_model=ImportDetail, summary="Logboek importeren",
     description=(
         "Importeert een historisch logboek: CSV (zoals Nederlandse Excel het opslaat), xlsx, of NDJSON "
         "(één contactmoment per regel, in de vorm van `POST /contactmomenten`). Elke rij doorloopt dezelfde "
@@ -231,42 +208,24 @@ def create_import(
     else:
         assert upload.inhoud is not None
         run, _ = service.voer_uit(session, caller=caller, bron=upload.inhoud, opties=upload.opties)
-    response.headers["Location"] = f"{API_PREFIX}/imports/{run.id}"
+    response.headers["Location"] = location("imports", run.id)
     return publiek(run)
 
 
-@router.get(
-    "/imports",
-    response_model=list[ImportPublic],
-    responses=PAGINATED,
-    summary="Imports opvragen",
+@router.get("/imports", response_model=list[ImportPublic], responses=PAGINATED, summary="Imports opvragen",
     description="De imports van de eigen organisatie, nieuwste eerst (zonder foutenlijst; zie de import zelf).",
 )
 def list_imports(
-    caller: InzienDep,
-    session: SessionDep,
-    paginering: PagineringDep,
-    request: Request,
-    response: Response,
+    caller: InzienDep, session: SessionDep, pagina: PaginaDep,
     status: Annotated[
-        str | None,
-        Query(
-            pattern=f"^({'|'.join(STATUSSEN)})$",
-            description="Alleen imports met deze status.",
-            examples=["mislukt"],
-        ),
+        str | None, Query(pattern=f"^({'|'.join(STATUSSEN)})$", description="Alleen imports met deze status.", examples=["mislukt"])
     ] = None,
 ) -> list[ImportPublic]:
-    runs = paginate(
-        session, service.list_statement(caller=caller, status=status), paginering=paginering, request=request, response=response
-    )
+    runs = pagina.van(session, service.list_statement(caller=caller, status=status))
     return [publiek(run, verwerkt=service.VOORTGANG.get(run.id), detail=False) for run in runs]
 
 
-@router.get(
-    "/imports/{importId}",
-    response_model=ImportDetail,
-    summary="Import opvragen",
+@router.get("/imports/{importId}", response_model=ImportDetail, summary="Import opvragen",
     description=(
         "Status en rapport van een import: aantallen (gelezen, aangemaakt, bijgewerkt, ongewijzigd, "
         "afgewezen), de fouten gegroepeerd met hun rijnummers, en wat er is aangemaakt. Terwijl een taak "
@@ -277,8 +236,7 @@ def get_import(caller: InzienDep, run: ImportDep) -> ImportDetail | ImportPublic
     return publiek(run, verwerkt=service.VOORTGANG.get(run.id))
 
 
-@router.get(
-    "/imports/{importId}/fouten",
+@router.get("/imports/{importId}/fouten",
     response_class=Response,
     summary="Foutenrapport downloaden",
     description=(

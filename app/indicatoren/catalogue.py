@@ -51,7 +51,7 @@ VERHAAL_DIMENSIES = ("organisatie", "gemeente", "wijk", "onderwerp", "hoofdonder
 TERUGGEKOPPELD = ("opgepakt", "niet-opgepakt")
 
 # Final referral statuses: the referral's story has ended (see DOMAIN.md status list).
-EINDSTATUSSEN = ("afgerond", "afgewezen", "niet-verschenen")
+from app.doorverwijzingen.statussen import EINDSTATUSSEN  # noqa: E402  one definition of "final"
 
 
 @dataclass(frozen=True)

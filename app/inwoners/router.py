@@ -10,10 +10,7 @@ from app.toegang.dependencies import RegistrerenDep
 router = APIRouter(tags=["inwoners"])
 
 
-@router.post(
-    "/inwoners/_vergeet",
-    response_model=VergeetResultaat,
-    summary="Inwoner vergeten (AVG)",
+@router.post("/inwoners/_vergeet", response_model=VergeetResultaat, summary="Inwoner vergeten (AVG)",
     description=(
         "Recht op vergetelheid: verwijdert de koppeling tussen alle contactmomenten van de eigen "
         "organisatie (ook verwijderde) en deze `inwonerReferentie`. De contactmomenten zelf blijven "

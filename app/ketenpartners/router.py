@@ -2,10 +2,11 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response, status
+from fastapi import APIRouter, Query, Response, status
 
 from app.core.db import SessionDep
-from app.core.pagination import PAGINATED, PagineringDep, paginate
+from app.core.openapi import location
+from app.core.pagination import PAGINATED, PaginaDep
 from app.core.validation import GEMEENTECODE_PATTERN
 from app.ketenpartners import service
 from app.ketenpartners.dependencies import KetenpartnerDep
@@ -17,11 +18,11 @@ router = APIRouter(tags=["ketenpartners"])
 
 @router.post("/ketenpartners", status_code=status.HTTP_201_CREATED, summary="Ketenpartner toevoegen")
 def create_ketenpartner(
-    caller: RegistrerenDep, body: KetenpartnerCreate, session: SessionDep, request: Request, response: Response
+    caller: RegistrerenDep, body: KetenpartnerCreate, session: SessionDep, response: Response
 ) -> KetenpartnerPublic:
     """Voeg een ketenpartner toe aan de sociale kaart van de eigen organisatie."""
     partner = service.create(session, caller=caller, data=body.model_dump(by_alias=False))
-    response.headers["Location"] = f"{request.url.path}/{partner.id}"
+    response.headers["Location"] = location("ketenpartners", partner.id)
     return KetenpartnerPublic.model_validate(partner)
 
 
@@ -39,33 +40,23 @@ ActiefFilter = Annotated[
 ZoekFilter = Annotated[
     str | None, Query(max_length=100, description="Deel van de naam (hoofdletterongevoelig).", examples=["schuld"])
 ]
-Sortering = Annotated[
-    str | None,
-    Query(
-        description="Sorteervelden, kommagescheiden, `-` voor aflopend: `naam` (standaard), `categorie`, `aangemaaktOp`.",
-        examples=["categorie,naam"],
-    ),
-]
+SorteringDep = service.SORTERING.dep
 
 
 @router.get("/ketenpartners", responses=PAGINATED, summary="Ketenpartners zoeken")
 def list_ketenpartners(
-    caller: InzienDep,
-    session: SessionDep,
-    paginering: PagineringDep,
-    request: Request,
-    response: Response,
+    caller: InzienDep, session: SessionDep, pagina: PaginaDep,
+    sort: SorteringDep,
     categorie: CategorieFilter = None,
     gemeente: GemeenteFilter = None,
     actief: ActiefFilter = None,
     zoek: ZoekFilter = None,
-    sort: Sortering = None,
 ) -> list[KetenpartnerPublic]:
     """De ketenpartners van de eigen organisatie, gepagineerd (standaard op naam)."""
     statement = service.list_statement(
         session, caller=caller, categorie=categorie, gemeente=gemeente, actief=actief, zoek=zoek, sort=sort
     )
-    items = paginate(session, statement, paginering=paginering, request=request, response=response)
+    items = pagina.van(session, statement)
     return [KetenpartnerPublic.model_validate(p) for p in items]
 
 

@@ -3,15 +3,15 @@
 import uuid
 from typing import Any
 
-from pydantic.alias_generators import to_camel
 from sqlalchemy import func
 from sqlmodel import Session, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from app.codelijsten import service as codelijsten
 from app.core.errors import OngeldigeInvoer
-from app.core.pagination import sortering
-from app.models import Ketenpartner, utcnow
+from app.core.records import samengevoegd, verschil
+from app.core.sorting import Sortering
+from app.models import Ketenpartner
 from app.toegang import audit, scoping
 from app.toegang.caller import Caller
 
@@ -20,17 +20,16 @@ RESOURCE_TYPE = "ketenpartner"
 
 # Sortable fields by their API name; the id is appended as a tiebreaker. Names sort case-insensitively,
 # so the order is the same on SQLite (binary collation) and PostgreSQL (locale collation).
-SORTEERVELDEN: dict[str, Any] = {
+SORTERING = Sortering("Ketenpartner", {
     "naam": func.lower(Ketenpartner.naam),
     "categorie": Ketenpartner.categorie,
     "aangemaaktOp": Ketenpartner.aangemaakt_op,
-}
+}, standaard="naam")
 
 
 def get_own(session: Session, *, caller: Caller, ketenpartner_id: uuid.UUID) -> Ketenpartner | None:
     """The caller's organisation's ketenpartner with this id (active or not), or None; never raises."""
-    statement = scoping.eigen(select(Ketenpartner).where(Ketenpartner.id == ketenpartner_id), Ketenpartner, caller)
-    return session.exec(statement).first()
+    return scoping.zoek_eigen(session, Ketenpartner, ketenpartner_id, caller)
 
 
 def get(session: Session, *, caller: Caller, ketenpartner_id: uuid.UUID) -> Ketenpartner:
@@ -55,33 +54,16 @@ def create(session: Session, *, caller: Caller, data: dict[str, Any]) -> Ketenpa
     """Add a ketenpartner to the caller's organisation's social map."""
     _validate(session, values=data, changed=set(data))
     partner = Ketenpartner(organisatie_id=caller.organisatie_id, **data)
-    session.add(partner)
-    session.flush()
-    audit.log(session, caller=caller, actie="aangemaakt", resource_type=RESOURCE_TYPE, resource_id=partner.id,
-              velden=[to_camel(k) for k in data])
+    audit.created(session, caller=caller, record=partner, resource_type=RESOURCE_TYPE, velden=data)
     return partner
 
 
 def update(session: Session, *, caller: Caller, partner: Ketenpartner, changes: dict[str, Any]) -> Ketenpartner:
     """Apply a partial change, validated against the stored record."""
-    changed = {k: v for k, v in changes.items() if getattr(partner, k) != v}
-    if not changed:
-        return partner
-    merged = {name: getattr(partner, name) for name in Ketenpartner.model_fields} | changed
-    _validate(session, values=merged, changed=set(changed), bestaand=partner)
-    for name, value in changed.items():
-        setattr(partner, name, value)
-    partner.gewijzigd_op = utcnow()
-    session.add(partner)
-    session.flush()
-    if changed.get("actief") is False:
-        actie = "gedeactiveerd"
-    elif changed.get("actief") is True:
-        actie = "geactiveerd"
-    else:
-        actie = "gewijzigd"
-    audit.log(session, caller=caller, actie=actie, resource_type=RESOURCE_TYPE, resource_id=partner.id,
-              velden=[to_camel(k) for k in changed])
+    changed = verschil(partner, changes)
+    if changed:
+        _validate(session, values=samengevoegd(partner, changed), changed=set(changed), bestaand=partner)
+        audit.apply_changes(session, caller=caller, record=partner, changed=changed, resource_type=RESOURCE_TYPE)
     return partner
 
 
@@ -98,7 +80,7 @@ def list_statement(
     gemeente: str | None = None,
     actief: bool | None = None,
     zoek: str | None = None,
-    sort: str | None = None,
+    sort: list[Any] | None = None,
 ) -> SelectOfScalar[Ketenpartner]:
     """The filtered, ordered select of the caller's ketenpartners (paginated by the router)."""
     statement = scoping.eigen(select(Ketenpartner), Ketenpartner, caller)
@@ -116,5 +98,4 @@ def list_statement(
         statement = statement.where(Ketenpartner.actief == actief)
     if zoek:
         statement = statement.where(func.lower(Ketenpartner.naam).contains(zoek.lower(), autoescape=True))
-    order = sortering(sort, allowed=SORTEERVELDEN, default="naam")
-    return statement.order_by(*order, Ketenpartner.id)
+    return statement.order_by(*(sort or SORTERING.standaard), Ketenpartner.id)

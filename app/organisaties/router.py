@@ -2,15 +2,16 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Query, Response
 
 from app.core.db import SessionDep
-from app.core.openapi import API_PREFIX
-from app.core.pagination import PAGINATED, PagineringDep, paginate
+from app.core.openapi import location
+from app.core.pagination import PAGINATED, PaginaDep
+from app.core.validation import GEMEENTECODE_PATTERN
 from app.models import Organisatie
 from app.organisaties import service
 from app.organisaties.dependencies import BeheerdeOrganisatieDep, LeesbareOrganisatieDep, OrganisatieLezerDep
-from app.organisaties.schemas import GEMEENTECODE_PATROON, OrganisatieCreate, OrganisatiePublic, OrganisatieUpdate
+from app.organisaties.schemas import OrganisatieCreate, OrganisatiePublic, OrganisatieUpdate
 from app.toegang.dependencies import BeherenDep
 
 router = APIRouter(tags=["organisaties"])
@@ -21,11 +22,7 @@ LEZEN = (
 )
 
 
-@router.post(
-    "/organisaties",
-    status_code=201,
-    response_model=OrganisatiePublic,
-    summary="Organisatie aanmaken",
+@router.post("/organisaties", status_code=201, response_model=OrganisatiePublic, summary="Organisatie aanmaken",
     description="Maakt een organisatie (tenant) aan. `soort` komt uit codelijst `organisatie-soort`.",
     responses={201: {"headers": {"Location": {"description": "URL van de nieuwe organisatie.", "schema": {"type": "string"}}}}},
 )
@@ -35,48 +32,35 @@ def create_organisatie(
     organisatie = service.create_organisatie(
         session, caller=caller, naam=body.naam, soort=body.soort, gemeentecodes=body.gemeentecodes
     )
-    response.headers["Location"] = f"{API_PREFIX}/organisaties/{organisatie.id}"
+    response.headers["Location"] = location("organisaties", organisatie.id)
     return organisatie
 
 
-@router.get(
-    "/organisaties",
-    response_model=list[OrganisatiePublic],
-    responses=PAGINATED,
+@router.get("/organisaties", response_model=list[OrganisatiePublic], responses=PAGINATED,
     summary="Organisaties opvragen",
     description=f"Lijst van organisaties, op naam gesorteerd. {LEZEN}",
 )
 def list_organisaties(
-    caller: OrganisatieLezerDep,
-    session: SessionDep,
-    paginering: PagineringDep,
-    request: Request,
-    response: Response,
+    caller: OrganisatieLezerDep, session: SessionDep, pagina: PaginaDep,
     actief: Annotated[bool | None, Query(description="Alleen actieve (`true`) of gedeactiveerde (`false`) organisaties.", examples=[True])] = None,
     soort: Annotated[str | None, Query(description="Alleen organisaties van deze soort.", examples=["ggd"])] = None,
     gemeente: Annotated[
         str | None,
-        Query(pattern=GEMEENTECODE_PATROON, description="Alleen organisaties die in deze gemeente werken.", examples=["GM0344"]),
+        Query(pattern=GEMEENTECODE_PATTERN, description="Alleen organisaties die in deze gemeente werken.", examples=["GM0344"]),
     ] = None,
 ) -> list[Organisatie]:
     statement = service.organisaties_query(caller=caller, actief=actief, soort=soort, gemeente=gemeente)
-    return paginate(session, statement, paginering=paginering, request=request, response=response)
+    return pagina.van(session, statement)
 
 
-@router.get(
-    "/organisaties/{organisatieId}",
-    response_model=OrganisatiePublic,
-    summary="Organisatie opvragen",
+@router.get("/organisaties/{organisatieId}", response_model=OrganisatiePublic, summary="Organisatie opvragen",
     description=f"Een organisatie. {LEZEN} Een andere organisatie geeft 404.",
 )
 def get_organisatie(organisatie: LeesbareOrganisatieDep) -> Organisatie:
     return organisatie
 
 
-@router.patch(
-    "/organisaties/{organisatieId}",
-    response_model=OrganisatiePublic,
-    summary="Organisatie wijzigen",
+@router.patch("/organisaties/{organisatieId}", response_model=OrganisatiePublic, summary="Organisatie wijzigen",
     description="Wijzigt de meegestuurde velden; weggelaten velden blijven zoals ze zijn.",
 )
 def update_organisatie(
@@ -87,10 +71,7 @@ def update_organisatie(
     )
 
 
-@router.delete(
-    "/organisaties/{organisatieId}",
-    response_model=OrganisatiePublic,
-    summary="Organisatie deactiveren",
+@router.delete("/organisaties/{organisatieId}", response_model=OrganisatiePublic, summary="Organisatie deactiveren",
     description=(
         "Deactiveert de organisatie: `actief` wordt `false` en haar API-sleutels werken niet meer (401). "
         "Registraties blijven bewaard. Antwoordt 200 met de gedeactiveerde organisatie; nogmaals "

@@ -4,17 +4,10 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import Field, StringConstraints, field_validator
+from pydantic import Field, field_validator
 
 from app.core.schemas import InputSchema, Schema
-
-GEMEENTECODE_PATROON = r"^GM\d{4}$"
-
-Gemeentecode = Annotated[
-    str,
-    StringConstraints(pattern=GEMEENTECODE_PATROON),
-    Field(description="CBS-gemeentecode: `GM` gevolgd door 4 cijfers.", examples=["GM0344"]),
-]
+from app.core.validation import Gemeentecode
 
 Naam = Annotated[
     str,

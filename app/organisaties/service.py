@@ -13,8 +13,8 @@ from sqlmodel.sql.expression import SelectOfScalar
 
 from app.codelijsten import service as codelijsten
 from app.core.errors import NietGevonden, OngeldigeInvoer
+from app.core.validation import GEMEENTECODE_PATTERN
 from app.models import Organisatie
-from app.organisaties.schemas import GEMEENTECODE_PATROON
 from app.toegang import audit
 from app.toegang.caller import Binding, Caller
 
@@ -29,7 +29,7 @@ def check_gemeentecodes(gemeentecodes: Iterable[str], *, veld: str = "gemeenteco
     return [
         {"name": f"{veld}[{i}]", "reason": f"`{code}` is geen gemeentecode (GM gevolgd door 4 cijfers)."}
         for i, code in enumerate(codes)
-        if not re.fullmatch(GEMEENTECODE_PATROON, code)
+        if not re.fullmatch(GEMEENTECODE_PATTERN, code)
     ]
 
 

@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response, status
 
 from app.codelijsten import service as codelijsten
-from app.contactmomenten import service as contactmomenten
+from app.core import filters as gedeelde_filters
 from app.core.db import SessionDep
 from app.core.openapi import API_PREFIX
 from app.core.pagination import PAGINATED, PagineringDep, paginate
@@ -45,18 +45,11 @@ GemeenteFilter = Annotated[str | None, Query(pattern=GEMEENTECODE_PATTERN, descr
 SoortFilter = Annotated[GerichtAanSoort | None, Query(alias="gerichtAan", description="Alleen signalen gericht aan deze soort ontvanger.", examples=["gemeente"])]
 DatumVanaf = Annotated[date | None, Query(alias="datumVanaf", description="Signalen op of na deze datum.", examples=["2026-01-01"])]
 DatumTot = Annotated[date | None, Query(alias="datumTot", description="Signalen op of vóór deze datum (inclusief).", examples=["2026-12-31"])]
-Sortering = Annotated[
-    str | None,
-    Query(
-        max_length=100,
-        description="Sortering: `datum`, `statusDatum`, `aangemaaktOp` of `gewijzigdOp`, met `-` voor aflopend; standaard `-datum`.",
-        examples=["-statusDatum"],
-    ),
-]
+Sortering = service.SORTERING.dep
 
 
 def _controleer(session: SessionDep, onderwerp: str | None, vanaf: date | None, tot: date | None) -> None:
-    contactmomenten.controleer_filters(
+    gedeelde_filters.controleer_filters(
         session, codes=[("onderwerp", codelijsten.ONDERWERP, onderwerp)], periodes=[("datumVanaf", vanaf, "datumTot", tot)]
     )
 
@@ -99,10 +92,10 @@ def create_signaal(body: SignaalCreate, caller: RegistrerenDep, session: Session
     description="De signalen van de eigen organisatie, met status, historie en terugkoppeling van de ontvanger. Ingetrokken signalen tellen niet mee.",
 )
 def list_signalen(
-    caller: InzienDep, session: SessionDep, paginering: PagineringDep, request: Request, response: Response,
+    caller: InzienDep, session: SessionDep, paginering: PagineringDep, request: Request, response: Response, sort: Sortering,
     status: StatusFilter = None, urgentie: UrgentieFilter = None, onderwerp: OnderwerpFilter = None,
     gemeente: GemeenteFilter = None, gericht_aan: SoortFilter = None, datum_vanaf: DatumVanaf = None,
-    datum_tot: DatumTot = None, sort: Sortering = None,
+    datum_tot: DatumTot = None,
 ) -> list[SignaalPublic]:
     _controleer(session, onderwerp, datum_vanaf, datum_tot)
     statement = service.list_statement(
@@ -154,10 +147,10 @@ def withdraw_signaal(caller: RegistrerenDep, signaal: SignaalDep, session: Sessi
     ),
 )
 def list_ontvangen_signalen(
-    caller: SignalenDep, session: SessionDep, paginering: PagineringDep, request: Request, response: Response,
+    caller: SignalenDep, session: SessionDep, paginering: PagineringDep, request: Request, response: Response, sort: Sortering,
     status: StatusFilter = None, urgentie: UrgentieFilter = None, onderwerp: OnderwerpFilter = None,
     gemeente: GemeenteFilter = None, gericht_aan: SoortFilter = None, datum_vanaf: DatumVanaf = None,
-    datum_tot: DatumTot = None, sort: Sortering = None,
+    datum_tot: DatumTot = None,
 ) -> list[OntvangenSignaal]:
     _controleer(session, onderwerp, datum_vanaf, datum_tot)
     statement = service.list_statement(

@@ -19,9 +19,9 @@ from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from app.codelijsten import service as codelijsten
-from app.contactmomenten import service as contactmomenten
+from app.core import filters as gedeelde_filters
 from app.core.errors import Conflict, NietGevonden, OngeldigeInvoer
-from app.core.pagination import sortering
+from app.core.sorting import Sortering
 from app.core.validation import check_wijk_in_gemeente, vandaag
 from app.models import Ketenpartner, Organisatie, Signaal, SignaalOnderwerp, SignaalStatus, Sleutelpersoon, utcnow
 from app.signalen.schemas import (
@@ -58,6 +58,7 @@ SORTEERVELDEN: dict[str, Any] = {
     "aangemaaktOp": Signaal.aangemaakt_op,
     "gewijzigdOp": Signaal.gewijzigd_op,
 }
+SORTERING = Sortering("Signaal", SORTEERVELDEN, standaard="-datum")
 
 # Fields a correction may change, with their model attribute (gerichtAan maps to three columns).
 _INHOUD = ("datum", "gemeentecode", "wijkcode", "onderwerpen", "doelgroep", "taal", "titel", "omschrijving",
@@ -109,7 +110,7 @@ def list_statement(
     soort: str | None = None,
     datum_vanaf: date | None = None,
     datum_tot: date | None = None,
-    sort: str | None = None,
+    sort: list[Any] | None = None,
 ) -> SelectOfScalar[Signaal]:
     """Filters and order on top of `eigen_statement` or `ontvangen_statement`."""
     if status is not None:
@@ -128,12 +129,11 @@ def list_statement(
         statement = statement.where(
             col(Signaal.id).in_(
                 select(SignaalOnderwerp.signaal_id).where(
-                    contactmomenten.onderwerp_filter(SignaalOnderwerp.onderwerp, onderwerp)
+                    gedeelde_filters.onderwerp_filter(SignaalOnderwerp.onderwerp, onderwerp)
                 )
             )
         )
-    order = sortering(sort, allowed=SORTEERVELDEN, default="-datum")
-    return statement.order_by(*order, Signaal.id)
+    return statement.order_by(*(sort if sort is not None else SORTERING.standaard), Signaal.id)
 
 
 def _bijlagen(session: Session, signalen: Sequence[Signaal]) -> tuple[dict[uuid.UUID, list[str]], dict[uuid.UUID, list[SignaalStatus]]]:

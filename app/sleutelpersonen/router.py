@@ -2,14 +2,16 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response, status
+from fastapi import APIRouter, Query, Response, status
 
 from app.core.db import SessionDep
-from app.core.pagination import PAGINATED, PagineringDep, paginate
+from app.core.openapi import location
+from app.core.pagination import PAGINATED, PaginaDep
+from app.core.schemas import schemafouten
 from app.core.validation import GEMEENTECODE_PATTERN, Taalcode
 from app.sleutelpersonen import service
 from app.sleutelpersonen.dependencies import SleutelpersoonDep
-from app.sleutelpersonen.schemas import SleutelpersoonCreate, SleutelpersoonPublic, SleutelpersoonUpdate
+from app.sleutelpersonen.schemas import SleutelpersoonInvoer, SleutelpersoonPublic, SleutelpersoonUpdate
 from app.toegang.dependencies import InzienDep, RegistrerenDep
 
 router = APIRouter(tags=["sleutelpersonen"])
@@ -17,11 +19,13 @@ router = APIRouter(tags=["sleutelpersonen"])
 
 @router.post("/sleutelpersonen", status_code=status.HTTP_201_CREATED, summary="Sleutelpersoon registreren")
 def create_sleutelpersoon(
-    caller: RegistrerenDep, body: SleutelpersoonCreate, session: SessionDep, request: Request, response: Response
+    caller: RegistrerenDep, body: SleutelpersoonInvoer, session: SessionDep, response: Response
 ) -> SleutelpersoonPublic:
     """Registreer een sleutelpersoon van de eigen organisatie. Alle fouten worden tegelijk gemeld."""
-    persoon = service.create(session, caller=caller, data=body.model_dump(by_alias=False))
-    response.headers["Location"] = f"{request.url.path}/{persoon.id}"
+    persoon = service.create(
+        session, caller=caller, data=body.model_dump(by_alias=False, warnings=False), schemafouten=schemafouten(body)
+    )
+    response.headers["Location"] = location("sleutelpersonen", persoon.id)
     return SleutelpersoonPublic.model_validate(persoon)
 
 
@@ -43,37 +47,24 @@ ZoekFilter = Annotated[
     str | None,
     Query(max_length=100, description="Deel van de weergavenaam (hoofdletterongevoelig).", examples=["ami"]),
 ]
-Sortering = Annotated[
-    str | None,
-    Query(
-        description=(
-            "Sorteervelden, kommagescheiden, `-` voor aflopend: `weergavenaam` (standaard), "
-            "`actiefVanaf`, `aangemaaktOp`."
-        ),
-        examples=["-actiefVanaf"],
-    ),
-]
+SorteringDep = service.SORTERING.dep
 
 
 @router.get("/sleutelpersonen", responses=PAGINATED, summary="Sleutelpersonen zoeken")
 def list_sleutelpersonen(
-    caller: InzienDep,
-    session: SessionDep,
-    paginering: PagineringDep,
-    request: Request,
-    response: Response,
+    caller: InzienDep, session: SessionDep, pagina: PaginaDep,
+    sort: SorteringDep,
     actief: ActiefFilter = None,
     gemeente: GemeenteFilter = None,
     rol: RolFilter = None,
     taal: TaalFilter = None,
     zoek: ZoekFilter = None,
-    sort: Sortering = None,
 ) -> list[SleutelpersoonPublic]:
     """De sleutelpersonen van de eigen organisatie, gepagineerd (standaard op weergavenaam)."""
     statement = service.list_statement(
         session, caller=caller, actief=actief, gemeente=gemeente, rol=rol, taal=taal, zoek=zoek, sort=sort
     )
-    items = paginate(session, statement, paginering=paginering, request=request, response=response)
+    items = pagina.van(session, statement)
     return [SleutelpersoonPublic.model_validate(p) for p in items]
 
 

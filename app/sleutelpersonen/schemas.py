@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, Field, StringConstraints, field_validator
 
 from app.core.persoonsgegevens import VrijeTekst
-from app.core.schemas import InputSchema, Schema
+from app.core.schemas import InputSchema, Schema, alle_fouten
 from app.core.validation import Gemeentecode, Taalcode
 
 # Codes are checked against their code list by the service, so that unknown codes are reported
@@ -93,6 +93,10 @@ class SleutelpersoonBase(InputSchema):
 
 class SleutelpersoonCreate(SleutelpersoonBase):
     """Een nieuwe sleutelpersoon van de eigen organisatie."""
+
+
+# The POST body: schema errors reach the service and are reported with the rules' own (one 400).
+SleutelpersoonInvoer = alle_fouten(SleutelpersoonCreate)
 
 
 class SleutelpersoonUpdate(InputSchema):

@@ -4,35 +4,25 @@ import uuid
 from datetime import date
 from typing import Any
 
-from pydantic.alias_generators import to_camel
 from sqlalchemy import String, cast, func
 from sqlmodel import Session, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from app.codelijsten import service as codelijsten
 from app.core.errors import OngeldigeInvoer
-from app.core.pagination import sortering
+from app.core.records import samengevoegd, verschil
+from app.core.sorting import Sortering
 from app.core.validation import niet_in_toekomst
-from app.models import Sleutelpersoon, utcnow
+from app.models import Sleutelpersoon
 from app.toegang import audit, scoping
 from app.toegang.caller import Caller
 
 NAAM = "Sleutelpersoon"
 RESOURCE_TYPE = "sleutelpersoon"
 
-# Sortable fields by their API name; the id is appended as a tiebreaker. Names sort case-insensitively,
-# so the order is the same on SQLite (binary collation) and PostgreSQL (locale collation).
-SORTEERVELDEN: dict[str, Any] = {
-    "weergavenaam": func.lower(Sleutelpersoon.weergavenaam),
-    "actiefVanaf": Sleutelpersoon.actief_vanaf,
-    "aangemaaktOp": Sleutelpersoon.aangemaakt_op,
-}
-
-
 def get_own(session: Session, *, caller: Caller, sleutelpersoon_id: uuid.UUID) -> Sleutelpersoon | None:
     """The caller's organisation's key person with this id (active or not), or None; never raises."""
-    statement = scoping.eigen(select(Sleutelpersoon).where(Sleutelpersoon.id == sleutelpersoon_id), Sleutelpersoon, caller)
-    return session.exec(statement).first()
+    return scoping.zoek_eigen(session, Sleutelpersoon, sleutelpersoon_id, caller)
 
 
 def get(session: Session, *, caller: Caller, sleutelpersoon_id: uuid.UUID) -> Sleutelpersoon:
@@ -46,22 +36,24 @@ def _validate(
     values: dict[str, Any],
     changed: set[str],
     bestaand: Sleutelpersoon | None = None,
+    schemafouten: list[dict[str, str]] = (),  # type: ignore[assignment]
 ) -> None:
     """Check code lists and date rules on the merged record; raise one 400 with every problem.
 
     Codes the record already had stay valid after deactivation, so old records can still be edited.
+    `schemafouten` are the body's own errors (its failed fields are None), reported first.
     """
-    problems: list[dict[str, str]] = []
+    problems: list[dict[str, str]] = list(schemafouten)
     if "rollen" in changed:
         problems += codelijsten.check_codes(
             session, lijst=codelijsten.ROL,
-            values=[(f"rollen[{i}]", c) for i, c in enumerate(values["rollen"])],
+            values=[(f"rollen[{i}]", c) for i, c in enumerate(values["rollen"] or [])],
             allow_inactive=bestaand.rollen if bestaand else (),
         )
     if "themas" in changed:
         problems += codelijsten.check_codes(
             session, lijst=codelijsten.ONDERWERP,
-            values=[(f"themas[{i}]", c) for i, c in enumerate(values["themas"])],
+            values=[(f"themas[{i}]", c) for i, c in enumerate(values["themas"] or [])],
             allow_inactive=bestaand.themas if bestaand else (),
         )
     if "dienstverband" in changed:
@@ -87,37 +79,13 @@ def _validate(
         raise OngeldigeInvoer.met(problems, onderwerp="De sleutelpersoon")
 
 
-def create(session: Session, *, caller: Caller, data: dict[str, Any]) -> Sleutelpersoon:
-    """Register a key person for the caller's organisation."""
-    _validate(session, values=data, changed=set(data))
+def create(
+    session: Session, *, caller: Caller, data: dict[str, Any], schemafouten: list[dict[str, str]] = ()  # type: ignore[assignment]
+) -> Sleutelpersoon:
+    """Register a key person for the caller's organisation; `schemafouten` join the rules' problems in one 400."""
+    _validate(session, values=data, changed=set(data), schemafouten=schemafouten)
     persoon = Sleutelpersoon(organisatie_id=caller.organisatie_id, **data)
-    session.add(persoon)
-    session.flush()
-    audit.log(session, caller=caller, actie="aangemaakt", resource_type=RESOURCE_TYPE, resource_id=persoon.id,
-              velden=[to_camel(k) for k in data])
-    return persoon
-
-
-def update(session: Session, *, caller: Caller, persoon: Sleutelpersoon, changes: dict[str, Any]) -> Sleutelpersoon:
-    """Apply a partial change; validation runs on the merged record against the stored values."""
-    changed = {k: v for k, v in changes.items() if getattr(persoon, k) != v}
-    if not changed:
-        return persoon
-    merged = {name: getattr(persoon, name) for name in Sleutelpersoon.model_fields} | changed
-    _validate(session, values=merged, changed=set(changed), bestaand=persoon)
-    for name, value in changed.items():
-        setattr(persoon, name, value)
-    persoon.gewijzigd_op = utcnow()
-    session.add(persoon)
-    session.flush()
-    if changed.get("actief") is False:
-        actie = "gedeactiveerd"
-    elif changed.get("actief") is True:
-        actie = "geactiveerd"
-    else:
-        actie = "gewijzigd"
-    audit.log(session, caller=caller, actie=actie, resource_type=RESOURCE_TYPE, resource_id=persoon.id,
-              velden=[to_camel(k) for k in changed])
+    audit.created(session, caller=caller, record=persoon, resource_type=RESOURCE_TYPE, velden=data)
     return persoon
 
 
@@ -126,10 +94,27 @@ def deactivate(session: Session, *, caller: Caller, persoon: Sleutelpersoon) -> 
     return update(session, caller=caller, persoon=persoon, changes={"actief": False})
 
 
+def update(session: Session, *, caller: Caller, persoon: Sleutelpersoon, changes: dict[str, Any]) -> Sleutelpersoon:
+    """Apply a partial change; validation runs on the merged record against the stored values."""
+    changed = verschil(persoon, changes)
+    if changed:
+        _validate(session, values=samengevoegd(persoon, changed), changed=set(changed), bestaand=persoon)
+        audit.apply_changes(session, caller=caller, record=persoon, changed=changed, resource_type=RESOURCE_TYPE)
+    return persoon
+
+
 def _json_list_contains(column: Any, value: str) -> Any:
     # Codes are validated to [a-z0-9.-], so `"code"` inside the JSON text is an exact element match on
     # both SQLite and PostgreSQL, without dialect-specific JSON functions.
     return cast(column, String).like(f'%"{value}"%')
+
+
+# The id is appended as a tiebreaker; names sort case-insensitively, the same on both databases.
+SORTERING = Sortering("Sleutelpersoon", {
+    "weergavenaam": func.lower(Sleutelpersoon.weergavenaam),
+    "actiefVanaf": Sleutelpersoon.actief_vanaf,
+    "aangemaaktOp": Sleutelpersoon.aangemaakt_op,
+}, standaard="weergavenaam")
 
 
 def list_statement(
@@ -141,7 +126,7 @@ def list_statement(
     rol: str | None = None,
     taal: str | None = None,
     zoek: str | None = None,
-    sort: str | None = None,
+    sort: list[Any] | None = None,
 ) -> SelectOfScalar[Sleutelpersoon]:
     """The filtered, ordered select of the caller's key persons (paginated by the router)."""
     statement = scoping.eigen(select(Sleutelpersoon), Sleutelpersoon, caller)
@@ -161,5 +146,4 @@ def list_statement(
         problems = codelijsten.check_codes(session, lijst=codelijsten.ROL, values=[("rol", rol)], allow_inactive=[rol])
         if problems:
             raise OngeldigeInvoer(problems[0]["reason"], invalid_params=problems)
-    order = sortering(sort, allowed=SORTEERVELDEN, default="weergavenaam")
-    return statement.order_by(*order, Sleutelpersoon.id)
+    return statement.order_by(*(sort or SORTERING.standaard), Sleutelpersoon.id)

@@ -17,10 +17,7 @@ class Status(BaseModel):
     database: str = Field(description="`bereikbaar`; anders antwoordt de dienst met 503.", examples=["bereikbaar"])
 
 
-@router.get(
-    "/status",
-    response_model=Status,
-    summary="Status van de dienst",
+@router.get("/status", response_model=Status, summary="Status van de dienst",
     description="Geeft aan of de dienst draait en de database bereikbaar is; zonder authenticatie.",
     responses={503: {"description": "De database is niet bereikbaar."}},
 )

@@ -7,20 +7,18 @@ import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from itertools import chain
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.concurrency import run_in_threadpool
-from sqlalchemy import event
-from sqlalchemy.orm import ORMExecuteState
-from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import select, update
 
+from app.core import caches
 from app.core.config import get_settings
 from app.core.db import SessionDep
 from app.core.errors import GeenToegang, NietGeauthenticeerd, TeVeelVerzoeken
 from app.core.security import secret_matches, split_token
+from app.core.validation import vandaag
 from app.models import ApiSleutel, Organisatie
 from app.toegang.caller import Binding, Caller, Scope
 
@@ -59,11 +57,6 @@ class RateLimiter:
 rate_limiter = RateLimiter()
 _last_used_written: dict[uuid.UUID, datetime] = {}
 
-# How long a worker may keep using what it read about a key: revoking a key, or deactivating its
-# organisation, takes effect in the worker that made the change at once and in every other
-# worker (process, replica) within this many seconds.
-SLEUTEL_CACHE_SECONDEN = 10.0
-
 
 @dataclass(frozen=True)
 class _Sleutel:
@@ -82,70 +75,29 @@ class _Sleutel:
     organisatie_actief: bool
 
 
-class SleutelCache:
-    """Keys by prefix for a few seconds, so a request costs no key or organisation query.
+# Marks the lastUsedAt write, which changes nothing authentication reads (see core.caches).
+_ALLEEN_GEBRUIK = caches.ALLEEN_GEBRUIK
 
-    Unknown prefixes are cached too (as None), so response times do not tell which prefixes exist;
-    the cache is bounded, so a flood of made-up prefixes only empties it. Any flush or bulk
-    statement in this process that touches api_sleutel or organisatie empties the cache, so a
+
+def _sleutel_cache(session: SessionDep) -> caches.TijdelijkeCache:
+    """Keys by prefix for caches.SLEUTELS_SECONDEN, so a request costs no key or organisation query.
+
+    Unknown prefixes are cached too (as None), so response times do not tell which prefixes exist.
+    Any statement of this process that writes to api_sleutel or organisatie empties it, so a
     revocation through this process's API or CLI applies to its very next request.
     """
-
-    MAXIMUM = 10_000
-
-    def __init__(self, seconden: float) -> None:
-        self.seconden = seconden
-        self._sleutels: dict[str, tuple[float, _Sleutel | None]] = {}
-        self._lock = threading.Lock()
-
-    def get(self, prefix: str) -> tuple[bool, _Sleutel | None]:
-        """(found, key); found with None means: known not to exist."""
-        with self._lock:
-            gevonden = self._sleutels.get(prefix)
-        if gevonden is None or time.monotonic() - gevonden[0] > self.seconden:
-            return False, None
-        return True, gevonden[1]
-
-    def put(self, prefix: str, sleutel: _Sleutel | None) -> None:
-        with self._lock:
-            if len(self._sleutels) >= self.MAXIMUM:
-                self._sleutels.clear()
-            self._sleutels[prefix] = (time.monotonic(), sleutel)
-
-    def wis(self) -> None:
-        with self._lock:
-            self._sleutels.clear()
-
-
-sleutel_cache = SleutelCache(SLEUTEL_CACHE_SECONDEN)
-_VERTROUWELIJK = frozenset({ApiSleutel.__tablename__, Organisatie.__tablename__})
-# Marks the lastUsedAt write, which changes nothing authentication reads.
-_ALLEEN_GEBRUIK = "sleutelmonitor_alleen_laatst_gebruikt"
-
-
-@event.listens_for(OrmSession, "after_flush")
-def _wis_na_flush(session: OrmSession, _context: Any) -> None:
-    if any(isinstance(o, ApiSleutel | Organisatie) for o in chain(session.new, session.dirty, session.deleted)):
-        sleutel_cache.wis()
-
-
-@event.listens_for(OrmSession, "do_orm_execute")
-def _wis_na_bulk(state: ORMExecuteState) -> None:
-    if state.execution_options.get(_ALLEEN_GEBRUIK):
-        return
-    if (state.is_update or state.is_delete) and getattr(state.statement, "table", None) is not None:
-        if getattr(state.statement.table, "name", None) in _VERTROUWELIJK:
-            sleutel_cache.wis()
+    return caches.voor(session.get_bind()).sleutels
 
 
 def _lees_sleutel(session: SessionDep, prefix: str) -> _Sleutel | None:
     """The key with this prefix, from the cache or the database (then cached)."""
-    gevonden, sleutel = sleutel_cache.get(prefix)
+    cache = _sleutel_cache(session)
+    gevonden, sleutel = cache.get(prefix)
     if gevonden:
         return sleutel
     key = session.exec(select(ApiSleutel).where(ApiSleutel.prefix == prefix)).first()
     if key is None:
-        sleutel_cache.put(prefix, None)
+        cache.put(prefix, None)
         return None
     organisatie = session.get(Organisatie, key.organisatie_id) if key.organisatie_id is not None else None
     sleutel = _Sleutel(
@@ -161,7 +113,7 @@ def _lees_sleutel(session: SessionDep, prefix: str) -> _Sleutel | None:
         laatst_gebruikt_op=key.laatst_gebruikt_op,
         organisatie_actief=organisatie is not None and organisatie.actief,
     )
-    sleutel_cache.put(prefix, sleutel)
+    cache.put(prefix, sleutel)
     return sleutel
 
 
@@ -188,7 +140,7 @@ async def get_caller(request: Request, session: SessionDep) -> Caller:
     parts = split_token(token.strip())
     key: _Sleutel | None = None
     if parts is not None:
-        gevonden, key = sleutel_cache.get(parts[0])
+        gevonden, key = _sleutel_cache(session).get(parts[0])
         if not gevonden:
             key = await run_in_threadpool(_lees_sleutel, session, parts[0])
     # Compare even when the key is unknown, so timing does not tell which prefixes exist.
@@ -197,8 +149,7 @@ async def get_caller(request: Request, session: SessionDep) -> Caller:
         raise NietGeauthenticeerd("De API-sleutel is onbekend.")
     if key.ingetrokken_op is not None:
         raise NietGeauthenticeerd(f"De API-sleutel {key.prefix} is ingetrokken.")
-    today = datetime.now(UTC).date()
-    if key.verloopt_op is not None and key.verloopt_op < today:
+    if key.verloopt_op is not None and key.verloopt_op < vandaag():
         raise NietGeauthenticeerd(f"De API-sleutel {key.prefix} is verlopen op {key.verloopt_op.isoformat()}.")
     if key.organisatie_id is not None and not key.organisatie_actief:
         raise NietGeauthenticeerd(f"De organisatie van API-sleutel {key.prefix} is gedeactiveerd.")

@@ -4,12 +4,12 @@ import uuid
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from fastapi import APIRouter, Depends, Path, Query, Response
 
 from app.core.db import SessionDep
 from app.core.errors import GeenToegang, OngeldigeInvoer
-from app.core.openapi import API_PREFIX
-from app.core.pagination import PAGINATED, PagineringDep, paginate
+from app.core.openapi import location
+from app.core.pagination import PAGINATED, PaginaDep
 from app.models import ApiSleutel, AuditRegel
 from app.toegang import service
 from app.toegang.caller import Binding, Caller, Scope
@@ -47,11 +47,7 @@ def audit_lezer(caller: CallerDep) -> Caller:
 AuditLezerDep = Annotated[Caller, Depends(audit_lezer)]
 
 
-@router.post(
-    "/api-sleutels",
-    status_code=201,
-    response_model=ApiSleutelAangemaakt,
-    summary="API-sleutel aanmaken",
+@router.post("/api-sleutels", status_code=201, response_model=ApiSleutelAangemaakt, summary="API-sleutel aanmaken",
     description=(
         "Maakt een sleutel aan, gebonden aan precies een van: een organisatie (`organisatieId`), een regio "
         "(`gemeentecodes`, alleen scope `rapporteren`) of beheer (`beheer: true`). Het antwoord bevat de "
@@ -70,46 +66,33 @@ def create_key(body: ApiSleutelCreate, caller: BeherenDep, session: SessionDep, 
         beheer=body.beheer,
         verloopt_op=body.verloopt_op,
     )
-    response.headers["Location"] = f"{API_PREFIX}/api-sleutels/{key.id}"
+    response.headers["Location"] = location("api-sleutels", key.id)
     return ApiSleutelAangemaakt(**ApiSleutelPublic.model_validate(key).model_dump(by_alias=False), sleutel=token)
 
 
-@router.get(
-    "/api-sleutels",
-    response_model=list[ApiSleutelPublic],
-    responses=PAGINATED,
+@router.get("/api-sleutels", response_model=list[ApiSleutelPublic], responses=PAGINATED,
     summary="API-sleutels opvragen",
     description="Alle sleutels, nieuwste eerst; zonder geheim of hash.",
 )
 def list_keys(
-    _caller: BeherenDep,
-    session: SessionDep,
-    paginering: PagineringDep,
-    request: Request,
-    response: Response,
+    _caller: BeherenDep, session: SessionDep, pagina: PaginaDep,
     organisatie_id: Annotated[
         uuid.UUID | None,
         Query(alias="organisatieId", description="Alleen sleutels van deze organisatie.", examples=["0b6e8a4e-2f6c-4d8e-9a51-3f7c2d1e9b10"]),
     ] = None,
 ) -> list[ApiSleutel]:
     statement = service.keys_query(organisatie_id=organisatie_id)
-    return paginate(session, statement, paginering=paginering, request=request, response=response)
+    return pagina.van(session, statement)
 
 
-@router.get(
-    "/api-sleutels/{sleutelId}",
-    response_model=ApiSleutelPublic,
-    summary="API-sleutel opvragen",
+@router.get("/api-sleutels/{sleutelId}", response_model=ApiSleutelPublic, summary="API-sleutel opvragen",
     description="Een sleutel; zonder geheim of hash.",
 )
 def get_key(key: BeheerdeSleutelDep) -> ApiSleutel:
     return key
 
 
-@router.delete(
-    "/api-sleutels/{sleutelId}",
-    response_model=ApiSleutelPublic,
-    summary="API-sleutel intrekken",
+@router.delete("/api-sleutels/{sleutelId}", response_model=ApiSleutelPublic, summary="API-sleutel intrekken",
     description=(
         "Trekt de sleutel in: daarna antwoordt elk verzoek met deze sleutel 401. Antwoordt 200 met de "
         "ingetrokken sleutel (`ingetrokkenOp` gevuld); nogmaals intrekken verandert niets."
@@ -119,11 +102,7 @@ def revoke_key(key: BeheerdeSleutelDep, caller: BeherenDep, session: SessionDep)
     return service.revoke_key(session, caller=caller, key=key)
 
 
-@router.get(
-    "/audit",
-    response_model=list[AuditRegelPublic],
-    responses=PAGINATED,
-    summary="Audittrail opvragen",
+@router.get("/audit", response_model=list[AuditRegelPublic], responses=PAGINATED, summary="Audittrail opvragen",
     description=(
         "Elke schrijfactie: wie (sleutel), wat en wanneer; nooit de waarden. Nieuwste eerst. Een beheersleutel "
         "(scope `beheren`) ziet alles; een sleutel van een organisatie (scope `inzien` of `registreren`) "
@@ -131,11 +110,7 @@ def revoke_key(key: BeheerdeSleutelDep, caller: BeherenDep, session: SessionDep)
     ),
 )
 def list_audit(
-    caller: AuditLezerDep,
-    session: SessionDep,
-    paginering: PagineringDep,
-    request: Request,
-    response: Response,
+    caller: AuditLezerDep, session: SessionDep, pagina: PaginaDep,
     vanaf: Annotated[datetime | None, Query(description="Vanaf dit tijdstip (inclusief).", examples=["2025-03-01T00:00:00Z"])] = None,
     tot: Annotated[datetime | None, Query(description="Tot dit tijdstip (exclusief).", examples=["2025-04-01T00:00:00Z"])] = None,
     actie: Annotated[str | None, Query(description="Alleen deze actie.", examples=["gewijzigd"])] = None,
@@ -170,4 +145,4 @@ def list_audit(
         api_sleutel_id=api_sleutel_id,
         organisatie_id=organisatie_id,
     )
-    return paginate(session, statement, paginering=paginering, request=request, response=response)
+    return pagina.van(session, statement)

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from pydantic import Field
 
 from app.core.schemas import InputSchema, Schema
-from app.organisaties.schemas import Gemeentecode
+from app.core.validation import Gemeentecode
 from app.toegang.caller import Scope
 
 

@@ -1,8 +1,10 @@
 """Tenancy in one place: every query for organisation records goes through these helpers."""
 
 import uuid
-from typing import Any, TypeVar
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
 
+from fastapi import Depends, Path
 from sqlmodel import Session, select
 from sqlmodel.sql.expression import SelectOfScalar
 
@@ -19,14 +21,44 @@ def eigen(statement: SelectOfScalar[T], model: Any, caller: Caller) -> SelectOfS
     return statement.where(model.organisatie_id == caller.organisatie_id)
 
 
+def zoek_eigen(session: Session, model: type[T], record_id: uuid.UUID, caller: Caller) -> T | None:
+    """One live (not soft-deleted) record of the caller's organisation, or None; never raises."""
+    statement = eigen(select(model).where(model.id == record_id), model, caller)  # type: ignore[attr-defined]
+    if hasattr(model, "verwijderd_op"):
+        statement = statement.where(model.verwijderd_op.is_(None))  # type: ignore[attr-defined]
+    return session.exec(statement).first()
+
+
 def haal_eigen(
     session: Session, model: type[T], record_id: uuid.UUID, caller: Caller, *, naam: str
 ) -> T:
     """Fetch one record of the caller's organisation, or 404 (never 403: ids leak nothing)."""
-    statement = eigen(select(model).where(model.id == record_id), model, caller)  # type: ignore[attr-defined]
-    if hasattr(model, "verwijderd_op"):
-        statement = statement.where(model.verwijderd_op.is_(None))  # type: ignore[attr-defined]
-    record = session.exec(statement).first()
+    record = zoek_eigen(session, model, record_id, caller)
     if record is None:
         raise NietGevonden(f"{naam} {record_id} bestaat niet.")
     return record
+
+
+def loader(
+    model: type[T],
+    ophalen: Callable[[Session, Caller, uuid.UUID], T],
+    *,
+    pad: str,
+    omschrijving: str,
+    voorbeeld: str,
+) -> Any:
+    """`Annotated[model, Depends(...)]` for a route: the caller's record named by path parameter `pad`, or 404.
+
+    The scope check is the route's own dependency, so the OpenAPI document lists one scope per operation.
+    """
+    from app.core.db import SessionDep
+    from app.toegang.dependencies import CallerDep
+
+    def laad(
+        record_id: Annotated[uuid.UUID, Path(alias=pad, description=omschrijving, examples=[voorbeeld])],
+        caller: CallerDep,
+        session: SessionDep,
+    ) -> T:
+        return ophalen(session, caller, record_id)
+
+    return Annotated[model, Depends(laad)]

@@ -8,6 +8,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 
 from app.core.errors import NietGevonden, OngeldigeInvoer
 from app.core.security import new_token
+from app.core.validation import vandaag
 from app.models import ApiSleutel, AuditRegel, Organisatie
 from app.organisaties import service as organisaties
 from app.toegang import audit, scoping
@@ -48,7 +49,7 @@ def create_key(
             })
     if gemeentecodes:
         problems += organisaties.check_gemeentecodes(gemeentecodes)
-    if verloopt_op is not None and verloopt_op < datetime.now(UTC).date():
+    if verloopt_op is not None and verloopt_op < vandaag():
         problems.append({"name": "verlooptOp", "reason": "De vervaldatum ligt in het verleden."})
     if organisatie_id is not None:
         organisatie = session.get(Organisatie, organisatie_id)

@@ -3,13 +3,13 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request, Response
+from fastapi import APIRouter, Path, Query, Response
 
 from app.codelijsten import service as codelijsten
-from app.contactmomenten import service as contactmomenten
 from app.core.db import SessionDep
-from app.core.openapi import API_PREFIX
-from app.core.pagination import PAGINATED, PagineringDep, paginate
+from app.core.filters import controleer_filters
+from app.core.openapi import location
+from app.core.pagination import PAGINATED, PaginaDep
 from app.models import Uitkomst
 from app.toegang.dependencies import InzienDep, RegistrerenDep
 from app.uitkomsten import service
@@ -18,11 +18,7 @@ from app.uitkomsten.schemas import UitkomstCreate, UitkomstPublic
 router = APIRouter(tags=["uitkomsten"])
 
 
-@router.post(
-    "/uitkomsten",
-    status_code=201,
-    response_model=UitkomstPublic,
-    summary="Uitkomst vastleggen",
+@router.post("/uitkomsten", status_code=201, response_model=UitkomstPublic, summary="Uitkomst vastleggen",
     description=(
         "Legt later de uitkomst vast van een contactmoment, of van een van zijn doorverwijzingen. "
         "Het contactmoment toont steeds de laatst vastgelegde uitkomst."
@@ -38,46 +34,27 @@ router = APIRouter(tags=["uitkomsten"])
 def create_uitkomst(
     body: UitkomstCreate, caller: RegistrerenDep, session: SessionDep, response: Response
 ) -> Uitkomst:
-    uitkomst = service.registreer(session, caller=caller, data=body)
-    response.headers["Location"] = f"{API_PREFIX}/uitkomsten/{uitkomst.id}"
+    uitkomst = service.create(session, caller=caller, data=body)
+    response.headers["Location"] = location("uitkomsten", uitkomst.id)
     return uitkomst
 
 
-@router.get(
-    "/uitkomsten",
-    response_model=list[UitkomstPublic],
-    responses=PAGINATED,
-    summary="Uitkomsten opvragen",
+@router.get("/uitkomsten", response_model=list[UitkomstPublic], responses=PAGINATED, summary="Uitkomsten opvragen",
     description="Uitkomsten van de eigen organisatie, nieuwste eerst (niet die van verwijderde contactmomenten).",
 )
 def list_uitkomsten(
-    caller: InzienDep,
-    session: SessionDep,
-    paginering: PagineringDep,
-    request: Request,
-    response: Response,
+    caller: InzienDep, session: SessionDep, pagina: PaginaDep,
     contactmoment: Annotated[
-        uuid.UUID | None,
-        Query(
-            description="Alleen uitkomsten van dit contactmoment (id).",
-            examples=["3fa85f64-5717-4562-b3fc-2c963f66afa6"],
-        ),
+        uuid.UUID | None, Query(description="Alleen uitkomsten van dit contactmoment (id).", examples=["3fa85f64-5717-4562-b3fc-2c963f66afa6"])
     ] = None,
     doorverwijzing: Annotated[
-        uuid.UUID | None,
-        Query(
-            description="Alleen uitkomsten van deze doorverwijzing (id).",
-            examples=["0b9d3c1e-2f4a-4e5b-8c6d-7e8f9a0b1c2d"],
-        ),
+        uuid.UUID | None, Query(description="Alleen uitkomsten van deze doorverwijzing (id).", examples=["0b9d3c1e-2f4a-4e5b-8c6d-7e8f9a0b1c2d"])
     ] = None,
     resultaat: Annotated[
-        str | None,
-        Query(
-            max_length=20, description="Alleen uitkomsten met dit resultaat.", examples=["opgelost"]
-        ),
+        str | None, Query(max_length=20, description="Alleen uitkomsten met dit resultaat.", examples=["opgelost"])
     ] = None,
 ) -> list[Uitkomst]:
-    contactmomenten.controleer_filters(
+    controleer_filters(
         session, codes=[("resultaat", codelijsten.RESULTAAT, resultaat)]
     )
     statement = service.list_statement(
@@ -86,13 +63,10 @@ def list_uitkomsten(
         doorverwijzing=doorverwijzing,
         resultaat=resultaat,
     )
-    return paginate(session, statement, paginering=paginering, request=request, response=response)
+    return pagina.van(session, statement)
 
 
-@router.get(
-    "/uitkomsten/{uitkomstId}",
-    response_model=UitkomstPublic,
-    summary="Uitkomst opvragen",
+@router.get("/uitkomsten/{uitkomstId}", response_model=UitkomstPublic, summary="Uitkomst opvragen",
     description="Eén uitkomst van de eigen organisatie.",
 )
 def get_uitkomst(

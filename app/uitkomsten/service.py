@@ -6,7 +6,6 @@ from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from app.codelijsten import service as codelijsten
-from app.contactmomenten import service as contactmomenten
 from app.core.errors import NietGevonden, OngeldigeInvoer
 from app.core.validation import vandaag
 from app.doorverwijzingen import service as doorverwijzingen
@@ -55,12 +54,10 @@ def list_statement(
     )
 
 
-def registreer(session: Session, *, caller: Caller, data: UitkomstCreate) -> Uitkomst:
+def create(session: Session, *, caller: Caller, data: UitkomstCreate) -> Uitkomst:
     """Record an outcome for one of the caller's contactmomenten (and optionally one of its referrals)."""
     problems: list[dict[str, str]] = []
-    contactmoment = contactmomenten.get_own(
-        session, caller=caller, contactmoment_id=data.contactmoment_id
-    )
+    contactmoment = scoping.zoek_eigen(session, Contactmoment, data.contactmoment_id, caller)
     if contactmoment is None:
         problems.append(
             {
@@ -110,7 +107,7 @@ def registreer(session: Session, *, caller: Caller, data: UitkomstCreate) -> Uit
     )
     session.add(uitkomst)
     # The latest outcome is embedded in its contactmoment, so incremental sync must see it change.
-    contactmomenten.raak_aan(session, contactmoment_id=contactmoment.id)
+    doorverwijzingen.raak_contactmoment_aan(session, contactmoment_id=contactmoment.id)
     session.flush()
     audit.log(
         session,

@@ -7,6 +7,7 @@ from sqlmodel import Session, select
 from app.codelijsten import service as codelijsten
 from app.models import AuditRegel, Code
 from tests.factories import make_key, make_organisatie
+from tests.helpers import assert_problem
 
 # Seeded by migration 0002: 12 topic parents and 40 sub-topics.
 AANTAL_ONDERWERPEN = 52
@@ -35,17 +36,6 @@ def audit_rows(session: Session, resource_id: str) -> list[AuditRegel]:
         select(AuditRegel).where(AuditRegel.resource_type == "code", AuditRegel.resource_id == resource_id)
         .order_by(AuditRegel.id)  # type: ignore[arg-type]
     ).all())
-
-
-def assert_problem(response, status: int, title: str, names: list[str] | None = None) -> dict:  # type: ignore[no-untyped-def]
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"] == "application/problem+json"
-    body = response.json()
-    assert body["status"] == status
-    assert body["title"] == title
-    if names is not None:
-        assert [p["name"] for p in body["invalidParams"]] == names
-    return body
 
 
 # --- reading ---

@@ -10,8 +10,8 @@ from sqlalchemy import event
 from sqlmodel import Session
 
 from app.models import Contactmoment
-from tests.contactmomenten.factories import Omgeving, make_contactmoment, namen
-from tests.factories import make_ketenpartner, make_key, make_sleutelpersoon
+from tests.factories import Omgeving, make_contactmoment, make_ketenpartner, make_key, make_sleutelpersoon
+from tests.helpers import namen
 
 URL = "/v1/contactmomenten"
 

@@ -14,8 +14,8 @@ from app.core.config import get_settings
 from app.core.security import pseudonymise
 from app.core.validation import vandaag
 from app.models import Code, Contactmoment, Doorverwijzing, DoorverwijzingStatus, Uitkomst
-from tests.contactmomenten.factories import Omgeving, audit_regels, body, namen, tel_rijen
-from tests.factories import make_key
+from tests.factories import Omgeving, body, make_key
+from tests.helpers import assert_problem, audit_regels, namen, tel_rijen
 
 URL = "/v1/contactmomenten"
 
@@ -25,11 +25,7 @@ def post(client: TestClient, omgeving: Omgeving, data: dict[str, Any]) -> Any:
 
 
 def assert_400(response: Any, *names: str) -> None:
-    assert response.status_code == 400, response.text
-    assert response.headers["content-type"] == "application/problem+json"
-    problem = response.json()
-    assert problem["status"] == 400
-    assert problem["title"] == "Ongeldige invoer"
+    problem = assert_problem(response, 400, "Ongeldige invoer")
     assert namen(response) == set(names), problem["invalidParams"]
 
 
@@ -428,7 +424,7 @@ def test_failure_after_writing_rolls_everything_back(
     def broken(*_args: Any, **_kwargs: Any) -> None:
         raise RuntimeError("audit trail unavailable")
 
-    monkeypatch.setattr(service.audit, "log", broken)
+    monkeypatch.setattr(service.audit, "log_alle", broken)
     response = post(client, omgeving, body(omgeving))
     assert response.status_code == 500
     assert (
@@ -589,3 +585,23 @@ def test_embedded_rows_are_scoped_to_the_organisation(
     uitkomst = session.exec(select(Uitkomst).where(Uitkomst.contactmoment_id == cm_id)).one()
     assert verwijzing.organisatie_id == omgeving.organisatie.id
     assert uitkomst.organisatie_id == omgeving.organisatie.id
+
+
+def test_schema_and_rule_errors_come_in_one_400(client: TestClient, session: Session, omgeving: Omgeving) -> None:
+    """Format, code-list, ownership and cross-field errors together, not one kind per try."""
+    voor = tel_rijen(session)
+    data = body(
+        omgeving, gemeentecode="0344", duurMinuten=-5, datum="2030-01-01", kanaal="whatsapp",
+        onderwerpen=["geld.toeslag"], sleutelpersoonId=str(uuid.uuid4()), doorverwijzingen=None,
+    )
+    response = post(client, omgeving, data)
+    assert_400(response, "gemeentecode", "duurMinuten", "datum", "kanaal", "onderwerpen[0]", "sleutelpersoonId")
+    assert len(response.json()["invalidParams"]) == 6
+    assert tel_rijen(session) == voor
+
+
+def test_a_failed_field_skips_only_its_own_rules(client: TestClient, omgeving: Omgeving) -> None:
+    """A group session with an invalid date still reports its participant count, and nothing about the date."""
+    data = body(omgeving, datum="14-03-2025", soort="groep", aantalDeelnemers=1, inwonerReferentie=None)
+    response = post(client, omgeving, data)
+    assert_400(response, "datum", "aantalDeelnemers")

@@ -8,14 +8,8 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from app.models import Contactmoment, ContactmomentOnderwerp, DoorverwijzingStatus, Uitkomst
-from tests.contactmomenten.factories import (
-    Omgeving,
-    audit_regels,
-    body,
-    make_contactmoment,
-    namen,
-    tel_rijen,
-)
+from tests.factories import Omgeving, body, make_contactmoment
+from tests.helpers import audit_regels, namen, tel_rijen
 
 URL = "/v1/contactmomenten"
 

@@ -9,16 +9,11 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from app.core.validation import vandaag
-from app.doorverwijzingen.service import OVERGANGEN
+from app.doorverwijzingen.statussen import EINDSTATUSSEN, OVERGANGEN
+from app.indicatoren.catalogue import INDICATOREN
 from app.models import Contactmoment, Doorverwijzing, DoorverwijzingStatus
-from tests.contactmomenten.factories import (
-    Omgeving,
-    audit_regels,
-    make_contactmoment,
-    namen,
-    tel_rijen,
-)
-from tests.factories import make_ketenpartner, make_key
+from tests.factories import Omgeving, make_contactmoment, make_ketenpartner, make_key
+from tests.helpers import audit_regels, namen, tel_rijen
 
 URL = "/v1/doorverwijzingen"
 STATUSSEN = (
@@ -81,7 +76,7 @@ def test_get_includes_initial_history(
 
 
 def test_history_of_a_posted_contactmoment(client: TestClient, omgeving: Omgeving) -> None:
-    from tests.contactmomenten.factories import body
+    from tests.factories import body
 
     posted = client.post(
         "/v1/contactmomenten", json=body(omgeving), headers=omgeving.headers
@@ -98,7 +93,7 @@ def test_status_path_with_history_and_audit(
 ) -> None:
     record = verwijzing(session, omgeving)
     steps = [
-        ("niet-verschenen", "2025-03-20"),
+        ("onbekend", "2025-03-20"),
         ("verwezen", "2025-03-21"),
         ("aangekomen", "2025-03-28"),
         ("afgerond", "2025-04-30"),
@@ -139,24 +134,11 @@ ALLOWED = [(van, naar) for van, naar_lijst in OVERGANGEN.items() for naar in naa
 REFUSED = [(van, naar) for van in STATUSSEN for naar in STATUSSEN if naar not in OVERGANGEN[van]]
 
 
-def test_transition_table_is_as_documented() -> None:
-    assert OVERGANGEN == {
-        "voorgesteld": ("verwezen", "aangekomen", "afgewezen", "onbekend"),
-        "verwezen": ("aangekomen", "afgerond", "afgewezen", "niet-verschenen", "onbekend"),
-        "aangekomen": ("afgerond", "afgewezen", "onbekend"),
-        "niet-verschenen": ("verwezen", "onbekend"),
-        "onbekend": (
-            "voorgesteld",
-            "verwezen",
-            "aangekomen",
-            "afgerond",
-            "afgewezen",
-            "niet-verschenen",
-        ),
-        "afgerond": (),
-        "afgewezen": (),
-    }
+def test_final_statuses_are_the_catalogues_and_allow_no_transition() -> None:
+    """One meaning of "final": what the completion rate divides by is what can no longer change."""
     assert set(OVERGANGEN) == set(STATUSSEN)
+    assert INDICATOREN["percentage-doorverwijzingen-afgerond"].noemer["status"] == EINDSTATUSSEN
+    assert {van for van, naar in OVERGANGEN.items() if not naar} == set(EINDSTATUSSEN)
 
 
 @pytest.mark.parametrize(("van", "naar"), ALLOWED)

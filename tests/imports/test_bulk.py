@@ -73,7 +73,7 @@ def test_an_imported_row_is_stored_exactly_as_the_api_stores_it(session: Session
     body = _body(omgeving, "via-import")
     verslag = importeer(session, omgeving, ndjson_bytes([body]), formaat="ndjson")
     assert (verslag.status, verslag.aangemaakt) == ("geslaagd", 1)
-    contactmomenten.registreer(
+    contactmomenten.create(
         session, caller=omgeving.caller, data=ContactmomentCreate.model_validate({**body, "externId": "via-api"})
     )
     session.flush()
@@ -108,7 +108,7 @@ def test_a_row_written_by_someone_else_after_the_look_up_is_settled_row_by_row(
 ) -> None:
     """A concurrent POST can take an externId between the batch's look-up and its INSERT."""
     bestaand = _body(omgeving, "race-1")
-    contactmomenten.registreer(session, caller=omgeving.caller, data=ContactmomentCreate.model_validate(bestaand))
+    contactmomenten.create(session, caller=omgeving.caller, data=ContactmomentCreate.model_validate(bestaand))
     session.flush()
     # The look-up runs before the other writer commits, so it finds nothing.
     monkeypatch.setattr(bulk.Bulkschrijver, "_bestaande", lambda self, extern_ids: {})

@@ -220,7 +220,7 @@ def test_reimport_does_not_relink_an_erased_resident(session: Session, omgeving:
 def test_deleted_contactmoment_is_not_brought_back(session: Session, omgeving: Omgeving) -> None:
     importeer(session, omgeving, csv_bytes([rij()]))
     record = session.exec(select(Contactmoment).where(Contactmoment.organisatie_id == omgeving.organisatie.id)).one()
-    contactmomenten.verwijder(session, caller=omgeving.caller, record=record)
+    contactmomenten.delete(session, caller=omgeving.caller, record=record)
     verslag = importeer(session, omgeving, csv_bytes([rij()]), per_rij=True)
     assert verslag.afgewezen == 1
     assert fouten(verslag)[0][3] == (

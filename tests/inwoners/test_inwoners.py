@@ -15,15 +15,8 @@ from app.core.config import get_settings
 from app.inwoners import cli
 from app.inwoners.service import maanden_terug, pas_bewaartermijn_toe
 from app.models import AuditRegel, Contactmoment, utcnow
-from tests.contactmomenten.factories import (
-    Omgeving,
-    audit_regels,
-    body,
-    make_contactmoment,
-    make_omgeving,
-    namen,
-)
-from tests.factories import make_key
+from tests.factories import Omgeving, body, make_contactmoment, make_key, make_omgeving
+from tests.helpers import audit_regels, namen
 
 URL = "/v1/inwoners/_vergeet"
 

@@ -12,6 +12,7 @@ from app.ketenpartners import service
 from app.models import AuditRegel, Ketenpartner, Organisatie
 from app.toegang.caller import Binding, Caller, Scope
 from tests.factories import make_key, make_ketenpartner, make_organisatie
+from tests.helpers import assert_400, assert_problem
 
 # The app shares the test's session and rolls it back on an error response, so test data is
 # committed (to a savepoint; the test's outer transaction still rolls everything back).
@@ -50,24 +51,6 @@ def audit_rows(session: Session, resource_id: uuid.UUID | str) -> list[AuditRege
         select(AuditRegel).where(AuditRegel.resource_type == "ketenpartner", AuditRegel.resource_id == str(resource_id))
         .order_by(AuditRegel.id)  # type: ignore[arg-type]
     ).all())
-
-
-def assert_400(response: Any, names: list[str]) -> dict[str, str]:
-    """Assert an Ongeldige invoer problem naming exactly these fields (in any order); return reasons by name."""
-    assert response.status_code == 400, response.text
-    assert response.headers["content-type"] == "application/problem+json"
-    body = response.json()
-    assert (body["status"], body["title"]) == (400, "Ongeldige invoer")
-    assert sorted(p["name"] for p in body["invalidParams"]) == sorted(names)
-    return {p["name"]: p["reason"] for p in body["invalidParams"]}
-
-
-def assert_problem(response: Any, status: int, title: str) -> dict[str, Any]:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"] == "application/problem+json"
-    body = response.json()
-    assert (body["status"], body["title"]) == (status, title)
-    return body
 
 
 def post(client: TestClient, headers: dict[str, str], **changes: Any) -> Any:

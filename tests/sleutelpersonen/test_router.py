@@ -13,6 +13,7 @@ from app.models import AuditRegel, Organisatie, Sleutelpersoon
 from app.sleutelpersonen import service
 from app.toegang.caller import Binding, Caller, Scope
 from tests.factories import make_key, make_organisatie, make_sleutelpersoon
+from tests.helpers import assert_400, assert_problem
 
 # The app shares the test's session and rolls it back on an error response, so test data is
 # committed (to a savepoint; the test's outer transaction still rolls everything back).
@@ -62,25 +63,6 @@ def audit_rows(session: Session, resource_id: uuid.UUID | str) -> list[AuditRege
         select(AuditRegel).where(AuditRegel.resource_type == "sleutelpersoon", AuditRegel.resource_id == str(resource_id))
         .order_by(AuditRegel.id)  # type: ignore[arg-type]
     ).all())
-
-
-def assert_400(response: Any, names: list[str]) -> dict[str, str]:
-    """Assert an Ongeldige invoer problem naming exactly these fields (in any order); return reasons by name."""
-    assert response.status_code == 400, response.text
-    assert response.headers["content-type"] == "application/problem+json"
-    body = response.json()
-    assert body["status"] == 400
-    assert body["title"] == "Ongeldige invoer"
-    assert sorted(p["name"] for p in body["invalidParams"]) == sorted(names)
-    return {p["name"]: p["reason"] for p in body["invalidParams"]}
-
-
-def assert_problem(response: Any, status: int, title: str) -> dict[str, Any]:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"] == "application/problem+json"
-    body = response.json()
-    assert (body["status"], body["title"]) == (status, title)
-    return body
 
 
 def post(client: TestClient, headers: dict[str, str], **changes: Any) -> Any:
@@ -182,6 +164,16 @@ def test_all_format_errors_at_once(client: TestClient, key_a: dict[str, str]) ->
         json={"talen": ["xx", "ar", "qqq"], "urenPerWeek": 61, "gemeentecode": "0344", "actiefVanaf": "gisteren", "notitie": "x"},
     )
     assert_400(response, ["weergavenaam", "talen[0]", "talen[2]", "urenPerWeek", "gemeentecode", "actiefVanaf", "notitie"])
+
+
+def test_format_and_rule_errors_at_once(client: TestClient, key_a: dict[str, str]) -> None:
+    """A format error no longer hides the rules: one 400 names both kinds."""
+    response = post(
+        client, key_a, dienstverband="Stagiair!", urenPerWeek=61, rollen=["kok"],
+        actiefVanaf="2025-01-01", actiefTot="2024-12-31",
+    )
+    assert_400(response, ["dienstverband", "urenPerWeek", "rollen[0]", "actiefTot"])
+    assert response.json()["detail"] == "De sleutelpersoon bevat 4 fouten; zie invalidParams."
 
 
 # --- access and tenancy ---

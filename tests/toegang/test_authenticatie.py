@@ -149,7 +149,7 @@ def test_organisation_key_gets_404_for_another_organisation(client: TestClient, 
     assert response.json()["detail"] == f"Organisatie {b.id} bestaat niet."
 
 
-# --- 413 and 429 ----------------------------------------------------------------------------
+# --- 413, 415 and 429 --------------------------------------------------------------------------
 
 
 def test_body_over_the_limit_is_413_problem(client: TestClient, session: Session) -> None:
@@ -163,6 +163,17 @@ def test_body_over_the_limit_is_413_problem(client: TestClient, session: Session
     problem = response.json()
     assert (problem["status"], problem["title"]) == (413, "Verzoek te groot")
     assert problem["detail"] == f"De body is groter dan de toegestane {limit} bytes."
+
+
+def test_a_json_route_refuses_another_media_type_with_415(client: TestClient, session: Session) -> None:
+    body = b"naam=x&soort=ggd"
+    headers = {**admin_key(session), "Content-Type": "application/x-www-form-urlencoded"}
+    response = client.post(ORGANISATIES, content=body, headers=headers)
+    assert response.status_code == 415
+    assert response.headers["content-type"] == "application/problem+json"
+    problem = response.json()
+    assert (problem["status"], problem["title"]) == (415, "Mediatype niet ondersteund")
+    assert "application/json" in problem["detail"]
 
 
 def test_too_many_requests_is_429_with_retry_after(

@@ -16,7 +16,6 @@ import re
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 import pytest
@@ -26,10 +25,20 @@ from sqlmodel import Session
 
 from app.core.openapi import PUBLIC_PATHS
 from app.main import create_app
-from app.models import Contactmoment, Doel, Doorverwijzing, ImportRun, Organisatie, Uitkomst
+from app.models import Organisatie
 from app.toegang.caller import Scope
 from tests.ervaringsverhalen.factories import make_verhaal
-from tests.factories import make_key, make_ketenpartner, make_organisatie, make_sleutelpersoon
+from tests.factories import (
+    make_contactmoment,
+    make_doel,
+    make_doorverwijzing,
+    make_import_run,
+    make_ketenpartner,
+    make_key,
+    make_organisatie,
+    make_sleutelpersoon,
+    make_uitkomst,
+)
 from tests.signalen.factories import make_signaal
 from tests.toegang.helpers import admin_key, key_of
 
@@ -38,68 +47,6 @@ BODY_METHODS = {"POST", "PUT", "PATCH"}
 
 
 # --- records of "organisation B" per path parameter -----------------------------------------
-
-
-def make_contactmoment(session: Session, organisatie: Organisatie) -> Contactmoment:
-    record = Contactmoment(
-        organisatie_id=organisatie.id,
-        sleutelpersoon_id=make_sleutelpersoon(session, organisatie).id,
-        datum=date(2025, 3, 14),
-        gemeentecode="GM0344",
-        kanaal="persoonlijk",
-        soort="individueel",
-        inhoud_hash="0" * 64,
-    )
-    session.add(record)
-    session.flush()
-    return record
-
-
-def make_doorverwijzing(session: Session, organisatie: Organisatie) -> Doorverwijzing:
-    record = Doorverwijzing(
-        organisatie_id=organisatie.id,
-        contactmoment_id=make_contactmoment(session, organisatie).id,
-        ketenpartner_id=make_ketenpartner(session, organisatie).id,
-        wijze="warm",
-        status="verwezen",
-        status_datum=date(2025, 3, 14),
-    )
-    session.add(record)
-    session.flush()
-    return record
-
-
-def make_uitkomst(session: Session, organisatie: Organisatie) -> Uitkomst:
-    record = Uitkomst(
-        organisatie_id=organisatie.id,
-        contactmoment_id=make_contactmoment(session, organisatie).id,
-        resultaat="opgelost",
-        datum=date(2025, 3, 14),
-    )
-    session.add(record)
-    session.flush()
-    return record
-
-
-def make_doel(session: Session, organisatie: Organisatie) -> Doel:
-    record = Doel(
-        organisatie_id=organisatie.id,
-        indicator="aantal-contactmomenten",
-        periode="2025",
-        vanaf=date(2025, 1, 1),
-        tot=date(2026, 1, 1),
-        waarde=100,
-    )
-    session.add(record)
-    session.flush()
-    return record
-
-
-def make_import_run(session: Session, organisatie: Organisatie) -> ImportRun:
-    record = ImportRun(organisatie_id=organisatie.id, status="geslaagd", modus="atomair", formaat="csv")
-    session.add(record)
-    session.flush()
-    return record
 
 
 def other_organisations_key(session: Session, organisatie: Organisatie) -> uuid.UUID:
@@ -118,7 +65,7 @@ PAD_PARAMETERS: dict[str, PadParameter] = {
     "organisatieId": PadParameter(lambda session, org: org.id),
     "sleutelpersoonId": PadParameter(lambda session, org: make_sleutelpersoon(session, org).id),
     "ketenpartnerId": PadParameter(lambda session, org: make_ketenpartner(session, org).id),
-    "contactmomentId": PadParameter(lambda session, org: make_contactmoment(session, org).id),
+    "contactmomentId": PadParameter(lambda session, org: make_contactmoment(session, org, make_sleutelpersoon(session, org)).id),
     "doorverwijzingId": PadParameter(lambda session, org: make_doorverwijzing(session, org).id),
     "uitkomstId": PadParameter(lambda session, org: make_uitkomst(session, org).id),
     "doelId": PadParameter(lambda session, org: make_doel(session, org).id),

@@ -9,14 +9,8 @@ from sqlmodel import Session, select
 
 from app.core.validation import vandaag
 from app.models import Contactmoment, Doorverwijzing
-from tests.contactmomenten.factories import (
-    Omgeving,
-    audit_regels,
-    make_contactmoment,
-    namen,
-    tel_rijen,
-)
-from tests.factories import make_key
+from tests.factories import Omgeving, make_contactmoment, make_key
+from tests.helpers import audit_regels, namen, tel_rijen
 
 URL = "/v1/uitkomsten"
 
@@ -217,3 +211,15 @@ def test_scopes(client: TestClient, session: Session, omgeving: Omgeving) -> Non
         == 403
     )
     assert client.get(URL, headers=inzien).status_code == 200
+
+
+def test_an_unknown_query_parameter_is_refused_not_ignored(
+    client: TestClient, session: Session, omgeving: Omgeving
+) -> None:
+    """`contactmomentId` is not a filter (`contactmoment` is): ignoring it would return other contacts' outcomes."""
+    record = contactmoment(session, omgeving)
+    response = client.get(URL, params={"contactmomentId": str(record.id), "x": "1"}, headers=omgeving.headers)
+    assert response.status_code == 400, response.text
+    assert [p["name"] for p in response.json()["invalidParams"]] == ["contactmomentId", "x"]
+    assert "`contactmoment`" in response.json()["invalidParams"][0]["reason"]
+    assert client.get(URL, params={"contactmoment": str(record.id)}, headers=omgeving.headers).status_code == 200

@@ -1,0 +1,106 @@
+"""An import's options and its report: counts, and errors grouped by column, value and reason."""
+
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from app.imports.mapping import Mappingbestand
+
+WACHTEND, BEZIG, GESLAAGD, MISLUKT, GEDEELTELIJK = "wachtend", "bezig", "geslaagd", "mislukt", "gedeeltelijk"
+ATOMAIR, PER_RIJ = "atomair", "per-rij"
+MAX_WAARDE = 200
+
+
+@dataclass
+class Opties:
+    formaat: str
+    per_rij: bool = False
+    proefdraai: bool = False
+    nieuwe_sleutelpersonen: bool = False
+    nieuwe_ketenpartners: bool = False
+    blad: str | None = None
+    codering: str | None = None
+    mapping: Mappingbestand | None = None
+    bestandsnaam: str | None = None
+
+    @property
+    def modus(self) -> str:
+        return PER_RIJ if self.per_rij else ATOMAIR
+
+    def als_json(self) -> dict[str, Any]:
+        return {
+            "blad": self.blad,
+            "nieuweSleutelpersonenAanmaken": self.nieuwe_sleutelpersonen,
+            "nieuweKetenpartnersAanmaken": self.nieuwe_ketenpartners,
+            "mappingbestand": self.mapping is not None,
+        }
+
+
+Fout = tuple[str | None, str, str]  # (column, value, reason)
+
+
+@dataclass
+class Verslag:
+    """The report of one run: counts, errors grouped by (column, value, reason) with their rows."""
+
+    gelezen: int = 0
+    aangemaakt: int = 0
+    bijgewerkt: int = 0
+    ongewijzigd: int = 0
+    afgewezen: int = 0
+    status: str = BEZIG
+    opgeslagen: bool = False
+    onleesbaar: bool = False  # the file as a whole could not be read: nothing was imported
+    melding: str | None = None
+    fouten: dict[Fout, list[int | None]] = field(default_factory=dict)
+    kolommen: list[tuple[str, str | None]] = field(default_factory=list)
+    nieuwe_sleutelpersonen: list[str] = field(default_factory=list)
+    nieuwe_ketenpartners: list[tuple[str, str]] = field(default_factory=list)
+    benaderd: dict[tuple[str, str], str] = field(default_factory=dict)
+
+    def fout(self, rij: int | None, kolom: str | None, waarde: str, reden: str) -> None:
+        self.fouten.setdefault((kolom, waarde[:MAX_WAARDE], reden), []).append(rij)
+
+    def foutgroepen(self) -> list[dict[str, Any]]:
+        """Identical errors once, with every row they occur on; ordered by their first row."""
+        groepen = [
+            {"kolom": kolom, "waarde": waarde, "reden": reden, "aantal": len(rijen),
+             "rijen": [r for r in rijen if r is not None]}
+            for (kolom, waarde, reden), rijen in self.fouten.items()
+        ]
+        return sorted(groepen, key=lambda g: (g["rijen"][0] if g["rijen"] else 0))
+
+    def als_rapport(self) -> dict[str, Any]:
+        return {
+            "melding": self.melding,
+            "fouten": self.foutgroepen(),
+            "kolommen": [{"kolom": k, "veld": v} for k, v in self.kolommen],
+            "nieuweSleutelpersonen": self.nieuwe_sleutelpersonen,
+            "nieuweKetenpartners": [{"naam": n, "categorie": c} for n, c in self.nieuwe_ketenpartners],
+            "benaderd": [
+                {"kolom": k, "waarde": w, "code": c} for (k, w), c in sorted(self.benaderd.items())
+            ],
+        }
+
+
+def foutregels(rapport: dict[str, Any]) -> Iterator[tuple[int | None, str | None, str, str]]:
+    """Every error of a stored report as (row, column, value, reason), by row."""
+    regels = [
+        (rij, groep["kolom"], groep["waarde"], groep["reden"])
+        for groep in rapport.get("fouten", [])
+        for rij in (groep["rijen"] or [None])
+    ]
+    return iter(sorted(regels, key=lambda r: (r[0] or 0, r[1] or "")))
+
+
+def fouten_csv(rapport: dict[str, Any]) -> str:
+    """The error report for the coordinator: `;`-separated with a BOM, so Dutch Excel opens it as is."""
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(["rij", "kolom", "waarde", "reden"])
+    for rij, kolom, waarde, reden in foutregels(rapport):
+        writer.writerow(["" if rij is None else rij, kolom or "", waarde, reden])
+    return buffer.getvalue()

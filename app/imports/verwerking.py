@@ -1,0 +1,332 @@
+"""One import's rows streaming through: map, validate, and hand each to the bulk writer or the slow path.
+
+A row that creates a key person or partner, or corrects an existing record, goes through the
+contactmomenten service (`create` / `update`), in its own savepoint when per-row; every other row is
+queued for the bulk writer (app/imports/bulk.py), which writes through `contactmomenten.schrijver`.
+"""
+
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from pydantic import ValidationError
+from sqlmodel import Session
+
+from app.contactmomenten import inhoud
+from app.contactmomenten import service as contactmomenten
+from app.contactmomenten.schemas import ContactmomentCreate
+from app.core.errors import Conflict, DomeinFout, OngeldigeInvoer, validation_params
+from app.imports.bulk import Bulkschrijver, Wachtend, sleutel_van_inhoud
+from app.imports.mapping import Vertaler, Vertaling, deel_kolommen_in, is_koprij
+from app.imports.readers import Bron, LeesFout, Rij, als_tekst, lezer_voor
+from app.imports.verslag import Fout, Opties, Verslag
+from app.ketenpartners import service as ketenpartners
+from app.models import Contactmoment
+from app.sleutelpersonen import service as sleutelpersonen
+from app.toegang.caller import Caller
+from app.uitkomsten import service as uitkomsten
+from app.uitkomsten.schemas import UitkomstCreate
+
+# Never stored or echoed in a report: the reference of a resident (only its keyed hash is kept).
+GEHEIM = "inwonerReferentie"
+# Report progress once per this many rows (a progress bar redrawn per row costs more than the row).
+VOORTGANG_STAP = 500
+
+
+def afgeleide_sleutel(data: ContactmomentCreate, *, inwoner_hash: str | None) -> str:
+    """The externId of a row without one: SHA-256 of its canonical content, so not of its position.
+
+    The content is the one `create` fingerprints (codes, ids, dates; the resident reference only
+    as its keyed hash, so the key reveals nothing a guess could confirm). The same row always gets
+    the same key, so importing a file again finds every row. A corrected row is new content and so
+    a new contactmoment: a file that will be corrected and re-imported needs an `Extern id` column.
+    """
+    gegevens = inhoud.inhoud_van_invoer(data.model_copy(update={"extern_id": None}), inwoner_hash=inwoner_hash)
+    return sleutel_van_inhoud(gegevens)
+
+
+def _verwijderd(invoer: ContactmomentCreate) -> str:
+    return f"Het contactmoment met externId `{invoer.extern_id}` is verwijderd; een import zet het niet terug."
+
+
+def _verwant(naam: str, pad: str) -> bool:
+    return naam == pad or naam.startswith((f"{pad}[", f"{pad}.")) or pad.startswith((f"{naam}[", f"{naam}."))
+
+
+def _waarde_op_pad(data: Any, naam: str) -> Any:
+    """The value at an invalidParams name (`doorverwijzingen[0].wijze`) in a JSON object, or None."""
+    for deel in naam.replace("[", ".").replace("]", "").split("."):
+        if isinstance(data, dict):
+            data = data.get(deel)
+        elif isinstance(data, list) and deel.isdigit() and int(deel) < len(data):
+            data = data[int(deel)]
+        else:
+            return None
+    return data
+
+
+class Run:
+    """The state of one import while its rows stream through."""
+
+    def __init__(
+        self,
+        session: Session,
+        *,
+        caller: Caller,
+        opties: Opties,
+        verslag: Verslag,
+        voortgang: Callable[[int], None] | None,
+    ) -> None:
+        self.session = session
+        self.caller = caller
+        self.opties = opties
+        self.verslag = verslag
+        self.voortgang = voortgang
+        self.vertaler: Vertaler | None = None
+        self.bulk = Bulkschrijver(
+            session, caller=caller, afhandelen=self._afgehandeld, per_rij_schrijven=self._schrijf_wachtend
+        )
+
+    def lees(self, bron: Bron) -> None:
+        lezer = lezer_voor(
+            self.opties.formaat,
+            bron,
+            blad=self.opties.blad,
+            codering=self.opties.codering,
+            herken_kop=is_koprij(self.opties.mapping),
+        )
+        for rij in lezer.rijen():
+            if self.vertaler is None and lezer.formaat != "ndjson":
+                self.vertaler = self._vertaler(getattr(lezer, "koppen", None) or [])
+            self.verwerk(rij)
+            if self.voortgang is not None and self.verslag.gelezen % VOORTGANG_STAP == 0:
+                self.voortgang(self.verslag.gelezen)
+        self.bulk.flush()
+        if self.voortgang is not None:
+            self.voortgang(self.verslag.gelezen)
+        if self.vertaler is None and lezer.formaat != "ndjson":
+            self._vertaler(getattr(lezer, "koppen", None) or [])
+        if self.verslag.gelezen == 0:
+            raise LeesFout("Het bestand bevat geen gegevensrijen onder de kopregel.")
+        if self.vertaler is not None:
+            self.verslag.benaderd = dict(self.vertaler.benaderd)
+
+    def _vertaler(self, koppen: list[str]) -> Vertaler:
+        indeling = deel_kolommen_in(koppen, self.opties.mapping)
+        self.verslag.kolommen = list(indeling.kolommen.items())
+        if indeling.fouten:
+            for fout in indeling.fouten:
+                self.verslag.fout(None, None, "", fout)
+            raise LeesFout("De kolommen van het bestand kloppen niet; er is niets ingelezen.")
+        return Vertaler(
+            self.session,
+            caller=self.caller,
+            indeling=indeling,
+            mapping=self.opties.mapping,
+            nieuwe_sleutelpersonen=self.opties.nieuwe_sleutelpersonen,
+            nieuwe_ketenpartners=self.opties.nieuwe_ketenpartners,
+        )
+
+    # -- one row --
+
+    def _afwijzen(self, rij: int, fouten: list[Fout]) -> None:
+        self.verslag.afgewezen += 1
+        for kolom, waarde, reden in fouten:
+            self.verslag.fout(rij, kolom, waarde, reden)
+
+    def _kolom(self, vertaling: Vertaling, json_rij: dict[str, Any] | None, naam: str, reden: str) -> Fout:
+        """An invalidParams entry as (column, value, reason) of the file."""
+        if json_rij is not None:
+            waarde = _waarde_op_pad(json_rij, naam)
+            tekst = "" if naam.startswith(GEHEIM) or waarde is None else als_tekst(waarde)
+            return naam, tekst, reden
+        kolom, tekst = vertaling.kolom_voor(naam)
+        if kolom is None:
+            return None, "", f"{naam}: {reden}" if naam else reden
+        return kolom, tekst, reden
+
+    def verwerk(self, rij: Rij) -> None:
+        self.verslag.gelezen += 1
+        if rij.fout is not None:
+            self._afwijzen(rij.nummer, [(None, "", rij.fout)])
+            return
+        json_rij = rij.cellen if self.vertaler is None else None
+        if self.vertaler is None:
+            vertaling = Vertaling(data=rij.cellen, aanwezig=set(rij.cellen))
+        else:
+            vertaling = self.vertaler.vertaal(rij)
+        fouten: list[Fout] = list(vertaling.fouten)
+        invoer: ContactmomentCreate | None = None
+        try:
+            invoer = ContactmomentCreate.model_validate(vertaling.data)
+        except ValidationError as exc:
+            for param in validation_params(exc.errors()):
+                if not any(_verwant(param["name"], pad) for pad in vertaling.foutpaden):
+                    fouten.append(self._kolom(vertaling, json_rij, param["name"], param["reason"]))
+        if fouten or invoer is None:
+            self._afwijzen(rij.nummer, fouten)
+            return
+        if not (vertaling.nieuwe_sleutelpersoon or vertaling.nieuwe_ketenpartners):
+            self.bulk.voeg_toe(rij.nummer, invoer, (vertaling, json_rij))
+            return
+        # A row that creates a key person or partner: after the rows before it, in its own savepoint.
+        self.bulk.flush()
+        nieuw: list[tuple[str, str, uuid.UUID, str | None]] = []
+        try:
+            if self.opties.per_rij:
+                with self.session.begin_nested():
+                    invoer = self._maak_nieuwe(vertaling, invoer, nieuw)
+                    uitkomst = self._schrijf(invoer, vertaling.aanwezig)
+            else:
+                # Atomic: one invalid row rolls back the whole run, so a row needs no savepoint of its own.
+                invoer = self._maak_nieuwe(vertaling, invoer, nieuw)
+                uitkomst = self._schrijf(invoer, vertaling.aanwezig)
+        except DomeinFout as exc:
+            self._vergeet(nieuw)
+            params = exc.invalid_params or [{"name": "", "reason": exc.detail}]
+            self._afwijzen(rij.nummer, [self._kolom(vertaling, json_rij, p["name"], p["reason"]) for p in params])
+            return
+        for soort, naam, _, categorie in nieuw:
+            if soort == "sleutelpersoon":
+                self.verslag.nieuwe_sleutelpersonen.append(naam)
+            else:
+                self.verslag.nieuwe_ketenpartners.append((naam, categorie or ""))
+        setattr(self.verslag, uitkomst, getattr(self.verslag, uitkomst) + 1)
+
+    def _afgehandeld(self, wachtend: Wachtend, uitkomst: str, problemen: list[dict[str, str]]) -> None:
+        """What the batch writer decided for one row: count it, reject it, or correct the record."""
+        vertaling, json_rij = wachtend.context
+        if uitkomst in ("aangemaakt", "ongewijzigd"):
+            setattr(self.verslag, uitkomst, getattr(self.verslag, uitkomst) + 1)
+        elif uitkomst == "afgewezen":
+            self._afwijzen(
+                wachtend.nummer, [self._kolom(vertaling, json_rij, p["name"], p["reason"]) for p in problemen]
+            )
+        elif uitkomst == "verwijderd":
+            self._afwijzen(wachtend.nummer, [self._kolom(vertaling, json_rij, "externId", _verwijderd(wachtend.invoer))])
+        else:
+            self._schrijf_wachtend(wachtend)
+
+    def _schrijf_wachtend(self, wachtend: Wachtend) -> None:
+        """One row the slow way, through `create` and `update` (in its own savepoint per row)."""
+        vertaling, json_rij = wachtend.context
+        try:
+            if self.opties.per_rij:
+                with self.session.begin_nested():
+                    uitkomst = self._schrijf(wachtend.invoer, vertaling.aanwezig, afgeleid=wachtend.afgeleid)
+            else:
+                uitkomst = self._schrijf(wachtend.invoer, vertaling.aanwezig, afgeleid=wachtend.afgeleid)
+        except DomeinFout as exc:
+            params = exc.invalid_params or [{"name": "", "reason": exc.detail}]
+            self._afwijzen(wachtend.nummer, [self._kolom(vertaling, json_rij, p["name"], p["reason"]) for p in params])
+            return
+        setattr(self.verslag, uitkomst, getattr(self.verslag, uitkomst) + 1)
+
+    def _maak_nieuwe(
+        self, vertaling: Vertaling, invoer: ContactmomentCreate, nieuw: list[tuple[str, str, uuid.UUID, str | None]]
+    ) -> ContactmomentCreate:
+        """Create the key person and ketenpartners the row names (when allowed), through their services."""
+        if vertaling.nieuwe_sleutelpersoon and self.vertaler is not None:
+            naam = vertaling.nieuwe_sleutelpersoon
+            bestaand = self.vertaler.sleutelpersonen.zoek(naam)
+            if bestaand:
+                persoon_id = bestaand[0]
+            else:
+                persoon_id = sleutelpersonen.create(self.session, caller=self.caller, data={"weergavenaam": naam}).id
+                self.vertaler.sleutelpersonen.voeg_toe(naam, persoon_id)
+                nieuw.append(("sleutelpersoon", naam, persoon_id, None))
+            invoer = invoer.model_copy(update={"sleutelpersoon_id": persoon_id})
+        if vertaling.nieuwe_ketenpartners and self.vertaler is not None:
+            verwijzingen = list(invoer.doorverwijzingen)
+            for index, naam in vertaling.nieuwe_ketenpartners.items():
+                bestaand = self.vertaler.ketenpartners.zoek(naam)
+                if bestaand:
+                    partner_id = bestaand[0]
+                else:
+                    categorie = self.vertaler.categorie_voor(naam)
+                    partner_id = ketenpartners.create(
+                        self.session, caller=self.caller, data={"naam": naam, "categorie": categorie}
+                    ).id
+                    self.vertaler.ketenpartners.voeg_toe(naam, partner_id)
+                    nieuw.append(("ketenpartner", naam, partner_id, categorie))
+                verwijzingen[index] = verwijzingen[index].model_copy(update={"ketenpartner_id": partner_id})
+            invoer = invoer.model_copy(update={"doorverwijzingen": verwijzingen})
+        return invoer
+
+    def _vergeet(self, nieuw: list[tuple[str, str, uuid.UUID, str | None]]) -> None:
+        """A rejected row's savepoint took its new records with it; so must the name indexes."""
+        if self.vertaler is None:
+            return
+        for soort, naam, record_id, _ in nieuw:
+            index = self.vertaler.sleutelpersonen if soort == "sleutelpersoon" else self.vertaler.ketenpartners
+            index.verwijder(naam, record_id)
+
+    def _schrijf(self, invoer: ContactmomentCreate, aanwezig: set[str], *, afgeleid: bool | None = None) -> str:
+        """Upsert one valid row; returns which count it adds to. `afgeleid`: its externId was derived already."""
+        assert self.caller.organisatie_id is not None
+        inwoner_hash = inhoud.referentie_hash(organisatie_id=self.caller.organisatie_id, referentie=invoer.inwoner_referentie)
+        if afgeleid is None:
+            afgeleid = invoer.extern_id is None
+        if invoer.extern_id is None:
+            sleutel = afgeleide_sleutel(invoer, inwoner_hash=inwoner_hash)
+            # Two identical rows in one file are two contacts (two calls on one day): the n-th gets `-n`.
+            n = self.bulk.volgnummer(sleutel)
+            invoer = invoer.model_copy(update={"extern_id": sleutel if n == 1 else f"{sleutel}-{n}"})
+        assert invoer.extern_id is not None
+        try:
+            _, aangemaakt = contactmomenten.create(self.session, caller=self.caller, data=invoer)
+            return "aangemaakt" if aangemaakt else "ongewijzigd"
+        except Conflict:
+            # The externId is taken by a record with other content (or a deleted one); handled below.
+            pass
+        bestaand = contactmomenten.zoek_extern_id(self.session, caller=self.caller, extern_id=invoer.extern_id)
+        assert bestaand is not None
+        if bestaand.verwijderd_op is not None:
+            raise OngeldigeInvoer.veld("externId", _verwijderd(invoer))
+        if afgeleid:
+            # The key is the content, so this row is unchanged; the record itself changed since (an
+            # erasure dropped its resident link, a referral moved on), which an import must not undo.
+            return "ongewijzigd"
+        return self._werk_bij(bestaand, invoer, aanwezig, inwoner_hash=inwoner_hash)
+
+    def _werk_bij(
+        self, record: Contactmoment, invoer: ContactmomentCreate, aanwezig: set[str], *, inwoner_hash: str | None
+    ) -> str:
+        """Correct an existing contactmoment (same externId) with the fields the file provides."""
+        kinderen = contactmomenten.laad_kinderen(self.session, ids=[record.id])[record.id]
+        if "doorverwijzingen" in aanwezig:
+            oud = sorted(str(d.ketenpartner_id) for d in kinderen.doorverwijzingen)
+            nieuw = sorted(str(d.ketenpartner_id) for d in invoer.doorverwijzingen)
+            if oud != nieuw:
+                raise OngeldigeInvoer.veld(
+                    "doorverwijzingen",
+                    "Het contactmoment bestaat al met andere doorverwijzingen; een import wijzigt geen "
+                    "doorverwijzingen (gebruik /v1/doorverwijzingen).",
+                )
+        changes: dict[str, Any] = {}
+        for naam in inhoud.EIGEN_VELDEN:
+            alias = ContactmomentCreate.model_fields[naam].alias or naam
+            if alias in aanwezig or naam in aanwezig:
+                changes[naam] = getattr(invoer, naam)
+        if "inwoner" in aanwezig and invoer.inwoner is not None:
+            changes["inwoner"] = invoer.inwoner.model_dump(exclude_unset=True)
+        for naam in ("onderwerpen", "acties"):
+            if naam in aanwezig:
+                changes[naam] = getattr(invoer, naam)
+        # Never link a resident to a record that has none: it may have been erased on request (AVG).
+        if "inwonerReferentie" in aanwezig and (record.inwoner_hash is not None or inwoner_hash is None):
+            changes["inwoner_referentie"] = invoer.inwoner_referentie
+        voor = record.gewijzigd_op
+        contactmomenten.update(self.session, caller=self.caller, record=record, changes=changes)
+        gewijzigd = record.gewijzigd_op != voor
+        if "uitkomst" in aanwezig and invoer.uitkomst is not None and (
+            kinderen.uitkomst is None or kinderen.uitkomst.resultaat != invoer.uitkomst.resultaat
+        ):
+            uitkomsten.create(
+                self.session,
+                caller=self.caller,
+                data=UitkomstCreate(contactmoment_id=record.id, resultaat=invoer.uitkomst.resultaat),
+            )
+            contactmomenten.herbereken_inhoud_hash(self.session, records=[record])
+            gewijzigd = True
+        return "bijgewerkt" if gewijzigd else "ongewijzigd"

@@ -1,1 +1,0 @@
-from tests.contactmomenten.factories import andere, omgeving  # noqa: F401  (fixtures)
