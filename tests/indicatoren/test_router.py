@@ -213,3 +213,15 @@ def test_regional_rates_hide_small_numerators_and_denominators(client: TestClien
     teller, noemer = rows["huisarts"]["teller"], rows["huisarts"]["noemer"]
     assert abs(teller - 9) <= 2 and abs(noemer - 12) <= 2 and teller <= noemer
     assert rows["huisarts"]["waarde"] == round(100 * teller / noemer, 1)
+
+
+def test_every_problem_of_an_indicator_query_in_one_400(client: TestClient, session: Session) -> None:
+    headers = make_key(session, organisatie=make_organisatie(session), scopes=("rapporteren",))
+    response = client.get(
+        "/v1/indicatoren/aantal-contactmomenten/waarden?vanaf=2025-13-01&tot=2025-02-01&interval=uur"
+        "&groeperenOp=schoenmaat&sleutelpersoon=geen-uuid&urgentie=hoog",
+        headers=headers,
+    )
+    assert response.status_code == 400
+    names = sorted(p["name"] for p in response.json()["invalidParams"])
+    assert names == ["groeperenOp", "interval", "sleutelpersoon", "urgentie", "vanaf"]

@@ -1,0 +1,126 @@
+"""The query of GET /v1/indicatoren/{code}/waarden as one request object, checked in one pass.
+
+Every parameter is read as text and checked here, so one 400 lists every problem at once: a bad
+date next to an unknown dimension next to a filter the indicator does not have. The OpenAPI
+document still shows dates as `format: date` and intervals as an enum.
+"""
+
+import uuid
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import Depends, Query
+
+from app.core.errors import NietGevonden, OngeldigeInvoer
+from app.core.periods import Interval, Periode, PeriodeFout, parse_periode, range_periode
+from app.core.validation import vandaag
+from app.indicatoren.catalogue import INDICATOREN, Indicator
+from app.indicatoren.service import UUID_DIMENSIES, Verzoek
+
+F = Annotated[str | None, Query(description="Filter: een of meer waarden, komma-gescheiden.")]
+Problemen = list[dict[str, str]]
+
+
+def indicator_van(code: str) -> Indicator:
+    """The catalogue entry of a code, or 404."""
+    indicator = INDICATOREN.get(code)
+    if indicator is None:
+        raise NietGevonden(f"Indicator `{code}` bestaat niet; zie GET /v1/indicatoren voor de catalogus.")
+    return indicator
+
+
+def _lijst(naam: str, waarde: str | None, problemen: Problemen) -> tuple[str, ...]:
+    if waarde is None:
+        return ()
+    items = tuple(dict.fromkeys(v.strip() for v in waarde.split(",") if v.strip()))
+    if not items:
+        problemen.append({"name": naam, "reason": "Geef minstens een waarde."})
+    return items
+
+
+def _datum(naam: str, waarde: str | None, problemen: Problemen) -> date | None:
+    if waarde is None:
+        return None
+    try:
+        return date.fromisoformat(waarde)
+    except ValueError:
+        problemen.append({"name": naam, "reason": f"`{waarde}` is geen datum (JJJJ-MM-DD)."})
+        return None
+
+
+def _periode(periode: str | None, vanaf: str | None, tot: str | None, problemen: Problemen) -> Periode | None:
+    if vanaf is None and tot is None:
+        try:
+            return parse_periode(periode or "dit-jaar", today=vandaag())
+        except PeriodeFout as exc:
+            problemen.append({"name": "periode", "reason": str(exc)})
+            return None
+    if periode is not None:
+        problemen.append({"name": "periode", "reason": "Gebruik periode, of vanaf en tot, niet beide."})
+    if vanaf is None or tot is None:
+        problemen.append({"name": "vanaf" if vanaf is None else "tot", "reason": "Geef zowel vanaf als tot."})
+    begin, einde = _datum("vanaf", vanaf, problemen), _datum("tot", tot, problemen)
+    if begin is None or einde is None or periode is not None:
+        return None
+    try:
+        return range_periode(begin, einde)
+    except PeriodeFout as exc:
+        problemen.append({"name": "vanaf", "reason": str(exc)})
+        return None
+
+
+def waarden_verzoek(
+    code: str,
+    periode: Annotated[str | None, Query(description="2025, 2025Q1, 2025-03, 2025W10, of relatief: deze-maand, vorige-maand, dit-kwartaal, vorig-kwartaal, dit-jaar (standaard), vorig-jaar, laatste-12-maanden.", examples=["2025Q1"])] = None,
+    vanaf: Annotated[str | None, Query(description="Begin van een eigen periode (samen met tot).", examples=["2025-01-01"], json_schema_extra={"format": "date"})] = None,
+    tot: Annotated[str | None, Query(description="Einde van een eigen periode, inclusief.", examples=["2025-06-30"], json_schema_extra={"format": "date"})] = None,
+    interval: Annotated[str | None, Query(description="Geef een tijdreeks met een rij per interval, ook als de waarde 0 is.", json_schema_extra={"enum": [i.value for i in Interval]})] = None,
+    groeperenOp: Annotated[str | None, Query(description="Dimensies om op te groeperen, komma-gescheiden.", examples=["gemeente,hoofdonderwerp"])] = None,  # noqa: N803
+    organisatie: F = None, gemeente: F = None, wijk: F = None, sleutelpersoon: F = None,
+    onderwerp: F = None, hoofdonderwerp: F = None, kanaal: F = None, soort: F = None, rol: F = None,
+    taal: F = None, leeftijdscategorie: F = None, geslacht: F = None, doelgroep: F = None,
+    ketenpartner: F = None, ketenpartnerCategorie: F = None, status: F = None, wijze: F = None,  # noqa: N803
+    actie: F = None, urgentie: F = None, gerichtAan: F = None, bron: F = None, effect: F = None,  # noqa: N803
+) -> Verzoek:
+    """The request object of an indicator query; every problem of the query in one 400."""
+    indicator = indicator_van(code)
+    problemen: Problemen = []
+    gekozen = _periode(periode, vanaf, tot, problemen)
+    gekozen_interval: Interval | None = None
+    if interval is not None:
+        try:
+            gekozen_interval = Interval(interval)
+        except ValueError:
+            problemen.append({"name": "interval", "reason": f"Onbekend interval `{interval}`; toegestaan: {', '.join(i.value for i in Interval)}."})
+    groepen = _lijst("groeperenOp", groeperenOp, problemen)
+    problemen += [
+        {"name": "groeperenOp", "reason": f"Onbekende dimensie `{g}`; toegestaan: {', '.join(indicator.dimensies)}."}
+        for g in groepen if g not in indicator.dimensies
+    ]
+    gegeven: dict[str, Any] = {
+        "organisatie": organisatie, "gemeente": gemeente, "wijk": wijk, "sleutelpersoon": sleutelpersoon,
+        "onderwerp": onderwerp, "hoofdonderwerp": hoofdonderwerp, "kanaal": kanaal, "soort": soort, "rol": rol,
+        "taal": taal, "leeftijdscategorie": leeftijdscategorie, "geslacht": geslacht, "doelgroep": doelgroep,
+        "ketenpartner": ketenpartner, "ketenpartnerCategorie": ketenpartnerCategorie, "status": status,
+        "wijze": wijze, "actie": actie, "urgentie": urgentie, "gerichtAan": gerichtAan, "bron": bron, "effect": effect,
+    }
+    filters = {naam: _lijst(naam, waarde, problemen) for naam, waarde in gegeven.items() if waarde is not None}
+    for naam, waarden in filters.items():
+        if naam not in indicator.dimensies:
+            problemen.append({"name": naam, "reason": f"Indicator {indicator.code} kan niet op {naam} worden gefilterd."})
+        elif naam in UUID_DIMENSIES:
+            problemen += [{"name": naam, "reason": f"`{w}` is geen geldige UUID."} for w in waarden if not _is_uuid(w)]
+    if problemen or gekozen is None:
+        raise OngeldigeInvoer.met(problemen)
+    return Verzoek(indicator=indicator, periode=gekozen, interval=gekozen_interval, groeperen_op=groepen, filters=filters)
+
+
+def _is_uuid(waarde: str) -> bool:
+    try:
+        uuid.UUID(waarde)
+    except ValueError:
+        return False
+    return True
+
+
+VerzoekDep = Annotated[Verzoek, Depends(waarden_verzoek)]
