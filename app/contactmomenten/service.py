@@ -28,6 +28,7 @@ from app.contactmomenten.inhoud import (
     referentie_hash,
 )
 from app.contactmomenten.schemas import ContactmomentCreate, ContactmomentPublic
+from app.core import idempotentie
 from app.core.errors import Conflict, validation_params
 from app.core.sorting import Sortering
 from app.core.schemas import schemafouten
@@ -156,7 +157,7 @@ def create(session: Session, *, caller: Caller, data: ContactmomentCreate) -> tu
         if bestaand is None:
             return None
         assert data.extern_id is not None
-        _herhaling(bestaand, extern_id=data.extern_id, vingerafdruk=vingerafdruk)
+        idempotentie.herhaling(bestaand, naam="contactmoment", extern_id=data.extern_id, vingerafdruk=vingerafdruk)
         return publiek_een(session, record=bestaand), False
 
     problems = regels.controleer(session, caller=caller, data=data, heeft_referentie=inwoner_hash is not None)
@@ -190,22 +191,6 @@ def create(session: Session, *, caller: Caller, data: ContactmomentCreate) -> tu
     )
     return publiek(rijen.contactmomenten[0], kinderen), True
 
-
-def _herhaling(bestaand: Contactmoment, *, extern_id: str, vingerafdruk: str) -> Contactmoment:
-    """Same externId again: the same content is a safe retry, anything else a conflict."""
-    if bestaand.verwijderd_op is not None:
-        raise Conflict(
-            f"Er bestond al een contactmoment met externId `{extern_id}`; het is verwijderd. "
-            "Een externId kan niet opnieuw worden gebruikt.",
-            extra={"bestaandId": str(bestaand.id)},
-        )
-    if bestaand.inhoud_hash != vingerafdruk:
-        raise Conflict(
-            f"Er bestaat al een contactmoment met externId `{extern_id}` met een andere inhoud. "
-            "Wijzig het bestaande contactmoment met PATCH, of gebruik een ander externId.",
-            extra={"bestaandId": str(bestaand.id)},
-        )
-    return bestaand
 
 
 def update(

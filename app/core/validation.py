@@ -165,3 +165,21 @@ __all__ = [
     "niet_in_toekomst",
     "vandaag",
 ]
+
+
+# The earliest date a signal or story can carry: the programme is younger than this.
+EERSTE_DATUM = date(2000, 1, 1)
+
+
+def uniek(values: list[str]) -> list[str]:
+    """A list of codes in which every code occurs once (an AfterValidator)."""
+    if len(set(values)) != len(values):
+        raise ValueError("Elke code mag hoogstens één keer voorkomen.")
+    return values
+
+
+def niet_voor_eerste_datum(value: date) -> date:
+    """A date on or after EERSTE_DATUM (an AfterValidator)."""
+    if value < EERSTE_DATUM:
+        raise ValueError(f"Datum ligt vóór {EERSTE_DATUM.isoformat()}; dat kan niet kloppen.")
+    return value

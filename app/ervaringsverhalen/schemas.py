@@ -9,9 +9,8 @@ from pydantic import AfterValidator, Field, field_validator
 
 from app.core.persoonsgegevens import NAMEN_WAARSCHUWING, VrijeTekst
 from app.core.schemas import InputSchema, Schema
-from app.core.validation import DatumNietInToekomst, Gemeentecode, Wijkcode
+from app.core.validation import DatumNietInToekomst, Gemeentecode, Wijkcode, niet_voor_eerste_datum, uniek
 
-EERSTE_DATUM = date(2000, 1, 1)
 VERHAAL_MAX = 8000
 CITAAT_MAX = 300
 
@@ -29,31 +28,21 @@ class Toestemmingsvorm(enum.StrEnum):
     schriftelijk = "schriftelijk"
 
 
-def _uniek(values: list[str]) -> list[str]:
-    if len(set(values)) != len(values):
-        raise ValueError("Elke code mag hoogstens één keer voorkomen.")
-    return values
-
-
-def _niet_voor_eerste_datum(value: date) -> date:
-    if value < EERSTE_DATUM:
-        raise ValueError(f"Datum ligt vóór {EERSTE_DATUM.isoformat()}; dat kan niet kloppen.")
-    return value
 
 
 Verhaaldatum = Annotated[
     DatumNietInToekomst,
-    AfterValidator(_niet_voor_eerste_datum),
+    AfterValidator(niet_voor_eerste_datum),
     Field(description="Datum waarop het verhaal is opgehaald; niet in de toekomst, niet vóór 2000-01-01.", examples=["2026-10-02"]),
 ]
 Onderwerpen = Annotated[
     list[Annotated[str, Field(max_length=80)]],
-    AfterValidator(_uniek),
+    AfterValidator(uniek),
     Field(max_length=10, description="Codes uit codelijst `onderwerp` (mag leeg).", examples=[["gezondheid.mentaal"]]),
 ]
 Effecten = Annotated[
     list[Annotated[str, Field(max_length=40)]],
-    AfterValidator(_uniek),
+    AfterValidator(uniek),
     Field(
         min_length=1, max_length=6,
         description="Codes uit codelijst `effect`: persoonlijke-ontwikkeling, samenwerking, culturele-sensitiviteit, eerder-in-beeld, gezondheid-welzijn, anders.",

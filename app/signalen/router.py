@@ -1,9 +1,9 @@
 """Routes for /v1/signalen (the giving organisation) and /v1/ontvangen-signalen (the receiving region)."""
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request, Response, status
+from fastapi import APIRouter, Depends, Query, Request, Response, status
 
 from app.codelijsten import service as codelijsten
 from app.core import filters as gedeelde_filters
@@ -48,10 +48,21 @@ DatumTot = Annotated[date | None, Query(alias="datumTot", description="Signalen 
 Sortering = service.SORTERING.dep
 
 
-def _controleer(session: SessionDep, onderwerp: str | None, vanaf: date | None, tot: date | None) -> None:
+def signaal_filters(
+    session: SessionDep, status: StatusFilter = None, urgentie: UrgentieFilter = None,
+    onderwerp: OnderwerpFilter = None, gemeente: GemeenteFilter = None, gericht_aan: SoortFilter = None,
+    datum_vanaf: DatumVanaf = None, datum_tot: DatumTot = None,
+) -> dict[str, Any]:
+    """The list filters of both signal lists, checked against the code lists and each other."""
     gedeelde_filters.controleer_filters(
-        session, codes=[("onderwerp", codelijsten.ONDERWERP, onderwerp)], periodes=[("datumVanaf", vanaf, "datumTot", tot)]
+        session, codes=[("onderwerp", codelijsten.ONDERWERP, onderwerp)],
+        periodes=[("datumVanaf", datum_vanaf, "datumTot", datum_tot)],
     )
+    return {"status": status, "urgentie": urgentie, "onderwerp": onderwerp, "gemeente": gemeente,
+            "soort": gericht_aan, "datum_vanaf": datum_vanaf, "datum_tot": datum_tot}
+
+
+FiltersDep = Annotated[dict[str, Any], Depends(signaal_filters)]
 
 
 @router.post(
@@ -92,16 +103,10 @@ def create_signaal(body: SignaalCreate, caller: RegistrerenDep, session: Session
     description="De signalen van de eigen organisatie, met status, historie en terugkoppeling van de ontvanger. Ingetrokken signalen tellen niet mee.",
 )
 def list_signalen(
-    caller: InzienDep, session: SessionDep, paginering: PagineringDep, request: Request, response: Response, sort: Sortering,
-    status: StatusFilter = None, urgentie: UrgentieFilter = None, onderwerp: OnderwerpFilter = None,
-    gemeente: GemeenteFilter = None, gericht_aan: SoortFilter = None, datum_vanaf: DatumVanaf = None,
-    datum_tot: DatumTot = None,
+    caller: InzienDep, session: SessionDep, paginering: PagineringDep, request: Request, response: Response,
+    sort: Sortering, filters: FiltersDep,
 ) -> list[SignaalPublic]:
-    _controleer(session, onderwerp, datum_vanaf, datum_tot)
-    statement = service.list_statement(
-        service.eigen_statement(caller), status=status, urgentie=urgentie, onderwerp=onderwerp, gemeente=gemeente,
-        soort=gericht_aan, datum_vanaf=datum_vanaf, datum_tot=datum_tot, sort=sort,
-    )
+    statement = service.list_statement(service.eigen_statement(caller), **filters, sort=sort)
     return service.publiek(session, paginate(session, statement, paginering=paginering, request=request, response=response))
 
 
@@ -147,16 +152,10 @@ def withdraw_signaal(caller: RegistrerenDep, signaal: SignaalDep, session: Sessi
     ),
 )
 def list_ontvangen_signalen(
-    caller: SignalenDep, session: SessionDep, paginering: PagineringDep, request: Request, response: Response, sort: Sortering,
-    status: StatusFilter = None, urgentie: UrgentieFilter = None, onderwerp: OnderwerpFilter = None,
-    gemeente: GemeenteFilter = None, gericht_aan: SoortFilter = None, datum_vanaf: DatumVanaf = None,
-    datum_tot: DatumTot = None,
+    caller: SignalenDep, session: SessionDep, paginering: PagineringDep, request: Request, response: Response,
+    sort: Sortering, filters: FiltersDep,
 ) -> list[OntvangenSignaal]:
-    _controleer(session, onderwerp, datum_vanaf, datum_tot)
-    statement = service.list_statement(
-        service.ontvangen_statement(caller), status=status, urgentie=urgentie, onderwerp=onderwerp, gemeente=gemeente,
-        soort=gericht_aan, datum_vanaf=datum_vanaf, datum_tot=datum_tot, sort=sort,
-    )
+    statement = service.list_statement(service.ontvangen_statement(caller), **filters, sort=sort)
     return service.ontvangen(session, paginate(session, statement, paginering=paginering, request=request, response=response))
 
 

@@ -9,9 +9,8 @@ from pydantic import AfterValidator, Field, field_validator, model_validator
 
 from app.core.persoonsgegevens import NAMEN_WAARSCHUWING, IdZonderBsn, VrijeTekst
 from app.core.schemas import InputSchema, Schema
-from app.core.validation import DatumNietInToekomst, Gemeentecode, Taalcode, Wijkcode
+from app.core.validation import DatumNietInToekomst, Gemeentecode, Taalcode, Wijkcode, niet_voor_eerste_datum, uniek
 
-EERSTE_DATUM = date(2000, 1, 1)
 OMSCHRIJVING_MAX = 4000
 TERUGKOPPELING_MAX = 4000
 
@@ -36,26 +35,16 @@ class GerichtAanSoort(enum.StrEnum):
     ketenpartner = "ketenpartner"
 
 
-def _uniek(values: list[str]) -> list[str]:
-    if len(set(values)) != len(values):
-        raise ValueError("Elk onderwerp mag hoogstens één keer voorkomen.")
-    return values
-
-
-def _niet_voor_eerste_datum(value: date) -> date:
-    if value < EERSTE_DATUM:
-        raise ValueError(f"Datum ligt vóór {EERSTE_DATUM.isoformat()}; dat kan niet kloppen.")
-    return value
 
 
 Signaaldatum = Annotated[
     DatumNietInToekomst,
-    AfterValidator(_niet_voor_eerste_datum),
+    AfterValidator(niet_voor_eerste_datum),
     Field(description="Datum waarop het signaal is opgehaald; niet in de toekomst, niet vóór 2000-01-01.", examples=["2026-11-20"]),
 ]
 Onderwerpen = Annotated[
     list[Annotated[str, Field(max_length=80)]],
-    AfterValidator(_uniek),
+    AfterValidator(uniek),
     Field(
         min_length=1,
         max_length=10,

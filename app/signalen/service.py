@@ -20,6 +20,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 
 from app.codelijsten import service as codelijsten
 from app.core import filters as gedeelde_filters
+from app.core import idempotentie
 from app.core.errors import Conflict, NietGevonden, OngeldigeInvoer
 from app.core.sorting import Sortering
 from app.core.validation import check_wijk_in_gemeente, vandaag
@@ -267,22 +268,6 @@ def _zoek_extern_id(session: Session, *, caller: Caller, extern_id: str) -> Sign
     return session.exec(statement).first()
 
 
-def _herhaling(bestaand: Signaal, *, vingerafdruk: str) -> Signaal:
-    """Same externId again: the same content is a safe retry, anything else a conflict."""
-    if bestaand.verwijderd_op is not None:
-        raise Conflict(
-            f"Er bestond al een signaal met externId `{bestaand.extern_id}`; het is ingetrokken. "
-            "Een externId kan niet opnieuw worden gebruikt.",
-            extra={"bestaandId": str(bestaand.id)},
-        )
-    if bestaand.inhoud_hash != vingerafdruk:
-        raise Conflict(
-            f"Er bestaat al een signaal met externId `{bestaand.extern_id}` met een andere inhoud. "
-            "Corrigeer het bestaande signaal met PATCH, of gebruik een ander externId.",
-            extra={"bestaandId": str(bestaand.id)},
-        )
-    return bestaand
-
 
 def create(session: Session, *, caller: Caller, data: SignaalCreate) -> tuple[Signaal, bool]:
     """Record a signal (status `ingediend`); the same externId and content again returns the existing one."""
@@ -290,7 +275,7 @@ def create(session: Session, *, caller: Caller, data: SignaalCreate) -> tuple[Si
     values = data.model_dump(by_alias=False)
     vingerafdruk = _vingerafdruk(values)
     if data.extern_id is not None and (bestaand := _zoek_extern_id(session, caller=caller, extern_id=data.extern_id)):
-        return _herhaling(bestaand, vingerafdruk=vingerafdruk), False
+        return idempotentie.herhaling(bestaand, naam="signaal", extern_id=str(bestaand.extern_id), vingerafdruk=vingerafdruk, weg="ingetrokken", wijzig="Corrigeer"), False
     _validate(session, caller=caller, values=values, changed=set(values))
     signaal = Signaal(
         organisatie_id=caller.organisatie_id, status=S.ingediend.value, status_datum=data.datum,
@@ -306,7 +291,7 @@ def create(session: Session, *, caller: Caller, data: SignaalCreate) -> tuple[Si
         bestaand = _zoek_extern_id(session, caller=caller, extern_id=data.extern_id)
         if bestaand is None:
             raise
-        return _herhaling(bestaand, vingerafdruk=vingerafdruk), False
+        return idempotentie.herhaling(bestaand, naam="signaal", extern_id=str(bestaand.extern_id), vingerafdruk=vingerafdruk, weg="ingetrokken", wijzig="Corrigeer"), False
     session.add_all([SignaalOnderwerp(signaal_id=signaal.id, onderwerp=o) for o in values["onderwerpen"]])
     session.add(SignaalStatus(signaal_id=signaal.id, status=signaal.status, status_datum=signaal.status_datum, api_sleutel_id=caller.sleutel_id))
     session.flush()
