@@ -15,7 +15,8 @@ from app.core.errors import NietGevonden, OngeldigeInvoer
 from app.core.periods import Interval, Periode, PeriodeFout, parse_periode, range_periode
 from app.core.validation import vandaag
 from app.indicatoren.catalogue import INDICATOREN, Indicator
-from app.indicatoren.service import UUID_DIMENSIES, Verzoek
+from app.indicatoren.query import UUID_DIMENSIES
+from app.indicatoren.service import Verzoek
 
 F = Annotated[str | None, Query(description="Filter: een of meer waarden, komma-gescheiden.")]
 Problemen = list[dict[str, str]]

@@ -13,51 +13,24 @@ cell (mod 256) and the cells are published through cell key perturbation (`pertu
 
 import statistics
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, and_, case, cast, exists, func, literal, or_, select
+from sqlalchemy import ColumnElement, case, func, literal, select
 from sqlmodel import Session
 
 from app.codelijsten import service as codelijsten
-from app.ervaringsverhalen import service as ervaringsverhalen
 from app.core.errors import GeenToegang, OngeldigeInvoer
 from app.core.periods import Interval, Periode, intervallen
+from app.ervaringsverhalen import service as ervaringsverhalen
 from app.indicatoren.catalogue import Bron, Eenheid, Indicator, Maat
 from app.indicatoren.perturbatie import Ptable, ptable
-from app.models import (
-    Code,
-    Contactmoment,
-    ContactmomentActie,
-    ContactmomentOnderwerp,
-    Doorverwijzing,
-    Ervaringsverhaal,
-    ErvaringsverhaalEffect,
-    ErvaringsverhaalOnderwerp,
-    Ketenpartner,
-    Organisatie,
-    Signaal,
-    SignaalOnderwerp,
-    Sleutelpersoon,
-    Uitkomst,
-)
+from app.indicatoren.query import NIET_REGIONAAL, UUID_DIMENSIES, IndicatorQuery, row_keys
+from app.models import Code, Ketenpartner, Organisatie, Sleutelpersoon
 from app.toegang.caller import Binding, Caller
 
-CONTACT_KOLOMMEN = {
-    "organisatie": "organisatie_id",
-    "gemeente": "gemeentecode",
-    "wijk": "wijkcode",
-    "sleutelpersoon": "sleutelpersoon_id",
-    "kanaal": "kanaal",
-    "soort": "soort",
-    "rol": "rol",
-    "taal": "taal",
-    "leeftijdscategorie": "leeftijdscategorie",
-    "geslacht": "geslacht",
-    "doelgroep": "doelgroep",
-}
 CODELIJST_VAN = {
     "onderwerp": codelijsten.ONDERWERP,
     "hoofdonderwerp": codelijsten.ONDERWERP,
@@ -73,40 +46,6 @@ CODELIJST_VAN = {
     "wijze": codelijsten.DOORVERWIJZING_WIJZE,
     "effect": codelijsten.EFFECT,
 }
-FAMILIE = {
-    "onderwerp": "onderwerp",
-    "hoofdonderwerp": "onderwerp",
-    "actie": "actie",
-    "ketenpartner": "doorverwijzing",
-    "ketenpartnerCategorie": "doorverwijzing",
-    "status": "doorverwijzing",
-    "wijze": "doorverwijzing",
-    "effect": "effect",
-}
-UUID_DIMENSIES = {"organisatie", "sleutelpersoon", "ketenpartner"}
-
-
-
-@dataclass(frozen=True)
-class Basis:
-    """The table a source's rows come from, its topic table, and dimensions that are its own columns."""
-
-    model: Any
-    onderwerpen: Any
-    sleutel: str  # the topic table's column that points at the base row
-    kolommen: dict[str, str]  # dimension -> column of the base table, before CONTACT_KOLOMMEN
-
-
-CONTACT_BASIS = Basis(Contactmoment, ContactmomentOnderwerp, "contactmoment_id", {})
-BASIS = {
-    Bron.signaal: Basis(Signaal, SignaalOnderwerp, "signaal_id",
-                        {"status": "status", "urgentie": "urgentie", "gerichtAan": "gericht_aan_soort"}),
-    Bron.ervaringsverhaal: Basis(Ervaringsverhaal, ErvaringsverhaalOnderwerp, "ervaringsverhaal_id", {"bron": "bron"}),
-}
-# Dimensions that would single out a key person; regional reports aggregate over them.
-NIET_REGIONAAL = {"sleutelpersoon"}
-
-
 @dataclass(frozen=True)
 class Verzoek:
     indicator: Indicator
@@ -137,247 +76,7 @@ class Resultaat:
     drempel: int
 
 
-class _Query:
-    """Collects the aliases and joins one indicator query needs."""
-
-    def __init__(self, indicator: Indicator, dialect: str) -> None:
-        self.indicator = indicator
-        self.dialect = dialect
-        bron = indicator.bron
-        self.basis = BASIS.get(bron, CONTACT_BASIS)
-        contact = Contactmoment.__table__
-        if bron is Bron.eerste_contact:
-            rang = func.row_number().over(
-                partition_by=(contact.c.organisatie_id, contact.c.inwoner_hash),
-                order_by=(contact.c.datum, contact.c.aangemaakt_op, contact.c.id),
-            )
-            ranked = (
-                select(*contact.c, rang.label("rang"))
-                .where(
-                    contact.c.verwijderd_op.is_(None),
-                    contact.c.inwoner_hash.is_not(None),
-                    contact.c.soort == "individueel",
-                )
-                .subquery("c")
-            )
-            self.c = ranked.c
-            self.from_: Any = ranked
-            self.where: list[ColumnElement[bool]] = [ranked.c.rang == 1]
-        else:
-            alias = self.basis.model.__table__.alias("c")
-            self.c = alias.c
-            self.from_ = alias
-            self.where = [alias.c.verwijderd_op.is_(None)] if "verwijderd_op" in alias.c else []
-        self.o: Any = None
-        self.a: Any = None
-        self.d: Any = None
-        self.k: Any = None
-        self.u: Any = None
-        self.s: Any = None
-        self.e: Any = None
-        if bron is Bron.hulpvraag:
-            self._join_onderwerp()
-        elif bron is Bron.actie:
-            self._join_actie()
-        elif bron is Bron.doorverwijzing:
-            self._join_doorverwijzing()
-        elif bron is Bron.uitkomst:
-            uitkomst = Uitkomst.__table__
-            rang = func.row_number().over(
-                partition_by=(uitkomst.c.contactmoment_id, uitkomst.c.doorverwijzing_id),
-                order_by=(uitkomst.c.datum.desc(), uitkomst.c.aangemaakt_op.desc(), uitkomst.c.id.desc()),
-            )
-            laatste = select(*uitkomst.c, rang.label("rang")).subquery("u")
-            self.u = laatste.c
-            self.from_ = self.from_.join(laatste, and_(laatste.c.contactmoment_id == self.c.id, laatste.c.rang == 1))
-
-    def _join(self, alias: str, model: Any, on: Callable[[Any], ColumnElement[bool]]) -> None:
-        """Join a table once, under its one-letter alias, kept as `self.<alias>`."""
-        if getattr(self, alias) is None:
-            table = model.__table__.alias(alias)
-            setattr(self, alias, table.c)
-            self.from_ = self.from_.join(table, on(table.c))
-
-    def _join_onderwerp(self) -> None:
-        self._join("o", self.basis.onderwerpen, lambda t: t[self.basis.sleutel] == self.c.id)
-
-    def _join_effect(self) -> None:
-        self._join("e", ErvaringsverhaalEffect, lambda t: t.ervaringsverhaal_id == self.c.id)
-
-    def _join_actie(self) -> None:
-        self._join("a", ContactmomentActie, lambda t: t.contactmoment_id == self.c.id)
-
-    def _join_doorverwijzing(self) -> None:
-        self._join("d", Doorverwijzing, lambda t: t.contactmoment_id == self.c.id)
-
-    def _join_ketenpartner(self) -> None:
-        self._join_doorverwijzing()
-        self._join("k", Ketenpartner, lambda t: t.id == self.d.ketenpartner_id)
-
-    def _join_sleutelpersoon(self) -> None:
-        self._join("s", Sleutelpersoon, lambda t: t.id == self.c.sleutelpersoon_id)
-
-    def kolom(self, naam: str) -> Any:
-        """A measured column; `doorlooptijd` is the days from a signal's date to its feedback."""
-        if naam == "doorlooptijd":
-            if self.dialect == "postgresql":
-                return self.c.terugkoppeling_datum - self.c.datum
-            return cast(func.julianday(self.c.terugkoppeling_datum) - func.julianday(self.c.datum), Integer)
-        return self.c[naam]
-
-    def record_key(self) -> Any:
-        """The record key of one counted unit: the row's own, a resident's, or a key person's."""
-        indicator = self.indicator
-        if indicator.maat is Maat.uniek:
-            if indicator.kolom == "inwoner_hash":
-                return self.inwoner_sleutel(self.c.inwoner_hash)
-            if indicator.kolom == "sleutelpersoon_id":
-                self._join_sleutelpersoon()
-                return self.s.record_key
-            raise ValueError(f"geen recordsleutel voor {indicator.kolom}")
-        eigen = {Bron.hulpvraag: self.o, Bron.actie: self.a, Bron.doorverwijzing: self.d, Bron.uitkomst: self.u}
-        return eigen.get(indicator.bron, self.c).record_key
-
-    def inwoner_sleutel(self, column: Any) -> Any:
-        """A resident's record key: the first byte of the stored resident hash (lowercase hex), so the
-        same resident adds the same key to every cell, and an erased link (NULL) adds none."""
-        if self.dialect == "postgresql":
-            return func.get_byte(func.decode(func.substr(column, 1, 2), "hex"), 0)
-        hexa = literal("0123456789abcdef")
-        return (func.instr(hexa, func.substr(column, 1, 1)) - 1) * 16 + func.instr(hexa, func.substr(column, 2, 1)) - 1
-
-    def vermenigvuldigt(self) -> bool:
-        """True when a join can repeat a source row: a child table other than the source's own.
-
-        Only then does the inner select need DISTINCT (and the row keys). Without it both databases
-        fold the inner select into one plain GROUP BY that can be answered from covering indexes.
-        """
-        eigen = {Bron.hulpvraag: "o", Bron.actie: "a", Bron.doorverwijzing: "d"}.get(self.indicator.bron)
-        gejoind = {naam for naam in ("o", "a", "d", "e") if getattr(self, naam) is not None}
-        return bool(gejoind - {eigen})
-
-    def parent(self, column: Any) -> Any:
-        """The parent topic of a topic code (`geld.toeslagen` -> `geld`), in SQL."""
-        if self.dialect == "postgresql":
-            return func.split_part(column, ".", 1)
-        position = func.instr(column, ".")
-        return case((position > 0, func.substr(column, 1, position - 1)), else_=column)
-
-    def onderwerp_kolom(self) -> Any:
-        if self.indicator.bron is Bron.doorverwijzing:
-            return self.d.onderwerp
-        self._join_onderwerp()
-        return self.o.onderwerp
-
-    def dimensie(self, naam: str) -> Any:
-        """SQL expression for a dimension, joining what it needs."""
-        if naam in self.basis.kolommen:
-            return self.c[self.basis.kolommen[naam]]
-        if naam == "effect":
-            self._join_effect()
-            return self.e.effect
-        if naam in CONTACT_KOLOMMEN:
-            return self.c[CONTACT_KOLOMMEN[naam]]
-        if naam == "onderwerp":
-            return self.onderwerp_kolom()
-        if naam == "hoofdonderwerp":
-            return self.parent(self.onderwerp_kolom())
-        if naam == "actie":
-            self._join_actie()
-            return self.a.actie
-        if naam in ("ketenpartner", "status", "wijze"):
-            self._join_doorverwijzing()
-            return {"ketenpartner": self.d.ketenpartner_id, "status": self.d.status, "wijze": self.d.wijze}[naam]
-        if naam == "ketenpartnerCategorie":
-            self._join_ketenpartner()
-            return self.k.categorie
-        raise KeyError(naam)
-
-    def voorwaarde_kolom(self, naam: str) -> Any:
-        if naam in self.basis.kolommen:
-            return self.c[self.basis.kolommen[naam]]
-        if naam == "resultaat":
-            return self.u.resultaat
-        if naam == "status":
-            return self.d.status
-        return self.c[naam]
-
-    def filters(self, filters: dict[str, tuple[str, ...]]) -> list[ColumnElement[bool]]:
-        """Filter conditions. A multi-valued family (topics, actions, referrals) that is joined for
-        grouping is filtered on the joined row; otherwise one EXISTS per family, so all filters of a
-        family hold for the same topic, action or referral."""
-        conditions: list[ColumnElement[bool]] = []
-        families: dict[str, dict[str, tuple[str, ...]]] = {}
-        for naam, waarden in filters.items():
-            if naam in self.basis.kolommen:
-                conditions.append(self.c[self.basis.kolommen[naam]].in_(waarden))
-            elif naam in CONTACT_KOLOMMEN:
-                column = self.c[CONTACT_KOLOMMEN[naam]]
-                values: list[Any] = [_uuid(naam, w) for w in waarden] if naam in UUID_DIMENSIES else list(waarden)
-                conditions.append(column.in_(values))
-            else:
-                families.setdefault(FAMILIE[naam], {})[naam] = waarden
-        for familie, family_filters in families.items():
-            conditions.append(self._familie_filter(familie, family_filters))
-        return conditions
-
-    def _familie_filter(self, familie: str, filters: dict[str, tuple[str, ...]]) -> ColumnElement[bool]:
-        if familie == "onderwerp":
-            joined = self.d.onderwerp if self.indicator.bron is Bron.doorverwijzing else (
-                self.o.onderwerp if self.o is not None else None
-            )
-            sub = self.basis.onderwerpen.__table__.alias()
-            column = joined if joined is not None else sub.c.onderwerp
-            condition = and_(*[_topic_match(column, w) for w in filters.values()])
-            if joined is not None:
-                return condition
-            return exists().where(sub.c[self.basis.sleutel] == self.c.id, condition)
-        if familie == "effect":
-            if self.e is not None:
-                return self.e.effect.in_(filters["effect"])
-            sub = ErvaringsverhaalEffect.__table__.alias()
-            return exists().where(sub.c.ervaringsverhaal_id == self.c.id, sub.c.effect.in_(filters["effect"]))
-        if familie == "actie":
-            if self.a is not None:
-                return self.a.actie.in_(filters["actie"])
-            sub = ContactmomentActie.__table__.alias()
-            return exists().where(sub.c.contactmoment_id == self.c.id, sub.c.actie.in_(filters["actie"]))
-        # Referrals: filter the joined referral, or ask that one referral satisfies all filters.
-        if self.d is not None:
-            if "ketenpartnerCategorie" in filters:
-                self._join_ketenpartner()
-            d, k, link = self.d, self.k, []
-        else:
-            d_table, k_table = Doorverwijzing.__table__.alias(), Ketenpartner.__table__.alias()
-            d, k = d_table.c, k_table.c
-            link = [d.contactmoment_id == self.c.id, k.id == d.ketenpartner_id]
-        conditions = []
-        for naam, waarden in filters.items():
-            if naam == "ketenpartner":
-                conditions.append(d.ketenpartner_id.in_([_uuid(naam, w) for w in waarden]))
-            elif naam == "ketenpartnerCategorie":
-                conditions.append(k.categorie.in_(waarden))
-            else:
-                conditions.append(d[naam].in_(waarden))
-        if not link:
-            return and_(*conditions)
-        return exists().where(*link, *conditions)
-
-
-def _topic_match(column: Any, waarden: Sequence[str]) -> ColumnElement[bool]:
-    """A topic filter matches the code itself and, for a parent code, all its children."""
-    # startswith with autoescape: a `%` or `_` in a filter value is a character, not a wildcard.
-    return or_(column.in_(waarden), *[column.startswith(f"{w}.", autoescape=True) for w in waarden if "." not in w])
-
-
-def _uuid(naam: str, waarde: str) -> uuid.UUID:
-    try:
-        return uuid.UUID(waarde)
-    except ValueError as exc:
-        raise OngeldigeInvoer.veld(naam, f"`{waarde}` is geen geldige UUID.") from exc
-
-
-def _scope(query: _Query, caller: Caller) -> ColumnElement[bool] | None:
+def _scope(query: IndicatorQuery, caller: Caller) -> ColumnElement[bool] | None:
     """Tenancy for indicators: own organisation, or the gemeenten of a regional key."""
     if caller.binding is Binding.organisatie:
         return query.c.organisatie_id == caller.organisatie_id
@@ -410,7 +109,7 @@ def bereken(session: Session, *, caller: Caller, verzoek: Verzoek, drempel: int,
     controleer_toegang(verzoek, caller)
     indicator = verzoek.indicator
     perturbatie = ptable(drempel) if caller.binding is not Binding.organisatie else None
-    query = _Query(indicator, session.get_bind().dialect.name)
+    query = IndicatorQuery(indicator, session.get_bind().dialect.name)
     buckets = intervallen(verzoek.periode, verzoek.interval) if verzoek.interval else [verzoek.periode]
 
     datum = query.c.datum
@@ -441,7 +140,7 @@ def bereken(session: Session, *, caller: Caller, verzoek: Verzoek, drempel: int,
     uniek_per_cel = perturbatie is not None and indicator.maat is Maat.uniek
     distinct = query.vermenigvuldigt() or uniek_per_cel
     if query.vermenigvuldigt() and not uniek_per_cel:
-        inner_cols += [col.label(f"key{i}") for i, col in enumerate(_keys(query))]
+        inner_cols += [col.label(f"key{i}") for i, col in enumerate(row_keys(query))]
     if indicator.kolom:
         kolom = query.kolom(indicator.kolom)
         inner_cols.append(kolom.label("waarde"))
@@ -558,20 +257,6 @@ def _doelen(session: Session, rijen: list[Rij], verzoek: Verzoek, organisatie_id
         if doel is not None:
             rij.doel = doel
             rij.realisatie = round(100 * rij.waarde / doel, 1) if rij.waarde is not None else None
-
-
-def _keys(query: _Query) -> list[Any]:
-    """The columns that make one source row distinct."""
-    bron = query.indicator.bron
-    if bron is Bron.hulpvraag:
-        return [query.c.id, query.o.onderwerp]
-    if bron is Bron.actie:
-        return [query.c.id, query.a.actie]
-    if bron is Bron.doorverwijzing:
-        return [query.d.id]
-    if bron is Bron.uitkomst:
-        return [query.u.id]
-    return [query.c.id]
 
 
 def _normalise(value: Any) -> Any:
