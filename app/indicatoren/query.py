@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, and_, case, cast, exists, func, literal, or_, select
+from sqlalchemy import ColumnElement, Integer, and_, case, cast, exists, func, literal, or_, select, tuple_
 
 from app.core.errors import OngeldigeInvoer
 from app.indicatoren.catalogue import Bron, Indicator, Maat
@@ -119,14 +119,19 @@ class IndicatorQuery:
         elif bron is Bron.doorverwijzing:
             self._join_doorverwijzing()
         elif bron is Bron.uitkomst:
-            uitkomst = Uitkomst.__table__
-            rang = func.row_number().over(
-                partition_by=(uitkomst.c.contactmoment_id, uitkomst.c.doorverwijzing_id),
-                order_by=(uitkomst.c.datum.desc(), uitkomst.c.aangemaakt_op.desc(), uitkomst.c.id.desc()),
+            # The latest outcome per contact or referral: an outcome of a contact in the period for which
+            # no later one exists. Filtering on the period's contacts first keeps the query bounded by
+            # them; a window over every outcome ran for minutes on PostgreSQL (issue 15).
+            table = Uitkomst.__table__
+            u, later = table.alias("u"), table.alias("u_later")
+            newer = exists().where(
+                later.c.contactmoment_id == u.c.contactmoment_id,
+                later.c.doorverwijzing_id.is_not_distinct_from(u.c.doorverwijzing_id),
+                tuple_(later.c.datum, later.c.aangemaakt_op, later.c.id) > tuple_(u.c.datum, u.c.aangemaakt_op, u.c.id),
             )
-            laatste = select(*uitkomst.c, rang.label("rang")).subquery("u")
-            self.u = laatste.c
-            self.from_ = self.from_.join(laatste, and_(laatste.c.contactmoment_id == self.c.id, laatste.c.rang == 1))
+            self.u = u.c
+            self.from_ = self.from_.join(u, u.c.contactmoment_id == self.c.id)
+            self.where.append(~newer)
 
     def _join(self, alias: str, model: Any, on: Callable[[Any], ColumnElement[bool]]) -> None:
         """Join a table once, under its one-letter alias, kept as `self.<alias>`."""
