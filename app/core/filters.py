@@ -1,6 +1,6 @@
 """Checks and conditions shared by the list filters of several domains."""
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
 
@@ -9,6 +9,14 @@ from sqlmodel import Session, col
 
 from app.codelijsten import service as codelijsten
 from app.core.errors import OngeldigeInvoer
+
+
+def gegeven(statement: Any, voorwaarden: Iterable[tuple[Any, Callable[[Any], Any]]]) -> Any:
+    """Apply each (value, condition of the value) whose query value was given, i.e. is not None."""
+    for waarde, voorwaarde in voorwaarden:
+        if waarde is not None:
+            statement = statement.where(voorwaarde(waarde))
+    return statement
 
 
 def onderwerp_filter(column: Any, onderwerp: str) -> Any:

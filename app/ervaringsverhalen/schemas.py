@@ -28,8 +28,6 @@ class Toestemmingsvorm(enum.StrEnum):
     schriftelijk = "schriftelijk"
 
 
-
-
 Verhaaldatum = Annotated[
     DatumNietInToekomst,
     AfterValidator(niet_voor_eerste_datum),

@@ -83,24 +83,20 @@ def list_statement(
     datum_vanaf: date | None = None,
     datum_tot: date | None = None,
 ) -> SelectOfScalar[Ervaringsverhaal]:
-    if gemeente is not None:
-        statement = statement.where(Ervaringsverhaal.gemeentecode == gemeente)
-    if bron is not None:
-        statement = statement.where(Ervaringsverhaal.bron == bron)
-    if datum_vanaf is not None:
-        statement = statement.where(Ervaringsverhaal.datum >= datum_vanaf)
-    if datum_tot is not None:
-        statement = statement.where(Ervaringsverhaal.datum <= datum_tot)
-    if effect is not None:
-        statement = statement.where(col(Ervaringsverhaal.id).in_(
-            select(ErvaringsverhaalEffect.ervaringsverhaal_id).where(ErvaringsverhaalEffect.effect == effect)
-        ))
-    if onderwerp is not None:
-        statement = statement.where(col(Ervaringsverhaal.id).in_(
+    statement = gedeelde_filters.gegeven(statement, [
+        (gemeente, lambda v: Ervaringsverhaal.gemeentecode == v),
+        (bron, lambda v: Ervaringsverhaal.bron == v),
+        (datum_vanaf, lambda v: col(Ervaringsverhaal.datum) >= v),
+        (datum_tot, lambda v: col(Ervaringsverhaal.datum) <= v),
+        (effect, lambda v: col(Ervaringsverhaal.id).in_(
+            select(ErvaringsverhaalEffect.ervaringsverhaal_id).where(ErvaringsverhaalEffect.effect == v)
+        )),
+        (onderwerp, lambda v: col(Ervaringsverhaal.id).in_(
             select(ErvaringsverhaalOnderwerp.ervaringsverhaal_id).where(
-                gedeelde_filters.onderwerp_filter(ErvaringsverhaalOnderwerp.onderwerp, onderwerp)
+                gedeelde_filters.onderwerp_filter(ErvaringsverhaalOnderwerp.onderwerp, v)
             )
-        ))
+        )),
+    ])
     return statement.order_by(col(Ervaringsverhaal.datum).desc(), Ervaringsverhaal.id)
 
 

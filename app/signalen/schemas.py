@@ -35,8 +35,6 @@ class GerichtAanSoort(enum.StrEnum):
     ketenpartner = "ketenpartner"
 
 
-
-
 Signaaldatum = Annotated[
     DatumNietInToekomst,
     AfterValidator(niet_voor_eerste_datum),

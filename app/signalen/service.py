@@ -114,26 +114,17 @@ def list_statement(
     sort: list[Any] | None = None,
 ) -> SelectOfScalar[Signaal]:
     """Filters and order on top of `eigen_statement` or `ontvangen_statement`."""
-    if status is not None:
-        statement = statement.where(Signaal.status == status)
-    if urgentie is not None:
-        statement = statement.where(Signaal.urgentie == urgentie)
-    if gemeente is not None:
-        statement = statement.where(Signaal.gemeentecode == gemeente)
-    if soort is not None:
-        statement = statement.where(Signaal.gericht_aan_soort == soort)
-    if datum_vanaf is not None:
-        statement = statement.where(Signaal.datum >= datum_vanaf)
-    if datum_tot is not None:
-        statement = statement.where(Signaal.datum <= datum_tot)
-    if onderwerp is not None:
-        statement = statement.where(
-            col(Signaal.id).in_(
-                select(SignaalOnderwerp.signaal_id).where(
-                    gedeelde_filters.onderwerp_filter(SignaalOnderwerp.onderwerp, onderwerp)
-                )
-            )
-        )
+    statement = gedeelde_filters.gegeven(statement, [
+        (status, lambda v: Signaal.status == v),
+        (urgentie, lambda v: Signaal.urgentie == v),
+        (gemeente, lambda v: Signaal.gemeentecode == v),
+        (soort, lambda v: Signaal.gericht_aan_soort == v),
+        (datum_vanaf, lambda v: col(Signaal.datum) >= v),
+        (datum_tot, lambda v: col(Signaal.datum) <= v),
+        (onderwerp, lambda v: col(Signaal.id).in_(
+            select(SignaalOnderwerp.signaal_id).where(gedeelde_filters.onderwerp_filter(SignaalOnderwerp.onderwerp, v))
+        )),
+    ])
     return statement.order_by(*(sort if sort is not None else SORTERING.standaard), Signaal.id)
 
 
