@@ -105,7 +105,8 @@ KALE_TABELLEN = ("contactmoment", "contactmoment_onderwerp", "contactmoment_acti
 
 
 def maak_kale_tabellen(db: Database) -> None:
-    """Copies of the tables' columns only: no primary key, no index, no constraint."""
+    """Copies of the tables' columns (and on PostgreSQL their defaults, which draw the record keys): no primary
+    key, no index, no constraint."""
     conn = db.raw()
     try:
         for tabel in KALE_TABELLEN:
@@ -113,7 +114,7 @@ def maak_kale_tabellen(db: Database) -> None:
             if db.backend == "sqlite":
                 conn.execute(f"CREATE TABLE kaal_{tabel} AS SELECT * FROM {tabel} LIMIT 0")
             else:
-                conn.execute(f"CREATE TABLE kaal_{tabel} (LIKE {tabel})")
+                conn.execute(f"CREATE TABLE kaal_{tabel} (LIKE {tabel} INCLUDING DEFAULTS)")
         if db.backend == "postgresql":
             conn.commit()
     finally:
