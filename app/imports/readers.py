@@ -44,6 +44,39 @@ class LeesFout(Exception):
     """The file as a whole cannot be read; the message is Dutch and meant for the coordinator."""
 
 
+class TeVeelUitgepakt(LeesFout):
+    """An xlsx that unpacks to far more than it weighs: a zip bomb, refused before parsing."""
+
+
+# An xlsx is a zip of XML. Real workbooks compress their XML 5-20 times; a zip bomb, thousands of
+# times. Both limits are checked from the zip's directory, before anything is unpacked; Python's
+# zipfile (which openpyxl reads through) never unpacks more than a member's declared size, so a
+# directory that understates a size cannot slip a bomb past the check.
+MAX_UITGEPAKT = 256 * 1024 * 1024  # bytes unpacked, all members together
+MAX_VERHOUDING = 100  # unpacked / packed, per member larger than 1 MiB unpacked
+
+
+def controleer_zip(bron: Bron) -> None:
+    """Refuse an xlsx whose members would unpack beyond the limits (TeVeelUitgepakt), without unpacking."""
+    try:
+        with zipfile.ZipFile(_open(bron)) as archief:
+            leden = archief.infolist()
+    except (zipfile.BadZipFile, OSError):
+        return  # not a zip at all: openpyxl reports it as an invalid workbook
+    for lid in leden:
+        if lid.file_size > 1024 * 1024 and lid.file_size > MAX_VERHOUDING * max(1, lid.compress_size):
+            raise TeVeelUitgepakt(
+                f"Het xlsx-bestand bevat een onderdeel dat {lid.file_size // max(1, lid.compress_size)} keer "
+                "groter uitpakt dan het is; zo'n bestand wordt niet gelezen. Sla het op als CSV."
+            )
+    totaal = sum(lid.file_size for lid in leden)
+    if totaal > MAX_UITGEPAKT:
+        raise TeVeelUitgepakt(
+            f"Het xlsx-bestand pakt uit tot {totaal // (1024 * 1024)} MB; de grens is "
+            f"{MAX_UITGEPAKT // (1024 * 1024)} MB. Sla het op als CSV of splits het bestand."
+        )
+
+
 @dataclass
 class Rij:
     nummer: int
@@ -231,6 +264,7 @@ class XlsxLezer(_Tabel):
 
     def _werkboek(self) -> Any:
         # A path, not an open file: closing the read-only workbook then closes the file too.
+        controleer_zip(self.bron)
         bestand = io.BytesIO(self.bron) if isinstance(self.bron, bytes) else str(self.bron)
         try:
             return openpyxl.load_workbook(bestand, read_only=True, data_only=True)

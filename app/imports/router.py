@@ -9,11 +9,11 @@ from typing import Annotated
 from fastapi import APIRouter, BackgroundTasks, Depends, Path as PathParam, Query, Request, Response
 
 from app.core.db import SessionDep
-from app.core.errors import MediatypeNietOndersteund, OngeldigeInvoer
+from app.core.errors import MediatypeNietOndersteund, OngeldigeInvoer, TeGroot
 from app.core.openapi import location
 from app.core.pagination import PAGINATED, PaginaDep
 from app.imports import service
-from app.imports.readers import LeesFout, formaat_van_naam
+from app.imports.readers import LeesFout, TeVeelUitgepakt, controleer_zip, formaat_van_naam
 from app.imports.schemas import ImportDetail, ImportPublic, publiek
 from app.models import ImportRun
 from app.toegang.dependencies import CallerDep, InzienDep, RegistrerenDep
@@ -147,10 +147,19 @@ async def ontvang_bestand(
         raise
     if bestand is not None:
         bestand.close()
-        return Upload(opties, pad=Path(bestand.name))
-    if not buffer:
+        upload = Upload(opties, pad=Path(bestand.name))
+    elif not buffer:
         raise OngeldigeInvoer.veld("body", "Het bestand is leeg; stuur het bestand zelf als body.")
-    return Upload(opties, inhoud=bytes(buffer))
+    else:
+        upload = Upload(opties, inhoud=bytes(buffer))
+    if formaat == "xlsx":
+        try:
+            controleer_zip(upload.inhoud if upload.inhoud is not None else upload.pad)  # type: ignore[arg-type]
+        except TeVeelUitgepakt as exc:
+            if upload.pad is not None:
+                upload.pad.unlink(missing_ok=True)
+            raise TeGroot(str(exc)) from None
+    return upload
 
 
 UploadDep = Annotated[Upload, Depends(ontvang_bestand)]
