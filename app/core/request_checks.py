@@ -66,7 +66,7 @@ async def check_request(request: Request) -> None:
 
 
 def _verboden_in_body(body: bytes) -> list[str]:
-    """The paths (`naam`, `inwoner.taal`, `onderwerpen.0`) of JSON strings with forbidden characters."""
+    """The paths (`naam`, `inwoner.taal`, `onderwerpen[0]`) of JSON strings with forbidden characters."""
     if not body or not VERBODEN_TEKENS.search(body.decode("utf-8", "replace")) and b"\\u" not in body:
         return []
     try:
@@ -88,7 +88,7 @@ def _paden(waarde: Any, pad: str) -> Iterator[str]:
             yield from _paden(item, naam)
     elif isinstance(waarde, list):
         for index, item in enumerate(waarde):
-            yield from _paden(item, f"{pad}.{index}" if pad else str(index))
+            yield from _paden(item, f"{pad}[{index}]")
 
 
 def _check_json(request: Request) -> None:
