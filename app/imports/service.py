@@ -19,8 +19,6 @@ from pathlib import Path
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
-from app.contactmomenten import service as contactmomenten
-from app.contactmomenten.schemas import ContactmomentCreate
 from app.core.db import checkpoint, get_engine
 from app.imports.mapping import Vertaler, deel_kolommen_in, is_koprij
 from app.imports.readers import Bron, LeesFout, lezer_voor
@@ -35,9 +33,7 @@ from app.imports.verslag import (  # noqa: F401  re-exported: the service's voca
     fouten_csv,
 )
 from app.imports.verwerking import Run, afgeleide_sleutel  # noqa: F401
-from app.ketenpartners import service as ketenpartners
 from app.models import ImportRun, utcnow
-from app.sleutelpersonen import service as sleutelpersonen
 from app.toegang import audit, scoping
 from app.toegang.caller import Caller
 
