@@ -28,6 +28,7 @@ from app.sleutelpersonen.router import router as sleutelpersonen_router
 from app.status.router import router as status_router
 from app.toegang.router import router as toegang_router
 from app.uitkomsten.router import router as uitkomsten_router
+from app.web.router import install as install_dashboard
 
 DESCRIPTION = """
 Sleutelmonitor registreert wat *Sleutelpersonen Gezondheid* doen (contactmomenten, onderwerpen,
@@ -93,6 +94,7 @@ def create_app() -> FastAPI:
         app.include_router(domain_router, prefix=API_PREFIX, dependencies=[Depends(check_request)])
     install_openapi(app)
     install_error_handlers(app)
+    install_dashboard(app)  # after the API's error handlers: it wraps them for pages outside /v1
 
     @app.get(f"{API_PREFIX}/openapi.json", include_in_schema=False)
     def openapi_document() -> JSONResponse:

@@ -36,6 +36,8 @@ class Settings(BaseSettings):
     retention_months_signalen: int | None = Field(default=None, ge=1)
     retention_months_ervaringsverhalen: int | None = Field(default=None, ge=1)
     public_url: str = "http://127.0.0.1:8000"
+    # How long a dashboard sign-in lasts; the key itself is checked again on every request.
+    dashboard_sessie_minuten: int = Field(default=480, ge=5, le=7 * 24 * 60)
 
     @property
     def is_sqlite(self) -> bool:

@@ -147,6 +147,23 @@ async def get_caller(request: Request, session: SessionDep) -> Caller:
     stored = key.sleutel_hash if key is not None else "0" * 64
     if not secret_matches(parts[1] if parts else token, stored) or key is None:
         raise NietGeauthenticeerd("De API-sleutel is onbekend.")
+    controleer_geldig(key)
+
+    rate_limiter.check(key.id, get_settings().rate_limit_per_minute)
+    if _touch_nodig(key):
+        await run_in_threadpool(_touch, session, key)
+    request.state.api_sleutel_prefix = key.prefix
+    return caller_van(key)
+
+
+def lees_sleutel(session: SessionDep, prefix: str) -> _Sleutel | None:
+    """The key with this prefix as authentication reads it (cached); for the dashboard's session check."""
+    gevonden, key = _sleutel_cache(session).get(prefix)
+    return key if gevonden else _lees_sleutel(session, prefix)
+
+
+def controleer_geldig(key: _Sleutel) -> None:
+    """401 when the key is revoked, expired or its organisation deactivated: checked on every request."""
     if key.ingetrokken_op is not None:
         raise NietGeauthenticeerd(f"De API-sleutel {key.prefix} is ingetrokken.")
     if key.verloopt_op is not None and key.verloopt_op < vandaag():
@@ -154,10 +171,9 @@ async def get_caller(request: Request, session: SessionDep) -> Caller:
     if key.organisatie_id is not None and not key.organisatie_actief:
         raise NietGeauthenticeerd(f"De organisatie van API-sleutel {key.prefix} is gedeactiveerd.")
 
-    rate_limiter.check(key.id, get_settings().rate_limit_per_minute)
-    if _touch_nodig(key):
-        await run_in_threadpool(_touch, session, key)
-    request.state.api_sleutel_prefix = key.prefix
+
+def caller_van(key: _Sleutel) -> Caller:
+    """The caller a valid key stands for."""
     return Caller(
         sleutel_id=key.id,
         scopes=frozenset(Scope(s) for s in key.scopes if s in Scope.__members__),

@@ -1,0 +1,70 @@
+"""The landing page: sign in with an API key, links for developers, and sign out."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Query, Request, Response
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from app.core.db import SessionDep
+from app.core.errors import DomeinFout
+from app.web import sessie as sessies
+from app.web.templating import pagina
+
+router = APIRouter(include_in_schema=False)
+
+
+def _veilig_doel(volgende: str | None) -> str:
+    """Only a path on this site: an open redirect would let a link send a signed-in person anywhere."""
+    if volgende and volgende.startswith("/") and not volgende.startswith(("//", "/\\")):
+        return volgende
+    return "/overzicht"
+
+
+def _aanmeldpagina(request: Request, *, fout: str | None = None, melding: str | None = None,
+                   volgende: str | None = None, status_code: int = 200) -> Response:
+    response = Response()
+    csrf = sessies.csrf_token(request, response)
+    html = pagina(request, "aanmelden.html", {"csrf": csrf, "fout": fout, "melding": melding,
+                                              "volgende": volgende or ""}, status_code=status_code)
+    for waarde in response.headers.getlist("set-cookie"):
+        html.headers.append("set-cookie", waarde)
+    return html
+
+
+@router.get("/", response_class=HTMLResponse)
+def aanmelden_pagina(
+    request: Request,
+    volgende: Annotated[str | None, Query(max_length=500)] = None,
+    melding: Annotated[str | None, Query(max_length=40)] = None,
+) -> Response:
+    if sessies.lees(request).get("p"):
+        return RedirectResponse(_veilig_doel(volgende), status_code=303)
+    teksten = {"afgemeld": "U bent afgemeld.", "verlopen": "Uw sessie is verlopen of ongeldig; meld u opnieuw aan."}
+    return _aanmeldpagina(request, melding=teksten.get(melding or ""), volgende=volgende)
+
+
+@router.post("/aanmelden", response_class=HTMLResponse)
+def aanmelden(
+    request: Request, session: SessionDep,
+    sleutel: Annotated[str, Form(max_length=200)] = "",
+    csrf: Annotated[str, Form(max_length=100)] = "",
+    volgende: Annotated[str, Form(max_length=500)] = "",
+) -> Response:
+    sessies.controleer_csrf(request, csrf, sessies.lees(request).get("c"))
+    if not sleutel.strip():
+        return _aanmeldpagina(request, fout="Vul uw API-sleutel in.", volgende=volgende, status_code=400)
+    try:
+        inhoud = sessies.meld_aan(session, sleutel)
+    except DomeinFout as exc:
+        return _aanmeldpagina(request, fout=exc.detail, volgende=volgende, status_code=exc.status)
+    response = RedirectResponse(_veilig_doel(volgende), status_code=303)
+    sessies.schrijf(response, inhoud)
+    return response
+
+
+@router.post("/afmelden")
+def afmelden(request: Request, csrf: Annotated[str, Form(max_length=100)] = "") -> Response:
+    sessies.controleer_csrf(request, csrf, sessies.lees(request).get("c"))
+    response = RedirectResponse("/?melding=afgemeld", status_code=303)
+    sessies.wis(response)
+    return response

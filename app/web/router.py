@@ -1,0 +1,77 @@
+"""The dashboard at `/`: its pages, static files and HTML error pages, installed into the API's app."""
+
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import FastAPI, Request, Response
+from fastapi.responses import RedirectResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.staticfiles import StaticFiles
+from starlette.types import Scope
+
+from app.core.errors import DomeinFout
+from app.core.openapi import API_PREFIX
+from app.web.pages import aanmelden, ervaringsverhalen, importeren, overzicht, signalen, sleutelpersonen
+from app.web.sessie import AanmeldenNodig, CsrfFout, lees
+from app.web.templating import STATIC, pagina
+
+PAGINAS = (aanmelden, overzicht, sleutelpersonen, signalen, ervaringsverhalen, importeren)
+
+
+class _Static(StaticFiles):
+    """Static files that browsers may cache: their URLs carry a version (see templating.static_versie)."""
+
+    async def get_response(self, path: str, scope: Scope) -> Any:
+        response = await super().get_response(path, scope)
+        if response.status_code == 200:
+            response.headers["Cache-Control"] = "public, max-age=86400"
+        return response
+
+
+def _is_dashboard(request: Request) -> bool:
+    return not request.url.path.startswith(API_PREFIX)
+
+
+def _foutpagina(request: Request, status: int, titel: str, detail: str) -> Response:
+    inhoud = lees(request)
+    return pagina(request, "fout.html", {"status": status, "titel": titel, "detail": detail,
+                                         "aangemeld": bool(inhoud.get("p")), "csrf": inhoud.get("c", "")},
+                  status_code=status)
+
+
+def install(app: FastAPI) -> None:
+    """Add the dashboard's routes and static files, and HTML error pages outside /v1."""
+    for module in PAGINAS:
+        app.include_router(module.router)
+    app.mount("/static", _Static(directory=STATIC), name="static")
+
+    @app.exception_handler(AanmeldenNodig)
+    async def _aanmelden(request: Request, exc: AanmeldenNodig) -> Response:
+        query: dict[str, str] = {}
+        if exc.reden:
+            query["melding"] = "verlopen"
+        if exc.volgende:
+            query["volgende"] = exc.volgende
+        return RedirectResponse("/" + (f"?{urlencode(query)}" if query else ""), status_code=303)
+
+    @app.exception_handler(CsrfFout)
+    async def _csrf(request: Request, exc: CsrfFout) -> Response:
+        return _foutpagina(request, 403, "Formulier geweigerd", str(exc))
+
+    # Outside /v1 a person reads the error, so it is a page; inside, it stays problem+json.
+    api_domein = app.exception_handlers[DomeinFout]
+    api_http = app.exception_handlers[StarletteHTTPException]
+
+    @app.exception_handler(DomeinFout)
+    async def _domein(request: Request, exc: DomeinFout) -> Response:
+        if not _is_dashboard(request):
+            return await api_domein(request, exc)  # type: ignore[no-any-return]
+        return _foutpagina(request, exc.status, exc.title, exc.detail)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        if not _is_dashboard(request) or request.url.path.startswith("/static/"):
+            return await api_http(request, exc)  # type: ignore[no-any-return]
+        if exc.status_code == 404:
+            return _foutpagina(request, 404, "Pagina niet gevonden", f"Er is geen pagina {request.url.path}.")
+        return _foutpagina(request, exc.status_code, "Fout", str(exc.detail))
