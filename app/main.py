@@ -114,7 +114,8 @@ def create_app() -> FastAPI:
         )
     def body_limit(path: str) -> int:
         # Historic logs are uploaded whole; every other body is a single record.
-        return settings.max_import_bytes if path.startswith(f"{API_PREFIX}/imports") else settings.max_body_bytes
+        # The dashboard's upload form (/importeren) carries the same files.
+        return settings.max_import_bytes if path.startswith((f"{API_PREFIX}/imports", "/importeren")) else settings.max_body_bytes
 
     app.add_middleware(BodyLimitMiddleware, limit_for=body_limit)
     app.add_middleware(HeadersMiddleware, api_version=__version__)

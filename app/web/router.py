@@ -4,12 +4,13 @@ from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import FastAPI, Request, Response
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
-from app.core.errors import DomeinFout
+from app.core.errors import DomeinFout, validation_params
 from app.core.openapi import API_PREFIX
 from app.web.pages import aanmelden, ervaringsverhalen, importeren, overzicht, signalen, sleutelpersonen
 from app.web.sessie import AanmeldenNodig, CsrfFout, lees
@@ -67,6 +68,15 @@ def install(app: FastAPI) -> None:
         if not _is_dashboard(request):
             return await api_domein(request, exc)  # type: ignore[no-any-return]
         return _foutpagina(request, exc.status, exc.title, exc.detail)
+
+    api_validatie = app.exception_handlers[RequestValidationError]
+
+    @app.exception_handler(RequestValidationError)
+    async def _validatie(request: Request, exc: RequestValidationError) -> Response:
+        if not _is_dashboard(request):
+            return await api_validatie(request, exc)  # type: ignore[no-any-return]
+        redenen = "; ".join(f"{p['name']}: {p['reason']}" for p in validation_params(exc.errors()))
+        return _foutpagina(request, 400, "Ongeldige invoer", redenen)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:

@@ -1,3 +1,165 @@
-from fastapi import APIRouter
+"""Importeren: upload a coordinator's spreadsheet, read the dry-run report, then run it as a job with progress.
+
+The file is kept between the dry run and the real run in a per-organisation temporary folder under a
+random name; the form carries only that name. The real run is the API's background job
+(`imports.service.voer_job_uit`), which deletes the file when it is done.
+"""
+
+import re
+import secrets
+import tempfile
+import uuid
+from dataclasses import replace
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, BackgroundTasks, File, Form, Request, Response, UploadFile
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
+
+from app.core.db import SessionDep
+from app.core.errors import GeenToegang, OngeldigeInvoer
+from app.imports import router as imports_router
+from app.imports import service
+from app.imports.readers import LeesFout, TeVeelUitgepakt, controleer_zip, formaat_van_naam
+from app.imports.schemas import publiek
+from app.toegang.caller import Binding, Caller, Scope
+from app.web.sessie import SessieDep, controleer_csrf
+from app.web.templating import pagina
 
 router = APIRouter(include_in_schema=False)
+
+MAP = Path(tempfile.gettempdir()) / "sleutelmonitor-dashboard-uploads"
+TOKEN = re.compile(r"^[A-Za-z0-9_-]{32}\.(csv|xlsx|ndjson)$")
+BLOK = 1024 * 1024
+KLAAR = (service.GESLAAGD, service.GEDEELTELIJK, service.MISLUKT)
+
+
+def _mag_importeren(caller: Caller) -> None:
+    if caller.binding is not Binding.organisatie or not caller.has(Scope.registreren):
+        raise GeenToegang("Importeren kan alleen met een sleutel van een organisatie met scope `registreren`.")
+
+
+def _map(caller: Caller) -> Path:
+    pad = MAP / str(caller.organisatie_id)
+    pad.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return pad
+
+
+def _upload(caller: Caller, token: str) -> Path:
+    """The stored upload of this organisation named by the form, or 400."""
+    if not TOKEN.match(token) or not (_map(caller) / token).is_file():
+        raise OngeldigeInvoer.veld("bestand", "Het bestand van de proefdraai is niet meer beschikbaar; upload het opnieuw.")
+    return _map(caller) / token
+
+
+def _opties(formaat: str, bestandsnaam: str, per_rij: bool, personen: bool, partners: bool) -> service.Opties:
+    return service.Opties(formaat=formaat, per_rij=per_rij, nieuwe_sleutelpersonen=personen,
+                          nieuwe_ketenpartners=partners, bestandsnaam=bestandsnaam[:255] or None)
+
+
+def _recent(session: Any, caller: Caller) -> list[Any]:
+    return [publiek(r, detail=False) for r in session.exec(service.list_statement(caller=caller).limit(10))]
+
+
+@router.get("/importeren", response_class=HTMLResponse)
+def importeren(request: Request, sessie: SessieDep, session: SessionDep) -> Response:
+    _mag_importeren(sessie.caller)
+    return pagina(request, "importeren.html", {"sessie": sessie, "actief": "importeren", "recent": _recent(session, sessie.caller),
+                                               "fout": None, "rapport": None})
+
+
+@router.post("/importeren", response_class=HTMLResponse)
+async def proefdraai(
+    request: Request, sessie: SessieDep, session: SessionDep,
+    bestand: Annotated[UploadFile | None, File()] = None,
+    csrf: Annotated[str, Form(max_length=100)] = "",
+    per_rij: Annotated[bool, Form()] = False,
+    nieuwe_sleutelpersonen: Annotated[bool, Form()] = False,
+    nieuwe_ketenpartners: Annotated[bool, Form()] = False,
+) -> Response:
+    """Store the upload and dry-run it: the report says what a real run would do, nothing is saved."""
+    controleer_csrf(request, csrf, sessie.csrf)
+    caller = sessie.caller
+    _mag_importeren(caller)
+    context: dict[str, Any] = {"sessie": sessie, "actief": "importeren", "fout": None, "rapport": None}
+    naam = (bestand.filename or "").strip() if bestand is not None else ""
+    try:
+        if not naam:
+            raise LeesFout("Kies een bestand: een CSV- of Excel-bestand (.xlsx) met uw logboek, of NDJSON.")
+        formaat = formaat_van_naam(naam)
+        token = f"{secrets.token_urlsafe(24)}.{formaat}"
+        pad = _map(caller) / token
+        with pad.open("wb") as uit:
+            while blok := await bestand.read(BLOK):  # type: ignore[union-attr]
+                uit.write(blok)
+        if pad.stat().st_size == 0:
+            pad.unlink()
+            raise LeesFout("Het bestand is leeg.")
+        if formaat == "xlsx":
+            try:
+                controleer_zip(pad)
+            except TeVeelUitgepakt:
+                pad.unlink()
+                raise
+    except (LeesFout, TeVeelUitgepakt) as exc:
+        context.update(fout=str(exc), recent=_recent(session, caller))
+        return pagina(request, "importeren.html", context, status_code=400)
+    opties = _opties(formaat, naam, per_rij, nieuwe_sleutelpersonen, nieuwe_ketenpartners)
+    run, verslag = service.voer_uit(session, caller=caller, bron=pad, opties=replace(opties, proefdraai=True))
+    context.update(
+        rapport=publiek(run), token=token, opties=opties, recent=[],
+        # An atomic run imports nothing when one row is wrong: only offer what would save something.
+        kan_importeren=verslag.gelezen > 0 and (verslag.afgewezen == 0 or per_rij) and not verslag.onleesbaar,
+    )
+    return pagina(request, "importeren.html", context)
+
+
+@router.post("/importeren/uitvoeren")
+def uitvoeren(
+    request: Request, sessie: SessieDep, session: SessionDep, achtergrond: BackgroundTasks,
+    csrf: Annotated[str, Form(max_length=100)] = "",
+    token: Annotated[str, Form(max_length=60)] = "",
+    bestandsnaam: Annotated[str, Form(max_length=255)] = "",
+    rijen: Annotated[int, Form(ge=0)] = 0,
+    per_rij: Annotated[bool, Form()] = False,
+    nieuwe_sleutelpersonen: Annotated[bool, Form()] = False,
+    nieuwe_ketenpartners: Annotated[bool, Form()] = False,
+) -> Response:
+    """Start the real run as the API's background job, and show its progress."""
+    controleer_csrf(request, csrf, sessie.csrf)
+    caller = sessie.caller
+    _mag_importeren(caller)
+    pad = _upload(caller, token)
+    opties = _opties(pad.suffix.lstrip("."), bestandsnaam, per_rij, nieuwe_sleutelpersonen, nieuwe_ketenpartners)
+    run = service.nieuwe_run(session, caller=caller, opties=opties, status=service.WACHTEND)
+    achtergrond.add_task(service.voer_job_uit, run_id=run.id, caller=caller, pad=pad, opties=opties)
+    return RedirectResponse(f"/importeren/{run.id}?rijen={rijen}", status_code=303)
+
+
+def _run(session: Any, caller: Caller, import_id: uuid.UUID) -> Any:
+    if caller.binding is not Binding.organisatie or not caller.has(Scope.inzien):
+        raise GeenToegang("Imports zijn er alleen voor de organisatie zelf.")
+    return service.get(session, caller=caller, import_id=import_id)
+
+
+@router.get("/importeren/{import_id}/voortgang")
+def voortgang(import_id: uuid.UUID, sessie: SessieDep, session: SessionDep) -> Response:
+    """The job resource (`GET /v1/imports/{id}`) for the progress bar, with the session instead of a key."""
+    run = _run(session, sessie.caller, import_id)
+    job = imports_router.get_import(sessie.caller, run)
+    return JSONResponse(job.model_dump(by_alias=True, mode="json"))
+
+
+@router.get("/importeren/{import_id}", response_class=HTMLResponse)
+def import_pagina(request: Request, import_id: uuid.UUID, sessie: SessieDep, session: SessionDep,
+                  rijen: int = 0) -> Response:
+    run = _run(session, sessie.caller, import_id)
+    job = imports_router.get_import(sessie.caller, run)
+    return pagina(request, "import.html", {"sessie": sessie, "actief": "importeren", "job": job,
+                                           "klaar": job.status in KLAAR, "rijen": rijen})
+
+
+@router.get("/importeren/{import_id}/fouten")
+def fouten(import_id: uuid.UUID, sessie: SessieDep, session: SessionDep) -> Response:
+    """The API's error report of a run (`GET /v1/imports/{id}/fouten`), for Excel."""
+    return imports_router.get_import_fouten(sessie.caller, _run(session, sessie.caller, import_id))

@@ -89,17 +89,17 @@
       fetch(url, { headers: { "Accept": "application/json" }, credentials: "same-origin" })
         .then(function (r) { return r.json(); })
         .then(function (job) {
-          var totaal = job.gelezen || job.totaal || 0;
-          if (job.verwerkt !== null && job.verwerkt !== undefined) {
-            balk.max = Math.max(job.totaalRijen || job.verwerkt, 1); balk.value = job.verwerkt;
-            tekst.textContent = job.verwerkt + " rijen verwerkt";
+          var totaal = parseInt(balk.getAttribute("data-totaal") || "0", 10);
+          if (job.verwerkt !== null && job.verwerkt !== undefined && job.status === "bezig") {
+            balk.max = Math.max(totaal, job.verwerkt, 1); balk.value = job.verwerkt;
+            tekst.textContent = job.verwerkt + (totaal ? " van " + totaal : "") + " rijen verwerkt";
           }
           if (klaar.indexOf(job.status) >= 0) {
             balk.max = 1; balk.value = 1;
             window.location.reload();
             return;
           }
-          tekst.textContent = (job.status === "wachtend" ? "Wacht op verwerking…" : tekst.textContent || "Bezig…");
+          if (job.status === "wachtend") { tekst.textContent = "Wacht op verwerking…"; }
           window.setTimeout(vraag, 500);
         })
         .catch(function () { window.setTimeout(vraag, 2000); });
