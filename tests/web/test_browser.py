@@ -1,0 +1,232 @@
+"""The dashboard in headless Chromium: sign in and out, every page with demo data, charts, tables,
+the signal feedback loop, an import, disclosure control for a regional key, tenancy, and axe-core."""
+
+import re
+from datetime import timedelta
+from typing import Any
+
+from sqlmodel import select
+
+from app.core.validation import vandaag
+from app.models import Ervaringsverhaal
+from tests.imports.helpers import csv_bytes, rij
+from tests.web.conftest import (
+    Dashboard,
+    aanmelden,
+    axe,
+    laadtijd,
+    personen_van,
+    schermafdruk,
+    signaal_van,
+)
+
+
+def _bezoek(page: Any, dashboard: Dashboard, pad: str, naam: str) -> None:
+    """Open a page, check it rendered and has no serious or critical axe violation, and time it."""
+    antwoord = page.goto(dashboard.url + pad)
+    assert antwoord.status == 200, f"{pad}: {antwoord.status}"
+    assert page.locator("h1").count() == 1
+    page.wait_for_load_state("load")
+    dashboard.timings[f"{naam} {pad}"[:48]] = laadtijd(page)
+    schermafdruk(page, naam)
+    overtredingen = axe(page)
+    assert overtredingen == [], f"axe op {pad}: {overtredingen}"
+
+
+def test_aanmelden_afmelden_en_een_verkeerde_sleutel(page: Any, dashboard: Dashboard) -> None:
+    page.goto(dashboard.url + "/overzicht")
+    page.wait_for_url(re.compile(r"/\?volgende=%2Foverzicht$"))  # not signed in: to the sign-in page
+    assert page.get_by_role("link", name="API-documentatie (Swagger UI)").get_attribute("href") == "/v1/docs"
+    assert page.get_by_role("link", name="OpenAPI-document").get_attribute("href") == "/v1/openapi.json"
+    page.get_by_label("API-sleutel").fill("smk_00000000_verkeerd")
+    page.get_by_role("button", name="Aanmelden").click()
+    assert "Aanmelden lukte niet" in page.get_by_role("alert").inner_text()
+    assert page.get_by_label("API-sleutel").get_attribute("aria-invalid") == "true"
+
+    aanmelden(page, dashboard, "org")
+    cookie = next(c for c in page.context.cookies() if c["name"] == "sleutelmonitor_sessie")
+    assert cookie["httpOnly"] and cookie["sameSite"] == "Strict" and cookie["expires"] > 0
+    assert dashboard.sleutels["org"].split("_")[2] not in cookie["value"]  # the secret is never in the cookie
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Overzicht")
+
+    page.get_by_role("button", name="Afmelden").click()
+    page.wait_for_url("**/?melding=afgemeld")
+    assert "U bent afgemeld" in page.inner_text("main")
+    assert not [c for c in page.context.cookies() if c["name"] == "sleutelmonitor_sessie" and '"p"' in c["value"]]
+    page.goto(dashboard.url + "/signalen")
+    assert page.url.startswith(dashboard.url + "/?")
+
+
+def test_elke_pagina_met_demodata_en_axe(page: Any, dashboard: Dashboard) -> None:
+    _bezoek(page, dashboard, "/", "aanmelden")
+    aanmelden(page, dashboard, "org")
+    persoon = personen_van(dashboard, dashboard.org.id)[0]
+    with dashboard.session() as session:
+        verhaal = session.exec(select(Ervaringsverhaal).where(Ervaringsverhaal.organisatie_id == dashboard.org.id)).first()
+    assert verhaal is not None
+    for pad, naam in [
+        ("/overzicht", "overzicht"),
+        ("/overzicht?hoofdonderwerp=zorg", "overzicht-zorg"),
+        ("/sleutelpersonen", "sleutelpersonen"),
+        (f"/sleutelpersonen/{persoon.id}/maandoverzicht", "maandoverzicht"),
+        ("/signalen", "signalen-organisatie"),
+        ("/ervaringsverhalen", "ervaringsverhalen"),
+        (f"/ervaringsverhalen/{verhaal.id}", "ervaringsverhaal"),
+        ("/importeren", "importeren"),
+    ]:
+        _bezoek(page, dashboard, pad, naam)
+    assert "Maandoverzicht " + persoon.weergavenaam in page.goto(
+        dashboard.url + f"/sleutelpersonen/{persoon.id}/maandoverzicht").text()
+
+
+def test_grafiek_getekend_tabel_en_download(page: Any, dashboard: Dashboard) -> None:
+    aanmelden(page, dashboard, "org")
+    canvas = page.locator("#onderwerpen-canvas")
+    canvas.wait_for()
+    page.wait_for_selector("#onderwerpen-canvas[data-getekend='ja']")
+    # Drawn: the canvas has pixels that are not transparent.
+    gekleurd = canvas.evaluate(
+        "c => { const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"
+        " let n = 0; for (let i = 3; i < d.length; i += 4) { if (d[i] > 0) n++; } return n; }"
+    )
+    assert gekleurd > 1000
+    assert "de hoogste is" in (canvas.get_attribute("aria-label") or "")
+
+    tabel = page.locator("#onderwerpen table")
+    assert not tabel.is_visible()
+    page.locator("#onderwerpen summary", has_text="Toon als tabel").click()
+    assert tabel.is_visible()
+    rijen = tabel.locator("tbody tr")
+    assert rijen.count() >= 10
+    eerste = rijen.first.locator("td").inner_text()
+    assert re.fullmatch(r"[\d.]+", eerste), eerste
+
+    # Drill-down by keyboard-usable link in the table.
+    rijen.first.locator("a").click()
+    page.wait_for_url(re.compile(r"hoofdonderwerp="))
+    assert "per subonderwerp" in page.locator("#onderwerpen h2").inner_text()
+
+    with page.expect_download() as download:
+        page.locator("#onderwerpen .downloads a", has_text="als CSV").click()
+    regels = open(download.value.path(), encoding="utf-8").read().splitlines()
+    assert "onderwerp" in regels[0] and "onderdrukt" in regels[0]
+    assert len(regels) == 1 + page.locator("#onderwerpen tbody tr").count()
+
+
+def test_signaal_beantwoord_in_inbox_zichtbaar_in_outbox(browser: Any, dashboard: Dashboard) -> None:
+    signaal = signaal_van(dashboard, status="ingediend")
+    tekst = "De GGD neemt dit mee in de voorlichting over tandartskosten, met een folder in drie talen."
+    regio = browser.new_context()
+    page = regio.new_page()
+    aanmelden(page, dashboard, "regio")
+    page.goto(dashboard.url + "/signalen")
+    kaart = page.locator(f"#signaal-{signaal.id}")
+    assert signaal.titel in kaart.inner_text()
+    # ingediend → in-behandeling → opgepakt, the second with feedback; the first try without feedback is refused.
+    kaart.get_by_label("Nieuwe status").select_option("in-behandeling")
+    kaart.get_by_role("button", name="Opslaan").click()
+    page.wait_for_url(re.compile(r"gewijzigd="))
+    kaart = page.locator(f"#signaal-{signaal.id}")
+    kaart.get_by_label("Nieuwe status").select_option("opgepakt")
+    kaart.get_by_role("button", name="Opslaan").click()
+    fout = page.locator(f"#signaal-{signaal.id} [role=alert]")
+    assert "terugkoppeling" in fout.inner_text().lower()
+    assert axe(page) == []
+    kaart = page.locator(f"#signaal-{signaal.id}")
+    kaart.get_by_label("Nieuwe status").select_option("opgepakt")
+    kaart.get_by_label("Terugkoppeling").fill(tekst)
+    kaart.get_by_role("button", name="Opslaan").click()
+    page.wait_for_url(re.compile(r"gewijzigd="))
+    assert tekst in page.locator(f"#signaal-{signaal.id}").inner_text()
+    schermafdruk(page, "signalen-inbox")
+    regio.close()
+
+    org = browser.new_context()
+    page = org.new_page()
+    aanmelden(page, dashboard, "org")
+    page.goto(dashboard.url + "/signalen")
+    rij_ = page.locator(f"#signaal-{signaal.id}")
+    assert "opgepakt" in rij_.inner_text() and tekst in rij_.inner_text()
+    org.close()
+
+
+def test_import_proefdraai_uitvoeren_en_zichtbaar_in_overzicht(page: Any, dashboard: Dashboard) -> None:
+    persoon = next(p for p in personen_van(dashboard, dashboard.org.id) if p.actief)
+    # A month before the demo data, so the overview counts exactly what this file adds.
+    dag = (vandaag().replace(day=1) - timedelta(days=3 * 365)).replace(day=10)
+    maand = dag.strftime("%Y-%m")
+    bestand = csv_bytes([
+        rij(Datum=dag.strftime("%d-%m-%Y"), Sleutelpersoon=persoon.weergavenaam, Cliëntnummer=f"W{i:03d}")
+        for i in range(7)
+    ] + [rij(Datum=dag.strftime("%d-%m-%Y"), Sleutelpersoon=persoon.weergavenaam, Onderwerp="Griepprik halen")])
+
+    aanmelden(page, dashboard, "org")
+    page.goto(dashboard.url + f"/overzicht?eigen={maand}")
+    assert page.locator(".tegel", has_text="Contactmomenten").locator(".tegel-waarde").inner_text() == "0"
+
+    page.goto(dashboard.url + "/importeren")
+    page.set_input_files("#bestand", files=[{"name": "logboek.csv", "mimeType": "text/csv", "buffer": bestand}])
+    page.get_by_label("Goede rijen opslaan, ook als andere rijen fout zijn").check()
+    page.get_by_role("button", name="Proefdraai").click()
+    verslag = page.locator("main")
+    assert "Dit is een proefdraai" in verslag.inner_text()
+    assert "Griepprik halen" in verslag.inner_text()  # the wrong topic, in the coordinator's words with its row
+    assert re.search(r"rij \d+", verslag.inner_text())
+    assert axe(page) == []
+    schermafdruk(page, "importeren-proefdraai")
+
+    page.get_by_role("button", name="Importeren").click()
+    page.wait_for_url(re.compile(r"/importeren/[0-9a-f-]{36}"))
+    page.wait_for_selector("text=De goede rijen zijn opgeslagen", timeout=20_000)
+    assert "7" in page.locator(".tegel", has_text="Nieuw").inner_text()
+
+    page.goto(dashboard.url + f"/overzicht?eigen={maand}")
+    assert page.locator(".tegel", has_text="Contactmomenten").locator(".tegel-waarde").inner_text() == "7"
+
+
+def test_regionale_sleutel_ziet_onderdrukte_cellen_en_geen_sleutelpersonen(page: Any, dashboard: Dashboard) -> None:
+    aanmelden(page, dashboard, "regio")
+    assert page.get_by_role("navigation").get_by_role("link", name="Sleutelpersonen").count() == 0
+    _bezoek(page, dashboard, "/overzicht?periode=vorige-maand", "overzicht-regio")
+    onderdrukt = page.locator("td.onderdrukt, .tegel-onderdrukt")
+    assert onderdrukt.count() > 0
+    for i in range(onderdrukt.count()):
+        assert "onderdrukt" in (onderdrukt.nth(i).text_content() or "")  # also in closed tables
+    assert "celsleutelperturbatie" in page.inner_text("main")
+    antwoord = page.goto(dashboard.url + "/sleutelpersonen")
+    assert antwoord.status == 403
+    persoon = personen_van(dashboard, dashboard.org.id)[0]
+    assert page.goto(dashboard.url + f"/sleutelpersonen/{persoon.id}/maandoverzicht").status == 403
+    _bezoek(page, dashboard, "/signalen", "signalen-regio")
+    _bezoek(page, dashboard, "/ervaringsverhalen", "ervaringsverhalen-regio")
+
+
+def test_tweede_organisatie_ziet_niets_van_de_eerste(page: Any, dashboard: Dashboard) -> None:
+    eerste = {p.weergavenaam for p in personen_van(dashboard, dashboard.org.id)}
+    eigen = {p.weergavenaam for p in personen_van(dashboard, dashboard.andere.id)}
+    vreemd = eerste - eigen
+    assert vreemd
+    aanmelden(page, dashboard, "andere")
+    tekst = page.goto(dashboard.url + "/sleutelpersonen").text()
+    assert not [naam for naam in vreemd if naam in tekst]
+    assert any(naam in tekst for naam in eigen)
+    signaal = signaal_van(dashboard, status="opgepakt")
+    assert signaal.titel not in page.goto(dashboard.url + "/signalen").text()
+    with dashboard.session() as session:
+        verhalen = session.exec(select(Ervaringsverhaal).where(Ervaringsverhaal.organisatie_id == dashboard.org.id)).all()
+    tekst = page.goto(dashboard.url + "/ervaringsverhalen").text()
+    assert verhalen and not [v.titel for v in verhalen if v.titel in tekst]
+    assert page.goto(dashboard.url + f"/ervaringsverhalen/{verhalen[0].id}").status == 404
+    persoon = personen_van(dashboard, dashboard.org.id)[0]
+    assert page.goto(dashboard.url + f"/sleutelpersonen/{persoon.id}/maandoverzicht").status == 404
+
+
+def test_telefoonbreedte(browser: Any, dashboard: Dashboard) -> None:
+    context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    aanmelden(page, dashboard, "org")
+    breedte = page.evaluate("() => document.documentElement.scrollWidth")
+    assert breedte <= 375, f"de pagina is {breedte} px breed op een telefoon van 375 px"
+    schermafdruk(page, "overzicht-telefoon")
+    assert axe(page) == []
+    context.close()
