@@ -1,0 +1,128 @@
+"""The dashboard's session and forms without a browser: cookie, CSRF, revocation, redirects, downloads."""
+
+import json
+import re
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from itsdangerous import URLSafeTimedSerializer
+from sqlmodel import Session
+
+from app.toegang import service as toegang
+from app.toegang.caller import cli_caller
+from app.web.sessie import COOKIE, SALT
+from tests.factories import Omgeving, body, make_key
+
+
+def _csrf(client: TestClient) -> str:
+    antwoord = client.get("/")
+    gevonden = re.search(r'name="csrf" value="([^"]+)"', antwoord.text)
+    assert gevonden, antwoord.text
+    return gevonden.group(1)
+
+
+@pytest.fixture
+def sleutel(session: Session, omgeving: Omgeving) -> dict[str, str]:
+    """A key of the organisation that may also read its figures (the Overzicht needs `rapporteren`)."""
+    headers = make_key(session, organisatie=omgeving.organisatie, scopes=("registreren", "rapporteren"))
+    session.commit()
+    return headers
+
+
+def _meld_aan(client: TestClient, headers: dict[str, str], **extra: str) -> Any:
+    token = headers["Authorization"].split(" ", 1)[1]
+    return client.post("/aanmelden", data={"sleutel": token, "csrf": _csrf(client), **extra}, follow_redirects=False)
+
+
+def _cookie_inhoud(waarde: str) -> dict[str, Any]:
+    """What anyone holding the cookie can read of it, without the server's secret."""
+    return URLSafeTimedSerializer("niet-het-geheim", salt=SALT).loads_unsafe(waarde)[1]
+
+
+def test_aanmelden_zet_een_strikte_cookie_zonder_de_sleutel(client: TestClient, omgeving: Omgeving, sleutel: dict[str, str]) -> None:
+    antwoord = _meld_aan(client, sleutel)
+    assert antwoord.status_code == 303 and antwoord.headers["location"] == "/overzicht"
+    cookie = antwoord.headers["set-cookie"]
+    assert "HttpOnly" in cookie and "SameSite=strict" in cookie and "Max-Age=28800" in cookie and "Path=/" in cookie
+    inhoud = _cookie_inhoud(client.cookies[COOKIE])
+    geheim = sleutel["Authorization"].rsplit("_", 1)[1]
+    assert set(inhoud) == {"p", "f", "c", "t"}
+    assert geheim not in client.cookies[COOKIE] and geheim not in json.dumps(inhoud)
+    pagina = client.get("/overzicht")
+    assert pagina.status_code == 200 and "Content-Security-Policy" in pagina.headers
+    assert "script-src 'self'" in pagina.headers["Content-Security-Policy"]
+
+
+def test_formulieren_zonder_csrf_of_van_een_andere_site_geweigerd(client: TestClient, omgeving: Omgeving, sleutel: dict[str, str]) -> None:
+    token = sleutel["Authorization"].split(" ", 1)[1]
+    assert client.post("/aanmelden", data={"sleutel": token}).status_code == 403
+    csrf = _csrf(client)
+    vreemd = client.post("/aanmelden", data={"sleutel": token, "csrf": csrf}, headers={"Origin": "https://elders.example"})
+    assert vreemd.status_code == 403 and "text/html" in vreemd.headers["content-type"]
+    assert _meld_aan(client, sleutel).status_code == 303
+    assert client.post("/afmelden", data={"csrf": "verkeerd"}).status_code == 403
+    assert client.get("/overzicht", follow_redirects=False).status_code == 200  # still signed in
+
+
+def test_ingetrokken_sleutel_beeindigt_de_sessie(client: TestClient, session: Session, omgeving: Omgeving, sleutel: dict[str, str]) -> None:
+    assert _meld_aan(client, sleutel).status_code == 303
+    prefix = _cookie_inhoud(client.cookies[COOKIE])["p"]
+    toegang.revoke_key(session, caller=cli_caller(), key=toegang.get_key(session, key_id_or_prefix=prefix))
+    session.commit()
+    antwoord = client.get("/overzicht", follow_redirects=False)
+    assert antwoord.status_code == 303 and antwoord.headers["location"].startswith("/?melding=verlopen")
+
+
+def test_vervalste_cookie_leidt_naar_aanmelden(client: TestClient, omgeving: Omgeving, sleutel: dict[str, str]) -> None:
+    assert _meld_aan(client, sleutel).status_code == 303
+    # Another key's prefix, signed with a secret that is not the server's.
+    inhoud = _cookie_inhoud(client.cookies[COOKIE]) | {"p": "smk_00000000"}
+    client.cookies.set(COOKIE, URLSafeTimedSerializer("een-ander-geheim-" * 3, salt=SALT).dumps(inhoud))
+    antwoord = client.get("/overzicht", follow_redirects=False)
+    assert antwoord.status_code == 303 and antwoord.headers["location"] == "/?volgende=%2Foverzicht"
+
+
+def test_na_aanmelden_alleen_naar_een_pad_van_deze_site(client: TestClient, omgeving: Omgeving, sleutel: dict[str, str]) -> None:
+    assert _meld_aan(client, sleutel, volgende="//elders.example/x").headers["location"] == "/overzicht"
+    client.cookies.clear()
+    assert _meld_aan(client, sleutel, volgende="/signalen").headers["location"] == "/signalen"
+
+
+def test_beheersleutel_en_onbekende_sleutel_geweigerd(client: TestClient, session: Session) -> None:
+    beheer = make_key(session, scopes=("beheren",), beheer=True)
+    session.commit()
+    antwoord = _meld_aan(client, beheer)
+    assert antwoord.status_code == 401 and "beheersleutel" in antwoord.text
+    onbekend = _meld_aan(client, {"Authorization": "Bearer smk_00000000_nietbestaand"})
+    assert onbekend.status_code == 401 and "onbekend" in onbekend.text
+    assert client.get("/overzicht", follow_redirects=False).status_code == 303  # no session was started
+
+
+def test_download_is_de_export_van_de_api(client: TestClient, session: Session, omgeving: Omgeving, sleutel: dict[str, str]) -> None:
+    for dag in ("2025-03-03", "2025-03-14", "2025-04-02"):
+        assert client.post("/v1/contactmomenten", json=body(omgeving, datum=dag), headers=sleutel).status_code == 201
+    query = "periode=2025&interval=maand&groeperenOp=hoofdonderwerp"
+    api = client.get(f"/v1/indicatoren/aantal-hulpvragen/waarden?{query}", headers=sleutel | {"Accept": "text/csv"})
+    assert _meld_aan(client, sleutel).status_code == 303
+    dashboard = client.get(f"/overzicht/download?indicator=aantal-hulpvragen&{query}&formaat=csv")
+    assert dashboard.status_code == 200 and dashboard.text == api.text
+    assert "attachment" in dashboard.headers["content-disposition"]
+    xlsx = client.get(f"/overzicht/download?indicator=aantal-hulpvragen&{query}&formaat=xlsx")
+    assert xlsx.content[:2] == b"PK"
+    fout = client.get("/overzicht/download?indicator=bestaat-niet&periode=2025")
+    assert fout.status_code == 404 and "text/html" in fout.headers["content-type"]
+
+
+def test_regionale_download_is_even_verstoord_als_de_api(client: TestClient, session: Session, omgeving: Omgeving, sleutel: dict[str, str]) -> None:
+    for dag in ("2025-03-03", "2025-03-14"):
+        client.post("/v1/contactmomenten", json=body(omgeving, datum=dag), headers=sleutel)
+    regio = make_key(session, scopes=("rapporteren",), gemeentecodes=["GM0344"])
+    session.commit()
+    query = "periode=2025&groeperenOp=hoofdonderwerp"
+    api = client.get(f"/v1/indicatoren/aantal-hulpvragen/waarden?{query}", headers=regio | {"Accept": "text/csv"})
+    assert _meld_aan(client, regio).status_code == 303
+    dashboard = client.get(f"/overzicht/download?indicator=aantal-hulpvragen&{query}&formaat=csv")
+    assert dashboard.text == api.text and ",ja" in dashboard.text  # two records: suppressed, and marked so
+    per_persoon = client.get("/overzicht/download?indicator=aantal-hulpvragen&periode=2025&groeperenOp=sleutelpersoon")
+    assert per_persoon.status_code == 403
