@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SPECTRAL_RULESET ?= ../shared/adr/ruleset.yaml
 
-.PHONY: run test test-sqlite test-postgresql lint-openapi openapi migrate bench bench-selftest clean
+.PHONY: run test test-sqlite test-postgresql lint-openapi openapi migrate bench bench-selftest screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -56,6 +56,10 @@ bench: $(STAMP)
 ## bench-selftest: the benchmark harness on a tiny data set; checks that every measurement produces numbers, no timing
 bench-selftest: $(STAMP)
 	$(BIN)/python scripts/bench.py --quick --selftest
+
+## screenshots: the dashboard's main pages with demo data, saved by the browser tests under docs/screenshots/
+screenshots: $(STAMP)
+	SLEUTELMONITOR_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest tests/web/test_browser.py
 
 clean:
 	rm -rf $(VENV) data/*.db data/*.db-*

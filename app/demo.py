@@ -510,6 +510,8 @@ def demo_data(
     if sleutels:
         basis = f"{settings.public_url.rstrip('/')}/v1"
         regels = Text()
+        regels.append(f"Dashboard: open {settings.public_url.rstrip('/')}/ en meld u aan met de organisatie- of "
+                      "de regionale sleutel hieronder.\n\n", style="bold")
         for omschrijving, token, pad in sleutels:
             regels.append(f"{omschrijving}\n", style="bold")
             regels.append(f'  curl -H "Authorization: Bearer {token}" "{basis}{pad}"\n\n')

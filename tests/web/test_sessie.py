@@ -126,3 +126,18 @@ def test_regionale_download_is_even_verstoord_als_de_api(client: TestClient, ses
     assert dashboard.text == api.text and ",ja" in dashboard.text  # two records: suppressed, and marked so
     per_persoon = client.get("/overzicht/download?indicator=aantal-hulpvragen&periode=2025&groeperenOp=sleutelpersoon")
     assert per_persoon.status_code == 403
+
+
+def test_doelen_als_voortgangsbalken(client: TestClient, omgeving: Omgeving, sleutel: dict[str, str]) -> None:
+    for dag in ("2025-03-03", "2025-03-14", "2025-04-02"):
+        client.post("/v1/contactmomenten", json=body(omgeving, datum=dag), headers=sleutel)
+    doel = {"indicator": "aantal-contactmomenten", "periode": "2025Q1", "waarde": 4}
+    assert client.post("/v1/doelen", json=doel, headers=sleutel).status_code == 201
+    assert _meld_aan(client, sleutel).status_code == 303
+    pagina = client.get("/overzicht?eigen=2025")
+    voortgang = re.search(r"<progress [^>]*value=\"([\d.]+)\"[^>]*aria-label=\"([^\"]+)\"", pagina.text)
+    assert voortgang is not None, pagina.text
+    assert voortgang.group(1) == "50.0" and "50% van het doel" in voortgang.group(2)
+    assert "2 van 4: 50%" in pagina.text
+    # The page says per chart what it shows, and shows each chart's figures as a table too.
+    assert pagina.text.count("Toon als tabel") == 3 and pagina.text.count('role="img"') == 3
