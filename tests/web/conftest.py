@@ -38,6 +38,10 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 AXE = Path(__file__).parent / "vendor" / "axe-4.14.1.min.js"
 SCREENSHOTS = os.environ.get("SLEUTELMONITOR_SCREENSHOTS")  # a folder: the page tests save screenshots there
+# The pages whose screenshots are committed under docs/screenshots and shown in the README.
+HOOFDPAGINAS = frozenset({"aanmelden", "overzicht", "overzicht-regio", "overzicht-telefoon", "maandoverzicht",
+                          "sleutelpersonen", "signalen-inbox", "signalen-organisatie", "ervaringsverhalen",
+                          "importeren-proefdraai"})
 
 
 def _ontbreekt() -> str | None:
@@ -188,7 +192,7 @@ def laadtijd(page: Any) -> dict[str, float]:
 
 
 def schermafdruk(page: Any, naam: str) -> None:
-    if SCREENSHOTS:
+    if SCREENSHOTS and naam in HOOFDPAGINAS:
         Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(Path(SCREENSHOTS) / f"{naam}.png"), full_page=True)
 
