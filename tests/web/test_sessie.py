@@ -1,6 +1,7 @@
 """The dashboard's session and forms without a browser: cookie, CSRF, revocation, redirects, downloads."""
 
 import json
+import uuid
 import re
 from typing import Any
 
@@ -141,3 +142,24 @@ def test_doelen_als_voortgangsbalken(client: TestClient, omgeving: Omgeving, sle
     assert "2 van 4: 50%" in pagina.text
     # The page says per chart what it shows, and shows each chart's figures as a table too.
     assert pagina.text.count("Toon als tabel") == 3 and pagina.text.count('role="img"') == 3
+
+
+def test_import_weigert_oude_excel_en_een_vreemd_bestand(client: TestClient, sleutel: dict[str, str]) -> None:
+    assert _meld_aan(client, sleutel).status_code == 303
+    csrf = _cookie_inhoud(client.cookies[COOKIE])["c"]
+    xls = client.post("/importeren", data={"csrf": csrf}, files={"bestand": ("logboek.xls", b"\xd0\xcf\x11\xe0", "application/vnd.ms-excel")})
+    assert xls.status_code == 400 and "(.xls) worden niet ondersteund" in xls.text
+    zonder = client.post("/importeren", files={"bestand": ("logboek.csv", b"Datum\r\n", "text/csv")})
+    assert zonder.status_code == 403  # no CSRF token
+    vreemd = client.post("/importeren/uitvoeren", data={"csrf": csrf, "token": "../../etc/passwd"})
+    assert vreemd.status_code == 400 and "niet meer beschikbaar" in vreemd.text
+
+
+def test_regio_kan_alleen_signalen_van_de_eigen_gemeenten_wijzigen(client: TestClient, session: Session) -> None:
+    regio = make_key(session, scopes=("signalen",), gemeentecodes=["GM0307"])
+    session.commit()
+    assert _meld_aan(client, regio).status_code == 303
+    csrf = _cookie_inhoud(client.cookies[COOKIE])["c"]
+    antwoord = client.post(f"/signalen/{uuid.uuid4()}/status", data={"csrf": csrf, "status": "ontvangen"})
+    assert antwoord.status_code == 404 and "text/html" in antwoord.headers["content-type"]
+    assert client.get("/overzicht").status_code == 403  # no `rapporteren`: no figures, said in words

@@ -5,9 +5,11 @@ random name; the form carries only that name. The real run is the API's backgrou
 (`imports.service.voer_job_uit`), which deletes the file when it is done.
 """
 
+import contextlib
 import re
 import secrets
 import tempfile
+import time
 import uuid
 from dataclasses import replace
 from pathlib import Path
@@ -32,6 +34,7 @@ MAP = Path(tempfile.gettempdir()) / "sleutelmonitor-dashboard-uploads"
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{32}\.(csv|xlsx|ndjson)$")
 BLOK = 1024 * 1024
 KLAAR = (service.GESLAAGD, service.GEDEELTELIJK, service.MISLUKT)
+BEWAAR_SECONDEN = 24 * 3600
 
 
 def _mag_importeren(caller: Caller) -> None:
@@ -43,6 +46,15 @@ def _map(caller: Caller) -> Path:
     pad = MAP / str(caller.organisatie_id)
     pad.mkdir(parents=True, exist_ok=True, mode=0o700)
     return pad
+
+
+def _ruim_op(map_: Path) -> None:
+    """Uploads whose dry run was never followed by a run are removed after a day."""
+    grens = time.time() - BEWAAR_SECONDEN
+    for pad in map_.iterdir():
+        with contextlib.suppress(OSError):
+            if pad.stat().st_mtime < grens:
+                pad.unlink()
 
 
 def _upload(caller: Caller, token: str) -> Path:
@@ -87,6 +99,7 @@ async def proefdraai(
         if not naam:
             raise LeesFout("Kies een bestand: een CSV- of Excel-bestand (.xlsx) met uw logboek, of NDJSON.")
         formaat = formaat_van_naam(naam)
+        _ruim_op(_map(caller))
         token = f"{secrets.token_urlsafe(24)}.{formaat}"
         pad = _map(caller) / token
         with pad.open("wb") as uit:

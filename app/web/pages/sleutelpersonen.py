@@ -42,8 +42,8 @@ def sleutelpersonen(
         {"persoon": p, "waarden": [getal(per_indicator[code].get(str(p.id), 0)) for code, _ in ACTIVITEIT]}
         for p in personen
     ]
-    vorige = vandaag().replace(day=1)
-    vorige_maand = f"{vorige.year - (vorige.month == 1)}-{(vorige.month - 2) % 12 + 1:02d}"
+    jaar, nummer, _ = _maand(None)
+    vorige_maand = f"{jaar}-{nummer:02d}"
     return pagina(request, "sleutelpersonen.html", {
         "sessie": sessie, "actief": "sleutelpersonen", "rijen": rijen, "kolommen": [n for _, n in ACTIVITEIT],
         "periodes": PERIODES, "periode": gekozen, "per": per, "fouten": fouten, "vorige_maand": vorige_maand,
@@ -51,6 +51,7 @@ def sleutelpersonen(
 
 
 def _maand(tekst: str | None) -> tuple[int, int, list[str]]:
+    """The month asked for (JJJJ-MM); by default last month, the one a feedback talk looks back on."""
     vandaag_ = vandaag()
     standaard = (vandaag_.year - (vandaag_.month == 1), (vandaag_.month - 2) % 12 + 1)
     if not tekst:
