@@ -230,3 +230,13 @@ def test_telefoonbreedte(browser: Any, dashboard: Dashboard) -> None:
     schermafdruk(page, "overzicht-telefoon")
     assert axe(page) == []
     context.close()
+
+
+def test_maandoverzicht_past_op_een_a4(page: Any, dashboard: Dashboard) -> None:
+    aanmelden(page, dashboard, "org")
+    personen = personen_van(dashboard, dashboard.org.id)
+    for persoon in personen:
+        page.goto(dashboard.url + f"/sleutelpersonen/{persoon.id}/maandoverzicht")
+        pdf = page.pdf(format="A4", print_background=True)  # the print style sheet, as the browser prints it
+        paginas = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+        assert paginas == 1, f"het maandoverzicht van {persoon.weergavenaam} beslaat {paginas} pagina's"
