@@ -240,3 +240,27 @@ def test_maandoverzicht_past_op_een_a4(page: Any, dashboard: Dashboard) -> None:
         pdf = page.pdf(format="A4", print_background=True)  # the print style sheet, as the browser prints it
         paginas = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
         assert paginas == 1, f"het maandoverzicht van {persoon.weergavenaam} beslaat {paginas} pagina's"
+
+
+def test_slepen_en_toetsenbord(page: Any, dashboard: Dashboard) -> None:
+    aanmelden(page, dashboard, "org")
+    # Keyboard: the first Tab reaches the skip link, and it moves focus to the main content.
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.textContent") == "Naar de inhoud"
+    page.keyboard.press("Enter")
+    assert page.evaluate("() => document.activeElement.id") == "inhoud"
+    # The summary that opens a chart's table is reachable and works by keyboard.
+    summary = page.locator("#trend summary")
+    summary.focus()
+    page.keyboard.press("Enter")
+    assert page.locator("#trend table").is_visible()
+
+    # Drag and drop: a file dropped on the zone lands in the ordinary file input.
+    page.goto(dashboard.url + "/importeren")
+    page.evaluate(
+        "() => { const dt = new DataTransfer();"
+        " dt.items.add(new File(['Datum;Sleutelpersoon\\r\\n'], 'gesleept.csv', {type: 'text/csv'}));"
+        " document.querySelector('[data-dropzone]').dispatchEvent(new DragEvent('drop', {dataTransfer: dt, bubbles: true})); }"
+    )
+    assert page.evaluate("() => document.getElementById('bestand').files[0].name") == "gesleept.csv"
+    assert "Gekozen: gesleept.csv" in page.locator("[data-bestandsnaam]").inner_text()

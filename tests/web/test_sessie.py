@@ -163,3 +163,13 @@ def test_regio_kan_alleen_signalen_van_de_eigen_gemeenten_wijzigen(client: TestC
     antwoord = client.post(f"/signalen/{uuid.uuid4()}/status", data={"csrf": csrf, "status": "ontvangen"})
     assert antwoord.status_code == 404 and "text/html" in antwoord.headers["content-type"]
     assert client.get("/overzicht").status_code == 403  # no `rapporteren`: no figures, said in words
+
+
+def test_regio_exporteert_gedeelde_verhalen_zoals_de_api(client: TestClient, session: Session) -> None:
+    regio = make_key(session, scopes=("rapporteren",), gemeentecodes=["GM0344"])
+    session.commit()
+    api = client.get("/v1/gedeelde-ervaringsverhalen/export?formaat=markdown", headers=regio)
+    assert _meld_aan(client, regio).status_code == 303
+    dashboard = client.get("/ervaringsverhalen/export?formaat=markdown")
+    assert dashboard.status_code == 200 and dashboard.text == api.text
+    assert client.get("/ervaringsverhalen/export?formaat=xlsx").content[:2] == b"PK"
