@@ -173,3 +173,20 @@ def test_regio_exporteert_gedeelde_verhalen_zoals_de_api(client: TestClient, ses
     dashboard = client.get("/ervaringsverhalen/export?formaat=markdown")
     assert dashboard.status_code == 200 and dashboard.text == api.text
     assert client.get("/ervaringsverhalen/export?formaat=xlsx").content[:2] == b"PK"
+
+
+def test_terugkoppeling_met_stuurtekens_geweigerd(client: TestClient, session: Session, omgeving: Omgeving) -> None:
+    signaal = {"datum": "2026-11-20", "gemeentecode": "GM0344", "onderwerpen": ["zorg.jgz"], "titel": "Uitnodiging onbegrepen",
+               "omschrijving": "Moeders begrepen de uitnodiging niet.", "urgentie": "middel",
+               "gerichtAan": {"soort": "gemeente", "gemeentecode": "GM0344"}}
+    gemaakt = client.post("/v1/signalen", json=signaal, headers=omgeving.headers)
+    assert gemaakt.status_code == 201, gemaakt.text
+    regio = make_key(session, scopes=("signalen",), gemeentecodes=["GM0344"])
+    session.commit()
+    assert _meld_aan(client, regio).status_code == 303
+    csrf = _cookie_inhoud(client.cookies[COOKIE])["c"]
+    antwoord = client.post(f"/signalen/{gemaakt.json()['id']}/status",
+                           data={"csrf": csrf, "status": "ontvangen", "tekst": "Dank\x00je"})
+    assert antwoord.status_code == 400 and "stuurteken" in antwoord.text
+    zonder = client.post(f"/signalen/{gemaakt.json()['id']}/status", data={"csrf": csrf, "status": "opgepakt"})
+    assert zonder.status_code == 400 and "aria-invalid" in zonder.text  # the API's 409: not from ingediend

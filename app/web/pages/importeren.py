@@ -20,6 +20,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 
 from app.core.db import SessionDep
 from app.core.errors import GeenToegang, OngeldigeInvoer
+from app.core.request_checks import VERBODEN_TEKENS
 from app.imports import router as imports_router
 from app.imports import service
 from app.imports.readers import LeesFout, TeVeelUitgepakt, controleer_zip, formaat_van_naam
@@ -94,7 +95,8 @@ async def proefdraai(
     caller = sessie.caller
     _mag_importeren(caller)
     context: dict[str, Any] = {"sessie": sessie, "actief": "importeren", "fout": None, "rapport": None}
-    naam = (bestand.filename or "").strip() if bestand is not None else ""
+    # Only a label in the overview; control and bidi characters are dropped, as the API refuses them.
+    naam = VERBODEN_TEKENS.sub("", bestand.filename or "").strip() if bestand is not None else ""
     try:
         if not naam:
             raise LeesFout("Kies een bestand: een CSV- of Excel-bestand (.xlsx) met uw logboek, of NDJSON.")

@@ -10,6 +10,7 @@ from sqlmodel import Session
 
 from app.core.db import SessionDep
 from app.core.errors import DomeinFout, GeenToegang, validation_params
+from app.core.request_checks import REDEN, VERBODEN_TEKENS
 from app.core.validation import vandaag
 from app.signalen.schemas import SignaalStatusCode, StatusWijziging
 from app.toegang.caller import Scope
@@ -51,6 +52,19 @@ def signalen(
     return pagina(request, "signalen.html", context)
 
 
+def _wijzig(session: Session, sessie: WebSessie, signaal_id: uuid.UUID, body: dict[str, Any]) -> dict[str, str]:
+    """Validate and apply a status change as the API does; the problems by field name, none when saved."""
+    try:
+        adapters.wijzig_status(session, sessie.caller, signaal_id, StatusWijziging.model_validate(body))
+    except ValidationError as exc:
+        return {p["name"]: p["reason"] for p in validation_params(exc.errors())}
+    except DomeinFout as exc:
+        if exc.status not in (400, 409):
+            raise
+        return {p["name"]: p["reason"] for p in (exc.invalid_params or [])} or {"status": exc.detail}
+    return {}
+
+
 @router.post("/signalen/{signaal_id}/status", response_class=HTMLResponse)
 def wijzig_status(
     request: Request, signaal_id: uuid.UUID, sessie: SessieDep, session: SessionDep,
@@ -66,16 +80,8 @@ def wijzig_status(
         body["statusDatum"] = datum
     if tekst.strip():
         body["terugkoppeling"] = {"tekst": tekst, "datum": datum or vandaag().isoformat()}
-    fouten: dict[str, str] = {}
-    try:
-        data = StatusWijziging.model_validate(body)
-        adapters.wijzig_status(session, sessie.caller, signaal_id, data)
-    except ValidationError as exc:
-        fouten = {p["name"]: p["reason"] for p in validation_params(exc.errors())}
-    except DomeinFout as exc:
-        if exc.status not in (400, 409):
-            raise
-        fouten = {p["name"]: p["reason"] for p in (exc.invalid_params or [])} or {"status": exc.detail}
+    # What check_request refuses in every JSON body of the API, before the schema sees it.
+    fouten = {"terugkoppeling.tekst": REDEN} if VERBODEN_TEKENS.search(tekst) else _wijzig(session, sessie, signaal_id, body)
     if not fouten:
         return RedirectResponse(f"/signalen?gewijzigd={signaal_id}#signaal-{signaal_id}", status_code=303)
     session.rollback()
