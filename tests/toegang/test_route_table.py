@@ -23,7 +23,7 @@ from fastapi.routing import APIRoute, iter_route_contexts
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from app.core.openapi import PUBLIC_PATHS
+from app.core.openapi import API_PREFIX, PUBLIC_PATHS
 from app.main import create_app
 from app.models import Organisatie
 from app.toegang.caller import Scope
@@ -121,6 +121,8 @@ def _routes() -> Iterator[Route]:
     for context in iter_route_contexts(create_app().routes):
         if not isinstance(context.original_route, APIRoute) or context.path in UNAUTHENTICATED:
             continue
+        if not context.path.startswith(API_PREFIX):
+            continue  # the dashboard: signed in by session, not by key (tests/web/test_routetabel.py)
         for method in sorted(context.methods - {"HEAD", "OPTIONS"}):
             yield Route(method, context.path, _needs_beheren(context.dependant), _needs(context.dependant, Scope.signalen))
 

@@ -1,9 +1,8 @@
 """The dashboard's session and forms without a browser: cookie, CSRF, revocation, redirects, downloads."""
 
 import json
-import uuid
 import re
-from typing import Any
+import uuid
 
 import pytest
 from fastapi.testclient import TestClient
@@ -14,13 +13,7 @@ from app.toegang import service as toegang
 from app.toegang.caller import cli_caller
 from app.web.sessie import COOKIE, SALT
 from tests.factories import Omgeving, body, make_key
-
-
-def _csrf(client: TestClient) -> str:
-    antwoord = client.get("/")
-    gevonden = re.search(r'name="csrf" value="([^"]+)"', antwoord.text)
-    assert gevonden, antwoord.text
-    return gevonden.group(1)
+from tests.web.helpers import cookie_inhoud, csrf_van, meld_aan
 
 
 @pytest.fixture
@@ -31,22 +24,12 @@ def sleutel(session: Session, omgeving: Omgeving) -> dict[str, str]:
     return headers
 
 
-def _meld_aan(client: TestClient, headers: dict[str, str], **extra: str) -> Any:
-    token = headers["Authorization"].split(" ", 1)[1]
-    return client.post("/aanmelden", data={"sleutel": token, "csrf": _csrf(client), **extra}, follow_redirects=False)
-
-
-def _cookie_inhoud(waarde: str) -> dict[str, Any]:
-    """What anyone holding the cookie can read of it, without the server's secret."""
-    return URLSafeTimedSerializer("niet-het-geheim", salt=SALT).loads_unsafe(waarde)[1]
-
-
 def test_aanmelden_zet_een_strikte_cookie_zonder_de_sleutel(client: TestClient, omgeving: Omgeving, sleutel: dict[str, str]) -> None:
-    antwoord = _meld_aan(client, sleutel)
+    antwoord = meld_aan(client, sleutel)
     assert antwoord.status_code == 303 and antwoord.headers["location"] == "/overzicht"
     cookie = antwoord.headers["set-cookie"]
     assert "HttpOnly" in cookie and "SameSite=strict" in cookie and "Max-Age=28800" in cookie and "Path=/" in cookie
-    inhoud = _cookie_inhoud(client.cookies[COOKIE])
+    inhoud = cookie_inhoud(client.cookies[COOKIE])
     geheim = sleutel["Authorization"].rsplit("_", 1)[1]
     assert set(inhoud) == {"p", "f", "c", "t"}
     assert geheim not in client.cookies[COOKIE] and geheim not in json.dumps(inhoud)
@@ -58,17 +41,17 @@ def test_aanmelden_zet_een_strikte_cookie_zonder_de_sleutel(client: TestClient, 
 def test_formulieren_zonder_csrf_of_van_een_andere_site_geweigerd(client: TestClient, omgeving: Omgeving, sleutel: dict[str, str]) -> None:
     token = sleutel["Authorization"].split(" ", 1)[1]
     assert client.post("/aanmelden", data={"sleutel": token}).status_code == 403
-    csrf = _csrf(client)
+    csrf = csrf_van(client)
     vreemd = client.post("/aanmelden", data={"sleutel": token, "csrf": csrf}, headers={"Origin": "https://elders.example"})
     assert vreemd.status_code == 403 and "text/html" in vreemd.headers["content-type"]
-    assert _meld_aan(client, sleutel).status_code == 303
+    assert meld_aan(client, sleutel).status_code == 303
     assert client.post("/afmelden", data={"csrf": "verkeerd"}).status_code == 403
     assert client.get("/overzicht", follow_redirects=False).status_code == 200  # still signed in
 
 
 def test_ingetrokken_sleutel_beeindigt_de_sessie(client: TestClient, session: Session, omgeving: Omgeving, sleutel: dict[str, str]) -> None:
-    assert _meld_aan(client, sleutel).status_code == 303
-    prefix = _cookie_inhoud(client.cookies[COOKIE])["p"]
+    assert meld_aan(client, sleutel).status_code == 303
+    prefix = cookie_inhoud(client.cookies[COOKIE])["p"]
     toegang.revoke_key(session, caller=cli_caller(), key=toegang.get_key(session, key_id_or_prefix=prefix))
     session.commit()
     antwoord = client.get("/overzicht", follow_redirects=False)
@@ -76,26 +59,26 @@ def test_ingetrokken_sleutel_beeindigt_de_sessie(client: TestClient, session: Se
 
 
 def test_vervalste_cookie_leidt_naar_aanmelden(client: TestClient, omgeving: Omgeving, sleutel: dict[str, str]) -> None:
-    assert _meld_aan(client, sleutel).status_code == 303
+    assert meld_aan(client, sleutel).status_code == 303
     # Another key's prefix, signed with a secret that is not the server's.
-    inhoud = _cookie_inhoud(client.cookies[COOKIE]) | {"p": "smk_00000000"}
+    inhoud = cookie_inhoud(client.cookies[COOKIE]) | {"p": "smk_00000000"}
     client.cookies.set(COOKIE, URLSafeTimedSerializer("een-ander-geheim-" * 3, salt=SALT).dumps(inhoud))
     antwoord = client.get("/overzicht", follow_redirects=False)
     assert antwoord.status_code == 303 and antwoord.headers["location"] == "/?volgende=%2Foverzicht"
 
 
 def test_na_aanmelden_alleen_naar_een_pad_van_deze_site(client: TestClient, omgeving: Omgeving, sleutel: dict[str, str]) -> None:
-    assert _meld_aan(client, sleutel, volgende="//elders.example/x").headers["location"] == "/overzicht"
+    assert meld_aan(client, sleutel, volgende="//elders.example/x").headers["location"] == "/overzicht"
     client.cookies.clear()
-    assert _meld_aan(client, sleutel, volgende="/signalen").headers["location"] == "/signalen"
+    assert meld_aan(client, sleutel, volgende="/signalen").headers["location"] == "/signalen"
 
 
 def test_beheersleutel_en_onbekende_sleutel_geweigerd(client: TestClient, session: Session) -> None:
     beheer = make_key(session, scopes=("beheren",), beheer=True)
     session.commit()
-    antwoord = _meld_aan(client, beheer)
+    antwoord = meld_aan(client, beheer)
     assert antwoord.status_code == 401 and "beheersleutel" in antwoord.text
-    onbekend = _meld_aan(client, {"Authorization": "Bearer smk_00000000_nietbestaand"})
+    onbekend = meld_aan(client, {"Authorization": "Bearer smk_00000000_nietbestaand"})
     assert onbekend.status_code == 401 and "onbekend" in onbekend.text
     assert client.get("/overzicht", follow_redirects=False).status_code == 303  # no session was started
 
@@ -105,7 +88,7 @@ def test_download_is_de_export_van_de_api(client: TestClient, session: Session, 
         assert client.post("/v1/contactmomenten", json=body(omgeving, datum=dag), headers=sleutel).status_code == 201
     query = "periode=2025&interval=maand&groeperenOp=hoofdonderwerp"
     api = client.get(f"/v1/indicatoren/aantal-hulpvragen/waarden?{query}", headers=sleutel | {"Accept": "text/csv"})
-    assert _meld_aan(client, sleutel).status_code == 303
+    assert meld_aan(client, sleutel).status_code == 303
     dashboard = client.get(f"/overzicht/download?indicator=aantal-hulpvragen&{query}&formaat=csv")
     assert dashboard.status_code == 200 and dashboard.text == api.text
     assert "attachment" in dashboard.headers["content-disposition"]
@@ -122,7 +105,7 @@ def test_regionale_download_is_even_verstoord_als_de_api(client: TestClient, ses
     session.commit()
     query = "periode=2025&groeperenOp=hoofdonderwerp"
     api = client.get(f"/v1/indicatoren/aantal-hulpvragen/waarden?{query}", headers=regio | {"Accept": "text/csv"})
-    assert _meld_aan(client, regio).status_code == 303
+    assert meld_aan(client, regio).status_code == 303
     dashboard = client.get(f"/overzicht/download?indicator=aantal-hulpvragen&{query}&formaat=csv")
     assert dashboard.text == api.text and ",ja" in dashboard.text  # two records: suppressed, and marked so
     per_persoon = client.get("/overzicht/download?indicator=aantal-hulpvragen&periode=2025&groeperenOp=sleutelpersoon")
@@ -134,7 +117,7 @@ def test_doelen_als_voortgangsbalken(client: TestClient, omgeving: Omgeving, sle
         client.post("/v1/contactmomenten", json=body(omgeving, datum=dag), headers=sleutel)
     doel = {"indicator": "aantal-contactmomenten", "periode": "2025Q1", "waarde": 4}
     assert client.post("/v1/doelen", json=doel, headers=sleutel).status_code == 201
-    assert _meld_aan(client, sleutel).status_code == 303
+    assert meld_aan(client, sleutel).status_code == 303
     pagina = client.get("/overzicht?eigen=2025")
     voortgang = re.search(r"<progress [^>]*value=\"([\d.]+)\"[^>]*aria-label=\"([^\"]+)\"", pagina.text)
     assert voortgang is not None, pagina.text
@@ -145,8 +128,8 @@ def test_doelen_als_voortgangsbalken(client: TestClient, omgeving: Omgeving, sle
 
 
 def test_import_weigert_oude_excel_en_een_vreemd_bestand(client: TestClient, sleutel: dict[str, str]) -> None:
-    assert _meld_aan(client, sleutel).status_code == 303
-    csrf = _cookie_inhoud(client.cookies[COOKIE])["c"]
+    assert meld_aan(client, sleutel).status_code == 303
+    csrf = cookie_inhoud(client.cookies[COOKIE])["c"]
     xls = client.post("/importeren", data={"csrf": csrf}, files={"bestand": ("logboek.xls", b"\xd0\xcf\x11\xe0", "application/vnd.ms-excel")})
     assert xls.status_code == 400 and "(.xls) worden niet ondersteund" in xls.text
     zonder = client.post("/importeren", files={"bestand": ("logboek.csv", b"Datum\r\n", "text/csv")})
@@ -158,8 +141,8 @@ def test_import_weigert_oude_excel_en_een_vreemd_bestand(client: TestClient, sle
 def test_regio_kan_alleen_signalen_van_de_eigen_gemeenten_wijzigen(client: TestClient, session: Session) -> None:
     regio = make_key(session, scopes=("signalen",), gemeentecodes=["GM0307"])
     session.commit()
-    assert _meld_aan(client, regio).status_code == 303
-    csrf = _cookie_inhoud(client.cookies[COOKIE])["c"]
+    assert meld_aan(client, regio).status_code == 303
+    csrf = cookie_inhoud(client.cookies[COOKIE])["c"]
     antwoord = client.post(f"/signalen/{uuid.uuid4()}/status", data={"csrf": csrf, "status": "ontvangen"})
     assert antwoord.status_code == 404 and "text/html" in antwoord.headers["content-type"]
     assert client.get("/overzicht").status_code == 403  # no `rapporteren`: no figures, said in words
@@ -169,7 +152,7 @@ def test_regio_exporteert_gedeelde_verhalen_zoals_de_api(client: TestClient, ses
     regio = make_key(session, scopes=("rapporteren",), gemeentecodes=["GM0344"])
     session.commit()
     api = client.get("/v1/gedeelde-ervaringsverhalen/export?formaat=markdown", headers=regio)
-    assert _meld_aan(client, regio).status_code == 303
+    assert meld_aan(client, regio).status_code == 303
     dashboard = client.get("/ervaringsverhalen/export?formaat=markdown")
     assert dashboard.status_code == 200 and dashboard.text == api.text
     assert client.get("/ervaringsverhalen/export?formaat=xlsx").content[:2] == b"PK"
@@ -183,8 +166,8 @@ def test_terugkoppeling_met_stuurtekens_geweigerd(client: TestClient, session: S
     assert gemaakt.status_code == 201, gemaakt.text
     regio = make_key(session, scopes=("signalen",), gemeentecodes=["GM0344"])
     session.commit()
-    assert _meld_aan(client, regio).status_code == 303
-    csrf = _cookie_inhoud(client.cookies[COOKIE])["c"]
+    assert meld_aan(client, regio).status_code == 303
+    csrf = cookie_inhoud(client.cookies[COOKIE])["c"]
     antwoord = client.post(f"/signalen/{gemaakt.json()['id']}/status",
                            data={"csrf": csrf, "status": "ontvangen", "tekst": "Dank\x00je"})
     assert antwoord.status_code == 400 and "stuurteken" in antwoord.text

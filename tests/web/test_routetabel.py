@@ -1,0 +1,93 @@
+"""Generic access tests over every dashboard route, so that pages added later are covered too.
+
+The API's route table test (tests/toegang/test_route_table.py) covers `/v1`; the dashboard signs in
+by session instead of by key, so here: (a) every page but the sign-in routes sends a visitor without
+a session to the sign-in page, and (b) on every route with a path parameter, an unknown id or a
+record of another organisation (for the inbox: addressed outside the key's region) is 404, never
+403 or 200. A new path parameter must be registered in PARAMETERS below.
+"""
+
+import re
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from fastapi.routing import APIRoute, iter_route_contexts
+from fastapi.testclient import TestClient
+from sqlmodel import Session
+
+from app.core.openapi import API_PREFIX
+from app.main import create_app
+from app.models import Organisatie
+from app.web.sessie import COOKIE
+from tests.ervaringsverhalen.factories import make_verhaal
+from tests.factories import make_import_run, make_key, make_organisatie, make_sleutelpersoon
+from tests.signalen.factories import make_signaal
+from tests.web.helpers import cookie_inhoud, meld_aan
+
+OPENBAAR = {"/", "/aanmelden", "/afmelden"}
+# A record of "organisation B" per path parameter; for signaal_id one addressed outside the region.
+PARAMETERS: dict[str, Callable[[Session, Organisatie], Any]] = {
+    "sleutelpersoon_id": lambda session, org: make_sleutelpersoon(session, org).id,
+    "verhaal_id": lambda session, org: make_verhaal(session, org).id,
+    "import_id": lambda session, org: make_import_run(session, org).id,
+    "signaal_id": lambda session, org: make_signaal(session, org, gericht_aan_gemeentecode="GM0599").id,
+}
+REGIONAAL = {"signaal_id"}  # the inbox: a regional key's route
+
+
+def _routes() -> list[tuple[str, str]]:
+    # iter_route_contexts flattens included routers, as in the API's route table test.
+    return sorted(
+        (method, context.path)
+        for context in iter_route_contexts(create_app().routes)
+        if isinstance(context.original_route, APIRoute) and not context.path.startswith(API_PREFIX)
+        and context.path not in OPENBAAR
+        for method in context.methods - {"HEAD"}
+    )
+
+
+ROUTES = _routes()
+MET_PARAMETER = [(m, p) for m, p in ROUTES if "{" in p]
+
+
+def _url(path: str, waarden: dict[str, Any]) -> str:
+    return re.sub(r"{(\w+)}", lambda m: str(waarden[m.group(1)]), path)
+
+
+def test_de_routetabel_is_compleet() -> None:
+    assert ("GET", "/overzicht") in ROUTES and ("POST", "/signalen/{signaal_id}/status") in ROUTES
+    for _, path in MET_PARAMETER:
+        for naam in re.findall(r"{(\w+)}", path):
+            assert naam in PARAMETERS, f"{path}: registreer {naam} in PARAMETERS van {__name__}"
+
+
+@pytest.mark.parametrize(("method", "path"), ROUTES, ids=lambda v: v)
+def test_zonder_sessie_naar_aanmelden(client: TestClient, method: str, path: str) -> None:
+    url = _url(path, {naam: uuid.uuid4() for naam in re.findall(r"{(\w+)}", path)})
+    antwoord = client.request(method, url, follow_redirects=False)
+    assert antwoord.status_code == 303, f"{method} {path}: {antwoord.status_code}"
+    assert antwoord.headers["location"].startswith("/")
+    assert "?" not in antwoord.headers["location"] or "volgende=" in antwoord.headers["location"]
+
+
+@pytest.mark.parametrize(("method", "path"), MET_PARAMETER, ids=lambda v: v)
+def test_onbekend_of_van_een_ander_is_404(client: TestClient, session: Session, method: str, path: str) -> None:
+    namen = re.findall(r"{(\w+)}", path)
+    ander = make_organisatie(session)
+    if set(namen) & REGIONAAL:
+        sleutel = make_key(session, gemeentecodes=["GM0344"], scopes=("signalen", "rapporteren"))
+    else:
+        sleutel = make_key(session, organisatie=make_organisatie(session), scopes=("registreren", "rapporteren"))
+    session.commit()
+    assert meld_aan(client, sleutel).status_code == 303
+    form = {"csrf": cookie_inhoud(client.cookies[COOKIE])["c"], "status": "ontvangen"} if method == "POST" else None
+    for wat, waarden in {
+        "een onbekend id": {naam: uuid.uuid4() for naam in namen},
+        "een record van een ander": {naam: PARAMETERS[naam](session, ander) for naam in namen},
+    }.items():
+        session.commit()
+        antwoord = client.request(method, _url(path, waarden), data=form, follow_redirects=False)
+        assert antwoord.status_code == 404, f"{method} {path} met {wat}: {antwoord.status_code}"
+        assert "text/html" in antwoord.headers["content-type"]
