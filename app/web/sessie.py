@@ -24,7 +24,7 @@ from app.core.config import get_settings
 from app.core.db import SessionDep
 from app.core.errors import NietGeauthenticeerd
 from app.core.security import secret_matches, split_token
-from app.toegang.caller import Binding, Caller
+from app.toegang.caller import Binding, Caller, Scope
 from app.toegang.dependencies import caller_van, controleer_geldig, lees_sleutel, rate_limiter
 
 COOKIE = "sleutelmonitor_sessie"
@@ -58,6 +58,23 @@ class WebSessie:
     @property
     def is_regio(self) -> bool:
         return self.caller.binding is Binding.regio
+
+    # What the menu offers: the pages this key can open (each page checks again).
+    @property
+    def ziet_overzicht(self) -> bool:
+        return self.caller.has(Scope.rapporteren)
+
+    @property
+    def ziet_signalen(self) -> bool:
+        return self.caller.has(Scope.inzien) if self.is_organisatie else self.caller.has(Scope.signalen)
+
+    @property
+    def ziet_verhalen(self) -> bool:
+        return self.caller.has(Scope.inzien) if self.is_organisatie else self.caller.has(Scope.rapporteren)
+
+    @property
+    def mag_importeren(self) -> bool:
+        return self.is_organisatie and self.caller.has(Scope.registreren)
 
 
 def _serializer() -> URLSafeTimedSerializer:

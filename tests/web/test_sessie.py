@@ -145,7 +145,9 @@ def test_regio_kan_alleen_signalen_van_de_eigen_gemeenten_wijzigen(client: TestC
     csrf = cookie_inhoud(client.cookies[COOKIE])["c"]
     antwoord = client.post(f"/signalen/{uuid.uuid4()}/status", data={"csrf": csrf, "status": "ontvangen"})
     assert antwoord.status_code == 404 and "text/html" in antwoord.headers["content-type"]
-    assert client.get("/overzicht").status_code == 403  # no `rapporteren`: no figures, said in words
+    # No `rapporteren`: no figures; the key starts at its inbox, and a figures download is refused in words.
+    assert client.get("/overzicht", follow_redirects=False).headers["location"] == "/signalen"
+    assert client.get("/overzicht/download?indicator=aantal-contactmomenten").status_code == 403
 
 
 def test_regio_exporteert_gedeelde_verhalen_zoals_de_api(client: TestClient, session: Session) -> None:

@@ -6,12 +6,13 @@ from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request, Response
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 
 from app.core.db import SessionDep
 from app.core.errors import OngeldigeInvoer
 from app.indicatoren.dependencies import waarden_verzoek
 from app.indicatoren.service import Resultaat
+from app.toegang.caller import Scope
 from app.web import adapters
 from app.web.grafiek import Cel, Grafiek, cel, downloads, label, waarde
 from app.web.sessie import SessieDep
@@ -65,6 +66,8 @@ def _trend(session: Any, caller: Any, periode: str) -> Grafiek:
     vragen = adapters.indicator(session, caller, "aantal-hulpvragen", periode=periode, interval="maand")
     grafiek = Grafiek(id="trend", titel="Contactmomenten en hulpvragen per maand", soort="line",
                       kop=["Maand", "Contactmomenten", "Hulpvragen"])
+    if len(contacten.rijen) <= 2:
+        grafiek.soort = "bar"  # a line through one or two points says less than bars
     for c, v in zip(contacten.rijen, vragen.rijen, strict=True):
         grafiek.labels.append(c.periode.label)
         grafiek.rijen.append([Cel(c.periode.label), cel(c), cel(v)])
@@ -139,8 +142,11 @@ def overzicht(
     eigen: Annotated[str | None, Query(max_length=40)] = None,
     hoofdonderwerp: Annotated[str | None, Query(max_length=80)] = None,
 ) -> Response:
-    gekozen, fouten = kies_periode(periode, eigen)
     caller = sessie.caller
+    if not caller.has(Scope.rapporteren):
+        # A key for the signal inbox (or for reading only) has no figures: start where it has work.
+        return RedirectResponse("/signalen", status_code=303)
+    gekozen, fouten = kies_periode(periode, eigen)
     if hoofdonderwerp and hoofdonderwerp not in adapters.labels(session, "onderwerp"):
         fouten.append(f"Hoofdonderwerp `{hoofdonderwerp}` bestaat niet; het overzicht toont alle hoofdonderwerpen.")
         hoofdonderwerp = None
