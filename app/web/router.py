@@ -12,7 +12,14 @@ from starlette.types import Scope
 
 from app.core.errors import DomeinFout, validation_params
 from app.core.openapi import API_PREFIX
-from app.web.pages import aanmelden, ervaringsverhalen, importeren, overzicht, signalen, sleutelpersonen
+from app.web.pages import (
+    aanmelden,
+    ervaringsverhalen,
+    importeren,
+    overzicht,
+    signalen,
+    sleutelpersonen,
+)
 from app.web.sessie import AanmeldenNodig, CsrfFout, lees
 from app.web.templating import STATIC, pagina
 

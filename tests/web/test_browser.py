@@ -3,6 +3,7 @@ the signal feedback loop, an import, disclosure control for a regional key, tena
 
 import re
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from itsdangerous import URLSafeTimedSerializer
@@ -113,7 +114,7 @@ def test_grafiek_getekend_tabel_en_download(page: Any, dashboard: Dashboard) -> 
 
     with page.expect_download() as download:
         page.locator("#onderwerpen .downloads a", has_text="als CSV").click()
-    regels = open(download.value.path(), encoding="utf-8").read().splitlines()
+    regels = Path(download.value.path()).read_text(encoding="utf-8").splitlines()
     assert "onderwerp" in regels[0] and "onderdrukt" in regels[0]
     assert len(regels) == 1 + page.locator("#onderwerpen tbody tr").count()
 
