@@ -43,7 +43,7 @@ from app.demo_verdelingen import (
     STATUS_PADEN,
     OrganisatieSpec,
 )
-from app.models import Ketenpartner, Organisatie, Sleutelpersoon
+from app.models import Doel, Ketenpartner, Organisatie, Sleutelpersoon
 from app.toegang.caller import cli_caller
 
 PERIODE_DAGEN = 730  # two years before the reference date
@@ -422,7 +422,31 @@ def laad_demo_data(
     session.flush()
     totaal = {k: sum(o[k] for o in per_org) for k in per_org[0] if isinstance(per_org[0][k], int)}
     kwalitatief = demo_signalen.laad(session, organisaties=per_org, seed=seed, today=today)
+    _doelen(session, gen, per_org, today)
     return {"organisaties": per_org, "totaal": totaal, "kwalitatief": kwalitatief, "seed": seed, "tot": today.isoformat()}
+
+
+def _doelen(session: Session, gen: _Generator, organisaties: Sequence[dict[str, Any]], today: date) -> None:
+    """This year's targets of each organisation (its behoefteanalyse), so the dashboard shows their progress.
+
+    Made last, so the ids they draw from the generator change none of the records before them.
+    """
+    from app.doelen.service import filter_sleutel
+
+    jaar = today.year
+    for org in organisaties:
+        per_jaar = org["contactmomenten"] / 2  # the data set spans two years
+        for indicator, waarde in (
+            ("aantal-contactmomenten", round(per_jaar * 1.1, -1)),
+            ("bereik-inwoners", round(org["inwoners"] * 0.6, -1)),
+            ("percentage-doorverwijzingen-afgerond", 75.0),
+        ):
+            session.add(Doel(
+                id=gen.nieuw_id(), organisatie_id=org["id"], indicator=indicator, periode=str(jaar),
+                vanaf=date(jaar, 1, 1), tot=date(jaar + 1, 1, 1), waarde=waarde, filters={},
+                filter_sleutel=filter_sleutel({}),
+            ))
+    session.flush()
 
 
 def _demo_sleutels(session: Session, organisaties: Sequence[dict[str, Any]]) -> list[tuple[str, str, str]]:

@@ -81,6 +81,10 @@ def test_elke_pagina_met_demodata_en_axe(page: Any, dashboard: Dashboard) -> Non
         ("/importeren", "importeren"),
     ]:
         _bezoek(page, dashboard, pad, naam)
+    page.goto(dashboard.url + "/overzicht")
+    # The demo's targets for this year, each as a progress bar with its figures in words.
+    assert page.locator(".doelen progress").count() == 3
+    assert re.search(r"[\d.]+ van [\d.]+: [\d,]+%", page.locator(".doelen").inner_text())
     assert "Maandoverzicht " + persoon.weergavenaam in page.goto(
         dashboard.url + f"/sleutelpersonen/{persoon.id}/maandoverzicht").text()
 
