@@ -438,7 +438,7 @@ def _doelen(session: Session, gen: _Generator, organisaties: Sequence[dict[str, 
         per_jaar = org["contactmomenten"] / 2  # the data set spans two years
         for indicator, waarde in (
             ("aantal-contactmomenten", round(per_jaar * 1.1, -1)),
-            ("bereik-inwoners", round(org["inwoners"] * 0.6, -1)),
+            ("bereik-inwoners", round(org["inwoners"] * 0.9, -1)),
             ("percentage-doorverwijzingen-afgerond", 75.0),
         ):
             session.add(Doel(
