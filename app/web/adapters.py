@@ -133,20 +133,20 @@ PAGINA = 50
 
 def uitgaande_signalen(session: Session, caller: Caller, *, status: str | None = None,
                        sleutelpersoon_id: uuid.UUID | None = None, vanaf: date | None = None,
-                       tot: date | None = None, limiet: int = PAGINA) -> list[Any]:
+                       tot: date | None = None, limiet: int = PAGINA, offset: int = 0) -> list[Any]:
     """The organisation's own signals with status and feedback (the API's `GET /v1/signalen` view)."""
     statement = signalen.list_statement(signalen.eigen_statement(caller), status=status, datum_vanaf=vanaf,
                                         datum_tot=tot)
     if sleutelpersoon_id is not None:
         statement = statement.where(Signaal.sleutelpersoon_id == sleutelpersoon_id)
-    return signalen.publiek(session, session.exec(statement.limit(limiet)).all())
+    return signalen.publiek(session, session.exec(statement.offset(offset).limit(limiet)).all())
 
 
 def ontvangen_signalen(session: Session, caller: Caller, *, status: str | None = None,
-                       limiet: int = PAGINA) -> list[Any]:
+                       limiet: int = PAGINA, offset: int = 0) -> list[Any]:
     """Signals addressed to the regional caller's gemeenten (the API's `GET /v1/ontvangen-signalen` view)."""
     statement = signalen.list_statement(signalen.ontvangen_statement(caller), status=status)
-    return signalen.ontvangen(session, session.exec(statement.limit(limiet)).all())
+    return signalen.ontvangen(session, session.exec(statement.offset(offset).limit(limiet)).all())
 
 
 def volgende_statussen(status: str) -> list[str]:
@@ -163,17 +163,17 @@ def wijzig_status(session: Session, caller: Caller, signaal_id: uuid.UUID, data:
 # --- ervaringsverhalen ------------------------------------------------------------------------
 
 
-def verhalen_van(session: Session, caller: Caller, *, limiet: int = PAGINA) -> list[Any]:
+def verhalen_van(session: Session, caller: Caller, *, limiet: int = PAGINA, offset: int = 0) -> list[Any]:
     """Own stories for an organisation key, the region's shared stories for a regional key."""
     if caller.binding is Binding.organisatie:
         if not caller.has(Scope.inzien):
             raise GeenToegang("Deze API-sleutel mist de scope `inzien`.")
         statement = verhalen.list_statement(verhalen.eigen_statement(caller))
-        return verhalen.publiek(session, session.exec(statement.limit(limiet)).all())
+        return verhalen.publiek(session, session.exec(statement.offset(offset).limit(limiet)).all())
     if not caller.has(Scope.rapporteren):
         raise GeenToegang("Deze API-sleutel mist de scope `rapporteren`.")
     statement = verhalen.list_statement(verhalen.gedeeld_statement(caller))
-    return verhalen.gedeeld(session, session.exec(statement.limit(limiet)).all())
+    return verhalen.gedeeld(session, session.exec(statement.offset(offset).limit(limiet)).all())
 
 
 def verhaal(session: Session, caller: Caller, verhaal_id: uuid.UUID) -> Any:

@@ -3,6 +3,7 @@
 import json
 import re
 import uuid
+from datetime import date, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
@@ -13,6 +14,7 @@ from app.toegang import service as toegang
 from app.toegang.caller import cli_caller
 from app.web.sessie import COOKIE, SALT
 from tests.factories import Omgeving, body, make_key
+from tests.signalen.factories import make_signaal
 from tests.web.helpers import cookie_inhoud, csrf_van, meld_aan
 
 
@@ -175,3 +177,16 @@ def test_terugkoppeling_met_stuurtekens_geweigerd(client: TestClient, session: S
     assert antwoord.status_code == 400 and "stuurteken" in antwoord.text
     zonder = client.post(f"/signalen/{gemaakt.json()['id']}/status", data={"csrf": csrf, "status": "opgepakt"})
     assert zonder.status_code == 400 and "aria-invalid" in zonder.text  # the API's 409: not from ingediend
+
+
+def test_signalen_per_pagina_van_vijftig(client: TestClient, session: Session, omgeving: Omgeving, sleutel: dict[str, str]) -> None:
+    for nummer in range(53):
+        make_signaal(session, omgeving.organisatie, titel=f"Signaal nummer {nummer:02d}",
+                     datum=date(2026, 1, 1) + timedelta(days=nummer))
+    session.commit()
+    assert meld_aan(client, sleutel).status_code == 303
+    eerste = client.get("/signalen")
+    assert eerste.text.count("Signaal nummer") == 50 and 'rel="next"' in eerste.text and 'rel="prev"' not in eerste.text
+    tweede = client.get("/signalen?pagina=2")
+    assert sorted(re.findall(r"Signaal nummer (\d+)", tweede.text)) == ["00", "01", "02"]  # newest first
+    assert 'rel="prev"' in tweede.text and 'rel="next"' not in tweede.text

@@ -16,10 +16,13 @@ router = APIRouter(include_in_schema=False)
 
 
 @router.get("/ervaringsverhalen", response_class=HTMLResponse)
-def ervaringsverhalen(request: Request, sessie: SessieDep, session: SessionDep) -> Response:
-    verhalen = adapters.verhalen_van(session, sessie.caller)
+def ervaringsverhalen(request: Request, sessie: SessieDep, session: SessionDep,
+                      nummer: Annotated[int, Query(alias="pagina", ge=1, le=10_000)] = 1) -> Response:
+    verhalen = adapters.verhalen_van(session, sessie.caller, limiet=adapters.PAGINA + 1,
+                                     offset=(nummer - 1) * adapters.PAGINA)
     return pagina(request, "ervaringsverhalen.html", {
-        "sessie": sessie, "actief": "ervaringsverhalen", "verhalen": verhalen,
+        "sessie": sessie, "actief": "ervaringsverhalen", "verhalen": verhalen[: adapters.PAGINA],
+        "pagina": nummer, "meer": len(verhalen) > adapters.PAGINA,
         "export": sessie.is_regio and sessie.caller.has(Scope.rapporteren),
         "onderwerpen": adapters.labels(session, "onderwerp"), "effecten": adapters.labels(session, "effect"),
     })

@@ -25,19 +25,22 @@ VELDNAMEN = {"status": "Nieuwe status", "terugkoppeling.tekst": "Terugkoppeling"
              "statusDatum": "Datum", "terugkoppeling.datum": "Datum"}
 
 
-def _context(session: Session, sessie: WebSessie, status: str | None) -> dict[str, Any]:
+def _context(session: Session, sessie: WebSessie, status: str | None, nummer: int = 1) -> dict[str, Any]:
     caller = sessie.caller
     inbox = sessie.is_regio and caller.has(Scope.signalen)
     if not inbox and not (sessie.is_organisatie and caller.has(Scope.inzien)):
         raise GeenToegang("Deze sleutel geeft geen toegang tot signalen: nodig is een organisatiesleutel met scope "
                           "`inzien`, of een regionale sleutel met scope `signalen`.")
-    signalen = (adapters.ontvangen_signalen(session, caller, status=status) if inbox
-                else adapters.uitgaande_signalen(session, caller, status=status))
+    # One more than a page, to know whether there is a next one.
+    plek = {"status": status, "limiet": adapters.PAGINA + 1, "offset": (nummer - 1) * adapters.PAGINA}
+    signalen = (adapters.ontvangen_signalen(session, caller, **plek) if inbox
+                else adapters.uitgaande_signalen(session, caller, **plek))
+    meer, signalen = len(signalen) > adapters.PAGINA, signalen[: adapters.PAGINA]
     return {
         "sessie": sessie, "actief": "signalen", "inbox": inbox, "signalen": signalen, "status": status or "",
         "statussen": STATUSSEN, "volgende": {str(s.id): adapters.volgende_statussen(s.status) for s in signalen},
         "onderwerpen": adapters.labels(session, "onderwerp"), "vandaag": vandaag().isoformat(),
-        "fouten": {}, "invoer": {}, "gewijzigd": None,
+        "fouten": {}, "invoer": {}, "gewijzigd": None, "pagina": nummer, "meer": meer,
     }
 
 
@@ -46,8 +49,9 @@ def signalen(
     request: Request, sessie: SessieDep, session: SessionDep,
     status: Annotated[str | None, Query(max_length=40)] = None,
     gewijzigd: Annotated[uuid.UUID | None, Query()] = None,
+    nummer: Annotated[int, Query(alias="pagina", ge=1, le=10_000)] = 1,
 ) -> Response:
-    context = _context(session, sessie, status if status in STATUSSEN else None)
+    context = _context(session, sessie, status if status in STATUSSEN else None, nummer)
     context["gewijzigd"] = str(gewijzigd) if gewijzigd else None
     return pagina(request, "signalen.html", context)
 
