@@ -11,7 +11,7 @@ from app import __version__
 from app.core.config import get_settings
 from app.core.errors import install_error_handlers
 from app.core.middleware import BodyLimitMiddleware, HeadersMiddleware
-from app.core.openapi import API_PREFIX, install_openapi
+from app.core.openapi import API_PREFIX, install_openapi, operation_id
 from app.core.request_checks import check_request
 from app.codelijsten.router import router as codelijsten_router
 from app.contactmomenten.router import router as contactmomenten_router
@@ -52,6 +52,8 @@ TAGS = [
     {"name": "indicatoren", "description": "Indicatoren uit het monitoringhoofdstuk van de handreiking."},
     {"name": "doelen", "description": "Streefwaarden per indicator en periode (behoefteanalyse)."},
     {"name": "imports", "description": "Bulkimport van historische logboeken (CSV, XLSX, NDJSON)."},
+    {"name": "signalen", "description": "Signalen aan gemeente, GGD of ketenpartner, en hun afhandeling."},
+    {"name": "ervaringsverhalen", "description": "Ervaringsverhalen van inwoners en hun delen met de regio."},
 ]
 
 
@@ -88,6 +90,7 @@ def create_app() -> FastAPI:
         redoc_url=None,
         redirect_slashes=False,
         openapi_tags=TAGS,
+        generate_unique_id_function=operation_id,
     )
     for domain_router in DOMAIN_ROUTERS:
         app.include_router(domain_router, prefix=API_PREFIX, dependencies=[Depends(check_request)])

@@ -43,8 +43,9 @@ def get_code(lijst: LijstPad, code: CodePad, session: SessionDep, caller: Caller
     return CodePublic.model_validate(service.get_code(session, lijst=lijst, code=code))
 
 
-@router.post("/codelijsten/{lijst}", status_code=status.HTTP_201_CREATED, summary="Code toevoegen")
-def add_code(
+@router.post("/codelijsten/{lijst}", status_code=status.HTTP_201_CREATED, summary="Code toevoegen",
+             responses={409: {"description": "De code bestaat al in deze lijst (`code`, `lijst`)."}})
+def create_code(
     lijst: LijstPad, body: CodeCreate, session: SessionDep, caller: BeherenDep, response: Response
 ) -> CodePublic:
     """Voeg een code toe aan een lijst. Een bestaande code (ook een gedeactiveerde) geeft 409."""
@@ -56,7 +57,8 @@ def add_code(
     return CodePublic.model_validate(entry)
 
 
-@router.patch("/codelijsten/{lijst}/{code}", summary="Code wijzigen of (de)activeren")
+@router.patch("/codelijsten/{lijst}/{code}", summary="Code wijzigen of (de)activeren",
+              responses={409: {"description": "Een hoofdcode met actieve subcodes (`actieveSubcodes`), of een subcode onder een gedeactiveerde hoofdcode (`ouder`)."}})
 def update_code(lijst: LijstPad, code: CodePad, body: CodeUpdate, session: SessionDep, caller: BeherenDep) -> CodePublic:
     """Wijzig label, synoniemen of volgorde, of (de)activeer een code. De code zelf verandert nooit.
 

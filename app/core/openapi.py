@@ -14,7 +14,7 @@ from fastapi.routing import APIRoute, iter_route_contexts
 
 from app import __version__
 from app.core.config import get_settings
-from app.core.errors import TITLES, Problem
+from app.core.errors import TITLES, ConflictProblem, Problem, VersieProblem
 
 API_PREFIX = "/v1"
 
@@ -25,6 +25,18 @@ def location(*delen: object) -> str:
 PUBLIC_PATHS = {"/v1/status", "/v1/openapi.json"}
 
 _PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
+# Statuses whose problem carries extension members, each documented in its own schema.
+_PROBLEM_SCHEMAS: dict[str, type[Problem]] = {"409": ConflictProblem, "412": VersieProblem}
+
+
+def operation_id(route: APIRoute) -> str:
+    """The operationId: the route name in camelCase (`get_indicator_waarden` -> `getIndicatorWaarden`).
+
+    Generators turn it into a method name, so it is derived from the name alone, never from the path or the
+    method as FastAPI does by default: a new route or prefix cannot rename existing client methods.
+    """
+    eerste, *rest = route.name.split("_")
+    return eerste + "".join(deel[:1].upper() + deel[1:] for deel in rest)
 _VERSION_HEADER_REF = {"$ref": "#/components/headers/API-Version"}
 
 
@@ -85,9 +97,9 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
         "url": "https://github.com/sleutelmonitor/sleutelmonitor",
     }
     doc["info"]["license"] = {"name": "EUPL-1.2", "identifier": "EUPL-1.2"}
-    doc["servers"] = [
-        {"url": f"{settings.public_url.rstrip('/')}{API_PREFIX}", "description": "Deze installatie"}
-    ]
+    # Relative unless configured: a document fetched from :8001 then points clients at :8001 too.
+    server = f"{settings.public_url.rstrip('/')}{API_PREFIX}" if settings.public_url else API_PREFIX
+    doc["servers"] = [{"url": server, "description": "Deze installatie"}]
     components = doc.setdefault("components", {})
     schemas = components.setdefault("schemas", {})
     for name in ("HTTPValidationError", "ValidationError"):
@@ -96,8 +108,10 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
         {k: v for k, v in Problem.model_json_schema(ref_template="#/components/schemas/{model}")
          .pop("$defs", {}).items()}
     )
-    schemas["Problem"] = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
-    schemas["Problem"].pop("$defs", None)
+    for model in (Problem, *_PROBLEM_SCHEMAS.values()):
+        schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+        schema.pop("$defs", None)
+        schemas[model.__name__] = schema
     components["headers"] = {
         "API-Version": {
             "description": "Volledige versie van de API (semver).",
@@ -130,7 +144,15 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
             for status, response in responses.items():
                 response.setdefault("headers", {})["API-Version"] = _VERSION_HEADER_REF
                 if str(status).startswith(("4", "5")):
-                    response["content"] = {"application/problem+json": {"schema": _PROBLEM_REF}}
+                    model = _PROBLEM_SCHEMAS.get(str(status))
+                    ref = {"$ref": f"#/components/schemas/{model.__name__}"} if model else _PROBLEM_REF
+                    response["content"] = {"application/problem+json": {"schema": ref}}
+                else:
+                    for media in response.get("content", {}).values():
+                        # FastAPI titles inline response schemas after the path ("Response List Doelen V1
+                        # Doelen Get"); generators would turn that into a type name.
+                        if str(media.get("schema", {}).get("title", "")).startswith("Response "):
+                            del media["schema"]["title"]
             has_params = bool(op.get("parameters")) or "requestBody" in op
             if method in ("post", "put", "patch") or has_params:
                 responses.setdefault("400", _problem(400, "Ongeldige invoer; alle fouten staan in `invalidParams`."))

@@ -15,7 +15,8 @@ from app.toegang.dependencies import InzienDep, RegistrerenDep
 router = APIRouter(tags=["doelen"])
 
 
-@router.post("/doelen", status_code=status.HTTP_201_CREATED, response_model=DoelPublic, summary="Doel vastleggen")
+@router.post("/doelen", status_code=status.HTTP_201_CREATED, response_model=DoelPublic, summary="Doel vastleggen",
+             responses={409: {"description": "Er is al een doel voor deze indicator, periode en filter (`bestaandId`)."}})
 def create_doel(data: DoelCreate, session: SessionDep, caller: RegistrerenDep, response: Response) -> DoelPublic:
     """Legt een streefwaarde vast voor een indicator in een jaar, kwartaal of maand."""
     doel = service.create(session, caller=caller, data=data)

@@ -59,7 +59,7 @@ def _controleer(session: SessionDep, effect: str | None, onderwerp: str | None, 
     description=f"Legt een ervaringsverhaal van de eigen organisatie vast.\n\n{CONSENT}\n\n{NAMEN_WAARSCHUWING}",
     responses={201: {"description": "Het verhaal is vastgelegd.", "headers": {"Location": {"description": "URL van het verhaal.", "schema": {"type": "string"}}}}},
 )
-def create_verhaal(body: ErvaringsverhaalCreate, caller: RegistrerenDep, session: SessionDep, response: Response) -> ErvaringsverhaalPublic:
+def create_ervaringsverhaal(body: ErvaringsverhaalCreate, caller: RegistrerenDep, session: SessionDep, response: Response) -> ErvaringsverhaalPublic:
     verhaal = service.create(session, caller=caller, data=body)
     response.headers["Location"] = f"{API_PREFIX}/ervaringsverhalen/{verhaal.id}"
     return service.publiek(session, [verhaal])[0]
@@ -67,7 +67,7 @@ def create_verhaal(body: ErvaringsverhaalCreate, caller: RegistrerenDep, session
 
 @router.get("/ervaringsverhalen", response_model=list[ErvaringsverhaalPublic], responses=PAGINATED,
             summary="Eigen ervaringsverhalen opvragen", description="De verhalen van de eigen organisatie, nieuwste eerst.")
-def list_verhalen(
+def list_ervaringsverhalen(
     caller: InzienDep, session: SessionDep, paginering: PagineringDep, request: Request, response: Response,
     gemeente: GemeenteFilter = None, bron: BronFilter = None, effect: EffectFilter = None, onderwerp: OnderwerpFilter = None,
     datum_vanaf: DatumVanaf = None, datum_tot: DatumTot = None,
@@ -80,20 +80,20 @@ def list_verhalen(
 
 @router.get("/ervaringsverhalen/{verhaalId}", response_model=ErvaringsverhaalPublic, summary="Eigen ervaringsverhaal opvragen",
             description="Eén verhaal van de eigen organisatie; dat van een andere organisatie geeft 404.")
-def get_verhaal(caller: InzienDep, verhaal: VerhaalDep, session: SessionDep) -> ErvaringsverhaalPublic:
+def get_ervaringsverhaal(caller: InzienDep, verhaal: VerhaalDep, session: SessionDep) -> ErvaringsverhaalPublic:
     return service.publiek(session, [verhaal])[0]
 
 
 @router.patch("/ervaringsverhalen/{verhaalId}", response_model=ErvaringsverhaalPublic, summary="Ervaringsverhaal wijzigen",
               description=f"Wijzigt de meegestuurde velden; de toestemmingsregels gelden voor het resultaat.\n\n{CONSENT}\n\n{NAMEN_WAARSCHUWING}")
-def update_verhaal(caller: RegistrerenDep, verhaal: VerhaalDep, body: ErvaringsverhaalUpdate, session: SessionDep) -> ErvaringsverhaalPublic:
+def update_ervaringsverhaal(caller: RegistrerenDep, verhaal: VerhaalDep, body: ErvaringsverhaalUpdate, session: SessionDep) -> ErvaringsverhaalPublic:
     verhaal = service.update(session, caller=caller, verhaal=verhaal, data=body)
     return service.publiek(session, [verhaal])[0]
 
 
 @router.delete("/ervaringsverhalen/{verhaalId}", status_code=status.HTTP_204_NO_CONTENT, summary="Ervaringsverhaal verwijderen",
                description="Verwijdert het verhaal definitief, bijvoorbeeld als de verteller de toestemming intrekt.")
-def delete_verhaal(caller: RegistrerenDep, verhaal: VerhaalDep, session: SessionDep) -> Response:
+def delete_ervaringsverhaal(caller: RegistrerenDep, verhaal: VerhaalDep, session: SessionDep) -> Response:
     service.delete_verhaal(session, caller=caller, verhaal=verhaal)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
@@ -108,7 +108,7 @@ def delete_verhaal(caller: RegistrerenDep, verhaal: VerhaalDep, session: Session
         "gemeenten van de sleutel, met de naam van de organisatie en zonder sleutelpersoon of toestemmingsgegevens."
     ),
 )
-def list_gedeelde_verhalen(
+def list_gedeelde_ervaringsverhalen(
     caller: RegioRapporterenDep, session: SessionDep, paginering: PagineringDep, request: Request, response: Response,
     gemeente: GemeenteFilter = None, bron: BronFilter = None, effect: EffectFilter = None, onderwerp: OnderwerpFilter = None,
     datum_vanaf: DatumVanaf = None, datum_tot: DatumTot = None,
@@ -138,7 +138,7 @@ def list_gedeelde_verhalen(
         }
     },
 )
-def export_gedeelde_verhalen(
+def export_gedeelde_ervaringsverhalen(
     caller: RegioRapporterenDep, session: SessionDep,
     formaat: Annotated[Exportformaat, Query(description="`xlsx` of `markdown`.", examples=["xlsx"])] = Exportformaat.xlsx,
     gemeente: GemeenteFilter = None, bron: BronFilter = None, effect: EffectFilter = None, onderwerp: OnderwerpFilter = None,

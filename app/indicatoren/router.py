@@ -48,7 +48,7 @@ def get_indicator(code: str, caller: RapporterenDep) -> IndicatorPublic:
     responses={200: {"content": {export.CSV_MEDIA_TYPE: {"schema": {"type": "string"}},
                                  export.XLSX_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}}}}},
 )
-def get_waarden(caller: RapporterenDep, verzoek: VerzoekDep, request: Request, session: SessionDep) -> Response:
+def get_indicator_waarden(caller: RapporterenDep, verzoek: VerzoekDep, request: Request, session: SessionDep) -> Response:
     """Berekent de indicator over de periode, optioneel per interval en gegroepeerd op dimensies.
 
     Organisatiesleutels zien de eigen organisatie exact. Regionale sleutels zien de gemeenten van
