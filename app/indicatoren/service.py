@@ -55,6 +55,9 @@ class Verzoek:
     filters: dict[str, tuple[str, ...]]
 
 
+LEEG_LABEL = "(niet ingevuld)"
+
+
 @dataclass
 class Rij:
     periode: Periode
@@ -330,4 +333,5 @@ def _labels(session: Session, rijen: list[Rij], groeperen_op: Sequence[str]) -> 
             labels = {str(i): label for i, label in found}
         for rij in rijen:
             value = rij.dimensies[naam]
-            rij.labels[naam] = labels.get(value, value) if value is not None else None
+            # An empty value (a contact without that attribute) gets a label too, next to `onbekend`.
+            rij.labels[naam] = labels.get(value, value) if value is not None else LEEG_LABEL
