@@ -6,6 +6,8 @@ from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+from swagger_ui_bundle import swagger_ui_path
 
 from app import __version__
 from app.core.config import get_settings
@@ -101,9 +103,19 @@ def create_app() -> FastAPI:
     def openapi_document() -> JSONResponse:
         return JSONResponse(app.openapi(), headers={"Access-Control-Allow-Origin": "*"})
 
+    # Swagger UI from the swagger-ui-bundle wheel, not a CDN: the docs page works without a network.
+    app.mount(f"{API_PREFIX}/docs/static", StaticFiles(directory=str(swagger_ui_path)), name="swagger-ui")
+
     @app.get(f"{API_PREFIX}/docs", include_in_schema=False)
     def docs() -> HTMLResponse:
-        return get_swagger_ui_html(openapi_url=f"{API_PREFIX}/openapi.json", title="Sleutelmonitor API")
+        static = f"{API_PREFIX}/docs/static"
+        return get_swagger_ui_html(
+            openapi_url=f"{API_PREFIX}/openapi.json",
+            title="Sleutelmonitor API",
+            swagger_js_url=f"{static}/swagger-ui-bundle.js",
+            swagger_css_url=f"{static}/swagger-ui.css",
+            swagger_favicon_url=f"{static}/favicon-32x32.png",
+        )
 
     if settings.cors_origins:
         app.add_middleware(
