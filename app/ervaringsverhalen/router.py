@@ -7,8 +7,10 @@ from fastapi import APIRouter, Query, Request, Response, status
 
 from app.codelijsten import service as codelijsten
 from app.core import filters as gedeelde_filters
+from app.core import formaten
 from app.core.db import SessionDep
 from app.core.errors import OngeldigeInvoer
+from app.core.formaten import Formaat
 from app.core.openapi import API_PREFIX
 from app.core.pagination import PAGINATED, PagineringDep, paginate
 from app.core.persoonsgegevens import NAMEN_WAARSCHUWING
@@ -124,23 +126,22 @@ def list_gedeelde_ervaringsverhalen(
     summary="Gedeelde ervaringsverhalen exporteren",
     description=(
         "De gedeelde verhalen van de regio (dezelfde filters als de lijst) als werkblad (`formaat=xlsx`: één rij per "
-        f"verhaal, met de labels van onderwerpen en effecten) of als leesbaar verslag per effect (`formaat=markdown`), "
-        f"voor het jaarverslag aan een gemeente. Hoogstens {service.MAX_EXPORT} verhalen; kies anders een kortere periode."
+        f"verhaal in een Excel-tabel, met gemeentenamen en de labels van onderwerpen en effecten), als CSV "
+        f"(`formaat=csv` voor Nederlandse Excel, `formaat=csv-rfc4180` met komma's) of als leesbaar verslag per effect "
+        f"(`formaat=markdown`), voor het jaarverslag aan een gemeente. Zonder `formaat` beslist `Accept`, anders xlsx. "
+        f"Hoogstens {service.MAX_EXPORT} verhalen; kies anders een kortere periode."
     ),
     response_class=Response,
-    responses={
-        200: {
-            "description": "Het werkblad of het verslag.",
-            "content": {
-                export.XLSX_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}},
-                export.MARKDOWN_MEDIA_TYPE: {"schema": {"type": "string"}},
-            },
-        }
-    },
+    responses=formaten.responses(
+        Formaat.xlsx, Formaat.csv, Formaat.markdown, beschrijving="Het werkblad, de CSV of het verslag."
+    ),
 )
 def export_gedeelde_ervaringsverhalen(
     caller: RegioRapporterenDep, session: SessionDep,
-    formaat: Annotated[Exportformaat, Query(description="`xlsx` of `markdown`.", examples=["xlsx"])] = Exportformaat.xlsx,
+    request: Request,
+    formaat: Annotated[
+        Exportformaat | None, Query(description="Formaat van het antwoord; wint van `Accept`. " + formaten.KEUZE_UITLEG, examples=["xlsx"])
+    ] = None,
     gemeente: GemeenteFilter = None, bron: BronFilter = None, effect: EffectFilter = None, onderwerp: OnderwerpFilter = None,
     datum_vanaf: DatumVanaf = None, datum_tot: DatumTot = None,
 ) -> Response:
@@ -151,18 +152,19 @@ def export_gedeelde_ervaringsverhalen(
     if len(rijen) > service.MAX_EXPORT:
         raise OngeldigeInvoer.veld("datumVanaf", f"Meer dan {service.MAX_EXPORT} verhalen; kies een kortere periode.")
     verhalen = service.gedeeld(session, rijen)
-    onderwerp_labels = codelijsten.labels(session, lijst=codelijsten.ONDERWERP)
-    effect_labels = {
-        c.code: c.label
-        for c in sorted(codelijsten.lookup(session, lijst=codelijsten.EFFECT).values(), key=lambda c: (c.volgorde, c.code))
+    labels = {
+        "onderwerp": codelijsten.labels(session, lijst=codelijsten.ONDERWERP),
+        "gemeente": codelijsten.labels(session, lijst=codelijsten.GEMEENTE),
+        "effect": {
+            c.code: c.label
+            for c in sorted(codelijsten.lookup(session, lijst=codelijsten.EFFECT).values(), key=lambda c: (c.volgorde, c.code))
+        },
     }
-    if formaat is Exportformaat.markdown:
-        tekst = export.to_markdown(verhalen, gemeentecodes=caller.gemeentecodes, onderwerp_labels=onderwerp_labels,
-                                   effect_labels=effect_labels, vanaf=datum_vanaf, tot=datum_tot)
-        return Response(tekst, media_type=f"{export.MARKDOWN_MEDIA_TYPE}; charset=utf-8",
-                        headers={"Content-Disposition": 'attachment; filename="ervaringsverhalen.md"'})
-    return Response(
-        export.to_xlsx(verhalen, onderwerp_labels=onderwerp_labels, effect_labels=effect_labels),
-        media_type=export.XLSX_MEDIA_TYPE,
-        headers={"Content-Disposition": 'attachment; filename="ervaringsverhalen.xlsx"'},
-    )
+    gekozen = formaten.kies(request, formaat, (Formaat.xlsx, Formaat.csv, Formaat.csv_rfc4180, Formaat.markdown))
+    if gekozen is Formaat.markdown:
+        tekst = export.to_markdown(verhalen, gemeentecodes=caller.gemeentecodes, labels=labels,
+                                   vanaf=datum_vanaf, tot=datum_tot)
+        return formaten.bestand(tekst, gekozen, "ervaringsverhalen")
+    if gekozen in (Formaat.csv, Formaat.csv_rfc4180):
+        return formaten.bestand(export.to_csv(verhalen, gekozen, labels=labels), gekozen, "ervaringsverhalen")
+    return formaten.bestand(export.to_xlsx(verhalen, labels=labels), gekozen, "ervaringsverhalen")

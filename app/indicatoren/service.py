@@ -45,6 +45,7 @@ CODELIJST_VAN = {
     "status": codelijsten.DOORVERWIJZING_STATUS,
     "wijze": codelijsten.DOORVERWIJZING_WIJZE,
     "effect": codelijsten.EFFECT,
+    "gemeente": codelijsten.GEMEENTE,
 }
 @dataclass(frozen=True)
 class Verzoek:
@@ -318,10 +319,10 @@ def _labels(session: Session, rijen: list[Rij], groeperen_op: Sequence[str]) -> 
     """Attach Dutch labels: code-list labels, organisation, key person and partner names."""
     for naam in groeperen_op:
         codes = {r.dimensies[naam] for r in rijen if r.dimensies[naam] is not None}
-        if not codes:
-            continue
         labels: dict[str, str] = {}
-        if naam in CODELIJST_VAN:
+        if not codes:
+            pass
+        elif naam in CODELIJST_VAN:
             found = session.execute(
                 select(Code.code, Code.label).where(Code.lijst == CODELIJST_VAN[naam], Code.code.in_(codes))
             )

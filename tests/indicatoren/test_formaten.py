@@ -95,3 +95,33 @@ def test_xlsx_for_analysts(client: TestClient, opgelost: dict[str, Any]) -> None
     assert toelichting["Gegroepeerd op"] == "sleutelpersoon"
     assert toelichting["Bescherming"].startswith("Geen: exacte aantallen")
     assert toelichting["Gemaakt op"].endswith("UTC")
+
+
+def test_gemeente_labels_are_cbs_names(client: TestClient, opgelost: dict[str, Any]) -> None:
+    params = {**PARAMS, "groeperenOp": "gemeente"}
+    rij = client.get(URL, params=params, headers=opgelost["headers"]).json()["rijen"][0]
+    assert rij["gemeente"] == {"code": "GM0344", "label": "Utrecht"}
+    content = client.get(URL, params={**params, "formaat": "xlsx"}, headers=opgelost["headers"]).content
+    header, row = list(load_workbook(io.BytesIO(content)).active.iter_rows(values_only=True))
+    assert dict(zip(header, row, strict=True))["gemeente (omschrijving)"] == "Utrecht"
+
+
+def test_gemeente_code_list_is_the_cbs_list(session: Session) -> None:
+    from app.codelijsten import service as codelijsten
+
+    gemeenten = codelijsten.labels(session, lijst=codelijsten.GEMEENTE)
+    assert len(gemeenten) == 342
+    assert gemeenten["GM0518"] == "'s-Gravenhage"
+    assert gemeenten["GM1900"] == "Súdwest-Fryslân"
+    assert gemeenten["GM1992"] == "Voorne aan Zee"  # formed 1 January 2023
+    assert all(code.startswith("GM") and len(code) == 6 for code in gemeenten)
+
+
+def test_empty_dimension_value_is_labelled(client: TestClient, session: Session) -> None:
+    organisatie = make_organisatie(session, gemeentecodes=["GM0344"])
+    persoon = make_sleutelpersoon(session, organisatie)
+    make_contactmoment(session, organisatie, persoon, datum=date(2025, 3, 14))  # no leeftijdscategorie
+    headers = make_key(session, organisatie=organisatie, scopes=("rapporteren",))
+    rijen = client.get("/v1/indicatoren/aantal-contactmomenten/waarden",
+                       params={**PARAMS, "groeperenOp": "leeftijdscategorie"}, headers=headers).json()["rijen"]
+    assert rijen[0]["leeftijdscategorie"] == {"code": None, "label": "(niet ingevuld)"}
