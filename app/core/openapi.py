@@ -11,6 +11,7 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute, iter_route_contexts
+from pydantic import BaseModel
 
 from app import __version__
 from app.core.config import get_settings
@@ -27,6 +28,15 @@ PUBLIC_PATHS = {"/v1/status", "/v1/openapi.json"}
 _PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
 # Statuses whose problem carries extension members, each documented in its own schema.
 _PROBLEM_SCHEMAS: dict[str, type[Problem]] = {"409": ConflictProblem, "412": VersieProblem}
+
+
+# Schemas that a route names only in `openapi_extra` (a multipart body read by hand), so FastAPI does not see them.
+_EXTRA_SCHEMAS: list[type[BaseModel]] = []
+
+
+def register_schema(model: type[BaseModel]) -> None:
+    """Put a model in `components/schemas` under its class name."""
+    _EXTRA_SCHEMAS.append(model)
 
 
 def operation_id(route: APIRoute) -> str:
@@ -108,7 +118,7 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
         {k: v for k, v in Problem.model_json_schema(ref_template="#/components/schemas/{model}")
          .pop("$defs", {}).items()}
     )
-    for model in (Problem, *_PROBLEM_SCHEMAS.values()):
+    for model in (Problem, *_PROBLEM_SCHEMAS.values(), *_EXTRA_SCHEMAS):
         schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
         schema.pop("$defs", None)
         schemas[model.__name__] = schema
