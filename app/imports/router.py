@@ -4,6 +4,7 @@ import shutil
 import tempfile
 import uuid
 from dataclasses import dataclass, replace
+from enum import StrEnum
 from pathlib import Path
 from typing import IO, Annotated
 
@@ -11,13 +12,16 @@ from fastapi import APIRouter, BackgroundTasks, Depends, Path as PathParam, Quer
 from starlette.datastructures import UploadFile
 from pydantic import BaseModel, Field
 
+from app.core import formaten
 from app.core.db import SessionDep
+from app.core.formaten import Formaat
 from app.core.errors import MediatypeNietOndersteund, OngeldigeInvoer, TeGroot
 from app.core.openapi import location, register_schema
 from app.core.pagination import PAGINATED, PaginaDep
 from app.imports import service
 from app.imports.readers import LeesFout, TeVeelUitgepakt, controleer_zip, formaat_van_naam
 from app.imports.schemas import ImportDetail, ImportPublic, publiek
+from app.imports.verslag import fouten_tabel
 from app.models import ImportRun
 from app.toegang.dependencies import CallerDep, InzienDep, RegistrerenDep
 
@@ -369,18 +373,27 @@ def get_import(caller: InzienDep, run: ImportDep) -> ImportDetail | ImportPublic
     return publiek(run, verwerkt=service.VOORTGANG.get(run.id))
 
 
+class Foutenformaat(StrEnum):
+    csv = "csv"
+    csv_rfc4180 = "csv-rfc4180"
+
+
 @router.get("/imports/{importId}/fouten",
     response_class=Response,
     summary="Foutenrapport downloaden",
     description=(
-        "Alle fouten van een import als CSV (`rij;kolom;waarde;reden`, UTF-8 met BOM, puntkomma's), "
-        "zodat de coördinator het bestand in Excel kan openen en het logboek kan verbeteren."
+        "Alle fouten van een import als CSV (`rij;datum;sleutelpersoon;kolom;waarde;reden`, UTF-8 met BOM, "
+        "puntkomma's), zodat de coördinator het bestand in Excel kan openen, de rij terugvindt aan datum en "
+        "sleutelpersoon, en het logboek kan verbeteren. `formaat=csv-rfc4180` geeft dezelfde tabel met komma's."
     ),
-    responses={200: {"content": {CSV_MEDIA_TYPE: {"schema": {"type": "string"}}}, "description": "Het foutenrapport."}},
+    responses=formaten.responses(Formaat.csv, beschrijving="Het foutenrapport."),
 )
-def get_import_fouten(caller: InzienDep, run: ImportDep) -> Response:
-    return Response(
-        service.fouten_csv(run.rapport or {}),
-        media_type=f"{CSV_MEDIA_TYPE}; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="import-{run.id}-fouten.csv"'},
-    )
+def get_import_fouten(
+    caller: InzienDep,
+    run: ImportDep,
+    formaat: Annotated[
+        Foutenformaat, Query(description="`csv` (Nederlandse Excel) of `csv-rfc4180` (komma's).", examples=["csv"])
+    ] = Foutenformaat.csv,
+) -> Response:
+    gekozen = Formaat(formaat.value)
+    return formaten.bestand(formaten.to_csv(*fouten_tabel(run.rapport or {}), gekozen), gekozen, f"import-{run.id}-fouten")

@@ -74,9 +74,9 @@ def test_atomic_failure_is_reported_and_the_error_csv_downloads(client: TestClie
     assert fouten.headers["content-type"] == "text/csv; charset=utf-8"
     assert fouten.headers["content-disposition"] == f'attachment; filename="import-{body["id"]}-fouten.csv"'
     assert fouten.content.decode("utf-8-sig").splitlines() == [
-        "rij;kolom;waarde;reden",
-        "2;Onderwerp;Astrologie;" + ASTROLOGIE,
-        "4;Onderwerp;Astrologie;" + ASTROLOGIE,
+        "rij;datum;sleutelpersoon;kolom;waarde;reden",
+        "2;14-3-2025;Mays A.;Onderwerp;Astrologie;" + ASTROLOGIE,
+        "4;14-3-2025;Mays A.;Onderwerp;Astrologie;" + ASTROLOGIE,
     ]
 
 

@@ -240,12 +240,12 @@ def test_identical_errors_are_grouped_with_their_rows(session: Session, omgeving
         {"kolom": "Datum", "waarde": "", "reden": "Verplicht veld ontbreekt.", "aantal": 1, "rijen": [5]},
     ]
     csv_tekst = service.fouten_csv(verslag.als_rapport())
-    assert csv_tekst.startswith("\ufeffrij;kolom;waarde;reden\r\n")
+    assert csv_tekst.startswith("\ufeffrij;datum;sleutelpersoon;kolom;waarde;reden\r\n")
     assert csv_tekst.splitlines()[1:] == [
-        "2;Onderwerp;Astrologie;" + ASTROLOGIE,
-        "4;Onderwerp;Astrologie;" + ASTROLOGIE,
-        "5;Datum;;Verplicht veld ontbreekt.",
-        "6;Onderwerp;Astrologie;" + ASTROLOGIE,
+        "2;14-3-2025;Mays A.;Onderwerp;Astrologie;" + ASTROLOGIE,
+        "4;14-3-2025;Mays A.;Onderwerp;Astrologie;" + ASTROLOGIE,
+        "5;;Mays A.;Datum;;Verplicht veld ontbreekt.",
+        "6;14-3-2025;Mays A.;Onderwerp;Astrologie;" + ASTROLOGIE,
     ]
 
 

@@ -107,3 +107,17 @@ def test_large_form_upload_becomes_a_job(client: TestClient, session: Session, o
     status = client.get(response.headers["Location"], headers=sleutel).json()
     assert (status["status"], status["aangemaakt"], status["bestandsnaam"]) == ("geslaagd", 20, "groot.csv")
     assert _aantal(session, omgeving) == 20
+
+
+def test_error_report_in_both_csv_dialects(client: TestClient, sleutel: dict[str, str]) -> None:
+    import csv
+    import io
+
+    inhoud = csv_bytes([rij(Onderwerp="Astrologie", Sleutelpersoon="Fatima E.", Datum="2-3-2025")])
+    body = client.post(URL, headers=sleutel, files={"bestand": ("x.csv", inhoud, "text/csv")}).json()
+    excel = client.get(f"/v1/imports/{body['id']}/fouten", headers=sleutel)
+    regels = list(csv.DictReader(io.StringIO(excel.content.decode("utf-8-sig")), delimiter=";"))
+    assert [(r["rij"], r["datum"], r["sleutelpersoon"], r["kolom"]) for r in regels] == [("2", "2-3-2025", "Fatima E.", "Onderwerp")]
+    tools = client.get(f"/v1/imports/{body['id']}/fouten", params={"formaat": "csv-rfc4180"}, headers=sleutel)
+    assert tools.headers["content-type"] == "text/csv; charset=utf-8; header=present"
+    assert list(csv.DictReader(io.StringIO(tools.text))) == regels
