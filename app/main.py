@@ -122,8 +122,8 @@ def create_app() -> FastAPI:
             CORSMiddleware,
             allow_origins=settings.cors_origins,
             allow_methods=["GET", "POST", "PATCH", "DELETE"],
-            allow_headers=["Authorization", "Content-Type", "Accept"],
-            expose_headers=["API-Version", "Link", "X-Total-Count", "Location"],
+            allow_headers=["Authorization", "Content-Type", "Accept", "If-Match"],
+            expose_headers=["API-Version", "Link", "X-Total-Count", "Location", "ETag", "Content-Disposition"],
         )
     def body_limit(path: str) -> int:
         # Historic logs are uploaded whole; every other body is a single record.

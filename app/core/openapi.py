@@ -48,6 +48,10 @@ def operation_id(route: APIRoute) -> str:
     eerste, *rest = route.name.split("_")
     return eerste + "".join(deel[:1].upper() + deel[1:] for deel in rest)
 _VERSION_HEADER_REF = {"$ref": "#/components/headers/API-Version"}
+_ETAG_HEADER = {
+    "description": "Versie van deze representatie; stuur hem terug in `If-Match` bij PATCH.",
+    "schema": {"type": "string"},
+}
 
 
 def _problem(status: int, description: str) -> dict[str, Any]:
@@ -145,6 +149,7 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
     }
     new_paths: dict[str, Any] = {}
     for path, item in doc.get("paths", {}).items():
+        versioned = any(p.get("name") == "If-Match" for op in item.values() for p in op.get("parameters", []))
         for method, op in item.items():
             if method not in ("get", "post", "put", "patch", "delete"):
                 continue
@@ -180,6 +185,13 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
                 op["description"] = f"{op.get('description', '').strip()}\n\n{note}".strip()
             if "{" in path:
                 responses.setdefault("404", _problem(404, TITLES[404]))
+            if versioned and method in ("get", "patch"):
+                responses["200"].setdefault("headers", {})["ETag"] = _ETAG_HEADER
+            if versioned and method == "patch":
+                responses["412"] = _problem(412, "De `If-Match` noemt een oudere versie; er is niets opgeslagen.")
+                responses["412"]["content"]["application/problem+json"]["schema"] = {
+                    "$ref": "#/components/schemas/VersieProblem"
+                }
             if "requestBody" in op:
                 responses.setdefault("413", _problem(413, TITLES[413]))
             responses.setdefault("500", _problem(500, TITLES[500]))
