@@ -73,3 +73,26 @@ def test_documented_in_the_openapi_document() -> None:
         }
         assert "ETag" in patch["responses"]["200"]["headers"]
         assert "ETag" in paths[path]["get"]["responses"]["200"]["headers"]
+
+
+def test_every_patch_takes_if_match_and_every_get_of_it_an_etag() -> None:
+    import json
+    from pathlib import Path
+
+    doc = json.loads((Path(__file__).resolve().parent.parent / "openapi" / "openapi.json").read_text(encoding="utf-8"))
+    patches = [(path, item) for path, item in doc["paths"].items() if "patch" in item]
+    assert len(patches) == 10
+    for path, item in patches:
+        assert any(p["name"] == "If-Match" for p in item["patch"]["parameters"]), path
+        assert "412" in item["patch"]["responses"], path
+        assert "ETag" in item["get"]["responses"]["200"]["headers"], path
+
+
+def test_a_key_person_is_versioned(client: TestClient, session: Session) -> None:
+    omgeving = make_omgeving(session, gemeentecodes=["GM0344"])
+    headers = make_key(session, organisatie=omgeving.organisatie, scopes=("registreren", "inzien"))
+    url = f"/v1/sleutelpersonen/{omgeving.sleutelpersoon.id}"
+    versie = client.get(url, headers=headers).headers["ETag"]
+    assert client.patch(url, json={"urenPerWeek": 8}, headers={**headers, "If-Match": versie}).status_code == 200
+    assert_problem(client.patch(url, json={"urenPerWeek": 12}, headers={**headers, "If-Match": versie}), 412)
+    assert client.get(url, headers=headers).json()["urenPerWeek"] == 8

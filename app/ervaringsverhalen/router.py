@@ -7,7 +7,7 @@ from fastapi import APIRouter, Query, Request, Response, status
 
 from app.codelijsten import service as codelijsten
 from app.core import filters as gedeelde_filters
-from app.core import formaten
+from app.core import formaten, versies
 from app.core.db import SessionDep
 from app.core.errors import OngeldigeInvoer
 from app.core.formaten import Formaat
@@ -82,15 +82,22 @@ def list_ervaringsverhalen(
 
 @router.get("/ervaringsverhalen/{verhaalId}", response_model=ErvaringsverhaalPublic, summary="Eigen ervaringsverhaal opvragen",
             description="Eén verhaal van de eigen organisatie; dat van een andere organisatie geeft 404.")
-def get_ervaringsverhaal(caller: InzienDep, verhaal: VerhaalDep, session: SessionDep) -> ErvaringsverhaalPublic:
-    return service.publiek(session, [verhaal])[0]
+def get_ervaringsverhaal(
+    caller: InzienDep, verhaal: VerhaalDep, session: SessionDep, response: Response
+) -> ErvaringsverhaalPublic:
+    return versies.met_etag(response, service.publiek(session, [verhaal])[0])
 
 
 @router.patch("/ervaringsverhalen/{verhaalId}", response_model=ErvaringsverhaalPublic, summary="Ervaringsverhaal wijzigen",
               description=f"Wijzigt de meegestuurde velden; de toestemmingsregels gelden voor het resultaat.\n\n{CONSENT}\n\n{NAMEN_WAARSCHUWING}")
-def update_ervaringsverhaal(caller: RegistrerenDep, verhaal: VerhaalDep, body: ErvaringsverhaalUpdate, session: SessionDep) -> ErvaringsverhaalPublic:
+def update_ervaringsverhaal(
+    caller: RegistrerenDep, verhaal: VerhaalDep, body: ErvaringsverhaalUpdate, session: SessionDep, response: Response, if_match: versies.IfMatchDep = None
+) -> ErvaringsverhaalPublic:
+    if if_match is not None:
+        versies.vergrendel(session, verhaal)
+        versies.controleer(if_match, service.publiek(session, [verhaal])[0])
     verhaal = service.update(session, caller=caller, verhaal=verhaal, data=body)
-    return service.publiek(session, [verhaal])[0]
+    return versies.met_etag(response, service.publiek(session, [verhaal])[0])
 
 
 @router.delete("/ervaringsverhalen/{verhaalId}", status_code=status.HTTP_204_NO_CONTENT, summary="Ervaringsverhaal verwijderen",

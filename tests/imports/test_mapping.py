@@ -253,9 +253,11 @@ def test_unknown_key_person_is_an_error_unless_creation_is_enabled(session: Sess
     assert partner.startswith("Onbekende ketenpartner `Taalhuis bibliotheek`; zet hem eerst op de sociale kaart")
     for vlag in ("`--nieuwe-ketenpartners-aanmaken`", "`nieuweKetenpartnersAanmaken=true`", "`--per-rij`"):
         assert vlag in partner
-    from app.imports.cli import importeer  # the CLI really has these flags
     import inspect
-    cli = inspect.getsource(importeer)
+
+    from app.imports.cli import importeer
+
+    cli = inspect.getsource(importeer)  # the CLI really has these flags
     assert all(vlag in cli for vlag in ('"--nieuwe-sleutelpersonen-aanmaken"', '"--nieuwe-ketenpartners-aanmaken"', '"--per-rij"'))
     ruim = _vertaler(session, omgeving, koppen, nieuwe_sleutelpersonen=True, nieuwe_ketenpartners=True)
     vertaling = ruim.vertaal(Rij(7, cellen))
