@@ -114,3 +114,14 @@ def test_servers_follow_the_public_url(monkeypatch: pytest.MonkeyPatch, public_u
         assert build_openapi(create_app())["servers"][0]["url"] == expected
     finally:
         get_settings.cache_clear()
+
+
+def test_request_schemas_carry_defaults_in_words_so_typescript_keeps_them_optional() -> None:
+    # openapi-typescript 7 types a property with `default` as always present; in a request that is wrong.
+    soort = DOC["components"]["schemas"]["ContactmomentCreate"]["properties"]["soort"]
+    assert "default" not in soort
+    assert "Standaard `individueel`" in soort["description"]
+    aantal = DOC["components"]["schemas"]["ContactmomentCreate"]["properties"]["aantalDeelnemers"]
+    assert "default" not in aantal and "Standaard 1" in aantal["description"]
+    # A response still says what it always carries.
+    assert DOC["components"]["schemas"]["ContactmomentPublic"]["properties"]["soort"]["default"] == "individueel"

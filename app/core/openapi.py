@@ -6,6 +6,7 @@ bearer scheme and each operation's scope are documented, paths are given relativ
 server, and nullable fields are written as `type: [x, "null"]` so formats stay visible to linters.
 """
 
+import json
 from typing import Any
 
 from fastapi import FastAPI
@@ -94,6 +95,48 @@ def _collapse_nullable(node: Any) -> Any:
     if isinstance(node, list):
         return [_collapse_nullable(v) for v in node]
     return node
+
+
+def _refs(node: Any) -> set[str]:
+    """Names of the component schemas a node refers to directly."""
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        own = {ref.rsplit("/", 1)[1]} if isinstance(ref, str) and ref.startswith("#/components/schemas/") else set()
+        return own.union(*(_refs(v) for v in node.values()))
+    if isinstance(node, list):
+        return set().union(*(_refs(v) for v in node))
+    return set()
+
+
+def _closure(start: set[str], schemas: dict[str, Any]) -> set[str]:
+    found, todo = set(), list(start)
+    while todo:
+        name = todo.pop()
+        if name not in found and name in schemas:
+            found.add(name)
+            todo += _refs(schemas[name])
+    return found
+
+
+def _request_only_defaults(doc: dict[str, Any]) -> None:
+    """Move `default` out of schemas that only requests use, into their descriptions.
+
+    openapi-typescript 7 (with its default `defaultNonNullable`) types a property with a `default` as always
+    present, which is right for a response and wrong for a request body in `components`: `soort` and
+    `aantalDeelnemers` would become required in `ContactmomentCreate`. The server still applies the
+    default; the description says which.
+    """
+    schemas = doc.get("components", {}).get("schemas", {})
+    operations = [op for item in doc.get("paths", {}).values() for op in item.values() if isinstance(op, dict)]
+    requests = _closure(set().union(*(_refs(op.get("requestBody", {})) for op in operations)), schemas)
+    responses = _closure(set().union(*(_refs(op.get("responses", {})) for op in operations)), schemas)
+    for name in requests - responses:
+        for prop in schemas[name].get("properties", {}).values():
+            if "default" not in prop:
+                continue
+            default = prop.pop("default")
+            if default is not None and "tandaard" not in prop.get("description", ""):
+                prop["description"] = f"{prop.get('description', '').rstrip()} Standaard `{json.dumps(default)}`.".strip()
 
 
 def build_openapi(app: FastAPI) -> dict[str, Any]:
@@ -198,6 +241,7 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
         relative = path.removeprefix(API_PREFIX) or "/"
         new_paths[relative] = item
     doc["paths"] = new_paths
+    _request_only_defaults(doc)
     return _collapse_nullable(doc)
 
 
