@@ -123,7 +123,7 @@ def test_indicator_values_as_json_and_csv(partner: dict[str, Any]) -> None:
     assert create_contactmoment.sync_detailed(client=client, body=body).status_code == 201
 
     waarden = get_indicator_waarden.sync(
-        "aantal-contactmomenten", client=client, vanaf="2025-01-01", tot="2025-12-31", groeperen_op="gemeente"
+        "aantal-contactmomenten", client=client, vanaf=date(2025, 1, 1), tot=date(2025, 12, 31), groeperen_op="gemeente"
     )
     assert isinstance(waarden, models.IndicatorWaarden)
     assert len(waarden.rijen) == 1

@@ -97,6 +97,22 @@ def _collapse_nullable(node: Any) -> Any:
     return node
 
 
+def _drop_null(parameter: dict[str, Any]) -> None:
+    """A query or header parameter is absent or has a value, never JSON null: `X | None` is just X.
+
+    Left as `anyOf [X, null]`, openapi-generator types an enum parameter such as `formaat` as `Any`.
+    """
+    schema = parameter.get("schema", {})
+    any_of = schema.get("anyOf")
+    if isinstance(any_of, list) and {"type": "null"} in any_of:
+        rest = [s for s in any_of if s != {"type": "null"}]
+        if len(rest) == 1:
+            del schema["anyOf"]
+            schema.update(rest[0])
+            if schema.get("default", "") is None:
+                del schema["default"]
+
+
 def _refs(node: Any) -> set[str]:
     """Names of the component schemas a node refers to directly."""
     if isinstance(node, dict):
@@ -197,6 +213,8 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
             if method not in ("get", "post", "put", "patch", "delete"):
                 continue
             route = routes.get((path, method))
+            for parameter in op.get("parameters", []):
+                _drop_null(parameter)
             responses = op.setdefault("responses", {})
             responses.pop("422", None)
             for status, response in responses.items():

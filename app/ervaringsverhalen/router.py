@@ -147,7 +147,7 @@ def export_gedeelde_ervaringsverhalen(
     caller: RegioRapporterenDep, session: SessionDep,
     request: Request,
     formaat: Annotated[
-        Exportformaat | None, Query(description="Formaat van het antwoord; wint van `Accept`. " + formaten.KEUZE_UITLEG, examples=["xlsx"])
+        Exportformaat | None, Query(description="Formaat van het antwoord. " + formaten.KEUZE_UITLEG, examples=["xlsx"])
     ] = None,
     gemeente: GemeenteFilter = None, bron: BronFilter = None, effect: EffectFilter = None, onderwerp: OnderwerpFilter = None,
     datum_vanaf: DatumVanaf = None, datum_tot: DatumTot = None,

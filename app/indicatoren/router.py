@@ -70,7 +70,7 @@ def get_indicator_waarden(
     session: SessionDep,
     formaat: Annotated[
         Waardenformaat | None,
-        Query(description="Formaat van het antwoord; wint van `Accept`. " + formaten.KEUZE_UITLEG, examples=["csv"]),
+        Query(description="Formaat van het antwoord. " + formaten.KEUZE_UITLEG, examples=["csv"]),
     ] = None,
 ) -> Response:
     """Berekent de indicator over de periode, optioneel per interval en gegroepeerd op dimensies.
