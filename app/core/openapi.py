@@ -111,6 +111,15 @@ def _drop_null(parameter: dict[str, Any]) -> None:
             schema.update(rest[0])
             if schema.get("default", "") is None:
                 del schema["default"]
+    if "$ref" in schema:
+        # A reference with a title or description beside it reads to openapi-generator as a new, nameless
+        # schema (`Any`); the parameter itself carries the description and the example.
+        examples = schema.get("examples")
+        if examples and "example" not in parameter:
+            parameter["example"] = examples[0]
+        parameter.setdefault("description", schema.get("description", ""))
+        for key in ("title", "description", "examples"):
+            schema.pop(key, None)
 
 
 def _refs(node: Any) -> set[str]:
