@@ -59,12 +59,12 @@ class ConflictProblem(Problem):
         examples=["1c9e5f5a-4a1d-4c1b-9d8e-2f3a4b5c6d7e"],
     )
     huidigeStatus: str | None = Field(
-        default=None, description="Bij een statusovergang: de status die het record nu heeft.", examples=["verwezen"]
+        default=None, description="Bij een statusovergang: de status die het record nu heeft.", examples=["aangekomen"]
     )
     toegestaneStatussen: list[str] | None = Field(
         default=None,
         description="Bij een statusovergang: de statussen waarheen het record vanuit `huidigeStatus` wel kan.",
-        examples=[["aangekomen", "niet_aangekomen"]],
+        examples=[["afgerond", "afgewezen", "onbekend"]],
     )
     code: str | None = Field(default=None, description="Bij een bestaande code: die code.", examples=["WONEN"])
     lijst: str | None = Field(default=None, description="Bij een bestaande code: de codelijst.", examples=["onderwerpen"])
