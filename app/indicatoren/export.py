@@ -66,7 +66,8 @@ def _metadata(resultaat: Resultaat) -> list[tuple[str, str]]:
     if methode["toegepast"]:
         bescherming = (
             f"Celsleutelperturbatie: elk aantal kreeg een vaste ruis van ten hoogste {methode['maxRuis']} "
-            f"(variantie {methode['variantie']}); aantallen onder {methode['drempel']} zijn niet getoond."
+            f"(variantie {str(methode['variantie']).replace('.', ',')}); aantallen onder {methode['drempel']} "
+            "zijn niet getoond."
         )
     else:
         bescherming = "Geen: exacte aantallen van de eigen organisatie (niet voor publicatie buiten de organisatie)."
@@ -116,7 +117,7 @@ def to_xlsx(resultaat: Resultaat) -> bytes:
         waarde = sheet.cell(row=sheet.max_row, column=waarde_kolom)
         if indicator.eenheid is Eenheid.percentage and isinstance(waarde.value, int | float):
             # Stored as a fraction so Excel's percent format shows 42,5 % and sums and charts stay right.
-            waarde.value = waarde.value / 100
+            waarde.value = round(waarde.value / 100, 6)  # 67.1 / 100 is 0.6709999999999999 in binary
             waarde.number_format = "0.0%"
         elif isinstance(waarde.value, float):
             waarde.number_format = "0.0"
