@@ -10,6 +10,7 @@ from typing import IO, Annotated
 
 from fastapi import APIRouter, BackgroundTasks, Depends, Path as PathParam, Query, Request, Response
 from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from pydantic import BaseModel, Field
 
 from app.core import formaten
@@ -251,7 +252,13 @@ def _controleer(upload: Upload) -> Upload:
 
 async def _ontvang_formulier(request: Request, opties: service.Opties) -> Upload:
     """A form upload: the file in `bestand`, options as fields (winning from the query); every problem in one 400."""
-    formulier = await request.form(max_files=1, max_fields=len(_VLAGGEN) + len(_TEKSTVELDEN))
+    try:
+        # Room for a few stray fields, so they are named in the 400 below rather than refused wholesale.
+        formulier = await request.form(max_files=5, max_fields=2 * (len(_VLAGGEN) + len(_TEKSTVELDEN)))
+    except StarletteHTTPException as exc:
+        raise OngeldigeInvoer.veld(
+            "body", f"Het formulier is niet te lezen ({exc.detail}); stuur één bestandsveld `bestand` en de opties."
+        ) from None
     problemen: list[dict[str, str]] = []
     waarden: dict[str, object] = {}
     for naam, waarde in formulier.multi_items():

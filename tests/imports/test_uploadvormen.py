@@ -121,3 +121,12 @@ def test_error_report_in_both_csv_dialects(client: TestClient, sleutel: dict[str
     tools = client.get(f"/v1/imports/{body['id']}/fouten", params={"formaat": "csv-rfc4180"}, headers=sleutel)
     assert tools.headers["content-type"] == "text/csv; charset=utf-8; header=present"
     assert list(csv.DictReader(io.StringIO(tools.text))) == regels
+
+
+def test_unreadable_form_is_a_dutch_400(client: TestClient, sleutel: dict[str, str]) -> None:
+    bestanden = [("bestand", (f"x{i}.csv", b"a;b", "text/csv")) for i in range(6)]
+    response = client.post(URL, headers=sleutel, files=bestanden)
+    reasons = assert_400(response, ["body"])
+    assert reasons["body"].startswith("Het formulier is niet te lezen")
+    kapot = client.post(URL, headers={**sleutel, "Content-Type": "multipart/form-data; boundary=x"}, content=b"--x\r\nrommel")
+    assert kapot.status_code == 400 and kapot.headers["content-type"] == "application/problem+json"
