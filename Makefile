@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SPECTRAL_RULESET ?= ../shared/adr/ruleset.yaml
+PORT ?= 8000
+export PORT
 
 .PHONY: run test test-sqlite test-postgresql lint-openapi openapi migrate bench bench-selftest screenshots clean
 
@@ -15,11 +17,11 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
-## run: install, migrate the embedded SQLite database, load demo data when empty, serve on :8000
+## run: install, migrate the embedded SQLite database, load demo data when empty, serve on :$(PORT) (default 8000)
 run: $(STAMP)
 	$(BIN)/sleutelmonitor migrate
 	$(BIN)/sleutelmonitor demo-data --als-leeg
-	$(BIN)/sleutelmonitor serve --host 127.0.0.1 --port 8000
+	$(BIN)/sleutelmonitor serve --host 127.0.0.1 --port $(PORT)
 
 migrate: $(STAMP)
 	$(BIN)/sleutelmonitor migrate

@@ -6,6 +6,7 @@ contactmoment tables (`contactmomenten.schrijver`), audit rows included, in the 
 are pseudonymised with the server secret, like the API does, so only their hashes differ per install.
 """
 
+import os
 import random
 import uuid
 from collections.abc import Callable, Sequence
@@ -532,7 +533,8 @@ def demo_data(
                       soft_wrap=True)
 
     if sleutels:
-        basis = f"{settings.public_url.rstrip('/')}/v1"
+        adres = settings.public_url or "http://127.0.0.1:" + os.environ.get("PORT", "8000")
+        basis = f"{adres.rstrip('/')}/v1"
         regels = Text()
         regels.append(f"Dashboard: open {settings.public_url.rstrip('/')}/ en meld u aan met de organisatie- of "
                       "de regionale sleutel hieronder.\n\n", style="bold")

@@ -6,12 +6,14 @@ from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+from swagger_ui_bundle import swagger_ui_path
 
 from app import __version__
 from app.core.config import get_settings
 from app.core.errors import install_error_handlers
 from app.core.middleware import BodyLimitMiddleware, HeadersMiddleware
-from app.core.openapi import API_PREFIX, install_openapi
+from app.core.openapi import API_PREFIX, install_openapi, operation_id
 from app.core.request_checks import check_request
 from app.codelijsten.router import router as codelijsten_router
 from app.contactmomenten.router import router as contactmomenten_router
@@ -53,6 +55,8 @@ TAGS = [
     {"name": "indicatoren", "description": "Indicatoren uit het monitoringhoofdstuk van de handreiking."},
     {"name": "doelen", "description": "Streefwaarden per indicator en periode (behoefteanalyse)."},
     {"name": "imports", "description": "Bulkimport van historische logboeken (CSV, XLSX, NDJSON)."},
+    {"name": "signalen", "description": "Signalen aan gemeente, GGD of ketenpartner, en hun afhandeling."},
+    {"name": "ervaringsverhalen", "description": "Ervaringsverhalen van inwoners en hun delen met de regio."},
 ]
 
 
@@ -89,6 +93,7 @@ def create_app() -> FastAPI:
         redoc_url=None,
         redirect_slashes=False,
         openapi_tags=TAGS,
+        generate_unique_id_function=operation_id,
     )
     for domain_router in DOMAIN_ROUTERS:
         app.include_router(domain_router, prefix=API_PREFIX, dependencies=[Depends(check_request)])
@@ -100,17 +105,27 @@ def create_app() -> FastAPI:
     def openapi_document() -> JSONResponse:
         return JSONResponse(app.openapi(), headers={"Access-Control-Allow-Origin": "*"})
 
+    # Swagger UI from the swagger-ui-bundle wheel, not a CDN: the docs page works without a network.
+    app.mount(f"{API_PREFIX}/docs/static", StaticFiles(directory=str(swagger_ui_path)), name="swagger-ui")
+
     @app.get(f"{API_PREFIX}/docs", include_in_schema=False)
     def docs() -> HTMLResponse:
-        return get_swagger_ui_html(openapi_url=f"{API_PREFIX}/openapi.json", title="Sleutelmonitor API")
+        static = f"{API_PREFIX}/docs/static"
+        return get_swagger_ui_html(
+            openapi_url=f"{API_PREFIX}/openapi.json",
+            title="Sleutelmonitor API",
+            swagger_js_url=f"{static}/swagger-ui-bundle.js",
+            swagger_css_url=f"{static}/swagger-ui.css",
+            swagger_favicon_url=f"{static}/favicon-32x32.png",
+        )
 
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
             allow_origins=settings.cors_origins,
             allow_methods=["GET", "POST", "PATCH", "DELETE"],
-            allow_headers=["Authorization", "Content-Type", "Accept"],
-            expose_headers=["API-Version", "Link", "X-Total-Count", "Location"],
+            allow_headers=["Authorization", "Content-Type", "Accept", "If-Match"],
+            expose_headers=["API-Version", "Link", "X-Total-Count", "Location", "ETag", "Content-Disposition"],
         )
     def body_limit(path: str) -> int:
         # Historic logs are uploaded whole; every other body is a single record.

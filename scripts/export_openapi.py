@@ -7,12 +7,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET = ROOT / "openapi" / "openapi.json"
-# The document must not depend on the machine that generates it.
-CANONICAL_ENV = {"SLEUTELMONITOR_PUBLIC_URL": "https://api.sleutelmonitor.example.nl"}
+# The document must not depend on the machine that generates it: no public URL, so the committed
+# document names the relative server `/v1` and a client uses the host it was pointed at.
+CANONICAL_UNSET = ("SLEUTELMONITOR_PUBLIC_URL",)
 
 
 def render() -> str:
-    os.environ.update(CANONICAL_ENV)
+    for name in CANONICAL_UNSET:
+        os.environ.pop(name, None)
     sys.path.insert(0, str(ROOT))
     from app.core.config import get_settings
     from app.main import create_app

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Path, Query, Response, status
 
 from app.codelijsten import service
 from app.codelijsten.schemas import Codelijst, CodeCreate, CodePublic, CodeUpdate
+from app.core import versies
 from app.core.db import SessionDep
 from app.core.errors import OngeldigeInvoer
 from app.core.openapi import location
@@ -38,13 +39,14 @@ def list_codes(lijst: LijstPad, session: SessionDep, caller: CallerDep, actief: 
 
 
 @router.get("/codelijsten/{lijst}/{code}", summary="Eén code")
-def get_code(lijst: LijstPad, code: CodePad, session: SessionDep, caller: CallerDep) -> CodePublic:
+def get_code(lijst: LijstPad, code: CodePad, session: SessionDep, caller: CallerDep, response: Response) -> CodePublic:
     """Eén code uit een codelijst, ook als die gedeactiveerd is."""
-    return CodePublic.model_validate(service.get_code(session, lijst=lijst, code=code))
+    return versies.met_etag(response, CodePublic.model_validate(service.get_code(session, lijst=lijst, code=code)))
 
 
-@router.post("/codelijsten/{lijst}", status_code=status.HTTP_201_CREATED, summary="Code toevoegen")
-def add_code(
+@router.post("/codelijsten/{lijst}", status_code=status.HTTP_201_CREATED, summary="Code toevoegen",
+             responses={409: {"description": "De code bestaat al in deze lijst (`code`, `lijst`)."}})
+def create_code(
     lijst: LijstPad, body: CodeCreate, session: SessionDep, caller: BeherenDep, response: Response
 ) -> CodePublic:
     """Voeg een code toe aan een lijst. Een bestaande code (ook een gedeactiveerde) geeft 409."""
@@ -56,14 +58,22 @@ def add_code(
     return CodePublic.model_validate(entry)
 
 
-@router.patch("/codelijsten/{lijst}/{code}", summary="Code wijzigen of (de)activeren")
-def update_code(lijst: LijstPad, code: CodePad, body: CodeUpdate, session: SessionDep, caller: BeherenDep) -> CodePublic:
+@router.patch("/codelijsten/{lijst}/{code}", summary="Code wijzigen of (de)activeren",
+              responses={409: {"description": "Een hoofdcode met actieve subcodes (`actieveSubcodes`), of een subcode onder een gedeactiveerde hoofdcode (`ouder`)."}})
+def update_code(
+    lijst: LijstPad, code: CodePad, body: CodeUpdate, session: SessionDep, caller: BeherenDep, response: Response, if_match: versies.IfMatchDep = None
+) -> CodePublic:
     """Wijzig label, synoniemen of volgorde, of (de)activeer een code. De code zelf verandert nooit.
 
-    Een gedeactiveerde code blijft geldig op bestaande registraties, maar wordt op nieuwe geweigerd.
+    Een gedeactiveerde code blijft geldig op bestaande registraties, maar wordt op nieuwe geweigerd. Met
+    `If-Match` geeft een intussen gewijzigde code 412.
     """
+    if if_match is not None:
+        huidig = service.get_code(session, lijst=lijst, code=code)
+        versies.vergrendel(session, huidig)
+        versies.controleer(if_match, CodePublic.model_validate(huidig))
     entry = service.update_code(session, caller=caller, lijst=lijst, code=code, changes=body.model_dump(exclude_unset=True))
-    return CodePublic.model_validate(entry)
+    return versies.met_etag(response, CodePublic.model_validate(entry))
 
 
 @router.get("/onderwerpen", summary="Onderwerpen")

@@ -31,6 +31,7 @@ ORGANISATIE_SOORT = "organisatie-soort"
 DIENSTVERBAND = "dienstverband"
 SOORT_CONTACT = "soort-contact"
 EFFECT = "effect"
+GEMEENTE = "gemeente"
 
 
 def codes(session: Session, *, lijst: str) -> dict[str, Code]:
@@ -82,6 +83,7 @@ LIJSTEN: dict[str, str] = {
     DIENSTVERBAND: "Dienstverband van een sleutelpersoon.",
     SOORT_CONTACT: "Soort contactmoment: individueel of groep.",
     EFFECT: "Effecten van de inzet van sleutelpersonen in ervaringsverhalen (handreiking, hoofdstuk 7).",
+    GEMEENTE: "Gemeenten met hun CBS-code (`GM0344`) en officiële naam, volgens de gemeentelijke indeling van het CBS.",
 }
 
 HIERARCHISCH = frozenset({ONDERWERP})

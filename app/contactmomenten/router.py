@@ -10,6 +10,7 @@ from app.contactmomenten.schemas import (
     ContactmomentPublic,
     ContactmomentUpdate,
 )
+from app.core import versies
 from app.core.db import SessionDep, commit_after
 from app.core.openapi import location
 from app.core.pagination import PAGINATED, PaginaDep
@@ -82,9 +83,9 @@ def list_contactmomenten(
     description="Eén contactmoment van de eigen organisatie. Een contactmoment van een andere organisatie, of een verwijderd contactmoment, geeft 404.",
 )
 def get_contactmoment(
-    caller: InzienDep, record: ContactmomentDep, session: SessionDep
+    caller: InzienDep, record: ContactmomentDep, session: SessionDep, response: Response
 ) -> ContactmomentPublic:
-    return service.publiek_een(session, record=record)
+    return versies.met_etag(response, service.publiek_een(session, record=record))
 
 
 @router.patch("/contactmomenten/{contactmomentId}", response_model=ContactmomentPublic,
@@ -94,19 +95,25 @@ def get_contactmoment(
         "`acties` vervangen de hele lijst. Dezelfde regels als bij registreren gelden voor het "
         "gecorrigeerde geheel. Doorverwijzingen wijzigen via `/doorverwijzingen`, uitkomsten via "
         "`/uitkomsten`. Wordt `datum` later gezet, dan schuiven statusdatums en uitkomstdatums die op "
-        "de oude datum lagen mee."
+        "de oude datum lagen mee.\n\nStuur de `ETag` van uw versie mee in `If-Match`, dan overschrijft u "
+        "nooit ongemerkt de wijziging van een andere applicatie: is het contactmoment intussen gewijzigd, dan "
+        "volgt 412."
     ),
 )
 def update_contactmoment(
-    caller: RegistrerenDep, record: ContactmomentDep, body: ContactmomentUpdate, session: SessionDep
+    caller: RegistrerenDep, record: ContactmomentDep, body: ContactmomentUpdate, session: SessionDep,
+    response: Response, if_match: versies.IfMatchDep = None,
 ) -> ContactmomentPublic:
+    if if_match is not None:
+        versies.vergrendel(session, record)
+        versies.controleer(if_match, service.publiek_een(session, record=record))
     record = service.update(
         session,
         caller=caller,
         record=record,
         changes=body.model_dump(exclude_unset=True, by_alias=False),
     )
-    return service.publiek_een(session, record=record)
+    return versies.met_etag(response, service.publiek_een(session, record=record))
 
 
 @router.delete("/contactmomenten/{contactmomentId}", status_code=204, summary="Contactmoment verwijderen",

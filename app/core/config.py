@@ -35,7 +35,9 @@ class Settings(BaseSettings):
     # Per resource type: signals and stories older than this are deleted by `sleutelmonitor retention`.
     retention_months_signalen: int | None = Field(default=None, ge=1)
     retention_months_ervaringsverhalen: int | None = Field(default=None, ge=1)
-    public_url: str = "http://127.0.0.1:8000"
+    # The address clients use, e.g. https://sleutelmonitor.ggd.nl; without it the OpenAPI document names a
+    # relative server (`/v1`), so a client follows whichever host and port served the document.
+    public_url: str | None = None
     # How long a dashboard sign-in lasts; the key itself is checked again on every request.
     dashboard_sessie_minuten: int = Field(default=480, ge=5, le=7 * 24 * 60)
 

@@ -22,6 +22,8 @@ TITLES: dict[int, str] = {
     405: "Methode niet toegestaan",
     406: "Gevraagd formaat niet beschikbaar",
     409: "Conflict",
+    412: "Versie verouderd",
+    428: "Versie vereist",
     413: "Verzoek te groot",
     415: "Mediatype niet ondersteund",
     429: "Te veel verzoeken",
@@ -46,6 +48,38 @@ class Problem(BaseModel):
     invalidParams: list[InvalidParam] | None = Field(
         default=None, description="Bij status 400: alle ongeldige velden tegelijk."
     )
+
+
+class ConflictProblem(Problem):
+    """Foutbericht bij status 409, met de leden die zeggen wat er botste en wat wel kan."""
+
+    bestaandId: str | None = Field(
+        default=None,
+        description="Bij een dubbel `externId` of een bestaand doel: de id van het record dat er al is.",
+        examples=["1c9e5f5a-4a1d-4c1b-9d8e-2f3a4b5c6d7e"],
+    )
+    huidigeStatus: str | None = Field(
+        default=None, description="Bij een statusovergang: de status die het record nu heeft.", examples=["aangekomen"]
+    )
+    toegestaneStatussen: list[str] | None = Field(
+        default=None,
+        description="Bij een statusovergang: de statussen waarheen het record vanuit `huidigeStatus` wel kan.",
+        examples=[["afgerond", "afgewezen", "onbekend"]],
+    )
+    code: str | None = Field(default=None, description="Bij een bestaande code: die code.", examples=["WONEN"])
+    lijst: str | None = Field(default=None, description="Bij een bestaande code: de codelijst.", examples=["onderwerpen"])
+    actieveSubcodes: list[str] | None = Field(
+        default=None, description="Bij deactiveren van een hoofdcode: de subcodes die nog actief zijn."
+    )
+    ouder: str | None = Field(
+        default=None, description="Bij heractiveren van een subcode: de hoofdcode die gedeactiveerd is."
+    )
+
+
+class VersieProblem(Problem):
+    """Foutbericht bij status 412: `If-Match` noemt een oudere versie dan die van de server."""
+
+    huidigeEtag: str = Field(description="De ETag van de huidige versie; haal het record opnieuw op.", examples=['"3"'])
 
 
 class DomeinFout(Exception):
@@ -107,6 +141,10 @@ class NietGevonden(DomeinFout):
 
 class Conflict(DomeinFout):
     status, title = 409, TITLES[409]
+
+
+class VersieVerouderd(DomeinFout):
+    status, title = 412, TITLES[412]
 
 
 class TeGroot(DomeinFout):

@@ -6,15 +6,17 @@ bearer scheme and each operation's scope are documented, paths are given relativ
 server, and nullable fields are written as `type: [x, "null"]` so formats stay visible to linters.
 """
 
+import json
 from typing import Any
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute, iter_route_contexts
+from pydantic import BaseModel
 
 from app import __version__
 from app.core.config import get_settings
-from app.core.errors import TITLES, Problem
+from app.core.errors import TITLES, ConflictProblem, Problem, VersieProblem
 
 API_PREFIX = "/v1"
 
@@ -25,7 +27,32 @@ def location(*delen: object) -> str:
 PUBLIC_PATHS = {"/v1/status", "/v1/openapi.json"}
 
 _PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
+# Statuses whose problem carries extension members, each documented in its own schema.
+_PROBLEM_SCHEMAS: dict[str, type[Problem]] = {"409": ConflictProblem, "412": VersieProblem}
+
+
+# Schemas that a route names only in `openapi_extra` (a multipart body read by hand), so FastAPI does not see them.
+_EXTRA_SCHEMAS: list[type[BaseModel]] = []
+
+
+def register_schema(model: type[BaseModel]) -> None:
+    """Put a model in `components/schemas` under its class name."""
+    _EXTRA_SCHEMAS.append(model)
+
+
+def operation_id(route: APIRoute) -> str:
+    """The operationId: the route name in camelCase (`get_indicator_waarden` -> `getIndicatorWaarden`).
+
+    Generators turn it into a method name, so it is derived from the name alone, never from the path or the
+    method as FastAPI does by default: a new route or prefix cannot rename existing client methods.
+    """
+    eerste, *rest = route.name.split("_")
+    return eerste + "".join(deel[:1].upper() + deel[1:] for deel in rest)
 _VERSION_HEADER_REF = {"$ref": "#/components/headers/API-Version"}
+_ETAG_HEADER = {
+    "description": "Versie van deze representatie; stuur hem terug in `If-Match` bij PATCH.",
+    "schema": {"type": "string"},
+}
 
 
 def _problem(status: int, description: str) -> dict[str, Any]:
@@ -70,6 +97,73 @@ def _collapse_nullable(node: Any) -> Any:
     return node
 
 
+def _drop_null(parameter: dict[str, Any]) -> None:
+    """A query or header parameter is absent or has a value, never JSON null: `X | None` is just X.
+
+    Left as `anyOf [X, null]`, openapi-generator types an enum parameter such as `formaat` as `Any`.
+    """
+    schema = parameter.get("schema", {})
+    any_of = schema.get("anyOf")
+    if isinstance(any_of, list) and {"type": "null"} in any_of:
+        rest = [s for s in any_of if s != {"type": "null"}]
+        if len(rest) == 1:
+            del schema["anyOf"]
+            schema.update(rest[0])
+            if schema.get("default", "") is None:
+                del schema["default"]
+    if "$ref" in schema:
+        # A reference with a title or description beside it reads to openapi-generator as a new, nameless
+        # schema (`Any`); the parameter itself carries the description and the example.
+        examples = schema.get("examples")
+        if examples and "example" not in parameter:
+            parameter["example"] = examples[0]
+        parameter.setdefault("description", schema.get("description", ""))
+        for key in ("title", "description", "examples"):
+            schema.pop(key, None)
+
+
+def _refs(node: Any) -> set[str]:
+    """Names of the component schemas a node refers to directly."""
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        own = {ref.rsplit("/", 1)[1]} if isinstance(ref, str) and ref.startswith("#/components/schemas/") else set()
+        return own.union(*(_refs(v) for v in node.values()))
+    if isinstance(node, list):
+        return set().union(*(_refs(v) for v in node))
+    return set()
+
+
+def _closure(start: set[str], schemas: dict[str, Any]) -> set[str]:
+    found, todo = set(), list(start)
+    while todo:
+        name = todo.pop()
+        if name not in found and name in schemas:
+            found.add(name)
+            todo += _refs(schemas[name])
+    return found
+
+
+def _request_only_defaults(doc: dict[str, Any]) -> None:
+    """Move `default` out of schemas that only requests use, into their descriptions.
+
+    openapi-typescript 7 (with its default `defaultNonNullable`) types a property with a `default` as always
+    present, which is right for a response and wrong for a request body in `components`: `soort` and
+    `aantalDeelnemers` would become required in `ContactmomentCreate`. The server still applies the
+    default; the description says which.
+    """
+    schemas = doc.get("components", {}).get("schemas", {})
+    operations = [op for item in doc.get("paths", {}).values() for op in item.values() if isinstance(op, dict)]
+    requests = _closure(set().union(*(_refs(op.get("requestBody", {})) for op in operations)), schemas)
+    responses = _closure(set().union(*(_refs(op.get("responses", {})) for op in operations)), schemas)
+    for name in requests - responses:
+        for prop in schemas[name].get("properties", {}).values():
+            if "default" not in prop:
+                continue
+            default = prop.pop("default")
+            if default is not None and "tandaard" not in prop.get("description", ""):
+                prop["description"] = f"{prop.get('description', '').rstrip()} Standaard `{json.dumps(default)}`.".strip()
+
+
 def build_openapi(app: FastAPI) -> dict[str, Any]:
     settings = get_settings()
     doc = get_openapi(
@@ -85,9 +179,9 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
         "url": "https://github.com/sleutelmonitor/sleutelmonitor",
     }
     doc["info"]["license"] = {"name": "EUPL-1.2", "identifier": "EUPL-1.2"}
-    doc["servers"] = [
-        {"url": f"{settings.public_url.rstrip('/')}{API_PREFIX}", "description": "Deze installatie"}
-    ]
+    # Relative unless configured: a document fetched from :8001 then points clients at :8001 too.
+    server = f"{settings.public_url.rstrip('/')}{API_PREFIX}" if settings.public_url else API_PREFIX
+    doc["servers"] = [{"url": server, "description": "Deze installatie"}]
     components = doc.setdefault("components", {})
     schemas = components.setdefault("schemas", {})
     for name in ("HTTPValidationError", "ValidationError"):
@@ -96,8 +190,10 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
         {k: v for k, v in Problem.model_json_schema(ref_template="#/components/schemas/{model}")
          .pop("$defs", {}).items()}
     )
-    schemas["Problem"] = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
-    schemas["Problem"].pop("$defs", None)
+    for model in (Problem, *_PROBLEM_SCHEMAS.values(), *_EXTRA_SCHEMAS):
+        schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+        schema.pop("$defs", None)
+        schemas[model.__name__] = schema
     components["headers"] = {
         "API-Version": {
             "description": "Volledige versie van de API (semver).",
@@ -121,16 +217,27 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
     }
     new_paths: dict[str, Any] = {}
     for path, item in doc.get("paths", {}).items():
+        versioned = any(p.get("name") == "If-Match" for op in item.values() for p in op.get("parameters", []))
         for method, op in item.items():
             if method not in ("get", "post", "put", "patch", "delete"):
                 continue
             route = routes.get((path, method))
+            for parameter in op.get("parameters", []):
+                _drop_null(parameter)
             responses = op.setdefault("responses", {})
             responses.pop("422", None)
             for status, response in responses.items():
                 response.setdefault("headers", {})["API-Version"] = _VERSION_HEADER_REF
                 if str(status).startswith(("4", "5")):
-                    response["content"] = {"application/problem+json": {"schema": _PROBLEM_REF}}
+                    model = _PROBLEM_SCHEMAS.get(str(status))
+                    ref = {"$ref": f"#/components/schemas/{model.__name__}"} if model else _PROBLEM_REF
+                    response["content"] = {"application/problem+json": {"schema": ref}}
+                else:
+                    for media in response.get("content", {}).values():
+                        # FastAPI titles inline response schemas after the path ("Response List Doelen V1
+                        # Doelen Get"); generators would turn that into a type name.
+                        if str(media.get("schema", {}).get("title", "")).startswith("Response "):
+                            del media["schema"]["title"]
             has_params = bool(op.get("parameters")) or "requestBody" in op
             if method in ("post", "put", "patch") or has_params:
                 responses.setdefault("400", _problem(400, "Ongeldige invoer; alle fouten staan in `invalidParams`."))
@@ -148,12 +255,20 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
                 op["description"] = f"{op.get('description', '').strip()}\n\n{note}".strip()
             if "{" in path:
                 responses.setdefault("404", _problem(404, TITLES[404]))
+            if versioned and method in ("get", "patch"):
+                responses["200"].setdefault("headers", {})["ETag"] = _ETAG_HEADER
+            if versioned and method == "patch":
+                responses["412"] = _problem(412, "De `If-Match` noemt een oudere versie; er is niets opgeslagen.")
+                responses["412"]["content"]["application/problem+json"]["schema"] = {
+                    "$ref": "#/components/schemas/VersieProblem"
+                }
             if "requestBody" in op:
                 responses.setdefault("413", _problem(413, TITLES[413]))
             responses.setdefault("500", _problem(500, TITLES[500]))
         relative = path.removeprefix(API_PREFIX) or "/"
         new_paths[relative] = item
     doc["paths"] = new_paths
+    _request_only_defaults(doc)
     return _collapse_nullable(doc)
 
 

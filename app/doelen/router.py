@@ -4,6 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
+from app.core import versies
 from app.core.db import SessionDep
 from app.core.openapi import location
 from app.core.pagination import PAGINATED, PaginaDep
@@ -15,7 +16,8 @@ from app.toegang.dependencies import InzienDep, RegistrerenDep
 router = APIRouter(tags=["doelen"])
 
 
-@router.post("/doelen", status_code=status.HTTP_201_CREATED, response_model=DoelPublic, summary="Doel vastleggen")
+@router.post("/doelen", status_code=status.HTTP_201_CREATED, response_model=DoelPublic, summary="Doel vastleggen",
+             responses={409: {"description": "Er is al een doel voor deze indicator, periode en filter (`bestaandId`)."}})
 def create_doel(data: DoelCreate, session: SessionDep, caller: RegistrerenDep, response: Response) -> DoelPublic:
     """Legt een streefwaarde vast voor een indicator in een jaar, kwartaal of maand."""
     doel = service.create(session, caller=caller, data=data)
@@ -34,15 +36,20 @@ def list_doelen(
 
 
 @router.get("/doelen/{doelId}", response_model=DoelPublic, summary="Een doel")
-def get_doel(doel: DoelDep) -> DoelPublic:
+def get_doel(doel: DoelDep, response: Response) -> DoelPublic:
     """Een doel van de eigen organisatie."""
-    return service.publiek(doel)
+    return versies.met_etag(response, service.publiek(doel))
 
 
 @router.patch("/doelen/{doelId}", response_model=DoelPublic, summary="Doel wijzigen")
-def update_doel(doel: DoelDep, data: DoelUpdate, session: SessionDep, caller: RegistrerenDep) -> DoelPublic:
-    """Wijzigt de streefwaarde."""
-    return service.publiek(service.update(session, caller=caller, doel=doel, waarde=data.waarde))
+def update_doel(
+    doel: DoelDep, data: DoelUpdate, session: SessionDep, caller: RegistrerenDep, response: Response, if_match: versies.IfMatchDep = None
+) -> DoelPublic:
+    """Wijzigt de streefwaarde. Met `If-Match` geeft een intussen gewijzigd doel 412."""
+    if if_match is not None:
+        versies.vergrendel(session, doel)
+        versies.controleer(if_match, service.publiek(doel))
+    return versies.met_etag(response, service.publiek(service.update(session, caller=caller, doel=doel, waarde=data.waarde)))
 
 
 @router.delete("/doelen/{doelId}", status_code=status.HTTP_204_NO_CONTENT, summary="Doel verwijderen")

@@ -4,9 +4,10 @@ import uuid
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
 from app.codelijsten import service as codelijsten
+from app.core import versies
 from app.core.db import SessionDep
 from app.core.filters import controleer_filters
 from app.core.pagination import PAGINATED, PaginaDep
@@ -95,9 +96,9 @@ def list_doorverwijzingen(
     description="Eén doorverwijzing met de historie van haar statussen (oudste eerst).",
 )
 def get_doorverwijzing(
-    caller: InzienDep, verwijzing: DoorverwijzingDep, session: SessionDep
+    caller: InzienDep, verwijzing: DoorverwijzingDep, session: SessionDep, response: Response
 ) -> DoorverwijzingDetail:
-    return service.detail(session, verwijzing=verwijzing)
+    return versies.met_etag(response, service.detail(session, verwijzing=verwijzing))
 
 
 @router.patch("/doorverwijzingen/{doorverwijzingId}", response_model=DoorverwijzingDetail,
@@ -105,7 +106,8 @@ def get_doorverwijzing(
     description=(
         "Zet de doorverwijzing op een nieuwe status. Elke wijziging komt in de historie. Toegestane "
         f"overgangen:\n\n{OVERGANGEN_TEKST}\n\nEen andere overgang geeft 409 met de toegestane "
-        "volgende statussen."
+        "volgende statussen.\n\nMet de `ETag` van uw versie in `If-Match` geeft een intussen gewijzigde "
+        "doorverwijzing 412 in plaats van een stille overschrijving."
     ),
     responses={409: {"description": "Deze statusovergang is niet toegestaan."}},
 )
@@ -114,6 +116,11 @@ def update_doorverwijzing(
     verwijzing: DoorverwijzingDep,
     body: DoorverwijzingUpdate,
     session: SessionDep,
+    response: Response,
+    if_match: versies.IfMatchDep = None,
 ) -> DoorverwijzingDetail:
+    if if_match is not None:
+        versies.vergrendel(session, verwijzing)
+        versies.controleer(if_match, service.detail(session, verwijzing=verwijzing))
     verwijzing = service.wijzig_status(session, caller=caller, verwijzing=verwijzing, data=body)
-    return service.detail(session, verwijzing=verwijzing)
+    return versies.met_etag(response, service.detail(session, verwijzing=verwijzing))

@@ -7,8 +7,9 @@ from fastapi import APIRouter, Query, Request, Response, status
 
 from app.codelijsten import service as codelijsten
 from app.core import filters as gedeelde_filters
+from app.core import formaten, versies
 from app.core.db import SessionDep
-from app.core.errors import OngeldigeInvoer
+from app.core.formaten import Formaat
 from app.core.openapi import API_PREFIX
 from app.core.pagination import PAGINATED, PagineringDep, paginate
 from app.core.persoonsgegevens import NAMEN_WAARSCHUWING
@@ -59,7 +60,7 @@ def _controleer(session: SessionDep, effect: str | None, onderwerp: str | None, 
     description=f"Legt een ervaringsverhaal van de eigen organisatie vast.\n\n{CONSENT}\n\n{NAMEN_WAARSCHUWING}",
     responses={201: {"description": "Het verhaal is vastgelegd.", "headers": {"Location": {"description": "URL van het verhaal.", "schema": {"type": "string"}}}}},
 )
-def create_verhaal(body: ErvaringsverhaalCreate, caller: RegistrerenDep, session: SessionDep, response: Response) -> ErvaringsverhaalPublic:
+def create_ervaringsverhaal(body: ErvaringsverhaalCreate, caller: RegistrerenDep, session: SessionDep, response: Response) -> ErvaringsverhaalPublic:
     verhaal = service.create(session, caller=caller, data=body)
     response.headers["Location"] = f"{API_PREFIX}/ervaringsverhalen/{verhaal.id}"
     return service.publiek(session, [verhaal])[0]
@@ -67,7 +68,7 @@ def create_verhaal(body: ErvaringsverhaalCreate, caller: RegistrerenDep, session
 
 @router.get("/ervaringsverhalen", response_model=list[ErvaringsverhaalPublic], responses=PAGINATED,
             summary="Eigen ervaringsverhalen opvragen", description="De verhalen van de eigen organisatie, nieuwste eerst.")
-def list_verhalen(
+def list_ervaringsverhalen(
     caller: InzienDep, session: SessionDep, paginering: PagineringDep, request: Request, response: Response,
     gemeente: GemeenteFilter = None, bron: BronFilter = None, effect: EffectFilter = None, onderwerp: OnderwerpFilter = None,
     datum_vanaf: DatumVanaf = None, datum_tot: DatumTot = None,
@@ -80,20 +81,27 @@ def list_verhalen(
 
 @router.get("/ervaringsverhalen/{verhaalId}", response_model=ErvaringsverhaalPublic, summary="Eigen ervaringsverhaal opvragen",
             description="Eén verhaal van de eigen organisatie; dat van een andere organisatie geeft 404.")
-def get_verhaal(caller: InzienDep, verhaal: VerhaalDep, session: SessionDep) -> ErvaringsverhaalPublic:
-    return service.publiek(session, [verhaal])[0]
+def get_ervaringsverhaal(
+    caller: InzienDep, verhaal: VerhaalDep, session: SessionDep, response: Response
+) -> ErvaringsverhaalPublic:
+    return versies.met_etag(response, service.publiek(session, [verhaal])[0])
 
 
 @router.patch("/ervaringsverhalen/{verhaalId}", response_model=ErvaringsverhaalPublic, summary="Ervaringsverhaal wijzigen",
               description=f"Wijzigt de meegestuurde velden; de toestemmingsregels gelden voor het resultaat.\n\n{CONSENT}\n\n{NAMEN_WAARSCHUWING}")
-def update_verhaal(caller: RegistrerenDep, verhaal: VerhaalDep, body: ErvaringsverhaalUpdate, session: SessionDep) -> ErvaringsverhaalPublic:
+def update_ervaringsverhaal(
+    caller: RegistrerenDep, verhaal: VerhaalDep, body: ErvaringsverhaalUpdate, session: SessionDep, response: Response, if_match: versies.IfMatchDep = None
+) -> ErvaringsverhaalPublic:
+    if if_match is not None:
+        versies.vergrendel(session, verhaal)
+        versies.controleer(if_match, service.publiek(session, [verhaal])[0])
     verhaal = service.update(session, caller=caller, verhaal=verhaal, data=body)
-    return service.publiek(session, [verhaal])[0]
+    return versies.met_etag(response, service.publiek(session, [verhaal])[0])
 
 
 @router.delete("/ervaringsverhalen/{verhaalId}", status_code=status.HTTP_204_NO_CONTENT, summary="Ervaringsverhaal verwijderen",
                description="Verwijdert het verhaal definitief, bijvoorbeeld als de verteller de toestemming intrekt.")
-def delete_verhaal(caller: RegistrerenDep, verhaal: VerhaalDep, session: SessionDep) -> Response:
+def delete_ervaringsverhaal(caller: RegistrerenDep, verhaal: VerhaalDep, session: SessionDep) -> Response:
     service.delete_verhaal(session, caller=caller, verhaal=verhaal)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
@@ -108,7 +116,7 @@ def delete_verhaal(caller: RegistrerenDep, verhaal: VerhaalDep, session: Session
         "gemeenten van de sleutel, met de naam van de organisatie en zonder sleutelpersoon of toestemmingsgegevens."
     ),
 )
-def list_gedeelde_verhalen(
+def list_gedeelde_ervaringsverhalen(
     caller: RegioRapporterenDep, session: SessionDep, paginering: PagineringDep, request: Request, response: Response,
     gemeente: GemeenteFilter = None, bron: BronFilter = None, effect: EffectFilter = None, onderwerp: OnderwerpFilter = None,
     datum_vanaf: DatumVanaf = None, datum_tot: DatumTot = None,
@@ -124,45 +132,26 @@ def list_gedeelde_verhalen(
     summary="Gedeelde ervaringsverhalen exporteren",
     description=(
         "De gedeelde verhalen van de regio (dezelfde filters als de lijst) als werkblad (`formaat=xlsx`: één rij per "
-        f"verhaal, met de labels van onderwerpen en effecten) of als leesbaar verslag per effect (`formaat=markdown`), "
-        f"voor het jaarverslag aan een gemeente. Hoogstens {service.MAX_EXPORT} verhalen; kies anders een kortere periode."
+        f"verhaal in een Excel-tabel, met gemeentenamen en de labels van onderwerpen en effecten), als CSV "
+        f"(`formaat=csv` voor Nederlandse Excel, `formaat=csv-rfc4180` met komma's) of als leesbaar verslag per effect "
+        f"(`formaat=markdown`), voor het jaarverslag aan een gemeente. Zonder `formaat` beslist `Accept`, anders xlsx. "
+        f"Hoogstens {service.MAX_EXPORT} verhalen; kies anders een kortere periode."
     ),
     response_class=Response,
-    responses={
-        200: {
-            "description": "Het werkblad of het verslag.",
-            "content": {
-                export.XLSX_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}},
-                export.MARKDOWN_MEDIA_TYPE: {"schema": {"type": "string"}},
-            },
-        }
-    },
+    responses=formaten.responses(
+        Formaat.xlsx, Formaat.csv, Formaat.markdown, beschrijving="Het werkblad, de CSV of het verslag."
+    ),
 )
-def export_gedeelde_verhalen(
+def export_gedeelde_ervaringsverhalen(
     caller: RegioRapporterenDep, session: SessionDep,
-    formaat: Annotated[Exportformaat, Query(description="`xlsx` of `markdown`.", examples=["xlsx"])] = Exportformaat.xlsx,
+    request: Request,
+    formaat: Annotated[
+        Exportformaat | None, Query(description="Formaat van het antwoord. " + formaten.KEUZE_UITLEG, examples=["xlsx"])
+    ] = None,
     gemeente: GemeenteFilter = None, bron: BronFilter = None, effect: EffectFilter = None, onderwerp: OnderwerpFilter = None,
     datum_vanaf: DatumVanaf = None, datum_tot: DatumTot = None,
 ) -> Response:
     _controleer(session, effect, onderwerp, datum_vanaf, datum_tot)
-    statement = service.list_statement(service.gedeeld_statement(caller), gemeente=gemeente, bron=bron, effect=effect,
-                                       onderwerp=onderwerp, datum_vanaf=datum_vanaf, datum_tot=datum_tot)
-    rijen = list(session.exec(statement.limit(service.MAX_EXPORT + 1)))
-    if len(rijen) > service.MAX_EXPORT:
-        raise OngeldigeInvoer.veld("datumVanaf", f"Meer dan {service.MAX_EXPORT} verhalen; kies een kortere periode.")
-    verhalen = service.gedeeld(session, rijen)
-    onderwerp_labels = codelijsten.labels(session, lijst=codelijsten.ONDERWERP)
-    effect_labels = {
-        c.code: c.label
-        for c in sorted(codelijsten.lookup(session, lijst=codelijsten.EFFECT).values(), key=lambda c: (c.volgorde, c.code))
-    }
-    if formaat is Exportformaat.markdown:
-        tekst = export.to_markdown(verhalen, gemeentecodes=caller.gemeentecodes, onderwerp_labels=onderwerp_labels,
-                                   effect_labels=effect_labels, vanaf=datum_vanaf, tot=datum_tot)
-        return Response(tekst, media_type=f"{export.MARKDOWN_MEDIA_TYPE}; charset=utf-8",
-                        headers={"Content-Disposition": 'attachment; filename="ervaringsverhalen.md"'})
-    return Response(
-        export.to_xlsx(verhalen, onderwerp_labels=onderwerp_labels, effect_labels=effect_labels),
-        media_type=export.XLSX_MEDIA_TYPE,
-        headers={"Content-Disposition": 'attachment; filename="ervaringsverhalen.xlsx"'},
-    )
+    gekozen = formaten.kies(request, formaat, (Formaat.xlsx, Formaat.csv, Formaat.csv_rfc4180, Formaat.markdown))
+    return export.exporteer(session, caller=caller, formaat=gekozen, gemeente=gemeente, bron=bron, effect=effect,
+                            onderwerp=onderwerp, datum_vanaf=datum_vanaf, datum_tot=datum_tot)

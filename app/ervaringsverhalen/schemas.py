@@ -152,4 +152,6 @@ class GedeeldVerhaal(VerhaalInhoud):
 
 class Exportformaat(enum.StrEnum):
     xlsx = "xlsx"
+    csv = "csv"
+    csv_rfc4180 = "csv-rfc4180"
     markdown = "markdown"

@@ -105,6 +105,15 @@ NEGEREN = "negeren"
 _KOP_NAAR_VELD: dict[str, str] = {normaliseer(k): v.naam for v in VELDEN for k in v.koppen}
 
 
+def onbekende_waarde(waarde: str, *, veld: str, lijst: str, dichtstbij: list[str]) -> str:
+    """The reason for an unknown code-list value: the nearest allowed values and where to map it."""
+    suggestie = f" Bedoelt u {' of '.join(dichtstbij)}?" if dichtstbij else ""
+    return (
+        f"Onbekende waarde `{waarde}`.{suggestie} Alle waarden: GET /v1/codelijsten/{lijst}. Een eigen schrijfwijze "
+        f"legt u vast in het mappingbestand onder `waarden: {veld}:` (`--mapping` op de opdrachtregel)."
+    )
+
+
 # --- The mapping file -------------------------------------------------------------------------
 
 
@@ -309,7 +318,10 @@ class Vertaler:
         """One code-list value; notes approximate matches for the report."""
         assert veld.lijst is not None
         herschreven, eigen = self._herschrijf(veld.naam, tekst)
-        treffer = self.index(veld.lijst).zoek(herschreven, benaderen=benaderen)
+        index = self.index(veld.lijst)
+        treffer = index.zoek(herschreven, benaderen=benaderen)
+        if isinstance(treffer, str) and treffer.startswith("Onbekende waarde"):
+            treffer = onbekende_waarde(tekst, veld=veld.naam, lijst=veld.lijst, dichtstbij=index.dichtstbij(herschreven))
         if isinstance(treffer, Treffer):
             if eigen:
                 treffer = Treffer(treffer.code, "mappingbestand")
@@ -476,8 +488,11 @@ class Vertaler:
         else:
             self._noteer(kolom, tekst, "FOUT: onbekende sleutelpersoon")
             raise ValueError(
-                f"Onbekende sleutelpersoon `{naam}`; registreer de sleutelpersoon eerst, of importeer met "
-                "nieuwe sleutelpersonen aanmaken."
+                f"Onbekende sleutelpersoon `{naam}`; registreer de sleutelpersoon eerst (POST /v1/sleutelpersonen), "
+                "laat de import hem aanmaken (`--nieuwe-sleutelpersonen-aanmaken` op de opdrachtregel, "
+                "`nieuweSleutelpersonenAanmaken=true` in de API), of sla de overige rijen toch op met `--per-rij` "
+                "(`perRij=true`). Een andere schrijfwijze van een bestaande naam legt u vast in het mappingbestand "
+                "(`waarden: sleutelpersoon:`)."
             )
 
     def _ketenpartners(self, v: Vertaling, veld: Veld, gevuld: list[tuple[str, Any]]) -> None:
@@ -509,8 +524,10 @@ class Vertaler:
                     self._noteer(kolom, deel, "FOUT: onbekende ketenpartner")
                     v.fout(
                         veld.pad, kolom, deel,
-                        f"Onbekende ketenpartner `{naam}`; zet hem eerst op de sociale kaart, of importeer met "
-                        "nieuwe ketenpartners aanmaken.",
+                        f"Onbekende ketenpartner `{naam}`; zet hem eerst op de sociale kaart (POST /v1/ketenpartners), "
+                        "laat de import hem aanmaken (`--nieuwe-ketenpartners-aanmaken` op de opdrachtregel, "
+                        "`nieuweKetenpartnersAanmaken=true` in de API), of sla de overige rijen toch op met "
+                        "`--per-rij` (`perRij=true`).",
                     )
                     continue
                 v.bronnen[f"doorverwijzingen[{len(verwijzingen)}]"] = (kolom, deel)

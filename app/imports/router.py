@@ -1,20 +1,28 @@
 """Routes for /v1/imports: upload a historic log, follow its run, download its error report."""
 
+import shutil
 import tempfile
 import uuid
 from dataclasses import dataclass, replace
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import IO, Annotated
 
 from fastapi import APIRouter, BackgroundTasks, Depends, Path as PathParam, Query, Request, Response
+from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from pydantic import BaseModel, Field
 
+from app.core import formaten
 from app.core.db import SessionDep
+from app.core.formaten import Formaat
 from app.core.errors import MediatypeNietOndersteund, OngeldigeInvoer, TeGroot
-from app.core.openapi import location
+from app.core.openapi import location, register_schema
 from app.core.pagination import PAGINATED, PaginaDep
 from app.imports import service
 from app.imports.readers import LeesFout, TeVeelUitgepakt, controleer_zip, formaat_van_naam
 from app.imports.schemas import ImportDetail, ImportPublic, publiek
+from app.imports.verslag import fouten_tabel
 from app.models import ImportRun
 from app.toegang.dependencies import CallerDep, InzienDep, RegistrerenDep
 
@@ -23,6 +31,8 @@ router = APIRouter(tags=["imports"])
 CSV_MEDIA_TYPE = "text/csv"
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 NDJSON_MEDIA_TYPE = "application/x-ndjson"
+OCTET_MEDIA_TYPE = "application/octet-stream"
+MULTIPART_MEDIA_TYPE = "multipart/form-data"
 MEDIATYPEN: dict[str, str] = {
     CSV_MEDIA_TYPE: "csv",
     "application/csv": "csv",
@@ -37,19 +47,55 @@ GROTE_IMPORT_BYTES = 1_048_576
 STATUSSEN = (service.WACHTEND, service.BEZIG, service.GESLAAGD, service.GEDEELTELIJK, service.MISLUKT)
 
 LOCATION = {"Location": {"description": "URL van de import.", "schema": {"type": "string"}}}
+
+
+class ImportFormulier(BaseModel):
+    """Een import als formulier (`multipart/form-data`): het bestand plus dezelfde opties als de queryparameters."""
+
+    bestand: bytes = Field(
+        description="Het logboek (CSV, xlsx of NDJSON). Het formaat volgt uit het Content-Type van dit deel, "
+        "anders uit de bestandsnaam, anders uit de inhoud.",
+        json_schema_extra={"type": "string", "format": "binary"},
+    )
+    proefdraai: bool = Field(default=False, description="Alleen controleren en rapporteren; er wordt niets opgeslagen.")
+    perRij: bool = Field(default=False, description="Geldige rijen opslaan en de rest rapporteren.")
+    nieuweSleutelpersonenAanmaken: bool = Field(default=False, description="Onbekende namen van sleutelpersonen aanmaken.")
+    nieuweKetenpartnersAanmaken: bool = Field(default=False, description="Onbekende ketenpartners aanmaken.")
+    blad: str | None = Field(default=None, max_length=100, description="Werkblad van een xlsx-bestand; standaard het eerste.")
+    bestandsnaam: str | None = Field(
+        default=None, max_length=255, description="Oorspronkelijke bestandsnaam; standaard die van `bestand`."
+    )
+
+
+register_schema(ImportFormulier)
+
 REQUEST_BODY = {
     "required": True,
     "description": (
-        "Het bestand zelf als body (geen multipart), bijvoorbeeld "
-        "`curl --data-binary @logboek.csv -H 'Content-Type: text/csv'`. Bij CSV mag `charset` in het "
-        "Content-Type staan; zonder wordt UTF-8 (met of zonder BOM) of anders Windows-1252 herkend."
+        "Het bestand, op een van drie manieren:\n\n"
+        "- als body met het eigen mediatype: `curl --data-binary @logboek.csv -H 'Content-Type: text/csv'`. Bij CSV "
+        "mag `charset` in het Content-Type staan; zonder wordt UTF-8 (met of zonder BOM) of anders Windows-1252 herkend;\n"
+        "- als `application/octet-stream` (wat gegenereerde clients sturen): het formaat volgt uit `bestandsnaam`, "
+        "anders uit de inhoud (xlsx, NDJSON of CSV);\n"
+        "- als formulier (`multipart/form-data`, een browserformulier of Postman): het veld `bestand` plus de opties "
+        "als velden: `curl -F bestand=@logboek.xlsx -F perRij=true`. Velden winnen van queryparameters."
     ),
     "content": {
+        MULTIPART_MEDIA_TYPE: {
+            "schema": {"$ref": "#/components/schemas/ImportFormulier"},
+            "encoding": {"bestand": {"contentType": f"{CSV_MEDIA_TYPE}, {XLSX_MEDIA_TYPE}, {NDJSON_MEDIA_TYPE}, {OCTET_MEDIA_TYPE}"}},
+        },
+        OCTET_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}},
         CSV_MEDIA_TYPE: {"schema": {"type": "string"}},
         XLSX_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}},
         NDJSON_MEDIA_TYPE: {"schema": {"type": "string"}},
     },
 }
+# Form fields that carry options, by their name in the form (the same as the query parameters).
+_VLAGGEN = {"proefdraai": "proefdraai", "perRij": "per_rij", "nieuweSleutelpersonenAanmaken": "nieuwe_sleutelpersonen",
+            "nieuweKetenpartnersAanmaken": "nieuwe_ketenpartners"}
+_TEKSTVELDEN = {"blad": 100, "bestandsnaam": 255}
+_WAAR, _ONWAAR = {"true", "1", "on", "ja", "yes"}, {"false", "0", "off", "nee", "no", ""}
 
 
 @dataclass
@@ -91,24 +137,45 @@ def import_opties(
     )
 
 
-def _formaat(request: Request, opties: service.Opties) -> tuple[str, str | None]:
-    """The format from Content-Type (or, failing that, the file name) and a CSV charset if given."""
+def _herken(kop: bytes) -> str:
+    """The format of a body sent without its own media type, from its first bytes."""
+    if kop.startswith(b"PK\x03\x04"):
+        return "xlsx"
+    if kop.startswith(b"\xd0\xcf\x11\xe0"):
+        raise MediatypeNietOndersteund(
+            "Oude Excel-bestanden (.xls) worden niet ondersteund; sla het bestand op als .xlsx of als CSV."
+        )
+    return "ndjson" if kop.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{") else "csv"
+
+
+def _formaat_van(mediatype: str, naam: str | None) -> str | None:
+    """The format from a media type, else a file name; None when neither tells."""
+    formaat = MEDIATYPEN.get(mediatype.lower())
+    if formaat is None and naam:
+        try:
+            formaat = formaat_van_naam(naam)
+        except LeesFout:
+            formaat = None
+    return formaat
+
+
+def _formaat(request: Request, opties: service.Opties) -> tuple[str | None, str | None]:
+    """The format from Content-Type (or, failing that, the file name) and a CSV charset if given.
+
+    None for `application/octet-stream` without a file name: the content decides once it is read.
+    """
     mediatype, *parameters = [deel.strip() for deel in request.headers.get("content-type", "").split(";")]
     codering = None
     for parameter in parameters:
         naam, _, waarde = parameter.partition("=")
         if naam.strip().lower() == "charset" and waarde.strip():
             codering = waarde.strip().strip('"')
-    formaat = MEDIATYPEN.get(mediatype.lower())
-    if formaat is None and opties.bestandsnaam:
-        try:
-            formaat = formaat_van_naam(opties.bestandsnaam)
-        except LeesFout:
-            formaat = None
-    if formaat is None:
+    formaat = _formaat_van(mediatype, opties.bestandsnaam)
+    if formaat is None and mediatype.lower() != OCTET_MEDIA_TYPE:
         raise MediatypeNietOndersteund(
             f"Mediatype `{mediatype or '(geen)'}` wordt niet ondersteund; stuur het bestand met Content-Type "
-            f"{CSV_MEDIA_TYPE}, {XLSX_MEDIA_TYPE} of {NDJSON_MEDIA_TYPE}."
+            f"{CSV_MEDIA_TYPE}, {XLSX_MEDIA_TYPE}, {NDJSON_MEDIA_TYPE}, {OCTET_MEDIA_TYPE} of als formulier "
+            f"({MULTIPART_MEDIA_TYPE} met het veld `bestand`)."
         )
     if codering is not None:
         try:
@@ -124,19 +191,22 @@ async def ontvang_bestand(
     request: Request, caller: RegistrerenDep, opties: Annotated[service.Opties, Depends(import_opties)]
 ) -> Upload:
     """Read the body: kept in memory when small, streamed to a temporary file when large."""
+    if request.headers.get("content-type", "").split(";")[0].strip().lower() == MULTIPART_MEDIA_TYPE:
+        return _controleer(await _ontvang_formulier(request, opties))
     formaat, codering = _formaat(request, opties)
-    opties = replace(opties, formaat=formaat, codering=codering)
+    opties = replace(opties, formaat=formaat or "", codering=codering)
     buffer = bytearray()
+    kop = b""
     bestand = None
     try:
         async for blok in request.stream():
+            if len(kop) < 8:
+                kop += blok[: 8 - len(kop)]
             if bestand is None and len(buffer) + len(blok) <= GROTE_IMPORT_BYTES:
                 buffer += blok
                 continue
             if bestand is None:
-                bestand = tempfile.NamedTemporaryFile(  # noqa: SIM115  (kept for the background job)
-                    prefix="sleutelmonitor-import-", suffix=f".{formaat}", delete=False
-                )
+                bestand = _tijdelijk()
                 bestand.write(buffer)
                 buffer.clear()
             bestand.write(blok)
@@ -152,7 +222,25 @@ async def ontvang_bestand(
         raise OngeldigeInvoer.veld("body", "Het bestand is leeg; stuur het bestand zelf als body.")
     else:
         upload = Upload(opties, inhoud=bytes(buffer))
-    if formaat == "xlsx":
+    if formaat is None:
+        try:
+            upload.opties = replace(opties, formaat=_herken(kop))
+        except MediatypeNietOndersteund:
+            if upload.pad is not None:
+                upload.pad.unlink(missing_ok=True)
+            raise
+    return _controleer(upload)
+
+
+def _tijdelijk() -> IO[bytes]:
+    return tempfile.NamedTemporaryFile(  # noqa: SIM115  (kept for the background job)
+        prefix="sleutelmonitor-import-", suffix=".upload", delete=False
+    )
+
+
+def _controleer(upload: Upload) -> Upload:
+    """Refuse an xlsx zip bomb before anything parses it."""
+    if upload.opties.formaat == "xlsx":
         try:
             controleer_zip(upload.inhoud if upload.inhoud is not None else upload.pad)  # type: ignore[arg-type]
         except TeVeelUitgepakt as exc:
@@ -160,6 +248,53 @@ async def ontvang_bestand(
                 upload.pad.unlink(missing_ok=True)
             raise TeGroot(str(exc)) from None
     return upload
+
+
+async def _ontvang_formulier(request: Request, opties: service.Opties) -> Upload:
+    """A form upload: the file in `bestand`, options as fields (winning from the query); every problem in one 400."""
+    try:
+        # Room for a few stray fields, so they are named in the 400 below rather than refused wholesale.
+        formulier = await request.form(max_files=5, max_fields=2 * (len(_VLAGGEN) + len(_TEKSTVELDEN)))
+    except StarletteHTTPException as exc:
+        raise OngeldigeInvoer.veld(
+            "body", f"Het formulier is niet te lezen ({exc.detail}); stuur één bestandsveld `bestand` en de opties."
+        ) from None
+    problemen: list[dict[str, str]] = []
+    waarden: dict[str, object] = {}
+    for naam, waarde in formulier.multi_items():
+        if naam == "bestand":
+            continue
+        if naam in _VLAGGEN and isinstance(waarde, str):
+            if waarde.strip().lower() not in _WAAR | _ONWAAR:
+                problemen.append({"name": naam, "reason": "Moet true of false zijn."})
+            waarden[_VLAGGEN[naam]] = waarde.strip().lower() in _WAAR
+        elif naam in _TEKSTVELDEN and isinstance(waarde, str):
+            if not 1 <= len(waarde) <= _TEKSTVELDEN[naam]:
+                problemen.append({"name": naam, "reason": f"Moet 1 tot {_TEKSTVELDEN[naam]} tekens lang zijn."})
+            waarden[naam] = waarde
+        else:
+            problemen.append({"name": naam, "reason": "Onbekend veld; dit veld wordt niet geaccepteerd."})
+    bestand = formulier.get("bestand")
+    if not isinstance(bestand, UploadFile):
+        problemen.append({"name": "bestand", "reason": "Voeg het logboek toe als bestandsveld `bestand`."})
+    if problemen or not isinstance(bestand, UploadFile):
+        raise OngeldigeInvoer.met(problemen, onderwerp="Het formulier")
+    opties = replace(opties, **waarden)  # type: ignore[arg-type]
+    naam = opties.bestandsnaam or bestand.filename
+    opties = replace(opties, bestandsnaam=naam)
+    mediatype = (bestand.content_type or "").split(";")[0].strip()
+    kop = await bestand.read(8)
+    if not kop:
+        raise OngeldigeInvoer.veld("bestand", "Het bestand is leeg.")
+    formaat = _formaat_van(mediatype, naam) or _herken(kop)
+    opties = replace(opties, formaat=formaat)
+    await bestand.seek(0)
+    if (bestand.size or 0) <= GROTE_IMPORT_BYTES:
+        return Upload(opties, inhoud=await bestand.read())
+    # The form's own spool file is closed with the request; a job needs a file that outlives it.
+    with _tijdelijk() as kopie:
+        shutil.copyfileobj(bestand.file, kopie)
+    return Upload(opties, pad=Path(kopie.name))
 
 
 UploadDep = Annotated[Upload, Depends(ontvang_bestand)]
@@ -245,18 +380,27 @@ def get_import(caller: InzienDep, run: ImportDep) -> ImportDetail | ImportPublic
     return publiek(run, verwerkt=service.VOORTGANG.get(run.id))
 
 
+class Foutenformaat(StrEnum):
+    csv = "csv"
+    csv_rfc4180 = "csv-rfc4180"
+
+
 @router.get("/imports/{importId}/fouten",
     response_class=Response,
     summary="Foutenrapport downloaden",
     description=(
-        "Alle fouten van een import als CSV (`rij;kolom;waarde;reden`, UTF-8 met BOM, puntkomma's), "
-        "zodat de coördinator het bestand in Excel kan openen en het logboek kan verbeteren."
+        "Alle fouten van een import als CSV (`rij;datum;sleutelpersoon;kolom;waarde;reden`, UTF-8 met BOM, "
+        "puntkomma's), zodat de coördinator het bestand in Excel kan openen, de rij terugvindt aan datum en "
+        "sleutelpersoon, en het logboek kan verbeteren. `formaat=csv-rfc4180` geeft dezelfde tabel met komma's."
     ),
-    responses={200: {"content": {CSV_MEDIA_TYPE: {"schema": {"type": "string"}}}, "description": "Het foutenrapport."}},
+    responses=formaten.responses(Formaat.csv, beschrijving="Het foutenrapport."),
 )
-def get_import_fouten(caller: InzienDep, run: ImportDep) -> Response:
-    return Response(
-        service.fouten_csv(run.rapport or {}),
-        media_type=f"{CSV_MEDIA_TYPE}; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="import-{run.id}-fouten.csv"'},
-    )
+def get_import_fouten(
+    caller: InzienDep,
+    run: ImportDep,
+    formaat: Annotated[
+        Foutenformaat, Query(description="`csv` (Nederlandse Excel) of `csv-rfc4180` (komma's).", examples=["csv"])
+    ] = Foutenformaat.csv,
+) -> Response:
+    gekozen = Formaat(formaat.value)
+    return formaten.bestand(formaten.to_csv(*fouten_tabel(run.rapport or {}), gekozen), gekozen, f"import-{run.id}-fouten")

@@ -85,7 +85,8 @@ def importeer(
         if verslag.melding is None:
             verslag.melding = (
                 f"Er is niets opgeslagen: {verslag.afgewezen} van de {verslag.gelezen} rijen zijn afgekeurd "
-                "en de import is atomair (alles of niets). Verbeter het bestand, of importeer per rij."
+                "en de import is atomair (alles of niets). Verbeter het bestand, of importeer per rij "
+                "(`--per-rij`; in de API `perRij=true`)."
             )
     if opties.proefdraai and verslag.melding is None:
         verslag.melding = (

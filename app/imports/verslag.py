@@ -1,11 +1,10 @@
 """An import's options and its report: counts, and errors grouped by column, value and reason."""
 
-import csv
-import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from app.core import formaten
 from app.imports.mapping import Mappingbestand
 
 WACHTEND, BEZIG, GESLAAGD, MISLUKT, GEDEELTELIJK = "wachtend", "bezig", "geslaagd", "mislukt", "gedeeltelijk"
@@ -59,6 +58,12 @@ class Verslag:
     nieuwe_sleutelpersonen: list[str] = field(default_factory=list)
     nieuwe_ketenpartners: list[tuple[str, str]] = field(default_factory=list)
     benaderd: dict[tuple[str, str], str] = field(default_factory=dict)
+    kenmerken: dict[int, tuple[str, str]] = field(default_factory=dict)  # rejected row -> (date, key person)
+
+    def kenmerk(self, rij: int, datum: str, sleutelpersoon: str) -> None:
+        """Remember a rejected row's date and key person as the file has them, for the error report."""
+        if datum or sleutelpersoon:
+            self.kenmerken[rij] = (datum[:MAX_WAARDE], sleutelpersoon[:MAX_WAARDE])
 
     def fout(self, rij: int | None, kolom: str | None, waarde: str, reden: str) -> None:
         self.fouten.setdefault((kolom, waarde[:MAX_WAARDE], reden), []).append(rij)
@@ -82,6 +87,7 @@ class Verslag:
             "benaderd": [
                 {"kolom": k, "waarde": w, "code": c} for (k, w), c in sorted(self.benaderd.items())
             ],
+            "rijkenmerken": {str(r): {"datum": d, "sleutelpersoon": s} for r, (d, s) in sorted(self.kenmerken.items())},
         }
 
 
@@ -96,11 +102,22 @@ def foutregels(rapport: dict[str, Any]) -> Iterator[tuple[int | None, str | None
 
 
 def fouten_csv(rapport: dict[str, Any]) -> str:
-    """The error report for the coordinator: `;`-separated with a BOM, so Dutch Excel opens it as is."""
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(["rij", "kolom", "waarde", "reden"])
+    """The error report for the coordinator: `;`-separated with a BOM, so Dutch Excel opens it as is.
+
+    Each line carries the row's date and key person from the file: a row number alone is hard to find
+    back in a log that was sorted or filtered since.
+    """
+    return formaten.to_csv(*fouten_tabel(rapport), formaten.Formaat.csv).decode("utf-8")
+
+
+FOUTEN_KOP = ["rij", "datum", "sleutelpersoon", "kolom", "waarde", "reden"]
+
+
+def fouten_tabel(rapport: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
+    """The error report as a table: one line per row and error, with the row's date and key person."""
+    kenmerken = rapport.get("rijkenmerken", {})
+    regels = []
     for rij, kolom, waarde, reden in foutregels(rapport):
-        writer.writerow(["" if rij is None else rij, kolom or "", waarde, reden])
-    return buffer.getvalue()
+        kenmerk = kenmerken.get(str(rij), {}) if rij is not None else {}
+        regels.append([rij, kenmerk.get("datum", ""), kenmerk.get("sleutelpersoon", ""), kolom or "", waarde, reden])
+    return FOUTEN_KOP, regels

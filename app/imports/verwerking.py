@@ -129,10 +129,18 @@ class Run:
 
     # -- one row --
 
-    def _afwijzen(self, rij: int, fouten: list[Fout]) -> None:
+    def _afwijzen(self, rij: int, fouten: list[Fout], vertaling: Vertaling | None = None,
+                  json_rij: dict[str, Any] | None = None) -> None:
         self.verslag.afgewezen += 1
         for kolom, waarde, reden in fouten:
             self.verslag.fout(rij, kolom, waarde, reden)
+        # The row's date and key person as written in the file, so a coordinator finds the row in the log.
+        if json_rij is not None:
+            self.verslag.kenmerk(rij, str(json_rij.get("datum") or ""), str(json_rij.get("sleutelpersoonId") or ""))
+        elif vertaling is not None:
+            datum = vertaling.bronnen.get("datum", ("", ""))[1]
+            persoon = vertaling.bronnen.get("sleutelpersoonId", ("", ""))[1]
+            self.verslag.kenmerk(rij, datum, persoon)
 
     def _kolom(self, vertaling: Vertaling, json_rij: dict[str, Any] | None, naam: str, reden: str) -> Fout:
         """An invalidParams entry as (column, value, reason) of the file."""
@@ -164,7 +172,7 @@ class Run:
                 if not any(_verwant(param["name"], pad) for pad in vertaling.foutpaden):
                     fouten.append(self._kolom(vertaling, json_rij, param["name"], param["reason"]))
         if fouten or invoer is None:
-            self._afwijzen(rij.nummer, fouten)
+            self._afwijzen(rij.nummer, fouten, vertaling, json_rij)
             return
         if not (vertaling.nieuwe_sleutelpersoon or vertaling.nieuwe_ketenpartners):
             self.bulk.voeg_toe(rij.nummer, invoer, (vertaling, json_rij))
@@ -184,7 +192,8 @@ class Run:
         except DomeinFout as exc:
             self._vergeet(nieuw)
             params = exc.invalid_params or [{"name": "", "reason": exc.detail}]
-            self._afwijzen(rij.nummer, [self._kolom(vertaling, json_rij, p["name"], p["reason"]) for p in params])
+            self._afwijzen(rij.nummer, [self._kolom(vertaling, json_rij, p["name"], p["reason"]) for p in params],
+                           vertaling, json_rij)
             return
         for soort, naam, _, categorie in nieuw:
             if soort == "sleutelpersoon":
@@ -200,10 +209,12 @@ class Run:
             setattr(self.verslag, uitkomst, getattr(self.verslag, uitkomst) + 1)
         elif uitkomst == "afgewezen":
             self._afwijzen(
-                wachtend.nummer, [self._kolom(vertaling, json_rij, p["name"], p["reason"]) for p in problemen]
+                wachtend.nummer, [self._kolom(vertaling, json_rij, p["name"], p["reason"]) for p in problemen],
+                vertaling, json_rij,
             )
         elif uitkomst == "verwijderd":
-            self._afwijzen(wachtend.nummer, [self._kolom(vertaling, json_rij, "externId", _verwijderd(wachtend.invoer))])
+            self._afwijzen(wachtend.nummer, [self._kolom(vertaling, json_rij, "externId", _verwijderd(wachtend.invoer))],
+                           vertaling, json_rij)
         else:
             self._schrijf_wachtend(wachtend)
 
@@ -218,7 +229,8 @@ class Run:
                 uitkomst = self._schrijf(wachtend.invoer, vertaling.aanwezig, afgeleid=wachtend.afgeleid)
         except DomeinFout as exc:
             params = exc.invalid_params or [{"name": "", "reason": exc.detail}]
-            self._afwijzen(wachtend.nummer, [self._kolom(vertaling, json_rij, p["name"], p["reason"]) for p in params])
+            self._afwijzen(wachtend.nummer, [self._kolom(vertaling, json_rij, p["name"], p["reason"]) for p in params],
+                           vertaling, json_rij)
             return
         setattr(self.verslag, uitkomst, getattr(self.verslag, uitkomst) + 1)
 

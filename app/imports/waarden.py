@@ -2,6 +2,7 @@
 that match free text to codes and to the names of key persons and ketenpartners (see mapping.py).
 """
 
+import difflib
 import functools
 import re
 import unicodedata
@@ -160,9 +161,13 @@ class CodeIndex:
             ("code", {}), ("laatste deel van de code", {}), ("omschrijving", {}), ("synoniem", {})
         ]
         self.woorden: dict[str, set[str]] = {}
+        # Label per active code, for the nearest allowed values when a value is unknown.
+        self.labels: dict[str, str] = {}
         bladeren: dict[str, set[str]] = {}
         for entry in codes:
             self.actief[entry.code] = entry.actief
+            if entry.actief:
+                self.labels[entry.code] = entry.label
             termen = [entry.code, entry.label, *entry.synoniemen]
             self._voeg_toe(0, entry.code, entry.code)
             if "." in entry.code:
@@ -185,6 +190,16 @@ class CodeIndex:
             return next(iter(codes))
         actief = {c for c in codes if self.actief.get(c)}
         return next(iter(actief)) if len(actief) == 1 else codes
+
+    def dichtstbij(self, waarde: str, *, aantal: int = 3) -> list[str]:
+        """The active values closest in spelling (difflib), as `label (code)`, best first."""
+        termen: dict[str, str] = {}
+        for code, label in self.labels.items():
+            for term in (code, label):
+                termen.setdefault(normaliseer(term), code)
+        gevonden = difflib.get_close_matches(normaliseer(waarde), list(termen), n=aantal * 2, cutoff=0.5)
+        codes = list(dict.fromkeys(termen[t] for t in gevonden))[:aantal]
+        return [f"{self.labels[c]} ({c})" for c in codes]
 
     def zoek(self, waarde: str, *, benaderen: bool = True, minstens_een_woord: bool = False) -> Treffer | str:
         """The matching code, or a Dutch reason why there is none (unknown or ambiguous)."""

@@ -1,17 +1,24 @@
-"""CSV (RFC 4180) and XLSX renderings of indicator values, with Dutch headers."""
+"""CSV and XLSX renderings of indicator values, with Dutch headers, labels next to codes and the method."""
 
-import csv
 import io
+from datetime import UTC, datetime
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.styles import Font
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.table import Table, TableStyleInfo
 
+from app.core import formaten
+from app.core.formaten import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE, Formaat, cel
+from app.indicatoren.catalogue import Eenheid
 from app.indicatoren.perturbatie import ptable
 from app.indicatoren.service import Resultaat
 
-CSV_MEDIA_TYPE = "text/csv"
-XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+__all__ = ["CSV_MEDIA_TYPE", "XLSX_MEDIA_TYPE", "cel", "onderdrukking", "to_csv", "to_xlsx"]
+
+# Excel refuses a sheet name over 31 characters and these: \ / ? * [ ] :
+_BLADNAAM_VERBODEN = str.maketrans({c: " " for c in "\\/?*[]:"})
 
 
 def onderdrukking(resultaat: Resultaat) -> dict[str, Any]:
@@ -47,42 +54,95 @@ def _rows(resultaat: Resultaat) -> list[list[Any]]:
     return rows
 
 
-def to_csv(resultaat: Resultaat) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(_header(resultaat))
-    for row in _rows(resultaat):
-        writer.writerow(["" if v is None else v.isoformat() if hasattr(v, "isoformat") else _cel(v) for v in row])
-    return buffer.getvalue()
+def to_csv(resultaat: Resultaat, formaat: Formaat = Formaat.csv) -> bytes:
+    """The values as CSV: the Excel dialect (`;`, decimal comma, BOM) or RFC 4180 (`,`, decimal point)."""
+    return formaten.to_csv(_header(resultaat), _rows(resultaat), formaat)
 
 
-FORMULETEKENS = ("=", "+", "-", "@", "\t", "\r")
+def _metadata(resultaat: Resultaat) -> list[tuple[str, str]]:
+    verzoek = resultaat.verzoek
+    indicator = verzoek.indicator
+    methode = onderdrukking(resultaat)
+    if methode["toegepast"]:
+        bescherming = (
+            f"Celsleutelperturbatie: elk aantal kreeg een vaste ruis van ten hoogste {methode['maxRuis']} "
+            f"(variantie {str(methode['variantie']).replace('.', ',')}); aantallen onder {methode['drempel']} "
+            "zijn niet getoond."
+        )
+    else:
+        bescherming = "Geen: exacte aantallen van de eigen organisatie (niet voor publicatie buiten de organisatie)."
+    filters = "; ".join(f"{naam} = {', '.join(waarden)}" for naam, waarden in verzoek.filters.items())
+    return [
+        ("Indicator", f"{indicator.code} {indicator.naam}"),
+        ("Definitie", indicator.definitie),
+        ("Eenheid", indicator.eenheid.value),
+        ("Teller", indicator.teller_omschrijving or ""),
+        ("Noemer", indicator.noemer_omschrijving or ""),
+        ("Periode", f"{verzoek.periode.label} ({verzoek.periode.vanaf.isoformat()} t/m "
+                    f"{verzoek.periode.laatste_dag.isoformat()})"),
+        ("Interval", verzoek.interval.value if verzoek.interval else "geen (één waarde voor de periode)"),
+        ("Filters", filters or "geen"),
+        ("Gegroepeerd op", ", ".join(verzoek.groeperen_op) or "niet gegroepeerd"),
+        ("Bescherming", bescherming),
+        ("Gemaakt op", datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")),
+        ("Bron", "Sleutelmonitor, indicatoren uit het monitoringhoofdstuk van de Pharos-handreiking"),
+    ]
 
 
-def _cel(waarde: Any) -> Any:
-    """Neutralise text that a spreadsheet would run as a formula (OWASP CSV injection): prefix it with a
-    quote. Numbers are written as numbers, so a negative number stays a number."""
-    if isinstance(waarde, str) and waarde.startswith(FORMULETEKENS):
-        return "'" + waarde
-    return waarde
+def bladnaam(tekst: str) -> str:
+    """A sheet name Excel accepts, cut at a word so it stays readable."""
+    tekst = " ".join(tekst.translate(_BLADNAAM_VERBODEN).split())
+    if len(tekst) <= 31:
+        return tekst
+    kort = tekst[:30].rsplit(" ", 1)[0] if " " in tekst[:30] else tekst[:30]
+    return kort + "…"  # shows that the name goes on; the full name is on the Toelichting sheet
 
 
 def to_xlsx(resultaat: Resultaat) -> bytes:
+    """A data sheet as an Excel table (autofilter, labels, percent format) and a sheet with the metadata."""
+    indicator = resultaat.verzoek.indicator
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = resultaat.verzoek.indicator.code[:31]
-    sheet.append(_header(resultaat))
+    sheet.title = bladnaam(indicator.naam)
+    header = _header(resultaat)
+    sheet.append(header)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
+    waarde_kolom = header.index("waarde") + 1
     for row in _rows(resultaat):
         sheet.append(row)
         for cell in sheet[sheet.max_row]:
             if isinstance(cell.value, str):
                 cell.data_type = "s"  # text stays text: openpyxl would store `=…` as a formula
+        waarde = sheet.cell(row=sheet.max_row, column=waarde_kolom)
+        if indicator.eenheid is Eenheid.percentage and isinstance(waarde.value, int | float):
+            # Stored as a fraction so Excel's percent format shows 42,5 % and sums and charts stay right.
+            waarde.value = round(waarde.value / 100, 6)  # 67.1 / 100 is 0.6709999999999999 in binary
+            waarde.number_format = "0.0%"
+        elif isinstance(waarde.value, float):
+            waarde.number_format = "0.0"
     for column in ("B", "C"):
         for cell in sheet[column][1:]:
             cell.number_format = "dd-mm-yyyy"
+    laatste = get_column_letter(len(header))
+    table = Table(displayName="Waarden", ref=f"A1:{laatste}{max(sheet.max_row, 2)}")
+    table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
+    sheet.add_table(table)  # an Excel table carries its own autofilter
+    for index, naam in enumerate(header, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = max(12, min(40, len(naam) + 4))
     sheet.freeze_panes = "A2"
+
+    toelichting = workbook.create_sheet("Toelichting")
+    for sleutel, waarde in _metadata(resultaat):
+        toelichting.append([sleutel, waarde])
+        toelichting.cell(row=toelichting.max_row, column=2).data_type = "s"
+    for cell in toelichting["A"]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(vertical="top")
+    for cell in toelichting["B"]:
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    toelichting.column_dimensions["A"].width = 18
+    toelichting.column_dimensions["B"].width = 100
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

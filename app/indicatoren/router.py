@@ -1,12 +1,15 @@
 """GET /v1/indicatoren, /v1/indicatoren/{code} and /v1/indicatoren/{code}/waarden."""
 
-from typing import Any
+from enum import StrEnum
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
 
+from app.core import formaten
 from app.core.config import get_settings
 from app.core.db import SessionDep
+from app.core.formaten import Formaat
 from app.indicatoren import export
 from app.indicatoren.catalogue import INDICATOREN, Indicator
 from app.indicatoren.dependencies import VerzoekDep, indicator_van
@@ -15,6 +18,16 @@ from app.indicatoren.service import Resultaat, bereken
 from app.toegang.dependencies import RapporterenDep
 
 router = APIRouter(tags=["indicatoren"])
+
+
+class Waardenformaat(StrEnum):
+    json = "json"
+    csv = "csv"
+    csv_rfc4180 = "csv-rfc4180"
+    xlsx = "xlsx"
+
+
+FORMATEN = tuple(Formaat(f.value) for f in Waardenformaat)
 
 
 def _public(indicator: Indicator) -> IndicatorPublic:
@@ -45,31 +58,44 @@ def get_indicator(code: str, caller: RapporterenDep) -> IndicatorPublic:
     "/indicatoren/{code}/waarden",
     response_model=IndicatorWaarden,
     summary="Waarden van een indicator",
-    responses={200: {"content": {export.CSV_MEDIA_TYPE: {"schema": {"type": "string"}},
-                                 export.XLSX_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}}}}},
+    responses=formaten.responses(
+        *FORMATEN, json_schema={"$ref": "#/components/schemas/IndicatorWaarden"},
+        beschrijving="De waarden: JSON, CSV (twee varianten) of een Excel-werkmap met toelichting.",
+    ),
 )
-def get_waarden(caller: RapporterenDep, verzoek: VerzoekDep, request: Request, session: SessionDep) -> Response:
+def get_indicator_waarden(
+    caller: RapporterenDep,
+    verzoek: VerzoekDep,
+    request: Request,
+    session: SessionDep,
+    formaat: Annotated[
+        Waardenformaat | None,
+        Query(description="Formaat van het antwoord. " + formaten.KEUZE_UITLEG, examples=["csv"]),
+    ] = None,
+) -> Response:
     """Berekent de indicator over de periode, optioneel per interval en gegroepeerd op dimensies.
 
     Organisatiesleutels zien de eigen organisatie exact. Regionale sleutels zien de gemeenten van
     hun regio, beschermd met celsleutelperturbatie: elk aantal krijgt een kleine, vaste ruis (ten
     hoogste 2) en aantallen onder de drempel worden niet getoond (zie `onderdrukking` in het
     antwoord). Dezelfde vraag geeft altijd hetzelfde antwoord, in JSON, CSV en XLSX.
-    Stuur `Accept: text/csv` voor CSV of het Excel-mediatype voor een werkblad.
+
+    Kies het formaat met `formaat=json|csv|csv-rfc4180|xlsx` (ook vanuit Excel "Van het web" en Power
+    Query) of met `Accept`. `csv` opent met een dubbelklik in Nederlandse Excel (puntkomma, decimale komma,
+    UTF-8 met BOM); `csv-rfc4180` heeft komma's en decimale punten. De werkmap heeft een tabel met filters,
+    omschrijvingen naast de codes, percentages als percentage en een blad `Toelichting` met definitie,
+    periode, filters, groepering, beschermingsmethode en aanmaaktijd.
     """
     settings = get_settings()
     resultaat = bereken(session, caller=caller, verzoek=verzoek, drempel=settings.suppression_threshold,
                         max_rijen=settings.max_indicator_rows)
     indicator, label = verzoek.indicator, verzoek.periode.label.replace("/", "_")
-    accept = request.headers.get("accept", "")
-    if export.XLSX_MEDIA_TYPE in accept:
-        return Response(
-            export.to_xlsx(resultaat),
-            media_type=export.XLSX_MEDIA_TYPE,
-            headers={"Content-Disposition": f'attachment; filename="{indicator.code}-{label}.xlsx"'},
-        )
-    if export.CSV_MEDIA_TYPE in accept:
-        return Response(export.to_csv(resultaat), media_type=f"{export.CSV_MEDIA_TYPE}; charset=utf-8")
+    gekozen = formaten.kies(request, formaat, FORMATEN)
+    naam = f"{indicator.code}-{label}"
+    if gekozen is Formaat.xlsx:
+        return formaten.bestand(export.to_xlsx(resultaat), gekozen, naam)
+    if gekozen in (Formaat.csv, Formaat.csv_rfc4180):
+        return formaten.bestand(export.to_csv(resultaat, gekozen), gekozen, naam)
     return JSONResponse(_as_json(resultaat, indicator))
 
 

@@ -45,6 +45,7 @@ CODELIJST_VAN = {
     "status": codelijsten.DOORVERWIJZING_STATUS,
     "wijze": codelijsten.DOORVERWIJZING_WIJZE,
     "effect": codelijsten.EFFECT,
+    "gemeente": codelijsten.GEMEENTE,
 }
 @dataclass(frozen=True)
 class Verzoek:
@@ -53,6 +54,9 @@ class Verzoek:
     interval: Interval | None
     groeperen_op: tuple[str, ...]
     filters: dict[str, tuple[str, ...]]
+
+
+LEEG_LABEL = "(niet ingevuld)"
 
 
 @dataclass
@@ -315,10 +319,10 @@ def _labels(session: Session, rijen: list[Rij], groeperen_op: Sequence[str]) -> 
     """Attach Dutch labels: code-list labels, organisation, key person and partner names."""
     for naam in groeperen_op:
         codes = {r.dimensies[naam] for r in rijen if r.dimensies[naam] is not None}
-        if not codes:
-            continue
         labels: dict[str, str] = {}
-        if naam in CODELIJST_VAN:
+        if not codes:
+            pass
+        elif naam in CODELIJST_VAN:
             found = session.execute(
                 select(Code.code, Code.label).where(Code.lijst == CODELIJST_VAN[naam], Code.code.in_(codes))
             )
@@ -330,4 +334,5 @@ def _labels(session: Session, rijen: list[Rij], groeperen_op: Sequence[str]) -> 
             labels = {str(i): label for i, label in found}
         for rij in rijen:
             value = rij.dimensies[naam]
-            rij.labels[naam] = labels.get(value, value) if value is not None else None
+            # An empty value (a contact without that attribute) gets a label too, next to `onbekend`.
+            rij.labels[naam] = labels.get(value, value) if value is not None else LEEG_LABEL

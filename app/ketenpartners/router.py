@@ -4,6 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
+from app.core import versies
 from app.core.db import SessionDep
 from app.core.openapi import location
 from app.core.pagination import PAGINATED, PaginaDep
@@ -61,19 +62,23 @@ def list_ketenpartners(
 
 
 @router.get("/ketenpartners/{ketenpartnerId}", summary="Eén ketenpartner")
-def get_ketenpartner(caller: InzienDep, partner: KetenpartnerDep) -> KetenpartnerPublic:
+def get_ketenpartner(caller: InzienDep, partner: KetenpartnerDep, response: Response) -> KetenpartnerPublic:
     """Eén ketenpartner van de eigen organisatie; die van een andere organisatie geeft 404."""
-    return KetenpartnerPublic.model_validate(partner)
+    return versies.met_etag(response, KetenpartnerPublic.model_validate(partner))
 
 
 @router.patch("/ketenpartners/{ketenpartnerId}", summary="Ketenpartner wijzigen")
 def update_ketenpartner(
-    caller: RegistrerenDep, partner: KetenpartnerDep, body: KetenpartnerUpdate, session: SessionDep
+    caller: RegistrerenDep, partner: KetenpartnerDep, body: KetenpartnerUpdate, session: SessionDep, response: Response, if_match: versies.IfMatchDep = None
 ) -> KetenpartnerPublic:
-    """Wijzig de meegestuurde velden. Een gedeactiveerde categorie die de ketenpartner al had, blijft toegestaan."""
+    """Wijzig de meegestuurde velden. Een gedeactiveerde categorie die de ketenpartner al had, blijft toegestaan.
+    Met `If-Match` geeft een intussen gewijzigde ketenpartner 412."""
+    if if_match is not None:
+        versies.vergrendel(session, partner)
+        versies.controleer(if_match, KetenpartnerPublic.model_validate(partner))
     changes = body.model_dump(exclude_unset=True, by_alias=False)
     partner = service.update(session, caller=caller, partner=partner, changes=changes)
-    return KetenpartnerPublic.model_validate(partner)
+    return versies.met_etag(response, KetenpartnerPublic.model_validate(partner))
 
 
 @router.delete(

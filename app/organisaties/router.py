@@ -4,6 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
+from app.core import versies
 from app.core.db import SessionDep
 from app.core.openapi import location
 from app.core.pagination import PAGINATED, PaginaDep
@@ -56,19 +57,23 @@ def list_organisaties(
 @router.get("/organisaties/{organisatieId}", response_model=OrganisatiePublic, summary="Organisatie opvragen",
     description=f"Een organisatie. {LEZEN} Een andere organisatie geeft 404.",
 )
-def get_organisatie(organisatie: LeesbareOrganisatieDep) -> Organisatie:
-    return organisatie
+def get_organisatie(organisatie: LeesbareOrganisatieDep, response: Response) -> OrganisatiePublic:
+    return versies.met_etag(response, OrganisatiePublic.model_validate(organisatie))
 
 
 @router.patch("/organisaties/{organisatieId}", response_model=OrganisatiePublic, summary="Organisatie wijzigen",
     description="Wijzigt de meegestuurde velden; weggelaten velden blijven zoals ze zijn.",
 )
 def update_organisatie(
-    body: OrganisatieUpdate, organisatie: BeheerdeOrganisatieDep, caller: BeherenDep, session: SessionDep
-) -> Organisatie:
-    return service.update_organisatie(
+    body: OrganisatieUpdate, organisatie: BeheerdeOrganisatieDep, caller: BeherenDep, session: SessionDep, response: Response, if_match: versies.IfMatchDep = None
+) -> OrganisatiePublic:
+    if if_match is not None:
+        versies.vergrendel(session, organisatie)
+        versies.controleer(if_match, OrganisatiePublic.model_validate(organisatie))
+    organisatie = service.update_organisatie(
         session, caller=caller, organisatie=organisatie, wijzigingen=body.model_dump(exclude_unset=True, by_alias=False)
     )
+    return versies.met_etag(response, OrganisatiePublic.model_validate(organisatie))
 
 
 @router.delete("/organisaties/{organisatieId}", response_model=OrganisatiePublic, summary="Organisatie deactiveren",

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response, status
 
 from app.codelijsten import service as codelijsten
 from app.core import filters as gedeelde_filters
+from app.core import versies
 from app.core.db import SessionDep
 from app.core.openapi import API_PREFIX
 from app.core.pagination import PAGINATED, PagineringDep, paginate
@@ -112,8 +113,8 @@ def list_signalen(
 
 @router.get("/signalen/{signaalId}", response_model=SignaalPublic, summary="Eigen signaal opvragen",
             description="Eén signaal van de eigen organisatie, met de historie van zijn statussen en de terugkoppeling.")
-def get_signaal(caller: InzienDep, signaal: SignaalDep, session: SessionDep) -> SignaalPublic:
-    return service.publiek(session, [signaal])[0]
+def get_signaal(caller: InzienDep, signaal: SignaalDep, session: SessionDep, response: Response) -> SignaalPublic:
+    return versies.met_etag(response, service.publiek(session, [signaal])[0])
 
 
 @router.patch(
@@ -128,9 +129,14 @@ def get_signaal(caller: InzienDep, signaal: SignaalDep, session: SessionDep) -> 
     ),
     responses=STATUS_409,
 )
-def update_signaal(caller: RegistrerenDep, signaal: SignaalDep, body: SignaalUpdate, session: SessionDep) -> SignaalPublic:
+def update_signaal(
+    caller: RegistrerenDep, signaal: SignaalDep, body: SignaalUpdate, session: SessionDep, response: Response, if_match: versies.IfMatchDep = None
+) -> SignaalPublic:
+    if if_match is not None:
+        versies.vergrendel(session, signaal)
+        versies.controleer(if_match, service.publiek(session, [signaal])[0])
     signaal = service.update(session, caller=caller, signaal=signaal, data=body)
-    return service.publiek(session, [signaal])[0]
+    return versies.met_etag(response, service.publiek(session, [signaal])[0])
 
 
 @router.delete("/signalen/{signaalId}", status_code=status.HTTP_204_NO_CONTENT, summary="Signaal intrekken",
@@ -161,8 +167,10 @@ def list_ontvangen_signalen(
 
 @router.get("/ontvangen-signalen/{signaalId}", response_model=OntvangenSignaal, summary="Ontvangen signaal opvragen",
             description="Eén signaal gericht aan een van de gemeenten van de sleutel, met historie en terugkoppeling.")
-def get_ontvangen_signaal(caller: SignalenDep, signaal: OntvangenSignaalDep, session: SessionDep) -> OntvangenSignaal:
-    return service.ontvangen(session, [signaal])[0]
+def get_ontvangen_signaal(
+    caller: SignalenDep, signaal: OntvangenSignaalDep, session: SessionDep, response: Response
+) -> OntvangenSignaal:
+    return versies.met_etag(response, service.ontvangen(session, [signaal])[0])
 
 
 @router.patch(
@@ -177,7 +185,10 @@ def get_ontvangen_signaal(caller: SignalenDep, signaal: OntvangenSignaalDep, ses
     responses=STATUS_409,
 )
 def update_ontvangen_signaal(
-    caller: SignalenDep, signaal: OntvangenSignaalDep, body: StatusWijziging, session: SessionDep
+    caller: SignalenDep, signaal: OntvangenSignaalDep, body: StatusWijziging, session: SessionDep, response: Response, if_match: versies.IfMatchDep = None
 ) -> OntvangenSignaal:
+    if if_match is not None:
+        versies.vergrendel(session, signaal)
+        versies.controleer(if_match, service.ontvangen(session, [signaal])[0])
     signaal = service.wijzig_status(session, caller=caller, signaal=signaal, data=body)
-    return service.ontvangen(session, [signaal])[0]
+    return versies.met_etag(response, service.ontvangen(session, [signaal])[0])

@@ -4,6 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
+from app.core import versies
 from app.core.db import SessionDep
 from app.core.openapi import location
 from app.core.pagination import PAGINATED, PaginaDep
@@ -69,21 +70,24 @@ def list_sleutelpersonen(
 
 
 @router.get("/sleutelpersonen/{sleutelpersoonId}", summary="Eén sleutelpersoon")
-def get_sleutelpersoon(caller: InzienDep, persoon: SleutelpersoonDep) -> SleutelpersoonPublic:
+def get_sleutelpersoon(caller: InzienDep, persoon: SleutelpersoonDep, response: Response) -> SleutelpersoonPublic:
     """Eén sleutelpersoon van de eigen organisatie; die van een andere organisatie geeft 404."""
-    return SleutelpersoonPublic.model_validate(persoon)
+    return versies.met_etag(response, SleutelpersoonPublic.model_validate(persoon))
 
 
 @router.patch("/sleutelpersonen/{sleutelpersoonId}", summary="Sleutelpersoon wijzigen")
 def update_sleutelpersoon(
-    caller: RegistrerenDep, persoon: SleutelpersoonDep, body: SleutelpersoonUpdate, session: SessionDep
+    caller: RegistrerenDep, persoon: SleutelpersoonDep, body: SleutelpersoonUpdate, session: SessionDep, response: Response, if_match: versies.IfMatchDep = None
 ) -> SleutelpersoonPublic:
     """Wijzig de meegestuurde velden. De controle loopt over het samengevoegde resultaat, dus
     `actiefTot` wordt ook tegen de opgeslagen `actiefVanaf` getoetst. Gedeactiveerde codes die de
-    sleutelpersoon al had, blijven toegestaan."""
+    sleutelpersoon al had, blijven toegestaan. Met `If-Match` geeft een intussen gewijzigde sleutelpersoon 412."""
+    if if_match is not None:
+        versies.vergrendel(session, persoon)
+        versies.controleer(if_match, SleutelpersoonPublic.model_validate(persoon))
     changes = body.model_dump(exclude_unset=True, by_alias=False)
     persoon = service.update(session, caller=caller, persoon=persoon, changes=changes)
-    return SleutelpersoonPublic.model_validate(persoon)
+    return versies.met_etag(response, SleutelpersoonPublic.model_validate(persoon))
 
 
 @router.delete(

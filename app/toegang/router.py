@@ -55,7 +55,7 @@ AuditLezerDep = Annotated[Caller, Depends(audit_lezer)]
     ),
     responses={201: {"headers": {"Location": {"description": "URL van de nieuwe sleutel.", "schema": {"type": "string"}}}}},
 )
-def create_key(body: ApiSleutelCreate, caller: BeherenDep, session: SessionDep, response: Response) -> ApiSleutelAangemaakt:
+def create_api_sleutel(body: ApiSleutelCreate, caller: BeherenDep, session: SessionDep, response: Response) -> ApiSleutelAangemaakt:
     key, token = service.create_key(
         session,
         caller=caller,
@@ -74,7 +74,7 @@ def create_key(body: ApiSleutelCreate, caller: BeherenDep, session: SessionDep, 
     summary="API-sleutels opvragen",
     description="Alle sleutels, nieuwste eerst; zonder geheim of hash.",
 )
-def list_keys(
+def list_api_sleutels(
     _caller: BeherenDep, session: SessionDep, pagina: PaginaDep,
     organisatie_id: Annotated[
         uuid.UUID | None,
@@ -88,7 +88,7 @@ def list_keys(
 @router.get("/api-sleutels/{sleutelId}", response_model=ApiSleutelPublic, summary="API-sleutel opvragen",
     description="Een sleutel; zonder geheim of hash.",
 )
-def get_key(key: BeheerdeSleutelDep) -> ApiSleutel:
+def get_api_sleutel(key: BeheerdeSleutelDep) -> ApiSleutel:
     return key
 
 
@@ -98,7 +98,7 @@ def get_key(key: BeheerdeSleutelDep) -> ApiSleutel:
         "ingetrokken sleutel (`ingetrokkenOp` gevuld); nogmaals intrekken verandert niets."
     ),
 )
-def revoke_key(key: BeheerdeSleutelDep, caller: BeherenDep, session: SessionDep) -> ApiSleutel:
+def revoke_api_sleutel(key: BeheerdeSleutelDep, caller: BeherenDep, session: SessionDep) -> ApiSleutel:
     return service.revoke_key(session, caller=caller, key=key)
 
 
@@ -109,7 +109,7 @@ def revoke_key(key: BeheerdeSleutelDep, caller: BeherenDep, session: SessionDep)
         "alleen de regels van de eigen organisatie."
     ),
 )
-def list_audit(
+def list_audit_regels(
     caller: AuditLezerDep, session: SessionDep, pagina: PaginaDep,
     vanaf: Annotated[datetime | None, Query(description="Vanaf dit tijdstip (inclusief).", examples=["2025-03-01T00:00:00Z"])] = None,
     tot: Annotated[datetime | None, Query(description="Tot dit tijdstip (exclusief).", examples=["2025-04-01T00:00:00Z"])] = None,

@@ -17,10 +17,10 @@ from sqlmodel import Session, col
 from app.codelijsten import service as codelijsten
 from app.core.config import get_settings
 from app.core.errors import GeenToegang, NietGevonden
+from app.core.formaten import Formaat
 from app.doelen import service as doelen
-from app.ervaringsverhalen import router as verhalen_router
+from app.ervaringsverhalen import export as verhalen_exports
 from app.ervaringsverhalen import service as verhalen
-from app.ervaringsverhalen.schemas import Exportformaat
 from app.indicatoren import export
 from app.indicatoren.dependencies import waarden_verzoek
 from app.indicatoren.service import Resultaat, Rij, bereken
@@ -192,4 +192,4 @@ def verhalen_export(session: Session, caller: Caller, formaat: str) -> Response:
     """The API's `GET /v1/gedeelde-ervaringsverhalen/export` for a regional key."""
     if caller.binding is not Binding.regio or not caller.has(Scope.rapporteren):
         raise GeenToegang("De export van gedeelde verhalen is er voor regionale sleutels met scope `rapporteren`.")
-    return verhalen_router.export_gedeelde_verhalen(caller, session, formaat=Exportformaat(formaat))
+    return verhalen_exports.exporteer(session, caller=caller, formaat=Formaat(formaat))

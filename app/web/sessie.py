@@ -113,7 +113,7 @@ def schrijf(response: Response, inhoud: dict[str, Any]) -> None:
         path="/",
         httponly=True,
         samesite="strict",
-        secure=settings.public_url.startswith("https://") or settings.environment == "production",
+        secure=(settings.public_url or "").startswith("https://") or settings.environment == "production",
     )
 
 

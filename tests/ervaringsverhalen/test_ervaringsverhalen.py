@@ -1,5 +1,6 @@
 """Ervaringsverhalen: own stories, consent, what a region reads, and its exports (XLSX, Markdown)."""
 
+import csv
 import io
 import uuid
 from datetime import date
@@ -130,20 +131,37 @@ def test_xlsx_export(client: TestClient, session: Session) -> None:
     assert response.headers["content-type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0] == ("datum", "gemeente", "wijk", "organisatie", "bron", "onderwerpen", "effecten", "titel", "verhaal", "citaat")
+    assert rows[0] == ("datum", "gemeente", "gemeente (naam)", "wijk", "organisatie", "bron", "onderwerpen", "effecten",
+                       "titel", "verhaal", "citaat")
     assert len(rows) == 3  # header and the two shared stories
-    by_title = {row[7]: row for row in rows[1:]}
+    by_title = {row[8]: row for row in rows[1:]}
     row = by_title[data["gedeeld"]["titel"]]
-    assert row[3] == "Welzijn Overvecht"
-    assert row[5] == "Mentale gezondheid"
-    assert row[6] == "Versterken van samenwerking; Eerder in beeld krijgen van behoeften en vragen"
-    assert by_title["Eindelijk een huisarts"][6] == "Gezondheid en welzijn"
+    assert row[1:3] == ("GM0344", "Utrecht")  # the CBS name next to the code
+    assert row[4] == "Welzijn Overvecht"
+    assert row[6] == "Mentale gezondheid"
+    assert row[7] == "Versterken van samenwerking; Eerder in beeld krijgen van behoeften en vragen"
+    assert by_title["Eindelijk een huisarts"][7] == "Gezondheid en welzijn"
+    assert list(sheet.tables) == ["Ervaringsverhalen"]  # an Excel table: a filter on every column
     # The formula-looking title is a string cell, never a formula.
-    cells = {c.value: c for c in sheet["H"]}
+    cells = {c.value: c for c in sheet["I"]}
     assert cells[data["gedeeld"]["titel"]].data_type == "s"
     raw = load_workbook(io.BytesIO(response.content), data_only=False).active
     assert all(c.data_type != "f" for r in raw.iter_rows() for c in r)
     assert str(data["persoon"].id) not in str(rows)
+
+
+def test_csv_export_for_dutch_excel(client: TestClient, session: Session) -> None:
+    _, regio, data = _regio_scenario(client, session)
+    response = client.get("/v1/gedeelde-ervaringsverhalen/export?formaat=csv", headers=regio)
+    assert response.status_code == 200, response.text
+    assert response.headers["content-disposition"] == 'attachment; filename="ervaringsverhalen.csv"'
+    assert response.content.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    assert {r["gemeente (naam)"] for r in rows} == {"Utrecht"}
+    titels = {r["titel"] for r in rows}
+    assert "Eindelijk een huisarts" in titels
+    # A title that looks like a formula is neutralised, as in every CSV the API writes.
+    assert all(not t.startswith(("=", "+", "-", "@")) for t in titels)
 
 
 def test_markdown_report_grouped_by_effect(client: TestClient, session: Session) -> None:
@@ -184,8 +202,8 @@ def test_markdown_report_escapes_markup_from_stories() -> None:
         onderwerpen=[], effecten=["anders"], titel="# Kop [klik](http://evil.example)",
         verhaal="<script>alert(1)</script>\n**vet**", citaat=None, organisatie_naam="Org | X",
     )
-    tekst = export.to_markdown([verhaal], gemeentecodes=["GM0344"], onderwerp_labels={}, effect_labels={"anders": "Anders"},
-                               vanaf=None, tot=None)
+    labels = {"onderwerp": {}, "effect": {"anders": "Anders"}, "gemeente": {"GM0344": "Utrecht"}}
+    tekst = export.to_markdown([verhaal], gemeentecodes=["GM0344"], labels=labels, vanaf=None, tot=None)
     assert "### \\# Kop \\[klik\\](http://evil.example)" in tekst
     assert "\\<script\\>alert(1)\\</script\\>" in tekst and "<script>" not in tekst
     assert "\\*\\*vet\\*\\*" in tekst and "Org \\| X" in tekst

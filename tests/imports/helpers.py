@@ -10,6 +10,7 @@ from openpyxl import Workbook
 from sqlmodel import Session
 
 from app.imports import service
+from app.imports.mapping import onbekende_waarde
 from app.imports.readers import Bron
 from app.models import Ketenpartner, Organisatie, Sleutelpersoon
 from app.toegang.caller import Binding, Caller, Scope
@@ -97,3 +98,7 @@ def fouten(verslag: service.Verslag) -> list[tuple[int | None, str | None, str, 
         ((r, kolom, waarde, reden) for (kolom, waarde, reden), rijen in verslag.fouten.items() for r in rijen),
         key=lambda f: (f[0] or 0, f[1] or ""),
     )
+
+
+# The reason for the unknown topic the tests use: no allowed value is spelled like it.
+ASTROLOGIE = onbekende_waarde("Astrologie", veld="onderwerpen", lijst="onderwerp", dichtstbij=[])

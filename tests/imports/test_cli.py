@@ -70,7 +70,8 @@ def test_atomic_import_with_a_bad_row_exits_1_and_writes_the_report(session: Ses
     assert result.exit_code == 1
     assert "Er is niets opgeslagen: 1 van de 3 rijen zijn afgekeurd" in result.stdout
     assert rapport.read_text(encoding="utf-8-sig").splitlines() == [
-        "rij;kolom;waarde;reden", "4;Datum;31-02-2025;`31-02-2025` is geen bestaande datum."
+        "rij;datum;sleutelpersoon;kolom;waarde;reden",
+        "4;31-02-2025;Mays A.;Datum;31-02-2025;`31-02-2025` is geen bestaande datum."
     ]
     assert _aantal(session, omgeving) == 0
     run = session.exec(select(ImportRun)).one()

@@ -242,12 +242,23 @@ def test_unknown_key_person_is_an_error_unless_creation_is_enabled(session: Sess
     koppen = ["Sleutelpersoon", "Doorverwezen naar"]
     cellen = {"Sleutelpersoon": "Yonas T.", "Doorverwezen naar": "Taalhuis bibliotheek, UWV"}
     streng = _vertaler(session, omgeving, koppen).vertaal(Rij(7, cellen))
-    assert streng.fouten == [
-        ("Sleutelpersoon", "Yonas T.", "Onbekende sleutelpersoon `Yonas T.`; registreer de sleutelpersoon eerst, "
-         "of importeer met nieuwe sleutelpersonen aanmaken."),
-        ("Doorverwezen naar", "Taalhuis bibliotheek", "Onbekende ketenpartner `Taalhuis bibliotheek`; zet hem eerst "
-         "op de sociale kaart, of importeer met nieuwe ketenpartners aanmaken."),
+    assert [(kolom, waarde) for kolom, waarde, _ in streng.fouten] == [
+        ("Sleutelpersoon", "Yonas T."), ("Doorverwezen naar", "Taalhuis bibliotheek")
     ]
+    persoon, partner = (reden for _, _, reden in streng.fouten)
+    # The hint names the real switches, on the command line and in the API, and the per-row mode.
+    assert persoon.startswith("Onbekende sleutelpersoon `Yonas T.`; registreer de sleutelpersoon eerst")
+    for vlag in ("`--nieuwe-sleutelpersonen-aanmaken`", "`nieuweSleutelpersonenAanmaken=true`", "`--per-rij`", "`perRij=true`"):
+        assert vlag in persoon
+    assert partner.startswith("Onbekende ketenpartner `Taalhuis bibliotheek`; zet hem eerst op de sociale kaart")
+    for vlag in ("`--nieuwe-ketenpartners-aanmaken`", "`nieuweKetenpartnersAanmaken=true`", "`--per-rij`"):
+        assert vlag in partner
+    import inspect
+
+    from app.imports.cli import importeer
+
+    cli = inspect.getsource(importeer)  # the CLI really has these flags
+    assert all(vlag in cli for vlag in ('"--nieuwe-sleutelpersonen-aanmaken"', '"--nieuwe-ketenpartners-aanmaken"', '"--per-rij"'))
     ruim = _vertaler(session, omgeving, koppen, nieuwe_sleutelpersonen=True, nieuwe_ketenpartners=True)
     vertaling = ruim.vertaal(Rij(7, cellen))
     assert vertaling.fouten == []
@@ -296,3 +307,12 @@ def test_values_that_cannot_be_read_are_errors_on_their_column(session: Session,
         ("Duur", "lang", "`lang` is geen duur in minuten; gebruik bijvoorbeeld 45, 45 min of 1:30."),
     ]
     assert vertaling.data["inwoner"] == {"geslacht": "onbekend"}  # `?` is a synonym of onbekend
+
+
+def test_unknown_value_names_the_nearest_allowed_values_and_the_mapping_file(session: Session, omgeving: Omgeving) -> None:
+    vertaling = _vertaler(session, omgeving, ["Onderwerp"]).vertaal(Rij(4, {"Onderwerp": "Toeslaggen"}))
+    ((kolom, waarde, reden),) = vertaling.fouten
+    assert (kolom, waarde) == ("Onderwerp", "Toeslaggen")
+    assert reden.startswith("Onbekende waarde `Toeslaggen`. Bedoelt u Toeslagen (geld.toeslagen)")
+    assert "GET /v1/codelijsten/onderwerp" in reden
+    assert "mappingbestand onder `waarden: onderwerpen:`" in reden

@@ -12,7 +12,7 @@ from app.imports import router as imports_router
 from app.imports import service
 from app.models import AuditRegel, Contactmoment, ImportRun
 from tests.factories import make_key
-from tests.imports.helpers import Omgeving, csv_bytes, maak_omgeving, ndjson_bytes, rij, xlsx_bytes
+from tests.imports.helpers import ASTROLOGIE, Omgeving, csv_bytes, maak_omgeving, ndjson_bytes, rij, xlsx_bytes
 
 CSV = {"Content-Type": "text/csv"}
 XLSX = {"Content-Type": imports_router.XLSX_MEDIA_TYPE}
@@ -74,9 +74,9 @@ def test_atomic_failure_is_reported_and_the_error_csv_downloads(client: TestClie
     assert fouten.headers["content-type"] == "text/csv; charset=utf-8"
     assert fouten.headers["content-disposition"] == f'attachment; filename="import-{body["id"]}-fouten.csv"'
     assert fouten.content.decode("utf-8-sig").splitlines() == [
-        "rij;kolom;waarde;reden",
-        "2;Onderwerp;Astrologie;Onbekende waarde `Astrologie`.",
-        "4;Onderwerp;Astrologie;Onbekende waarde `Astrologie`.",
+        "rij;datum;sleutelpersoon;kolom;waarde;reden",
+        "2;14-3-2025;Mays A.;Onderwerp;Astrologie;" + ASTROLOGIE,
+        "4;14-3-2025;Mays A.;Onderwerp;Astrologie;" + ASTROLOGIE,
     ]
 
 

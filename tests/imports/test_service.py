@@ -17,7 +17,9 @@ from app.models import (
     Sleutelpersoon,
     Uitkomst,
 )
-from tests.imports.helpers import KOP, Omgeving, csv_bytes, fouten, importeer, maak_omgeving, ndjson_bytes, rij, xlsx_bytes
+from tests.imports.helpers import (
+    ASTROLOGIE, KOP, Omgeving, csv_bytes, fouten, importeer, maak_omgeving, ndjson_bytes, rij, xlsx_bytes,
+)
 
 
 def _aantal(session: Session, omgeving: Omgeving, model=Contactmoment) -> int:  # type: ignore[no-untyped-def]
@@ -63,14 +65,16 @@ def test_atomic_mode_writes_nothing_when_one_row_is_bad(session: Session, omgevi
     )
     assert verslag.melding == (
         "Er is niets opgeslagen: 2 van de 5 rijen zijn afgekeurd en de import is atomair (alles of niets). "
-        "Verbeter het bestand, of importeer per rij."
+        "Verbeter het bestand, of importeer per rij (`--per-rij`; in de API `perRij=true`)."
     )
-    assert fouten(verslag) == [
+    gevonden = fouten(verslag)
+    assert gevonden[:2] == [
         (5, "Datum", "31-02-2025", "`31-02-2025` is geen bestaande datum."),
-        (6, "Onderwerp", "Astrologie", "Onbekende waarde `Astrologie`."),
-        (6, "Sleutelpersoon", "Onbekend X.", "Onbekende sleutelpersoon `Onbekend X.`; registreer de sleutelpersoon "
-         "eerst, of importeer met nieuwe sleutelpersonen aanmaken."),
+        (6, "Onderwerp", "Astrologie", ASTROLOGIE),
     ]
+    assert gevonden[2][:3] == (6, "Sleutelpersoon", "Onbekend X.")
+    assert gevonden[2][3].startswith("Onbekende sleutelpersoon `Onbekend X.`; registreer de sleutelpersoon eerst")
+    assert len(gevonden) == 3
     assert _aantal(session, omgeving) == 0
     assert _aantal(session, omgeving, Doorverwijzing) == 0
 
@@ -232,16 +236,16 @@ def test_identical_errors_are_grouped_with_their_rows(session: Session, omgeving
     bestand = csv_bytes([rij(Onderwerp="Astrologie"), rij(), rij(Onderwerp="Astrologie"), rij(Datum=""), rij(Onderwerp="Astrologie")])
     verslag = importeer(session, omgeving, bestand, per_rij=True)
     assert verslag.foutgroepen() == [
-        {"kolom": "Onderwerp", "waarde": "Astrologie", "reden": "Onbekende waarde `Astrologie`.", "aantal": 3, "rijen": [2, 4, 6]},
+        {"kolom": "Onderwerp", "waarde": "Astrologie", "reden": ASTROLOGIE, "aantal": 3, "rijen": [2, 4, 6]},
         {"kolom": "Datum", "waarde": "", "reden": "Verplicht veld ontbreekt.", "aantal": 1, "rijen": [5]},
     ]
     csv_tekst = service.fouten_csv(verslag.als_rapport())
-    assert csv_tekst.startswith("\ufeffrij;kolom;waarde;reden\r\n")
+    assert csv_tekst.startswith("\ufeffrij;datum;sleutelpersoon;kolom;waarde;reden\r\n")
     assert csv_tekst.splitlines()[1:] == [
-        "2;Onderwerp;Astrologie;Onbekende waarde `Astrologie`.",
-        "4;Onderwerp;Astrologie;Onbekende waarde `Astrologie`.",
-        "5;Datum;;Verplicht veld ontbreekt.",
-        "6;Onderwerp;Astrologie;Onbekende waarde `Astrologie`.",
+        "2;14-3-2025;Mays A.;Onderwerp;Astrologie;" + ASTROLOGIE,
+        "4;14-3-2025;Mays A.;Onderwerp;Astrologie;" + ASTROLOGIE,
+        "5;;Mays A.;Datum;;Verplicht veld ontbreekt.",
+        "6;14-3-2025;Mays A.;Onderwerp;Astrologie;" + ASTROLOGIE,
     ]
 
 

@@ -138,7 +138,7 @@ def test_csv_and_xlsx_are_suppressed_identically(client: TestClient, session: Se
     response = client.get(url, headers={**headers, "Accept": "text/csv"})
     assert response.headers["content-type"].startswith("text/csv")
     assert "\r\n" in response.text
-    rows = list(csv.DictReader(io.StringIO(response.text)))
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     assert [r["kanaal"] for r in rows] == [r["kanaal"]["code"] for r in as_json]
     assert [r["waarde"] or None for r in rows] == [None if r["waarde"] is None else str(r["waarde"]) for r in as_json]
     assert [r["onderdrukt"] for r in rows] == ["ja" if r["onderdrukt"] else "nee" for r in as_json]

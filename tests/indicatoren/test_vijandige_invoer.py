@@ -33,7 +33,8 @@ def _organisatie_met_formule(session: Session) -> tuple[dict[str, str], str]:
 def test_csv_neutralises_formulas_and_keeps_numbers(client: TestClient, session: Session) -> None:
     headers, _ = _organisatie_met_formule(session)
     url = "/v1/indicatoren/aantal-contactmomenten/waarden?periode=2025&groeperenOp=sleutelpersoon"
-    rows = list(csv.DictReader(io.StringIO(client.get(url, headers={**headers, "Accept": "text/csv"}).text)))
+    tekst = client.get(url, headers={**headers, "Accept": "text/csv"}).content.decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(tekst), delimiter=";"))
     assert rows[0]["sleutelpersoon (omschrijving)"] == "'" + FORMULE
     assert rows[0]["waarde"] == "3"
 

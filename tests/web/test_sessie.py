@@ -109,7 +109,7 @@ def test_regionale_download_is_even_verstoord_als_de_api(client: TestClient, ses
     api = client.get(f"/v1/indicatoren/aantal-hulpvragen/waarden?{query}", headers=regio | {"Accept": "text/csv"})
     assert meld_aan(client, regio).status_code == 303
     dashboard = client.get(f"/overzicht/download?indicator=aantal-hulpvragen&{query}&formaat=csv")
-    assert dashboard.text == api.text and ",ja" in dashboard.text  # two records: suppressed, and marked so
+    assert dashboard.text == api.text and ";ja" in dashboard.text  # two records: suppressed, and marked so
     per_persoon = client.get("/overzicht/download?indicator=aantal-hulpvragen&periode=2025&groeperenOp=sleutelpersoon")
     assert per_persoon.status_code == 403
 
