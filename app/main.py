@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse, JSONResponse
 
 from app import __version__
 from app.core.config import get_settings
+from app.core import logs
 from app.core.errors import install_error_handlers
 from app.core.middleware import BodyLimitMiddleware, HeadersMiddleware
 from app.core.openapi import API_PREFIX, install_openapi
@@ -79,6 +80,7 @@ DOMAIN_ROUTERS = (
 def create_app() -> FastAPI:
     settings = get_settings()
     logging.basicConfig(level=settings.log_level.upper())
+    logs.installeer()
     app = FastAPI(
         title="Sleutelmonitor API",
         version=__version__,
