@@ -155,10 +155,12 @@ async def ontvang_bestand(
     if formaat == "xlsx":
         try:
             controleer_zip(upload.inhoud if upload.inhoud is not None else upload.pad)  # type: ignore[arg-type]
-        except TeVeelUitgepakt as exc:
+        except LeesFout as exc:
             if upload.pad is not None:
                 upload.pad.unlink(missing_ok=True)
-            raise TeGroot(str(exc)) from None
+            if isinstance(exc, TeVeelUitgepakt):
+                raise TeGroot(str(exc)) from None
+            raise OngeldigeInvoer.veld("body", str(exc)) from None
     return upload
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.core import persoonsgegevens
+from app.core.spreadsheet import veilige_cel
 from app.imports.mapping import Mappingbestand
 
 WACHTEND, BEZIG, GESLAAGD, MISLUKT, GEDEELTELIJK = "wachtend", "bezig", "geslaagd", "mislukt", "gedeeltelijk"
@@ -115,5 +116,6 @@ def fouten_csv(rapport: dict[str, Any]) -> str:
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow(["rij", "kolom", "waarde", "reden"])
     for rij, kolom, waarde, reden in foutregels(rapport):
-        writer.writerow(["" if rij is None else rij, kolom or "", waarde, reden])
+        # Column names and values come from the uploaded file: `=cmd|…` must stay text in Excel.
+        writer.writerow(["" if rij is None else rij, veilige_cel(kolom or ""), veilige_cel(waarde), veilige_cel(reden)])
     return buffer.getvalue()

@@ -7,6 +7,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from app.core.spreadsheet import veilige_cel as _cel
 from app.indicatoren.perturbatie import ptable
 from app.indicatoren.service import Resultaat
 
@@ -54,17 +55,6 @@ def to_csv(resultaat: Resultaat) -> str:
     for row in _rows(resultaat):
         writer.writerow(["" if v is None else v.isoformat() if hasattr(v, "isoformat") else _cel(v) for v in row])
     return buffer.getvalue()
-
-
-FORMULETEKENS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cel(waarde: Any) -> Any:
-    """Neutralise text that a spreadsheet would run as a formula (OWASP CSV injection): prefix it with a
-    quote. Numbers are written as numbers, so a negative number stays a number."""
-    if isinstance(waarde, str) and waarde.startswith(FORMULETEKENS):
-        return "'" + waarde
-    return waarde
 
 
 def to_xlsx(resultaat: Resultaat) -> bytes:
