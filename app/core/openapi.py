@@ -151,6 +151,11 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
             if "requestBody" in op:
                 responses.setdefault("413", _problem(413, TITLES[413]))
             responses.setdefault("500", _problem(500, TITLES[500]))
+            for parameter in op.get("parameters", []):
+                if parameter.get("name") == "pageSize":
+                    # The largest page is a setting, checked by `pagination.paginering`; the document
+                    # states the installation's own value.
+                    parameter["schema"]["maximum"] = settings.max_page_size
         relative = path.removeprefix(API_PREFIX) or "/"
         new_paths[relative] = item
     doc["paths"] = new_paths
