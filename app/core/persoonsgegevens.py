@@ -49,8 +49,15 @@ _NEGEN_CIJFERS = re.compile(r"(?<!\d)\d{9}(?!\d)")
 _SCHEIDING_TUSSEN_CIJFERS = re.compile(r"(?<=\d)[ .\-](?=\d)")
 
 
+# Nine digits with at most one separator between each two: without such a run there is no BSN, and
+# most texts (codes, names) are done after this one search (every string of every input passes here).
+_KANDIDAAT = re.compile(r"\d(?:[ .\-]?\d){8}")
+
+
 def bevat_bsn(text: str) -> bool:
     """True when the text, with single spaces, dots and dashes between digits removed, holds a BSN."""
+    if _KANDIDAAT.search(text) is None:
+        return False
     compact = _SCHEIDING_TUSSEN_CIJFERS.sub("", text)
     return any(is_bsn(run) for run in _NEGEN_CIJFERS.findall(compact))
 
