@@ -10,6 +10,7 @@ from fastapi import APIRouter, BackgroundTasks, Depends, Path as PathParam, Quer
 
 from app.core.db import SessionDep
 from app.core.errors import MediatypeNietOndersteund, OngeldigeInvoer, TeGroot
+from app.core.persoonsgegevens import ZonderBsn
 from app.core.openapi import location
 from app.core.pagination import PAGINATED, PaginaDep
 from app.imports import service
@@ -72,11 +73,12 @@ def import_opties(
     nieuwe_ketenpartners: Annotated[
         bool, Query(alias="nieuweKetenpartnersAanmaken", description="Onbekende ketenpartners aanmaken (categorie afgeleid uit de naam, anders `overig`).", examples=[False])
     ] = False,
+    # Both are stored with the run: the one guard applies to them as to every text a client sends.
     blad: Annotated[
-        str | None, Query(min_length=1, max_length=100, description="Werkblad van een xlsx-bestand; standaard het eerste.", examples=["2024"])
+        ZonderBsn | None, Query(min_length=1, max_length=100, description="Werkblad van een xlsx-bestand; standaard het eerste.", examples=["2024"])
     ] = None,
     bestandsnaam: Annotated[
-        str | None,
+        ZonderBsn | None,
         Query(min_length=1, max_length=255, description="Oorspronkelijke bestandsnaam, voor het overzicht.", examples=["logboek-2024.csv"]),
     ] = None,
 ) -> service.Opties:

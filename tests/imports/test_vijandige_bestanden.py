@@ -127,3 +127,13 @@ def test_formulas_in_the_error_csv_stay_text(session: Session, omgeving: Omgevin
     regels = list(csv.reader(io.StringIO(service.fouten_csv(verslag.als_rapport()).lstrip("\ufeff")), delimiter=";"))
     assert [(r[1], r[2]) for r in regels[1:]] == [("Kanaal", "'" + f) for f in formules]
     assert all(not cel.startswith(("=", "+", "-", "@")) for r in regels[1:] for cel in r)
+
+
+def test_a_file_or_sheet_name_with_a_bsn_is_refused(client: TestClient, session: Session, omgeving: Omgeving) -> None:
+    # Both are stored with the run (`bestandsnaam`, `opties.blad`): the guard of every other text applies.
+    sleutel = make_key(session, organisatie=omgeving.organisatie, scopes=("registreren",))
+    response = client.post("/v1/imports", content=csv_bytes([rij()]),
+                           params={"bestandsnaam": "client 111222333.csv", "blad": "Fatima 111-222-333", "proefdraai": "true"},
+                           headers={**sleutel, "Content-Type": "text/csv"})
+    assert response.status_code == 400, response.text
+    assert sorted(p["name"] for p in response.json()["invalidParams"]) == ["bestandsnaam", "blad"]
