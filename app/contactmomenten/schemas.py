@@ -62,6 +62,7 @@ Onderwerpen = Annotated[
         max_length=20,
         description="Codes uit codelijst `onderwerp` (minstens één, elk hoogstens één keer).",
         examples=[["geld.toeslagen", "zorg.zorgverzekering"]],
+        json_schema_extra={"uniqueItems": True},
     ),
 ]
 Acties = Annotated[
@@ -71,6 +72,7 @@ Acties = Annotated[
         max_length=20,
         description="Codes uit codelijst `actie` (elk hoogstens één keer).",
         examples=[["uitleg-brief", "afspraak-gemaakt"]],
+        json_schema_extra={"uniqueItems": True},
     ),
 ]
 

@@ -45,6 +45,7 @@ Effecten = Annotated[
         min_length=1, max_length=6,
         description="Codes uit codelijst `effect`: persoonlijke-ontwikkeling, samenwerking, culturele-sensitiviteit, eerder-in-beeld, gezondheid-welzijn, anders.",
         examples=[["eerder-in-beeld", "samenwerking"]],
+        json_schema_extra={"uniqueItems": True},
     ),
 ]
 Titel = Annotated[VrijeTekst, Field(min_length=1, max_length=200, description="Korte titel. " + NAMEN_WAARSCHUWING,
