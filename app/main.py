@@ -11,6 +11,7 @@ from swagger_ui_bundle import swagger_ui_path
 
 from app import __version__
 from app.core.config import get_settings
+from app.core import logs
 from app.core.errors import install_error_handlers
 from app.core.middleware import BodyLimitMiddleware, HeadersMiddleware
 from app.core.openapi import API_PREFIX, install_openapi, operation_id
@@ -84,6 +85,7 @@ DOMAIN_ROUTERS = (
 def create_app() -> FastAPI:
     settings = get_settings()
     logging.basicConfig(level=settings.log_level.upper())
+    logs.installeer()
     app = FastAPI(
         title="Sleutelmonitor API",
         version=__version__,

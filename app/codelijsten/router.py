@@ -14,8 +14,11 @@ from app.toegang.dependencies import BeherenDep, CallerDep
 
 router = APIRouter(tags=["codelijsten"])
 
-LijstPad = Annotated[str, Path(description="Naam van de codelijst.", examples=["onderwerp"])]
-CodePad = Annotated[str, Path(description="De code binnen de lijst.", examples=["geld.toeslagen"])]
+# The lists are fixed, so they are in the document; an unknown one is still a 404.
+LijstPad = Annotated[str, Path(description="Naam van de codelijst.", examples=["onderwerp"],
+                               json_schema_extra={"enum": sorted(service.LIJSTEN)})]
+CodePad = Annotated[str, Path(description="De code binnen de lijst.", examples=["geld.toeslagen"],
+                              json_schema_extra={"maxLength": 80})]
 ActiefFilter = Annotated[
     bool | None,
     Query(description="Alleen actieve (`true`) of alleen gedeactiveerde (`false`) codes; zonder filter alle.", examples=[True]),

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, Field, field_validator
 
 from app.core import persoonsgegevens
-from app.core.schemas import InputSchema, Schema, alle_fouten
+from app.core.schemas import alle_fouten, GeenBsn, InputSchema, Schema
 from app.core.validation import DatumNietInToekomst, Gemeentecode, Taalcode, Wijkcode
 from app.doorverwijzingen.schemas import DoorverwijzingCreate, DoorverwijzingPublic
 from app.uitkomsten.schemas import UitkomstEmbedded, UitkomstPublic
@@ -62,6 +62,7 @@ Onderwerpen = Annotated[
         max_length=20,
         description="Codes uit codelijst `onderwerp` (minstens één, elk hoogstens één keer).",
         examples=[["geld.toeslagen", "zorg.zorgverzekering"]],
+        json_schema_extra={"uniqueItems": True},
     ),
 ]
 Acties = Annotated[
@@ -71,6 +72,7 @@ Acties = Annotated[
         max_length=20,
         description="Codes uit codelijst `actie` (elk hoogstens één keer).",
         examples=[["uitleg-brief", "afspraak-gemaakt"]],
+        json_schema_extra={"uniqueItems": True},
     ),
 ]
 
@@ -119,7 +121,7 @@ class Inwoner(Schema):
     )
 
 
-class InwonerCreate(Inwoner):
+class InwonerCreate(GeenBsn, Inwoner):
     model_config = InputSchema.model_config
 
 
@@ -172,7 +174,7 @@ class ContactmomentBase(Schema):
     )
 
 
-class ContactmomentCreate(ContactmomentBase):
+class ContactmomentCreate(GeenBsn, ContactmomentBase):
     """A new contactmoment with everything known at that moment; written in one transaction."""
 
     model_config = InputSchema.model_config

@@ -30,6 +30,10 @@ class Settings(BaseSettings):
     max_indicator_rows: int = Field(default=10_000, ge=1)
     max_body_bytes: int = Field(default=1_048_576, ge=1024)
     max_import_bytes: int = Field(default=200 * 1_048_576, ge=1024)
+    # Limits of the import readers on what a file may hold, whatever its size on disk.
+    max_import_rijen: int = Field(default=2_000_000, ge=1)
+    max_import_cel_tekens: int = Field(default=10_000, ge=100)
+    max_import_seconden: float = Field(default=3600, gt=0)
     rate_limit_per_minute: int = Field(default=600, ge=1)
     retention_months: int | None = Field(default=None, ge=1)
     # Per resource type: signals and stories older than this are deleted by `sleutelmonitor retention`.

@@ -154,6 +154,9 @@ def _configure_sqlite(engine: Engine, schrijfslot: _Schrijfslot) -> None:
 def make_engine(database_url: str, **kwargs: Any) -> Engine:
     """Create an engine for SQLite or PostgreSQL with the project's connection settings."""
     url = make_url(database_url)
+    # Statement parameters (resident hashes, field values, an import's report) stay out of error
+    # messages, and so out of every log and traceback that prints them.
+    kwargs.setdefault("hide_parameters", True)
     if url.get_backend_name() == "sqlite":
         bestand = url.database if url.database and url.database != ":memory:" else None
         if bestand:

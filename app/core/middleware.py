@@ -63,19 +63,25 @@ class BodyLimitMiddleware:
                 return
 
         received = 0
+        te_groot = False
         response_started = False
 
         async def counting_receive() -> Message:
-            nonlocal received
+            nonlocal received, te_groot
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > limit:
+                    te_groot = True
                     raise _BodyTooLarge
             return message
 
         async def tracking_send(message: Message) -> None:
             nonlocal response_started
+            if te_groot and not response_started:
+                # The app's own answer to a body it could not finish reading (FastAPI makes any error
+                # while reading the body a 400): dropped, the 413 below is the answer.
+                return
             if message["type"] == "http.response.start":
                 response_started = True
             await send(message)
@@ -83,8 +89,9 @@ class BodyLimitMiddleware:
         try:
             await self.app(scope, counting_receive, tracking_send)
         except _BodyTooLarge:
-            if not response_started:
-                await self._reject(scope, send, limit)
+            pass
+        if te_groot and not response_started:
+            await self._reject(scope, send, limit)
 
     @staticmethod
     async def _reject(scope: Scope, send: Send, limit: int) -> None:

@@ -17,6 +17,7 @@ from pydantic import BaseModel
 from app import __version__
 from app.core.config import get_settings
 from app.core.errors import TITLES, ConflictProblem, Problem, VersieProblem
+from app.core.request_checks import VERBODEN_TEKENS
 
 API_PREFIX = "/v1"
 
@@ -265,11 +266,76 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
             if "requestBody" in op:
                 responses.setdefault("413", _problem(413, TITLES[413]))
             responses.setdefault("500", _problem(500, TITLES[500]))
+            for parameter in op.get("parameters", []):
+                if parameter.get("name") == "pageSize":
+                    # The largest page is a setting, checked by `pagination.paginering`; the document
+                    # states the installation's own value.
+                    parameter["schema"]["maximum"] = settings.max_page_size
         relative = path.removeprefix(API_PREFIX) or "/"
         new_paths[relative] = item
     doc["paths"] = new_paths
     _request_only_defaults(doc)
-    return _collapse_nullable(doc)
+    doc = _collapse_nullable(doc)
+    _documenteer_stuurtekens(doc)
+    return doc
+
+
+# The characters `request_checks` refuses in every query value and every string of a JSON body, as a
+# pattern on each such string in the document, written as `\uXXXX` (ECMA-262 and Python read it alike).
+STUURTEKENS_PATROON = "^[^" + "".join(
+    teken if teken == "-" else f"\\u{ord(teken):04x}" for teken in VERBODEN_TEKENS.pattern.strip("[]")
+) + "]*$"
+
+
+def _is_vrije_tekst(node: dict[str, Any]) -> bool:
+    soort = node.get("type")
+    soorten = soort if isinstance(soort, list) else [soort]
+    return "string" in soorten and not ({"enum", "pattern", "format", "const"} & node.keys())
+
+
+def _markeer(node: Any) -> None:
+    if isinstance(node, dict):
+        if _is_vrije_tekst(node):
+            node["pattern"] = STUURTEKENS_PATROON
+        for sleutel, waarde in node.items():
+            if sleutel not in ("examples", "example", "default", "enum"):
+                _markeer(waarde)
+    elif isinstance(node, list):
+        for waarde in node:
+            _markeer(waarde)
+
+
+def _documenteer_stuurtekens(doc: dict[str, Any]) -> None:
+    """Put the control-character rule on every free string a client sends: parameters and request bodies."""
+    schemas = doc.get("components", {}).get("schemas", {})
+    te_doen: list[str] = []
+    for item in doc["paths"].values():
+        for op in item.values():
+            if not isinstance(op, dict):
+                continue
+            for parameter in op.get("parameters", []):
+                if parameter.get("in") in ("query", "path"):
+                    _markeer(parameter.get("schema"))
+            inhoud = op.get("requestBody", {}).get("content", {}).get("application/json", {})
+            te_doen += _verwijzingen(inhoud.get("schema"))
+    gedaan: set[str] = set()
+    while te_doen:
+        naam = te_doen.pop()
+        if naam in gedaan or naam not in schemas:
+            continue
+        gedaan.add(naam)
+        _markeer(schemas[naam])
+        te_doen += _verwijzingen(schemas[naam])
+
+
+def _verwijzingen(node: Any) -> list[str]:
+    """The component names a schema refers to, at any depth."""
+    if isinstance(node, dict):
+        eigen = [node["$ref"].rsplit("/", 1)[-1]] if isinstance(node.get("$ref"), str) else []
+        return eigen + [n for w in node.values() for n in _verwijzingen(w)]
+    if isinstance(node, list):
+        return [n for w in node for n in _verwijzingen(w)]
+    return []
 
 
 def install_openapi(app: FastAPI) -> None:

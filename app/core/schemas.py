@@ -3,9 +3,19 @@
 from functools import lru_cache
 from typing import Annotated, Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict, PrivateAttr, TypeAdapter, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    PrivateAttr,
+    TypeAdapter,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic.alias_generators import to_camel
 
+from app.core import persoonsgegevens
 from app.core.errors import validation_params
 
 M = TypeVar("M", bound=BaseModel)
@@ -19,7 +29,34 @@ class Schema(BaseModel):
     )
 
 
-class InputSchema(Schema):
+class GeenBsn(BaseModel):
+    """Every string a client writes, in any field of a schema with this base, is refused when it holds a BSN.
+
+    The one guard (app.core.persoonsgegevens) for every field at once, so a new field is covered
+    without anyone remembering to: codes, labels, names, categories alike. Free-text fields carry the
+    wider `VrijeTekst` type on top (e-mail, phone, IBAN, address); identifiers typed `IdZonderBsn`
+    keep their own, whole-value rule (a BSN-like run inside a longer id is allowed there).
+    """
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _geen_bsn(cls, value: Any, info: ValidationInfo) -> Any:
+        if info.field_name is None or _eigen_regel(cls, info.field_name):
+            return value
+        teksten = [value] if isinstance(value, str) else [v for v in value if isinstance(v, str)] if isinstance(value, list | tuple | set) else []
+        if any(persoonsgegevens.bevat_bsn(tekst) for tekst in teksten):
+            raise ValueError(persoonsgegevens.reden([persoonsgegevens.Soort.bsn]))
+        return value
+
+
+@lru_cache(maxsize=None)
+def _eigen_regel(cls: type[BaseModel], naam: str) -> bool:
+    """True when the field is typed as an identifier with its own BSN rule (`IdZonderBsn`)."""
+    veld = cls.model_fields.get(naam)
+    return veld is not None and persoonsgegevens.is_id_zonder_bsn(veld.annotation, veld.metadata)
+
+
+class InputSchema(GeenBsn, Schema):
     """Input schema base: unknown fields are refused, so nothing unexpected (names, notes) slips in."""
 
     model_config = ConfigDict(

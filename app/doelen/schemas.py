@@ -6,11 +6,15 @@ from datetime import date, datetime
 from pydantic import Field
 
 from app.core.schemas import InputSchema, Schema
+from app.indicatoren.catalogue import INDICATOREN
 
 
 class DoelBase(InputSchema):
-    indicator: str = Field(description="Code van de indicator.", examples=["aantal-contactmomenten"])
-    periode: str = Field(description="Jaar, kwartaal of maand: 2026, 2026Q1 of 2026-03.", examples=["2026"])
+    # The service checks both (with Dutch reasons); the document states what it accepts.
+    indicator: str = Field(description="Code van de indicator.", examples=["aantal-contactmomenten"],
+                           json_schema_extra={"enum": sorted(INDICATOREN)})
+    periode: str = Field(description="Jaar, kwartaal of maand: 2026, 2026Q1 of 2026-03.", examples=["2026"],
+                         json_schema_extra={"pattern": r"^\d{4}(-?[Qq][1-4]|-\d{2})?$"})
     waarde: float = Field(gt=0, description="Streefwaarde voor de indicator in die periode.", examples=[1200])
     filters: dict[str, list[str]] = Field(
         default_factory=dict,

@@ -5,7 +5,7 @@ from datetime import date, datetime
 
 from pydantic import Field
 
-from app.core.schemas import InputSchema, Schema
+from app.core.schemas import GeenBsn, InputSchema, Schema
 from app.core.validation import DatumNietInToekomst
 
 
@@ -27,7 +27,7 @@ class DoorverwijzingBase(Schema):
     )
 
 
-class DoorverwijzingCreate(DoorverwijzingBase):
+class DoorverwijzingCreate(GeenBsn, DoorverwijzingBase):
     """A referral as embedded in a new contactmoment."""
 
     model_config = InputSchema.model_config

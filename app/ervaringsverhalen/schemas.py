@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, Field, field_validator
 
 from app.core.persoonsgegevens import NAMEN_WAARSCHUWING, VrijeTekst
-from app.core.schemas import InputSchema, Schema
+from app.core.schemas import GeenBsn, InputSchema, Schema
 from app.core.validation import DatumNietInToekomst, Gemeentecode, Wijkcode, niet_voor_eerste_datum, uniek
 
 VERHAAL_MAX = 8000
@@ -45,6 +45,7 @@ Effecten = Annotated[
         min_length=1, max_length=6,
         description="Codes uit codelijst `effect`: persoonlijke-ontwikkeling, samenwerking, culturele-sensitiviteit, eerder-in-beeld, gezondheid-welzijn, anders.",
         examples=[["eerder-in-beeld", "samenwerking"]],
+        json_schema_extra={"uniqueItems": True},
     ),
 ]
 Titel = Annotated[VrijeTekst, Field(min_length=1, max_length=200, description="Korte titel. " + NAMEN_WAARSCHUWING,
@@ -55,7 +56,7 @@ Citaat = Annotated[VrijeTekst, Field(min_length=1, max_length=CITAAT_MAX, descri
                                      examples=["Zonder haar waren deze gezinnen pas in crisis bij ons gekomen."])]
 
 
-class Toestemming(Schema):
+class Toestemming(GeenBsn, Schema):
     """Toestemming van wie het verhaal vertelde; verplicht als de bron een inwoner is."""
 
     model_config = InputSchema.model_config

@@ -201,8 +201,14 @@ class Bulkschrijver:
 
 
 def sleutel_van_inhoud(gegevens: dict[str, Any]) -> str:
-    """The derived externId of a row without one: its content's fingerprint (see verwerking.afgeleide_sleutel)."""
-    return AFGELEIDE_SLEUTEL_PREFIX + inhoud.inhoud_hash(gegevens)
+    """The derived externId of a row without one: its content's fingerprint without the resident.
+
+    The resident's pseudonym is left out on purpose: an erasure (`POST /v1/inwoners/_vergeet`) drops
+    the pseudonym, and a key computed over it would stay behind as a link that a re-import (`proefdraai`)
+    or anyone holding the server secret could confirm. Rows of one file that differ only in their
+    resident are told apart by their order (`-2`, `-3`, see `Bulkschrijver.volgnummer`).
+    """
+    return AFGELEIDE_SLEUTEL_PREFIX + inhoud.inhoud_hash({**gegevens, "inwonerReferentie": None, "externId": None})
 
 
 def _blokken(waarden: list[str], grootte: int) -> Iterator[list[str]]:

@@ -9,15 +9,21 @@ import codecs
 import csv
 import io
 import json
+import re
+import time
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import IO, Any
+from xml.etree.ElementTree import ParseError
 
 import openpyxl
 from openpyxl.utils.exceptions import InvalidFileException
+
+from app.core.config import get_settings
 
 # Uploaded in the request (bytes) or stored on disk (a path, for CLI runs and background jobs).
 Bron = bytes | Path
@@ -48,6 +54,14 @@ class TeVeelUitgepakt(LeesFout):
     """An xlsx that unpacks to far more than it weighs: a zip bomb, refused before parsing."""
 
 
+class OngeldigXlsx(LeesFout):
+    """An xlsx whose structure no spreadsheet program writes (a DTD), refused before parsing."""
+
+
+class TeGrootBestand(LeesFout):
+    """A file beyond the readers' limits: too many rows, a cell too long, or reading takes too long."""
+
+
 # An xlsx is a zip of XML. Real workbooks compress their XML 5-20 times; a zip bomb, thousands of
 # times. Both limits are checked from the zip's directory, before anything is unpacked; Python's
 # zipfile (which openpyxl reads through) never unpacks more than a member's declared size, so a
@@ -57,12 +71,50 @@ MAX_VERHOUDING = 100  # unpacked / packed, per member larger than 1 MiB unpacked
 
 
 def controleer_zip(bron: Bron) -> None:
-    """Refuse an xlsx whose members would unpack beyond the limits (TeVeelUitgepakt), without unpacking."""
+    """Refuse an xlsx that would unpack beyond the limits (TeVeelUitgepakt) or declares a DTD (OngeldigXlsx)."""
     try:
         with zipfile.ZipFile(_open(bron)) as archief:
             leden = archief.infolist()
+            _controleer_omvang(leden)
+            for lid in leden:
+                if lid.filename.endswith((".xml", ".rels")) and _heeft_dtd(archief, lid):
+                    raise OngeldigXlsx(
+                        f"Het xlsx-bestand bevat een DTD (in `{lid.filename}`); Excel en andere programma's "
+                        "schrijven die nooit, en dit bestand wordt niet gelezen. Sla het opnieuw op als xlsx of CSV."
+                    )
     except (zipfile.BadZipFile, OSError):
         return  # not a zip at all: openpyxl reports it as an invalid workbook
+
+
+# The start of an XML member's root element: `<` and a name, not `<?` (declaration) or `<!` (comment, DTD).
+_ELEMENT = re.compile(r"<[^?!]")
+# How far into a member the root element must have started; the prolog of a real one is ~60 bytes.
+MAX_PROLOOG = 64 * 1024
+
+
+def _heeft_dtd(archief: zipfile.ZipFile, lid: zipfile.ZipInfo) -> bool:
+    """True when the member's prolog (everything before its root element) declares a DTD.
+
+    Office Open XML forbids DTDs (ECMA-376 part 2); the entities one declares are how an XML
+    bomb expands. Only the prolog is read, so a large member costs one block.
+    """
+    try:
+        with archief.open(lid) as f:
+            begin = f.read(MAX_PROLOOG)
+    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError, zlib.error):
+        return False  # a damaged or encrypted member: openpyxl reports the workbook as invalid
+    # UTF-16 (with a byte order mark or NUL bytes between ASCII) would hide `<!DOCTYPE` from a byte search.
+    utf16 = begin[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE) or b"\x00" in begin[:4]
+    tekst = begin.decode("utf-16" if utf16 else "latin-1", errors="ignore")
+    element = _ELEMENT.search(tekst)
+    if element is None:
+        # No root element within the block: a prolog padded this far has only a DTD to hide.
+        return len(begin) == MAX_PROLOOG or "<!DOCTYPE" in tekst.upper()
+    proloog = tekst[: element.start()].upper()
+    return "<!DOCTYPE" in proloog or "<!ENTITY" in proloog
+
+
+def _controleer_omvang(leden: list[zipfile.ZipInfo]) -> None:
     for lid in leden:
         if lid.file_size > 1024 * 1024 and lid.file_size > MAX_VERHOUDING * max(1, lid.compress_size):
             raise TeVeelUitgepakt(
@@ -121,7 +173,55 @@ def _koppen(cellen: list[Any]) -> list[str]:
     return koppen
 
 
-class _Tabel:
+class _Lezer:
+    """Shared by every reader: the rows of `_rijen`, within the limits of the settings."""
+
+    def _rijen(self) -> Iterator[Rij]:
+        raise NotImplementedError
+
+    def rijen(self) -> Iterator[Rij]:
+        return _begrensd(self._rijen())
+
+
+def _begrensd(rijen: Iterator[Rij]) -> Iterator[Rij]:
+    """The rows, until the file turns out to hold more rows, longer cells or more reading time than allowed.
+
+    Each check is per row and costs next to nothing; the time limit counts from the first row asked
+    for, so it also bounds what the import does with the rows (they are read as they are processed).
+    """
+    instellingen = get_settings()
+    max_rijen, max_tekens = instellingen.max_import_rijen, instellingen.max_import_cel_tekens
+    einde = time.monotonic() + instellingen.max_import_seconden
+    for aantal, rij in enumerate(rijen, start=1):
+        if aantal > max_rijen:
+            raise TeGrootBestand(
+                f"Het bestand heeft meer dan {max_rijen} rijen; dat is de grens. Splits het bestand."
+            )
+        for kolom, waarde in rij.cellen.items():
+            if len(kolom) > max_tekens or _te_lang(waarde, max_tekens):
+                raise TeGrootBestand(
+                    f"Rij {rij.nummer}, kolom `{kolom[:40]}`: een waarde van meer dan {max_tekens} tekens; "
+                    "dat is de grens. Staat er een hele tekst of een ander bestand in één cel?"
+                )
+        if time.monotonic() > einde:
+            raise TeGrootBestand(
+                f"Het lezen duurde langer dan {instellingen.max_import_seconden:g} seconden (tot rij {rij.nummer}); "
+                "er is niets opgeslagen. Splits het bestand."
+            )
+        yield rij
+
+
+def _te_lang(waarde: Any, grens: int) -> bool:
+    if isinstance(waarde, str):
+        return len(waarde) > grens
+    if isinstance(waarde, dict):
+        return any(len(str(k)) > grens or _te_lang(v, grens) for k, v in waarde.items())
+    if isinstance(waarde, list):
+        return any(_te_lang(v, grens) for v in waarde)
+    return False
+
+
+class _Tabel(_Lezer):
     """Shared by the tabular readers: find the header row, then yield the rows under it."""
 
     herken_kop: KopHerkenner | None
@@ -230,7 +330,7 @@ class CsvLezer(_Tabel):
             gekozen = max(SCHEIDINGSTEKENS, key=lambda teken: telling[teken])
         return gekozen
 
-    def rijen(self) -> Iterator[Rij]:
+    def _rijen(self) -> Iterator[Rij]:
         with _open(self.bron) as f:
             lezer = csv.reader(
                 self._tekst(f), delimiter=self.scheidingsteken, quotechar='"', doublequote=True
@@ -252,6 +352,10 @@ class CsvLezer(_Tabel):
         return max(0, aantal - 1)
 
 
+# Expat's answer to an entity bomb or to malformed XML (a DTD is refused before parsing, see controleer_zip).
+_ONGELDIGE_XML = "Het xlsx-bestand bevat ongeldige XML; sla het opnieuw op als xlsx of als CSV."
+
+
 class XlsxLezer(_Tabel):
     """XLSX through openpyxl in read-only mode (rows streamed from the sheet XML); first or named sheet."""
 
@@ -270,6 +374,8 @@ class XlsxLezer(_Tabel):
             return openpyxl.load_workbook(bestand, read_only=True, data_only=True)
         except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError) as exc:
             raise LeesFout("Het bestand is geen geldig xlsx-bestand (Excel 2007 of nieuwer).") from exc
+        except ParseError as exc:
+            raise LeesFout(_ONGELDIGE_XML) from exc
 
     def _werkblad(self, werkboek: Any) -> Any:
         if self.blad is None:
@@ -282,12 +388,14 @@ class XlsxLezer(_Tabel):
             f"Werkblad `{self.blad}` bestaat niet; het bestand heeft: {', '.join(f'`{n}`' for n in namen)}."
         )
 
-    def rijen(self) -> Iterator[Rij]:
+    def _rijen(self) -> Iterator[Rij]:
         werkboek = self._werkboek()
         try:
             blad = self._werkblad(werkboek)
             rijen = ((n, list(cellen)) for n, cellen in enumerate(blad.iter_rows(values_only=True), start=1))
             yield from self._tabel(rijen)
+        except ParseError as exc:
+            raise LeesFout(_ONGELDIGE_XML) from exc
         finally:
             werkboek.close()
 
@@ -295,12 +403,14 @@ class XlsxLezer(_Tabel):
         werkboek = self._werkboek()
         try:
             rijen = self._werkblad(werkboek).max_row
+        except ParseError:
+            return None
         finally:
             werkboek.close()
         return max(0, rijen - 1) if rijen else None
 
 
-class NdjsonLezer:
+class NdjsonLezer(_Lezer):
     """NDJSON: one contactmoment per line, in the JSON shape of `POST /v1/contactmomenten`."""
 
     formaat = "ndjson"
@@ -308,7 +418,7 @@ class NdjsonLezer:
     def __init__(self, bron: Bron) -> None:
         self.bron = bron
 
-    def rijen(self) -> Iterator[Rij]:
+    def _rijen(self) -> Iterator[Rij]:
         with _open(self.bron) as f:
             tekst = io.TextIOWrapper(f, encoding="utf-8-sig", newline=None)
             try:

@@ -18,6 +18,7 @@ from app.core.db import SessionDep
 from app.core.formaten import Formaat
 from app.core.errors import MediatypeNietOndersteund, OngeldigeInvoer, TeGroot
 from app.core.openapi import location, register_schema
+from app.core.persoonsgegevens import ZonderBsn
 from app.core.pagination import PAGINATED, PaginaDep
 from app.imports import service
 from app.imports.readers import LeesFout, TeVeelUitgepakt, controleer_zip, formaat_van_naam
@@ -118,11 +119,12 @@ def import_opties(
     nieuwe_ketenpartners: Annotated[
         bool, Query(alias="nieuweKetenpartnersAanmaken", description="Onbekende ketenpartners aanmaken (categorie afgeleid uit de naam, anders `overig`).", examples=[False])
     ] = False,
+    # Both are stored with the run: the one guard applies to them as to every text a client sends.
     blad: Annotated[
-        str | None, Query(min_length=1, max_length=100, description="Werkblad van een xlsx-bestand; standaard het eerste.", examples=["2024"])
+        ZonderBsn | None, Query(min_length=1, max_length=100, description="Werkblad van een xlsx-bestand; standaard het eerste.", examples=["2024"])
     ] = None,
     bestandsnaam: Annotated[
-        str | None,
+        ZonderBsn | None,
         Query(min_length=1, max_length=255, description="Oorspronkelijke bestandsnaam, voor het overzicht.", examples=["logboek-2024.csv"]),
     ] = None,
 ) -> service.Opties:
@@ -243,10 +245,12 @@ def _controleer(upload: Upload) -> Upload:
     if upload.opties.formaat == "xlsx":
         try:
             controleer_zip(upload.inhoud if upload.inhoud is not None else upload.pad)  # type: ignore[arg-type]
-        except TeVeelUitgepakt as exc:
+        except LeesFout as exc:
             if upload.pad is not None:
                 upload.pad.unlink(missing_ok=True)
-            raise TeGroot(str(exc)) from None
+            if isinstance(exc, TeVeelUitgepakt):
+                raise TeGroot(str(exc)) from None
+            raise OngeldigeInvoer.veld("body", str(exc)) from None
     return upload
 
 

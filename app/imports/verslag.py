@@ -4,12 +4,19 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from app.core import formaten
+from app.core import formaten, persoonsgegevens
 from app.imports.mapping import Mappingbestand
 
 WACHTEND, BEZIG, GESLAAGD, MISLUKT, GEDEELTELIJK = "wachtend", "bezig", "geslaagd", "mislukt", "gedeeltelijk"
 ATOMAIR, PER_RIJ = "atomair", "per-rij"
 MAX_WAARDE = 200
+# Stands in for a cell value that holds personal data: the report names the row, column and kind only.
+WEGGELATEN = "(weggelaten: bevat persoonsgegevens)"
+
+
+def zonder_persoonsgegevens(waarde: str) -> str:
+    """The value as a report may keep it: itself, or WEGGELATEN when the guard finds personal data in it."""
+    return WEGGELATEN if waarde and persoonsgegevens.vind(waarde) else waarde
 
 
 @dataclass
@@ -63,10 +70,15 @@ class Verslag:
     def kenmerk(self, rij: int, datum: str, sleutelpersoon: str) -> None:
         """Remember a rejected row's date and key person as the file has them, for the error report."""
         if datum or sleutelpersoon:
-            self.kenmerken[rij] = (datum[:MAX_WAARDE], sleutelpersoon[:MAX_WAARDE])
+            self.kenmerken[rij] = (zonder_persoonsgegevens(datum)[:MAX_WAARDE], zonder_persoonsgegevens(sleutelpersoon)[:MAX_WAARDE])
 
     def fout(self, rij: int | None, kolom: str | None, waarde: str, reden: str) -> None:
-        self.fouten.setdefault((kolom, waarde[:MAX_WAARDE], reden), []).append(rij)
+        # A value that holds a BSN, phone number, ... is neither stored nor echoed, not even inside
+        # the reason ("Onbekende waarde `…`"): the report is kept with the run and shown to coordinators.
+        veilig = zonder_persoonsgegevens(waarde)
+        if veilig != waarde:
+            reden = reden.replace(waarde, veilig).replace(waarde.strip(), veilig)
+        self.fouten.setdefault((kolom, veilig[:MAX_WAARDE], reden), []).append(rij)
 
     def foutgroepen(self) -> list[dict[str, Any]]:
         """Identical errors once, with every row they occur on; ordered by their first row."""
@@ -85,7 +97,7 @@ class Verslag:
             "nieuweSleutelpersonen": self.nieuwe_sleutelpersonen,
             "nieuweKetenpartners": [{"naam": n, "categorie": c} for n, c in self.nieuwe_ketenpartners],
             "benaderd": [
-                {"kolom": k, "waarde": w, "code": c} for (k, w), c in sorted(self.benaderd.items())
+                {"kolom": k, "waarde": zonder_persoonsgegevens(w), "code": c} for (k, w), c in sorted(self.benaderd.items())
             ],
             "rijkenmerken": {str(r): {"datum": d, "sleutelpersoon": s} for r, (d, s) in sorted(self.kenmerken.items())},
         }

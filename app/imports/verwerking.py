@@ -33,15 +33,15 @@ GEHEIM = "inwonerReferentie"
 VOORTGANG_STAP = 500
 
 
-def afgeleide_sleutel(data: ContactmomentCreate, *, inwoner_hash: str | None) -> str:
+def afgeleide_sleutel(data: ContactmomentCreate) -> str:
     """The externId of a row without one: SHA-256 of its canonical content, so not of its position.
 
-    The content is the one `create` fingerprints (codes, ids, dates; the resident reference only
-    as its keyed hash, so the key reveals nothing a guess could confirm). The same row always gets
-    the same key, so importing a file again finds every row. A corrected row is new content and so
+    The content is the one `create` fingerprints (codes, ids, dates) without the resident, so that
+    nothing of the resident outlives an erasure (see `bulk.sleutel_van_inhoud`). The same row always
+    gets the same key, so importing a file again finds every row. A corrected row is new content and so
     a new contactmoment: a file that will be corrected and re-imported needs an `Extern id` column.
     """
-    gegevens = inhoud.inhoud_van_invoer(data.model_copy(update={"extern_id": None}), inwoner_hash=inwoner_hash)
+    gegevens = inhoud.inhoud_van_invoer(data.model_copy(update={"extern_id": None}), inwoner_hash=None)
     return sleutel_van_inhoud(gegevens)
 
 
@@ -280,7 +280,7 @@ class Run:
         if afgeleid is None:
             afgeleid = invoer.extern_id is None
         if invoer.extern_id is None:
-            sleutel = afgeleide_sleutel(invoer, inwoner_hash=inwoner_hash)
+            sleutel = afgeleide_sleutel(invoer)
             # Two identical rows in one file are two contacts (two calls on one day): the n-th gets `-n`.
             n = self.bulk.volgnummer(sleutel)
             invoer = invoer.model_copy(update={"extern_id": sleutel if n == 1 else f"{sleutel}-{n}"})

@@ -9,7 +9,7 @@ import uuid
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import Depends, Query
+from fastapi import Depends, Path, Query
 
 from app.core.errors import NietGevonden, OngeldigeInvoer
 from app.core.periods import Interval, Periode, PeriodeFout, parse_periode, range_periode
@@ -20,6 +20,11 @@ from app.indicatoren.service import Verzoek
 
 F = Annotated[str | None, Query(description="Filter: een of meer waarden, komma-gescheiden.")]
 Problemen = list[dict[str, str]]
+
+
+# The catalogue's codes, in the document: an unknown code is a 404, but a client (or a fuzzer) can see them.
+IndicatorCode = Annotated[str, Path(description="Code van de indicator.", examples=["aantal-contactmomenten"],
+                                    json_schema_extra={"enum": sorted(INDICATOREN)})]
 
 
 def indicator_van(code: str) -> Indicator:
@@ -71,7 +76,7 @@ def _periode(periode: str | None, vanaf: str | None, tot: str | None, problemen:
 
 
 def waarden_verzoek(
-    code: str,
+    code: IndicatorCode,
     periode: Annotated[str | None, Query(description="2025, 2025Q1, 2025-03, 2025W10, of relatief: deze-maand, vorige-maand, dit-kwartaal, vorig-kwartaal, dit-jaar (standaard), vorig-jaar, laatste-12-maanden.", examples=["2025Q1"])] = None,
     vanaf: Annotated[str | None, Query(description="Begin van een eigen periode (samen met tot).", examples=["2025-01-01"], json_schema_extra={"format": "date"})] = None,
     tot: Annotated[str | None, Query(description="Einde van een eigen periode, inclusief.", examples=["2025-06-30"], json_schema_extra={"format": "date"})] = None,

@@ -12,7 +12,7 @@ from app.core.db import SessionDep
 from app.core.formaten import Formaat
 from app.indicatoren import export
 from app.indicatoren.catalogue import INDICATOREN, Indicator
-from app.indicatoren.dependencies import VerzoekDep, indicator_van
+from app.indicatoren.dependencies import IndicatorCode, VerzoekDep, indicator_van
 from app.indicatoren.schemas import IndicatorPublic, IndicatorWaarden
 from app.indicatoren.service import Resultaat, bereken
 from app.toegang.dependencies import RapporterenDep
@@ -49,7 +49,7 @@ def list_indicatoren(caller: RapporterenDep) -> list[IndicatorPublic]:
 
 
 @router.get("/indicatoren/{code}", response_model=IndicatorPublic, summary="Een indicator")
-def get_indicator(code: str, caller: RapporterenDep) -> IndicatorPublic:
+def get_indicator(code: IndicatorCode, caller: RapporterenDep) -> IndicatorPublic:
     """De definitie van een indicator."""
     return _public(indicator_van(code))
 

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, Field, field_validator, model_validator
 
 from app.core.persoonsgegevens import NAMEN_WAARSCHUWING, IdZonderBsn, VrijeTekst
-from app.core.schemas import InputSchema, Schema
+from app.core.schemas import GeenBsn, InputSchema, Schema
 from app.core.validation import DatumNietInToekomst, Gemeentecode, Taalcode, Wijkcode, niet_voor_eerste_datum, uniek
 
 OMSCHRIJVING_MAX = 4000
@@ -65,7 +65,7 @@ Omschrijving = Annotated[
 ]
 
 
-class GerichtAan(Schema):
+class GerichtAan(GeenBsn, Schema):
     """Aan wie het signaal is gericht: een gemeente (beleid), de GGD voor een gemeente, of een ketenpartner."""
 
     model_config = InputSchema.model_config
@@ -92,7 +92,7 @@ class GerichtAan(Schema):
         return self
 
 
-class Terugkoppeling(Schema):
+class Terugkoppeling(GeenBsn, Schema):
     """Het antwoord van de ontvanger aan de organisatie die het signaal gaf."""
 
     model_config = InputSchema.model_config

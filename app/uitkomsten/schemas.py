@@ -5,7 +5,7 @@ from datetime import date, datetime
 
 from pydantic import Field
 
-from app.core.schemas import InputSchema, Schema
+from app.core.schemas import GeenBsn, InputSchema, Schema
 from app.core.validation import DatumNietInToekomst
 
 
@@ -17,13 +17,13 @@ class UitkomstBase(Schema):
     )
 
 
-class UitkomstEmbedded(UitkomstBase):
+class UitkomstEmbedded(GeenBsn, UitkomstBase):
     """The outcome as posted inside a new contactmoment; its date is the contactmoment's date."""
 
     model_config = InputSchema.model_config
 
 
-class UitkomstCreate(UitkomstBase):
+class UitkomstCreate(GeenBsn, UitkomstBase):
     model_config = InputSchema.model_config
 
     contactmoment_id: uuid.UUID = Field(

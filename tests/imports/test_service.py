@@ -257,6 +257,23 @@ def test_client_number_is_never_echoed_in_the_report(session: Session, omgeving:
     assert "123456782" not in str(verslag.als_rapport())
 
 
+def test_unknown_values_with_personal_data_are_not_kept_in_the_report(session: Session, omgeving: Omgeving) -> None:
+    bestand = csv_bytes([
+        rij(Onderwerp="111222333"), rij(Kanaal="bel 06-12345678"), rij(Sleutelpersoon="Fatima 111 222 333"),
+        rij(Onderwerp="Astrologie"),
+    ])
+    verslag = importeer(session, omgeving, bestand, per_rij=True)
+    rapport = str(verslag.als_rapport()) + service.fouten_csv(verslag.als_rapport())
+    for waarde in ("111222333", "111 222 333", "12345678"):
+        assert waarde not in rapport
+    assert [(r, k, w) for r, k, w, _ in fouten(verslag)] == [
+        (2, "Onderwerp", "(weggelaten: bevat persoonsgegevens)"),
+        (3, "Kanaal", "(weggelaten: bevat persoonsgegevens)"),
+        (4, "Sleutelpersoon", "(weggelaten: bevat persoonsgegevens)"),
+        (5, "Onderwerp", "Astrologie"),
+    ]
+
+
 def test_missing_columns_fail_the_whole_file(session: Session, omgeving: Omgeving) -> None:
     bestand = csv_bytes([["14-3-2025", "Toeslagen"]], kop=["Datum", "Onderwerp"])
     verslag = importeer(session, omgeving, bestand, per_rij=True)

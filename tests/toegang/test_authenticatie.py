@@ -1,5 +1,6 @@
 """Authentication (401), authorisation (403), body limit (413) and rate limit (429)."""
 
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -8,6 +9,7 @@ from sqlmodel import Session
 
 from app.core.config import get_settings
 from tests.factories import make_key, make_organisatie
+from tests.helpers import assert_problem
 from tests.toegang.helpers import admin_key, key_of, token_of
 
 ORGANISATIES = "/v1/organisaties"
@@ -162,6 +164,23 @@ def test_body_over_the_limit_is_413_problem(client: TestClient, session: Session
     assert response.headers["content-type"] == "application/problem+json"
     problem = response.json()
     assert (problem["status"], problem["title"]) == (413, "Verzoek te groot")
+    assert problem["detail"] == f"De body is groter dan de toegestane {limit} bytes."
+
+
+def test_chunked_body_over_the_limit_is_413_too(client: TestClient, session: Session) -> None:
+    limit = get_settings().max_body_bytes
+    body = b'{"naam": "' + b"x" * (limit + 1) + b'", "soort": "ggd", "gemeentecodes": ["GM0344"]}'
+
+    def in_stukken() -> Iterator[bytes]:
+        # An iterator body goes out chunked: no Content-Length for the middleware to read in advance.
+        for begin in range(0, len(body), 4096):
+            yield body[begin:begin + 4096]
+
+    headers = {**admin_key(session), "Content-Type": "application/json"}
+    response = client.post(ORGANISATIES, content=in_stukken(), headers=headers)
+    assert response.request.headers.get("transfer-encoding") == "chunked"
+    assert "content-length" not in response.request.headers
+    problem = assert_problem(response, 413, "Verzoek te groot")
     assert problem["detail"] == f"De body is groter dan de toegestane {limit} bytes."
 
 
