@@ -17,6 +17,8 @@ import pytest
 os.environ["SLEUTELMONITOR_ENVIRONMENT"] = "test"
 os.environ["SLEUTELMONITOR_SECRET_KEY"] = "test-" + secrets.token_urlsafe(40)
 os.environ.setdefault("SLEUTELMONITOR_RATE_LIMIT_PER_MINUTE", "100000")
+# No import poller in the app under test: tests that need it call app.imports.taken.herstel() themselves.
+os.environ.setdefault("SLEUTELMONITOR_IMPORT_POLL_SECONDEN", "0")
 
 from alembic import command  # noqa: E402
 from alembic.config import Config  # noqa: E402

@@ -36,6 +36,11 @@ class Settings(BaseSettings):
     retention_months_signalen: int | None = Field(default=None, ge=1)
     retention_months_ervaringsverhalen: int | None = Field(default=None, ge=1)
     public_url: str = "http://127.0.0.1:8000"
+    # Background imports (app/imports/taken.py): where uploads wait, how long a claim holds without a
+    # heartbeat, how often each worker looks for waiting and abandoned jobs (0: never, for tests).
+    import_map: str | None = None
+    import_lease_seconden: int = Field(default=60, ge=4)
+    import_poll_seconden: float = Field(default=5.0, ge=0)
 
     @property
     def is_sqlite(self) -> bool:

@@ -44,9 +44,9 @@ class _Schrijfslot:
         self._lock = threading.Lock()
         self._fd = os.open(f"{pad}-schrijfslot", os.O_RDWR | os.O_CREAT, 0o600) if pad else None
 
-    def neem(self) -> bool:
-        einde = time.monotonic() + BUSY_TIMEOUT_SECONDEN
-        if not self._lock.acquire(timeout=BUSY_TIMEOUT_SECONDEN):
+    def neem(self, wachttijd: float = BUSY_TIMEOUT_SECONDEN) -> bool:
+        einde = time.monotonic() + wachttijd
+        if not self._lock.acquire(timeout=wachttijd):
             return False
         if self._fd is None:
             return True
@@ -144,7 +144,10 @@ def _configure_sqlite(engine: Engine, schrijfslot: _Schrijfslot) -> None:
         if immediate:
             dbapi_connection = connection.connection.dbapi_connection
             if isinstance(dbapi_connection, _SqliteVerbinding) and not dbapi_connection.houdt_slot:
-                if not schrijfslot.neem():
+                # A request waits the busy timeout (then 503); a background job queues longer, a
+                # heartbeat not at all (see app/imports/taken.py).
+                wachttijd = connection.get_execution_options().get("sqlite_slot_wachttijd", BUSY_TIMEOUT_SECONDEN)
+                if not schrijfslot.neem(wachttijd):
                     # What SQLite itself answers after its busy timeout; the wait was the same.
                     raise sqlite3.OperationalError("database is locked")
                 dbapi_connection.houdt_slot = True
@@ -192,6 +195,15 @@ def _schrijvend(engine: Engine) -> Engine:
     if schrijvend is None:
         schrijvend = _SCHRIJVEND.setdefault(engine, engine.execution_options(sqlite_immediate=True))
         caches.bind_option_engine(schrijvend, parent=engine)
+    return schrijvend
+
+
+def schrijvend_met_wachttijd(engine: Engine, wachttijd: float) -> Engine:
+    """A writing engine whose transactions wait up to `wachttijd` seconds for SQLite's write slot."""
+    if engine.dialect.name != "sqlite":
+        return engine
+    schrijvend = engine.execution_options(sqlite_immediate=True, sqlite_slot_wachttijd=wachttijd)
+    caches.bind_option_engine(schrijvend, parent=engine)
     return schrijvend
 
 

@@ -7,12 +7,13 @@ from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, BackgroundTasks, Depends, Path as PathParam, Query, Request, Response
+from fastapi.concurrency import run_in_threadpool
 
 from app.core.db import SessionDep
 from app.core.errors import MediatypeNietOndersteund, OngeldigeInvoer, TeGroot
 from app.core.openapi import location
 from app.core.pagination import PAGINATED, PaginaDep
-from app.imports import service
+from app.imports import service, taken
 from app.imports.readers import LeesFout, TeVeelUitgepakt, controleer_zip, formaat_van_naam
 from app.imports.schemas import ImportDetail, ImportPublic, publiek
 from app.models import ImportRun
@@ -134,8 +135,9 @@ async def ontvang_bestand(
                 buffer += blok
                 continue
             if bestand is None:
+                # In the upload folder, where any worker finds it and the poller sweeps it after a crash.
                 bestand = tempfile.NamedTemporaryFile(  # noqa: SIM115  (kept for the background job)
-                    prefix="sleutelmonitor-import-", suffix=f".{formaat}", delete=False
+                    prefix="sleutelmonitor-import-", suffix=f".{formaat}", delete=False, dir=taken.uploadmap()
                 )
                 bestand.write(buffer)
                 buffer.clear()
@@ -154,7 +156,8 @@ async def ontvang_bestand(
         upload = Upload(opties, inhoud=bytes(buffer))
     if formaat == "xlsx":
         try:
-            controleer_zip(upload.inhoud if upload.inhoud is not None else upload.pad)  # type: ignore[arg-type]
+            # In a worker thread: reading the zip directory of a large file must not stall the event loop.
+            await run_in_threadpool(controleer_zip, upload.inhoud if upload.inhoud is not None else upload.pad)  # type: ignore[arg-type]
         except TeVeelUitgepakt as exc:
             if upload.pad is not None:
                 upload.pad.unlink(missing_ok=True)
@@ -212,7 +215,11 @@ def create_import(
 ) -> ImportDetail | ImportPublic:
     if upload.pad is not None:
         run = service.nieuwe_run(session, caller=caller, opties=upload.opties, status=service.WACHTEND)
-        achtergrond.add_task(service.voer_job_uit, run_id=run.id, caller=caller, pad=upload.pad, opties=upload.opties)
+        run.bestandspad = str(upload.pad)
+        session.add(run)
+        # After the response (so after the commit), in a worker thread. Should this worker die first,
+        # the poller of any worker claims the waiting job (app/imports/taken.py).
+        achtergrond.add_task(taken.draai, run.id)
         response.status_code = 202
     else:
         assert upload.inhoud is not None
@@ -231,7 +238,7 @@ def list_imports(
     ] = None,
 ) -> list[ImportPublic]:
     runs = pagina.van(session, service.list_statement(caller=caller, status=status))
-    return [publiek(run, verwerkt=service.VOORTGANG.get(run.id), detail=False) for run in runs]
+    return [publiek(run, verwerkt=taken.voortgang(run), detail=False) for run in runs]
 
 
 @router.get("/imports/{importId}", response_model=ImportDetail, summary="Import opvragen",
@@ -242,7 +249,7 @@ def list_imports(
     ),
 )
 def get_import(caller: InzienDep, run: ImportDep) -> ImportDetail | ImportPublic:
-    return publiek(run, verwerkt=service.VOORTGANG.get(run.id))
+    return publiek(run, verwerkt=taken.voortgang(run))
 
 
 @router.get("/imports/{importId}/fouten",

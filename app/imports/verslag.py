@@ -35,6 +35,8 @@ class Opties:
             "nieuweSleutelpersonenAanmaken": self.nieuwe_sleutelpersonen,
             "nieuweKetenpartnersAanmaken": self.nieuwe_ketenpartners,
             "mappingbestand": self.mapping is not None,
+            # A job reads its options back from here when it is (re)started by any worker.
+            "codering": self.codering,
         }
 
 
