@@ -16,11 +16,12 @@ from fastapi import Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import Engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlmodel import Session, create_engine
 
 from app.core import caches
 from app.core.config import get_settings
+from app.core.errors import CommitOnbekend
 
 T = TypeVar("T")
 
@@ -81,8 +82,14 @@ class _SqliteVerbinding(sqlite3.Connection):
 
     schrijfslot: _Schrijfslot | None = None
     houdt_slot = False
+    # A request's time limit (time.monotonic()); the progress handler stops its statement after it.
+    deadline: float | None = None
+
+    def _te_laat(self) -> int:
+        return 1 if self.deadline is not None and time.monotonic() > self.deadline else 0
 
     def _geef_slot(self) -> None:
+        self.deadline = None
         if self.houdt_slot and self.schrijfslot is not None:
             self.houdt_slot = False
             self.schrijfslot.geef()
@@ -133,6 +140,8 @@ def _configure_sqlite(engine: Engine, schrijfslot: _Schrijfslot) -> None:
         cursor.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_SECONDEN * 1000)}")
         if isinstance(dbapi_connection, _SqliteVerbinding):
             cursor.execute("PRAGMA wal_autocheckpoint=0")  # see CHECKPOINT_NA_COMMITS
+            # SQLite has no statement timeout; this aborts a statement ("interrupted") past the deadline.
+            dbapi_connection.set_progress_handler(dbapi_connection._te_laat, 100_000)
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -202,14 +211,44 @@ def schrijvend_met_wachttijd(engine: Engine, wachttijd: float) -> Engine:
     """A writing engine whose transactions wait up to `wachttijd` seconds for SQLite's write slot."""
     if engine.dialect.name != "sqlite":
         return engine
-    schrijvend = engine.execution_options(sqlite_immediate=True, sqlite_slot_wachttijd=wachttijd)
-    caches.bind_option_engine(schrijvend, parent=engine)
+    per_wachttijd = _MET_WACHTTIJD.setdefault(engine, {})
+    schrijvend = per_wachttijd.get(wachttijd)
+    if schrijvend is None:
+        schrijvend = engine.execution_options(sqlite_immediate=True, sqlite_slot_wachttijd=wachttijd)
+        caches.bind_option_engine(schrijvend, parent=engine)
+        per_wachttijd[wachttijd] = schrijvend
     return schrijvend
+
+
+_MET_WACHTTIJD: "weakref.WeakKeyDictionary[Engine, dict[float, Engine]]" = weakref.WeakKeyDictionary()
+
+
+def _vastleggen(session: Session) -> None:
+    """COMMIT; a connection lost during it leaves the outcome unknown, and the client must hear that."""
+    try:
+        session.commit()
+    except DBAPIError as exc:
+        if exc.connection_invalidated and session.get_bind().dialect.name != "sqlite":
+            raise CommitOnbekend() from exc
+        raise
+
+
+def _tijdslimiet(session: Session, _transaction: Any, connection: Any) -> None:
+    """Bound every statement of a request: PostgreSQL stops it itself, SQLite through its progress handler."""
+    seconden = get_settings().statement_timeout_seconden
+    if not seconden:
+        return
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql(f"SET LOCAL statement_timeout = {int(seconden * 1000)}")
+    else:
+        dbapi_connection = connection.connection.dbapi_connection
+        if isinstance(dbapi_connection, _SqliteVerbinding):
+            dbapi_connection.deadline = time.monotonic() + seconden
 
 
 def _commit(session: Session) -> None:
     try:
-        session.commit()
+        _vastleggen(session)
     except BaseException:
         session.rollback()
         raise
@@ -235,6 +274,7 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
     if request.method not in ("GET", "HEAD", "OPTIONS"):
         engine = _schrijvend(engine)
     session = Session(engine, expire_on_commit=False)
+    event.listen(session, "after_begin", _tijdslimiet)
     try:
         yield session
     except BaseException:
@@ -258,7 +298,7 @@ def commit_after(session: Session, werk: Callable[[], T]) -> T:
     hop and the event loop's queue, which capped POST /v1/contactmomenten at ~150 req/s.
     """
     uitkomst = werk()
-    session.commit()
+    _vastleggen(session)
     return uitkomst
 
 
