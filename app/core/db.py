@@ -168,6 +168,8 @@ def make_engine(database_url: str, **kwargs: Any) -> Engine:
     url = make_url(database_url)
     if url.get_backend_name() == "sqlite":
         bestand = url.database if url.database and url.database != ":memory:" else None
+        if bestand and url.query.get("uri"):
+            bestand = bestand.removeprefix("file:")  # sqlite:///file:pad?mode=ro&uri=true
         if bestand:
             Path(bestand).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(
