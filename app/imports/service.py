@@ -52,8 +52,13 @@ def importeer(
 ) -> Verslag:
     """Run one import; writes (in the caller's transaction) only what the mode allows. Flushes, never commits."""
     verslag = Verslag()
-    run_state = Run(session, caller=caller, opties=opties, verslag=verslag, voortgang=voortgang)
-    buiten = session.begin_nested()
+    tussentijds = opties.tussentijds_vastleggen and opties.per_rij and not opties.proefdraai
+    run_state = Run(
+        session, caller=caller, opties=opties, verslag=verslag, voortgang=voortgang,
+        vastleggen=session.commit if tussentijds else None,
+    )
+    # Committing as it goes leaves no savepoint to roll back to: what was committed stays.
+    buiten = _GeenSavepoint() if tussentijds else session.begin_nested()
     try:
         run_state.lees(bron)
     except LeesFout as exc:
@@ -94,6 +99,16 @@ def importeer(
         _leg_vast(session, caller=caller, run=run, verslag=verslag)
     session.flush()
     return verslag
+
+
+class _GeenSavepoint:
+    """Stands in for the run's savepoint when the run commits as it goes (per-row from the CLI)."""
+
+    def commit(self) -> None:
+        pass
+
+    def rollback(self) -> None:
+        pass
 
 
 def _status(verslag: Verslag, opties: Opties) -> str:

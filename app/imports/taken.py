@@ -315,7 +315,8 @@ def herstel() -> int:
     with Session(engine) as session:
         kandidaten = session.exec(
             select(ImportRun.id, ImportRun.status, ImportRun.werker, ImportRun.pogingen, ImportRun.bestandspad)
-            .where(or_(col(ImportRun.status) == WACHTEND, col(ImportRun.status) == BEZIG))
+            # A run without a worker is the command line's or a request's own: not a job.
+            .where(or_(col(ImportRun.status) == WACHTEND, (col(ImportRun.status) == BEZIG) & col(ImportRun.werker).is_not(None)))
             .order_by(col(ImportRun.aangemaakt_op))
         ).all()
     behandeld = 0

@@ -24,6 +24,8 @@ class Opties:
     codering: str | None = None
     mapping: Mappingbestand | None = None
     bestandsnaam: str | None = None
+    # Per-row from the command line: commit every VASTLEG_STAP rows, so a killed run keeps what it did.
+    tussentijds_vastleggen: bool = False
 
     @property
     def modus(self) -> str:

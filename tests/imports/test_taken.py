@@ -280,3 +280,28 @@ def test_uploads_of_crashed_jobs_are_swept(engine_taken: Engine, omgeving: Omgev
     os.utime(Path(run.bestandspad or ""), (oud, oud))
     assert taken.ruim_op() == [wees]
     assert vers.exists() and Path(run.bestandspad or "").exists()
+
+
+def test_per_row_from_the_command_line_keeps_what_it_committed_when_killed(engine_taken: Engine, omgeving: Omgeving) -> None:
+    """`sleutelmonitor import --per-rij` commits every VASTLEG_STAP rows; a kill loses only the rows since."""
+    from app.imports.verwerking import VASTLEG_STAP
+
+    bestand = _bestand(VASTLEG_STAP + 700)
+
+    def afgebroken(n: int) -> None:
+        if n > VASTLEG_STAP:
+            raise KeyboardInterrupt  # Ctrl-C, or the process killed: what follows never commits
+
+    session = Session(engine_taken, expire_on_commit=False)
+    opties = service.Opties(formaat="csv", per_rij=True, tussentijds_vastleggen=True)
+    with pytest.raises(KeyboardInterrupt):
+        service.voer_uit(session, caller=omgeving.caller, bron=bestand, opties=opties, voortgang=afgebroken)
+    session.rollback()
+    session.close()
+    assert _aantal(engine_taken, omgeving) == VASTLEG_STAP
+    # Running it again completes the file and changes nothing that was there.
+    with Session(engine_taken, expire_on_commit=False) as session:
+        _, verslag = service.voer_uit(session, caller=omgeving.caller, bron=bestand, opties=opties)
+        session.commit()
+    assert (verslag.aangemaakt, verslag.ongewijzigd) == (700, VASTLEG_STAP)
+    assert _aantal(engine_taken, omgeving) == VASTLEG_STAP + 700
