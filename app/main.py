@@ -81,8 +81,10 @@ DOMAIN_ROUTERS = (
 @asynccontextmanager
 async def _lifespan(_app: FastAPI) -> AsyncIterator[None]:
     """Each worker looks for waiting and abandoned import jobs (and sweeps their uploads) while it runs."""
+    from app.core.proces import sterf_met_ouder
     from app.imports.taken import Poller
 
+    sterf_met_ouder()
     interval = get_settings().import_poll_seconden
     poller = Poller(interval) if interval > 0 else None
     if poller is not None:
