@@ -112,6 +112,19 @@ def engine(databases: DatabaseFactory) -> Iterator[Engine]:
     engine.dispose()
 
 
+# SLEUTELMONITOR_TEST_NULSTATISTIEK=1: every table is ANALYZEd while empty, right after the migrations,
+# and `analyseer` does nothing: the planner sees every table as empty for the whole run (the stale
+# statistics under which percentage-opgelost once ran for minutes). Queries must stay fast regardless.
+NULSTATISTIEK = os.environ.get("SLEUTELMONITOR_TEST_NULSTATISTIEK") == "1"
+
+
+def analyseer(session: Session) -> None:
+    """After a fixture loaded data on PostgreSQL: statistics for the rows as they are now (in this transaction)."""
+    if session.get_bind().dialect.name == "postgresql" and not NULSTATISTIEK:
+        session.flush()
+        session.connection().exec_driver_sql("ANALYZE")
+
+
 @pytest.fixture
 def session(engine: Engine) -> Iterator[Session]:
     """A session inside an outer transaction that is rolled back after the test."""
