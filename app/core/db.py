@@ -172,6 +172,12 @@ def make_engine(database_url: str, **kwargs: Any) -> Engine:
             bestand = bestand.removeprefix("file:")  # sqlite:///file:pad?mode=ro&uri=true
         if bestand:
             Path(bestand).parent.mkdir(parents=True, exist_ok=True)
+            # Writers hold a pooled connection while they queue for the write slot (up to the busy
+            # timeout); with SQLAlchemy's default 5 + 10 connections they used them all during an
+            # import, and reads then waited for a connection. SQLite connections are cheap to open:
+            # allow one per thread-pool thread (anyio: 40) and some, keep 10 when idle.
+            kwargs.setdefault("pool_size", 10)
+            kwargs.setdefault("max_overflow", 50)
         engine = create_engine(
             url,
             connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_SECONDEN, "factory": _SqliteVerbinding},
