@@ -254,6 +254,14 @@ def _tijdslimiet(session: Session, _transaction: Any, connection: Any) -> None:
             dbapi_connection.deadline = time.monotonic() + seconden
 
 
+class _VerzoekSessie(Session):
+    """A request's session: each of its transactions gets the statement timeout (`_tijdslimiet`)."""
+
+
+# On the class, once: a listener per session instance cost every request a copy of the dispatcher.
+event.listen(_VerzoekSessie, "after_begin", _tijdslimiet)
+
+
 def _commit(session: Session) -> None:
     try:
         _vastleggen(session)
@@ -281,8 +289,7 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
     engine = get_engine()
     if request.method not in ("GET", "HEAD", "OPTIONS"):
         engine = _schrijvend(engine)
-    session = Session(engine, expire_on_commit=False)
-    event.listen(session, "after_begin", _tijdslimiet)
+    session = _VerzoekSessie(engine, expire_on_commit=False)
     try:
         yield session
     except BaseException:

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from alembic import command
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 from sqlmodel import Session, func, select
 
 from app.core import db
@@ -23,7 +23,7 @@ from app.core.config import get_settings
 from app.imports import router as imports_router
 from app.imports import service, taken
 from app.models import Contactmoment, ImportRun, utcnow
-from tests.conftest import DatabaseFactory, alembic_config
+from tests.conftest import BACKEND, DatabaseFactory, alembic_config
 from tests.factories import make_key
 from tests.imports.helpers import Omgeving, csv_bytes, maak_omgeving, rij
 
@@ -305,3 +305,29 @@ def test_per_row_from_the_command_line_keeps_what_it_committed_when_killed(engin
         session.commit()
     assert (verslag.aangemaakt, verslag.ongewijzigd) == (700, VASTLEG_STAP)
     assert _aantal(engine_taken, omgeving) == VASTLEG_STAP + 700
+
+
+@pytest.mark.skipif(BACKEND != "sqlite", reason="SQLite's single write slot")
+def test_a_job_queues_for_the_write_slot_instead_of_failing(engine_taken: Engine, omgeving: Omgeving,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another writer holds SQLite's write slot longer than a request would wait: the job waits its turn."""
+    monkeypatch.setattr(db, "BUSY_TIMEOUT_SECONDEN", 0.2)
+    with Session(engine_taken, expire_on_commit=False) as session:
+        run = service.nieuwe_run(session, caller=omgeving.caller, opties=service.Opties(formaat="csv"), status=service.WACHTEND)
+        pad = taken.uploadmap() / "sleutelmonitor-import-wacht.csv"
+        pad.write_bytes(_bestand(50))
+        run.bestandspad = str(pad)
+        session.add(run)
+        session.commit()
+    houder = Session(db.schrijvend_met_wachttijd(engine_taken, 5.0))
+    houder.execute(text("UPDATE organisatie SET naam = naam || '' WHERE actief"))  # takes the slot
+    job = threading.Thread(target=taken.draai, args=(run.id,))
+    job.start()
+    time.sleep(1.0)  # five busy timeouts of a request
+    # A commit while the job waits: a job that had read first (a deferred transaction) would now
+    # fail at once with "database is locked", as the 3.6 MB xlsx job did.
+    houder.commit()
+    houder.close()
+    job.join(60)
+    klaar = _run(engine_taken, run.id)
+    assert (klaar.status, klaar.aangemaakt) == ("geslaagd", 50), klaar.rapport
