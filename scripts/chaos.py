@@ -214,8 +214,14 @@ def main() -> None:
         begin = time.perf_counter()
         verzoek("GET", f"{basis}/status", {})
         status_tijden.append(time.perf_counter() - begin)
+    # Kill the worker process that runs the job (its pid is in `werker`), then the supervisor: a
+    # supervisor killed alone lets its workers finish their requests, the job included.
+    with Session(engine) as session:
+        werker = session.exec(select(ImportRun.werker).where(ImportRun.id == uuid.UUID(job.rsplit("/", 1)[1]))).one()
+    if werker:
+        os.kill(int(werker.split(":")[1]), signal.SIGKILL)
     server.kill()
-    gebeurtenissen.append(f"server kill -9 during import job (verwerkt {json.loads(antwoord)['verwerkt']} of {args.import_rijen})")
+    gebeurtenissen.append(f"job's worker ({werker}) and server kill -9 during import job (verwerkt {json.loads(antwoord)['verwerkt']} of {args.import_rijen})")
     server.start()
     gebeurtenissen.append("server restarted")
     time.sleep(stap)
