@@ -49,11 +49,13 @@ def verzoek(methode: str, url: str, headers: dict[str, str], body: bytes | None 
 class Server:
     def __init__(self, omgeving: dict[str, str], poort: int) -> None:
         self.omgeving, self.poort, self.proces = omgeving, poort, None
+        self.logpad = Path(omgeving["SLEUTELMONITOR_IMPORT_MAP"]).parent / "server.log"
+        self.log = self.logpad.open("ab")
 
     def start(self) -> None:
         self.proces = subprocess.Popen(  # type: ignore[assignment]
             [sys.executable, "-m", "app.cli", "serve", "--port", str(self.poort), "--workers", "2"],
-            env=self.omgeving, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            env=self.omgeving, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=self.log,
         )
         einde = time.monotonic() + 60
         while time.monotonic() < einde:
@@ -262,6 +264,13 @@ def main() -> None:
               f"rows of both jobs in database {geimporteerd} (expected {2 * args.import_rijen}); runs (status, pogingen): {runs}")
     else:
         print(f"import job: STUCK (not finished within 300 s); runs: {runs}")
+    # The exception behind each 500, from the server's log.
+    regels = server.logpad.read_text(errors="replace").splitlines()
+    oorzaken = collections.Counter(
+        regels[i + 1 + next(j for j, r in enumerate(regels[i + 1:]) if r and not r.startswith((" ", "Traceback", "The above", "During")))]
+        for i, regel in enumerate(regels) if "Unhandled error" in regel
+    ) if any("Unhandled error" in r for r in regels) else {}
+    print(f"causes of 500s in the server log: {dict(oorzaken) or 'none'}")
     if pg is not None:
         pg._cleanup()
 
