@@ -166,3 +166,26 @@ def test_a_commit_whose_connection_is_lost_says_the_outcome_is_unknown(eigen_db:
     assert body["title"] == "Uitkomst onbekend"
     assert "onbekend" in body["detail"] and "`externId`" in body["detail"]
     assert "niet opgeslagen" not in body["detail"]
+
+
+@pytest.mark.skipif(BACKEND != "postgresql", reason="a connection lost mid-transaction (PostgreSQL restart)")
+def test_a_connection_lost_mid_transaction_is_503_not_500(eigen_db: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    """As in a PostgreSQL restart: the rollback of the dead connection once raised PendingRollbackError (500)."""
+    monkeypatch.setattr(db, "get_engine", lambda: eigen_db)
+    app = FastAPI()
+    install_error_handlers(app)
+    with eigen_db.begin() as connection:
+        connection.execute(text("CREATE TABLE notitie2 (tekst VARCHAR(20) PRIMARY KEY)"))
+
+    @app.post("/schrijf")
+    def schrijf(session: SessionDep) -> None:
+        session.execute(text("INSERT INTO notitie2 (tekst) VALUES ('x')"))
+        pid = session.execute(text("SELECT pg_backend_pid()")).scalar_one()
+        with eigen_db.connect() as ander:
+            ander.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+        session.execute(text("SELECT 1"))
+
+    with TestClient(app, raise_server_exceptions=False) as client:
+        response = client.post("/schrijf")
+    body = _is_503(response, niets_opgeslagen=True)
+    assert body["detail"].startswith("De database is niet bereikbaar.")
