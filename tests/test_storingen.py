@@ -5,7 +5,6 @@ port, a read-only file), through `app.core.db.get_engine`; nothing is mocked.
 """
 
 import socket
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path

@@ -14,7 +14,6 @@ import logging
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar

@@ -1,15 +1,12 @@
-"""POST /v1/imports (201 in the request, 202 as a job), GET the runs, the CSV error report, tenancy."""
+"""POST /v1/imports (201 in the request; the 202 job path is in test_taken.py), GET the runs, the CSV error report, tenancy."""
 
 import uuid
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, func, select
 
 from app.imports import router as imports_router
-from app.imports import service
 from app.models import AuditRegel, Contactmoment, ImportRun
 from tests.factories import make_key
 from tests.imports.helpers import Omgeving, csv_bytes, maak_omgeving, ndjson_bytes, rij, xlsx_bytes
