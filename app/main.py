@@ -1,6 +1,8 @@
 """Application factory: routers, middleware, error handlers, OpenAPI."""
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
@@ -82,11 +84,30 @@ DOMAIN_ROUTERS = (
 )
 
 
+@asynccontextmanager
+async def _lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    """Each worker looks for waiting and abandoned import jobs (and sweeps their uploads) while it runs."""
+    from app.core.proces import sterf_met_ouder
+    from app.imports.taken import Poller
+
+    sterf_met_ouder()
+    interval = get_settings().import_poll_seconden
+    poller = Poller(interval) if interval > 0 else None
+    if poller is not None:
+        poller.start()
+    try:
+        yield
+    finally:
+        if poller is not None:
+            poller.stop()
+
+
 def create_app() -> FastAPI:
     settings = get_settings()
     logging.basicConfig(level=settings.log_level.upper())
     logs.installeer()
     app = FastAPI(
+        lifespan=_lifespan,
         title="Sleutelmonitor API",
         version=__version__,
         description=DESCRIPTION,

@@ -18,6 +18,8 @@ import pytest
 os.environ["SLEUTELMONITOR_ENVIRONMENT"] = "test"
 os.environ["SLEUTELMONITOR_SECRET_KEY"] = "test-" + secrets.token_urlsafe(40)
 os.environ.setdefault("SLEUTELMONITOR_RATE_LIMIT_PER_MINUTE", "100000")
+# No import poller in the app under test: tests that need it call app.imports.taken.herstel() themselves.
+os.environ.setdefault("SLEUTELMONITOR_IMPORT_POLL_SECONDEN", "0")
 
 from alembic import command  # noqa: E402
 from alembic.config import Config  # noqa: E402
@@ -110,6 +112,19 @@ def engine(databases: DatabaseFactory) -> Iterator[Engine]:
         command.upgrade(alembic_config(connection), "head")
     yield engine
     engine.dispose()
+
+
+# SLEUTELMONITOR_TEST_NULSTATISTIEK=1: every table is ANALYZEd while empty, right after the migrations,
+# and `analyseer` does nothing: the planner sees every table as empty for the whole run (the stale
+# statistics under which percentage-opgelost once ran for minutes). Queries must stay fast regardless.
+NULSTATISTIEK = os.environ.get("SLEUTELMONITOR_TEST_NULSTATISTIEK") == "1"
+
+
+def analyseer(session: Session) -> None:
+    """After a fixture loaded data on PostgreSQL: statistics for the rows as they are now (in this transaction)."""
+    if session.get_bind().dialect.name == "postgresql" and not NULSTATISTIEK:
+        session.flush()
+        session.connection().exec_driver_sql("ANALYZE")
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ from app.core.config import get_settings
 from app.core.db import make_engine
 from app.core.security import pseudonymise, secret_matches, split_token
 from app.core.validation import is_taalcode, vandaag
+from tests.conftest import analyseer
 from app.models import (
     ApiSleutel,
     Code,
@@ -40,7 +41,9 @@ TODAY = vandaag()
 
 @pytest.fixture
 def samenvatting(session: Session) -> dict[str, Any]:
-    return demo.laad_demo_data(session, aantal=AANTAL, seed=42, today=TODAY)
+    resultaat = demo.laad_demo_data(session, aantal=AANTAL, seed=42, today=TODAY)
+    analyseer(session)
+    return resultaat
 
 
 def _codes(session: Session, lijst: str) -> set[str]:

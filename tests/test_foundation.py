@@ -10,7 +10,7 @@ from tests.factories import make_key
 def test_status_reports_version_and_database(client: TestClient) -> None:
     response = client.get("/v1/status")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "versie": __version__, "database": "bereikbaar"}
+    assert response.json() == {"status": "ok", "versie": __version__, "database": "bereikbaar", "schijf": "beschikbaar"}
     assert response.headers["API-Version"] == __version__
 
 

@@ -186,15 +186,21 @@ def _listen(engine: Engine, caches: Caches) -> None:
 
     @event.listens_for(engine, "commit")
     def _na_commit(conn: Any) -> None:
-        conn.info.pop(_SCHREEF, None)
+        if not conn.invalidated:
+            conn.info.pop(_SCHREEF, None)
 
     @event.listens_for(engine, "rollback")
     def _na_rollback(conn: Any) -> None:
+        # A connection lost mid-transaction (a database restart) refuses even `info`, with
+        # PendingRollbackError, which turned the outage into a 500; what it wrote is unknown.
+        if conn.invalidated:
+            cache.clear()
+            return
         # Only a transaction that wrote can have shown us rows that now never existed.
         if conn.info.pop(_SCHREEF, False):
             cache.clear()
 
     @event.listens_for(engine, "rollback_savepoint")
     def _na_savepoint_rollback(conn: Any, _name: Any, _context: Any) -> None:
-        if conn.info.get(_SCHREEF):
+        if conn.invalidated or conn.info.get(_SCHREEF):
             cache.clear()

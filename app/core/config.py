@@ -44,6 +44,15 @@ class Settings(BaseSettings):
     public_url: str | None = None
     # How long a dashboard sign-in lasts; the key itself is checked again on every request.
     dashboard_sessie_minuten: int = Field(default=480, ge=5, le=7 * 24 * 60)
+    # Background imports (app/imports/taken.py): where uploads wait, how long a claim holds without a
+    # heartbeat, how often each worker looks for waiting and abandoned jobs (0: never, for tests).
+    import_map: str | None = None
+    # Longest a request's statement may run (PostgreSQL statement_timeout, SQLite progress handler); 0: none.
+    statement_timeout_seconden: float = Field(default=30.0, ge=0)
+    # /v1/status reports the disk full below this many free megabytes (database and upload folder).
+    min_vrije_schijf_mb: int = Field(default=100, ge=0)
+    import_lease_seconden: int = Field(default=60, ge=4)
+    import_poll_seconden: float = Field(default=5.0, ge=0)
 
     @property
     def is_sqlite(self) -> bool:

@@ -16,11 +16,12 @@ from fastapi import Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import Engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlmodel import Session, create_engine
 
 from app.core import caches
 from app.core.config import get_settings
+from app.core.errors import CommitOnbekend
 
 T = TypeVar("T")
 
@@ -44,9 +45,9 @@ class _Schrijfslot:
         self._lock = threading.Lock()
         self._fd = os.open(f"{pad}-schrijfslot", os.O_RDWR | os.O_CREAT, 0o600) if pad else None
 
-    def neem(self) -> bool:
-        einde = time.monotonic() + BUSY_TIMEOUT_SECONDEN
-        if not self._lock.acquire(timeout=BUSY_TIMEOUT_SECONDEN):
+    def neem(self, wachttijd: float = BUSY_TIMEOUT_SECONDEN) -> bool:
+        einde = time.monotonic() + wachttijd
+        if not self._lock.acquire(timeout=wachttijd):
             return False
         if self._fd is None:
             return True
@@ -81,8 +82,14 @@ class _SqliteVerbinding(sqlite3.Connection):
 
     schrijfslot: _Schrijfslot | None = None
     houdt_slot = False
+    # A request's time limit (time.monotonic()); the progress handler stops its statement after it.
+    deadline: float | None = None
+
+    def _te_laat(self) -> int:
+        return 1 if self.deadline is not None and time.monotonic() > self.deadline else 0
 
     def _geef_slot(self) -> None:
+        self.deadline = None
         if self.houdt_slot and self.schrijfslot is not None:
             self.houdt_slot = False
             self.schrijfslot.geef()
@@ -133,6 +140,8 @@ def _configure_sqlite(engine: Engine, schrijfslot: _Schrijfslot) -> None:
         cursor.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_SECONDEN * 1000)}")
         if isinstance(dbapi_connection, _SqliteVerbinding):
             cursor.execute("PRAGMA wal_autocheckpoint=0")  # see CHECKPOINT_NA_COMMITS
+            # SQLite has no statement timeout; this aborts a statement ("interrupted") past the deadline.
+            dbapi_connection.set_progress_handler(dbapi_connection._te_laat, 100_000)
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -144,7 +153,10 @@ def _configure_sqlite(engine: Engine, schrijfslot: _Schrijfslot) -> None:
         if immediate:
             dbapi_connection = connection.connection.dbapi_connection
             if isinstance(dbapi_connection, _SqliteVerbinding) and not dbapi_connection.houdt_slot:
-                if not schrijfslot.neem():
+                # A request waits the busy timeout (then 503); a background job queues longer, a
+                # heartbeat not at all (see app/imports/taken.py).
+                wachttijd = connection.get_execution_options().get("sqlite_slot_wachttijd", BUSY_TIMEOUT_SECONDEN)
+                if not schrijfslot.neem(wachttijd):
                     # What SQLite itself answers after its busy timeout; the wait was the same.
                     raise sqlite3.OperationalError("database is locked")
                 dbapi_connection.houdt_slot = True
@@ -159,8 +171,16 @@ def make_engine(database_url: str, **kwargs: Any) -> Engine:
     kwargs.setdefault("hide_parameters", True)
     if url.get_backend_name() == "sqlite":
         bestand = url.database if url.database and url.database != ":memory:" else None
+        if bestand and url.query.get("uri"):
+            bestand = bestand.removeprefix("file:")  # sqlite:///file:pad?mode=ro&uri=true
         if bestand:
             Path(bestand).parent.mkdir(parents=True, exist_ok=True)
+            # Writers hold a pooled connection while they queue for the write slot (up to the busy
+            # timeout); with SQLAlchemy's default 5 + 10 connections they used them all during an
+            # import, and reads then waited for a connection. SQLite connections are cheap to open:
+            # allow one per thread-pool thread (anyio: 40) and some, keep 10 when idle.
+            kwargs.setdefault("pool_size", 10)
+            kwargs.setdefault("max_overflow", 50)
         engine = create_engine(
             url,
             connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_SECONDEN, "factory": _SqliteVerbinding},
@@ -198,9 +218,56 @@ def _schrijvend(engine: Engine) -> Engine:
     return schrijvend
 
 
-def _commit(session: Session) -> None:
+def schrijvend_met_wachttijd(engine: Engine, wachttijd: float) -> Engine:
+    """A writing engine whose transactions wait up to `wachttijd` seconds for SQLite's write slot."""
+    if engine.dialect.name != "sqlite":
+        return engine
+    per_wachttijd = _MET_WACHTTIJD.setdefault(engine, {})
+    schrijvend = per_wachttijd.get(wachttijd)
+    if schrijvend is None:
+        schrijvend = engine.execution_options(sqlite_immediate=True, sqlite_slot_wachttijd=wachttijd)
+        caches.bind_option_engine(schrijvend, parent=engine)
+        per_wachttijd[wachttijd] = schrijvend
+    return schrijvend
+
+
+_MET_WACHTTIJD: "weakref.WeakKeyDictionary[Engine, dict[float, Engine]]" = weakref.WeakKeyDictionary()
+
+
+def _vastleggen(session: Session) -> None:
+    """COMMIT; a connection lost during it leaves the outcome unknown, and the client must hear that."""
     try:
         session.commit()
+    except DBAPIError as exc:
+        if exc.connection_invalidated and session.get_bind().dialect.name != "sqlite":
+            raise CommitOnbekend() from exc
+        raise
+
+
+def _tijdslimiet(session: Session, _transaction: Any, connection: Any) -> None:
+    """Bound every statement of a request: PostgreSQL stops it itself, SQLite through its progress handler."""
+    seconden = get_settings().statement_timeout_seconden
+    if not seconden:
+        return
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql(f"SET LOCAL statement_timeout = {int(seconden * 1000)}")
+    else:
+        dbapi_connection = connection.connection.dbapi_connection
+        if isinstance(dbapi_connection, _SqliteVerbinding):
+            dbapi_connection.deadline = time.monotonic() + seconden
+
+
+class _VerzoekSessie(Session):
+    """A request's session: each of its transactions gets the statement timeout (`_tijdslimiet`)."""
+
+
+# On the class, once: a listener per session instance cost every request a copy of the dispatcher.
+event.listen(_VerzoekSessie, "after_begin", _tijdslimiet)
+
+
+def _commit(session: Session) -> None:
+    try:
+        _vastleggen(session)
     except BaseException:
         session.rollback()
         raise
@@ -225,7 +292,7 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
     engine = get_engine()
     if request.method not in ("GET", "HEAD", "OPTIONS"):
         engine = _schrijvend(engine)
-    session = Session(engine, expire_on_commit=False)
+    session = _VerzoekSessie(engine, expire_on_commit=False)
     try:
         yield session
     except BaseException:
@@ -249,7 +316,7 @@ def commit_after(session: Session, werk: Callable[[], T]) -> T:
     hop and the event loop's queue, which capped POST /v1/contactmomenten at ~150 req/s.
     """
     uitkomst = werk()
-    session.commit()
+    _vastleggen(session)
     return uitkomst
 
 

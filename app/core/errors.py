@@ -1,12 +1,14 @@
 """Domain errors and their rendering as RFC 9457 problem+json (NL API Design Rules)."""
 
 import logging
+import sqlite3
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
+from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 logger = logging.getLogger(__name__)
@@ -163,6 +165,20 @@ class DienstNietBeschikbaar(DomeinFout):
     status, title = 503, TITLES[503]
 
 
+class CommitOnbekend(DienstNietBeschikbaar):
+    """The connection was lost during COMMIT: the server cannot know whether the write was stored."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "De verbinding met de database viel weg tijdens het vastleggen; of de wijziging is opgeslagen, "
+            "is onbekend. Herhaal hetzelfde verzoek met hetzelfde `externId`: is de wijziging al opgeslagen, "
+            "dan antwoordt de dienst met het bestaande record (200), anders slaat hij haar alsnog op. Zonder "
+            "`externId`: kijk eerst met GET of de wijziging er is voordat u het opnieuw probeert.",
+            title="Uitkomst onbekend",
+            headers={"Retry-After": "5"},
+        )
+
+
 def problem_body(
     instance: str,
     status: int,
@@ -293,6 +309,19 @@ def install_error_handlers(app: FastAPI) -> None:
         elif exc.status_code == 405:
             detail = f"Methode {request.method} is niet toegestaan op {request.url.path}."
         return problem_response(request, exc.status_code, detail, headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(DBAPIError)
+    @app.exception_handler(sqlite3.Error)  # raised by the write slot itself, outside SQLAlchemy's wrapping
+    @app.exception_handler(OSError)
+    async def _storing(request: Request, exc: Exception) -> JSONResponse:
+        # An outage, a full disk, a busy or read-only database: the client may try again (503).
+        from app.core.storingen import als_storing
+
+        storing = als_storing(exc, schrijvend=request.method not in ("GET", "HEAD", "OPTIONS"))
+        if storing is None:
+            return await _unexpected(request, exc)
+        logger.warning("%s %s: %s (%s)", request.method, request.url.path, storing.detail, exc)
+        return problem_response(request, storing.status, storing.detail, title=storing.title, headers=storing.headers)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

@@ -1,7 +1,8 @@
 """`sleutelmonitor import FILE --org ID`: import a historic log directly through the import service.
 
 The command opens its own session, runs the same service as `POST /v1/imports` as a caller bound to
-the organisation with scope registreren (audited without a key id), and commits once at the end.
+the organisation with scope registreren (audited without a key id), and commits once at the end
+(per-row: every 2,000 rows as well, so a killed run keeps what it did).
 Results go to stdout; the progress bar and messages to stderr.
 """
 
@@ -136,7 +137,12 @@ def importeer(
     ] = None,
     proefdraai: Annotated[bool, typer.Option("--proefdraai", help="Alleen controleren en rapporteren; niets opslaan.")] = False,
     per_rij: Annotated[
-        bool, typer.Option("--per-rij", help="Geldige rijen opslaan en de rest melden (standaard: alles of niets).")
+        bool,
+        typer.Option(
+            "--per-rij",
+            help="Geldige rijen opslaan en de rest melden (standaard: alles of niets). Legt elke 2000 rijen vast: "
+            "wordt de opdracht afgebroken, dan blijft wat al is vastgelegd; nogmaals importeren vult de rest aan.",
+        ),
     ] = False,
     nieuwe_sleutelpersonen: Annotated[
         bool, typer.Option("--nieuwe-sleutelpersonen-aanmaken", help="Onbekende sleutelpersonen aanmaken.")
@@ -171,6 +177,7 @@ def importeer(
         codering=codering,
         mapping=mappingbestand,
         bestandsnaam=bestand.name,
+        tussentijds_vastleggen=per_rij,
     )
     caller = Caller(
         sleutel_id=None, scopes=frozenset({Scope.registreren}), binding=Binding.organisatie, organisatie_id=organisatie_id

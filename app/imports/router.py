@@ -12,6 +12,7 @@ from fastapi import APIRouter, BackgroundTasks, Depends, Path as PathParam, Quer
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from pydantic import BaseModel, Field
+from fastapi.concurrency import run_in_threadpool
 
 from app.core import formaten
 from app.core.db import SessionDep
@@ -20,7 +21,7 @@ from app.core.errors import MediatypeNietOndersteund, OngeldigeInvoer, TeGroot
 from app.core.openapi import location, register_schema
 from app.core.persoonsgegevens import ZonderBsn
 from app.core.pagination import PAGINATED, PaginaDep
-from app.imports import service
+from app.imports import service, taken
 from app.imports.readers import LeesFout, TeVeelUitgepakt, controleer_zip, formaat_van_naam
 from app.imports.schemas import ImportDetail, ImportPublic, publiek
 from app.imports.verslag import fouten_tabel
@@ -194,7 +195,7 @@ async def ontvang_bestand(
 ) -> Upload:
     """Read the body: kept in memory when small, streamed to a temporary file when large."""
     if request.headers.get("content-type", "").split(";")[0].strip().lower() == MULTIPART_MEDIA_TYPE:
-        return _controleer(await _ontvang_formulier(request, opties))
+        return await run_in_threadpool(_controleer, await _ontvang_formulier(request, opties))
     formaat, codering = _formaat(request, opties)
     opties = replace(opties, formaat=formaat or "", codering=codering)
     buffer = bytearray()
@@ -231,12 +232,14 @@ async def ontvang_bestand(
             if upload.pad is not None:
                 upload.pad.unlink(missing_ok=True)
             raise
-    return _controleer(upload)
+    # In a worker thread: reading the zip directory of a large file must not stall the event loop.
+    return await run_in_threadpool(_controleer, upload)
 
 
 def _tijdelijk() -> IO[bytes]:
     return tempfile.NamedTemporaryFile(  # noqa: SIM115  (kept for the background job)
-        prefix="sleutelmonitor-import-", suffix=".upload", delete=False
+        # In the upload folder, where any worker finds it and the poller sweeps it after a crash.
+        prefix="sleutelmonitor-import-", suffix=".upload", delete=False, dir=taken.uploadmap()
     )
 
 
@@ -351,7 +354,11 @@ def create_import(
 ) -> ImportDetail | ImportPublic:
     if upload.pad is not None:
         run = service.nieuwe_run(session, caller=caller, opties=upload.opties, status=service.WACHTEND)
-        achtergrond.add_task(service.voer_job_uit, run_id=run.id, caller=caller, pad=upload.pad, opties=upload.opties)
+        run.bestandspad = str(upload.pad)
+        session.add(run)
+        # After the response (so after the commit), in a worker thread. Should this worker die first,
+        # the poller of any worker claims the waiting job (app/imports/taken.py).
+        achtergrond.add_task(taken.draai, run.id)
         response.status_code = 202
     else:
         assert upload.inhoud is not None
@@ -370,7 +377,7 @@ def list_imports(
     ] = None,
 ) -> list[ImportPublic]:
     runs = pagina.van(session, service.list_statement(caller=caller, status=status))
-    return [publiek(run, verwerkt=service.VOORTGANG.get(run.id), detail=False) for run in runs]
+    return [publiek(run, verwerkt=taken.voortgang(run), detail=False) for run in runs]
 
 
 @router.get("/imports/{importId}", response_model=ImportDetail, summary="Import opvragen",
@@ -381,7 +388,7 @@ def list_imports(
     ),
 )
 def get_import(caller: InzienDep, run: ImportDep) -> ImportDetail | ImportPublic:
-    return publiek(run, verwerkt=service.VOORTGANG.get(run.id))
+    return publiek(run, verwerkt=taken.voortgang(run))
 
 
 class Foutenformaat(StrEnum):

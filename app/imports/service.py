@@ -14,12 +14,10 @@ import logging
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
-from app.core.db import checkpoint, get_engine
 from app.imports.mapping import Vertaler, deel_kolommen_in, is_koprij
 from app.imports.readers import Bron, LeesFout, lezer_voor
 from app.imports.verslag import (  # noqa: F401  re-exported: the service's vocabulary for router, CLI and tests
@@ -42,10 +40,6 @@ logger = logging.getLogger(__name__)
 NAAM = "Import"
 RESOURCE_TYPE = "import"
 
-# Rows processed by running background jobs of this process, for `GET /v1/imports/{id}` while `bezig`.
-VOORTGANG: dict[uuid.UUID, int] = {}
-
-
 def importeer(
     session: Session,
     *,
@@ -57,8 +51,13 @@ def importeer(
 ) -> Verslag:
     """Run one import; writes (in the caller's transaction) only what the mode allows. Flushes, never commits."""
     verslag = Verslag()
-    run_state = Run(session, caller=caller, opties=opties, verslag=verslag, voortgang=voortgang)
-    buiten = session.begin_nested()
+    tussentijds = opties.tussentijds_vastleggen and opties.per_rij and not opties.proefdraai
+    run_state = Run(
+        session, caller=caller, opties=opties, verslag=verslag, voortgang=voortgang,
+        vastleggen=session.commit if tussentijds else None,
+    )
+    # Committing as it goes leaves no savepoint to roll back to: what was committed stays.
+    buiten = _GeenSavepoint() if tussentijds else session.begin_nested()
     try:
         run_state.lees(bron)
     except LeesFout as exc:
@@ -100,6 +99,16 @@ def importeer(
         _leg_vast(session, caller=caller, run=run, verslag=verslag)
     session.flush()
     return verslag
+
+
+class _GeenSavepoint:
+    """Stands in for the run's savepoint when the run commits as it goes (per-row from the CLI)."""
+
+    def commit(self) -> None:
+        pass
+
+    def rollback(self) -> None:
+        pass
 
 
 def _status(verslag: Verslag, opties: Opties) -> str:
@@ -170,49 +179,6 @@ def voer_uit(
     run = nieuwe_run(session, caller=caller, opties=opties)
     verslag = importeer(session, caller=caller, bron=bron, opties=opties, run=run, voortgang=voortgang)
     return run, verslag
-
-
-def open_session() -> Session:
-    return Session(get_engine(), expire_on_commit=False)
-
-
-# The seam for tests: background jobs open their session through this factory.
-session_factory: Callable[[], Session] = open_session
-
-
-def voer_job_uit(*, run_id: uuid.UUID, caller: Caller, pad: Path, opties: Opties) -> None:
-    """A background job: its own session and commit; the stored upload is removed afterwards."""
-    session = session_factory()
-    try:
-        run = session.get(ImportRun, run_id)
-        if run is None:
-            return
-        run.status = BEZIG
-        run.gestart_op = utcnow()
-        session.add(run)
-        session.commit()
-        VOORTGANG[run_id] = 0
-        try:
-            importeer(
-                session, caller=caller, bron=pad, opties=opties, run=run,
-                voortgang=lambda n: VOORTGANG.__setitem__(run_id, n),
-            )
-            session.commit()
-            checkpoint(session)
-        except Exception:
-            logger.exception("Import %s failed", run_id)
-            session.rollback()
-            run = session.get(ImportRun, run_id)
-            if run is not None:
-                run.status = MISLUKT
-                run.voltooid_op = utcnow()
-                run.rapport = {**(run.rapport or {}), "melding": "Er ging onverwacht iets mis; er is niets opgeslagen."}
-                session.add(run)
-                session.commit()
-    finally:
-        VOORTGANG.pop(run_id, None)
-        session.close()
-        pad.unlink(missing_ok=True)
 
 
 def get(session: Session, *, caller: Caller, import_id: uuid.UUID) -> ImportRun:

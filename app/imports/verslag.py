@@ -30,6 +30,8 @@ class Opties:
     codering: str | None = None
     mapping: Mappingbestand | None = None
     bestandsnaam: str | None = None
+    # Per-row from the command line: commit every VASTLEG_STAP rows, so a killed run keeps what it did.
+    tussentijds_vastleggen: bool = False
 
     @property
     def modus(self) -> str:
@@ -41,6 +43,8 @@ class Opties:
             "nieuweSleutelpersonenAanmaken": self.nieuwe_sleutelpersonen,
             "nieuweKetenpartnersAanmaken": self.nieuwe_ketenpartners,
             "mappingbestand": self.mapping is not None,
+            # A job reads its options back from here when it is (re)started by any worker.
+            "codering": self.codering,
         }
 
 

@@ -31,6 +31,8 @@ from app.uitkomsten.schemas import UitkomstCreate
 GEHEIM = "inwonerReferentie"
 # Report progress once per this many rows (a progress bar redrawn per row costs more than the row).
 VOORTGANG_STAP = 500
+# A per-row run that commits as it goes (`Opties.tussentijds_vastleggen`) commits once per this many rows.
+VASTLEG_STAP = 2000
 
 
 def afgeleide_sleutel(data: ContactmomentCreate) -> str:
@@ -76,8 +78,10 @@ class Run:
         opties: Opties,
         verslag: Verslag,
         voortgang: Callable[[int], None] | None,
+        vastleggen: Callable[[], None] | None = None,
     ) -> None:
         self.session = session
+        self.vastleggen = vastleggen
         self.caller = caller
         self.opties = opties
         self.verslag = verslag
@@ -101,6 +105,9 @@ class Run:
             self.verwerk(rij)
             if self.voortgang is not None and self.verslag.gelezen % VOORTGANG_STAP == 0:
                 self.voortgang(self.verslag.gelezen)
+            if self.vastleggen is not None and self.verslag.gelezen % VASTLEG_STAP == 0:
+                self.bulk.flush()  # the rows queued for the batch writer too
+                self.vastleggen()
         self.bulk.flush()
         if self.voortgang is not None:
             self.voortgang(self.verslag.gelezen)

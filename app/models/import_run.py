@@ -12,7 +12,10 @@ class ImportRun(SQLModel, table=True):
     """One bulk import of a historic log: options, status, counts and the grouped error report."""
 
     __tablename__ = "import_run"
-    __table_args__ = (Index("ix_import_run_organisatie_aangemaakt", "organisatie_id", "aangemaakt_op"),)
+    __table_args__ = (
+        Index("ix_import_run_organisatie_aangemaakt", "organisatie_id", "aangemaakt_op"),
+        Index("ix_import_run_status", "status"),
+    )
 
     id: uuid.UUID = uuid_pk()
     organisatie_id: uuid.UUID = Field(foreign_key="organisatie.id")
@@ -35,3 +38,10 @@ class ImportRun(SQLModel, table=True):
     aangemaakt_op: datetime = timestamp_field()
     gestart_op: datetime | None = Field(default=None, sa_type=UtcDateTime)
     voltooid_op: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    # A job (app/imports/taken.py): rows done so far, the worker holding it and until when, how
+    # often it was started, and the stored upload while it waits or runs.
+    verwerkt: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    werker: str | None = Field(default=None, max_length=120)
+    lease_tot: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    pogingen: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    bestandspad: str | None = Field(default=None, max_length=1000)

@@ -1,26 +1,31 @@
 """The caller dependency: authenticate the bearer key, enforce scopes and binding, limit its rate."""
 
+import logging
 import math
 import threading
 import time
 import uuid
 from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.concurrency import run_in_threadpool
-from sqlmodel import select, update
+from sqlalchemy import Engine
+from sqlmodel import Session, select, update
 
 from app.core import caches
 from app.core.config import get_settings
-from app.core.db import SessionDep
+from app.core.db import SessionDep, schrijvend_met_wachttijd
 from app.core.errors import GeenToegang, NietGeauthenticeerd, TeVeelVerzoeken
 from app.core.security import secret_matches, split_token
 from app.core.validation import vandaag
 from app.models import ApiSleutel, Organisatie
 from app.toegang.caller import Binding, Caller, Scope
+
+logger = logging.getLogger(__name__)
 
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 
@@ -56,6 +61,54 @@ class RateLimiter:
 
 rate_limiter = RateLimiter()
 _last_used_written: dict[uuid.UUID, datetime] = {}
+
+
+class GebruikSchrijver:
+    """Writes a key's lastUsedAt best effort: beside the request, never in its transaction.
+
+    A request that wrote lastUsedAt in its own transaction held the key's row lock (PostgreSQL) or
+    needed SQLite's write slot for as long as it ran: a slow report made every other request with
+    that key wait, and during an import GETs failed with "database is locked". Now one thread per
+    process writes it in its own short transaction, and gives up at once when the row or the write
+    slot is taken; the next chance is a minute later. A request never waits for it or fails by it.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._wachtend: set[uuid.UUID] = set()
+        self._uitvoerder = ThreadPoolExecutor(max_workers=1, thread_name_prefix="laatst-gebruikt")
+
+    def meld(self, engine: Engine, key_id: uuid.UUID, moment: datetime) -> None:
+        with self._lock:
+            if key_id in self._wachtend:
+                return
+            self._wachtend.add(key_id)
+        self._uitvoerder.submit(self._schrijf, engine, key_id, moment)
+
+    def _schrijf(self, engine: Engine, key_id: uuid.UUID, moment: datetime) -> None:
+        try:
+            with Session(schrijvend_met_wachttijd(engine, 0.0)) as session:
+                if engine.dialect.name == "postgresql":
+                    session.connection().exec_driver_sql("SET LOCAL lock_timeout = '100ms'")
+                session.exec(  # type: ignore[call-overload]
+                    update(ApiSleutel)
+                    .where(ApiSleutel.id == key_id)  # type: ignore[arg-type]
+                    .values(laatst_gebruikt_op=moment)
+                    .execution_options(**{_ALLEEN_GEBRUIK: True})
+                )
+                session.commit()
+        except Exception as exc:  # busy, locked or down: it is only a hint, skip it
+            logger.debug("lastUsedAt of key %s not written: %s", key_id, exc)
+        finally:
+            with self._lock:
+                self._wachtend.discard(key_id)
+
+    def wacht(self) -> None:
+        """Until every reported use is written or skipped (for tests and scripts)."""
+        self._uitvoerder.submit(lambda: None).result()
+
+
+gebruik = GebruikSchrijver()
 
 
 @dataclass(frozen=True)
@@ -151,7 +204,7 @@ async def get_caller(request: Request, session: SessionDep) -> Caller:
 
     rate_limiter.check(key.id, get_settings().rate_limit_per_minute)
     if _touch_nodig(key):
-        await run_in_threadpool(_touch, session, key)
+        _touch(session, key)
     request.state.api_sleutel_prefix = key.prefix
     return caller_van(key)
 
@@ -189,17 +242,14 @@ def _touch_nodig(key: _Sleutel) -> bool:
 
 
 def _touch(session: SessionDep, key: _Sleutel) -> None:
-    """Track lastUsedAt coarsely: at most one write per key per minute per process."""
+    """Track lastUsedAt coarsely: at most one write per key per minute per process, beside the request."""
     now = datetime.now(UTC)
-    previous = _last_used_written.get(key.id) or key.laatst_gebruikt_op
-    if previous is None or now - previous >= LAST_USED_RESOLUTION:
-        session.exec(  # type: ignore[call-overload]
-            update(ApiSleutel)
-            .where(ApiSleutel.id == key.id)  # type: ignore[arg-type]
-            .values(laatst_gebruikt_op=now)
-            .execution_options(**{_ALLEEN_GEBRUIK: True})
-        )
-        _last_used_written[key.id] = now
+    _last_used_written[key.id] = now
+    bind = session.get_bind()
+    # A session bound to a connection lives inside an enclosing transaction (tests): nothing beside
+    # it could see the key, so there is nothing to write.
+    if isinstance(bind, Engine):
+        gebruik.meld(bind.engine, key.id, now)
 
 
 def vereist(scope: Scope, *, binding: Binding | None = None) -> Callable[..., Awaitable[Caller]]:

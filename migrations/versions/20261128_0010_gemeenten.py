@@ -1,7 +1,7 @@
 """gemeenten: the CBS list of municipalities as code list `gemeente`, so exports show names next to codes
 
 Revision ID: 0010
-Revises: 0008
+Revises: 0009
 Create Date: 2026-11-28
 
 Source: CBS, "Gemeentelijke indeling" (Gemeenten alfabetisch), the indeling of 1 January 2023:
@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0010"
-down_revision: str | None = "0008"
+down_revision: str | None = "0009"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,15 +1,12 @@
-"""POST /v1/imports (201 in the request, 202 as a job), GET the runs, the CSV error report, tenancy."""
+"""POST /v1/imports (201 in the request; the 202 job path is in test_taken.py), GET the runs, the CSV error report, tenancy."""
 
 import uuid
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, func, select
 
 from app.imports import router as imports_router
-from app.imports import service
 from app.models import AuditRegel, Contactmoment, ImportRun
 from tests.factories import make_key
 from tests.imports.helpers import ASTROLOGIE, Omgeving, csv_bytes, maak_omgeving, ndjson_bytes, rij, xlsx_bytes
@@ -148,59 +145,6 @@ def test_registering_scope_is_needed_to_import(client: TestClient, session: Sess
     assert response.json()["detail"] == "Deze API-sleutel mist de scope `registreren`."
     regio = make_key(session, scopes=("rapporteren",), gemeentecodes=["GM0344"])
     assert _post(client, regio, csv_bytes([rij()])).status_code == 403
-
-
-# --- the job path ------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def job_session(session: Session, monkeypatch: pytest.MonkeyPatch) -> Iterator[Session]:
-    """Background jobs in the test's transaction, and a threshold small enough for a small file."""
-
-    def test_session() -> Session:
-        session.commit()
-        return session
-
-    monkeypatch.setattr(service, "session_factory", test_session)
-    monkeypatch.setattr(imports_router, "GROTE_IMPORT_BYTES", 512)
-    yield session
-
-
-def test_large_file_becomes_a_job(client: TestClient, job_session: Session, omgeving: Omgeving, sleutel: dict[str, str],
-                                  tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import tempfile
-
-    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
-    bestand = csv_bytes([rij(Datum=f"{d}-3-2025") for d in range(1, 21)])
-    assert len(bestand) > 512
-    response = _post(client, sleutel, bestand, bestandsnaam="groot.csv")
-    # TestClient runs the background task after the response, within this call.
-    assert response.status_code == 202, response.text
-    body = response.json()
-    assert (body["status"], body["gelezen"], body["bestandsnaam"]) == ("wachtend", 0, "groot.csv")
-    assert response.headers["Location"] == f"/v1/imports/{body['id']}"
-
-    status = client.get(response.headers["Location"], headers=sleutel)
-    assert status.status_code == 200
-    assert {k: status.json()[k] for k in ("status", "gelezen", "verwerkt", "aangemaakt", "afgewezen")} == {
-        "status": "geslaagd", "gelezen": 20, "verwerkt": 20, "aangemaakt": 20, "afgewezen": 0,
-    }
-    assert status.json()["gestartOp"] is not None and status.json()["voltooidOp"] is not None
-    assert list(tmp_path.iterdir()) == []  # the stored upload is removed
-    aantal = job_session.exec(select(func.count()).select_from(Contactmoment).where(Contactmoment.organisatie_id == omgeving.organisatie.id)).one()
-    assert aantal == 20
-
-
-def test_job_with_bad_rows_in_atomic_mode_fails_without_writing(client: TestClient, job_session: Session, omgeving: Omgeving,
-                                                                sleutel: dict[str, str]) -> None:
-    bestand = csv_bytes([rij(Datum=f"{d}-3-2025") for d in range(1, 20)] + [rij(Onderwerp="Astrologie")])
-    response = _post(client, sleutel, bestand)
-    assert response.status_code == 202
-    status = client.get(response.headers["Location"], headers=sleutel).json()
-    assert (status["status"], status["aangemaakt"], status["afgewezen"]) == ("mislukt", 0, 1)
-    assert status["fouten"][0]["rijen"] == [21]
-    aantal = job_session.exec(select(func.count()).select_from(Contactmoment).where(Contactmoment.organisatie_id == omgeving.organisatie.id)).one()
-    assert aantal == 0
 
 
 # --- reading runs ------------------------------------------------------------------------------

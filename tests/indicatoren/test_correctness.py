@@ -26,6 +26,7 @@ from app.models import (
     Uitkomst,
 )
 from app.toegang.caller import Binding, Caller, Scope
+from tests.conftest import analyseer
 from tests.factories import make_ketenpartner, make_organisatie, make_sleutelpersoon
 
 TODAY = date(2026, 6, 30)
@@ -115,7 +116,7 @@ def dataset(session: Session) -> dict[str, Any]:
             "duur_minuten": record.duur_minuten, "sleutelpersoon_id": str(record.sleutelpersoon_id),
             "onderwerpen": onderwerpen, "acties": acties, "refs": refs, "uitkomsten": uitkomsten,
         })
-    session.flush()
+    analyseer(session)
     return {"organisaties": organisaties, "contacts": contacts}
 
 

@@ -96,15 +96,6 @@ def test_key_of_deactivated_organisation(client: TestClient, session: Session) -
     )
 
 
-def test_use_is_recorded_as_laatst_gebruikt_op(client: TestClient, session: Session) -> None:
-    headers = admin_key(session)
-    key = key_of(session, headers)
-    assert key.laatst_gebruikt_op is None
-    client.get(ORGANISATIES, headers=headers)
-    listed = client.get(f"/v1/api-sleutels/{key.id}", headers=headers).json()
-    assert listed["laatstGebruiktOp"] is not None
-
-
 # --- 403 ------------------------------------------------------------------------------------
 
 

@@ -27,7 +27,7 @@ from sqlmodel import Session, select
 from app.core import db
 from app.core.db import make_engine
 from app.demo import laad_demo_data
-from app.imports import service as imports_service
+from app.imports import taken as imports_taken
 from app.models import Organisatie, Signaal, Sleutelpersoon
 from app.toegang import service as toegang
 from app.toegang.caller import Scope, cli_caller
@@ -108,7 +108,7 @@ def dashboard(databases: DatabaseFactory) -> Iterator[Dashboard]:
     with pytest.MonkeyPatch.context() as patch:
         # The app's request sessions and the import job's session both open on this database.
         patch.setattr(db, "get_engine", lambda: engine)
-        patch.setattr(imports_service, "session_factory", lambda: Session(engine, expire_on_commit=False))
+        patch.setattr(imports_taken, "_engine", lambda: engine)
         poort = _vrije_poort()
         server = uvicorn.Server(uvicorn.Config(create_app(), host="127.0.0.1", port=poort, log_level="warning",
                                                lifespan="off", access_log=False))

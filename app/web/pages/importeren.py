@@ -2,12 +2,13 @@
 
 The file is kept between the dry run and the real run in a per-organisation temporary folder under a
 random name; the form carries only that name. The real run is the API's background job
-(`imports.service.voer_job_uit`), which deletes the file when it is done.
+(`imports.taken.draai`): at the run the file moves to the jobs' upload folder, and the job deletes it when done.
 """
 
 import contextlib
 import re
 import secrets
+import shutil
 import tempfile
 import time
 import uuid
@@ -22,7 +23,7 @@ from app.core.db import SessionDep
 from app.core.errors import GeenToegang, OngeldigeInvoer
 from app.core.request_checks import VERBODEN_TEKENS
 from app.imports import router as imports_router
-from app.imports import service
+from app.imports import service, taken
 from app.imports.readers import LeesFout, TeVeelUitgepakt, controleer_zip, formaat_van_naam
 from app.imports.schemas import publiek
 from app.toegang.caller import Binding, Caller, Scope
@@ -147,7 +148,12 @@ def uitvoeren(
     pad = _upload(caller, token)
     opties = _opties(pad.suffix.lstrip("."), bestandsnaam, per_rij, nieuwe_sleutelpersonen, nieuwe_ketenpartners)
     run = service.nieuwe_run(session, caller=caller, opties=opties, status=service.WACHTEND)
-    achtergrond.add_task(service.voer_job_uit, run_id=run.id, caller=caller, pad=pad, opties=opties)
+    # Into the jobs' upload folder, where any worker finds it (app/imports/taken.py).
+    bestand = taken.uploadmap() / f"sleutelmonitor-import-{run.id}{pad.suffix}"
+    shutil.move(pad, bestand)
+    run.bestandspad = str(bestand)
+    session.add(run)
+    achtergrond.add_task(taken.draai, run.id)
     return RedirectResponse(f"/importeren/{run.id}?rijen={rijen}", status_code=303)
 
 

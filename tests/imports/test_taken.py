@@ -1,0 +1,333 @@
+"""Background import jobs persisted in their run: claim, heartbeat, progress, recovery after a dead worker.
+
+These tests run against a database of their own with real commits: a job runs in its own
+transactions and threads, as in production, which the rolled-back test transaction cannot show.
+"""
+
+import os
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from alembic import command
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, text
+from sqlmodel import Session, func, select
+
+from app.core import db
+from app.core.config import get_settings
+from app.imports import router as imports_router
+from app.imports import service, taken
+from app.models import Contactmoment, ImportRun, utcnow
+from tests.conftest import BACKEND, DatabaseFactory, alembic_config
+from tests.factories import make_key
+from tests.imports.helpers import Omgeving, csv_bytes, maak_omgeving, rij
+
+CSV = {"Content-Type": "text/csv"}
+
+
+@pytest.fixture(scope="module")
+def eigen_engine(databases: DatabaseFactory) -> Iterator[Engine]:
+    engine = db.make_engine(databases.new_url())
+    with engine.begin() as connection:
+        command.upgrade(alembic_config(connection), "head")
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def engine_taken(eigen_engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Engine:
+    """Jobs, requests and the upload folder on this module's database and a folder of this test."""
+    monkeypatch.setattr(taken, "_engine", lambda: eigen_engine)
+    monkeypatch.setattr(db, "get_engine", lambda: eigen_engine)
+    monkeypatch.setenv("SLEUTELMONITOR_IMPORT_MAP", str(tmp_path / "uploads"))
+    get_settings.cache_clear()
+    yield eigen_engine
+    get_settings.cache_clear()
+
+
+@pytest.fixture
+def omgeving(engine_taken: Engine) -> Omgeving:
+    with Session(engine_taken, expire_on_commit=False) as session:
+        resultaat = maak_omgeving(session)
+        session.commit()
+    return resultaat
+
+
+@pytest.fixture
+def sleutel(engine_taken: Engine, omgeving: Omgeving) -> dict[str, str]:
+    with Session(engine_taken) as session:
+        headers = make_key(session, organisatie=omgeving.organisatie, scopes=("registreren", "inzien"))
+        session.commit()
+    return headers
+
+
+@pytest.fixture
+def client(engine_taken: Engine, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient]:
+    from app.main import create_app
+    from app.toegang.dependencies import rate_limiter
+
+    rate_limiter.reset()
+    monkeypatch.setattr(imports_router, "GROTE_IMPORT_BYTES", 512)
+    with TestClient(create_app(), raise_server_exceptions=False) as test_client:
+        yield test_client
+
+
+def _aantal(engine: Engine, omgeving: Omgeving) -> int:
+    with Session(engine) as session:
+        return session.exec(
+            select(func.count()).select_from(Contactmoment).where(Contactmoment.organisatie_id == omgeving.organisatie.id)
+        ).one()
+
+
+def _bestand(n: int = 20, **extra: str) -> bytes:
+    return csv_bytes([rij(Datum=f"{d % 28 + 1}-3-2025", Duur_min=str(d + 1), **extra) for d in range(n)])
+
+
+def _run(engine: Engine, run_id: uuid.UUID) -> ImportRun:
+    with Session(engine, expire_on_commit=False) as session:
+        run = session.get(ImportRun, run_id)
+        assert run is not None
+        return run
+
+
+def _achtergelaten(engine: Engine, omgeving: Omgeving, inhoud: bytes, *, pogingen: int = 1, bestand: bool = True) -> ImportRun:
+    """A job as a worker killed with -9 leaves it: `bezig`, its lease run out, its upload still there."""
+    pad = taken.uploadmap() / f"sleutelmonitor-import-{uuid.uuid4().hex}.csv"
+    if bestand:
+        pad.write_bytes(inhoud)
+    with Session(engine, expire_on_commit=False) as session:
+        run = service.nieuwe_run(
+            session, caller=omgeving.caller, opties=service.Opties(formaat="csv"), status=service.BEZIG
+        )
+        run.werker, run.lease_tot, run.pogingen, run.bestandspad = "elders:4242:dood", utcnow() - timedelta(seconds=1), pogingen, str(pad)
+        session.add(run)
+        session.commit()
+    return run
+
+
+def test_large_file_becomes_a_job_and_its_upload_is_removed(client: TestClient, engine_taken: Engine, omgeving: Omgeving,
+                                                            sleutel: dict[str, str]) -> None:
+    bestand = _bestand()
+    assert len(bestand) > 512
+    response = client.post("/v1/imports", content=bestand, headers={**sleutel, **CSV}, params={"bestandsnaam": "groot.csv"})
+    # TestClient runs the background task after the response, within this call.
+    assert response.status_code == 202, response.text
+    body = response.json()
+    assert (body["status"], body["gelezen"], body["bestandsnaam"]) == ("wachtend", 0, "groot.csv")
+    assert response.headers["Location"] == f"/v1/imports/{body['id']}"
+
+    status = client.get(response.headers["Location"], headers=sleutel)
+    assert status.status_code == 200
+    assert {k: status.json()[k] for k in ("status", "gelezen", "verwerkt", "aangemaakt", "afgewezen")} == {
+        "status": "geslaagd", "gelezen": 20, "verwerkt": 20, "aangemaakt": 20, "afgewezen": 0,
+    }
+    assert status.json()["gestartOp"] is not None and status.json()["voltooidOp"] is not None
+    assert list(taken.uploadmap().iterdir()) == []  # the stored upload and the job's lock file are removed
+    run = _run(engine_taken, uuid.UUID(body["id"]))
+    assert (run.werker, run.lease_tot, run.bestandspad, run.pogingen) == (None, None, None, 1)
+    assert _aantal(engine_taken, omgeving) == 20
+
+
+def test_job_with_bad_rows_in_atomic_mode_fails_without_writing(client: TestClient, engine_taken: Engine, omgeving: Omgeving,
+                                                                sleutel: dict[str, str]) -> None:
+    bestand = csv_bytes([rij(Datum=f"{d}-3-2025") for d in range(1, 20)] + [rij(Onderwerp="Astrologie")])
+    response = client.post("/v1/imports", content=bestand, headers={**sleutel, **CSV})
+    assert response.status_code == 202
+    status = client.get(response.headers["Location"], headers=sleutel).json()
+    assert (status["status"], status["aangemaakt"], status["afgewezen"]) == ("mislukt", 0, 1)
+    assert status["fouten"][0]["rijen"] == [21]
+    assert _aantal(engine_taken, omgeving) == 0
+
+
+def test_a_job_whose_worker_died_is_run_again_by_any_worker(engine_taken: Engine, omgeving: Omgeving) -> None:
+    run = _achtergelaten(engine_taken, omgeving, _bestand(30))
+    assert taken.herstel() == 1
+    opnieuw = _run(engine_taken, run.id)
+    assert (opnieuw.status, opnieuw.aangemaakt, opnieuw.pogingen, opnieuw.werker) == ("geslaagd", 30, 2, None)
+    assert _aantal(engine_taken, omgeving) == 30
+    assert not Path(run.bestandspad or "").exists()
+
+
+def test_a_job_that_died_twice_ends_failed_with_the_reason(engine_taken: Engine, omgeving: Omgeving) -> None:
+    run = _achtergelaten(engine_taken, omgeving, _bestand(), pogingen=taken.MAX_POGINGEN)
+    taken.herstel()
+    mislukt = _run(engine_taken, run.id)
+    assert mislukt.status == "mislukt" and mislukt.voltooid_op is not None
+    assert mislukt.rapport["melding"] == (
+        f"De verwerking is {taken.MAX_POGINGEN} keer afgebroken doordat de server stopte; er is niets opgeslagen. "
+        "Upload het bestand opnieuw."
+    )
+    assert not Path(run.bestandspad or "").exists()
+    assert _aantal(engine_taken, omgeving) == 0
+
+
+def test_a_dead_job_without_its_upload_ends_failed(engine_taken: Engine, omgeving: Omgeving) -> None:
+    run = _achtergelaten(engine_taken, omgeving, b"", bestand=False)
+    taken.herstel()
+    mislukt = _run(engine_taken, run.id)
+    assert mislukt.status == "mislukt"
+    assert "het geüploade bestand is er niet meer" in mislukt.rapport["melding"]
+
+
+def test_a_live_job_is_left_alone(engine_taken: Engine, omgeving: Omgeving) -> None:
+    """A job whose worker still runs it (lease valid on PostgreSQL, lock file held on SQLite) is not taken over."""
+    run = _achtergelaten(engine_taken, omgeving, _bestand())
+    with Session(engine_taken) as session:
+        levend = session.get(ImportRun, run.id)
+        assert levend is not None
+        levend.lease_tot = utcnow() + timedelta(minutes=1)
+        session.add(levend)
+        session.commit()
+    slot = taken._Slotbestand(run.id)
+    assert slot.neem()  # as the living worker does on SQLite
+    try:
+        assert taken.herstel() == 0
+    finally:
+        slot.geef()
+    assert _run(engine_taken, run.id).status == "bezig"
+
+
+def test_only_one_worker_claims_a_waiting_job(engine_taken: Engine, omgeving: Omgeving) -> None:
+    with Session(engine_taken, expire_on_commit=False) as session:
+        run = service.nieuwe_run(session, caller=omgeving.caller, opties=service.Opties(formaat="csv"), status=service.WACHTEND)
+        session.commit()
+    gelukt: list[bool] = []
+    threads = [
+        threading.Thread(target=lambda: gelukt.append(taken._claim(engine_taken, run.id, vorige_werker=None, wachttijd=30)))
+        for _ in range(8)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(gelukt) == [False] * 7 + [True]
+
+
+def test_progress_is_readable_from_any_worker_while_the_job_runs(engine_taken: Engine, omgeving: Omgeving,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """The job publishes its progress where another process can read it: the run (PostgreSQL), the lock file (SQLite)."""
+    run = _achtergelaten(engine_taken, omgeving, _bestand(1200))
+    gezien: list[int | None] = []
+    doorgaan = threading.Event()
+    halverwege = threading.Event()
+    echte_zet = taken._Hartslag.zet
+
+    def zet(self: taken._Hartslag, verwerkt: int) -> None:
+        echte_zet(self, verwerkt)
+        if verwerkt == 1000:
+            self.tik()  # the heartbeat's beat, now rather than after a quarter lease
+            halverwege.set()
+            doorgaan.wait(30)
+
+    monkeypatch.setattr(taken._Hartslag, "zet", zet)
+    job = threading.Thread(target=taken.herstel)
+    job.start()
+    assert halverwege.wait(60)
+    with Session(engine_taken) as andere_werker:  # a fresh session: what another worker reads
+        gezien.append(taken.voortgang(andere_werker.get(ImportRun, run.id)))  # type: ignore[arg-type]
+    doorgaan.set()
+    job.join()
+    assert gezien == [1000]
+    assert _run(engine_taken, run.id).status == "geslaagd"
+
+
+def test_a_worker_that_lost_its_lease_does_not_commit(engine_taken: Engine, omgeving: Omgeving,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """The job finds that another worker took it over (its lease ran out): it rolls back, writes nothing."""
+    run = _achtergelaten(engine_taken, omgeving, _bestand(10))
+    if engine_taken.dialect.name == "sqlite":
+        # On SQLite the job holds the write slot, so no takeover can be written while it runs; what
+        # the final check sees is the same, so change the run inside the job's own transaction.
+        echte_importeer = service.importeer
+
+        def importeer_en_verlies(*args, **kwargs):  # type: ignore[no-untyped-def]
+            verslag = echte_importeer(*args, **kwargs)
+            kwargs["run"].werker = "ander:1:x"
+            args[0].flush()
+            return verslag
+
+        monkeypatch.setattr(service, "importeer", importeer_en_verlies)
+    else:
+        echte_zet = taken._Hartslag.zet
+
+        def zet(self: taken._Hartslag, verwerkt: int) -> None:
+            # Mid-import, another worker takes the job over, from its own connection.
+            with Session(engine_taken) as ander:
+                ander.get(ImportRun, run.id).werker = "ander:1:x"  # type: ignore[union-attr]
+                ander.commit()
+            echte_zet(self, verwerkt)
+
+        monkeypatch.setattr(taken._Hartslag, "zet", zet)
+    taken.herstel()
+    assert _aantal(engine_taken, omgeving) == 0
+    if engine_taken.dialect.name != "sqlite":
+        assert _run(engine_taken, run.id).werker == "ander:1:x"  # the job is the other worker's now
+
+
+def test_uploads_of_crashed_jobs_are_swept(engine_taken: Engine, omgeving: Omgeving) -> None:
+    wees = taken.uploadmap() / "sleutelmonitor-import-wees.csv"
+    wees.write_bytes(b"x")
+    vers = taken.uploadmap() / "sleutelmonitor-import-vers.csv"
+    vers.write_bytes(b"x")  # being uploaded right now: too new to sweep
+    run = _achtergelaten(engine_taken, omgeving, _bestand())
+    oud = time.time() - taken.OPRUIMEN_NA_SECONDEN - 1
+    os.utime(wees, (oud, oud))
+    os.utime(Path(run.bestandspad or ""), (oud, oud))
+    assert taken.ruim_op() == [wees]
+    assert vers.exists() and Path(run.bestandspad or "").exists()
+
+
+def test_per_row_from_the_command_line_keeps_what_it_committed_when_killed(engine_taken: Engine, omgeving: Omgeving) -> None:
+    """`sleutelmonitor import --per-rij` commits every VASTLEG_STAP rows; a kill loses only the rows since."""
+    from app.imports.verwerking import VASTLEG_STAP
+
+    bestand = _bestand(VASTLEG_STAP + 700)
+
+    def afgebroken(n: int) -> None:
+        if n > VASTLEG_STAP:
+            raise KeyboardInterrupt  # Ctrl-C, or the process killed: what follows never commits
+
+    session = Session(engine_taken, expire_on_commit=False)
+    opties = service.Opties(formaat="csv", per_rij=True, tussentijds_vastleggen=True)
+    with pytest.raises(KeyboardInterrupt):
+        service.voer_uit(session, caller=omgeving.caller, bron=bestand, opties=opties, voortgang=afgebroken)
+    session.rollback()
+    session.close()
+    assert _aantal(engine_taken, omgeving) == VASTLEG_STAP
+    # Running it again completes the file and changes nothing that was there.
+    with Session(engine_taken, expire_on_commit=False) as session:
+        _, verslag = service.voer_uit(session, caller=omgeving.caller, bron=bestand, opties=opties)
+        session.commit()
+    assert (verslag.aangemaakt, verslag.ongewijzigd) == (700, VASTLEG_STAP)
+    assert _aantal(engine_taken, omgeving) == VASTLEG_STAP + 700
+
+
+@pytest.mark.skipif(BACKEND != "sqlite", reason="SQLite's single write slot")
+def test_a_job_queues_for_the_write_slot_instead_of_failing(engine_taken: Engine, omgeving: Omgeving,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another writer holds SQLite's write slot longer than a request would wait: the job waits its turn."""
+    monkeypatch.setattr(db, "BUSY_TIMEOUT_SECONDEN", 0.2)
+    with Session(engine_taken, expire_on_commit=False) as session:
+        run = service.nieuwe_run(session, caller=omgeving.caller, opties=service.Opties(formaat="csv"), status=service.WACHTEND)
+        pad = taken.uploadmap() / "sleutelmonitor-import-wacht.csv"
+        pad.write_bytes(_bestand(50))
+        run.bestandspad = str(pad)
+        session.add(run)
+        session.commit()
+    houder = Session(db.schrijvend_met_wachttijd(engine_taken, 5.0))
+    houder.execute(text("UPDATE organisatie SET naam = naam || '' WHERE actief"))  # takes the slot
+    job = threading.Thread(target=taken.draai, args=(run.id,))
+    job.start()
+    time.sleep(1.0)  # five busy timeouts of a request
+    # A commit while the job waits: a job that had read first (a deferred transaction) would now
+    # fail at once with "database is locked", as the 3.6 MB xlsx job did.
+    houder.commit()
+    houder.close()
+    job.join(60)
+    klaar = _run(engine_taken, run.id)
+    assert (klaar.status, klaar.aangemaakt) == ("geslaagd", 50), klaar.rapport

@@ -1,0 +1,88 @@
+"""lastUsedAt is written beside the request, best effort: a GET never writes in its own transaction,
+never waits for a busy database and never fails by it; writes wait a bounded time, then get 503.
+
+On a database of its own with real commits, because the write happens in its own transaction.
+"""
+
+import time
+from collections.abc import Iterator
+
+import pytest
+from alembic import command
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, text
+from sqlmodel import Session, select
+
+from app.core import db
+from app.models import ApiSleutel
+from app.toegang.dependencies import gebruik, rate_limiter
+from tests.conftest import BACKEND, DatabaseFactory, alembic_config
+from tests.factories import Omgeving, make_omgeving
+
+
+@pytest.fixture(scope="module")
+def eigen_engine(databases: DatabaseFactory) -> Iterator[Engine]:
+    engine = db.make_engine(databases.new_url())
+    with engine.begin() as connection:
+        command.upgrade(alembic_config(connection), "head")
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def omgeving(eigen_engine: Engine) -> Omgeving:
+    with Session(eigen_engine, expire_on_commit=False) as session:
+        resultaat = make_omgeving(session)
+        session.commit()
+    return resultaat
+
+
+@pytest.fixture
+def client(eigen_engine: Engine, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient]:
+    from app.main import create_app
+
+    rate_limiter.reset()
+    monkeypatch.setattr(db, "get_engine", lambda: eigen_engine)
+    with TestClient(create_app(), raise_server_exceptions=False) as test_client:
+        yield test_client
+
+
+def _laatst_gebruikt(engine: Engine, omgeving: Omgeving):  # type: ignore[no-untyped-def]
+    with Session(engine) as session:
+        return session.exec(select(ApiSleutel.laatst_gebruikt_op).where(ApiSleutel.organisatie_id == omgeving.organisatie.id)).one()
+
+
+def test_use_is_recorded_as_laatst_gebruikt_op(client: TestClient, eigen_engine: Engine, omgeving: Omgeving) -> None:
+    assert _laatst_gebruikt(eigen_engine, omgeving) is None
+    assert client.get("/v1/sleutelpersonen", headers=omgeving.headers).status_code == 200
+    gebruik.wacht()
+    assert _laatst_gebruikt(eigen_engine, omgeving) is not None
+
+
+def test_reads_succeed_at_once_while_a_long_writer_holds_the_database(
+    client: TestClient, eigen_engine: Engine, omgeving: Omgeving, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As during a long import: SQLite's write slot taken, or on PostgreSQL the key's row locked."""
+    monkeypatch.setattr(db, "BUSY_TIMEOUT_SECONDEN", 1.0)
+    houder = Session(db.schrijvend_met_wachttijd(eigen_engine, 5.0))
+    try:
+        if BACKEND == "sqlite":
+            houder.execute(text("UPDATE organisatie SET naam = naam WHERE id = 'geen'"))  # takes the slot
+        else:
+            houder.execute(select(ApiSleutel).where(ApiSleutel.organisatie_id == omgeving.organisatie.id).with_for_update())
+        begin = time.monotonic()
+        for _ in range(5):
+            gelezen = client.get("/v1/sleutelpersonen", headers=omgeving.headers)
+            assert gelezen.status_code == 200, gelezen.text
+        assert time.monotonic() - begin < 1.0  # none of them waited for the writer
+        if BACKEND == "sqlite":
+            # A write queues for the busy timeout, then gets a 503 with Retry-After, not a 500.
+            geschreven = client.post("/v1/sleutelpersonen", headers=omgeving.headers, json={"weergavenaam": "Nieuw N."})
+            assert geschreven.status_code == 503, geschreven.text
+            assert geschreven.headers["Retry-After"] == "5"
+            assert geschreven.json()["detail"].startswith("De database is bezet door een andere schrijver")
+        gebruik.wacht()
+    finally:
+        houder.rollback()
+        houder.close()
+    assert _laatst_gebruikt(eigen_engine, omgeving) is None  # skipped while busy: it is only a hint
