@@ -133,6 +133,17 @@ def test_large_file_becomes_a_job_and_its_upload_is_removed(client: TestClient, 
     assert _aantal(engine_taken, omgeving) == 20
 
 
+def test_large_form_upload_becomes_a_job(client: TestClient, engine_taken: Engine, omgeving: Omgeving,
+                                         sleutel: dict[str, str]) -> None:
+    # A browser or Postman upload (multipart) takes the same job path as a raw body.
+    response = client.post("/v1/imports", headers=sleutel, files={"bestand": ("groot.csv", _bestand(), "text/csv")})
+    assert response.status_code == 202, response.text
+    status = client.get(response.headers["Location"], headers=sleutel).json()
+    assert (status["status"], status["aangemaakt"], status["bestandsnaam"]) == ("geslaagd", 20, "groot.csv")
+    assert list(taken.uploadmap().iterdir()) == []
+    assert _aantal(engine_taken, omgeving) == 20
+
+
 def test_job_with_bad_rows_in_atomic_mode_fails_without_writing(client: TestClient, engine_taken: Engine, omgeving: Omgeving,
                                                                 sleutel: dict[str, str]) -> None:
     bestand = csv_bytes([rij(Datum=f"{d}-3-2025") for d in range(1, 20)] + [rij(Onderwerp="Astrologie")])

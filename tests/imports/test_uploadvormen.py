@@ -91,24 +91,6 @@ def test_document_offers_every_upload_form() -> None:
     assert imports_router.CSV_MEDIA_TYPE in body
 
 
-def test_large_form_upload_becomes_a_job(client: TestClient, session: Session, omgeving: Omgeving, sleutel: dict[str, str],
-                                         monkeypatch: pytest.MonkeyPatch) -> None:
-    from app.imports import service
-
-    def test_session() -> Session:
-        session.commit()
-        return session
-
-    monkeypatch.setattr(service, "session_factory", test_session)
-    monkeypatch.setattr(imports_router, "GROTE_IMPORT_BYTES", 512)
-    inhoud = csv_bytes([rij(Datum=f"{d}-3-2025") for d in range(1, 21)])
-    response = client.post(URL, headers=sleutel, files={"bestand": ("groot.csv", inhoud, "text/csv")})
-    assert response.status_code == 202, response.text
-    status = client.get(response.headers["Location"], headers=sleutel).json()
-    assert (status["status"], status["aangemaakt"], status["bestandsnaam"]) == ("geslaagd", 20, "groot.csv")
-    assert _aantal(session, omgeving) == 20
-
-
 def test_error_report_in_both_csv_dialects(client: TestClient, sleutel: dict[str, str]) -> None:
     import csv
     import io
