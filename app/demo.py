@@ -536,7 +536,7 @@ def demo_data(
         adres = settings.public_url or "http://127.0.0.1:" + os.environ.get("PORT", "8000")
         basis = f"{adres.rstrip('/')}/v1"
         regels = Text()
-        regels.append(f"Dashboard: open {settings.public_url.rstrip('/')}/ en meld u aan met de organisatie- of "
+        regels.append(f"Dashboard: open {adres.rstrip('/')}/ en meld u aan met de organisatie- of "
                       "de regionale sleutel hieronder.\n\n", style="bold")
         for omschrijving, token, pad in sleutels:
             regels.append(f"{omschrijving}\n", style="bold")
