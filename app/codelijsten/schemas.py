@@ -11,6 +11,10 @@ from app.core.schemas import InputSchema, Schema
 Synoniem = Annotated[ZonderStuurtekens, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 
 
+# A display order, not a quantity; also keeps the value inside PostgreSQL's INTEGER.
+MAX_VOLGORDE = 1_000_000
+
+
 class Codelijst(Schema):
     naam: str = Field(description="Naam van de codelijst, te gebruiken in het pad `/codelijsten/{lijst}`.", examples=["onderwerp"])
     omschrijving: str = Field(description="Waar de codelijst voor dient.", examples=["Onderwerpen van hulpvragen."])
@@ -56,6 +60,7 @@ class CodeCreate(InputSchema):
     volgorde: int | None = Field(
         default=None,
         ge=0,
+        le=MAX_VOLGORDE,
         description="Weergavevolgorde; zonder waarde komt de code achteraan (bij subonderwerpen achter de andere subonderwerpen).",
         examples=[206],
     )
@@ -71,7 +76,7 @@ class CodeUpdate(InputSchema):
         description="`false` deactiveert de code (niet meer te gebruiken op nieuwe registraties), `true` heractiveert hem.",
         examples=[False],
     )
-    volgorde: int | None = Field(default=None, ge=0, description="Nieuwe weergavevolgorde.", examples=[206])
+    volgorde: int | None = Field(default=None, ge=0, le=MAX_VOLGORDE, description="Nieuwe weergavevolgorde.", examples=[206])
 
     @field_validator("label", "synoniemen", "actief", "volgorde", mode="before")
     @classmethod

@@ -9,13 +9,17 @@ from app.core.schemas import InputSchema, Schema
 from app.indicatoren.catalogue import INDICATOREN
 
 
+# Far above any count, hours or percentage a target can name; refuses `inf` and absurd values with a 400.
+MAX_WAARDE = 1_000_000_000
+
+
 class DoelBase(InputSchema):
     # The service checks both (with Dutch reasons); the document states what it accepts.
     indicator: str = Field(description="Code van de indicator.", examples=["aantal-contactmomenten"],
                            json_schema_extra={"enum": sorted(INDICATOREN)})
     periode: str = Field(description="Jaar, kwartaal of maand: 2026, 2026Q1 of 2026-03.", examples=["2026"],
                          json_schema_extra={"pattern": r"^\d{4}(-?[Qq][1-4]|-\d{2})?$"})
-    waarde: float = Field(gt=0, description="Streefwaarde voor de indicator in die periode.", examples=[1200])
+    waarde: float = Field(gt=0, le=MAX_WAARDE, description="Streefwaarde voor de indicator in die periode.", examples=[1200])
     filters: dict[str, list[str]] = Field(
         default_factory=dict,
         description="Optioneel filter waarvoor het doel geldt, met dezelfde namen als bij de waarden.",
@@ -28,7 +32,7 @@ class DoelCreate(DoelBase):
 
 
 class DoelUpdate(InputSchema):
-    waarde: float = Field(gt=0, description="Nieuwe streefwaarde.", examples=[1500])
+    waarde: float = Field(gt=0, le=MAX_WAARDE, description="Nieuwe streefwaarde.", examples=[1500])
 
 
 class DoelPublic(Schema):

@@ -7,7 +7,7 @@ from sqlmodel import Session, select
 from app.codelijsten import service as codelijsten
 from app.models import AuditRegel, Code
 from tests.factories import make_key, make_organisatie
-from tests.helpers import assert_problem
+from tests.helpers import assert_400, assert_problem
 
 # Seeded by migration 0002: 12 topic parents and 40 sub-topics.
 AANTAL_ONDERWERPEN = 52
@@ -300,3 +300,11 @@ def test_lookup_is_cached_per_session_and_cleared_by_writes(session: Session) ->
     codelijsten.add_code(session, caller=cli_caller(), lijst="kanaal", code="fax", label="Fax")
     assert "fax" in codelijsten.lookup(session, lijst="kanaal")
     assert codelijsten.labels(session, lijst="kanaal")["fax"] == "Fax"
+
+
+def test_a_display_order_beyond_any_list_is_a_400_not_a_500(client: TestClient, admin: dict[str, str]) -> None:
+    # Found by the deep schemathesis run: 2368017141 overflowed PostgreSQL's INTEGER and answered 500.
+    nieuw = client.post("/v1/codelijsten/onderwerp", headers=admin, json={"code": "d2-x", "label": "Iets", "volgorde": 2368017141})
+    assert_400(nieuw, ["volgorde"])
+    gewijzigd = client.patch("/v1/codelijsten/kanaal/video", headers=admin, json={"volgorde": 2368017141})
+    assert_400(gewijzigd, ["volgorde"])
