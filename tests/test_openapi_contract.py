@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from app.core.openapi import verwijzingen
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -25,15 +27,6 @@ def test_committed_openapi_is_valid_json_with_v1_server() -> None:
 
 
 PG_INTEGER_MAX = 2**31 - 1
-
-
-def _verwijzingen(node: object) -> list[str]:
-    if isinstance(node, dict):
-        eigen = [node["$ref"].rsplit("/", 1)[-1]] if isinstance(node.get("$ref"), str) else []
-        return eigen + [n for w in node.values() for n in _verwijzingen(w)]
-    if isinstance(node, list):
-        return [n for w in node for n in _verwijzingen(w)]
-    return []
 
 
 def _onbegrensde_getallen(node: object, pad: str) -> list[str]:
@@ -62,15 +55,15 @@ def test_every_number_a_client_sends_has_a_documented_maximum() -> None:
             if not isinstance(operatie, dict):
                 continue
             for parameter in operatie.get("parameters", []):
-                te_doen += _verwijzingen(parameter.get("schema"))
+                te_doen += verwijzingen(parameter.get("schema"))
                 onbegrensd += _onbegrensde_getallen(parameter.get("schema"), f"{methode} {pad} ?{parameter['name']}")
             for inhoud in operatie.get("requestBody", {}).get("content", {}).values():
-                te_doen += _verwijzingen(inhoud.get("schema"))
+                te_doen += verwijzingen(inhoud.get("schema"))
     gezien: set[str] = set()
     while te_doen:
         naam = te_doen.pop()
         if naam not in gezien:
             gezien.add(naam)
             onbegrensd += _onbegrensde_getallen(schemas[naam], naam)
-            te_doen += _verwijzingen(schemas[naam])
+            te_doen += verwijzingen(schemas[naam])
     assert onbegrensd == []

@@ -317,7 +317,7 @@ def _documenteer_stuurtekens(doc: dict[str, Any]) -> None:
                 if parameter.get("in") in ("query", "path"):
                     _markeer(parameter.get("schema"))
             inhoud = op.get("requestBody", {}).get("content", {}).get("application/json", {})
-            te_doen += _verwijzingen(inhoud.get("schema"))
+            te_doen += verwijzingen(inhoud.get("schema"))
     gedaan: set[str] = set()
     while te_doen:
         naam = te_doen.pop()
@@ -325,16 +325,16 @@ def _documenteer_stuurtekens(doc: dict[str, Any]) -> None:
             continue
         gedaan.add(naam)
         _markeer(schemas[naam])
-        te_doen += _verwijzingen(schemas[naam])
+        te_doen += verwijzingen(schemas[naam])
 
 
-def _verwijzingen(node: Any) -> list[str]:
+def verwijzingen(node: Any) -> list[str]:
     """The component names a schema refers to, at any depth."""
     if isinstance(node, dict):
         eigen = [node["$ref"].rsplit("/", 1)[-1]] if isinstance(node.get("$ref"), str) else []
-        return eigen + [n for w in node.values() for n in _verwijzingen(w)]
+        return eigen + [n for w in node.values() for n in verwijzingen(w)]
     if isinstance(node, list):
-        return [n for w in node for n in _verwijzingen(w)]
+        return [n for w in node for n in verwijzingen(w)]
     return []
 
 
