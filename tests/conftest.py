@@ -86,6 +86,13 @@ class DatabaseFactory:
         admin.dispose()
         return str(make_url(self.admin_url).set(database=name).render_as_string(hide_password=False))
 
+    def new_engine(self) -> Engine:
+        """An engine on a fresh database migrated to head: for tests that commit for real."""
+        engine = make_engine(self.new_url())
+        with engine.begin() as connection:
+            command.upgrade(alembic_config(connection), "head")
+        return engine
+
     def stop(self) -> None:
         if self.server is not None:
             self.server._cleanup()  # stop the server and delete its directory, even after failures

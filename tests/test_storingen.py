@@ -10,7 +10,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from alembic import command
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
@@ -20,8 +19,8 @@ from app.core import db
 from app.core.config import get_settings
 from app.core.db import SessionDep
 from app.core.errors import install_error_handlers
-from tests.conftest import BACKEND, DatabaseFactory, alembic_config
-from tests.factories import make_key, make_omgeving
+from tests.conftest import BACKEND, DatabaseFactory
+from tests.factories import make_omgeving
 
 
 def _vrije_poort() -> int:
@@ -54,9 +53,7 @@ def app_op(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def eigen_db(databases: DatabaseFactory) -> Iterator[Engine]:
-    engine = db.make_engine(databases.new_url())
-    with engine.begin() as connection:
-        command.upgrade(alembic_config(connection), "head")
+    engine = databases.new_engine()
     yield engine
     engine.dispose()
 

@@ -3,7 +3,7 @@
 Each row goes through the same `ContactmomentCreate` schema and `contactmomenten.regels.controleer` as a
 `POST /v1/contactmomenten`, so every rule of the API applies identically, and new rows are written
 as the same rows `contactmomenten.service.create` writes, a batch at a time (app/imports/bulk.py). Rows upsert by
-`externId`; a file without one gets a key derived from the row's content (see `afgeleide_sleutel`).
+`externId`; a file without one gets a key derived from the row's content (see `verwerking.afgeleide_sleutel`).
 All rows are written inside one savepoint: atomic mode (default) releases it only when every row was
 valid, per-row mode always, and a dry run (proefdraai) never. Rows are checked before they are
 written, so per-row mode needs a savepoint only for a correction or a row that creates a key person.
@@ -30,7 +30,7 @@ from app.imports.verslag import (  # noqa: F401  re-exported: the service's voca
     Verslag,
     fouten_csv,
 )
-from app.imports.verwerking import Run, afgeleide_sleutel  # noqa: F401
+from app.imports.verwerking import Run
 from app.models import ImportRun, utcnow
 from app.toegang import audit, scoping
 from app.toegang.caller import Caller

@@ -211,8 +211,7 @@ async def get_caller(request: Request, session: SessionDep) -> Caller:
 
 def lees_sleutel(session: SessionDep, prefix: str) -> _Sleutel | None:
     """The key with this prefix as authentication reads it (cached); for the dashboard's session check."""
-    gevonden, key = _sleutel_cache(session).get(prefix)
-    return key if gevonden else _lees_sleutel(session, prefix)
+    return _lees_sleutel(session, prefix)
 
 
 def controleer_geldig(key: _Sleutel) -> None:

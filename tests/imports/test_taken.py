@@ -13,7 +13,6 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from alembic import command
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 from sqlmodel import Session, func, select
@@ -23,7 +22,7 @@ from app.core.config import get_settings
 from app.imports import router as imports_router
 from app.imports import service, taken
 from app.models import Contactmoment, ImportRun, utcnow
-from tests.conftest import BACKEND, DatabaseFactory, alembic_config
+from tests.conftest import BACKEND, DatabaseFactory
 from tests.factories import make_key
 from tests.imports.helpers import Omgeving, csv_bytes, maak_omgeving, rij
 
@@ -32,9 +31,7 @@ CSV = {"Content-Type": "text/csv"}
 
 @pytest.fixture(scope="module")
 def eigen_engine(databases: DatabaseFactory) -> Iterator[Engine]:
-    engine = db.make_engine(databases.new_url())
-    with engine.begin() as connection:
-        command.upgrade(alembic_config(connection), "head")
+    engine = databases.new_engine()
     yield engine
     engine.dispose()
 

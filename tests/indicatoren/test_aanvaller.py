@@ -22,14 +22,13 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from alembic import command
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, insert
+from sqlalchemy import insert
 from sqlmodel import Session
 
-from app.core.db import get_session, make_engine
+from app.core.db import get_session
 from app.models import Contactmoment, ContactmomentOnderwerp, Organisatie, Sleutelpersoon, Uitkomst
-from tests.conftest import DatabaseFactory, alembic_config
+from tests.conftest import DatabaseFactory
 from tests.factories import make_key
 
 DREMPEL = 5
@@ -123,9 +122,7 @@ def _plant(session: Session) -> tuple[Waarheid, dict[str, str], dict[str, str]]:
 
 @pytest.fixture(scope="module")
 def aanval(databases: DatabaseFactory) -> Iterator[dict[str, Any]]:
-    engine: Engine = make_engine(databases.new_url())
-    with engine.begin() as connection:
-        command.upgrade(alembic_config(connection), "head")
+    engine = databases.new_engine()
     with Session(engine) as session:
         waarheid, regio, regio_klein = _plant(session)
         session.commit()

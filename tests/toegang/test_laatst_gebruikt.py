@@ -8,7 +8,6 @@ import time
 from collections.abc import Iterator
 
 import pytest
-from alembic import command
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 from sqlmodel import Session, select
@@ -16,15 +15,13 @@ from sqlmodel import Session, select
 from app.core import db
 from app.models import ApiSleutel
 from app.toegang.dependencies import gebruik, rate_limiter
-from tests.conftest import BACKEND, DatabaseFactory, alembic_config
+from tests.conftest import BACKEND, DatabaseFactory
 from tests.factories import Omgeving, make_omgeving
 
 
 @pytest.fixture(scope="module")
 def eigen_engine(databases: DatabaseFactory) -> Iterator[Engine]:
-    engine = db.make_engine(databases.new_url())
-    with engine.begin() as connection:
-        command.upgrade(alembic_config(connection), "head")
+    engine = databases.new_engine()
     yield engine
     engine.dispose()
 

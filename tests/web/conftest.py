@@ -25,13 +25,12 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from app.core import db
-from app.core.db import make_engine
 from app.demo import laad_demo_data
 from app.imports import taken as imports_taken
 from app.models import Organisatie, Signaal, Sleutelpersoon
 from app.toegang import service as toegang
 from app.toegang.caller import Scope, cli_caller
-from tests.conftest import DatabaseFactory, alembic_config
+from tests.conftest import DatabaseFactory
 
 CHROMIUM = os.environ.get("SLEUTELMONITOR_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -82,11 +81,7 @@ def dashboard(databases: DatabaseFactory) -> Iterator[Dashboard]:
         pytest.skip(reden)
     import uvicorn
 
-    engine = make_engine(databases.new_url())
-    with engine.begin() as connection:
-        from alembic import command
-
-        command.upgrade(alembic_config(connection), "head")
+    engine = databases.new_engine()
     with Session(engine, expire_on_commit=False) as session:
         samenvatting = laad_demo_data(session, aantal=1500, seed=42)
         orgs = {o["soort"]: o["id"] for o in samenvatting["organisaties"]}
