@@ -18,6 +18,8 @@ import pytest
 os.environ["SLEUTELMONITOR_ENVIRONMENT"] = "test"
 os.environ["SLEUTELMONITOR_SECRET_KEY"] = "test-" + secrets.token_urlsafe(40)
 os.environ.setdefault("SLEUTELMONITOR_RATE_LIMIT_PER_MINUTE", "100000")
+# A fixed cell-key secret: perturbed figures (and the attack rates measured on them) are the same every run.
+os.environ.setdefault("SLEUTELMONITOR_PERTURBATIE_GEHEIM", "test-perturbatie-vast")
 # No import poller in the app under test: tests that need it call app.imports.taken.herstel() themselves.
 os.environ.setdefault("SLEUTELMONITOR_IMPORT_POLL_SECONDEN", "0")
 

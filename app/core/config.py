@@ -1,5 +1,7 @@
 """Settings, read once from the environment (prefix SLEUTELMONITOR_) and an optional .env file."""
 
+import hashlib
+import hmac
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -53,6 +55,26 @@ class Settings(BaseSettings):
     min_vrije_schijf_mb: int = Field(default=100, ge=0)
     import_lease_seconden: int = Field(default=60, ge=4)
     import_poll_seconden: float = Field(default=5.0, ge=0)
+    # Disclosure control for every reader but the organisation itself (docs/onderdrukking.md).
+    # The secret behind the cell keys; without it, derived from secret_key. Changing it changes every
+    # published figure a little, so keep it stable (and secret).
+    perturbatie_geheim: str | None = None
+    # Table checks: how many characteristics (grouped or filtered, time not counted) a table may combine,
+    # how many values an open list (taal, wijk) may name, and the largest share of suppressed cells.
+    regionaal_max_kenmerken: int = Field(default=3, ge=1, le=10)
+    regionaal_max_open_waarden: int = Field(default=25, ge=1, le=1000)
+    regionaal_max_aandeel_onderdrukt: float = Field(default=0.6, gt=0, le=1)
+    # Contributor rule: a cell with fewer key persons behind it is suppressed.
+    min_sleutelpersonen_per_cel: int = Field(default=3, ge=1)
+    # Sums and medians: suppressed with fewer records than this.
+    min_records_som: int = Field(default=5, ge=1)
+
+    @property
+    def perturbatie_sleutel(self) -> bytes:
+        """The key of the cell-key hash: the setting, or a key derived from the server secret."""
+        if self.perturbatie_geheim:
+            return self.perturbatie_geheim.encode()
+        return hmac.new(self.secret_key.encode(), b"sleutelmonitor-perturbatie-1", hashlib.sha256).digest()
 
     @property
     def is_sqlite(self) -> bool:

@@ -1,18 +1,27 @@
 """Cell key perturbation for figures that leave an organisation (docs/onderdrukking.md).
 
 The method of ONS (Census 2021, `cell-key-perturbation`) and ABS TableBuilder: every counted unit
-carries a random record key (0..255), a cell's key is the sum of its units' keys mod 256, and a
-perturbation table (ptable) maps (cell value, cell key) to the noise added to the cell. The same
-cell always has the same key, so it always gets the same answer; two overlapping cells have
-unrelated keys, so their difference carries the noise of both.
+carries a random record key (0..255), and a cell's record key sum is the sum of its units' keys mod
+256. What differs from a textbook ptable (issue 21):
+
+- **A cell key per measure.** The sum of record keys is not used as the cell key directly: each
+  measure (a count of contacts, of questions, of residents, a sum of minutes, a median) turns it
+  into its own cell key through a keyed hash (`celsleutel`). Two figures over the same records (a
+  sum and a count, a median and a numerator) so get independent noise, and the cell keys of two
+  overlapping cells are no longer related by a sum an attacker can subtract.
+- **Existence hidden.** Nothing below the threshold is published, zero included: a true 0 and a
+  true 1..4 are both published as suppressed. The noise is applied unchanged near the threshold, so
+  a true 3 or 4 can be published as 5 or 6 and a true 5 or 6 can be suppressed, each by the cell key.
+  "Suppressed" therefore means neither "someone" nor "at most 4".
 
 The ptable follows ONS's format (`pcv, ckey, pvalue`) and its rule for large values: cells above
-`max_pcv` reuse the last `herhaling` rows. Unlike ONS's sample `ptable_10_5_rule.csv` (pure
-rounding: the noise depends on the value only), the noise here depends on the cell key, so adding
-one's own records one at a time does not reveal a rounding boundary.
+`max_pcv` reuse the last `herhaling` rows. The noise depends on the cell key, not the value alone,
+so adding one's own records one at a time does not reveal a rounding boundary.
 """
 
 import csv
+import hashlib
+import hmac
 import io
 import math
 import random
@@ -26,12 +35,12 @@ CELSLEUTELS = 256
 class PtableParameters:
     """The parameters the ptable is generated from; they are part of the published method."""
 
-    drempel: int = 5  # values 1..drempel-1 are never shown
+    drempel: int = 5  # a published count is at least this; anything less is suppressed
     # Slots out of 256 for noise 0, ±1, ±2 (each sign): P(0) = 100/256, P(±1) = 52/256, P(±2) = 26/256.
     verdeling: tuple[int, ...] = (100, 52, 26)
     max_pcv: int = 100  # rows 1..max_pcv; larger values reuse the last `herhaling` rows
     herhaling: int = 50
-    zaad: str = "sleutelmonitor-ptable-1"  # seed of the per-row shuffles; changing it changes every answer
+    zaad: str = "sleutelmonitor-ptable-2"  # seed of the per-row shuffles; changing it changes every answer
 
     @property
     def max_ruis(self) -> int:
@@ -40,6 +49,13 @@ class PtableParameters:
     @property
     def variantie(self) -> float:
         return sum(2 * n * d * d for d, n in enumerate(self.verdeling) if d) / CELSLEUTELS
+
+    def kans_getoond(self, waarde: int) -> float:
+        """The share of cell keys for which a true count is published (not suppressed)."""
+        if waarde <= 0:
+            return 0.0
+        slots = [(0, self.verdeling[0])] + [(s * d, n) for d, n in enumerate(self.verdeling) if d for s in (1, -1)]
+        return sum(n for d, n in slots if waarde + d >= self.drempel) / CELSLEUTELS
 
 
 @dataclass(frozen=True)
@@ -55,42 +71,43 @@ class Ptable:
         return (waarde - 1) % p.herhaling + p.max_pcv - p.herhaling + 1
 
     def aantal(self, waarde: int, celsleutel: int) -> int | None:
-        """The published count: 0 stays 0, small counts are suppressed (None), the rest gets noise."""
+        """The published count: the value plus the ptable's noise, or None (suppressed) below the threshold.
+
+        A true 0 is suppressed too, so a suppressed cell does not say that anybody is there."""
         if waarde <= 0:
-            return 0
+            return None
         verstoord = waarde + self.ruis[self.pcv(waarde)][celsleutel % CELSLEUTELS]
         return verstoord if verstoord >= self.parameters.drempel else None
 
-    def som(self, som: float, *, records: int, celsleutel: int, basis: float) -> float | None:
-        """A published sum: None when fewer than `drempel` records contribute, else a multiple of
-        `basis`, rounded up or down by the cell key (unbiased) and moved by the ptable's noise in
-        whole bases."""
-        if records <= 0:
-            return 0
-        if records < self.parameters.drempel:
+    def som(self, som: float, *, records: int, celsleutel: int, basis: float, min_records: int) -> float | None:
+        """A published sum (or median): None when fewer than `min_records` records contribute, else a
+        multiple of `basis`, rounded up or down by the cell key (unbiased) and moved by the ptable's
+        noise in whole bases. The cell key is the sum's own (`celsleutel` with the sum's measure), so
+        a difference with any count over the same records carries this noise in full."""
+        if records < max(1, min_records):
             return None
         sleutel = celsleutel % CELSLEUTELS
         afgerond = math.floor(som / basis + (sleutel + 0.5) / CELSLEUTELS)
-        return max(0, afgerond + self.ruis[self.pcv(records)][sleutel]) * basis
+        return max(0, afgerond + self.ruis[self.pcv(records)][(sleutel * 167 + 89) % CELSLEUTELS]) * basis
 
     def als_csv(self) -> str:
-        """The table in ONS's format: one row per (pcv, ckey)."""
+        """The table in ONS's format: one row per (pcv, ckey); `pvalue` below the threshold is empty."""
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(["pcv", "ckey", "pvalue"])
         for pcv in range(1, len(self.ruis)):
-            for ckey, pvalue in enumerate(self.ruis[pcv]):
-                writer.writerow([pcv, ckey, pvalue])
+            for ckey in range(CELSLEUTELS):
+                getoond = self.aantal(pcv, ckey)
+                writer.writerow([pcv, ckey, "" if getoond is None else getoond])
         return buffer.getvalue()
 
 
 def genereer(parameters: PtableParameters) -> Ptable:
     """Build the ptable: per row, noise in the stated proportions, shuffled over the 256 cell keys.
 
-    Rows below the threshold map to 0 (they are suppressed anyway). Near the threshold, noise that
-    would land in 1..drempel-1 is moved to the threshold itself, so a shown count is never small
-    and a count of at least the threshold is never suppressed.
-    """
+    The same noise applies near the threshold as elsewhere; `Ptable.aantal` suppresses what lands
+    below it. So the outcome of a count near the threshold depends on the cell key in both
+    directions, and the noise stays unbiased before suppression."""
     slots = [0] * parameters.verdeling[0]
     for d, n in enumerate(parameters.verdeling[1:], start=1):
         slots += [d] * n + [-d] * n
@@ -100,10 +117,7 @@ def genereer(parameters: PtableParameters) -> Ptable:
         raise ValueError("de herhaalde rijen moeten boven de drempel plus de ruis liggen")
     rijen: list[tuple[int, ...]] = [(0,) * CELSLEUTELS]
     for pcv in range(1, parameters.max_pcv + 1):
-        if pcv < parameters.drempel:
-            rijen.append((-pcv,) * CELSLEUTELS)
-            continue
-        rij = [max(d, parameters.drempel - pcv) for d in slots]
+        rij = list(slots)
         random.Random(f"{parameters.zaad}:{pcv}").shuffle(rij)
         rijen.append(tuple(rij))
     return Ptable(parameters=parameters, ruis=tuple(rijen))
@@ -113,3 +127,18 @@ def genereer(parameters: PtableParameters) -> Ptable:
 def ptable(drempel: int) -> Ptable:
     """The service's ptable for a threshold (a setting); built once per process, in a few ms."""
     return genereer(PtableParameters(drempel=drempel))
+
+
+@lru_cache(maxsize=64)
+def _sleuteltabel(geheim: bytes, maat: str) -> tuple[int, ...]:
+    """The 256 cell keys of one measure: entry s is the cell key of a record key sum s."""
+    sleutel = hmac.new(geheim, f"celsleutel-v1:{maat}".encode(), hashlib.sha256).digest()
+    return tuple(hmac.new(sleutel, bytes([s]), hashlib.sha256).digest()[0] for s in range(CELSLEUTELS))
+
+
+def celsleutel(geheim: bytes, maat: str, sleutelsom: int) -> int:
+    """The cell key of one measure for a cell whose record keys sum to `sleutelsom` (mod 256).
+
+    A keyed hash per measure: the same records always give the same key for a measure, two measures
+    give unrelated keys, and without the secret nobody can relate the keys of two cells."""
+    return _sleuteltabel(geheim, maat)[sleutelsom % CELSLEUTELS]

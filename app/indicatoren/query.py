@@ -180,6 +180,11 @@ class IndicatorQuery:
         eigen = {Bron.hulpvraag: self.o, Bron.actie: self.a, Bron.doorverwijzing: self.d, Bron.uitkomst: self.u}
         return eigen.get(indicator.bron, self.c).record_key
 
+    def bijdrager(self) -> Any:
+        """Who contributed a row, for the contributor rule: its key person (a signal or story may have
+        none: then it counts for nobody)."""
+        return self.c.sleutelpersoon_id
+
     def inwoner_sleutel(self, column: Any) -> Any:
         """A resident's record key: the first byte of the stored resident hash (lowercase hex), so the
         same resident adds the same key to every cell, and an erased link (NULL) adds none."""

@@ -22,11 +22,13 @@ from sqlalchemy import ColumnElement, case, func, literal, select
 from sqlmodel import Session
 
 from app.codelijsten import service as codelijsten
+from app.core.config import get_settings
 from app.core.errors import GeenToegang, OngeldigeInvoer
 from app.core.periods import Interval, Periode, intervallen
 from app.ervaringsverhalen import service as ervaringsverhalen
 from app.indicatoren.catalogue import Bron, Eenheid, Indicator, Maat
-from app.indicatoren.perturbatie import Ptable, ptable
+from app.indicatoren import tabelcontrole
+from app.indicatoren.perturbatie import Ptable, celsleutel, ptable
 from app.indicatoren.query import NIET_REGIONAAL, UUID_DIMENSIES, IndicatorQuery, row_keys
 from app.models import Code, Ketenpartner, Organisatie, Sleutelpersoon
 from app.toegang.caller import Binding, Caller
@@ -109,19 +111,28 @@ def controleer_toegang(verzoek: Verzoek, caller: Caller) -> None:
 
 
 def bereken(session: Session, *, caller: Caller, verzoek: Verzoek, drempel: int, max_rijen: int) -> Resultaat:
-    """Compute an indicator for a period, grouped and filtered; perturbed for all but the organisation's own key."""
+    """Compute an indicator for a period, grouped and filtered; exact for the organisation's own key,
+    else through the table checks, the contributor rule and cell key perturbation (docs/onderdrukking.md)."""
     controleer_toegang(verzoek, caller)
     indicator = verzoek.indicator
-    perturbatie = ptable(drempel) if caller.binding is not Binding.organisatie else None
-    query = IndicatorQuery(indicator, session.get_bind().dialect.name)
+    settings = get_settings()
+    beschermd = caller.binding is not Binding.organisatie
+    perturbatie = ptable(drempel) if beschermd else None
     buckets = intervallen(verzoek.periode, verzoek.interval) if verzoek.interval else [verzoek.periode]
+    vaste_rijen: list[tuple[Any, ...]] | None = None
+    if beschermd:
+        grenzen = tabelcontrole.Grenzen(max_kenmerken=settings.regionaal_max_kenmerken,
+                                        max_open_waarden=settings.regionaal_max_open_waarden, max_rijen=max_rijen)
+        tabelcontrole.controleer(verzoek, grenzen)
+        vaste_rijen = tabelcontrole.rijen(session, verzoek, caller, grenzen, len(buckets))
+    query = IndicatorQuery(indicator, session.get_bind().dialect.name)
 
     datum = query.c.datum
     query.where += [datum >= verzoek.periode.vanaf, datum < verzoek.periode.tot]
     scope = _scope(query, caller)
     if scope is not None:
         query.where.append(scope)
-    if indicator.bron is Bron.ervaringsverhaal and caller.binding is not Binding.organisatie:
+    if indicator.bron is Bron.ervaringsverhaal and beschermd:
         query.where.append(ervaringsverhalen.deelbaar(query.c))  # outside the organisation: shared stories only
     for naam, waarden in indicator.voorwaarde.items():
         query.where.append(query.voorwaarde_kolom(naam).in_(waarden))
@@ -141,17 +152,19 @@ def bereken(session: Session, *, caller: Caller, verzoek: Verzoek, drempel: int,
     inner_cols += [expr.label(f"dim{i}") for i, expr in enumerate(dims)]
     # Perturbed distinct counts need each value's key once per cell: the inner select is made
     # distinct on (cell, value) instead of counting distinct values in the outer one.
-    uniek_per_cel = perturbatie is not None and indicator.maat is Maat.uniek
+    uniek_per_cel = beschermd and indicator.maat is Maat.uniek
     distinct = query.vermenigvuldigt() or uniek_per_cel
     if query.vermenigvuldigt() and not uniek_per_cel:
         inner_cols += [col.label(f"key{i}") for i, col in enumerate(row_keys(query))]
     if indicator.kolom:
         kolom = query.kolom(indicator.kolom)
         inner_cols.append(kolom.label("waarde"))
-        if perturbatie is not None or indicator.maat is Maat.mediaan:
+        if beschermd or indicator.maat is Maat.mediaan:
             query.where.append(kolom.is_not(None))
-    if perturbatie is not None:
+    if beschermd:
         inner_cols.append(query.record_key().label("rkey"))
+        if not uniek_per_cel:
+            inner_cols.append(query.bijdrager().label("sp"))  # contributor rule: key persons per cell
     if indicator.maat is Maat.ratio:
         (t_naam, t_waarden), = indicator.teller.items()
         inner_cols.append(case((query.voorwaarde_kolom(t_naam).in_(t_waarden), 1), else_=0).label("in_teller"))
@@ -171,20 +184,26 @@ def bereken(session: Session, *, caller: Caller, verzoek: Verzoek, drempel: int,
         measures = []  # computed per cell from the rows, see _mediaan_per_cel
     else:
         measures = [func.sum(inner.c.in_teller).label("teller"), func.count().label("noemer")]
-    if perturbatie is not None and measures:
-        # Cell keys, in the same query as the counts: the sum of the record keys mod 256.
+    if beschermd and measures:
+        # Record key sums, in the same query as the counts (mod 256); each measure hashes them into its
+        # own cell key in _rij.
         if indicator.maat is Maat.ratio:
             measures += [
                 (func.sum(case((inner.c.in_teller == 1, inner.c.rkey), else_=0)) % 256).label("teller_sleutel"),
                 (func.sum(inner.c.rkey) % 256).label("noemer_sleutel"),
+                func.count(case((inner.c.in_teller == 1, inner.c.sp), else_=None).distinct()).label("teller_personen"),
             ]
         else:
             measures.append((func.sum(inner.c.rkey) % 256).label("sleutel"))
+        if not uniek_per_cel:
+            measures.append(func.count(inner.c.sp.distinct()).label("personen"))
     if indicator.maat is Maat.mediaan:
-        result = _mediaan_per_cel(session, inner, len(dims), metsleutel=perturbatie is not None)
+        result = _mediaan_per_cel(session, inner, len(dims), metsleutel=beschermd)
     else:
         result = [(row[0], row[1 : 1 + len(dims)], dict(row._mapping))
                   for row in session.execute(select(*group_cols, *measures).group_by(*group_cols))]
+    if uniek_per_cel:
+        _personen_per_cel(session, query, bucket_expr, dims, result)
 
     bucket_index = {b.vanaf: i for i, b in enumerate(buckets)} if verzoek.interval is Interval.dag else None
     cells: dict[tuple[Any, ...], dict[str, Any]] = {}
@@ -195,19 +214,28 @@ def bereken(session: Session, *, caller: Caller, verzoek: Verzoek, drempel: int,
             index = int(raw_bucket)
         cells[(index, *(_normalise(v) for v in raw_values))] = measure
 
-    combos = sorted({key[1:] for key in cells}, key=_sort_key) or ([()] if not dims else [])
-    if len(buckets) * max(1, len(combos)) > max_rijen:
-        raise OngeldigeInvoer.veld(
-            "groeperenOp",
-            f"Deze combinatie van groeperenOp en interval geeft meer dan {max_rijen} rijen; "
-            "kies minder dimensies, een grover interval of een kortere periode.",
-        )
+    if vaste_rijen is not None:
+        combos = vaste_rijen  # the full product of the requested lists: rows never depend on the data
+    else:
+        combos = sorted({key[1:] for key in cells}, key=_sort_key) or ([()] if not dims else [])
+        if len(buckets) * max(1, len(combos)) > max_rijen:
+            raise OngeldigeInvoer.veld(
+                "groeperenOp",
+                f"Deze combinatie van groeperenOp en interval geeft meer dan {max_rijen} rijen; "
+                "kies minder dimensies, een grover interval of een kortere periode.",
+            )
+    bescherming = Bescherming(
+        ptable=perturbatie, geheim=settings.perturbatie_sleutel, min_personen=settings.min_sleutelpersonen_per_cel,
+        min_records=settings.min_records_som,
+    ) if perturbatie is not None else None
     rijen: list[Rij] = []
     for index, bucket in enumerate(buckets):
         for combo in combos:
             cell = cells.get((index, *combo), {})
             dimensies = dict(zip(verzoek.groeperen_op, combo, strict=True))
-            rijen.append(_rij(indicator, bucket, dimensies, cell, perturbatie))
+            rijen.append(_rij(indicator, bucket, dimensies, cell, bescherming))
+    if beschermd:
+        _controleer_ijlheid(rijen, settings.regionaal_max_aandeel_onderdrukt)
 
     _labels(session, rijen, verzoek.groeperen_op)
     if caller.binding is Binding.organisatie and caller.organisatie_id and not verzoek.groeperen_op:
@@ -215,11 +243,45 @@ def bereken(session: Session, *, caller: Caller, verzoek: Verzoek, drempel: int,
     return Resultaat(verzoek=verzoek, rijen=rijen, onderdrukking=perturbatie is not None, drempel=drempel)
 
 
+# The sparsity rule applies to tables of at least this many cells; smaller tables show their
+# suppressed cells as such.
+MIN_CELLEN_IJLHEID = 20
+
+
+def _controleer_ijlheid(rijen: list[Rij], max_aandeel: float) -> None:
+    """Refuse a table in which too large a share of the published cells is suppressed.
+
+    It looks at the published cells only (after perturbation and the contributor rule), so the
+    refusal tells nothing the table itself would not have shown; it spares an analyst a table
+    that is mostly empty and points to a coarser one."""
+    if len(rijen) < MIN_CELLEN_IJLHEID:
+        return
+    onderdrukt = sum(r.onderdrukt for r in rijen)
+    if onderdrukt > max_aandeel * len(rijen):
+        raise OngeldigeInvoer.veld(
+            "groeperenOp",
+            f"Deze tabel is te ijl: {onderdrukt} van de {len(rijen)} cellen zouden onderdrukt zijn (de grens is "
+            f"{round(100 * max_aandeel)}%). Kies minder detail, een grover interval of een groter gebied.",
+        )
+
+
+def _personen_per_cel(session: Session, query: IndicatorQuery, bucket_expr: Any, dims: list[Any],
+                      result: list[tuple[Any, tuple[Any, ...], dict[str, Any]]]) -> None:
+    """The contributor count of distinct-count cells: a query of its own over the same rows, because
+    the main query is distinct on residents (or key persons), not on contacts."""
+    kolommen = [bucket_expr.label("bucket"), *[d.label(f"dim{i}") for i, d in enumerate(dims)]]
+    statement = (select(*kolommen, func.count(query.bijdrager().distinct()))
+                 .select_from(query.from_).where(*query.where).group_by(*kolommen))
+    personen = {(row[0], *row[1:-1]): row[-1] for row in session.execute(statement)}
+    for raw_bucket, raw_values, measure in result:
+        measure["personen"] = personen.get((raw_bucket, *raw_values), 0)
+
+
 def _mediaan_per_cel(session: Session, inner: Any, n_dims: int, *, metsleutel: bool) -> list[tuple[Any, tuple[Any, ...], dict[str, Any]]]:
     """Medians per cell, computed here: SQLite has no median aggregate, and cells are small (signals)."""
     kolommen = [inner.c.bucket, *[inner.c[f"dim{i}"] for i in range(n_dims)], inner.c.waarde]
     if metsleutel:
-        kolommen.append(inner.c.rkey)
+        kolommen += [inner.c.rkey, inner.c.sp]
     per_cel: dict[tuple[Any, ...], list[Any]] = {}
     for row in session.execute(select(*kolommen)):
         per_cel.setdefault(tuple(row[: 1 + n_dims]), []).append(row[1 + n_dims :])
@@ -230,6 +292,7 @@ def _mediaan_per_cel(session: Session, inner: Any, n_dims: int, *, metsleutel: b
         }
         if metsleutel:
             measure["sleutel"] = sum(int(r[1]) for r in rijen) % 256
+            measure["personen"] = len({r[2] for r in rijen if r[2] is not None})
         result.append((cel[0], cel[1:], measure))
     return result
 
@@ -275,17 +338,47 @@ def _sort_key(combo: tuple[Any, ...]) -> tuple[Any, ...]:
     return tuple((v is None, "" if v is None else str(v)) for v in combo)
 
 
+@dataclass(frozen=True)
+class Bescherming:
+    """What protects a table for a reader outside the organisation."""
+
+    ptable: Ptable
+    geheim: bytes
+    min_personen: int
+    min_records: int
+
+    def genoeg_personen(self, personen: int | None) -> bool:
+        """The contributor rule: a cell with work of 1..min-1 key persons is suppressed. Signals and
+        stories recorded without a key person count for nobody, so a cell of only those passes."""
+        return not 0 < int(personen or 0) < self.min_personen
+
+
+def maat_van(indicator: Indicator) -> str:
+    """The measure a figure counts, for its cell key: the same records counted the same way share a key
+    (so a referral count, a rate's numerator and its denominator agree), another measure gets another."""
+    if indicator.maat in (Maat.aantal, Maat.ratio):
+        return f"aantal:{indicator.bron.value}"
+    return f"{indicator.maat.value}:{indicator.kolom}"
+
+
 def _rij(indicator: Indicator, bucket: Periode, dimensies: dict[str, Any], cell: dict[str, Any],
-         perturbatie: Ptable | None) -> Rij:
-    """One published row: exact for the organisation's own key, else through the ptable."""
+         bescherming: Bescherming | None) -> Rij:
+    """One published row: exact for the organisation's own key, else through the contributor rule and the ptable."""
     rij = Rij(periode=bucket, dimensies=dimensies, waarde=None)
+    maat = maat_van(indicator)
     if indicator.maat is Maat.ratio:
         teller: int | None = int(cell.get("teller") or 0)
         noemer: int | None = int(cell.get("noemer") or 0)
-        if perturbatie is not None:
-            # Numerator and denominator are counts of their own: each perturbed with its own cell key.
-            teller = perturbatie.aantal(teller or 0, int(cell.get("teller_sleutel") or 0))
-            noemer = perturbatie.aantal(noemer or 0, int(cell.get("noemer_sleutel") or 0))
+        if bescherming is not None:
+            # Numerator and denominator are counts of their own, each with its own cell key; a rate is
+            # shown only when both are.
+            p = bescherming.ptable
+            genoeg = bescherming.genoeg_personen(cell.get("personen"))
+            genoeg_teller = bescherming.genoeg_personen(cell.get("teller_personen"))
+            teller = p.aantal(teller or 0, celsleutel(bescherming.geheim, maat, int(cell.get("teller_sleutel") or 0))) \
+                if genoeg_teller else None
+            noemer = p.aantal(noemer or 0, celsleutel(bescherming.geheim, maat, int(cell.get("noemer_sleutel") or 0))) \
+                if genoeg else None
             if teller is not None and noemer is not None:
                 teller = min(teller, noemer)
         rij.teller, rij.noemer = teller, noemer
@@ -294,16 +387,18 @@ def _rij(indicator: Indicator, bucket: Periode, dimensies: dict[str, Any], cell:
         elif noemer:
             rij.waarde = round(100 * teller / noemer, 1)
         return rij
-    if indicator.maat is Maat.mediaan and not cell.get("records"):
+    if indicator.maat is Maat.mediaan and not cell.get("records") and bescherming is None:
         return rij  # no signal with feedback: no median, and nothing to hide
     raw: float | None = cell.get("waarde") or 0
-    if perturbatie is not None:
-        sleutel = int(cell.get("sleutel") or 0)
-        if indicator.maat in (Maat.som, Maat.mediaan):
-            raw = perturbatie.som(float(raw or 0), records=int(cell.get("records") or 0), celsleutel=sleutel,
-                                  basis=indicator.basis)
+    if bescherming is not None:
+        sleutel = celsleutel(bescherming.geheim, maat, int(cell.get("sleutel") or 0))
+        if not bescherming.genoeg_personen(cell.get("personen")):
+            raw = None
+        elif indicator.maat in (Maat.som, Maat.mediaan):
+            raw = bescherming.ptable.som(float(raw or 0), records=int(cell.get("records") or 0), celsleutel=sleutel,
+                                         basis=indicator.basis, min_records=bescherming.min_records)
         else:
-            raw = perturbatie.aantal(int(raw or 0), sleutel)
+            raw = bescherming.ptable.aantal(int(raw or 0), sleutel)
     if raw is None:
         rij.onderdrukt = True
     elif indicator.eenheid is Eenheid.uren:

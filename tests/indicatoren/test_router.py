@@ -35,18 +35,24 @@ def regio(session: Session) -> dict[str, Any]:
     a = make_organisatie(session, gemeentecodes=["GM0344"])
     b = make_organisatie(session, gemeentecodes=["GM0344"])
     c = make_organisatie(session, gemeentecodes=["GM0307"])
-    pa, pb, pc = (make_sleutelpersoon(session, o) for o in (a, b, c))
+    # Three key persons per organisation, taking turns, so regional cells pass the contributor rule.
+    personen = {o.id: [make_sleutelpersoon(session, o) for _ in range(3)] for o in (a, b, c)}
+    pa = personen[a.id][0]
+
+    def beurt(o: Any, i: int) -> Any:
+        return personen[o.id][i % 3].id
+
     # GM0344 kanaal counts: persoonlijk 12 (a 8, b 4), telefonisch 3 (a), huisbezoek 20 (b)
-    for _ in range(8):
-        _contact(session, a, pa.id, datum=date(YEAR, 3, 10), gemeente="GM0344")
-    for _ in range(4):
-        _contact(session, b, pb.id, datum=date(YEAR, 3, 11), gemeente="GM0344")
-    for _ in range(3):
-        _contact(session, a, pa.id, datum=date(YEAR, 4, 1), gemeente="GM0344", kanaal="telefonisch", onderwerpen=("zorg.huisarts",))
-    for _ in range(20):
-        _contact(session, b, pb.id, datum=date(YEAR, 5, 2), gemeente="GM0344", kanaal="huisbezoek")
-    for _ in range(2):
-        _contact(session, c, pc.id, datum=date(YEAR, 5, 2), gemeente="GM0307")
+    for i in range(8):
+        _contact(session, a, beurt(a, i), datum=date(YEAR, 3, 10), gemeente="GM0344")
+    for i in range(4):
+        _contact(session, b, beurt(b, i), datum=date(YEAR, 3, 11), gemeente="GM0344")
+    for i in range(3):
+        _contact(session, a, beurt(a, i), datum=date(YEAR, 4, 1), gemeente="GM0344", kanaal="telefonisch", onderwerpen=("zorg.huisarts",))
+    for i in range(20):
+        _contact(session, b, beurt(b, i), datum=date(YEAR, 5, 2), gemeente="GM0344", kanaal="huisbezoek")
+    for i in range(2):
+        _contact(session, c, beurt(c, i), datum=date(YEAR, 5, 2), gemeente="GM0307")
     return {"a": a, "b": b, "c": c, "pa": pa}
 
 
@@ -183,13 +189,13 @@ def test_regional_rates_hide_small_numerators_and_denominators(client: TestClien
     from app.models import Doorverwijzing
 
     organisatie = make_organisatie(session, gemeentecodes=["GM0344"])
-    persoon = make_sleutelpersoon(session, organisatie)
+    personen = [make_sleutelpersoon(session, organisatie) for _ in range(3)]
     partners = {c: make_ketenpartner(session, organisatie, categorie=c) for c in ("huisarts", "ggz", "jgz")}
     # huisarts: 9 of 12 afgerond; ggz: 2 of 3 (small noemer); jgz: 3 of 10 (small teller).
     plan = {"huisarts": (9, 12), "ggz": (2, 3), "jgz": (3, 10)}
     for categorie, (afgerond, totaal) in plan.items():
         for i in range(totaal):
-            record = Contactmoment(organisatie_id=organisatie.id, sleutelpersoon_id=persoon.id, datum=date(YEAR, 2, 1),
+            record = Contactmoment(organisatie_id=organisatie.id, sleutelpersoon_id=personen[i % 3].id, datum=date(YEAR, 2, 1),
                                    gemeentecode="GM0344", kanaal="persoonlijk", soort="individueel", inhoud_hash=uuid.uuid4().hex)
             session.add(record)
             session.flush()

@@ -175,7 +175,8 @@ def test_regional_figures_are_perturbed_and_count_shared_stories_only(session: S
     per_bron = _bereken(session, "aantal-ervaringsverhalen", regio, ("bron",))
     echt = Counter(v["bron"] for v in data["verhalen"] if v["gedeeld"])
     for (bron,), waarde in per_bron.items():
-        assert (waarde is None) == (echt[bron] < 5)
+        # Below the threshold minus the noise nothing is shown; near it the cell key decides, either way.
+        assert waarde is None if echt[bron] < 3 else (waarde is not None if echt[bron] > 6 else True)
         assert waarde is None or abs(waarde - echt[bron]) <= 2
     mediaan = _bereken(session, "doorlooptijd-terugkoppeling", regio)[()]
     echt_mediaan = _oracle("doorlooptijd-terugkoppeling", data, ())[()]
