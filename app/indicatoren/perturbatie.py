@@ -4,11 +4,13 @@ The method of ONS (Census 2021, `cell-key-perturbation`) and ABS TableBuilder: e
 carries a random record key (0..255), and a cell's record key sum is the sum of its units' keys mod
 256. What differs from a textbook ptable (issue 21):
 
-- **A cell key per measure.** The sum of record keys is not used as the cell key directly: each
-  measure (a count of contacts, of questions, of residents, a sum of minutes, a median) turns it
-  into its own cell key through a keyed hash (`celsleutel`). Two figures over the same records (a
-  sum and a count, a median and a numerator) so get independent noise, and the cell keys of two
-  overlapping cells are no longer related by a sum an attacker can subtract.
+- **A cell key per measure and cell.** The sum of record keys is not used as the cell key directly:
+  a keyed hash of the measure (a count of contacts, of questions, of residents, a sum of minutes, a
+  median), the cell's description and the sum gives the key (`celsleutel`). Two figures over the
+  same records (a sum and a count, a median and a numerator, a quarter and its only busy month) so
+  get independent noise: a difference never cancels it, and "the two tables gave the same figure"
+  no longer means "they hold the same records". The cell keys of two overlapping cells are not
+  related by a sum an attacker can subtract.
 - **Existence hidden.** Nothing below the threshold is published, zero included: a true 0 and a
   true 1..4 are both published as suppressed. The noise is applied unchanged near the threshold, so
   a true 3 or 4 can be published as 5 or 6 and a true 5 or 6 can be suppressed, each by the cell key.
@@ -136,9 +138,14 @@ def _sleuteltabel(geheim: bytes, maat: str) -> tuple[int, ...]:
     return tuple(hmac.new(sleutel, bytes([s]), hashlib.sha256).digest()[0] for s in range(CELSLEUTELS))
 
 
-def celsleutel(geheim: bytes, maat: str, sleutelsom: int) -> int:
-    """The cell key of one measure for a cell whose record keys sum to `sleutelsom` (mod 256).
+def celsleutel(geheim: bytes, maat: str, sleutelsom: int, cel: str = "") -> int:
+    """The cell key of one measure of one cell whose record keys sum to `sleutelsom` (mod 256).
 
-    A keyed hash per measure: the same records always give the same key for a measure, two measures
-    give unrelated keys, and without the secret nobody can relate the keys of two cells."""
-    return _sleuteltabel(geheim, maat)[sleutelsom % CELSLEUTELS]
+    A keyed hash of the measure, the cell's description (its period and the value of every
+    characteristic, see `service.beschrijving`) and the record key sum: the same cell always gives
+    the same key; two measures, or two different descriptions, give unrelated keys (so a difference
+    of two tables never cancels the noise, even when they cover the same records); and without the
+    secret nobody can relate the keys of two cells."""
+    if not cel:
+        return _sleuteltabel(geheim, maat)[sleutelsom % CELSLEUTELS]
+    return hmac.new(geheim, f"{maat}|{cel}|{sleutelsom % CELSLEUTELS}".encode(), hashlib.sha256).digest()[0]

@@ -233,7 +233,8 @@ def bereken(session: Session, *, caller: Caller, verzoek: Verzoek, drempel: int,
         for combo in combos:
             cell = cells.get((index, *combo), {})
             dimensies = dict(zip(verzoek.groeperen_op, combo, strict=True))
-            rijen.append(_rij(indicator, bucket, dimensies, cell, bescherming))
+            cel = beschrijving(verzoek, bucket, dimensies, caller) if bescherming is not None else ""
+            rijen.append(_rij(indicator, bucket, dimensies, cell, bescherming, cel))
     if beschermd:
         _controleer_ijlheid(rijen, settings.regionaal_max_aandeel_onderdrukt)
 
@@ -361,8 +362,20 @@ def maat_van(indicator: Indicator) -> str:
     return f"{indicator.maat.value}:{indicator.kolom}"
 
 
+def beschrijving(verzoek: Verzoek, periode: Periode, dimensies: dict[str, Any], caller: Caller) -> str:
+    """A cell's description for its cell key: its period and the value of every characteristic, and
+    the reader's region when no gemeente is named. The same cell in any table (a row of a grouped
+    table, or the same filters) has the same description; two different cells never do."""
+    delen = {naam: "" if waarde is None else str(waarde) for naam, waarde in dimensies.items()}
+    for naam, waarden in verzoek.filters.items():
+        delen.setdefault(naam, ",".join(sorted(waarden)))
+    if "gemeente" not in delen:
+        delen["~regio"] = ",".join(sorted(caller.gemeentecodes)) or "*"
+    return f"{periode.vanaf}/{periode.tot}|" + ";".join(f"{k}={v}" for k, v in sorted(delen.items()))
+
+
 def _rij(indicator: Indicator, bucket: Periode, dimensies: dict[str, Any], cell: dict[str, Any],
-         bescherming: Bescherming | None) -> Rij:
+         bescherming: Bescherming | None, cel: str = "") -> Rij:
     """One published row: exact for the organisation's own key, else through the contributor rule and the ptable."""
     rij = Rij(periode=bucket, dimensies=dimensies, waarde=None)
     maat = maat_van(indicator)
@@ -375,9 +388,9 @@ def _rij(indicator: Indicator, bucket: Periode, dimensies: dict[str, Any], cell:
             p = bescherming.ptable
             genoeg = bescherming.genoeg_personen(cell.get("personen"))
             genoeg_teller = bescherming.genoeg_personen(cell.get("teller_personen"))
-            teller = p.aantal(teller or 0, celsleutel(bescherming.geheim, maat, int(cell.get("teller_sleutel") or 0))) \
+            teller = p.aantal(teller or 0, celsleutel(bescherming.geheim, maat, int(cell.get("teller_sleutel") or 0), cel)) \
                 if genoeg_teller else None
-            noemer = p.aantal(noemer or 0, celsleutel(bescherming.geheim, maat, int(cell.get("noemer_sleutel") or 0))) \
+            noemer = p.aantal(noemer or 0, celsleutel(bescherming.geheim, maat, int(cell.get("noemer_sleutel") or 0), cel)) \
                 if genoeg else None
             if teller is not None and noemer is not None:
                 teller = min(teller, noemer)
@@ -391,7 +404,7 @@ def _rij(indicator: Indicator, bucket: Periode, dimensies: dict[str, Any], cell:
         return rij  # no signal with feedback: no median, and nothing to hide
     raw: float | None = cell.get("waarde") or 0
     if bescherming is not None:
-        sleutel = celsleutel(bescherming.geheim, maat, int(cell.get("sleutel") or 0))
+        sleutel = celsleutel(bescherming.geheim, maat, int(cell.get("sleutel") or 0), cel)
         if not bescherming.genoeg_personen(cell.get("personen")):
             raw = None
         elif indicator.maat in (Maat.som, Maat.mediaan):

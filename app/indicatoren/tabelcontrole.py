@@ -5,8 +5,10 @@ all, as the table builders of ONS and ABS do. All of them look only at the reque
 lists (code lists, the caller's gemeenten, organisations and their partners), never at the records,
 so a refusal tells nothing about the data:
 
-- **Time.** No `interval=dag`; a period of one's own (`vanaf`/`tot`) is whole months or whole weeks,
-  so two periods never differ by a day.
+- **Time.** No `interval=dag`; the period is one calendar unit (ISO week, month, quarter, year; or a
+  relative period), so periods nest but never differ by a day or a month at one end.
+- **Filters.** A filter with several values only on a dimension that is also grouped on (where it
+  just picks rows), so no two different requests describe overlapping sets of records by a union.
 - **Detail.** At most `regionaal_max_kenmerken` characteristics (grouped or filtered; time not
   counted; `onderwerp` and `hoofdonderwerp` count as one). The finest time (a week) and the finest
   area (`wijk`) each combine with at most one other characteristic, and not with each other.
@@ -23,7 +25,7 @@ import itertools
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -70,6 +72,16 @@ class Grenzen:
     max_rijen: int
 
 
+def kalendereenheid(vanaf: date, tot: date) -> bool:
+    """True when [vanaf, tot) is exactly one ISO week, calendar month, quarter or year."""
+    if vanaf.isoweekday() == 1 and tot - vanaf == timedelta(days=7):
+        return True
+    if vanaf.day != 1 or tot.day != 1:
+        return False
+    maanden = (tot.year - vanaf.year) * 12 + tot.month - vanaf.month
+    return maanden == 1 or (maanden == 3 and vanaf.month % 3 == 1) or (maanden == 12 and vanaf.month == 1)
+
+
 def kenmerken(groeperen_op: Sequence[str], filters: dict[str, tuple[str, ...]]) -> set[str]:
     """The characteristics a table combines: grouped or filtered, topics counted once."""
     namen = set(groeperen_op) | set(filters)
@@ -83,12 +95,15 @@ def controleer(verzoek: Any, grenzen: Grenzen) -> None:
     if interval is Interval.dag:
         problemen.append({"name": "interval", "reason": "Regionale cijfers hebben geen dagcijfers; kies interval=week "
                           "of grover."})
-    hele_maanden = periode.vanaf.day == 1 and periode.tot.day == 1
-    hele_weken = periode.vanaf.isoweekday() == 1 and periode.tot.isoweekday() == 1
-    if not (hele_maanden or hele_weken):
-        problemen.append({"name": "vanaf", "reason": "Een eigen periode bestaat voor regionale cijfers uit hele maanden "
-                          "(vanaf de 1e, tot en met de laatste dag van een maand) of hele weken (maandag tot en met "
-                          "zondag)."})
+    if not kalendereenheid(periode.vanaf, periode.tot) and periode.label != "laatste-12-maanden":
+        problemen.append({"name": "periode", "reason": "Regionale cijfers gaan over een hele week, maand, kwartaal of "
+                          "jaar (periode=2025W10, 2025-03, 2025Q1, 2025 of een relatieve periode); een eigen vanaf en "
+                          "tot kan alleen als ze precies zo'n periode omvatten. Kies een interval voor een reeks."})
+    meervoudig = sorted(n for n, w in verzoek.filters.items() if len(w) > 1 and n not in verzoek.groeperen_op)
+    if meervoudig:
+        problemen.append({"name": meervoudig[0], "reason": f"Een filter met meer waarden ({', '.join(meervoudig)}) kan "
+                          "voor regionale cijfers alleen op een dimensie waarop ook gegroepeerd wordt; kies een waarde, "
+                          "of groepeer erop."})
     namen = kenmerken(verzoek.groeperen_op, verzoek.filters)
     if len(namen) > grenzen.max_kenmerken:
         problemen.append({"name": "groeperenOp", "reason": f"Deze tabel combineert {len(namen)} kenmerken "
