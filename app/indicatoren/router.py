@@ -75,10 +75,15 @@ def get_indicator_waarden(
 ) -> Response:
     """Berekent de indicator over de periode, optioneel per interval en gegroepeerd op dimensies.
 
-    Organisatiesleutels zien de eigen organisatie exact. Regionale sleutels zien de gemeenten van
-    hun regio, beschermd met celsleutelperturbatie: elk aantal krijgt een kleine, vaste ruis (ten
-    hoogste 2) en aantallen onder de drempel worden niet getoond (zie `onderdrukking` in het
-    antwoord). Dezelfde vraag geeft altijd hetzelfde antwoord, in JSON, CSV en XLSX.
+    Organisatiesleutels zien de eigen organisatie exact. Regionale en landelijke sleutels zien de
+    gemeenten van hun regio, beschermd zoals de tabelbouwers van ONS en ABS: te gedetailleerde tabellen
+    worden geweigerd (400: geen dagcijfers, een hele week, maand, kwartaal of jaar, ten hoogste drie
+    kenmerken, een filter met meer waarden alleen op een gegroepeerde dimensie, taal en wijk met een
+    filter dat de waarden noemt); elk getal krijgt een kleine, vaste ruis (ten hoogste 2) met een
+    eigen celsleutel per maat en cel; niets onder de drempel wordt getoond, ook 0 niet
+    (`onderdrukt: true`); cellen met werk van minder dan drie sleutelpersonen worden onderdrukt. De
+    rijen zijn altijd alle combinaties van de gevraagde lijsten. Dezelfde vraag geeft altijd hetzelfde
+    antwoord, in JSON, CSV en XLSX.
 
     Kies het formaat met `formaat=json|csv|csv-rfc4180|xlsx` (ook vanuit Excel "Van het web" en Power
     Query) of met `Accept`. `csv` opent met een dubbelklik in Nederlandse Excel (puntkomma, decimale komma,

@@ -33,7 +33,7 @@ class IndicatorRij(Schema):
     waarde: float | None = Field(description="De waarde; leeg als die is onderdrukt of de noemer 0 is.", examples=[42])
     teller: int | None = Field(default=None, description="Bij een percentage: de teller.", examples=[30])
     noemer: int | None = Field(default=None, description="Bij een percentage: de noemer.", examples=[40])
-    onderdrukt: bool = Field(description="Waar als de waarde niet wordt getoond: een klein aantal (onder de drempel), of een som van te weinig records.", examples=[False])
+    onderdrukt: bool = Field(description="Waar als de waarde niet wordt getoond (alleen bij beschermde cijfers): het aantal met ruis valt onder de drempel (ook bij 0: onderdrukt betekent dus niet dat er iemand is), de cel bevat werk van te weinig sleutelpersonen, of een som of mediaan heeft te weinig records.", examples=[False])
     doel: float | None = Field(default=None, description="Streefwaarde, als de organisatie een doel heeft voor precies dit interval en filter.", examples=[100])
     realisatie: float | None = Field(default=None, description="Waarde als percentage van het doel, op een decimaal.", examples=[42.0])
     organisatie: DimensieWaarde | None = None
