@@ -129,7 +129,7 @@ def controleer(verzoek: Any, grenzen: Grenzen) -> None:
     if problemen:
         n = len(problemen)
         raise OngeldigeInvoer(f"Deze tabel is te gedetailleerd voor regionale cijfers ({n} reden{'en' if n != 1 else ''}); "
-                              "zie invalidParams voor wat grover moet.", invalid_params=problemen)
+                              "kies minder detail of een groter gebied.", invalid_params=problemen)
 
 
 def rijen(session: Session, verzoek: Any, caller: Caller, grenzen: Grenzen, aantal_intervallen: int) -> list[tuple[Any, ...]]:

@@ -40,9 +40,9 @@ def _is_dashboard(request: Request) -> bool:
     return not request.url.path.startswith(API_PREFIX)
 
 
-def _foutpagina(request: Request, status: int, titel: str, detail: str) -> Response:
+def _foutpagina(request: Request, status: int, titel: str, detail: str, redenen: list[str] | None = None) -> Response:
     inhoud = lees(request)
-    return pagina(request, "fout.html", {"status": status, "titel": titel, "detail": detail,
+    return pagina(request, "fout.html", {"status": status, "titel": titel, "detail": detail, "redenen": redenen or [],
                                          "aangemeld": bool(inhoud.get("p")), "csrf": inhoud.get("c", "")},
                   status_code=status)
 
@@ -74,7 +74,8 @@ def install(app: FastAPI) -> None:
     async def _domein(request: Request, exc: DomeinFout) -> Response:
         if not _is_dashboard(request):
             return await api_domein(request, exc)  # type: ignore[no-any-return]
-        return _foutpagina(request, exc.status, exc.title, exc.detail)
+        redenen = [p["reason"] for p in getattr(exc, "invalid_params", None) or [] if p.get("reason")]
+        return _foutpagina(request, exc.status, exc.title, exc.detail, redenen)
 
     api_validatie = app.exception_handlers[RequestValidationError]
 

@@ -10,9 +10,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from app.core.db import SessionDep
 from app.core.errors import OngeldigeInvoer
+from app.indicatoren import tabelcontrole
 from app.indicatoren.dependencies import waarden_verzoek
 from app.indicatoren.service import Resultaat
-from app.toegang.caller import Scope
+from app.toegang.caller import Binding, Scope
 from app.web import adapters
 from app.web.grafiek import Cel, Grafiek, cel, downloads, label, waarde
 from app.web.sessie import SessieDep
@@ -51,13 +52,18 @@ def _tegel(titel: str, resultaat: Resultaat, *, eenheid: str = "", toelichting: 
     return Tegel(titel, getal(rij.waarde) + eenheid, toelichting=toelichting)
 
 
-def kies_periode(periode: str | None, eigen: str | None) -> tuple[str, list[str]]:
-    """The period asked for, checked like the API checks it; the default with a message when invalid."""
+def kies_periode(periode: str | None, eigen: str | None, *, beschermd: bool = False) -> tuple[str, list[str]]:
+    """The period asked for, checked like the API checks it (for a regional reader with the table
+    checks' calendar rule too); the default with a message when invalid."""
     gekozen = (eigen or "").strip() or periode or STANDAARD_PERIODE
     try:
-        waarden_verzoek("aantal-contactmomenten", periode=gekozen)
+        verzoek = waarden_verzoek("aantal-contactmomenten", periode=gekozen)
     except OngeldigeInvoer as exc:
         return STANDAARD_PERIODE, [p["reason"] for p in exc.invalid_params or []] or [exc.detail]
+    if beschermd and not tabelcontrole.kalendereenheid(verzoek.periode.vanaf, verzoek.periode.tot) \
+            and verzoek.periode.label != "laatste-12-maanden":
+        return STANDAARD_PERIODE, [f"Regionale cijfers gaan over een hele week, maand, kwartaal of jaar; "
+                                   f"`{gekozen}` is dat niet."]
     return gekozen, []
 
 
@@ -146,7 +152,7 @@ def overzicht(
     if not caller.has(Scope.rapporteren):
         # A key for the signal inbox (or for reading only) has no figures: start where it has work.
         return RedirectResponse("/signalen", status_code=303)
-    gekozen, fouten = kies_periode(periode, eigen)
+    gekozen, fouten = kies_periode(periode, eigen, beschermd=caller.binding is not Binding.organisatie)
     if hoofdonderwerp and hoofdonderwerp not in adapters.labels(session, "onderwerp"):
         fouten.append(f"Hoofdonderwerp `{hoofdonderwerp}` bestaat niet; het overzicht toont alle hoofdonderwerpen.")
         hoofdonderwerp = None
