@@ -15,8 +15,10 @@ class Contactmoment(SQLModel, table=True):
         # Covering indexes for indicators and lists: an organisation's or a gemeente's live records
         # in a period are read from the index alone (docs/performance.md).
         Index("ix_contactmoment_organisatie_periode", "organisatie_id", "datum", "verwijderd_op", "gemeentecode", "id"),
-        # Regional figures also sum the record keys (cell key perturbation): the key is in the index too.
-        Index("ix_contactmoment_gemeente_periode", "gemeentecode", "datum", "verwijderd_op", "id", "record_key"),
+        # Regional figures also sum the record keys (cell key perturbation) and count the key persons
+        # (contributor rule): both are in the index too.
+        Index("ix_contactmoment_gemeente_periode", "gemeentecode", "datum", "verwijderd_op", "id", "record_key",
+              "sleutelpersoon_id"),
         Index("ix_contactmoment_organisatie_gewijzigd", "organisatie_id", "gewijzigd_op"),
     )
 
