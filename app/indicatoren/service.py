@@ -124,11 +124,12 @@ def bereken(session: Session, *, caller: Caller, verzoek: Verzoek, drempel: int,
         grenzen = tabelcontrole.Grenzen(max_kenmerken=settings.regionaal_max_kenmerken,
                                         max_open_waarden=settings.regionaal_max_open_waarden, max_rijen=max_rijen)
         tabelcontrole.controleer(verzoek, grenzen)
+        buckets = tabelcontrole.intervallen_beschermd(verzoek.periode, verzoek.interval)
         vaste_rijen = tabelcontrole.rijen(session, verzoek, caller, grenzen, len(buckets))
     query = IndicatorQuery(indicator, session.get_bind().dialect.name)
 
     datum = query.c.datum
-    query.where += [datum >= verzoek.periode.vanaf, datum < verzoek.periode.tot]
+    query.where += [datum >= buckets[0].vanaf, datum < buckets[-1].tot]
     scope = _scope(query, caller)
     if scope is not None:
         query.where.append(scope)

@@ -33,7 +33,7 @@ from sqlmodel import Session
 
 from app.codelijsten import service as codelijsten
 from app.core.errors import OngeldigeInvoer
-from app.core.periods import Interval
+from app.core.periods import Interval, Periode, intervallen, iso_week
 from app.indicatoren.catalogue import Bron
 from app.models import Ketenpartner, Organisatie
 from app.toegang.caller import Binding, Caller
@@ -80,6 +80,26 @@ def kalendereenheid(vanaf: date, tot: date) -> bool:
         return False
     maanden = (tot.year - vanaf.year) * 12 + tot.month - vanaf.month
     return maanden == 1 or (maanden == 3 and vanaf.month % 3 == 1) or (maanden == 12 and vanaf.month == 1)
+
+
+def intervallen_beschermd(periode: Periode, interval: Interval | None) -> list[Periode]:
+    """The rows' periods of a protected table: whole calendar units, never clipped to the period.
+
+    Weeks are whole ISO weeks (the first may start in the month before); any other interval that
+    does not fit the period whole (months of a week, quarters of a 12-month window) is refused,
+    since a clipped piece is a cell of a few days."""
+    if interval is None:
+        return [periode]
+    if interval is Interval.week:
+        eerste = iso_week(*periode.vanaf.isocalendar()[:2])
+        laatste = iso_week(*periode.laatste_dag.isocalendar()[:2])
+        return intervallen(Periode(eerste.vanaf, laatste.tot, periode.label), interval)
+    stukken = intervallen(periode, interval)
+    if not all(kalendereenheid(s.vanaf, s.tot) for s in stukken):
+        raise OngeldigeInvoer.veld("interval", f"Interval {interval.value} past niet in hele stukken in periode "
+                                   f"{periode.label}; regionale cijfers tonen alleen hele weken, maanden, kwartalen of "
+                                   "jaren. Kies een fijner interval of een langere periode.")
+    return stukken
 
 
 def kenmerken(groeperen_op: Sequence[str], filters: dict[str, tuple[str, ...]]) -> set[str]:

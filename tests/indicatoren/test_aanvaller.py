@@ -516,3 +516,13 @@ def test_the_noise_comes_from_the_record_keys(aanval: dict[str, Any]) -> None:
 def test_queries_spent(aanval: dict[str, Any]) -> None:
     print(f"vragen per indicator in deze module: {dict(aanval['vragen'])}")
     assert sum(aanval["vragen"].values()) > 0
+
+
+def test_intervals_are_whole_calendar_units_never_clipped_pieces(aanval: dict[str, Any]) -> None:
+    """Beyond the issue's list: a month's weeks clipped at its ends, or the months of a week, were
+    cells of one or two days. Weeks are whole ISO weeks now; intervals that do not fit are refused."""
+    weken = _vraag(aanval, "aantal-contactmomenten", periode="2025-03", interval="week")
+    begins = sorted(k[0] for k in weken)
+    assert begins[0] == date(2025, 2, 24) and all(b.isoweekday() == 1 for b in begins) and len(begins) == 6
+    _geweigerd(aanval, "aantal-contactmomenten", periode="2025W14", interval="maand")  # 31 March + 1-6 April
+    _geweigerd(aanval, "aantal-contactmomenten", periode="laatste-12-maanden", interval="kwartaal")
