@@ -126,7 +126,7 @@ class InwonerCreate(GeenBsn, Inwoner):
 
 
 class ContactmomentBase(Schema):
-    extern_id: persoonsgegevens.IdZonderBsn | None = Field(
+    extern_id: persoonsgegevens.IdZonderPersoonsgegevens | None = Field(
         default=None,
         min_length=1,
         max_length=100,
@@ -221,7 +221,7 @@ class ContactmomentUpdate(InputSchema):
     Referrals have their own resource (`/doorverwijzingen`), outcomes too (`/uitkomsten`).
     """
 
-    extern_id: persoonsgegevens.IdZonderBsn | None = Field(
+    extern_id: persoonsgegevens.IdZonderPersoonsgegevens | None = Field(
         default=None,
         min_length=1,
         max_length=100,

@@ -11,9 +11,14 @@ number that happens to pass is refused too. That errs on the safe side.
 
 import enum
 import re
+import unicodedata
+from functools import lru_cache
 from typing import Annotated, Any, get_args
 
+import phonenumbers
 from pydantic import AfterValidator
+from schwifty import IBAN, registry
+from schwifty.exceptions import SchwiftyException
 
 
 class Soort(enum.StrEnum):
@@ -27,6 +32,50 @@ class Soort(enum.StrEnum):
 
 
 ALLE: tuple[Soort, ...] = tuple(Soort)
+
+# --- Normalising ------------------------------------------------------------------------------
+
+# Dashes, minus signs and the like that people (and word processors) put between digits.
+_STREEPJES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63"), "-")
+# Invisible characters that would split a number without showing: zero-width spaces and joiners,
+# the soft hyphen, the word joiner and the byte-order mark.
+_ONZICHTBAAR = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
+_VERTALING = _STREEPJES | _ONZICHTBAAR
+
+
+def normaliseer(text: str) -> str:
+    """The text as the checks read it: Unicode NFKC (full-width digits and ＠ become ASCII, no-break
+    spaces become spaces), every dash a hyphen, invisible characters gone."""
+    if text.isascii():
+        return text
+    return unicodedata.normalize("NFKC", text).translate(_VERTALING)
+
+
+# --- Dates and times are never personal data ------------------------------------------------------
+
+# A number is bounded by anything but a digit or a digit-separator-digit join: `15-03-2025` inside
+# `115-03-2025` or `15-03-2025-1` is not a date.
+_VOOR = r"(?<!\d)(?<!\d[-./:,])"
+_NA = r"(?!\d)(?![-./:,]\d)"
+_DAG = r"(?:0?[1-9]|[12]\d|3[01])"
+_MAAND = r"(?:0?[1-9]|1[0-2])"
+_TIJD = r"(?:[01]?\d|2[0-3])[.:][0-5]\d(?:[.:][0-5]\d)?"
+_DATUM_OF_TIJD = re.compile(
+    rf"{_VOOR}(?:"
+    rf"{_DAG}(?P<s1>[-./]){_MAAND}(?P=s1)(?:19|20)?\d\d"  # 15-03-2025, 1.3.25, 15/03/2025
+    rf"|(?:19|20)\d\d(?P<s2>[-./]){_MAAND}(?P=s2){_DAG}"  # 2025-03-15
+    rf"|{_TIJD}(?:\s*-\s*{_TIJD})?"  # 09.30, 9:30, 09.30-11.00, 09.30 - 11.00
+    rf"){_NA}"
+)
+_GEEN_DATUM_OF_TIJD = re.compile(r"\d[-./:]\d")
+
+
+def _zonder_datums(text: str) -> str:
+    """The text with every date, time and time range replaced by a word, so no check reads its digits."""
+    if _GEEN_DATUM_OF_TIJD.search(text) is None:
+        return text
+    return _DATUM_OF_TIJD.sub(" datum ", text)
+
 
 # --- BSN -------------------------------------------------------------------------------------
 
@@ -43,75 +92,215 @@ def is_bsn(value: str) -> bool:
     return total % 11 == 0
 
 
-# Only 9-digit runs count inside text: 8-digit runs are mostly dates (20250314) in ids.
-_NEGEN_CIJFERS = re.compile(r"(?<!\d)\d{9}(?!\d)")
-# `1234.56.782`, `123 456 782` and `111-222-333` are written BSNs too.
-_SCHEIDING_TUSSEN_CIJFERS = re.compile(r"(?<=\d)[ .\-](?=\d)")
-
-
-# Nine digits with at most one separator between each two: without such a run there is no BSN, and
-# most texts (codes, names) are done after this one search (every string of every input passes here).
-_KANDIDAAT = re.compile(r"\d(?:[ .\-]?\d){8}")
-
-
-def bevat_bsn(text: str) -> bool:
-    """True when the text, with single spaces, dots and dashes between digits removed, holds a BSN."""
-    if _KANDIDAAT.search(text) is None:
-        return False
-    compact = _SCHEIDING_TUSSEN_CIJFERS.sub("", text)
-    return any(is_bsn(run) for run in _NEGEN_CIJFERS.findall(compact))
-
-
-# --- e-mail, phone, IBAN, address ------------------------------------------------------------
-
-_EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
-# A Dutch number: 0, +31 or 0031 (optionally with "(0)"), then nine digits, each optionally after
-# one separator: 06-12345678, 06 1234 5678, 010-1234567, +31 6 12345678, +31 (0)10 123 4567.
-_TELEFOON = re.compile(r"(?<![\w+])(?:\+31|0031|0)(?:[ .\-]?\(0\))?(?:[ .\-]?\d){9}(?!\d)")
-# A date like 01-02-2025 followed by a number is not a phone number.
-_DATUM_BEGIN = re.compile(r"^\d{1,2}[.\-/]\d{1,2}[.\-/]\d{2,4}")
-_IBAN_KANDIDAAT = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}(?: ?[A-Za-z0-9]){11,30}")
-# 1234 AB 12, 1234AB 12-3, and the other way round: 12, 1234 AB.
-_POSTCODE = r"[1-9]\d{3} ?[A-Z]{2}(?![A-Za-z])"
-_ADRES = re.compile(
-    rf"(?<!\d){_POSTCODE}[ ,]+\d{{1,5}}(?!\d)|(?<!\d)\d{{1,5}}[A-Za-z]?(?:-\d+)?,? +{_POSTCODE}"
+# What people put between the digits of a BSN: a space or a few, a dot, hyphen, slash or underscore
+# (with or without spaces around it: `111 - 222 - 333`), or a comma without spaces (`111,222,333`).
+# A comma with a space is a list (`101, 102, 103`), not one number.
+_SCHEIDING = r"(?:[ \t]{0,3}[-./_][ \t]{0,3}|[ \t]{1,3}|,)"
+_SCHEIDING_TUSSEN_CIJFERS = re.compile(rf"(?<=\d){_SCHEIDING}(?=\d)")
+# Eight or nine digits with separators allowed between them, bounded by non-digits (after the
+# separators are taken out, the run must be exactly 8 or 9 digits).
+_KANDIDAAT = re.compile(rf"(?<![\d])\d(?:{_SCHEIDING}?\d){{7,8}}(?!{_SCHEIDING}?\d)")
+_SNEL = re.compile(r"\d(?:\D{0,7}\d){7}")
+# An eight-digit BSN (its leading 0 dropped) only counts after the word: eight-digit numbers are far
+# more often dates (20250314), KvK numbers and order numbers.
+_BSN_WOORD = re.compile(
+    r"(?:\bbsn|burger\s*service\s*nummer|\bsofi[\s-]*(?:nummer|nr)|persoonsnummer)\W{0,3}(?:\w+\W{1,3}){0,2}$",
+    re.IGNORECASE,
 )
 
 
-def is_iban(value: str) -> bool:
-    """True when `value` (spaces removed, any case) is an IBAN with a valid mod-97 checksum."""
-    compact = value.replace(" ", "").upper()
-    if not re.fullmatch(r"[A-Z]{2}\d{2}[A-Z0-9]{11,30}", compact):
-        return False
-    rearranged = compact[4:] + compact[:4]
-    return int("".join(str(int(c, 36)) for c in rearranged)) % 97 == 1
-
-
-def _bevat_iban(text: str) -> bool:
-    for match in _IBAN_KANDIDAAT.finditer(text):
-        compact = match.group().replace(" ", "").upper()
-        # The candidate may have swallowed a following word; try every length an IBAN can have.
-        if any(is_iban(compact[:lengte]) for lengte in range(len(compact), 14, -1)):
+def _bsn_in(text: str) -> bool:
+    for match in _KANDIDAAT.finditer(text):
+        cijfers = re.sub(r"\D", "", match.group())
+        if not is_bsn(cijfers):
+            continue
+        if len(cijfers) == 9 or _BSN_WOORD.search(text, 0, match.start()):
             return True
     return False
 
 
-def _bevat_telefoon(text: str) -> bool:
-    return any(not _DATUM_BEGIN.match(m.group()) for m in _TELEFOON.finditer(text))
+def bevat_bsn(text: str) -> bool:
+    """True when the text holds a BSN: nine digits passing the elfproef, written with any of the usual
+    separators (or full-width), or eight digits right after the word BSN. Dates and times never count."""
+    if _SNEL.search(text) is None and text.isascii():
+        return False
+    text = _zonder_datums(normaliseer(text))
+    return _SNEL.search(text) is not None and _bsn_in(text)
 
 
-_CONTROLES = {
-    Soort.bsn: bevat_bsn,
-    Soort.email: lambda text: _EMAIL.search(text) is not None,
-    Soort.telefoon: _bevat_telefoon,
-    Soort.iban: _bevat_iban,
-    Soort.adres: lambda text: _ADRES.search(text) is not None,
+# --- e-mail -----------------------------------------------------------------------------------
+
+# `@`, with or without spaces, and the ways people write it out: [at], (at), {at}, " at ",
+# "apenstaartje". The dot likewise: ".", [dot], (punt), " dot ", " punt ".
+_AT_TEKEN = r"\s*@\s*"
+_AT_WOORD = r"\s*[\[({<]\s*(?:at|apenstaartje)\s*[\])}>]\s*|\s+(?:at|apenstaartje)\s+"
+_PUNT = r"(?:\.|\s*[\[({<]\s*(?:dot|punt)\s*[\])}>]\s*|\s+(?:dot|punt)\s+)"
+_LABEL = r"[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?"
+# Written out ("fatima at example dot nl") it must end in a top-level domain people actually use,
+# so "hij at soep. Daarna" stays a sentence.
+_TLDS = (
+    "nl|com|org|net|be|de|eu|info|nu|io|fr|uk|co|biz|me|online|email|tr|ma|sr|cw|aw|es|it|pl|ro|bg|"
+    "gov|edu|int|ch|at|se|dk|no|fi|pt|gr|ie|lu|ua|ru|sy|af|er|so|et|ir|iq|eg|gh|ng|in|pk|cn"
+)
+_EMAIL = re.compile(
+    rf"[a-z0-9._%+\-]+(?:{_AT_TEKEN}{_LABEL}(?:{_PUNT}{_LABEL})*{_PUNT}[a-z]{{2,}}(?![a-z0-9])"
+    rf"|(?:{_AT_WOORD}){_LABEL}(?:{_PUNT}{_LABEL})*{_PUNT}(?:{_TLDS})(?![a-z0-9]))",
+    re.IGNORECASE,
+)
+_EMAIL_SNEL = re.compile(r"@|\bat\b|apenstaartje", re.IGNORECASE)
+
+
+def _bevat_email(text: str) -> bool:
+    return _EMAIL_SNEL.search(text) is not None and _EMAIL.search(text) is not None
+
+
+# --- phone ------------------------------------------------------------------------------------
+
+# Where a phone number can start, with at least seven more digits after it (with the separators phone
+# numbers are written with): a `+`, or a number beginning with 0 (06, 010, 0031) or with the country
+# code 31 (31612345678). Without one there is nothing to look for, and libphonenumber's matcher (tens
+# of microseconds) is the costly part of the guard: ids like `crm-2025-000123` stop here.
+_TELEFOON_KANDIDAAT = re.compile(r"(?:\+\s*\d|(?<!\d)(?:0|31))(?:[\s().\-/]{0,4}\d){7}")
+# Numbers of organisations, not of people: 0800 and 0900 numbers, shared-cost and company-wide
+# numbers (088, 14 0xx). A key person may write down where residents can call.
+_ZAKELIJK = {
+    phonenumbers.PhoneNumberType.TOLL_FREE,
+    phonenumbers.PhoneNumberType.PREMIUM_RATE,
+    phonenumbers.PhoneNumberType.SHARED_COST,
+    phonenumbers.PhoneNumberType.UAN,
 }
 
 
+def _telefoonnummers(text: str) -> list[tuple[int, int]]:
+    """The spans of personal phone numbers in `text` (dates and times already replaced)."""
+    if _TELEFOON_KANDIDAAT.search(text) is None:
+        return []
+    return [
+        (match.start, match.end)
+        for match in phonenumbers.PhoneNumberMatcher(text, "NL", leniency=phonenumbers.Leniency.VALID)
+        if phonenumbers.number_type(match.number) not in _ZAKELIJK
+    ]
+
+
+# --- IBAN -------------------------------------------------------------------------------------
+
+_IBAN_KANDIDAAT = re.compile(r"(?<![a-z0-9])[a-z]{2}\d{2}(?:[ \-.]{0,2}[a-z0-9]){11,30}", re.IGNORECASE)
+
+
+@lru_cache(maxsize=None)
+def _iban_lengte(land: str) -> int | None:
+    try:
+        return registry.get_iban_spec(land).iban_length
+    except Exception:  # schwifty raises its own errors for unknown countries
+        return None
+
+
+def is_iban(value: str) -> bool:
+    """True when `value` (separators removed, any case) is an IBAN: the country's length and
+    format and a valid mod-97 checksum (schwifty)."""
+    compact = re.sub(r"[\s\-.]", "", value).upper()
+    try:
+        IBAN(compact)
+    except SchwiftyException:
+        return False
+    return True
+
+
+def _ibans(text: str) -> list[tuple[int, int]]:
+    spans = []
+    for match in _IBAN_KANDIDAAT.finditer(text):
+        compact = re.sub(r"[\s\-.]", "", match.group()).upper()
+        lengte = _iban_lengte(compact[:2])
+        # The candidate may have swallowed a following word: the country says how long an IBAN is.
+        if lengte is not None and len(compact) >= lengte and is_iban(compact[:lengte]):
+            spans.append(match.span())
+    return spans
+
+
+# --- postcode with house number -----------------------------------------------------------------
+
+# Two-letter words that follow a number in ordinary sentences ("in 2025 en 12 andere"): written in
+# lower case after a space they are not a postcode's letters. SA, SD and SS are never used.
+_GEEN_POSTCODELETTERS = frozenset(
+    "en op in om te de ik is al nu er zo na of ze we je uw wo ma di do vr za zo nr tm ca of uur".split()
+) | {"sa", "sd", "ss"}
+_POSTCODE = r"(?<![\da-z])[1-9]\d{3}(?P<spatie>\s?)(?P<letters>[a-z]{2})(?![a-z])"
+_TOEVOEGING = r"(?:\s?[a-z](?![a-z]))?(?:\s?-\s?\d{1,4}|\s?-\s?[a-z](?![a-z]))?"
+_HUISNUMMER = rf"\d{{1,5}}{_TOEVOEGING}(?!\d)"
+_HUISNUMMER_WOORD = r"(?:huis)?(?:nummer|nr|no)\.?"
+_ADRES = re.compile(
+    rf"{_POSTCODE}[\s,.:;]*(?:{_HUISNUMMER_WOORD}[\s:]*)?{_HUISNUMMER}"
+    rf"|(?<![\d-]){_HUISNUMMER}[\s,]*{_POSTCODE.replace('spatie', 'spatie2').replace('letters', 'letters2')}",
+    re.IGNORECASE,
+)
+_ADRES_SNEL = re.compile(r"[1-9]\d{3}\s?[a-z]{2}(?![a-z])", re.IGNORECASE)
+
+
+def _is_postcode(match: re.Match[str]) -> bool:
+    letters = match.group("letters") or match.group("letters2")
+    spatie = match.group("spatie") if match.group("letters") else match.group("spatie2")
+    if letters.lower() in ("sa", "sd", "ss"):
+        return False
+    return letters.isupper() or not spatie or letters.lower() not in _GEEN_POSTCODELETTERS
+
+
+def _adressen(text: str) -> list[tuple[int, int]]:
+    if _ADRES_SNEL.search(text) is None:
+        return []
+    return [m.span() for m in _ADRES.finditer(text) if _is_postcode(m)]
+
+
+# --- all kinds at once ----------------------------------------------------------------------------
+
+# Without a digit or an e-mail sign there is nothing to find: most codes, names and sentences stop here.
+_IETS = re.compile(r"\d|@|\bat\b|apenstaartje", re.IGNORECASE)
+
+
+def _wis(text: str, spans: list[tuple[int, int]], woord: str) -> str:
+    for start, eind in reversed(spans):
+        text = f"{text[:start]} {woord} {text[eind:]}"
+    return text
+
+
 def vind(text: str, soorten: tuple[Soort, ...] = ALLE) -> list[Soort]:
-    """The kinds of personal data found in `text` (empty when none)."""
-    return [soort for soort in soorten if _CONTROLES[soort](text)]
+    """The kinds of personal data found in `text` (empty when none).
+
+    The text is normalised first (NFKC, dashes, invisible characters) and its dates and times are
+    taken out, so `op 15-03-2025 09.30 uur` is never a phone number. Each kind found is blanked
+    before the next is looked for, so the digits of a phone number or IBAN do not also count as a BSN.
+    """
+    if _IETS.search(text) is None and text.isascii():
+        return []
+    text = _zonder_datums(normaliseer(text))
+    gevonden: set[Soort] = set()
+    if Soort.email in soorten and _bevat_email(text):
+        gevonden.add(Soort.email)
+        text = _EMAIL.sub(" e-mail ", text)
+    for soort, zoek in ((Soort.iban, _ibans), (Soort.telefoon, _telefoonnummers), (Soort.adres, _adressen)):
+        if soort in soorten and (spans := zoek(text)):
+            gevonden.add(soort)
+            text = _wis(text, spans, soort.name)
+    if Soort.bsn in soorten and _SNEL.search(text) is not None and _bsn_in(text):
+        gevonden.add(Soort.bsn)
+    return [soort for soort in soorten if soort in gevonden]
+
+
+def vind_in_id(value: str) -> list[Soort]:
+    """The kinds of personal data in an identifier (externId): an e-mail address or IBAN anywhere in
+    it, a BSN, phone number or postcode with house number as the whole value.
+
+    Inside a longer id a run of digits is no sign of anything: random ids hold nine-digit runs that
+    pass the elfproef one time in eleven, ten-digit runs that are valid phone numbers, and hex that
+    reads as a postcode (`3266aa3b`). Refusing those would make generated ids fail at random.
+    """
+    text = normaliseer(value).strip()
+    gevonden = {s for s in vind(text, (Soort.email, Soort.iban))}
+    if is_bsn_als_waarde(text):
+        gevonden.add(Soort.bsn)
+    for soort, zoek in ((Soort.telefoon, _telefoonnummers), (Soort.adres, _adressen)):
+        if any(start == 0 and eind == len(text) for start, eind in zoek(text)):
+            gevonden.add(soort)
+    return [soort for soort in ALLE if soort in gevonden]
 
 
 def reden(gevonden: list[Soort]) -> str:
@@ -134,7 +323,7 @@ def controleer(velden: dict[str, str | None], soorten: tuple[Soort, ...] = ALLE)
 
 def is_bsn_als_waarde(value: str) -> bool:
     """True when the whole value, separators between digits removed, is a BSN (`111222333`, `111-222-333`)."""
-    return is_bsn(_SCHEIDING_TUSSEN_CIJFERS.sub("", value.strip()))
+    return is_bsn(_SCHEIDING_TUSSEN_CIJFERS.sub("", normaliseer(value).strip()))
 
 
 # Control characters (NUL above all: PostgreSQL refuses it in text) have no place in text or ids;
@@ -162,10 +351,10 @@ def _zonder_bsn(value: str) -> str:
     return value
 
 
-def _geen_bsn_als_id(value: str) -> str:
+def _id_zonder_persoonsgegevens(value: str) -> str:
     _zonder_stuurtekens(value)
-    if is_bsn_als_waarde(value):
-        raise ValueError(reden([Soort.bsn]))
+    if gevonden := vind_in_id(value):
+        raise ValueError(reden(gevonden))
     return value
 
 
@@ -176,25 +365,30 @@ def _alleen_zonder_stuurtekens(value: str) -> str:
 
 # Text that needs no personal-data check but must be storable on both databases (code-list labels).
 ZonderStuurtekens = Annotated[str, AfterValidator(_alleen_zonder_stuurtekens)]
-# Free text (titles, descriptions, names): refused when it holds any kind of personal data.
+# Free text (titles, descriptions) and names (key persons, partners, organisations, API keys, import
+# files and sheets): refused when it holds any kind of personal data.
 VrijeTekst = Annotated[str, AfterValidator(_zonder_persoonsgegevens)]
-# Organisation names: refused when they hold a BSN (a partner's own phone number is allowed).
+Naam = VrijeTekst
+# Only a BSN refused; no schema uses this any more (names take the full guard, `Naam`).
 ZonderBsn = Annotated[str, AfterValidator(_zonder_bsn)]
-# Identifiers from partner apps (externId): refused when the id itself is a BSN. Not when a BSN-like
-# run sits inside a longer id (`crm-123456782a`): one in eleven random nine-digit runs passes the
-# elfproef, and refusing those would make generated ids fail at random.
-IdZonderBsn = Annotated[str, AfterValidator(_geen_bsn_als_id)]
+# Identifiers from partner apps (externId): refused when the id is a BSN, phone number or postcode
+# with house number, or holds an e-mail address or IBAN (`vind_in_id`). Not when a BSN- or phone-like
+# run sits inside a longer id (`crm-123456782a`): random ids would otherwise fail at random.
+IdZonderPersoonsgegevens = Annotated[str, AfterValidator(_id_zonder_persoonsgegevens)]
+IdZonderBsn = IdZonderPersoonsgegevens  # the earlier name
 
 
 def is_id_zonder_bsn(annotation: Any, metadata: list[Any]) -> bool:
-    """True when a field's type (or its metadata) carries the identifier rule of `IdZonderBsn`."""
-    if any(getattr(m, "func", None) is _geen_bsn_als_id for m in metadata):
-        return True
-    return any(
-        getattr(m, "func", None) is _geen_bsn_als_id
-        for arg in get_args(annotation)
-        for m in getattr(arg, "__metadata__", ())
-    ) or any(getattr(m, "func", None) is _geen_bsn_als_id for m in getattr(annotation, "__metadata__", ()))
+    """True when a field's type (or its metadata) carries the identifier rule of `IdZonderPersoonsgegevens`."""
+    def heeft(items: Any) -> bool:
+        return any(getattr(m, "func", None) is _id_zonder_persoonsgegevens for m in items)
+
+    return (
+        heeft(metadata)
+        or any(heeft(getattr(arg, "__metadata__", ())) for arg in get_args(annotation))
+        or heeft(getattr(annotation, "__metadata__", ()))
+    )
+
 
 NAMEN_WAARSCHUWING = (
     "Schrijf geen namen of andere persoonsgegevens van inwoners in vrije tekst: deze tekst wordt "

@@ -1,0 +1,40 @@
+"""The personal-data guard against what people really type (tests/persoonsgegevens_corpus.py).
+
+Issue 22 found 35 of 70 realistic variants let through (BSNs with other separators, phone numbers in
+other notations, e-mail addresses written out, addresses without a space) and dates with times
+refused as phone numbers about half of the time. Every text of both lists is checked here; the
+rates are reported by `scripts/bench.py --parts guard`.
+"""
+
+import pytest
+
+from app.core.persoonsgegevens import vind
+from tests.persoonsgegevens_corpus import ACCEPTEREN, WEIGEREN, datum_tijd_zinnen, issue_22_zinnen, tijdvak_zinnen
+
+
+@pytest.mark.parametrize(("tekst", "soort"), [(t, s) for t, s, _ in WEIGEREN], ids=[t for t, _, _ in WEIGEREN])
+def test_refuses_what_people_type(tekst: str, soort: object) -> None:
+    assert soort in vind(tekst)
+
+
+@pytest.mark.parametrize("tekst", ACCEPTEREN)
+def test_accepts_ordinary_sentences(tekst: str) -> None:
+    assert vind(tekst) == []
+
+
+def test_the_corpus_holds_the_variants_of_issue_22() -> None:
+    assert len(WEIGEREN) >= 70
+    assert sum(herkomst == "issue-22" for *_, herkomst in WEIGEREN) >= 25
+    assert len(ACCEPTEREN) >= 70
+
+
+def test_a_date_or_time_is_never_a_phone_number() -> None:
+    datum_tijd, tijdvak = issue_22_zinnen(1000)
+    zinnen = datum_tijd + tijdvak + datum_tijd_zinnen(1000) + tijdvak_zinnen(1000)
+    geweigerd = [zin for zin in zinnen if vind(zin)]
+    assert geweigerd == []
+
+
+def test_a_phone_number_after_a_date_is_still_found() -> None:
+    for zin in issue_22_zinnen(200)[0]:
+        assert "telefoonnummer" in [s.value for s in vind(f"{zin}, bel 06-12345678")]
