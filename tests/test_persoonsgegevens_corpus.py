@@ -9,7 +9,13 @@ rates are reported by `scripts/bench.py --parts guard`.
 import pytest
 
 from app.core.persoonsgegevens import vind
-from tests.persoonsgegevens_corpus import ACCEPTEREN, WEIGEREN, datum_tijd_zinnen, issue_22_zinnen, tijdvak_zinnen
+from tests.persoonsgegevens_corpus import (
+    ACCEPTEREN,
+    WEIGEREN,
+    datum_tijd_zinnen,
+    issue_22_zinnen,
+    tijdvak_zinnen,
+)
 
 
 @pytest.mark.parametrize(("tekst", "soort"), [(t, s) for t, s, _ in WEIGEREN], ids=[t for t, _, _ in WEIGEREN])
