@@ -6,7 +6,6 @@ sees `http://testserver` and its Origin check refused every form, sign-in includ
 believed from the addresses in SLEUTELMONITOR_TRUSTED_PROXIES only.
 """
 
-from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
