@@ -44,3 +44,26 @@ def test_a_date_or_time_is_never_a_phone_number() -> None:
 def test_a_phone_number_after_a_date_is_still_found() -> None:
     for zin in issue_22_zinnen(200)[0]:
         assert "telefoonnummer" in [s.value for s in vind(f"{zin}, bel 06-12345678")]
+
+
+def test_only_clean_texts_are_remembered_and_never_a_resident_reference() -> None:
+    from pydantic import TypeAdapter, ValidationError
+
+    from app.core import persoonsgegevens
+    from app.inwoners.schemas import VergeetVerzoek
+
+    persoonsgegevens._SCHOON.clear()
+    for tekst, _, _ in WEIGEREN:
+        persoonsgegevens.vind(tekst)
+    assert persoonsgegevens._SCHOON == set()
+    assert vind("huisbezoek met tolk") == [] and "huisbezoek met tolk" in persoonsgegevens._SCHOON
+    # A resident reference is checked for every kind, and not remembered.
+    referentie = TypeAdapter(persoonsgegevens.Referentie)
+    assert referentie.validate_python("client-zonder-cijfers") == "client-zonder-cijfers"
+    assert "client-zonder-cijfers" not in persoonsgegevens._SCHOON
+    with pytest.raises(ValidationError, match="telefoonnummer"):
+        referentie.validate_python("client-0612345678")
+    # An erasure request still finds a reference registered before the wider guard; a BSN never was.
+    assert VergeetVerzoek.model_validate({"inwonerReferentie": "client-0612345678"}).inwoner_referentie == "client-0612345678"
+    with pytest.raises(ValidationError, match="burgerservicenummer"):
+        VergeetVerzoek.model_validate({"inwonerReferentie": "111222333"})

@@ -53,28 +53,30 @@ def normaliseer(text: str) -> str:
 
 # --- Dates and times are never personal data ------------------------------------------------------
 
-# A number is bounded by anything but a digit or a digit-separator-digit join: `15-03-2025` inside
-# `115-03-2025` or `15-03-2025-1` is not a date.
-_VOOR = r"(?<!\d)(?<!\d[-./:,])"
-_NA = r"(?!\d)(?![-./:,]\d)"
 _DAG = r"(?:0?[1-9]|[12]\d|3[01])"
 _MAAND = r"(?:0?[1-9]|1[0-2])"
 _TIJD = r"(?:[01]?\d|2[0-3])[.:][0-5]\d(?:[.:][0-5]\d)?"
 _DATUM_OF_TIJD = re.compile(
-    rf"{_VOOR}(?:"
     rf"{_DAG}(?P<s1>[-./]){_MAAND}(?P=s1)(?:19|20)?\d\d"  # 15-03-2025, 1.3.25, 15/03/2025
     rf"|(?:19|20)\d\d(?P<s2>[-./]){_MAAND}(?P=s2){_DAG}"  # 2025-03-15
-    rf"|{_TIJD}(?:\s*-\s*{_TIJD})?"  # 09.30, 9:30, 09.30-11.00, 09.30 - 11.00
-    rf"){_NA}"
+    rf"|{_TIJD}(?:-{_TIJD})?"  # 09.30, 9:30, 09.30-11.00 (with spaces around the dash: two times)
 )
-_GEEN_DATUM_OF_TIJD = re.compile(r"\d[-./:]\d")
+# A number with everything glued to it: `15-03-2025` inside `115-03-2025` or `15-03-2025-1` is no date.
+_GETAL = re.compile(r"[0-9][0-9.:/,-]*")
+_GEEN_DATUM_OF_TIJD = re.compile(r"[0-9][-./:][0-9]")
+
+
+def _vervang_datum(match: re.Match[str]) -> str:
+    getal = match.group()
+    kern = getal.rstrip(".,:/-")
+    return f" datum {getal[len(kern):]}" if _DATUM_OF_TIJD.fullmatch(kern) else getal
 
 
 def _zonder_datums(text: str) -> str:
     """The text with every date, time and time range replaced by a word, so no check reads its digits."""
     if _GEEN_DATUM_OF_TIJD.search(text) is None:
         return text
-    return _DATUM_OF_TIJD.sub(" datum ", text)
+    return _GETAL.sub(_vervang_datum, text)
 
 
 # --- BSN -------------------------------------------------------------------------------------
@@ -99,8 +101,10 @@ _SCHEIDING = r"(?:[ \t]{0,3}[-./_][ \t]{0,3}|[ \t]{1,3}|,)"
 _SCHEIDING_TUSSEN_CIJFERS = re.compile(rf"(?<=\d){_SCHEIDING}(?=\d)")
 # Eight or nine digits with separators allowed between them, bounded by non-digits (after the
 # separators are taken out, the run must be exactly 8 or 9 digits).
-_KANDIDAAT = re.compile(rf"(?<![\d])\d(?:{_SCHEIDING}?\d){{7,8}}(?!{_SCHEIDING}?\d)")
-_SNEL = re.compile(r"\d(?:\D{0,7}\d){7}")
+# (The digit comes before the look-behind, so the regex engine can skip ahead to the next digit.)
+_KANDIDAAT = re.compile(rf"[0-9](?<![0-9][0-9])(?:{_SCHEIDING}?[0-9]){{7,8}}(?!{_SCHEIDING}?[0-9])")
+# Eight digits close together: without them there is no BSN and no phone number.
+_SNEL = re.compile(r"[0-9](?:[^0-9]{0,7}[0-9]){7}")
 # An eight-digit BSN (its leading 0 dropped) only counts after the word: eight-digit numbers are far
 # more often dates (20250314), KvK numbers and order numbers.
 _BSN_WOORD = re.compile(
@@ -122,9 +126,10 @@ def _bsn_in(text: str) -> bool:
 def bevat_bsn(text: str) -> bool:
     """True when the text holds a BSN: nine digits passing the elfproef, written with any of the usual
     separators (or full-width), or eight digits right after the word BSN. Dates and times never count."""
-    if _SNEL.search(text) is None and text.isascii():
+    text = normaliseer(text)
+    if _SNEL.search(text) is None:
         return False
-    text = _zonder_datums(normaliseer(text))
+    text = _zonder_datums(text)
     return _SNEL.search(text) is not None and _bsn_in(text)
 
 
@@ -147,11 +152,19 @@ _EMAIL = re.compile(
     rf"|(?:{_AT_WOORD}){_LABEL}(?:{_PUNT}{_LABEL})*{_PUNT}(?:{_TLDS})(?![a-z0-9]))",
     re.IGNORECASE,
 )
-_EMAIL_SNEL = re.compile(r"@|\bat\b|apenstaartje", re.IGNORECASE)
+_AT_WOORD_SNEL = re.compile(r"\bat\b")
+
+
+def _mogelijk_email(text: str) -> bool:
+    """False when the text has no @ nor a written-out one: the cheap test before the e-mail regex."""
+    if "@" in text:
+        return True
+    laag = text.lower()
+    return ("at" in laag and _AT_WOORD_SNEL.search(laag) is not None) or "apenstaartje" in laag
 
 
 def _bevat_email(text: str) -> bool:
-    return _EMAIL_SNEL.search(text) is not None and _EMAIL.search(text) is not None
+    return _mogelijk_email(text) and _EMAIL.search(text) is not None
 
 
 # --- phone ------------------------------------------------------------------------------------
@@ -160,7 +173,7 @@ def _bevat_email(text: str) -> bool:
 # numbers are written with): a `+`, or a number beginning with 0 (06, 010, 0031) or with the country
 # code 31 (31612345678). Without one there is nothing to look for, and libphonenumber's matcher (tens
 # of microseconds) is the costly part of the guard: ids like `crm-2025-000123` stop here.
-_TELEFOON_KANDIDAAT = re.compile(r"(?:\+\s*\d|(?<!\d)(?:0|31))(?:[\s().\-/]{0,4}\d){7}")
+_TELEFOON_KANDIDAAT = re.compile(r"(?:\+\s*[0-9]|0(?<![0-9]0)|3(?<![0-9]3)1)(?:[\s().\-/]{0,4}[0-9]){7}")
 # Numbers of organisations, not of people: 0800 and 0900 numbers, shared-cost and company-wide
 # numbers (088, 14 0xx). A key person may write down where residents can call.
 _ZAKELIJK = {
@@ -185,6 +198,8 @@ def _telefoonnummers(text: str) -> list[tuple[int, int]]:
 # --- IBAN -------------------------------------------------------------------------------------
 
 _IBAN_KANDIDAAT = re.compile(r"(?<![a-z0-9])[a-z]{2}\d{2}(?:[ \-.]{0,2}[a-z0-9]){11,30}", re.IGNORECASE)
+# Two letters and two check digits: the cheap test before the candidate regex (which tries every letter).
+_IBAN_SNEL = re.compile(r"[0-9][0-9](?<=[A-Za-z][A-Za-z][0-9][0-9])")
 
 
 @cache
@@ -207,6 +222,8 @@ def is_iban(value: str) -> bool:
 
 
 def _ibans(text: str) -> list[tuple[int, int]]:
+    if _IBAN_SNEL.search(text) is None:
+        return []
     spans = []
     for match in _IBAN_KANDIDAAT.finditer(text):
         compact = re.sub(r"[\s\-.]", "", match.group()).upper()
@@ -234,7 +251,7 @@ _ADRES = re.compile(
     rf"|(?<![\d-]){_HUISNUMMER}[\s,]*{_POSTCODE.replace('spatie', 'spatie2').replace('letters', 'letters2')}",
     re.IGNORECASE,
 )
-_ADRES_SNEL = re.compile(r"[1-9]\d{3}\s?[a-z]{2}(?![a-z])", re.IGNORECASE)
+_ADRES_SNEL = re.compile(r"[0-9]{4}\s?[A-Za-z]{2}(?![A-Za-z])")
 
 
 def _is_postcode(match: re.Match[str]) -> bool:
@@ -253,8 +270,28 @@ def _adressen(text: str) -> list[tuple[int, int]]:
 
 # --- all kinds at once ----------------------------------------------------------------------------
 
-# Without a digit or an e-mail sign there is nothing to find: most codes, names and sentences stop here.
-_IETS = re.compile(r"\d|@|\bat\b|apenstaartje", re.IGNORECASE)
+# What every numeric kind needs at the least, in one scan: eight digits close together (BSN, phone
+# number; dates too, which are taken out later), four digits and two letters (postcode), or two letters,
+# two digits and eleven more characters (IBAN). Without any of them there is nothing to find: most
+# codes, names and sentences stop here.
+_GETALLEN = re.compile(
+    r"[0-9](?:[^0-9]{0,7}[0-9]){7}|[0-9]{4}\s?[A-Za-z]{2}|[A-Za-z]{2}[0-9]{2}(?:[ .-]{0,2}[A-Za-z0-9]){11}"
+)
+
+
+# Short texts found clean: code-list values, categories and names come back on every row of an
+# import, so each is checked once. Only clean texts are kept (never one with personal data), at most
+# `_SCHOON_MAX` of them; when full the set starts again. The guard is a pure function, so nothing
+# here goes stale.
+_SCHOON: set[str] = set()
+_SCHOON_LENGTE = 64
+_SCHOON_MAX = 20_000
+
+
+def _onthoud_schoon(text: str) -> None:
+    if len(_SCHOON) >= _SCHOON_MAX:
+        _SCHOON.clear()
+    _SCHOON.add(text)
 
 
 def _wis(text: str, spans: list[tuple[int, int]], woord: str) -> str:
@@ -263,26 +300,41 @@ def _wis(text: str, spans: list[tuple[int, int]], woord: str) -> str:
     return text
 
 
-def vind(text: str, soorten: tuple[Soort, ...] = ALLE) -> list[Soort]:
+def vind(text: str, soorten: tuple[Soort, ...] = ALLE, *, onthoud: bool = True) -> list[Soort]:
     """The kinds of personal data found in `text` (empty when none).
+
+    A short text found clean is remembered (`_SCHOON`), unless `onthoud` is false: resident
+    references are checked without it, so none of them stays in memory after its request.
 
     The text is normalised first (NFKC, dashes, invisible characters) and its dates and times are
     taken out, so `op 15-03-2025 09.30 uur` is never a phone number. Each kind found is blanked
     before the next is looked for, so the digits of a phone number or IBAN do not also count as a BSN.
     """
-    if _IETS.search(text) is None and text.isascii():
+    if len(text) < 6 or text in _SCHOON:  # the shortest of them all: a@b.nl
         return []
-    text = _zonder_datums(normaliseer(text))
-    gevonden: set[Soort] = set()
-    if Soort.email in soorten and _bevat_email(text):
-        gevonden.add(Soort.email)
+    origineel = text
+    text = normaliseer(text)
+    email = _mogelijk_email(text) and Soort.email in soorten
+    getallen = _GETALLEN.search(text) is not None
+    gevonden: list[Soort] = []
+    if getallen:
+        text = _zonder_datums(text)
+    if email and _EMAIL.search(text) is not None:
+        gevonden.append(Soort.email)
         text = _EMAIL.sub(" e-mail ", text)
-    for soort, zoek in ((Soort.iban, _ibans), (Soort.telefoon, _telefoonnummers), (Soort.adres, _adressen)):
-        if soort in soorten and (spans := zoek(text)):
-            gevonden.add(soort)
-            text = _wis(text, spans, soort.name)
-    if Soort.bsn in soorten and _SNEL.search(text) is not None and _bsn_in(text):
-        gevonden.add(Soort.bsn)
+    if getallen:
+        acht = _SNEL.search(text) is not None
+        for soort, zoek, nodig in ((Soort.iban, _ibans, len(text) >= 15), (Soort.telefoon, _telefoonnummers, acht),
+                                   (Soort.adres, _adressen, True)):
+            if nodig and soort in soorten and (spans := zoek(text)):
+                gevonden.append(soort)
+                text = _wis(text, spans, soort.name)
+        if acht and Soort.bsn in soorten and _SNEL.search(text) is not None and _bsn_in(text):
+            gevonden.append(Soort.bsn)
+    if not gevonden:
+        if onthoud and soorten is ALLE and len(origineel) <= _SCHOON_LENGTE:
+            _onthoud_schoon(origineel)
+        return []
     return [soort for soort in soorten if soort in gevonden]
 
 
@@ -295,13 +347,23 @@ def vind_in_id(value: str) -> list[Soort]:
     reads as a postcode (`3266aa3b`). Refusing those would make generated ids fail at random.
     """
     text = normaliseer(value).strip()
-    gevonden = {s for s in vind(text, (Soort.email, Soort.iban))}
-    if is_bsn_als_waarde(text):
-        gevonden.add(Soort.bsn)
-    for soort, zoek in ((Soort.telefoon, _telefoonnummers), (Soort.adres, _adressen)):
-        if any(start == 0 and eind == len(text) for start, eind in zoek(text)):
-            gevonden.add(soort)
+    gevonden = []
+    if _bevat_email(text):
+        gevonden.append(Soort.email)
+    if len(text) >= 15 and _ibans(text):
+        gevonden.append(Soort.iban)
+    # A BSN or phone number as the whole value: only digits and the signs numbers are written with.
+    if _ALLEEN_NUMMER.fullmatch(text) is not None and _SNEL.search(text) is not None:
+        if is_bsn_als_waarde(text):
+            gevonden.append(Soort.bsn)
+        if any(start == 0 and eind == len(text) for start, eind in _telefoonnummers(text)):
+            gevonden.append(Soort.telefoon)
+    if any(start == 0 and eind == len(text) for start, eind in _adressen(text)):
+        gevonden.append(Soort.adres)
     return [soort for soort in ALLE if soort in gevonden]
+
+
+_ALLEEN_NUMMER = re.compile(r"[0-9\s().,/_+-]+")
 
 
 def reden(gevonden: list[Soort]) -> str:
@@ -359,6 +421,26 @@ def _id_zonder_persoonsgegevens(value: str) -> str:
     return value
 
 
+REFERENTIE_BSN_REDEN = (
+    "Dit lijkt een burgerservicenummer (BSN). Een BSN mag niet naar Sleutelmonitor worden "
+    "gestuurd; gebruik het eigen cliëntnummer van uw applicatie als inwonerReferentie."
+)
+
+
+def _referentie_zonder_persoonsgegevens(value: str) -> str:
+    if bevat_bsn(value.strip()):
+        raise ValueError(REFERENTIE_BSN_REDEN)
+    if gevonden := vind(value, onthoud=False):
+        raise ValueError(reden(gevonden))
+    return value
+
+
+def _referentie_zonder_bsn(value: str) -> str:
+    if bevat_bsn(value.strip()):
+        raise ValueError(REFERENTIE_BSN_REDEN)
+    return value
+
+
 def _alleen_zonder_stuurtekens(value: str) -> str:
     _zonder_stuurtekens(value)
     return value
@@ -377,17 +459,37 @@ ZonderBsn = Annotated[str, AfterValidator(_zonder_bsn)]
 # run sits inside a longer id (`crm-123456782a`): random ids would otherwise fail at random.
 IdZonderPersoonsgegevens = Annotated[str, AfterValidator(_id_zonder_persoonsgegevens)]
 IdZonderBsn = IdZonderPersoonsgegevens  # the earlier name
+# A resident reference (inwonerReferentie): never stored as sent, but refused when it holds personal
+# data, a BSN with a message of its own; checked without the memory of clean texts.
+Referentie = Annotated[str, AfterValidator(_referentie_zonder_persoonsgegevens)]
+# The reference of an erasure request: only a BSN refused, as when the records were registered before
+# the wider guard (issue 22), so a resident whose reference holds a phone number can still be erased.
+VergetenReferentie = Annotated[str, AfterValidator(_referentie_zonder_bsn)]
 
 
-def is_id_zonder_bsn(annotation: Any, metadata: list[Any]) -> bool:
-    """True when a field's type (or its metadata) carries the identifier rule of `IdZonderPersoonsgegevens`."""
+def _draagt(annotation: Any, metadata: list[Any], functies: tuple[Any, ...]) -> bool:
+    """True when a field's type (or its metadata) carries one of these validator functions."""
     def heeft(items: Any) -> bool:
-        return any(getattr(m, "func", None) is _id_zonder_persoonsgegevens for m in items)
+        return any(getattr(m, "func", None) in functies for m in items)
 
     return (
         heeft(metadata)
         or any(heeft(getattr(arg, "__metadata__", ())) for arg in get_args(annotation))
         or heeft(getattr(annotation, "__metadata__", ()))
+    )
+
+
+def is_id_zonder_bsn(annotation: Any, metadata: list[Any]) -> bool:
+    """True when a field's type (or its metadata) carries the identifier rule of `IdZonderPersoonsgegevens`."""
+    return _draagt(annotation, metadata, (_id_zonder_persoonsgegevens,))
+
+
+def heeft_eigen_controle(annotation: Any, metadata: list[Any]) -> bool:
+    """True when a field's type already runs a guard of its own (`VrijeTekst`/`Naam`, `Referentie` or
+    the identifier rule), so a schema-wide check need not run the guard over it a second time."""
+    return _draagt(
+        annotation, metadata, (_id_zonder_persoonsgegevens, _zonder_persoonsgegevens, _referentie_zonder_persoonsgegevens,
+                              _referentie_zonder_bsn)
     )
 
 

@@ -55,9 +55,10 @@ class GeenBsn(BaseModel):
 
 @lru_cache(maxsize=None)
 def _eigen_regel(cls: type[BaseModel], naam: str) -> bool:
-    """True when the field is typed as an identifier with its own rule (`IdZonderPersoonsgegevens`)."""
+    """True when the field's type runs the guard itself: free text and names (`VrijeTekst`, `Naam`), or
+    an identifier with its own rule (`IdZonderPersoonsgegevens`)."""
     veld = cls.model_fields.get(naam)
-    return veld is not None and persoonsgegevens.is_id_zonder_bsn(veld.annotation, veld.metadata)
+    return veld is not None and persoonsgegevens.heeft_eigen_controle(veld.annotation, veld.metadata)
 
 
 class InputSchema(GeenBsn, Schema):
