@@ -67,3 +67,20 @@ def test_only_clean_texts_are_remembered_and_never_a_resident_reference() -> Non
     assert VergeetVerzoek.model_validate({"inwonerReferentie": "client-0612345678"}).inwoner_referentie == "client-0612345678"
     with pytest.raises(ValidationError, match="burgerservicenummer"):
         VergeetVerzoek.model_validate({"inwonerReferentie": "111222333"})
+
+
+def test_long_texts_cannot_make_the_guard_backtrack() -> None:
+    """An e-mail regex without bounds took 10 s on `x at a.a.a.…b` (18,000 characters)."""
+    import time
+
+    def cpu(tekst: str) -> float:
+        begin = time.process_time()
+        vind(tekst)
+        return time.process_time() - begin
+
+    lengte = 18_000
+    gewoon = ("Op 15-03-2025 om 09.30 uur belde ik over GM0344 met 12 moeders en de huisarts. " * 300)[:lengte]
+    basis = max(cpu(gewoon), 0.001)
+    for tekst in ("x at " + "a." * 9000 + "b", "x [at] " + "a [dot] " * 2300, "a." * 9000 + "@", "a@" * 9000,
+                  "x @ " + "a . " * 4500, "1 " * 9000):
+        assert cpu(tekst[:lengte]) < 100 * basis, tekst[:20]

@@ -1,9 +1,27 @@
-"""The one guard against personal data in free text and identifiers.
+"""The one guard against personal data in free text, names and identifiers.
 
 Free text is where personal data slips in: a key person types a resident's phone number into a
-signal, or a BSN into an id. Every free-text field goes through `vind` (or the `VrijeTekst` and
-`ZonderBsn` schema types built on it). Refusals name the field and the kind of data, never the value,
-so the value does not reach logs, problem responses or screenshots either.
+signal, or a BSN into an id. Every string a client writes goes through `vind`: the `GeenBsn` base of
+every input schema applies it to every field, and the `VrijeTekst`/`Naam`, `Referentie` and
+`IdZonderPersoonsgegevens` types carry it (or the identifier rule, `vind_in_id`) themselves.
+Refusals name the field and the kind of data, never the value, so the value does not reach logs,
+problem responses or screenshots either.
+
+How a text is read (issue 22 found half of what people really type let through):
+
+- normalised first: Unicode NFKC (full-width digits and ＠), every dash a hyphen, invisible
+  characters removed;
+- dates, times and time ranges (`15-03-2025`, `09.30`, `09.30-11.00`) are taken out before any
+  number is looked at, so they are never a phone number or a BSN;
+- phone numbers by libphonenumber's matcher (`phonenumbers`, region NL, so Dutch and international
+  numbers in any notation); numbers of organisations (0800, 0900, 088, 14 0xx) are allowed;
+- IBANs by `schwifty` (the country's length and format, and the checksum);
+- e-mail addresses also when written out (`[at]`, `(at)`, " at ... dot nl", `apenstaartje`);
+- BSNs with any of the usual separators, and eight digits (the leading 0 dropped) after the word BSN;
+- postcodes with a house number, with or without spaces, in any case, with "nr" or "huisnummer".
+
+The corpus in tests/persoonsgegevens_corpus.py holds both lists (must refuse, must accept);
+`scripts/bench.py --parts guard` reports the miss and false-refusal rates and the cost.
 
 The checks flag, they cannot prove: any nine digits pass the elfproef one time in eleven, so a
 number that happens to pass is refused too. That errs on the safe side.
@@ -147,9 +165,12 @@ _TLDS = (
     "nl|com|org|net|be|de|eu|info|nu|io|fr|uk|co|biz|me|online|email|tr|ma|sr|cw|aw|es|it|pl|ro|bg|"
     "gov|edu|int|ch|at|se|dk|no|fi|pt|gr|ie|lu|ua|ru|sy|af|er|so|et|ir|iq|eg|gh|ng|in|pk|cn"
 )
+# Bounded everywhere (a local part of at most 64 characters that starts a word, at most 8 labels), so
+# a long text cannot make the regex backtrack for seconds.
 _EMAIL = re.compile(
-    rf"[a-z0-9._%+\-]+(?:{_AT_TEKEN}{_LABEL}(?:{_PUNT}{_LABEL})*{_PUNT}[a-z]{{2,}}(?![a-z0-9])"
-    rf"|(?:{_AT_WOORD}){_LABEL}(?:{_PUNT}{_LABEL})*{_PUNT}(?:{_TLDS})(?![a-z0-9]))",
+    rf"(?<![a-z0-9._%+\-])[a-z0-9._%+\-]{{1,64}}"
+    rf"(?:{_AT_TEKEN}{_LABEL}(?:{_PUNT}{_LABEL}){{0,8}}{_PUNT}[a-z]{{2,24}}(?![a-z0-9])"
+    rf"|(?:{_AT_WOORD}){_LABEL}(?:{_PUNT}{_LABEL}){{0,8}}{_PUNT}(?:{_TLDS})(?![a-z0-9]))",
     re.IGNORECASE,
 )
 _AT_WOORD_SNEL = re.compile(r"\bat\b")
