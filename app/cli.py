@@ -48,6 +48,8 @@ def serve(
     """Start de API-server (uvicorn)."""
     import uvicorn
 
+    from app.core.config import get_settings
+
     uvicorn.run(
         "app.main:create_app",
         factory=True,
@@ -55,7 +57,11 @@ def serve(
         port=port,
         workers=workers,
         reload=reload,
-        proxy_headers=True,
+        # Forwarded headers are applied by the app itself (app/core/proxy.py), from the proxies in
+        # SLEUTELMONITOR_TRUSTED_PROXIES, with X-Forwarded-Host too; uvicorn's copy would rewrite the
+        # client address first. The same list is handed to uvicorn for anything else that reads it.
+        proxy_headers=False,
+        forwarded_allow_ips=get_settings().trusted_proxies,
         server_header=False,
     )
 

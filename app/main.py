@@ -16,6 +16,7 @@ from app.core.config import get_settings
 from app.core import logs
 from app.core.errors import install_error_handlers
 from app.core.middleware import BodyLimitMiddleware, HeadersMiddleware
+from app.core.proxy import DoorgestuurdeHeaders
 from app.core.openapi import API_PREFIX, install_openapi, operation_id
 from app.core.request_checks import check_request
 from app.codelijsten.router import router as codelijsten_router
@@ -157,4 +158,6 @@ def create_app() -> FastAPI:
 
     app.add_middleware(BodyLimitMiddleware, limit_for=body_limit)
     app.add_middleware(HeadersMiddleware, api_version=__version__)
+    # Outermost: every other layer sees the scheme, host and client the trusted proxy saw.
+    app.add_middleware(DoorgestuurdeHeaders, trusted_hosts=settings.trusted_proxies)
     return app

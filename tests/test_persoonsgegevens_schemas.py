@@ -1,5 +1,7 @@
 """Every string a client can write passes the personal-data guard: a walk over every write schema.
 
+Each field must refuse a BSN, e-mail address, phone number, IBAN and postcode with house number.
+
 The walk reads the request bodies from the OpenAPI document, so a new resource or field is covered
 without touching this test. A field is guarded when the schema itself refuses a BSN in it: as the
 whole value (`111222333`, an id that is a BSN) and, except in identifiers, inside a text
@@ -21,9 +23,15 @@ from app.main import create_app
 
 BSN = "111222333"
 IN_TEKST = "Fatima 111-222-333"
+# The other kinds (issue 22: names and ids were checked for a BSN only), whole and inside a text.
+ANDERE = ["0612345678", "fatima@example.nl", "NL91ABNA0417164300", "3511AB 12"]
+ANDERE_IN_TEKST = ["Fatima (06) 12345678", "Fatima at example dot nl", "Fatima NL91 ABNA 0417 1643 00", "Fatima 3511 AB, nr 12"]
 # Identifiers from partner apps: a BSN-like run inside a longer id is allowed (see IdZonderBsn).
 IDENTIFIERS = {"externId"}
 OVERGESLAGEN_FORMATEN = {"date", "date-time", "uuid", "binary"}
+# The reference of an erasure request refuses a BSN only: a reference registered before the wider guard
+# (with a phone number in it, say) must still be erasable. It is looked up, never stored.
+ALLEEN_BSN = {("VergeetVerzoek", ("inwonerReferentie",))}
 
 
 def _schema_klassen() -> dict[str, type[BaseModel]]:
@@ -101,11 +109,16 @@ def test_the_walk_finds_the_write_schemas() -> None:
 
 
 @pytest.mark.parametrize(("schema", "pad"), SCHRIJFVELDEN, ids=[f"{s}.{_naam(p)}" for s, p in SCHRIJFVELDEN])
-def test_every_written_string_refuses_a_bsn(schema: str, pad: tuple[Any, ...]) -> None:
+def test_every_written_string_refuses_personal_data(schema: str, pad: tuple[Any, ...]) -> None:
     klasse = KLASSEN[schema]
     # A list of strings is checked as one field: the error may name the list rather than its item.
     namen = {_naam(pad), _naam(pad[:-1]) if pad[-1] == 0 else _naam(pad)}
-    waarden = [BSN] if pad[-1] in IDENTIFIERS else [BSN, IN_TEKST]
+    if (schema, pad) in ALLEEN_BSN:
+        waarden = [BSN, IN_TEKST]
+    elif pad[-1] in IDENTIFIERS:
+        waarden = [BSN, *ANDERE]
+    else:
+        waarden = [BSN, IN_TEKST, *ANDERE, *ANDERE_IN_TEKST]
     for waarde in waarden:
         fouten = _fouten(klasse, _met_waarde(pad, waarde))
         assert namen & set(fouten), f"{schema}.{_naam(pad)} accepts {waarde!r}"

@@ -14,20 +14,6 @@ from app.uitkomsten.schemas import UitkomstEmbedded, UitkomstPublic
 
 EERSTE_DATUM = date(2000, 1, 1)
 
-def lijkt_op_bsn(value: str) -> bool:
-    """True when the value holds a BSN (the one guard in app.core.persoonsgegevens)."""
-    return persoonsgegevens.bevat_bsn(value.strip())
-
-
-def _geen_bsn(value: str) -> str:
-    if lijkt_op_bsn(value):
-        raise ValueError(
-            "Dit lijkt een burgerservicenummer (BSN). Een BSN mag niet naar Sleutelmonitor worden "
-            "gestuurd; gebruik het eigen cliëntnummer van uw applicatie als inwonerReferentie."
-        )
-    return value
-
-
 def _uniek(naam: str) -> Any:
     def check(values: list[str]) -> list[str]:
         seen: set[str] = set()
@@ -41,8 +27,7 @@ def _uniek(naam: str) -> Any:
 
 
 InwonerReferentie = Annotated[
-    str,
-    AfterValidator(_geen_bsn),
+    persoonsgegevens.Referentie,
     Field(
         min_length=1,
         max_length=200,
@@ -126,7 +111,7 @@ class InwonerCreate(GeenBsn, Inwoner):
 
 
 class ContactmomentBase(Schema):
-    extern_id: persoonsgegevens.IdZonderBsn | None = Field(
+    extern_id: persoonsgegevens.IdZonderPersoonsgegevens | None = Field(
         default=None,
         min_length=1,
         max_length=100,
@@ -221,7 +206,7 @@ class ContactmomentUpdate(InputSchema):
     Referrals have their own resource (`/doorverwijzingen`), outcomes too (`/uitkomsten`).
     """
 
-    extern_id: persoonsgegevens.IdZonderBsn | None = Field(
+    extern_id: persoonsgegevens.IdZonderPersoonsgegevens | None = Field(
         default=None,
         min_length=1,
         max_length=100,

@@ -44,6 +44,10 @@ class Settings(BaseSettings):
     # The address clients use, e.g. https://sleutelmonitor.ggd.nl; without it the OpenAPI document names a
     # relative server (`/v1`), so a client follows whichever host and port served the document.
     public_url: str | None = None
+    # Reverse proxies whose X-Forwarded-Proto/-Host/-For are believed (app/core/proxy.py), in the format
+    # of uvicorn's --forwarded-allow-ips: comma-separated IPs or networks, or `*` (only when nothing else
+    # can reach the service). Behind a TLS proxy the dashboard's forms need it.
+    trusted_proxies: str = "127.0.0.1"
     # How long a dashboard sign-in lasts; the key itself is checked again on every request.
     dashboard_sessie_minuten: int = Field(default=480, ge=5, le=7 * 24 * 60)
     # Background imports (app/imports/taken.py): where uploads wait, how long a claim holds without a

@@ -30,30 +30,35 @@ class Schema(BaseModel):
 
 
 class GeenBsn(BaseModel):
-    """Every string a client writes, in any field of a schema with this base, is refused when it holds a BSN.
+    """Every string a client writes, in any field of a schema with this base, is refused when it holds
+    personal data: a BSN, e-mail address, phone number, IBAN or postcode with house number.
 
     The one guard (app.core.persoonsgegevens) for every field at once, so a new field is covered
-    without anyone remembering to: codes, labels, names, categories alike. Free-text fields carry the
-    wider `VrijeTekst` type on top (e-mail, phone, IBAN, address); identifiers typed `IdZonderBsn`
-    keep their own, whole-value rule (a BSN-like run inside a longer id is allowed there).
+    without anyone remembering to: codes, labels, names, references alike. Identifiers typed
+    `IdZonderPersoonsgegevens` keep their own rule (`vind_in_id`: a BSN- or phone-like run inside a
+    longer id is allowed there). The name is historical: the base once checked for a BSN only.
     """
 
     @field_validator("*", mode="after")
     @classmethod
-    def _geen_bsn(cls, value: Any, info: ValidationInfo) -> Any:
+    def _geen_persoonsgegevens(cls, value: Any, info: ValidationInfo) -> Any:
         if info.field_name is None or _eigen_regel(cls, info.field_name):
             return value
         teksten = [value] if isinstance(value, str) else [v for v in value if isinstance(v, str)] if isinstance(value, list | tuple | set) else []
-        if any(persoonsgegevens.bevat_bsn(tekst) for tekst in teksten):
-            raise ValueError(persoonsgegevens.reden([persoonsgegevens.Soort.bsn]))
+        gevonden: list[persoonsgegevens.Soort] = []
+        for tekst in teksten:
+            gevonden += [soort for soort in persoonsgegevens.vind(tekst) if soort not in gevonden]
+        if gevonden:
+            raise ValueError(persoonsgegevens.reden(gevonden))
         return value
 
 
 @lru_cache(maxsize=None)
 def _eigen_regel(cls: type[BaseModel], naam: str) -> bool:
-    """True when the field is typed as an identifier with its own BSN rule (`IdZonderBsn`)."""
+    """True when the field's type runs the guard itself: free text and names (`VrijeTekst`, `Naam`), or
+    an identifier with its own rule (`IdZonderPersoonsgegevens`)."""
     veld = cls.model_fields.get(naam)
-    return veld is not None and persoonsgegevens.is_id_zonder_bsn(veld.annotation, veld.metadata)
+    return veld is not None and persoonsgegevens.heeft_eigen_controle(veld.annotation, veld.metadata)
 
 
 class InputSchema(GeenBsn, Schema):

@@ -24,6 +24,7 @@ from app.ervaringsverhalen.schemas import (
     Exportformaat,
     GedeeldVerhaal,
 )
+from app.toegang import scoping
 from app.toegang.dependencies import InzienDep, RegioRapporterenDep, RegistrerenDep
 
 router = APIRouter(tags=["ervaringsverhalen"])
@@ -121,6 +122,7 @@ def list_gedeelde_ervaringsverhalen(
     gemeente: GemeenteFilter = None, bron: BronFilter = None, effect: EffectFilter = None, onderwerp: OnderwerpFilter = None,
     datum_vanaf: DatumVanaf = None, datum_tot: DatumTot = None,
 ) -> list[GedeeldVerhaal]:
+    scoping.binnen_regio(caller, gemeente)
     _controleer(session, effect, onderwerp, datum_vanaf, datum_tot)
     statement = service.list_statement(service.gedeeld_statement(caller), gemeente=gemeente, bron=bron, effect=effect,
                                        onderwerp=onderwerp, datum_vanaf=datum_vanaf, datum_tot=datum_tot)
@@ -151,6 +153,7 @@ def export_gedeelde_ervaringsverhalen(
     gemeente: GemeenteFilter = None, bron: BronFilter = None, effect: EffectFilter = None, onderwerp: OnderwerpFilter = None,
     datum_vanaf: DatumVanaf = None, datum_tot: DatumTot = None,
 ) -> Response:
+    scoping.binnen_regio(caller, gemeente)
     _controleer(session, effect, onderwerp, datum_vanaf, datum_tot)
     gekozen = formaten.kies(request, formaat, (Formaat.xlsx, Formaat.csv, Formaat.csv_rfc4180, Formaat.markdown))
     return export.exporteer(session, caller=caller, formaat=gekozen, gemeente=gemeente, bron=bron, effect=effect,

@@ -19,7 +19,8 @@ from app.core.db import SessionDep
 from app.core.formaten import Formaat
 from app.core.errors import MediatypeNietOndersteund, OngeldigeInvoer, TeGroot
 from app.core.openapi import location, register_schema
-from app.core.persoonsgegevens import ZonderBsn
+from app.core import persoonsgegevens
+from app.core.persoonsgegevens import Naam
 from app.core.pagination import PAGINATED, PaginaDep
 from app.imports import service, taken
 from app.imports.readers import LeesFout, TeVeelUitgepakt, controleer_zip, formaat_van_naam
@@ -122,10 +123,10 @@ def import_opties(
     ] = False,
     # Both are stored with the run: the one guard applies to them as to every text a client sends.
     blad: Annotated[
-        ZonderBsn | None, Query(min_length=1, max_length=100, description="Werkblad van een xlsx-bestand; standaard het eerste.", examples=["2024"])
+        Naam | None, Query(min_length=1, max_length=100, description="Werkblad van een xlsx-bestand; standaard het eerste.", examples=["2024"])
     ] = None,
     bestandsnaam: Annotated[
-        ZonderBsn | None,
+        Naam | None,
         Query(min_length=1, max_length=255, description="Oorspronkelijke bestandsnaam, voor het overzicht.", examples=["logboek-2024.csv"]),
     ] = None,
 ) -> service.Opties:
@@ -278,6 +279,8 @@ async def _ontvang_formulier(request: Request, opties: service.Opties) -> Upload
         elif naam in _TEKSTVELDEN and isinstance(waarde, str):
             if not 1 <= len(waarde) <= _TEKSTVELDEN[naam]:
                 problemen.append({"name": naam, "reason": f"Moet 1 tot {_TEKSTVELDEN[naam]} tekens lang zijn."})
+            elif gevonden := persoonsgegevens.vind(waarde):
+                problemen.append({"name": naam, "reason": persoonsgegevens.reden(gevonden)})
             waarden[naam] = waarde
         else:
             problemen.append({"name": naam, "reason": "Onbekend veld; dit veld wordt niet geaccepteerd."})

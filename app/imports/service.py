@@ -29,6 +29,7 @@ from app.imports.verslag import (  # noqa: F401  re-exported: the service's voca
     Opties,
     Verslag,
     fouten_csv,
+    zonder_persoonsgegevens,
 )
 from app.imports.verwerking import Run
 from app.models import ImportRun, utcnow
@@ -157,7 +158,9 @@ def nieuwe_run(session: Session, *, caller: Caller, opties: Opties, status: str 
         modus=opties.modus,
         proefdraai=opties.proefdraai,
         formaat=opties.formaat,
-        bestandsnaam=opties.bestandsnaam[:255] if opties.bestandsnaam else None,
+        # A file's own name is a label only; one that holds personal data is not kept (the API refuses it
+        # as a parameter; the dashboard and a form's file part pass on what the browser sent).
+        bestandsnaam=zonder_persoonsgegevens(opties.bestandsnaam[:255]) if opties.bestandsnaam else None,
         opties=opties.als_json(),
     )
     if status == BEZIG:

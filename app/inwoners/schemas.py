@@ -2,12 +2,15 @@
 
 from pydantic import Field
 
-from app.contactmomenten.schemas import InwonerReferentie
+from app.core.persoonsgegevens import VergetenReferentie
 from app.core.schemas import InputSchema, Schema
 
 
 class VergeetVerzoek(InputSchema):
-    inwoner_referentie: InwonerReferentie = Field(
+    # Any reference that could have been registered can be erased: only a BSN, which never was, is refused.
+    inwoner_referentie: VergetenReferentie = Field(
+        min_length=1,
+        max_length=200,
         description="Het cliëntnummer zoals de partnerapplicatie het bij registreren meestuurde.",
         examples=["client-8841"],
     )

@@ -6,17 +6,17 @@ from typing import Any
 
 from pydantic import Field, field_validator
 
-from app.core.persoonsgegevens import ZonderBsn
+from app.core.persoonsgegevens import Naam
 from app.core.schemas import InputSchema, Schema
 from app.core.validation import Gemeentecode
 
-_NAAM = dict(description="Naam van de ketenpartner (een organisatie, geen persoon); een BSN wordt geweigerd.", examples=["Schuldhulpmaatje Utrecht"])
+_NAAM = dict(description="Naam van de ketenpartner (een organisatie, geen persoon); persoonsgegevens (BSN, e-mailadres, telefoonnummer, IBAN, postcode met huisnummer) worden geweigerd.", examples=["Schuldhulpmaatje Utrecht"])
 _CATEGORIE = dict(description="Categorie uit de codelijst `ketenpartner-categorie`.", examples=["schuldhulpverlening"])
 _GEMEENTE = dict(description="CBS-gemeentecode van de gemeente waar de ketenpartner werkt (optioneel).", examples=["GM0344"])
 
 
 class KetenpartnerBase(InputSchema):
-    naam: ZonderBsn = Field(min_length=1, max_length=200, **_NAAM)  # type: ignore[arg-type]
+    naam: Naam = Field(min_length=1, max_length=200, **_NAAM)  # type: ignore[arg-type]
     # Checked against the code list by the service, so it is reported with the other errors.
     categorie: str = Field(min_length=1, max_length=40, **_CATEGORIE)  # type: ignore[arg-type]
     gemeentecode: Gemeentecode | None = Field(default=None, **_GEMEENTE)  # type: ignore[arg-type]
@@ -29,7 +29,7 @@ class KetenpartnerCreate(KetenpartnerBase):
 class KetenpartnerUpdate(InputSchema):
     """Gedeeltelijke wijziging: alleen meegestuurde velden veranderen; `null` wist de gemeentecode."""
 
-    naam: ZonderBsn | None = Field(default=None, min_length=1, max_length=200, **_NAAM)  # type: ignore[arg-type]
+    naam: Naam | None = Field(default=None, min_length=1, max_length=200, **_NAAM)  # type: ignore[arg-type]
     categorie: str | None = Field(default=None, min_length=1, max_length=40, **_CATEGORIE)  # type: ignore[arg-type]
     gemeentecode: Gemeentecode | None = Field(default=None, **_GEMEENTE)  # type: ignore[arg-type]
     actief: bool | None = Field(

@@ -25,6 +25,7 @@ from app.signalen.schemas import (
     StatusWijziging,
     Urgentie,
 )
+from app.toegang import scoping
 from app.toegang.dependencies import InzienDep, RegistrerenDep, SignalenDep
 
 router = APIRouter(tags=["signalen"])
@@ -161,6 +162,7 @@ def list_ontvangen_signalen(
     caller: SignalenDep, session: SessionDep, paginering: PagineringDep, request: Request, response: Response,
     sort: Sortering, filters: FiltersDep,
 ) -> list[OntvangenSignaal]:
+    scoping.binnen_regio(caller, filters["gemeente"])
     statement = service.list_statement(service.ontvangen_statement(caller), **filters, sort=sort)
     return service.ontvangen(session, paginate(session, statement, paginering=paginering, request=request, response=response))
 

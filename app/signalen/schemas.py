@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, Field, field_validator, model_validator
 
-from app.core.persoonsgegevens import NAMEN_WAARSCHUWING, IdZonderBsn, VrijeTekst
+from app.core.persoonsgegevens import NAMEN_WAARSCHUWING, IdZonderPersoonsgegevens, VrijeTekst
 from app.core.schemas import GeenBsn, InputSchema, Schema
 from app.core.validation import DatumNietInToekomst, Gemeentecode, Taalcode, Wijkcode, niet_voor_eerste_datum, uniek
 
@@ -129,7 +129,7 @@ class SignaalBase(InputSchema):
 class SignaalCreate(SignaalBase):
     """Een nieuw signaal van de eigen organisatie."""
 
-    extern_id: IdZonderBsn | None = Field(
+    extern_id: IdZonderPersoonsgegevens | None = Field(
         default=None, min_length=1, max_length=100,
         description="Id van het signaal in de partnerapplicatie; uniek per organisatie. Maakt opnieuw versturen veilig. Geen BSN.",
         examples=["crm-sig-0042"],
@@ -155,7 +155,7 @@ class SignaalUpdate(InputSchema):
     urgentie: Urgentie | None = Field(default=None, description="`laag`, `middel` of `hoog`.", examples=["hoog"])
     gericht_aan: GerichtAan | None = Field(default=None, description="Alleen te wijzigen zolang de status `ingediend` is.")
     sleutelpersoon_id: uuid.UUID | None = Field(default=None, description="Sleutelpersoon; `null` wist hem.", examples=["7d9f1c2b-3a4e-4f5d-8e6c-1b2a3c4d5e6f"])
-    extern_id: IdZonderBsn | None = Field(default=None, min_length=1, max_length=100, description="Id in de partnerapplicatie.", examples=["crm-sig-0042"])
+    extern_id: IdZonderPersoonsgegevens | None = Field(default=None, min_length=1, max_length=100, description="Id in de partnerapplicatie.", examples=["crm-sig-0042"])
     status: SignaalStatusCode | None = Field(default=None, description="Alleen bij een signaal aan een ketenpartner: de nieuwe status.", examples=["opgepakt"])
     status_datum: DatumNietInToekomst | None = Field(default=None, description="Datum van de statuswijziging; standaard vandaag.", examples=["2026-11-27"])
     terugkoppeling: Terugkoppeling | None = Field(default=None, description="Alleen bij een signaal aan een ketenpartner: diens terugkoppeling.")

@@ -1,17 +1,37 @@
 """Tenancy in one place: every query for organisation records goes through these helpers."""
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Path
 from sqlmodel import Session, select
 from sqlmodel.sql.expression import SelectOfScalar
 
-from app.core.errors import NietGevonden
-from app.toegang.caller import Caller
+from app.core.errors import GeenToegang, NietGevonden
+from app.toegang.caller import Binding, Caller
 
 T = TypeVar("T")
+
+
+def buiten_regio_reden(caller: Caller, gemeentecodes: Iterable[str]) -> str | None:
+    """The Dutch reason a regional key may not filter on these gemeenten, or None when all lie in its region.
+
+    One rule for every regional read (indicators, signal inbox, shared stories): a filter outside the
+    region is refused with 403, never answered with an empty list.
+    """
+    if caller.binding is not Binding.regio:
+        return None
+    buiten = set(gemeentecodes) - set(caller.gemeentecodes)
+    if not buiten:
+        return None
+    return f"Gemeente {', '.join(sorted(buiten))} valt buiten de regio van deze sleutel ({', '.join(caller.gemeentecodes)})."
+
+
+def binnen_regio(caller: Caller, *gemeentecodes: str | None) -> None:
+    """Raise 403 when a regional key filters on a gemeente outside its region (see `buiten_regio_reden`)."""
+    if reden := buiten_regio_reden(caller, [g for g in gemeentecodes if g]):
+        raise GeenToegang(reden)
 
 
 def eigen(statement: SelectOfScalar[T], model: Any, caller: Caller) -> SelectOfScalar[T]:

@@ -15,6 +15,7 @@ import secrets
 import time
 from dataclasses import dataclass
 from typing import Annotated, Any
+from urllib.parse import urlsplit
 
 from fastapi import Depends, Request, Response
 from fastapi.concurrency import run_in_threadpool
@@ -131,10 +132,30 @@ def csrf_token(request: Request, response: Response) -> str:
     return str(token)
 
 
+_STANDAARDPOORT = {"http": 80, "https": 443}
+
+
+def _origin(scheme: str, host: str | None, poort: int | None) -> str:
+    """`scheme://host[:port]` as a browser writes an Origin: lower case, no default port."""
+    scheme = scheme.lower()
+    naam = (host or "").lower()
+    return f"{scheme}://{naam}" if poort in (None, _STANDAARDPOORT.get(scheme)) else f"{scheme}://{naam}:{poort}"
+
+
+def eigen_origins(request: Request) -> set[str]:
+    """The origins of this site: the one the request was made to (behind a trusted proxy: the scheme
+    and host the proxy saw, app/core/proxy.py) and the configured public address, if any."""
+    origins = {_origin(request.url.scheme, request.url.hostname, request.url.port)}
+    if publiek := get_settings().public_url:
+        url = urlsplit(publiek)
+        origins.add(_origin(url.scheme, url.hostname, url.port))
+    return origins
+
+
 def controleer_csrf(request: Request, gegeven: str | None, verwacht: str | None) -> None:
     """The form's token must equal the session's, and a browser-sent Origin must be this site's own."""
     origin = request.headers.get("origin")
-    if origin and origin != "null" and origin.rstrip("/") != str(request.base_url).rstrip("/"):
+    if origin and origin != "null" and origin.rstrip("/").lower() not in eigen_origins(request):
         raise CsrfFout(f"Het formulier kwam van {origin}, niet van deze site.")
     if not gegeven or not verwacht or not hmac.compare_digest(gegeven, verwacht):
         raise CsrfFout("Het formulier is verlopen of kwam niet van deze site; laad de pagina opnieuw.")
