@@ -31,6 +31,7 @@ from app.indicatoren import tabelcontrole
 from app.indicatoren.perturbatie import Ptable, celsleutel, ptable
 from app.indicatoren.query import NIET_REGIONAAL, UUID_DIMENSIES, IndicatorQuery, row_keys
 from app.models import Code, Ketenpartner, Organisatie, Sleutelpersoon
+from app.toegang import scoping
 from app.toegang.caller import Binding, Caller
 
 CODELIJST_VAN = {
@@ -101,13 +102,7 @@ def controleer_toegang(verzoek: Verzoek, caller: Caller) -> None:
             f"Regionale rapportages tonen geen cijfers per {', '.join(sorted(geweigerd))}; "
             "gebruik een sleutel van de organisatie zelf."
         )
-    if caller.binding is Binding.regio:
-        buiten = set(verzoek.filters.get("gemeente", ())) - set(caller.gemeentecodes)
-        if buiten:
-            raise GeenToegang(
-                f"Gemeente {', '.join(sorted(buiten))} valt buiten de regio van deze sleutel "
-                f"({', '.join(caller.gemeentecodes)})."
-            )
+    scoping.binnen_regio(caller, *verzoek.filters.get("gemeente", ()))  # one rule with the inbox and stories
 
 
 def bereken(session: Session, *, caller: Caller, verzoek: Verzoek, drempel: int, max_rijen: int) -> Resultaat:
