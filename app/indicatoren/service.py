@@ -25,6 +25,7 @@ from app.codelijsten import service as codelijsten
 from app.core.errors import GeenToegang, OngeldigeInvoer
 from app.core.periods import Interval, Periode, intervallen
 from app.ervaringsverhalen import service as ervaringsverhalen
+from app.indicatoren import lezingen
 from app.indicatoren.catalogue import Bron, Eenheid, Indicator, Maat
 from app.indicatoren.perturbatie import Ptable, ptable
 from app.indicatoren.query import NIET_REGIONAAL, UUID_DIMENSIES, IndicatorQuery, row_keys
@@ -111,6 +112,8 @@ def controleer_toegang(verzoek: Verzoek, caller: Caller) -> None:
 def bereken(session: Session, *, caller: Caller, verzoek: Verzoek, drempel: int, max_rijen: int) -> Resultaat:
     """Compute an indicator for a period, grouped and filtered; perturbed for all but the organisation's own key."""
     controleer_toegang(verzoek, caller)
+    if caller.binding is not Binding.organisatie:
+        lezingen.registreer(session, caller=caller, verzoek=verzoek)  # audit and daily budget; may 429
     indicator = verzoek.indicator
     perturbatie = ptable(drempel) if caller.binding is not Binding.organisatie else None
     query = IndicatorQuery(indicator, session.get_bind().dialect.name)

@@ -1,0 +1,370 @@
+"""Regional reads are audited (parameters, never results) and budgeted per key and day (issue 21, part 5).
+
+The API and dashboard tests run in the test's transaction, where `registreer` writes in the request's
+own session. The tests of concurrency and of the 429's own audit row use a database of their own and
+real commits, the way the service runs.
+"""
+
+import json
+import threading
+import uuid
+from collections.abc import Iterator
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, func, inspect, select
+from sqlmodel import Session
+from typer.testing import CliRunner
+
+from app.cli import app as cli_app
+from app.core.config import get_settings
+from app.core.errors import TeVeelVerzoeken
+from app.core.periods import Interval, parse_periode
+from app.core.validation import TIJDZONE
+from app.indicatoren import lezingen
+from app.indicatoren.catalogue import INDICATOREN
+from app.indicatoren.service import Verzoek
+from app.models import LeesAudit
+from app.toegang import cli as toegang_cli
+from app.toegang.caller import Binding, Caller, Scope
+from tests.conftest import DatabaseFactory
+from tests.factories import Omgeving, make_contactmoment, make_key
+from tests.helpers import assert_problem
+from tests.toegang.helpers import key_of
+from tests.web.helpers import meld_aan
+
+WAARDEN = "/v1/indicatoren/aantal-contactmomenten/waarden"
+GEMEENTE = "GM0344"
+
+
+@pytest.fixture
+def regio(session: Session, omgeving: Omgeving) -> dict[str, str]:
+    """A regional reporting key for the organisation's gemeente, with a few contacts to read."""
+    for dag in (date(2026, 3, 2), date(2026, 3, 3), date(2026, 3, 9)):
+        make_contactmoment(session, omgeving.organisatie, omgeving.sleutelpersoon, datum=dag, gemeentecode=GEMEENTE)
+    headers = make_key(session, scopes=("rapporteren",), gemeentecodes=[GEMEENTE])
+    session.commit()
+    return headers
+
+
+@pytest.fixture
+def budget(monkeypatch: pytest.MonkeyPatch) -> Iterator[int]:
+    monkeypatch.setattr(get_settings(), "leesbudget_per_dag", 3)
+    yield 3
+
+
+def rijen(session: Session, headers: dict[str, str] | None = None) -> list[LeesAudit]:
+    statement = select(LeesAudit).order_by(LeesAudit.id)  # type: ignore[arg-type]
+    if headers is not None:
+        statement = statement.where(LeesAudit.api_sleutel_id == key_of(session, headers).id)
+    return list(session.scalars(statement))
+
+
+def verzoek(code: str = "aantal-contactmomenten", periode: str = "2026-03", **extra: Any) -> Verzoek:
+    return Verzoek(indicator=INDICATOREN[code], periode=parse_periode(periode, today=date(2026, 12, 7)),
+                   interval=Interval(extra["interval"]) if "interval" in extra else None, groeperen_op=tuple(extra.get("groeperen_op", ())),
+                   filters=extra.get("filters", {}))
+
+
+# --- audit ----------------------------------------------------------------------------------------
+
+
+def test_elke_regionale_lezing_in_elk_formaat_geaudit_met_parameters(
+    client: TestClient, session: Session, regio: dict[str, str]
+) -> None:
+    params = {"vanaf": "2026-03-01", "tot": "2026-03-31", "groeperenOp": "kanaal,gemeente", "kanaal": "video,persoonlijk"}
+    for formaat in ("json", "csv", "csv-rfc4180", "xlsx"):
+        assert client.get(WAARDEN, params={**params, "formaat": formaat}, headers=regio).status_code == 200
+    # The same table asked as a named period, with dimensions and filter values in another order.
+    zelfde = {"periode": "2026-03", "groeperenOp": "gemeente,kanaal", "kanaal": "persoonlijk,video"}
+    assert client.get(WAARDEN, params=zelfde, headers=regio).status_code == 200
+
+    gelezen = rijen(session, regio)
+    assert len(gelezen) == 5
+    assert {r.tabel_hash for r in gelezen} == {gelezen[0].tabel_hash}  # one table
+    assert [r.nieuw for r in gelezen] == [True, False, False, False, False]  # only the first read counts
+    assert all(r.dag == datetime.now(TIJDZONE).date() and r.geweigerd is None for r in gelezen)
+    assert gelezen[0].parameters == {
+        "indicator": "aantal-contactmomenten", "vanaf": "2026-03-01", "tot": "2026-03-31", "interval": None,
+        "groeperenOp": ["gemeente", "kanaal"], "filters": {"kanaal": ["persoonlijk", "video"]},
+    }
+    assert gelezen[0].indicator == "aantal-contactmomenten"
+
+
+def test_de_audit_bevat_nooit_een_uitkomst(client: TestClient, session: Session, regio: dict[str, str]) -> None:
+    antwoord = client.get(WAARDEN, params={"periode": "2026-03", "interval": "week"}, headers=regio)
+    assert antwoord.status_code == 200
+    (rij,) = rijen(session, regio)
+    # The columns are fixed: a column for a value, numerator or denominator would fail here.
+    kolommen = {k["name"] for k in inspect(session.connection()).get_columns("lees_audit")}
+    assert kolommen == {"id", "tijdstip", "api_sleutel_id", "dag", "indicator", "parameters", "tabel_hash",
+                        "nieuw", "geweigerd"}
+    assert set(rij.parameters) == {"indicator", "vanaf", "tot", "interval", "groeperenOp", "filters"}
+    opgeslagen = json.dumps(rij.parameters)
+    for woord in ("waarde", "teller", "noemer", "onderdrukt", "rijen"):
+        assert woord not in opgeslagen
+    assert rij.parameters == {"indicator": "aantal-contactmomenten", "vanaf": "2026-03-01", "tot": "2026-03-31",
+                              "interval": "week", "groeperenOp": [], "filters": {}}
+
+
+def test_dashboard_en_zijn_downloads_geaudit(client: TestClient, session: Session, regio: dict[str, str]) -> None:
+    assert meld_aan(client, regio).status_code == 303
+    assert client.get("/overzicht", params={"periode": "2026-03"}).status_code == 200
+    pagina = rijen(session, regio)
+    # Eight tiles, two trend series, topics, referrals and their completion: 13 tables, each once.
+    assert len(pagina) == 13 and all(r.nieuw for r in pagina)
+    assert {r.indicator for r in pagina} >= {"aantal-contactmomenten", "bereik-inwoners", "bestede-uren"}
+    download = client.get("/overzicht/download", params={
+        "indicator": "aantal-hulpvragen", "periode": "2026-03", "groeperenOp": "hoofdonderwerp", "formaat": "xlsx"})
+    assert download.status_code == 200
+    nieuw = rijen(session, regio)[len(pagina):]
+    assert [(r.indicator, r.nieuw) for r in nieuw] == [("aantal-hulpvragen", False)]  # the chart's own table
+    assert nieuw[0].parameters["groeperenOp"] == ["hoofdonderwerp"]
+
+
+def test_organisatiesleutel_leest_eigen_cijfers_zonder_audit_of_budget(
+    client: TestClient, session: Session, omgeving: Omgeving, budget: int
+) -> None:
+    eigen = make_key(session, organisatie=omgeving.organisatie, scopes=("rapporteren",))
+    session.commit()
+    for maand in range(1, 2 * budget + 2):
+        assert client.get(WAARDEN, params={"periode": f"2026-{maand:02d}"}, headers=eigen).status_code == 200
+    assert rijen(session) == []
+
+
+# --- budget ---------------------------------------------------------------------------------------
+
+
+def test_budget_429_na_n_tabellen_herlezen_gratis_morgen_weer(
+    client: TestClient, session: Session, regio: dict[str, str], budget: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for maand in (1, 2, 3):
+        assert client.get(WAARDEN, params={"periode": f"2026-{maand:02d}"}, headers=regio).status_code == 200
+    op = client.get(WAARDEN, params={"periode": "2026-04"}, headers=regio)
+    body = assert_problem(op, 429, "Dagbudget voor regionale tabellen op")
+    assert "3 verschillende tabellen" in body["detail"] and "middernacht" in body["detail"]
+    assert "opnieuw opvragen zonder dat die meetelt" in body["detail"]
+    assert 0 < int(op.headers["Retry-After"]) <= 25 * 3600
+    # CSV and XLSX of a new table are refused alike; re-reading a table of today stays free.
+    assert client.get(WAARDEN, params={"periode": "2026-04", "formaat": "csv"}, headers=regio).status_code == 429
+    for _ in range(3):
+        assert client.get(WAARDEN, params={"periode": "2026-02", "formaat": "xlsx"}, headers=regio).status_code == 200
+    # Another regional key has a budget of its own.
+    ander = make_key(session, scopes=("rapporteren",), gemeentecodes=[GEMEENTE])
+    session.commit()
+    assert client.get(WAARDEN, params={"periode": "2026-04"}, headers=ander).status_code == 200
+
+    morgen = datetime.now(TIJDZONE) + timedelta(days=1)
+    monkeypatch.setattr(lezingen, "nu", lambda: morgen)
+    assert client.get(WAARDEN, params={"periode": "2026-04"}, headers=regio).status_code == 200
+    assert rijen(session, regio)[-1].dag == morgen.date()
+
+
+def test_beheersleutel_heeft_ook_een_budget(client: TestClient, session: Session, regio: dict[str, str], budget: int) -> None:
+    beheer = make_key(session, beheer=True, scopes=("rapporteren",))
+    session.commit()
+    for maand in (1, 2, 3):
+        assert client.get(WAARDEN, params={"periode": f"2026-{maand:02d}"}, headers=beheer).status_code == 200
+    assert_problem(client.get(WAARDEN, params={"periode": "2026-04"}, headers=beheer), 429)
+
+
+def test_dashboard_toont_het_budget_als_pagina(client: TestClient, session: Session, regio: dict[str, str],
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(get_settings(), "leesbudget_per_dag", 5)
+    assert meld_aan(client, regio).status_code == 303
+    pagina = client.get("/overzicht", params={"periode": "2026-03"})
+    assert pagina.status_code == 429 and "text/html" in pagina.headers["content-type"]
+    assert "Dagbudget voor regionale tabellen op" in pagina.text
+
+
+def test_geweigerde_tabel_geaudit_zonder_budget(session: Session, regio: dict[str, str], budget: int) -> None:
+    sleutel = key_of(session, regio)
+    caller = Caller(sleutel_id=sleutel.id, scopes=frozenset({Scope.rapporteren}), binding=Binding.regio,
+                    gemeentecodes=(GEMEENTE,))
+    for maand in range(1, 8):
+        lezingen.registreer(session, caller=caller, verzoek=verzoek(periode=f"2026-{maand:02d}", interval="dag"),
+                            geweigerd="te veel detail")
+    for maand in range(1, 4):
+        lezingen.registreer(session, caller=caller, verzoek=verzoek(periode=f"2026-{maand:02d}"))
+    with pytest.raises(TeVeelVerzoeken):
+        lezingen.registreer(session, caller=caller, verzoek=verzoek(periode="2026-09"))
+    gelezen = rijen(session, regio)
+    assert [r.geweigerd for r in gelezen[:7]] == ["te veel detail"] * 7 and not any(r.nieuw for r in gelezen[:7])
+    assert [r.nieuw for r in gelezen[7:]] == [True, True, True, False]
+    assert gelezen[-1].geweigerd == lezingen.BUDGET_OP
+
+
+@pytest.mark.parametrize(("moment", "seconden"), [
+    (datetime(2026, 12, 7, 23, 59, 30, tzinfo=TIJDZONE), 30),
+    (datetime(2026, 12, 7, 0, 0, 0, tzinfo=TIJDZONE), 24 * 3600),
+    (datetime(2026, 10, 25, 0, 30, tzinfo=TIJDZONE), 24 * 3600 + 1800),  # clocks go back: a day of 25 hours
+    (datetime(2026, 3, 29, 0, 30, tzinfo=TIJDZONE), 22 * 3600 + 1800),  # clocks go forward: 23 hours
+])
+def test_retry_after_tot_middernacht_in_nederland(moment: datetime, seconden: int) -> None:
+    assert lezingen.seconden_tot_middernacht(moment) == seconden
+
+
+def test_tabelidentiteit_kent_geen_volgorde_maar_wel_elke_parameter() -> None:
+    a = lezingen.tabel_hash(lezingen.tabel_parameters(
+        verzoek(groeperen_op=("taal", "kanaal"), filters={"taal": ("ti", "ar"), "kanaal": ("video",)})))
+    b = lezingen.tabel_hash(lezingen.tabel_parameters(
+        verzoek(groeperen_op=("kanaal", "taal"), filters={"kanaal": ("video",), "taal": ("ar", "ti")})))
+    assert a == b
+    anders = [
+        verzoek(groeperen_op=("kanaal", "taal"), filters={"kanaal": ("video",), "taal": ("ar",)}),
+        verzoek(groeperen_op=("kanaal",), filters={"kanaal": ("video",), "taal": ("ar", "ti")}),
+        verzoek(periode="2026-04", groeperen_op=("kanaal", "taal"), filters={"kanaal": ("video",), "taal": ("ar", "ti")}),
+        verzoek("aantal-hulpvragen", groeperen_op=("kanaal", "taal"), filters={"kanaal": ("video",), "taal": ("ar", "ti")}),
+    ]
+    assert len({a, *(lezingen.tabel_hash(lezingen.tabel_parameters(v)) for v in anders)}) == 5
+
+
+# --- with real commits: the 429's own row, and concurrency ----------------------------------------
+
+
+@pytest.fixture(scope="module")
+def eigen_engine(databases: DatabaseFactory) -> Iterator[Engine]:
+    engine = databases.new_engine()
+    yield engine
+    engine.dispose()
+
+
+def _caller(binding: Binding = Binding.regio) -> Caller:
+    return Caller(sleutel_id=uuid.uuid4(), scopes=frozenset({Scope.rapporteren}), binding=binding,
+                  gemeentecodes=(GEMEENTE,) if binding is Binding.regio else ())
+
+
+def _tel(engine: Engine, caller: Caller, **where: Any) -> int:
+    with Session(engine) as s:
+        statement = select(func.count()).select_from(LeesAudit).where(LeesAudit.api_sleutel_id == caller.sleutel_id)
+        for naam, waarde in where.items():
+            statement = statement.where(getattr(LeesAudit, naam) == waarde)
+        return s.execute(statement).scalar_one()
+
+
+def test_de_weigering_zelf_staat_vast_in_de_audit(eigen_engine: Engine, budget: int) -> None:
+    caller = _caller()
+    with Session(eigen_engine) as s:
+        for maand in (1, 2, 3):
+            lezingen.registreer(s, caller=caller, verzoek=verzoek(periode=f"2026-{maand:02d}"))
+        with pytest.raises(TeVeelVerzoeken) as fout:
+            lezingen.registreer(s, caller=caller, verzoek=verzoek(periode="2026-04"))
+        s.rollback()  # the request fails: its own transaction goes, the audit rows were committed apart
+    assert fout.value.title == lezingen.TITEL and int(fout.value.headers["Retry-After"]) > 0
+    assert _tel(eigen_engine, caller, nieuw=True) == 3
+    assert _tel(eigen_engine, caller, geweigerd=lezingen.BUDGET_OP) == 1
+
+
+def test_gelijktijdige_verzoeken_komen_samen_niet_over_het_budget(eigen_engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(get_settings(), "leesbudget_per_dag", 10)
+    caller = _caller()
+    start = threading.Barrier(8)
+    uitkomsten: list[str] = []
+    slot = threading.Lock()
+
+    def lezer(n: int) -> None:
+        start.wait()
+        for i in range(5):  # 8 threads x 5 distinct tables = 40 new tables for a budget of 10
+            with Session(eigen_engine) as s:
+                try:
+                    lezingen.registreer(s, caller=caller, verzoek=verzoek(periode=f"{2000 + n}-{i + 1:02d}"))
+                    uitkomst = "ok"
+                except TeVeelVerzoeken:
+                    uitkomst = "429"
+            with slot:
+                uitkomsten.append(uitkomst)
+
+    threads = [threading.Thread(target=lezer, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(uitkomsten).count("ok") == 10 and uitkomsten.count("429") == 30
+    assert _tel(eigen_engine, caller, nieuw=True) == 10
+    assert _tel(eigen_engine, caller) == 40
+
+
+# --- suspicious patterns --------------------------------------------------------------------------
+
+
+def _middeling(client: TestClient, headers: dict[str, str], *, doeldagen: int, paren: int) -> None:
+    """Key-aware averaging as in issue 21 (7b): for each target day d, windows [d, e] and [d+1, e] for many e."""
+    begin = date(2026, 3, 1)
+    for i in range(doeldagen):
+        d = begin + timedelta(days=i)
+        for j in range(paren):
+            e = d + timedelta(days=7 + j)
+            for vanaf in (d, d + timedelta(days=1)):
+                antwoord = client.get(WAARDEN, params={"vanaf": vanaf.isoformat(), "tot": e.isoformat(),
+                                                       "gemeente": GEMEENTE}, headers=headers)
+                assert antwoord.status_code == 200
+
+
+def _drempelorakel(client: TestClient, headers: dict[str, str]) -> None:
+    """Attack 4: a filter with one value more or less, over the same table."""
+    talen = ["ar", "ti", "so", "fa", "tr", "pl"]
+    for n in range(1, len(talen) + 1):
+        params = {"periode": "2026-03", "groeperenOp": "kanaal", "taal": ",".join(talen[:n])}
+        assert client.get(WAARDEN, params=params, headers=headers).status_code == 200
+        params = {"periode": "2026-03", "groeperenOp": "kanaal", "taal": ",".join(talen[n - 1:])}
+        assert client.get(WAARDEN, params=params, headers=headers).status_code == 200
+
+
+def _dashboardgebruiker(client: TestClient, headers: dict[str, str]) -> None:
+    """A policy adviser: every preset period of the overview, every topic drill-down of one, a few downloads, twice."""
+    assert meld_aan(client, headers).status_code == 303
+    for _ in range(2):
+        for periode in ("laatste-12-maanden", "dit-jaar", "vorig-jaar", "dit-kwartaal", "vorig-kwartaal",
+                        "deze-maand", "vorige-maand", "2026-03", "2026-02"):
+            assert client.get("/overzicht", params={"periode": periode}).status_code == 200
+        for hoofd in ("gezondheid", "zorg", "geld", "gezin", "wonen", "werk"):
+            assert client.get("/overzicht", params={"periode": "dit-jaar", "hoofdonderwerp": hoofd}).status_code == 200
+        assert client.get("/overzicht/download", params={"indicator": "aantal-hulpvragen", "periode": "dit-jaar",
+                                                          "groeperenOp": "hoofdonderwerp"}).status_code == 200
+    client.post("/afmelden")  # the next sign-in is another key
+    client.cookies.clear()
+
+
+@pytest.fixture
+def lezers(client: TestClient, session: Session, regio: dict[str, str]) -> dict[str, dict[str, str]]:
+    """Three regional keys that read today: an averaging attacker, a threshold-oracle attacker, a dashboard user."""
+    aanvaller = make_key(session, scopes=("rapporteren",), gemeentecodes=[GEMEENTE], naam="aanvaller")
+    orakel = make_key(session, scopes=("rapporteren",), gemeentecodes=[GEMEENTE], naam="orakel")
+    session.commit()
+    _middeling(client, aanvaller, doeldagen=3, paren=20)
+    _drempelorakel(client, orakel)
+    _dashboardgebruiker(client, regio)
+    return {"aanvaller": aanvaller, "orakel": orakel, "gebruiker": regio}
+
+
+def test_patronen_wijzen_de_aanvallers_aan_en_niet_de_gebruiker(session: Session, lezers: dict[str, dict[str, str]]) -> None:
+    vandaag = datetime.now(TIJDZONE).date()
+    patronen = {p.api_sleutel_id: p for p in lezingen.leespatronen(session, vanaf=vandaag, tot=vandaag)}
+    aanvaller, orakel, gebruiker = (patronen[key_of(session, lezers[n]).id] for n in ("aanvaller", "orakel", "gebruiker"))
+    # 3 target days x 20 windows, each [d, e] beside [d+1, e] (and [d+1, e] beside [d+1, e+1] ...)
+    assert aanvaller.tabellen == 3 * 20 + 20 + 2  # days 1..4 as starts share windows
+    assert aanvaller.dag_buren >= 3 * 20 and aanvaller.waarde_buren == 0
+    assert orakel.waarde_buren >= 10 and orakel.dag_buren == 0
+    # The dashboard user read many tables (and several periods that touch), but no near-duplicates.
+    assert gebruiker.tabellen >= 60
+    assert gebruiker.buren == 0, gebruiker.voorbeeld
+    assert min(aanvaller.buren, orakel.buren) >= 10 > gebruiker.buren
+    assert list(patronen)[:2] == [aanvaller.api_sleutel_id, orakel.api_sleutel_id]  # most suspicious first
+
+
+def test_cli_leespatronen_toont_de_aanvallers(session: Session, lezers: dict[str, dict[str, str]],
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    def test_session() -> Session:
+        session.commit()
+        return session
+
+    monkeypatch.setattr(toegang_cli, "session_factory", test_session)
+    resultaat = CliRunner().invoke(cli_app, ["toegang", "leespatronen", "--minimum", "10"])
+    assert resultaat.exit_code == 0, resultaat.output
+    prefixen = {n: key_of(session, h).prefix for n, h in lezers.items()}
+    assert prefixen["aanvaller"] in resultaat.stdout and prefixen["orakel"] in resultaat.stdout
+    assert prefixen["gebruiker"] not in resultaat.stdout
+    alles = CliRunner().invoke(cli_app, ["toegang", "leespatronen", "--minimum", "0"])
+    assert prefixen["gebruiker"] in alles.stdout
