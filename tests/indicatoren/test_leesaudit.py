@@ -368,3 +368,11 @@ def test_cli_leespatronen_toont_de_aanvallers(session: Session, lezers: dict[str
     assert prefixen["gebruiker"] not in resultaat.stdout
     alles = CliRunner().invoke(cli_app, ["toegang", "leespatronen", "--minimum", "0"])
     assert prefixen["gebruiker"] in alles.stdout
+
+
+def test_openapi_noemt_het_dagbudget(client: TestClient) -> None:
+    antwoord = client.get("/v1/openapi.json").json()["paths"]["/indicatoren/{code}/waarden"]["get"]
+    te_veel = antwoord["responses"]["429"]
+    assert "Dagbudget voor regionale tabellen op" in te_veel["description"]
+    assert "Retry-After" in te_veel["headers"]
+    assert "nooit met de uitkomst" in antwoord["description"]
