@@ -37,14 +37,12 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_lees_audit'))
     )
     with op.batch_alter_table('lees_audit', schema=None) as batch_op:
-        batch_op.create_index('ix_lees_audit_sleutel_dag_tabel', ['api_sleutel_id', 'dag', 'tabel_hash'], unique=False)
-        batch_op.create_index('ix_lees_audit_sleutel_dag_nieuw', ['api_sleutel_id', 'dag', 'nieuw'], unique=False)
+        batch_op.create_index('ix_lees_audit_budget', ['api_sleutel_id', 'dag', 'nieuw', 'tabel_hash'], unique=False)
         batch_op.create_index('ix_lees_audit_dag', ['dag'], unique=False)
 
 
 def downgrade() -> None:
     with op.batch_alter_table('lees_audit', schema=None) as batch_op:
         batch_op.drop_index('ix_lees_audit_dag')
-        batch_op.drop_index('ix_lees_audit_sleutel_dag_nieuw')
-        batch_op.drop_index('ix_lees_audit_sleutel_dag_tabel')
+        batch_op.drop_index('ix_lees_audit_budget')
     op.drop_table('lees_audit')
