@@ -16,7 +16,8 @@ The row is written in a short transaction of its own, committed before the query
 failing query still leaves its audit row, and the budget check and the insert are serialised per key
 (SQLite: the database's single write slot; PostgreSQL: a transaction-scoped advisory lock on the key),
 so two requests at once never both take the last table of a budget. When the request's session is
-bound to a connection inside an enclosing transaction (the tests), the row is written there instead.
+bound to a connection inside an enclosing transaction (the tests), or is a writing request on SQLite
+that already holds the write slot, the row is written in the request's transaction instead.
 """
 
 import hashlib
@@ -95,7 +96,8 @@ def registreer(session: Session, *, caller: Caller, verzoek: "Verzoek", geweiger
     }
     budget = get_settings().leesbudget_per_dag
     bind = session.get_bind()
-    if isinstance(bind, Engine):
+    # A writing request on SQLite already holds the one write slot: a second transaction would wait for it.
+    if isinstance(bind, Engine) and not bind.get_execution_options().get("sqlite_immediate"):
         with Session(schrijvend_met_wachttijd(bind, BUSY_TIMEOUT_SECONDEN)) as eigen:
             connection = eigen.connection()
             if connection.dialect.name == "postgresql":
@@ -108,7 +110,7 @@ def registreer(session: Session, *, caller: Caller, verzoek: "Verzoek", geweiger
             op = _boek(eigen, rij, budget)
             eigen.commit()
     else:
-        # Inside an enclosing transaction (tests): nothing beside it could see the key or commit for it.
+        # Inside an enclosing transaction (tests), or a writing request on SQLite: in the request's own.
         op = _boek(session, rij, budget)
     if op:
         raise budget_op(budget, moment)

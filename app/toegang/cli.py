@@ -262,3 +262,42 @@ def leespatronen(
         out.print(table)
     else:
         err.print(f"Geen sleutel met minstens {minimum} bijna-dubbele paren tabellen in deze periode.")
+
+
+@toegang_app.command("lezingen")
+def lezingen_van(
+    sleutel: Annotated[str, typer.Argument(help="Id of prefix (smk_...) van de sleutel.")],
+    dag: Annotated[datetime | None, typer.Option(
+        "--dag", formats=["%Y-%m-%d"], help="De dag (JJJJ-MM-DD, Nederlandse tijd); standaard vandaag.")] = None,
+    limiet: Annotated[int, typer.Option("--limiet", min=1, help="Toon hoogstens zoveel lezingen, de laatste eerst.")] = 200,
+) -> None:
+    """De lezingen van een sleutel op een dag: welke tabellen, wanneer, nieuw of herhaald, geweigerd; nooit cijfers."""
+    from app.core.validation import TIJDZONE, vandaag
+    from app.models import LeesAudit
+
+    gekozen = dag.date() if dag else vandaag()
+    with unit_of_work() as session:
+        key = service.get_key(session, key_id_or_prefix=sleutel)
+        waar = (col(LeesAudit.api_sleutel_id) == key.id) & (col(LeesAudit.dag) == gekozen)
+        rijen = list(session.exec(select(LeesAudit).where(waar).order_by(col(LeesAudit.id).desc()).limit(limiet)))
+        # One line per read, the last first: readable in a narrow terminal and easy to grep.
+        regels = []
+        for rij in rijen:
+            p = rij.parameters
+            telt = "nieuw" if rij.nieuw else "herhaald" if rij.geweigerd is None else "geweigerd"
+            delen = [rij.tijdstip.astimezone(TIJDZONE).strftime("%H:%M:%S"), f"{telt:9}", rij.indicator,
+                     f"{p.get('vanaf')} t/m {p.get('tot')}"]
+            if p.get("interval"):
+                delen.append(f"interval={p['interval']}")
+            if p.get("groeperenOp"):
+                delen.append(f"groeperenOp={','.join(p['groeperenOp'])}")
+            delen += [f"{k}={','.join(v)}" for k, v in p.get("filters", {}).items()]
+            if rij.geweigerd:
+                delen.append(f"({rij.geweigerd})")
+            regels.append("  ".join(delen))
+    if regels:
+        out.print(f"Lezingen van {key.prefix} ({key.naam}) op {gekozen.isoformat()}, de laatste eerst:", markup=False)
+        for regel in regels:
+            out.print(regel, markup=False)
+    else:
+        err.print(f"Geen lezingen van {key.prefix} op {gekozen.isoformat()}.")

@@ -376,3 +376,36 @@ def test_openapi_noemt_het_dagbudget(client: TestClient) -> None:
     assert "Dagbudget voor regionale tabellen op" in te_veel["description"]
     assert "Retry-After" in te_veel["headers"]
     assert "nooit met de uitkomst" in antwoord["description"]
+
+
+def test_cli_lezingen_van_een_sleutel(session: Session, client: TestClient, regio: dict[str, str], budget: int,
+                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    for params in ({"periode": "2026-01"}, {"periode": "2026-01", "formaat": "csv"},
+                   {"periode": "2026-02", "groeperenOp": "kanaal", "taal": "ar,ti"}):
+        assert client.get(WAARDEN, params=params, headers=regio).status_code == 200
+
+    def test_session() -> Session:
+        session.commit()
+        return session
+
+    monkeypatch.setattr(toegang_cli, "session_factory", test_session)
+    prefix = key_of(session, regio).prefix
+    resultaat = CliRunner().invoke(cli_app, ["toegang", "lezingen", prefix])
+    assert resultaat.exit_code == 0, resultaat.output
+    uitvoer = resultaat.stdout
+    assert uitvoer.count("aantal-contactmomenten") == 3 and "taal=ar,ti" in uitvoer
+    assert uitvoer.count("nieuw") == 2 and uitvoer.count("herhaald") == 1
+    leeg = CliRunner().invoke(cli_app, ["toegang", "lezingen", prefix, "--dag", "2020-01-01"])
+    assert leeg.exit_code == 0 and "Geen lezingen" in leeg.stderr
+
+
+def test_schrijvend_verzoek_op_sqlite_wacht_niet_op_zichzelf(eigen_engine: Engine) -> None:
+    from app.core.db import _schrijvend
+
+    caller = _caller()
+    with Session(_schrijvend(eigen_engine)) as s:
+        s.connection()  # a writing request: on SQLite it holds the write slot from here
+        lezingen.registreer(s, caller=caller, verzoek=verzoek())
+        s.rollback()
+    # SQLite: written in the request's transaction (rolled back with it); PostgreSQL: in its own.
+    assert _tel(eigen_engine, caller) == (1 if eigen_engine.dialect.name == "postgresql" else 0)
