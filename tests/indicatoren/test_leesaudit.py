@@ -19,7 +19,8 @@ from sqlmodel import Session
 from typer.testing import CliRunner
 
 from app.cli import app as cli_app
-from app.core.config import get_settings
+from app.codelijsten import service as codelijsten
+from app.core.config import Settings, get_settings
 from app.core.errors import TeVeelVerzoeken
 from app.core.periods import Interval, parse_periode
 from app.core.validation import TIJDZONE
@@ -29,6 +30,7 @@ from app.indicatoren.service import Verzoek
 from app.models import LeesAudit
 from app.toegang import cli as toegang_cli
 from app.toegang.caller import Binding, Caller, Scope
+from app.web.pages.overzicht import PERIODES
 from tests.conftest import DatabaseFactory
 from tests.factories import Omgeving, make_contactmoment, make_key
 from tests.helpers import assert_problem
@@ -409,3 +411,62 @@ def test_schrijvend_verzoek_op_sqlite_wacht_niet_op_zichzelf(eigen_engine: Engin
         s.rollback()
     # SQLite: written in the request's transaction (rolled back with it); PostgreSQL: in its own.
     assert _tel(eigen_engine, caller) == (1 if eigen_engine.dialect.name == "postgresql" else 0)
+
+
+# --- the default budget against the dashboard and the key-aware averaging attack ------------------
+
+STANDAARD = Settings.model_fields["leesbudget_per_dag"].default
+
+
+def test_dashboardgebruiker_blijft_ruim_onder_het_standaardbudget(
+    client: TestClient, session: Session, regio: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every preset period of the overview with every topic drill-down (91 pages), then every overview again."""
+    monkeypatch.setattr(get_settings(), "leesbudget_per_dag", STANDAARD)
+    assert meld_aan(client, regio).status_code == 303
+    hoofdonderwerpen = [c for c in codelijsten.labels(session, lijst="onderwerp") if "." not in c]
+    for periode, _ in PERIODES:
+        assert client.get("/overzicht", params={"periode": periode}).status_code == 200
+        for hoofd in hoofdonderwerpen:
+            assert client.get("/overzicht", params={"periode": periode, "hoofdonderwerp": hoofd}).status_code == 200
+    for periode, _ in PERIODES:
+        assert client.get("/overzicht", params={"periode": periode}).status_code == 200
+    gelezen = rijen(session, regio)
+    tabellen = sum(r.nieuw for r in gelezen)
+    assert len(gelezen) > 1000 and tabellen == len({r.tabel_hash for r in gelezen})
+    assert tabellen <= 2 * STANDAARD // 3, tabellen  # 175 today: well under the budget
+
+
+def test_standaardbudget_stopt_sleutelbewuste_middeling_binnen_een_maand(
+    client: TestClient, session: Session, regio: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Attack 7b on the day cells of March, 16 pairs per cell (82% exact in issue 21): [d, e_j] beside [d+1, e_j]."""
+    monkeypatch.setattr(get_settings(), "leesbudget_per_dag", STANDAARD)
+    paren, dagen = 16, [date(2026, 3, 1) + timedelta(days=i) for i in range(31)]
+    einden = [date(2026, 4, 1) + timedelta(days=j) for j in range(paren)]
+    gevraagd: set[tuple[date, date]] = set()
+    cellen_af, geweigerd = 0, None
+    for d in dagen:
+        for e in einden:
+            for vanaf in (d, d + timedelta(days=1)):
+                if (vanaf, e) in gevraagd:
+                    continue
+                antwoord = client.get(WAARDEN, params={"vanaf": vanaf.isoformat(), "tot": e.isoformat(),
+                                                       "gemeente": GEMEENTE}, headers=regio)
+                if antwoord.status_code == 429:
+                    geweigerd = len(gevraagd) + 1
+                    break
+                assert antwoord.status_code == 200
+                gevraagd.add((vanaf, e))
+            if geweigerd:
+                break
+        if geweigerd:
+            break
+        cellen_af += 1
+    assert geweigerd == STANDAARD + 1  # the first new table past the budget
+    # 17 of 31 day cells with all 16 pairs: March is not finished in a day (with 60 pairs, 97% exact: 4 cells).
+    assert cellen_af < len(dagen), cellen_af
+    vandaag = datetime.now(TIJDZONE).date()
+    (patroon,) = [p for p in lezingen.leespatronen(session, vanaf=vandaag, tot=vandaag)
+                  if p.api_sleutel_id == key_of(session, regio).id]
+    assert patroon.tabellen == STANDAARD and patroon.dag_buren >= STANDAARD - paren
