@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, func, inspect, select
+from sqlalchemy import Engine, func, inspect, select, text
 from sqlmodel import Session
 from typer.testing import CliRunner
 
@@ -470,3 +470,31 @@ def test_standaardbudget_stopt_sleutelbewuste_middeling_binnen_een_maand(
     (patroon,) = [p for p in lezingen.leespatronen(session, vanaf=vandaag, tot=vandaag)
                   if p.api_sleutel_id == key_of(session, regio).id]
     assert patroon.tabellen == STANDAARD and patroon.dag_buren >= STANDAARD - paren
+
+
+def test_bezette_database_geeft_een_eerlijke_503(eigen_engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An audit row that cannot be written in time (an import holds SQLite's write slot, or another request
+    the key's lock on PostgreSQL) fails the read closed, as a 503 with Retry-After: never unaudited."""
+    import sqlite3
+
+    from sqlalchemy.exc import OperationalError
+
+    from app.core.db import _schrijvend
+    from app.core.storingen import als_storing
+
+    monkeypatch.setattr(lezingen, "BUSY_TIMEOUT_SECONDEN", 0.2)
+    caller = _caller()
+    with Session(_schrijvend(eigen_engine)) as bezet:
+        connection = bezet.connection()  # SQLite: holds the write slot from here
+        if eigen_engine.dialect.name == "postgresql":
+            connection.execute(text("SELECT pg_advisory_xact_lock(:k, :o)"),
+                               {"k": lezingen._SLOT_KLASSE, "o": lezingen._slot(caller.sleutel_id)})
+        with Session(eigen_engine) as s, pytest.raises((OperationalError, sqlite3.OperationalError)) as fout:
+            lezingen.registreer(s, caller=caller, verzoek=verzoek())
+        bezet.rollback()
+    storing = als_storing(fout.value, schrijvend=False)
+    assert storing is not None and storing.status == 503 and int(storing.headers["Retry-After"]) > 0
+    assert _tel(eigen_engine, caller) == 0
+    with Session(eigen_engine) as s:  # free again: the read goes through
+        lezingen.registreer(s, caller=caller, verzoek=verzoek())
+    assert _tel(eigen_engine, caller, nieuw=True) == 1
