@@ -125,7 +125,7 @@ def _boek(session: Session, rij: dict[str, Any], budget: int) -> bool:
         connection.execute(_INSERT, rij)
         return False
     if connection.dialect.name == "postgresql":
-        connection.execute(text("SELECT pg_advisory_xact_lock(:klasse, :object)"),
+        connection.execute(text("SELECT pg_advisory_xact_lock(CAST(:klasse AS integer), CAST(:object AS integer))"),
                            {"klasse": _SLOT_KLASSE, "object": _slot(sleutel)})
     # One round trip on one index (ix_lees_audit_budget): "read today already?" (a table answered today
     # has exactly one `nieuw` row) and "how many new tables today?" (at most the budget's entries).

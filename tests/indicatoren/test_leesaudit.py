@@ -487,7 +487,7 @@ def test_bezette_database_geeft_een_eerlijke_503(eigen_engine: Engine, monkeypat
     with Session(_schrijvend(eigen_engine)) as bezet:
         connection = bezet.connection()  # SQLite: holds the write slot from here
         if eigen_engine.dialect.name == "postgresql":
-            connection.execute(text("SELECT pg_advisory_xact_lock(:k, :o)"),
+            connection.execute(text("SELECT pg_advisory_xact_lock(CAST(:k AS integer), CAST(:o AS integer))"),
                                {"k": lezingen._SLOT_KLASSE, "o": lezingen._slot(caller.sleutel_id)})
         with Session(eigen_engine) as s, pytest.raises((OperationalError, sqlite3.OperationalError)) as fout:
             lezingen.registreer(s, caller=caller, verzoek=verzoek())
@@ -497,4 +497,13 @@ def test_bezette_database_geeft_een_eerlijke_503(eigen_engine: Engine, monkeypat
     assert _tel(eigen_engine, caller) == 0
     with Session(eigen_engine) as s:  # free again: the read goes through
         lezingen.registreer(s, caller=caller, verzoek=verzoek())
+    assert _tel(eigen_engine, caller, nieuw=True) == 1
+
+
+@pytest.mark.parametrize("getal", [0, 2**127, 2**128 - 1, (2**31 - 1) << 96])
+def test_elke_sleutel_past_in_het_slot(eigen_engine: Engine, getal: int) -> None:
+    """The key's advisory lock takes two 32-bit integers; the extremes of a UUID fit."""
+    caller = Caller(sleutel_id=uuid.UUID(int=getal), scopes=frozenset({Scope.rapporteren}), binding=Binding.beheer)
+    with Session(eigen_engine) as s:
+        lezingen.registreer(s, caller=caller, verzoek=verzoek(periode="1999"))
     assert _tel(eigen_engine, caller, nieuw=True) == 1
