@@ -5,7 +5,7 @@ import typer
 from app.demo import demo_data
 from app.imports.cli import importeer
 from app.inwoners.cli import retention
-from app.toegang.cli import key_app, org_app
+from app.toegang.cli import key_app, org_app, toegang_app
 
 app = typer.Typer(
     help="Sleutelmonitor: registratie en indicatoren voor Sleutelpersonen Gezondheid.",
@@ -14,6 +14,7 @@ app = typer.Typer(
 )
 app.add_typer(org_app, name="org")
 app.add_typer(key_app, name="key")
+app.add_typer(toegang_app, name="toegang")
 app.command("demo-data")(demo_data)
 app.command("retention")(retention)
 app.command("import")(importeer)

@@ -37,6 +37,13 @@ class Settings(BaseSettings):
     max_import_cel_tekens: int = Field(default=10_000, ge=100)
     max_import_seconden: float = Field(default=3600, gt=0)
     rate_limit_per_minute: int = Field(default=600, ge=1)
+    # Distinct indicator tables a key may read per local day, for every reader but the organisation
+    # itself (regional, national, beheer; API and dashboard alike). Re-reading a table is free. 300:
+    # every page of the regional dashboard, with every preset period and every topic drill-down, is
+    # about 180 tables; key-aware averaging needs ~60 tables per day cell (97% exact, issue 21), so a
+    # month of day cells in one gemeente takes ~1,900 tables (six days), and even 16 pairs per cell
+    # (82% exact) ~500. See docs/onderdrukking.md.
+    leesbudget_per_dag: int = Field(default=300, ge=1)
     retention_months: int | None = Field(default=None, ge=1)
     # Per resource type: signals and stories older than this are deleted by `sleutelmonitor retention`.
     retention_months_signalen: int | None = Field(default=None, ge=1)

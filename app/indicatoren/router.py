@@ -58,10 +58,24 @@ def get_indicator(code: IndicatorCode, caller: RapporterenDep) -> IndicatorPubli
     "/indicatoren/{code}/waarden",
     response_model=IndicatorWaarden,
     summary="Waarden van een indicator",
-    responses=formaten.responses(
-        *FORMATEN, json_schema={"$ref": "#/components/schemas/IndicatorWaarden"},
-        beschrijving="De waarden: JSON, CSV (twee varianten) of een Excel-werkmap met toelichting.",
-    ),
+    responses={
+        **formaten.responses(
+            *FORMATEN, json_schema={"$ref": "#/components/schemas/IndicatorWaarden"},
+            beschrijving="De waarden: JSON, CSV (twee varianten) of een Excel-werkmap met toelichting.",
+        ),
+        429: {
+            "description": (
+                "Te veel verzoeken: meer dan het toegestane aantal per minuut, of (titel \"Dagbudget voor "
+                "regionale tabellen op\") het dagbudget van verschillende tabellen van een sleutel die niet "
+                "aan een organisatie gebonden is. Een tabel die vandaag al is opgevraagd, telt niet opnieuw; "
+                "het budget begint om middernacht (Nederlandse tijd) opnieuw."
+            ),
+            "headers": {"Retry-After": {
+                "description": "Seconden tot het opnieuw kan: het einde van de minuut, of middernacht in Nederland.",
+                "schema": {"type": "integer", "minimum": 1},
+            }},
+        },
+    },
 )
 def get_indicator_waarden(
     caller: RapporterenDep,
@@ -84,6 +98,12 @@ def get_indicator_waarden(
     (`onderdrukt: true`); cellen met werk van minder dan drie sleutelpersonen worden onderdrukt. De
     rijen zijn altijd alle combinaties van de gevraagde lijsten. Dezelfde vraag geeft altijd hetzelfde
     antwoord, in JSON, CSV en XLSX.
+
+    Elke lezing met een sleutel die niet aan een organisatie gebonden is (regionaal, landelijk, beheer;
+    ook via het dashboard) wordt vastgelegd met haar parameters, nooit met de uitkomst. Zo'n sleutel mag
+    per dag een beperkt aantal verschillende tabellen opvragen (een tabel: indicator, periode, interval,
+    groepering en filters); daarna volgt 429 tot middernacht. Dezelfde tabel opnieuw opvragen, ook in een
+    ander formaat, telt niet mee.
 
     Kies het formaat met `formaat=json|csv|csv-rfc4180|xlsx` (ook vanuit Excel "Van het web" en Power
     Query) of met `Accept`. `csv` opent met een dubbelklik in Nederlandse Excel (puntkomma, decimale komma,

@@ -26,6 +26,7 @@ from app.core.config import get_settings
 from app.core.errors import GeenToegang, OngeldigeInvoer
 from app.core.periods import Interval, Periode, intervallen
 from app.ervaringsverhalen import service as ervaringsverhalen
+from app.indicatoren import lezingen
 from app.indicatoren.catalogue import Bron, Eenheid, Indicator, Maat
 from app.indicatoren import tabelcontrole
 from app.indicatoren.perturbatie import Ptable, celsleutel, ptable
@@ -108,7 +109,6 @@ def controleer_toegang(verzoek: Verzoek, caller: Caller) -> None:
 def bereken(session: Session, *, caller: Caller, verzoek: Verzoek, drempel: int, max_rijen: int) -> Resultaat:
     """Compute an indicator for a period, grouped and filtered; exact for the organisation's own key,
     else through the table checks, the contributor rule and cell key perturbation (docs/onderdrukking.md)."""
-    controleer_toegang(verzoek, caller)
     indicator = verzoek.indicator
     settings = get_settings()
     beschermd = caller.binding is not Binding.organisatie
@@ -118,9 +118,16 @@ def bereken(session: Session, *, caller: Caller, verzoek: Verzoek, drempel: int,
     if beschermd:
         grenzen = tabelcontrole.Grenzen(max_kenmerken=settings.regionaal_max_kenmerken,
                                         max_open_waarden=settings.regionaal_max_open_waarden, max_rijen=max_rijen)
-        tabelcontrole.controleer(verzoek, grenzen)
-        buckets = tabelcontrole.intervallen_beschermd(verzoek.periode, verzoek.interval)
-        vaste_rijen = tabelcontrole.rijen(session, verzoek, caller, grenzen, len(buckets))
+        try:
+            controleer_toegang(verzoek, caller)
+            tabelcontrole.controleer(verzoek, grenzen)
+            buckets = tabelcontrole.intervallen_beschermd(verzoek.periode, verzoek.interval)
+            vaste_rijen = tabelcontrole.rijen(session, verzoek, caller, grenzen, len(buckets))
+        except (GeenToegang, OngeldigeInvoer) as exc:
+            # A refused table is audited too (the shape of an attack shows in its refusals), without budget.
+            lezingen.registreer(session, caller=caller, verzoek=verzoek, geweigerd=f"{exc.status}: {exc.detail}")
+            raise
+        lezingen.registreer(session, caller=caller, verzoek=verzoek)  # audit and daily budget; may 429
     query = IndicatorQuery(indicator, session.get_bind().dialect.name)
 
     datum = query.c.datum

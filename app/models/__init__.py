@@ -10,6 +10,7 @@ from app.models.doorverwijzing import Doorverwijzing, DoorverwijzingStatus
 from app.models.ervaringsverhaal import Ervaringsverhaal, ErvaringsverhaalEffect, ErvaringsverhaalOnderwerp
 from app.models.import_run import ImportRun
 from app.models.ketenpartner import Ketenpartner
+from app.models.lees_audit import LeesAudit
 from app.models.organisatie import Organisatie
 from app.models.signaal import Signaal, SignaalOnderwerp, SignaalStatus
 from app.models.sleutelpersoon import Sleutelpersoon
@@ -30,6 +31,7 @@ __all__ = [
     "ErvaringsverhaalOnderwerp",
     "ImportRun",
     "Ketenpartner",
+    "LeesAudit",
     "Organisatie",
     "SQLModel",
     "Signaal",

@@ -15,7 +15,7 @@ from pydantic import ValidationError
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from app.core.db import get_engine
 from app.core.errors import DomeinFout, OngeldigeInvoer, validation_params
@@ -205,3 +205,99 @@ def key_revoke(
         err.print(f"API-sleutel {key.prefix} was al ingetrokken op {moment}.", markup=False)
     else:
         out.print(f"API-sleutel {key.prefix} ({key.naam}) ingetrokken op {moment}.", markup=False)
+
+
+toegang_app = typer.Typer(help="Toegang bewaken: wie leest welke cijfers.", no_args_is_help=True)
+
+
+@toegang_app.command("leespatronen")
+def leespatronen(
+    vanaf: Annotated[datetime | None, typer.Option(
+        "--vanaf", formats=["%Y-%m-%d"], help="Eerste dag (JJJJ-MM-DD); standaard vandaag.")] = None,
+    tot: Annotated[datetime | None, typer.Option(
+        "--tot", formats=["%Y-%m-%d"], help="Laatste dag, inclusief; standaard gelijk aan --vanaf.")] = None,
+    minimum: Annotated[int, typer.Option(
+        "--minimum", min=0,
+        help="Toon sleutels met minstens zoveel bijna-dubbele paren tabellen op een dag (0: elke sleutel die las).",
+    )] = 10,
+) -> None:
+    """Sleutels met verdachte leespatronen: veel tabellen die op een dag of een filterwaarde na gelijk zijn.
+
+    Zo'n paar is de vorm van een verschil- of middelingsaanval op kleine aantallen (docs/onderdrukking.md);
+    een gebruiker van het dashboard maakt ze niet. Leest alleen de leesaudit, nooit cijfers.
+    """
+    from app.core.validation import vandaag
+    from app.indicatoren import lezingen
+
+    eerste = vanaf.date() if vanaf else vandaag()
+    laatste = tot.date() if tot else eerste
+    with unit_of_work() as session:
+        if laatste < eerste:
+            raise OngeldigeInvoer.veld("--tot", "--tot ligt voor --vanaf.")
+        patronen = [p for p in lezingen.leespatronen(session, vanaf=eerste, tot=laatste) if p.buren >= minimum]
+        sleutels = {k.id: k for k in session.exec(
+            select(ApiSleutel).where(col(ApiSleutel.id).in_({p.api_sleutel_id for p in patronen})))}
+        table = Table(title=f"Leespatronen {eerste.isoformat()} t/m {laatste.isoformat()} (minstens {minimum} paren)")
+        table.add_column("sleutel", no_wrap=True)
+        for kop in ("naam", "binding"):
+            table.add_column(kop, overflow="fold")
+        table.add_column("dag", no_wrap=True)
+        for kop in ("tabellen", "paren: een dag", "paren: een waarde", "geweigerd"):
+            table.add_column(kop, justify="right")
+        table.add_column("voorbeeld", overflow="fold")
+        for p in patronen:
+            key = sleutels.get(p.api_sleutel_id)
+            table.add_row(
+                key.prefix if key else str(p.api_sleutel_id),
+                escape(key.naam) if key else "-",
+                escape(_binding(session, key)) if key else "-",
+                p.dag.isoformat(),
+                str(p.tabellen),
+                str(p.dag_buren),
+                str(p.waarde_buren),
+                ", ".join(f"{reden}: {n}" for reden, n in sorted(p.geweigerd.items())) or "-",
+                escape(p.voorbeeld or "-"),
+            )
+    if patronen:
+        out.print(table)
+    else:
+        err.print(f"Geen sleutel met minstens {minimum} bijna-dubbele paren tabellen in deze periode.")
+
+
+@toegang_app.command("lezingen")
+def lezingen_van(
+    sleutel: Annotated[str, typer.Argument(help="Id of prefix (smk_...) van de sleutel.")],
+    dag: Annotated[datetime | None, typer.Option(
+        "--dag", formats=["%Y-%m-%d"], help="De dag (JJJJ-MM-DD, Nederlandse tijd); standaard vandaag.")] = None,
+    limiet: Annotated[int, typer.Option("--limiet", min=1, help="Toon hoogstens zoveel lezingen, de laatste eerst.")] = 200,
+) -> None:
+    """De lezingen van een sleutel op een dag: welke tabellen, wanneer, nieuw of herhaald, geweigerd; nooit cijfers."""
+    from app.core.validation import TIJDZONE, vandaag
+    from app.models import LeesAudit
+
+    gekozen = dag.date() if dag else vandaag()
+    with unit_of_work() as session:
+        key = service.get_key(session, key_id_or_prefix=sleutel)
+        waar = (col(LeesAudit.api_sleutel_id) == key.id) & (col(LeesAudit.dag) == gekozen)
+        rijen = list(session.exec(select(LeesAudit).where(waar).order_by(col(LeesAudit.id).desc()).limit(limiet)))
+        # One line per read, the last first: readable in a narrow terminal and easy to grep.
+        regels = []
+        for rij in rijen:
+            p = rij.parameters
+            telt = "nieuw" if rij.nieuw else "herhaald" if rij.geweigerd is None else "geweigerd"
+            delen = [rij.tijdstip.astimezone(TIJDZONE).strftime("%H:%M:%S"), f"{telt:9}", rij.indicator,
+                     f"{p.get('vanaf')} t/m {p.get('tot')}"]
+            if p.get("interval"):
+                delen.append(f"interval={p['interval']}")
+            if p.get("groeperenOp"):
+                delen.append(f"groeperenOp={','.join(p['groeperenOp'])}")
+            delen += [f"{k}={','.join(v)}" for k, v in p.get("filters", {}).items()]
+            if rij.geweigerd:
+                delen.append(f"({rij.geweigerd})")
+            regels.append("  ".join(delen))
+    if regels:
+        out.print(f"Lezingen van {key.prefix} ({key.naam}) op {gekozen.isoformat()}, de laatste eerst:", markup=False)
+        for regel in regels:
+            out.print(regel, markup=False)
+    else:
+        err.print(f"Geen lezingen van {key.prefix} op {gekozen.isoformat()}.")

@@ -5,7 +5,7 @@ the key person in the covering index both databases would read every counted con
 table itself; with it, a regional table stays an index-only scan (docs/performance.md).
 
 Revision ID: 0015
-Revises: 0011
+Revises: 0012
 Create Date: 2026-12-07
 """
 
@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = '0015'
-down_revision: str | None = '0011'
+down_revision: str | None = '0012'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -140,14 +140,16 @@ def aanval(databases: DatabaseFactory) -> Iterator[dict[str, Any]]:
     application.dependency_overrides[get_session] = session_dependency
     # The attacks run without the sparsity rule: it only refuses tables by their published cells, so
     # it hides nothing the perturbation does not, and without it the attacker sees more (worst case).
+    # The read budget is lifted too: the module measures what many tables give an attacker; what the
+    # budget stops is measured in test_leesaudit.py.
     settings = get_settings()
-    ijl = settings.regionaal_max_aandeel_onderdrukt
-    settings.regionaal_max_aandeel_onderdrukt = 1.0
+    ijl, budget = settings.regionaal_max_aandeel_onderdrukt, settings.leesbudget_per_dag
+    settings.regionaal_max_aandeel_onderdrukt, settings.leesbudget_per_dag = 1.0, 100_000
     try:
         with TestClient(application, raise_server_exceptions=False) as client:
             yield {"client": client, "waarheid": waarheid, "regio": regio, "engine": engine, "vragen": Counter()}
     finally:
-        settings.regionaal_max_aandeel_onderdrukt = ijl
+        settings.regionaal_max_aandeel_onderdrukt, settings.leesbudget_per_dag = ijl, budget
         engine.dispose()
 
 
