@@ -234,6 +234,24 @@ def schrijvend_met_wachttijd(engine: Engine, wachttijd: float) -> Engine:
 _MET_WACHTTIJD: "weakref.WeakKeyDictionary[Engine, dict[float, Engine]]" = weakref.WeakKeyDictionary()
 
 
+def kort_lezen(session: Session, werk: Callable[[Session], T]) -> T:
+    """Run a read in a session of its own that ends at once, so `session` holds no connection after it.
+
+    For what a request reads before it streams its body (the API key): a read in the request's own
+    session kept its connection "idle in transaction" until the body ended, and on SQLite a writing
+    request's BEGIN IMMEDIATE held the write slot as long. Slow uploads so took the whole pool (or the
+    slot), and every other request waited. The read here never takes the write slot. Inside an
+    enclosing transaction (tests bind the request's session to a connection) it uses `session` itself,
+    the only one that sees the test's rows.
+    """
+    bind = session.get_bind()
+    if not isinstance(bind, Engine):
+        return werk(session)
+    with Session(bind, expire_on_commit=False) as eigen:
+        eigen.connection(execution_options={"sqlite_immediate": False})
+        return werk(eigen)
+
+
 def _vastleggen(session: Session) -> None:
     """COMMIT; a connection lost during it leaves the outcome unknown, and the client must hear that."""
     try:

@@ -8,7 +8,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 logger = logging.getLogger(__name__)
@@ -311,6 +311,7 @@ def install_error_handlers(app: FastAPI) -> None:
         return problem_response(request, exc.status_code, detail, headers=getattr(exc, "headers", None))
 
     @app.exception_handler(DBAPIError)
+    @app.exception_handler(PoolTimeout)  # no connection free within the pool timeout
     @app.exception_handler(sqlite3.Error)  # raised by the write slot itself, outside SQLAlchemy's wrapping
     @app.exception_handler(OSError)
     async def _storing(request: Request, exc: Exception) -> JSONResponse:
