@@ -48,16 +48,29 @@ def serve(
     """Start de API-server (uvicorn)."""
     import uvicorn
 
-    uvicorn.run(
-        "app.main:create_app",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        reload=reload,
-        proxy_headers=True,
-        server_header=False,
-    )
+    uvicorn.run(**uvicorn_opties(host=host, port=port, workers=workers, reload=reload))
+
+
+def uvicorn_opties(*, host: str, port: int, workers: int, reload: bool) -> dict[str, object]:
+    """What `serve` hands to uvicorn: the app, and the process and time limits of app/core/proces.py."""
+    from app.core.config import get_settings
+
+    settings = get_settings()
+    return {
+        "app": "app.main:create_app",
+        "factory": True,
+        "host": host,
+        "port": port,
+        "workers": workers,
+        "reload": reload,
+        "proxy_headers": True,
+        "server_header": False,
+        # Header and body read limits on top of uvicorn's own protocol (httptools).
+        "http": "app.core.proces:BegrensdHttp",
+        "timeout_worker_healthcheck": settings.worker_healthcheck_seconden,
+        # Requests in progress get this long after SIGTERM; import jobs are handed back at once.
+        "timeout_graceful_shutdown": settings.graceful_shutdown_seconden,
+    }
 
 
 @app.command("ptable")

@@ -53,6 +53,16 @@ class Settings(BaseSettings):
     min_vrije_schijf_mb: int = Field(default=100, ge=0)
     import_lease_seconden: int = Field(default=60, ge=4)
     import_poll_seconden: float = Field(default=5.0, ge=0)
+    # Serving (`sleutelmonitor serve`, app/core/proces.py). How long the supervisor of `--workers N`
+    # waits for a worker to answer its health check before it kills and replaces it: uvicorn's 5 s
+    # killed healthy workers on a loaded two-core machine, and their replacements during start-up.
+    worker_healthcheck_seconden: int = Field(default=60, ge=1)
+    # At SIGTERM: how long requests in progress may finish; running import jobs are handed back at once.
+    graceful_shutdown_seconden: int = Field(default=30, ge=0)
+    # A client must send a request's headers within this many seconds of starting it (slowloris).
+    header_timeout_seconden: float = Field(default=10.0, gt=0)
+    # An upload may pause at most this many seconds between two parts of its body; then it is dropped.
+    body_timeout_seconden: float = Field(default=60.0, gt=0)
 
     @property
     def is_sqlite(self) -> bool:

@@ -17,6 +17,11 @@ Liveness differs per database:
   file per job instead (the kernel drops it when the process dies, however it dies), and writes its
   progress into that file, where every worker of the host reads it.
 
+A server that stops (SIGTERM, a deploy) hands its running jobs back instead of waiting for them:
+`stop()` makes each job roll back at its next progress report (every few hundred rows) and put its
+run back to `wachtend`, upload kept and the attempt not counted, so another worker or the next start
+runs it from the start. A job that ran 20 minutes once held up a stop for as long.
+
 A dead job is run again while it has been started fewer than `MAX_POGINGEN` times and its upload is
 still there; otherwise it ends `mislukt` with the reason. Uploads nobody refers to are removed by
 the poller (at start-up, then every `OPRUIMEN_SECONDEN`).
@@ -56,6 +61,32 @@ JOB_WACHTTIJD_SECONDEN = 3600.0
 # Uploads not referred to by a waiting or running job, untouched for this long, are removed.
 OPRUIMEN_NA_SECONDEN = 600.0
 OPRUIMEN_SECONDEN = 300.0
+
+# Set when this process stops: running jobs hand their run back, and no job is claimed any more.
+_STOPPEN = threading.Event()
+_LOPEND: set[uuid.UUID] = set()
+_LOPEND_VERANDERD = threading.Condition()
+
+
+def stop(wachttijd: float = 0.0) -> bool:
+    """Stop running jobs of this process: each hands its run back. Waits up to `wachttijd` seconds for them.
+
+    Returns True when no job of this process runs any more. Safe from a signal handler with 0.
+    """
+    _STOPPEN.set()
+    if wachttijd <= 0:
+        return not _LOPEND
+    with _LOPEND_VERANDERD:
+        return _LOPEND_VERANDERD.wait_for(lambda: not _LOPEND, timeout=wachttijd)
+
+
+def hervat() -> None:
+    """Allow jobs again (a process that starts serving; tests)."""
+    _STOPPEN.clear()
+
+
+class Teruggegeven(Exception):
+    """This process stops: the job rolls back and hands its run back to be run elsewhere or later."""
 
 
 def _engine() -> Engine:
@@ -152,6 +183,8 @@ def _claim(engine: Engine, run_id: uuid.UUID, *, vorige_werker: str | None, wach
 def draai(run_id: uuid.UUID) -> None:
     """Claim a waiting job and run it here (right after the upload, or from the poller)."""
     engine = _engine()
+    if _STOPPEN.is_set():
+        return  # stays waiting; the next start (or another worker) runs it
     slot = _Slotbestand(run_id) if _is_sqlite(engine) else None
     if slot is not None and not slot.neem():
         return  # another worker of this host runs it
@@ -189,6 +222,8 @@ class _Hartslag:
             self.slot.schrijf(verwerkt)
         if self.kwijt:
             raise Overgenomen(f"De taak {self.run_id} is door een andere werker overgenomen.")
+        if _STOPPEN.is_set():
+            raise Teruggegeven(f"De server stopt; de taak {self.run_id} wordt later opnieuw gestart.")
 
     def tik(self) -> None:
         """One heartbeat. On SQLite the job itself holds the write slot: the lock file is its heartbeat."""
@@ -248,6 +283,17 @@ def _caller(run: ImportRun) -> Caller:
 
 def _voer_uit(engine: Engine, run_id: uuid.UUID, slot: _Slotbestand | None) -> None:
     """Run a claimed job in one transaction; on any failure record `mislukt` (nothing was saved)."""
+    with _LOPEND_VERANDERD:
+        _LOPEND.add(run_id)
+    try:
+        _voer_uit_hier(engine, run_id, slot)
+    finally:
+        with _LOPEND_VERANDERD:
+            _LOPEND.discard(run_id)
+            _LOPEND_VERANDERD.notify_all()
+
+
+def _voer_uit_hier(engine: Engine, run_id: uuid.UUID, slot: _Slotbestand | None) -> None:
     hartslag = _Hartslag(engine, run_id, slot)
     hartslag.start()
     session = Session(schrijvend_met_wachttijd(engine, JOB_WACHTTIJD_SECONDEN), expire_on_commit=False)
@@ -277,6 +323,11 @@ def _voer_uit(engine: Engine, run_id: uuid.UUID, slot: _Slotbestand | None) -> N
         logger.warning("Import %s was taken over by another worker; this run is rolled back", run_id)
         session.rollback()
         pad = None  # the new owner reads it
+    except Teruggegeven:
+        session.rollback()
+        pad = None  # the next run reads it
+        if _geef_terug(engine, run_id):
+            logger.info("Import %s handed back: this process stops; it runs again elsewhere or at the next start", run_id)
     except Exception:
         logger.exception("Import %s failed", run_id)
         session.rollback()
@@ -305,6 +356,21 @@ def _mislukt(engine: Engine, run_id: uuid.UUID, melding: str, *, alleen_van: str
     return True
 
 
+def _geef_terug(engine: Engine, run_id: uuid.UUID) -> bool:
+    """Put a job this process holds back to `wachtend`, as if never started (its upload stays)."""
+    with Session(schrijvend_met_wachttijd(engine, JOB_WACHTTIJD_SECONDEN)) as session:
+        resultaat = session.execute(
+            update(ImportRun)
+            .where(col(ImportRun.id) == run_id, col(ImportRun.werker) == WERKER)
+            .values(
+                status=WACHTEND, werker=None, lease_tot=None, verwerkt=0, gestart_op=None,
+                pogingen=col(ImportRun.pogingen) - 1,
+            )
+        )
+        session.commit()
+    return resultaat.rowcount == 1  # type: ignore[attr-defined]
+
+
 # --- Recovery: the poller of every worker -------------------------------------------------------
 
 
@@ -321,6 +387,8 @@ def herstel() -> int:
         ).all()
     behandeld = 0
     for run_id, status, werker, pogingen, bestandspad in kandidaten:
+        if _STOPPEN.is_set():
+            break
         if status == WACHTEND:
             draai(run_id)
             behandeld += 1

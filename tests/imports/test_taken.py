@@ -339,3 +339,42 @@ def test_a_job_queues_for_the_write_slot_instead_of_failing(engine_taken: Engine
     job.join(60)
     klaar = _run(engine_taken, run.id)
     assert (klaar.status, klaar.aangemaakt) == ("geslaagd", 50), klaar.rapport
+
+
+def test_a_stopping_worker_hands_its_running_job_back(engine_taken: Engine, omgeving: Omgeving,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """At SIGTERM a job neither finishes its minutes of rows nor dies: it rolls back and waits for the next worker."""
+    run = _achtergelaten(engine_taken, omgeving, _bestand(1200))
+    bezig = threading.Event()
+    doorgaan = threading.Event()
+    echte_zet = taken._Hartslag.zet
+
+    def zet(self: taken._Hartslag, verwerkt: int) -> None:
+        echte_zet(self, verwerkt)
+        if verwerkt == 500:
+            bezig.set()
+            doorgaan.wait(30)
+
+    monkeypatch.setattr(taken._Hartslag, "zet", zet)
+    job = threading.Thread(target=taken.herstel)
+    job.start()
+    try:
+        assert bezig.wait(60)
+        assert _run(engine_taken, run.id).pogingen == 2
+        doorgaan.set()
+        assert taken.stop(wachttijd=60), "the job did not hand its run back"
+        job.join(60)
+        teruggegeven = _run(engine_taken, run.id)
+        assert (teruggegeven.status, teruggegeven.werker, teruggegeven.lease_tot, teruggegeven.pogingen) == ("wachtend", None, None, 1)
+        assert Path(teruggegeven.bestandspad or "").is_file()  # the upload stays for the next run
+        assert not list(taken.uploadmap().glob("*.lock"))
+        assert _aantal(engine_taken, omgeving) == 0
+        assert taken.herstel() == 0  # a stopping process claims nothing
+    finally:
+        doorgaan.set()
+        taken.hervat()
+    # The next start (or another worker) runs it from the start.
+    assert taken.herstel() == 1
+    klaar = _run(engine_taken, run.id)
+    assert (klaar.status, klaar.aangemaakt, klaar.pogingen) == ("geslaagd", 1200, 2)
+    assert _aantal(engine_taken, omgeving) == 1200
