@@ -53,6 +53,10 @@ class Settings(BaseSettings):
     min_vrije_schijf_mb: int = Field(default=100, ge=0)
     import_lease_seconden: int = Field(default=60, ge=4)
     import_poll_seconden: float = Field(default=5.0, ge=0)
+    # On SQLite an atomic import or a dry run holds the only write slot for its whole run (~1,400 rows a
+    # second), so request writes get 503 meanwhile. Larger files are refused in those modes (per row,
+    # which commits every 2,000 rows, is allowed at any size); 0: no limit. PostgreSQL has no such limit.
+    sqlite_atomair_max_mb: float = Field(default=2.0, ge=0)
     # Serving (`sleutelmonitor serve`, app/core/proces.py). How long the supervisor of `--workers N`
     # waits for a worker to answer its health check before it kills and replaces it: uvicorn's 5 s
     # killed healthy workers on a loaded two-core machine, and their replacements during start-up.

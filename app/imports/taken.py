@@ -37,6 +37,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -46,6 +47,7 @@ from sqlmodel import Session, col, select
 from app.core.config import get_settings
 from app.core.db import checkpoint, get_engine, schrijvend_met_wachttijd
 from app.imports import service
+from app.imports.readers import LeesFout, TeGrootBestand
 from app.imports.verslag import BEZIG, MISLUKT, WACHTEND, Opties
 from app.models import ImportRun, utcnow
 from app.toegang.caller import Binding, Caller, Scope
@@ -298,16 +300,33 @@ def _voer_uit_hier(engine: Engine, run_id: uuid.UUID, slot: _Slotbestand | None)
     hartslag.start()
     session = Session(schrijvend_met_wachttijd(engine, JOB_WACHTTIJD_SECONDEN), expire_on_commit=False)
     pad: Path | None = None
+    opties: Opties | None = None
     try:
-        run = session.get(ImportRun, run_id)
-        assert run is not None
-        pad = Path(run.bestandspad) if run.bestandspad else None
+        # Read in a session of its own, without the write slot: counting the rows takes a while.
+        with Session(engine, expire_on_commit=False) as lezen:
+            gelezen_run = lezen.get(ImportRun, run_id)
+        assert gelezen_run is not None
+        pad = Path(gelezen_run.bestandspad) if gelezen_run.bestandspad else None
         if pad is None or not pad.is_file():
-            session.rollback()
             _mislukt(engine, run_id, "Het geüploade bestand is niet meer beschikbaar; er is niets opgeslagen. Upload het opnieuw.")
             return
+        opties = _opties(gelezen_run)
+        if _is_sqlite(engine) and opties.per_rij and not opties.proefdraai:
+            # SQLite has one write slot: commit every few thousand rows and let request writes in
+            # between, instead of holding it for the whole file (a 100 MB file: 21 minutes of 503s).
+            opties = replace(opties, tussentijds_vastleggen=True)
+        try:
+            service.tel_rijen(pad, opties, onderweg=_controleer_stop)
+        except TeGrootBestand as exc:
+            # Over the row limit: known in seconds, not after validating two million rows.
+            _mislukt(engine, run_id, f"{exc} Er is niets opgeslagen.")
+            return
+        except LeesFout:
+            pass  # the import itself reports an unreadable file, with what it read up to there
+        run = session.get(ImportRun, run_id)
+        assert run is not None
         verslag = service.importeer(
-            session, caller=_caller(run), bron=pad, opties=_opties(run), run=run, voortgang=hartslag.zet
+            session, caller=_caller(run), bron=pad, opties=opties, run=run, voortgang=hartslag.zet
         )
         # Still ours? In this transaction, so a worker that lost its lease never commits a second copy.
         nog_van_ons = session.execute(
@@ -331,7 +350,13 @@ def _voer_uit_hier(engine: Engine, run_id: uuid.UUID, slot: _Slotbestand | None)
     except Exception:
         logger.exception("Import %s failed", run_id)
         session.rollback()
-        _mislukt(engine, run_id, "Er ging onverwacht iets mis; er is niets opgeslagen.")
+        if opties is not None and opties.tussentijds_vastleggen:
+            _mislukt(engine, run_id, (
+                "Er ging onverwacht iets mis. De rijen die vóór de fout per rij zijn vastgelegd, blijven opgeslagen; "
+                "importeer het bestand opnieuw voor de rest (al opgeslagen rijen blijven dan ongewijzigd)."
+            ))
+        else:
+            _mislukt(engine, run_id, "Er ging onverwacht iets mis; er is niets opgeslagen.")
     finally:
         session.close()
         hartslag.stop()
@@ -354,6 +379,11 @@ def _mislukt(engine: Engine, run_id: uuid.UUID, melding: str, *, alleen_van: str
         session.add(run)
         session.commit()
     return True
+
+
+def _controleer_stop(_gelezen: int) -> None:
+    if _STOPPEN.is_set():
+        raise Teruggegeven("De server stopt; de taak wordt later opnieuw gestart.")
 
 
 def _geef_terug(engine: Engine, run_id: uuid.UUID) -> bool:
