@@ -131,3 +131,19 @@ def test_the_key_lookup_of_a_cache_miss_leaves_no_transaction_open(kleine_pool: 
         assert client.post("/na-authenticatie", headers=omgeving.headers).status_code == 200
     assert gemeten == [0]
 
+
+
+def test_the_pool_is_sized_by_the_settings(monkeypatch: pytest.MonkeyPatch, fresh_database_url) -> None:  # type: ignore[no-untyped-def]
+    from app.core.config import get_settings
+
+    monkeypatch.setenv("SLEUTELMONITOR_DATABASE_URL", fresh_database_url())
+    monkeypatch.setenv("SLEUTELMONITOR_DATABASE_POOL_SIZE", "3")
+    monkeypatch.setenv("SLEUTELMONITOR_DATABASE_MAX_OVERFLOW", "7")
+    monkeypatch.setenv("SLEUTELMONITOR_DATABASE_POOL_TIMEOUT_SECONDEN", "4")
+    get_settings.cache_clear()
+    try:
+        engine = db.get_engine.__wrapped__()  # made as get_engine makes it, without replacing the cached one
+        assert (engine.pool.size(), engine.pool._max_overflow, engine.pool._timeout) == (3, 7, 4)  # type: ignore[attr-defined]
+        engine.dispose()
+    finally:
+        get_settings.cache_clear()

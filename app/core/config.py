@@ -18,6 +18,11 @@ class Settings(BaseSettings):
 
     environment: Literal["development", "test", "production"] = "development"
     database_url: str = DEFAULT_DATABASE_URL
+    # Connection pool per worker process (docs/serveren.md). None: 5 + 10 on PostgreSQL, 10 + 50 on SQLite.
+    database_pool_size: int | None = Field(default=None, ge=1)
+    database_max_overflow: int | None = Field(default=None, ge=0)
+    # How long a request waits for a free connection before it gets 503.
+    database_pool_timeout_seconden: float = Field(default=30.0, gt=0)
     secret_key: str = Field(
         default=PLACEHOLDER_SECRET,
         description="Server secret; per-organisation keys for resident hashes derive from it.",

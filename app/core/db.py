@@ -198,7 +198,13 @@ def make_engine(database_url: str, **kwargs: Any) -> Engine:
 
 @lru_cache
 def get_engine() -> Engine:
-    return make_engine(get_settings().database_url)
+    settings = get_settings()
+    pool: dict[str, Any] = {"pool_timeout": settings.database_pool_timeout_seconden}
+    if settings.database_pool_size is not None:
+        pool["pool_size"] = settings.database_pool_size
+    if settings.database_max_overflow is not None:
+        pool["max_overflow"] = settings.database_max_overflow
+    return make_engine(settings.database_url, **pool)
 
 
 _SCHRIJVEND: "weakref.WeakKeyDictionary[Engine, Engine]" = weakref.WeakKeyDictionary()
