@@ -126,7 +126,7 @@ class BegrensdHttp(HttpToolsProtocol):
     def _sluit(self, reden: str) -> None:
         self._termijn = None
         if not self.transport.is_closing():
-            client = "%s:%d" % self.client if self.client else "?"
+            client = f"{self.client[0]}:{self.client[1]}" if self.client else "?"
             logger.info("Connection from %s closed: %s", client, reden)
             self.transport.close()
 

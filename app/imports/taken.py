@@ -45,6 +45,7 @@ from sqlalchemy import Engine, or_, update
 from sqlmodel import Session, col, select
 
 from app.core.config import get_settings
+from app.core.errors import OngeldigeInvoer
 from app.core.db import checkpoint, get_engine, schrijvend_met_wachttijd
 from app.imports import service
 from app.imports.readers import LeesFout, TeGrootBestand
@@ -315,6 +316,12 @@ def _voer_uit_hier(engine: Engine, run_id: uuid.UUID, slot: _Slotbestand | None)
             # SQLite has one write slot: commit every few thousand rows and let request writes in
             # between, instead of holding it for the whole file (a 100 MB file: 21 minutes of 503s).
             opties = replace(opties, tussentijds_vastleggen=True)
+        try:
+            # The API refuses such an upload at once (400); this catches every other way in (the dashboard).
+            service.controleer_omvang(opties, pad.stat().st_size, dialect=engine.dialect.name)
+        except OngeldigeInvoer as exc:
+            _mislukt(engine, run_id, f"{exc.detail} Er is niets opgeslagen.")
+            return
         try:
             service.tel_rijen(pad, opties, onderweg=_controleer_stop)
         except TeGrootBestand as exc:

@@ -9,9 +9,9 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
-from types import SimpleNamespace
 from datetime import timedelta
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from fastapi.testclient import TestClient
@@ -468,3 +468,18 @@ def test_a_file_over_the_row_limit_fails_before_any_row_is_imported(engine_taken
     assert mislukt.rapport["melding"] == "Het bestand heeft meer dan 1000 rijen; dat is de grens. Splits het bestand. Er is niets opgeslagen."
     assert verwerkt == []  # not one row validated or written before it failed
     assert not Path(erover.bestandspad or "").exists()
+
+
+@pytest.mark.skipif(BACKEND != "sqlite", reason="SQLite's single write slot")
+def test_a_job_too_large_for_its_mode_on_sqlite_fails_with_the_reason(engine_taken: Engine, omgeving: Omgeving,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """A job that reached the queue another way (the dashboard) is refused by the job itself."""
+    monkeypatch.setenv("SLEUTELMONITOR_SQLITE_ATOMAIR_MAX_MB", "0.001")
+    get_settings.cache_clear()
+    run = _achtergelaten(engine_taken, omgeving, _bestand(40), pogingen=0)
+    taken.herstel()
+    mislukt = _run(engine_taken, run.id)
+    assert mislukt.status == "mislukt"
+    assert mislukt.rapport["melding"].startswith("Een atomaire import (alles of niets) van een bestand groter dan 0.001 MB")
+    assert mislukt.rapport["melding"].endswith("Er is niets opgeslagen.")
+    assert _aantal(engine_taken, omgeving) == 0
