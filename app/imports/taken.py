@@ -4,7 +4,10 @@ run again or failed with a reason when their worker died.
 A large upload is stored in the upload folder and its run waits as `wachtend`. Any worker may claim
 it: one UPDATE that only matches a free job (compare-and-set), so exactly one worker runs it. The
 job is one transaction (atomic and per-row alike), so a worker that dies mid-way leaves nothing;
-running it again from the stored file is exact, because an import is idempotent by externId.
+running it again from the stored file is exact, because an import is idempotent by externId. The
+exception is per-row on SQLite, which commits every few thousand rows so that request writes get the
+single write slot in between (what it committed stays; a rerun finds those rows unchanged). Before it
+writes anything a job reads its file once, so one over the row limit fails in seconds.
 
 Liveness differs per database:
 
@@ -285,7 +288,7 @@ def _caller(run: ImportRun) -> Caller:
 
 
 def _voer_uit(engine: Engine, run_id: uuid.UUID, slot: _Slotbestand | None) -> None:
-    """Run a claimed job in one transaction; on any failure record `mislukt` (nothing was saved)."""
+    """Run a claimed job (one transaction, or chunks per row on SQLite); a failure records `mislukt`, a stop hands it back."""
     with _LOPEND_VERANDERD:
         _LOPEND.add(run_id)
     try:
