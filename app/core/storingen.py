@@ -10,7 +10,8 @@ import sqlite3
 
 import psycopg
 from psycopg import errors as pg
-from sqlalchemy.exc import DBAPIError, TimeoutError as PoolTimeout
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from app.core.errors import DienstNietBeschikbaar
 

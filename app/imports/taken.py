@@ -48,8 +48,8 @@ from sqlalchemy import Engine, or_, update
 from sqlmodel import Session, col, select
 
 from app.core.config import get_settings
-from app.core.errors import OngeldigeInvoer
 from app.core.db import checkpoint, get_engine, schrijvend_met_wachttijd
+from app.core.errors import OngeldigeInvoer
 from app.imports import service
 from app.imports.readers import LeesFout, TeGrootBestand
 from app.imports.verslag import BEZIG, MISLUKT, WACHTEND, Opties
