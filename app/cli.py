@@ -49,22 +49,33 @@ def serve(
     """Start de API-server (uvicorn)."""
     import uvicorn
 
+    uvicorn.run(**uvicorn_opties(host=host, port=port, workers=workers, reload=reload))
+
+
+def uvicorn_opties(*, host: str, port: int, workers: int, reload: bool) -> dict[str, object]:
+    """What `serve` hands to uvicorn: the app, and the process and time limits of app/core/proces.py."""
     from app.core.config import get_settings
 
-    uvicorn.run(
-        "app.main:create_app",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        reload=reload,
+    settings = get_settings()
+    return {
+        "app": "app.main:create_app",
+        "factory": True,
+        "host": host,
+        "port": port,
+        "workers": workers,
+        "reload": reload,
         # Forwarded headers are applied by the app itself (app/core/proxy.py), from the proxies in
         # SLEUTELMONITOR_TRUSTED_PROXIES, with X-Forwarded-Host too; uvicorn's copy would rewrite the
         # client address first. The same list is handed to uvicorn for anything else that reads it.
-        proxy_headers=False,
-        forwarded_allow_ips=get_settings().trusted_proxies,
-        server_header=False,
-    )
+        "proxy_headers": False,
+        "forwarded_allow_ips": settings.trusted_proxies,
+        "server_header": False,
+        # Header and body read limits on top of uvicorn's own protocol (httptools).
+        "http": "app.core.proces:BegrensdHttp",
+        "timeout_worker_healthcheck": settings.worker_healthcheck_seconden,
+        # Requests in progress get this long after SIGTERM; import jobs are handed back at once.
+        "timeout_graceful_shutdown": settings.graceful_shutdown_seconden,
+    }
 
 
 @app.command("ptable")

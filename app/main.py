@@ -36,6 +36,8 @@ from app.toegang.router import router as toegang_router
 from app.uitkomsten.router import router as uitkomsten_router
 from app.web.router import install as install_dashboard
 
+logger = logging.getLogger(__name__)
+
 DESCRIPTION = """
 Sleutelmonitor registreert wat *Sleutelpersonen Gezondheid* doen (contactmomenten, onderwerpen,
 acties, doorverwijzingen naar ketenpartners en uitkomsten) en berekent daaruit de indicatoren
@@ -88,12 +90,14 @@ DOMAIN_ROUTERS = (
 @asynccontextmanager
 async def _lifespan(_app: FastAPI) -> AsyncIterator[None]:
     """Each worker looks for waiting and abandoned import jobs (and sweeps their uploads) while it runs."""
-    from app.core.proces import sterf_met_ouder
-    from app.imports.taken import Poller
+    from app.core.proces import sterf_met_ouder, stop_taken_bij_signaal
+    from app.imports import taken
 
     sterf_met_ouder()
+    taken.hervat()
+    stop_taken_bij_signaal()
     interval = get_settings().import_poll_seconden
-    poller = Poller(interval) if interval > 0 else None
+    poller = taken.Poller(interval) if interval > 0 else None
     if poller is not None:
         poller.start()
     try:
@@ -101,6 +105,11 @@ async def _lifespan(_app: FastAPI) -> AsyncIterator[None]:
     finally:
         if poller is not None:
             poller.stop()
+        # Running jobs hand their run back (`sleutelmonitor serve` asks them at SIGTERM already).
+        if taken.stop(get_settings().graceful_shutdown_seconden):
+            taken.hervat()  # nothing runs any more; an app made again in this process (tests) may run jobs
+        else:
+            logger.warning("Import jobs still running at shutdown; their lease or lock file hands them over")
 
 
 def create_app() -> FastAPI:

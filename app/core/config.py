@@ -20,6 +20,11 @@ class Settings(BaseSettings):
 
     environment: Literal["development", "test", "production"] = "development"
     database_url: str = DEFAULT_DATABASE_URL
+    # Connection pool per worker process (docs/serveren.md). None: 5 + 10 on PostgreSQL, 10 + 50 on SQLite.
+    database_pool_size: int | None = Field(default=None, ge=1)
+    database_max_overflow: int | None = Field(default=None, ge=0)
+    # How long a request waits for a free connection before it gets 503.
+    database_pool_timeout_seconden: float = Field(default=30.0, gt=0)
     secret_key: str = Field(
         default=PLACEHOLDER_SECRET,
         description="Server secret; per-organisation keys for resident hashes derive from it.",
@@ -79,6 +84,21 @@ class Settings(BaseSettings):
     min_sleutelpersonen_per_cel: int = Field(default=3, ge=1)
     # Sums and medians: suppressed with fewer records than this.
     min_records_som: int = Field(default=5, ge=1)
+
+    # On SQLite an atomic import or a dry run holds the only write slot for its whole run (~1,400 rows a
+    # second), so request writes get 503 meanwhile. Larger files are refused in those modes (per row,
+    # which commits every 2,000 rows, is allowed at any size); 0: no limit. PostgreSQL has no such limit.
+    sqlite_atomair_max_mb: float = Field(default=2.0, ge=0)
+    # Serving (`sleutelmonitor serve`, app/core/proces.py). How long the supervisor of `--workers N`
+    # waits for a worker to answer its health check before it kills and replaces it: uvicorn's 5 s
+    # killed healthy workers on a loaded two-core machine, and their replacements during start-up.
+    worker_healthcheck_seconden: int = Field(default=60, ge=1)
+    # At SIGTERM: how long requests in progress may finish; running import jobs are handed back at once.
+    graceful_shutdown_seconden: int = Field(default=30, ge=0)
+    # A client must send a request's headers within this many seconds of starting it (slowloris).
+    header_timeout_seconden: float = Field(default=10.0, gt=0)
+    # An upload may pause at most this many seconds between two parts of its body; then it is dropped.
+    body_timeout_seconden: float = Field(default=60.0, gt=0)
 
     @property
     def perturbatie_sleutel(self) -> bytes:

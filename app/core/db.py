@@ -198,7 +198,13 @@ def make_engine(database_url: str, **kwargs: Any) -> Engine:
 
 @lru_cache
 def get_engine() -> Engine:
-    return make_engine(get_settings().database_url)
+    settings = get_settings()
+    pool: dict[str, Any] = {"pool_timeout": settings.database_pool_timeout_seconden}
+    if settings.database_pool_size is not None:
+        pool["pool_size"] = settings.database_pool_size
+    if settings.database_max_overflow is not None:
+        pool["max_overflow"] = settings.database_max_overflow
+    return make_engine(settings.database_url, **pool)
 
 
 _SCHRIJVEND: "weakref.WeakKeyDictionary[Engine, Engine]" = weakref.WeakKeyDictionary()
@@ -232,6 +238,24 @@ def schrijvend_met_wachttijd(engine: Engine, wachttijd: float) -> Engine:
 
 
 _MET_WACHTTIJD: "weakref.WeakKeyDictionary[Engine, dict[float, Engine]]" = weakref.WeakKeyDictionary()
+
+
+def kort_lezen(session: Session, werk: Callable[[Session], T]) -> T:
+    """Run a read in a session of its own that ends at once, so `session` holds no connection after it.
+
+    For what a request reads before it streams its body (the API key): a read in the request's own
+    session kept its connection "idle in transaction" until the body ended, and on SQLite a writing
+    request's BEGIN IMMEDIATE held the write slot as long. Slow uploads so took the whole pool (or the
+    slot), and every other request waited. The read here never takes the write slot. Inside an
+    enclosing transaction (tests bind the request's session to a connection) it uses `session` itself,
+    the only one that sees the test's rows.
+    """
+    bind = session.get_bind()
+    if not isinstance(bind, Engine):
+        return werk(session)
+    with Session(bind, expire_on_commit=False) as eigen:
+        eigen.connection(execution_options={"sqlite_immediate": False})
+        return werk(eigen)
 
 
 def _vastleggen(session: Session) -> None:

@@ -6,10 +6,11 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 
 logger = logging.getLogger(__name__)
 
@@ -311,6 +312,7 @@ def install_error_handlers(app: FastAPI) -> None:
         return problem_response(request, exc.status_code, detail, headers=getattr(exc, "headers", None))
 
     @app.exception_handler(DBAPIError)
+    @app.exception_handler(PoolTimeout)  # no connection free within the pool timeout
     @app.exception_handler(sqlite3.Error)  # raised by the write slot itself, outside SQLAlchemy's wrapping
     @app.exception_handler(OSError)
     async def _storing(request: Request, exc: Exception) -> JSONResponse:
@@ -322,6 +324,13 @@ def install_error_handlers(app: FastAPI) -> None:
             return await _unexpected(request, exc)
         logger.warning("%s %s: %s (%s)", request.method, request.url.path, storing.detail, exc)
         return problem_response(request, storing.status, storing.detail, title=storing.title, headers=storing.headers)
+
+    @app.exception_handler(ClientDisconnect)
+    async def _weg(request: Request, exc: ClientDisconnect) -> Response:
+        # The client went away (or was dropped for pausing too long) while it sent its body: nothing
+        # to answer and no bug. What the request would have written was never written.
+        logger.info("%s %s: the client disconnected before its request body was complete", request.method, request.url.path)
+        return Response(status_code=400)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

@@ -2,7 +2,7 @@
 
 A client can do nothing about a bug, but it should retry after an outage: the database down or
 restarting, a busy SQLite write slot, a query stopped by the statement timeout, a full disk or a
-read-only filesystem. Everything else (a constraint violation the code did not expect, ...) stays 500.
+read-only filesystem, every pooled connection in use. Everything else (a constraint violation the code did not expect, ...) stays 500.
 """
 
 import errno
@@ -11,6 +11,7 @@ import sqlite3
 import psycopg
 from psycopg import errors as pg
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from app.core.errors import DienstNietBeschikbaar
 
@@ -30,10 +31,14 @@ BEZET = "De database is bezet door een andere schrijver, bijvoorbeeld een grote 
 VOL = "De schijf van de database is vol"
 ALLEEN_LEZEN = "De database of haar schijf is alleen-lezen"
 ONBEREIKBAAR = "De database is niet bereikbaar"
+POOL_VOL = "Alle databaseverbindingen van de dienst zijn bezet"
 
 
 def als_storing(exc: BaseException, *, schrijvend: bool) -> DienstNietBeschikbaar | None:
     """The 503 for an outage, or None when `exc` is not one."""
+    if isinstance(exc, PoolTimeout):
+        # Waited the pool timeout for a connection (SQLAlchemy's, not a driver's): the load passes.
+        return _storing(POOL_VOL, KORT, schrijvend)
     oorzaak = exc.orig if isinstance(exc, DBAPIError) else exc
     if isinstance(oorzaak, sqlite3.Error):
         tekst = str(oorzaak).lower()

@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 from fastapi.concurrency import run_in_threadpool
 
 from app.core import formaten
+from app.core import db
 from app.core.db import SessionDep
 from app.core.formaten import Formaat
 from app.core.errors import MediatypeNietOndersteund, OngeldigeInvoer, TeGroot
@@ -245,7 +246,13 @@ def _tijdelijk() -> IO[bytes]:
 
 
 def _controleer(upload: Upload) -> Upload:
-    """Refuse an xlsx zip bomb before anything parses it."""
+    """Refuse an xlsx zip bomb before anything parses it, and a file too large for its mode on SQLite."""
+    if upload.pad is not None:
+        try:
+            service.controleer_omvang(upload.opties, upload.pad.stat().st_size, dialect=db.get_engine().dialect.name)
+        except OngeldigeInvoer:
+            upload.pad.unlink(missing_ok=True)
+            raise
     if upload.opties.formaat == "xlsx":
         try:
             controleer_zip(upload.inhoud if upload.inhoud is not None else upload.pad)  # type: ignore[arg-type]

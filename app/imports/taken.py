@@ -4,7 +4,10 @@ run again or failed with a reason when their worker died.
 A large upload is stored in the upload folder and its run waits as `wachtend`. Any worker may claim
 it: one UPDATE that only matches a free job (compare-and-set), so exactly one worker runs it. The
 job is one transaction (atomic and per-row alike), so a worker that dies mid-way leaves nothing;
-running it again from the stored file is exact, because an import is idempotent by externId.
+running it again from the stored file is exact, because an import is idempotent by externId. The
+exception is per-row on SQLite, which commits every few thousand rows so that request writes get the
+single write slot in between (what it committed stays; a rerun finds those rows unchanged). Before it
+writes anything a job reads its file once, so one over the row limit fails in seconds.
 
 Liveness differs per database:
 
@@ -16,6 +19,11 @@ Liveness differs per database:
   transaction, so no heartbeat can be written to the database. The worker holds an flock on a lock
   file per job instead (the kernel drops it when the process dies, however it dies), and writes its
   progress into that file, where every worker of the host reads it.
+
+A server that stops (SIGTERM, a deploy) hands its running jobs back instead of waiting for them:
+`stop()` makes each job roll back at its next progress report (every few hundred rows) and put its
+run back to `wachtend`, upload kept and the attempt not counted, so another worker or the next start
+runs it from the start. A job that ran 20 minutes once held up a stop for as long.
 
 A dead job is run again while it has been started fewer than `MAX_POGINGEN` times and its upload is
 still there; otherwise it ends `mislukt` with the reason. Uploads nobody refers to are removed by
@@ -32,6 +40,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -40,7 +49,9 @@ from sqlmodel import Session, col, select
 
 from app.core.config import get_settings
 from app.core.db import checkpoint, get_engine, schrijvend_met_wachttijd
+from app.core.errors import OngeldigeInvoer
 from app.imports import service
+from app.imports.readers import LeesFout, TeGrootBestand
 from app.imports.verslag import BEZIG, MISLUKT, WACHTEND, Opties
 from app.models import ImportRun, utcnow
 from app.toegang.caller import Binding, Caller, Scope
@@ -56,6 +67,32 @@ JOB_WACHTTIJD_SECONDEN = 3600.0
 # Uploads not referred to by a waiting or running job, untouched for this long, are removed.
 OPRUIMEN_NA_SECONDEN = 600.0
 OPRUIMEN_SECONDEN = 300.0
+
+# Set when this process stops: running jobs hand their run back, and no job is claimed any more.
+_STOPPEN = threading.Event()
+_LOPEND: set[uuid.UUID] = set()
+_LOPEND_VERANDERD = threading.Condition()
+
+
+def stop(wachttijd: float = 0.0) -> bool:
+    """Stop running jobs of this process: each hands its run back. Waits up to `wachttijd` seconds for them.
+
+    Returns True when no job of this process runs any more. Safe from a signal handler with 0.
+    """
+    _STOPPEN.set()
+    if wachttijd <= 0:
+        return not _LOPEND
+    with _LOPEND_VERANDERD:
+        return _LOPEND_VERANDERD.wait_for(lambda: not _LOPEND, timeout=wachttijd)
+
+
+def hervat() -> None:
+    """Allow jobs again (a process that starts serving; tests)."""
+    _STOPPEN.clear()
+
+
+class Teruggegeven(Exception):
+    """This process stops: the job rolls back and hands its run back to be run elsewhere or later."""
 
 
 def _engine() -> Engine:
@@ -152,6 +189,8 @@ def _claim(engine: Engine, run_id: uuid.UUID, *, vorige_werker: str | None, wach
 def draai(run_id: uuid.UUID) -> None:
     """Claim a waiting job and run it here (right after the upload, or from the poller)."""
     engine = _engine()
+    if _STOPPEN.is_set():
+        return  # stays waiting; the next start (or another worker) runs it
     slot = _Slotbestand(run_id) if _is_sqlite(engine) else None
     if slot is not None and not slot.neem():
         return  # another worker of this host runs it
@@ -189,6 +228,8 @@ class _Hartslag:
             self.slot.schrijf(verwerkt)
         if self.kwijt:
             raise Overgenomen(f"De taak {self.run_id} is door een andere werker overgenomen.")
+        if _STOPPEN.is_set():
+            raise Teruggegeven(f"De server stopt; de taak {self.run_id} wordt later opnieuw gestart.")
 
     def tik(self) -> None:
         """One heartbeat. On SQLite the job itself holds the write slot: the lock file is its heartbeat."""
@@ -247,21 +288,55 @@ def _caller(run: ImportRun) -> Caller:
 
 
 def _voer_uit(engine: Engine, run_id: uuid.UUID, slot: _Slotbestand | None) -> None:
-    """Run a claimed job in one transaction; on any failure record `mislukt` (nothing was saved)."""
+    """Run a claimed job (one transaction, or chunks per row on SQLite); a failure records `mislukt`, a stop hands it back."""
+    with _LOPEND_VERANDERD:
+        _LOPEND.add(run_id)
+    try:
+        _voer_uit_hier(engine, run_id, slot)
+    finally:
+        with _LOPEND_VERANDERD:
+            _LOPEND.discard(run_id)
+            _LOPEND_VERANDERD.notify_all()
+
+
+def _voer_uit_hier(engine: Engine, run_id: uuid.UUID, slot: _Slotbestand | None) -> None:
     hartslag = _Hartslag(engine, run_id, slot)
     hartslag.start()
     session = Session(schrijvend_met_wachttijd(engine, JOB_WACHTTIJD_SECONDEN), expire_on_commit=False)
     pad: Path | None = None
+    opties: Opties | None = None
     try:
-        run = session.get(ImportRun, run_id)
-        assert run is not None
-        pad = Path(run.bestandspad) if run.bestandspad else None
+        # Read in a session of its own, without the write slot: counting the rows takes a while.
+        with Session(engine, expire_on_commit=False) as lezen:
+            gelezen_run = lezen.get(ImportRun, run_id)
+        assert gelezen_run is not None
+        pad = Path(gelezen_run.bestandspad) if gelezen_run.bestandspad else None
         if pad is None or not pad.is_file():
-            session.rollback()
             _mislukt(engine, run_id, "Het geüploade bestand is niet meer beschikbaar; er is niets opgeslagen. Upload het opnieuw.")
             return
+        opties = _opties(gelezen_run)
+        if _is_sqlite(engine) and opties.per_rij and not opties.proefdraai:
+            # SQLite has one write slot: commit every few thousand rows and let request writes in
+            # between, instead of holding it for the whole file (a 100 MB file: 21 minutes of 503s).
+            opties = replace(opties, tussentijds_vastleggen=True)
+        try:
+            # The API refuses such an upload at once (400); this catches every other way in (the dashboard).
+            service.controleer_omvang(opties, pad.stat().st_size, dialect=engine.dialect.name)
+        except OngeldigeInvoer as exc:
+            _mislukt(engine, run_id, f"{exc.detail} Er is niets opgeslagen.")
+            return
+        try:
+            service.tel_rijen(pad, opties, onderweg=_controleer_stop)
+        except TeGrootBestand as exc:
+            # Over the row limit: known in seconds, not after validating two million rows.
+            _mislukt(engine, run_id, f"{exc} Er is niets opgeslagen.")
+            return
+        except LeesFout:
+            pass  # the import itself reports an unreadable file, with what it read up to there
+        run = session.get(ImportRun, run_id)
+        assert run is not None
         verslag = service.importeer(
-            session, caller=_caller(run), bron=pad, opties=_opties(run), run=run, voortgang=hartslag.zet
+            session, caller=_caller(run), bron=pad, opties=opties, run=run, voortgang=hartslag.zet
         )
         # Still ours? In this transaction, so a worker that lost its lease never commits a second copy.
         nog_van_ons = session.execute(
@@ -277,10 +352,21 @@ def _voer_uit(engine: Engine, run_id: uuid.UUID, slot: _Slotbestand | None) -> N
         logger.warning("Import %s was taken over by another worker; this run is rolled back", run_id)
         session.rollback()
         pad = None  # the new owner reads it
+    except Teruggegeven:
+        session.rollback()
+        pad = None  # the next run reads it
+        if _geef_terug(engine, run_id):
+            logger.info("Import %s handed back: this process stops; it runs again elsewhere or at the next start", run_id)
     except Exception:
         logger.exception("Import %s failed", run_id)
         session.rollback()
-        _mislukt(engine, run_id, "Er ging onverwacht iets mis; er is niets opgeslagen.")
+        if opties is not None and opties.tussentijds_vastleggen:
+            _mislukt(engine, run_id, (
+                "Er ging onverwacht iets mis. De rijen die vóór de fout per rij zijn vastgelegd, blijven opgeslagen; "
+                "importeer het bestand opnieuw voor de rest (al opgeslagen rijen blijven dan ongewijzigd)."
+            ))
+        else:
+            _mislukt(engine, run_id, "Er ging onverwacht iets mis; er is niets opgeslagen.")
     finally:
         session.close()
         hartslag.stop()
@@ -305,6 +391,26 @@ def _mislukt(engine: Engine, run_id: uuid.UUID, melding: str, *, alleen_van: str
     return True
 
 
+def _controleer_stop(_gelezen: int) -> None:
+    if _STOPPEN.is_set():
+        raise Teruggegeven("De server stopt; de taak wordt later opnieuw gestart.")
+
+
+def _geef_terug(engine: Engine, run_id: uuid.UUID) -> bool:
+    """Put a job this process holds back to `wachtend`, as if never started (its upload stays)."""
+    with Session(schrijvend_met_wachttijd(engine, JOB_WACHTTIJD_SECONDEN)) as session:
+        resultaat = session.execute(
+            update(ImportRun)
+            .where(col(ImportRun.id) == run_id, col(ImportRun.werker) == WERKER)
+            .values(
+                status=WACHTEND, werker=None, lease_tot=None, verwerkt=0, gestart_op=None,
+                pogingen=col(ImportRun.pogingen) - 1,
+            )
+        )
+        session.commit()
+    return resultaat.rowcount == 1  # type: ignore[attr-defined]
+
+
 # --- Recovery: the poller of every worker -------------------------------------------------------
 
 
@@ -321,6 +427,8 @@ def herstel() -> int:
         ).all()
     behandeld = 0
     for run_id, status, werker, pogingen, bestandspad in kandidaten:
+        if _STOPPEN.is_set():
+            break
         if status == WACHTEND:
             draai(run_id)
             behandeld += 1

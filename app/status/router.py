@@ -8,11 +8,13 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from app import __version__
 from app.core.config import get_settings
 from app.core import db
 from app.core.errors import DienstNietBeschikbaar
+from app.core.storingen import KORT
 
 router = APIRouter(tags=["status"])
 
@@ -73,7 +75,11 @@ def get_status() -> Status:
             else:
                 connection.execute(text("SELECT 1"))
                 alleen_lezen = False
-    except Exception as exc:  # any failure means: not reachable
+    except PoolTimeout as exc:
+        raise DienstNietBeschikbaar(
+            "Alle databaseverbindingen van de dienst zijn bezet.", headers={"Retry-After": str(KORT)}
+        ) from exc
+    except Exception as exc:  # any other failure means: not reachable
         raise DienstNietBeschikbaar("De database is niet bereikbaar.", headers={"Retry-After": "30"}) from exc
     if alleen_lezen:
         raise DienstNietBeschikbaar("De database is alleen-lezen.", headers={"Retry-After": "30"})

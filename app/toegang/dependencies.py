@@ -18,7 +18,7 @@ from sqlmodel import Session, select, update
 
 from app.core import caches
 from app.core.config import get_settings
-from app.core.db import SessionDep, schrijvend_met_wachttijd
+from app.core.db import SessionDep, kort_lezen, schrijvend_met_wachttijd
 from app.core.errors import GeenToegang, NietGeauthenticeerd, TeVeelVerzoeken
 from app.core.security import secret_matches, split_token
 from app.core.validation import vandaag
@@ -148,12 +148,18 @@ def _lees_sleutel(session: SessionDep, prefix: str) -> _Sleutel | None:
     gevonden, sleutel = cache.get(prefix)
     if gevonden:
         return sleutel
+    # In a short session of its own: an upload authenticates before its body streams (see kort_lezen).
+    sleutel = kort_lezen(session, lambda eigen: _uit_database(eigen, prefix))
+    cache.put(prefix, sleutel)
+    return sleutel
+
+
+def _uit_database(session: Session, prefix: str) -> _Sleutel | None:
     key = session.exec(select(ApiSleutel).where(ApiSleutel.prefix == prefix)).first()
     if key is None:
-        cache.put(prefix, None)
         return None
     organisatie = session.get(Organisatie, key.organisatie_id) if key.organisatie_id is not None else None
-    sleutel = _Sleutel(
+    return _Sleutel(
         id=key.id,
         prefix=key.prefix,
         sleutel_hash=key.sleutel_hash,
@@ -166,8 +172,6 @@ def _lees_sleutel(session: SessionDep, prefix: str) -> _Sleutel | None:
         laatst_gebruikt_op=key.laatst_gebruikt_op,
         organisatie_actief=organisatie is not None and organisatie.actief,
     )
-    cache.put(prefix, sleutel)
-    return sleutel
 
 
 def _binding(key: _Sleutel) -> Binding:

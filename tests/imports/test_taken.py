@@ -11,6 +11,7 @@ import uuid
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from fastapi.testclient import TestClient
@@ -339,3 +340,146 @@ def test_a_job_queues_for_the_write_slot_instead_of_failing(engine_taken: Engine
     job.join(60)
     klaar = _run(engine_taken, run.id)
     assert (klaar.status, klaar.aangemaakt) == ("geslaagd", 50), klaar.rapport
+
+
+def test_a_stopping_worker_hands_its_running_job_back(engine_taken: Engine, omgeving: Omgeving,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """At SIGTERM a job neither finishes its minutes of rows nor dies: it rolls back and waits for the next worker."""
+    run = _achtergelaten(engine_taken, omgeving, _bestand(1200))
+    bezig = threading.Event()
+    doorgaan = threading.Event()
+    echte_zet = taken._Hartslag.zet
+
+    def zet(self: taken._Hartslag, verwerkt: int) -> None:
+        echte_zet(self, verwerkt)
+        if verwerkt == 500:
+            bezig.set()
+            doorgaan.wait(30)
+
+    monkeypatch.setattr(taken._Hartslag, "zet", zet)
+    job = threading.Thread(target=taken.herstel)
+    job.start()
+    try:
+        assert bezig.wait(60)
+        assert _run(engine_taken, run.id).pogingen == 2
+        doorgaan.set()
+        assert taken.stop(wachttijd=60), "the job did not hand its run back"
+        job.join(60)
+        teruggegeven = _run(engine_taken, run.id)
+        assert (teruggegeven.status, teruggegeven.werker, teruggegeven.lease_tot, teruggegeven.pogingen) == ("wachtend", None, None, 1)
+        assert Path(teruggegeven.bestandspad or "").is_file()  # the upload stays for the next run
+        assert not list(taken.uploadmap().glob("*.lock"))
+        assert _aantal(engine_taken, omgeving) == 0
+        assert taken.herstel() == 0  # a stopping process claims nothing
+    finally:
+        doorgaan.set()
+        taken.hervat()
+    # The next start (or another worker) runs it from the start.
+    assert taken.herstel() == 1
+    klaar = _run(engine_taken, run.id)
+    assert (klaar.status, klaar.aangemaakt, klaar.pogingen) == ("geslaagd", 1200, 2)
+    assert _aantal(engine_taken, omgeving) == 1200
+
+
+# --- Large imports on SQLite leave room for other writers; a file over the row limit fails fast (finding 5) ---
+
+
+@pytest.mark.skipif(BACKEND != "sqlite", reason="SQLite's single write slot")
+def test_request_writes_succeed_during_a_per_row_job_on_sqlite(client: TestClient, engine_taken: Engine, omgeving: Omgeving,
+                                                               sleutel: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The job commits every few hundred rows (here) and hands the slot over; before, it held it to the end."""
+    from app.imports import verwerking
+    from tests.factories import body
+
+    # A request waits 2 s for the write slot here; the job takes far longer, a stretch of it far less.
+    monkeypatch.setattr(db, "BUSY_TIMEOUT_SECONDEN", 2.0)
+    monkeypatch.setattr(verwerking, "VASTLEG_STAP", 200)
+    run = _achtergelaten(engine_taken, omgeving, _bestand(6000), pogingen=0)
+    with Session(engine_taken) as session:
+        wachtend = session.get(ImportRun, run.id)
+        wachtend.status, wachtend.werker, wachtend.modus = "wachtend", None, "per-rij"  # type: ignore[union-attr]
+        session.commit()
+    job = threading.Thread(target=taken.herstel)
+    job.start()
+    antwoorden: list[int] = []
+    tijdens = 0
+    try:
+        einde = time.monotonic() + 120
+        while (taken._voortgang_uit_bestand(run.id) or 0) == 0:
+            assert time.monotonic() < einde and job.is_alive(), "the job did not start"
+            time.sleep(0.01)
+        factory_omgeving = SimpleNamespace(sleutelpersoon=omgeving.mays, ketenpartner=omgeving.uwv)
+        while job.is_alive() and len(antwoorden) < 20:
+            antwoord = client.post("/v1/contactmomenten", headers=sleutel, json=body(factory_omgeving))  # type: ignore[arg-type]
+            antwoorden.append(antwoord.status_code)
+            if job.is_alive():
+                tijdens += 1
+    finally:
+        job.join(300)
+    assert tijdens >= 1, "the job ended before a request could be made"
+    assert antwoorden == [201] * len(antwoorden), antwoorden
+    klaar = _run(engine_taken, run.id)
+    assert (klaar.status, klaar.aangemaakt) == ("geslaagd", 6000)
+
+
+@pytest.mark.skipif(BACKEND != "sqlite", reason="SQLite's single write slot")
+def test_an_atomic_upload_too_large_to_hold_sqlites_write_slot_for_is_refused(
+    client: TestClient, engine_taken: Engine, sleutel: dict[str, str], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("SLEUTELMONITOR_SQLITE_ATOMAIR_MAX_MB", "0.001")  # about 1 KB
+    get_settings.cache_clear()
+    bestand = _bestand(40)
+    atomair = client.post("/v1/imports", content=bestand, headers={**sleutel, **CSV})
+    proef = client.post("/v1/imports", content=bestand, headers={**sleutel, **CSV}, params={"proefdraai": "true"})
+    per_rij = client.post("/v1/imports", content=bestand, headers={**sleutel, **CSV}, params={"perRij": "true"})
+    assert atomair.status_code == 400, atomair.text
+    assert atomair.json()["invalidParams"][0]["name"] == "perRij"
+    assert "`perRij=true`" in atomair.json()["invalidParams"][0]["reason"]
+    assert proef.status_code == 400 and proef.json()["invalidParams"][0]["name"] == "proefdraai"
+    assert per_rij.status_code == 202, per_rij.text
+    assert [p.name for p in taken.uploadmap().iterdir()] == []  # refused uploads are not kept
+
+
+def test_a_file_over_the_row_limit_fails_before_any_row_is_imported(engine_taken: Engine, omgeving: Omgeving,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """Counted first (reading alone is ~100 times faster than importing), so it fails in seconds, not minutes."""
+    from app.imports import verwerking
+
+    monkeypatch.setenv("SLEUTELMONITOR_MAX_IMPORT_RIJEN", "1000")
+    get_settings.cache_clear()
+    verwerkt: list[int] = []
+    echte_verwerk = verwerking.Run.verwerk
+
+    def verwerk(self: verwerking.Run, rij) -> None:  # type: ignore[no-untyped-def]
+        verwerkt.append(rij.nummer)
+        echte_verwerk(self, rij)
+
+    monkeypatch.setattr(verwerking.Run, "verwerk", verwerk)
+    binnen = _achtergelaten(engine_taken, omgeving, _bestand(1000), pogingen=0)
+    taken.herstel()
+    assert _run(engine_taken, binnen.id).status == "geslaagd"
+    assert len(verwerkt) == 1000  # the baseline: a file at the limit is imported row by row
+
+    verwerkt.clear()
+    erover = _achtergelaten(engine_taken, omgeving, _bestand(1001), pogingen=0)
+    taken.herstel()
+    mislukt = _run(engine_taken, erover.id)
+    assert mislukt.status == "mislukt"
+    assert mislukt.rapport["melding"] == "Het bestand heeft meer dan 1000 rijen; dat is de grens. Splits het bestand. Er is niets opgeslagen."
+    assert verwerkt == []  # not one row validated or written before it failed
+    assert not Path(erover.bestandspad or "").exists()
+
+
+@pytest.mark.skipif(BACKEND != "sqlite", reason="SQLite's single write slot")
+def test_a_job_too_large_for_its_mode_on_sqlite_fails_with_the_reason(engine_taken: Engine, omgeving: Omgeving,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """A job that reached the queue another way (the dashboard) is refused by the job itself."""
+    monkeypatch.setenv("SLEUTELMONITOR_SQLITE_ATOMAIR_MAX_MB", "0.001")
+    get_settings.cache_clear()
+    run = _achtergelaten(engine_taken, omgeving, _bestand(40), pogingen=0)
+    taken.herstel()
+    mislukt = _run(engine_taken, run.id)
+    assert mislukt.status == "mislukt"
+    assert mislukt.rapport["melding"].startswith("Een atomaire import (alles of niets) van een bestand groter dan 0.001 MB")
+    assert mislukt.rapport["melding"].endswith("Er is niets opgeslagen.")
+    assert _aantal(engine_taken, omgeving) == 0
