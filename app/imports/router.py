@@ -299,9 +299,14 @@ async def _ontvang_formulier(request: Request, opties: service.Opties) -> Upload
     if (bestand.size or 0) <= GROTE_IMPORT_BYTES:
         return Upload(opties, inhoud=await bestand.read())
     # The form's own spool file is closed with the request; a job needs a file that outlives it.
+    # Copied in a worker thread: up to 200 MB of disk I/O must not stall the event loop.
+    return Upload(opties, pad=await run_in_threadpool(_kopieer, bestand.file))
+
+
+def _kopieer(bron: IO[bytes]) -> Path:
     with _tijdelijk() as kopie:
-        shutil.copyfileobj(bestand.file, kopie)
-    return Upload(opties, pad=Path(kopie.name))
+        shutil.copyfileobj(bron, kopie)
+    return Path(kopie.name)
 
 
 UploadDep = Annotated[Upload, Depends(ontvang_bestand)]

@@ -83,7 +83,7 @@ def importeren(request: Request, sessie: SessieDep, session: SessionDep) -> Resp
 
 
 @router.post("/importeren", response_class=HTMLResponse)
-async def proefdraai(
+def proefdraai(
     request: Request, sessie: SessieDep, session: SessionDep,
     bestand: Annotated[UploadFile | None, File()] = None,
     csrf: Annotated[str, Form(max_length=100)] = "",
@@ -91,7 +91,11 @@ async def proefdraai(
     nieuwe_sleutelpersonen: Annotated[bool, Form()] = False,
     nieuwe_ketenpartners: Annotated[bool, Form()] = False,
 ) -> Response:
-    """Store the upload and dry-run it: the report says what a real run would do, nothing is saved."""
+    """Store the upload and dry-run it: the report says what a real run would do, nothing is saved.
+
+    A sync route on purpose: FastAPI runs it in the thread pool, so the dry run (seconds to minutes
+    for a large file) never runs on the event loop that serves every other request.
+    """
     controleer_csrf(request, csrf, sessie.csrf)
     caller = sessie.caller
     _mag_importeren(caller)
@@ -106,8 +110,7 @@ async def proefdraai(
         token = f"{secrets.token_urlsafe(24)}.{formaat}"
         pad = _map(caller) / token
         with pad.open("wb") as uit:
-            while blok := await bestand.read(BLOK):  # type: ignore[union-attr]
-                uit.write(blok)
+            shutil.copyfileobj(bestand.file, uit, BLOK)  # type: ignore[union-attr]
         if pad.stat().st_size == 0:
             pad.unlink()
             raise LeesFout("Het bestand is leeg.")
