@@ -396,6 +396,18 @@ def get_import(caller: InzienDep, run: ImportDep) -> ImportDetail | ImportPublic
     return publiek(run, verwerkt=taken.voortgang(run))
 
 
+@router.delete("/imports/{importId}", status_code=204, summary="Import verwijderen",
+    description=(
+        "Verwijdert de import met zijn rapport (foutenlijst, rijkenmerken). De contactmomenten die hij heeft "
+        "opgeslagen blijven bestaan. Een import die nog `wachtend` of `bezig` is geeft 409."
+    ),
+    responses={409: {"description": "De import wordt nog verwerkt."}},
+)
+def delete_import(caller: RegistrerenDep, run: ImportDep, session: SessionDep) -> Response:
+    service.delete(session, caller=caller, run=run)
+    return Response(status_code=204)
+
+
 class Foutenformaat(StrEnum):
     csv = "csv"
     csv_rfc4180 = "csv-rfc4180"

@@ -7,6 +7,7 @@ from typing import Any
 from pydantic import Field
 
 from app.core.schemas import Schema
+from app.imports.readers import schoon_json
 from app.models import ImportRun
 
 
@@ -106,7 +107,8 @@ class ImportDetail(ImportPublic):
 
 def publiek(run: ImportRun, *, verwerkt: int | None = None, detail: bool = True) -> ImportPublic:
     """The API representation of a run (with its report when `detail`)."""
-    rapport: dict[str, Any] = run.rapport or {}
+    # Cleaned on the way out too: a report stored before the readers cleaned text must stay readable.
+    rapport: dict[str, Any] = schoon_json(run.rapport or {})
     velden: dict[str, Any] = {
         "id": run.id,
         "status": run.status,

@@ -6,6 +6,7 @@ from typing import Any
 
 from app.core import formaten, persoonsgegevens
 from app.imports.mapping import Mappingbestand
+from app.imports.readers import schoon_json
 
 WACHTEND, BEZIG, GESLAAGD, MISLUKT, GEDEELTELIJK = "wachtend", "bezig", "geslaagd", "mislukt", "gedeeltelijk"
 ATOMAIR, PER_RIJ = "atomair", "per-rij"
@@ -94,7 +95,8 @@ class Verslag:
         return sorted(groepen, key=lambda g: (g["rijen"][0] if g["rijen"] else 0))
 
     def als_rapport(self) -> dict[str, Any]:
-        return {
+        """The report as stored with the run: JSON whose every string can be encoded (see readers.schoon)."""
+        return schoon_json({
             "melding": self.melding,
             "fouten": self.foutgroepen(),
             "kolommen": [{"kolom": k, "veld": v} for k, v in self.kolommen],
@@ -104,7 +106,7 @@ class Verslag:
                 {"kolom": k, "waarde": zonder_persoonsgegevens(w), "code": c} for (k, w), c in sorted(self.benaderd.items())
             ],
             "rijkenmerken": {str(r): {"datum": d, "sleutelpersoon": s} for r, (d, s) in sorted(self.kenmerken.items())},
-        }
+        })
 
 
 def foutregels(rapport: dict[str, Any]) -> Iterator[tuple[int | None, str | None, str, str]]:
@@ -131,6 +133,7 @@ FOUTEN_KOP = ["rij", "datum", "sleutelpersoon", "kolom", "waarde", "reden"]
 
 def fouten_tabel(rapport: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
     """The error report as a table: one line per row and error, with the row's date and key person."""
+    rapport = schoon_json(rapport)  # a report stored before the readers cleaned text
     kenmerken = rapport.get("rijkenmerken", {})
     regels = []
     for rij, kolom, waarde, reden in foutregels(rapport):
