@@ -168,9 +168,9 @@ def _run(session: Any, caller: Caller, import_id: uuid.UUID) -> Any:
 
 @router.get("/importeren/{import_id}/voortgang")
 def voortgang(import_id: uuid.UUID, sessie: SessieDep, session: SessionDep) -> Response:
-    """The job resource (`GET /v1/imports/{id}`) for the progress bar, with the session instead of a key."""
+    """The job's status and counts for the progress bar (as in `GET /v1/imports`): never the report, which may be large."""
     run = _run(session, sessie.caller, import_id)
-    job = imports_router.get_import(sessie.caller, run)
+    job = publiek(run, verwerkt=taken.voortgang(run), detail=False)
     return JSONResponse(job.model_dump(by_alias=True, mode="json"))
 
 
@@ -184,6 +184,7 @@ def import_pagina(request: Request, import_id: uuid.UUID, sessie: SessieDep, ses
 
 
 @router.get("/importeren/{import_id}/fouten")
-def fouten(import_id: uuid.UUID, sessie: SessieDep, session: SessionDep) -> Response:
-    """The API's error report of a run (`GET /v1/imports/{id}/fouten`), for Excel."""
-    return imports_router.get_import_fouten(sessie.caller, _run(session, sessie.caller, import_id))
+def fouten(request: Request, import_id: uuid.UUID, sessie: SessieDep, session: SessionDep) -> Response:
+    """The API's error report of a run (`GET /v1/imports/{id}/fouten`), for Excel: every kept error."""
+    run = _run(session, sessie.caller, import_id)
+    return imports_router.get_import_fouten(sessie.caller, run, request, imports_router.foutenpagina(page=1, page_size=None))
