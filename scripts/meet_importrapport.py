@@ -80,7 +80,7 @@ def main() -> None:
         ]:
             begin = time.monotonic()
             antwoord = client.get(url, headers=extra)
-            print(f"{naam}: {antwoord.status_code}, {len(antwoord.content) / 1e6:.2f} MB in {time.monotonic() - begin:.2f} s")
+            print(f"{naam}: {antwoord.status_code}, {len(antwoord.content):,} bytes in {time.monotonic() - begin:.2f} s")
     with engine.connect() as connection:
         connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     print(f"database grew {((tmp / 'meet.db').stat().st_size - db_voor) / 1e6:.1f} MB")
