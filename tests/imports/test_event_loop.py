@@ -8,6 +8,7 @@ duration: no clock limit, a ratio measured in the same test.
 """
 
 import asyncio
+import json
 import re
 import time
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ class Meting:
     duur: float = 0.0
     langste_stilstand: float = 0.0
     status_antwoorden: list[float] = field(default_factory=list)
+    tekst: str = ""
 
 
 async def _meet(client: httpx.AsyncClient, **post: object) -> Meting:
@@ -64,6 +66,7 @@ async def _meet(client: httpx.AsyncClient, **post: object) -> Meting:
 
     antwoord, _, _ = await asyncio.gather(proefdraai(), ticker(), status())
     assert antwoord.status_code in (200, 201), antwoord.text[:500]
+    meting.tekst = antwoord.text
     return meting
 
 
@@ -97,7 +100,9 @@ def test_dashboard_dry_run_does_not_block_the_loop(app, session: Session, omgevi
             return await _meet(client, url="/importeren", data={"csrf": csrf},
                                files={"bestand": ("logboek.csv", bestand, "text/csv")})
 
-    _controleer(asyncio.run(scenario()))
+    meting = asyncio.run(scenario())
+    _controleer(meting)
+    assert "Proefdraai van logboek.csv" in meting.tekst and "1.500" in meting.tekst  # every row was read
 
 
 def test_api_dry_run_does_not_block_the_loop(app, session: Session, omgeving: Omgeving) -> None:  # type: ignore[no-untyped-def]
@@ -110,4 +115,6 @@ def test_api_dry_run_does_not_block_the_loop(app, session: Session, omgeving: Om
             return await _meet(client, url="/v1/imports?proefdraai=true", content=bestand,
                                headers={**headers, "Content-Type": "text/csv"})
 
-    _controleer(asyncio.run(scenario()))
+    meting = asyncio.run(scenario())
+    _controleer(meting)
+    assert json.loads(meting.tekst)["afgewezen"] == RIJEN
