@@ -170,6 +170,25 @@ def _onschrijfbaar(waarde: Any) -> bool:
     return False
 
 
+def _onschrijfbare_kolom(cellen: dict[str, Any]) -> str | None:
+    """The first column whose name or value holds text that cannot be stored, or None.
+
+    One search over the row's text first: nearly every row is clean, and one regex call per row costs
+    a fraction of one per cell.
+    """
+    genest = False
+    delen: list[str] = []
+    for kolom, waarde in cellen.items():
+        delen.append(kolom)
+        if isinstance(waarde, str):
+            delen.append(waarde)
+        elif isinstance(waarde, (dict, list)):
+            genest = True
+    if not genest and not _ONSCHRIJFBAAR.search("".join(delen)):
+        return None
+    return next((k for k, v in cellen.items() if _onschrijfbaar(k) or _onschrijfbaar(v)), None)
+
+
 def _te_diep(waarde: Any, grens: int = MAX_DIEPTE) -> bool:
     stapel = [(waarde, 1)]
     while stapel:
@@ -255,7 +274,7 @@ def _begrensd(rijen: Iterator[Rij]) -> Iterator[Rij]:
                     f"Rij {rij.nummer}, kolom `{kolom[:40]}`: een waarde van meer dan {max_tekens} tekens; "
                     "dat is de grens. Staat er een hele tekst of een ander bestand in één cel?"
                 )
-        kolom = next((k for k, v in rij.cellen.items() if _onschrijfbaar(k) or _onschrijfbaar(v)), None)
+        kolom = _onschrijfbare_kolom(rij.cellen)
         if kolom is not None:
             rij = Rij(rij.nummer, fout=(
                 f"Kolom `{schoon(kolom)[:40]}` bevat tekens die niet als tekst zijn op te slaan (een NUL-teken of "
