@@ -13,7 +13,6 @@ import json
 import re
 import time
 import zipfile
-import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -83,8 +82,10 @@ def controleer_zip(bron: Bron) -> None:
                         f"Het xlsx-bestand bevat een DTD (in `{lid.filename}`); Excel en andere programma's "
                         "schrijven die nooit, en dit bestand wordt niet gelezen. Sla het opnieuw op als xlsx of CSV."
                     )
-    except (zipfile.BadZipFile, OSError):
-        return  # not a zip at all: openpyxl reports it as an invalid workbook
+    except LeesFout:
+        raise
+    except Exception:  # noqa: BLE001  see _KAPOT: not a zip, or a damaged one; openpyxl reports it as an invalid workbook
+        return
 
 
 # The start of an XML member's root element: `<` and a name, not `<?` (declaration) or `<!` (comment, DTD).
@@ -102,8 +103,8 @@ def _heeft_dtd(archief: zipfile.ZipFile, lid: zipfile.ZipInfo) -> bool:
     try:
         with archief.open(lid) as f:
             begin = f.read(MAX_PROLOOG)
-    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError, zlib.error):
-        return False  # a damaged or encrypted member: openpyxl reports the workbook as invalid
+    except Exception:  # noqa: BLE001  see _KAPOT: a damaged or encrypted member; openpyxl reports the workbook as invalid
+        return False
     # UTF-16 (with a byte order mark or NUL bytes between ASCII) would hide `<!DOCTYPE` from a byte search.
     utf16 = begin[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE) or b"\x00" in begin[:4]
     tekst = begin.decode("utf-16" if utf16 else "latin-1", errors="ignore")
@@ -494,7 +495,7 @@ class XlsxLezer(_Tabel):
             rijen = self._werkblad(werkboek).max_row
         except LeesFout:
             raise
-        except Exception:  # see _KAPOT; the run itself reports the damage
+        except Exception:  # noqa: BLE001  see _KAPOT; the run itself reports the damage
             return None
         finally:
             with contextlib.suppress(Exception):

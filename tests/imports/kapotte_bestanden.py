@@ -98,6 +98,12 @@ def xlsx_corpus() -> list[Bestand]:
         for j in range(3):
             archief[plek + j * 7] ^= 0x55
         uit.append((f"lid-kapot-{naam.replace('/', '_')}.xlsx", "xlsx", bytes(archief)))
+    # The end record points the central directory further on than it is: every member's offset
+    # comes out negative (zipfile: "negative seek value"; found by the fuzz in test_fuzz_lezers).
+    eind = bytearray(WERKBOEK)
+    plek = eind.rfind(b"PK\x05\x06") + 16
+    eind[plek:plek + 4] = (int.from_bytes(eind[plek:plek + 4], "little") + 100).to_bytes(4, "little")
+    uit.append(("eindrecord-verschoven.xlsx", "xlsx", bytes(eind)))
     # Members stored with methods Python lacks (NotImplementedError) or that are missing altogether.
     methode = 99
     uit.append(("onbekende-compressie.xlsx", "xlsx", _onbekende_methode(leden, methode)))
