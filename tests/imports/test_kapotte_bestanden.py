@@ -6,6 +6,7 @@ and on the dashboard, and whose stored report holds only text that can be encode
 """
 
 import json
+import re
 import uuid
 
 import pytest
@@ -16,6 +17,7 @@ from app.models import AuditRegel, ImportRun
 from tests.factories import make_import_run, make_key
 from tests.imports.helpers import Omgeving
 from tests.imports.kapotte_bestanden import corpus
+from tests.web.helpers import meld_aan
 
 MEDIATYPEN = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
               "ndjson": "application/x-ndjson"}
@@ -108,3 +110,18 @@ def test_a_report_stored_with_unencodable_text_stays_readable_and_deletable(
     assert detail.json()["fouten"][0]["waarde"] == "\ufffd" and detail.json()["melding"] == "x\ufffd"
     assert client.get(f"/v1/imports/{run.id}/fouten", headers=headers).status_code == 200
     assert client.delete(f"/v1/imports/{run.id}", headers=headers).status_code == 204
+
+
+DASHBOARD = [b for b in CORPUS if b[0] in {
+    "eindrecord-verschoven.xlsx", "onbekende-compressie.xlsx", "gedeelde-tekst-buiten-bereik.xlsx", "surrogaat-escape.xlsx",
+    "genest-lijst.ndjson", "getal-5001-cijfers.ndjson", "surrogaat.ndjson", "nul-teken.ndjson", "nul-bytes.csv", "binair.csv",
+}]
+
+
+def test_the_dashboard_dry_run_of_malformed_files_never_gives_a_500(client: TestClient, headers: dict[str, str]) -> None:
+    assert len(DASHBOARD) == 10 and meld_aan(client, headers).status_code == 303
+    csrf = re.search(r'name="csrf" value="([^"]+)"', client.get("/importeren").text).group(1)  # type: ignore[union-attr]
+    for naam, formaat, inhoud in DASHBOARD:
+        antwoord = client.post("/importeren", data={"csrf": csrf}, files={"bestand": (naam, inhoud, MEDIATYPEN[formaat])})
+        assert antwoord.status_code in (200, 400), (naam, antwoord.status_code)
+        assert "Proefdraai van" in antwoord.text or "foutmelding" in antwoord.text, naam
