@@ -41,6 +41,9 @@ class Settings(BaseSettings):
     max_import_rijen: int = Field(default=2_000_000, ge=1)
     max_import_cel_tekens: int = Field(default=10_000, ge=100)
     max_import_seconden: float = Field(default=3600, gt=0)
+    # An import's report keeps the first this many errors (row, column, value, reason) plus counts per
+    # column and reason; an atomic run stops at the first error past it (it would save nothing anyway).
+    max_import_fouten: int = Field(default=1000, ge=10, le=100_000)
     rate_limit_per_minute: int = Field(default=600, ge=1)
     # Distinct indicator tables a key may read per local day, for every reader but the organisation
     # itself (regional, national, beheer; API and dashboard alike). Re-reading a table is free. 300:

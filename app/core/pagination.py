@@ -1,6 +1,7 @@
 """Page-based pagination with RFC 8288 Link headers (sorting: core.sorting)."""
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Annotated, TypeVar
 from urllib.parse import urlencode
@@ -63,6 +64,19 @@ def paginate(
             statement.offset((paginering.page - 1) * paginering.page_size).limit(paginering.page_size)
         ).all()
     )
+    zet_headers(total, paginering=paginering, request=request, response=response)
+    return items
+
+
+def paginate_list(items: Sequence[T], *, paginering: Paginering, request: Request, response: Response) -> list[T]:
+    """One page of a list already in memory (bounded, e.g. an import's kept errors), with the same headers."""
+    zet_headers(len(items), paginering=paginering, request=request, response=response)
+    begin = (paginering.page - 1) * paginering.page_size
+    return list(items[begin:begin + paginering.page_size])
+
+
+def zet_headers(total: int, *, paginering: Paginering, request: Request, response: Response) -> None:
+    """Link (first, prev, next, last) and X-Total-Count for one page of `total` results."""
     last = max(1, math.ceil(total / paginering.page_size))
     params = [(k, v) for k, v in request.query_params.multi_items() if k not in ("page", "pageSize")]
 
@@ -78,7 +92,6 @@ def paginate(
     links.append(link(last, "last"))
     response.headers["Link"] = ", ".join(links)
     response.headers["X-Total-Count"] = str(total)
-    return items
 
 
 @dataclass(frozen=True)

@@ -6,13 +6,13 @@ the file as a whole raise `LeesFout` with a Dutch message; problems with one row
 """
 
 import codecs
+import contextlib
 import csv
 import io
 import json
 import re
 import time
 import zipfile
-import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -82,8 +82,10 @@ def controleer_zip(bron: Bron) -> None:
                         f"Het xlsx-bestand bevat een DTD (in `{lid.filename}`); Excel en andere programma's "
                         "schrijven die nooit, en dit bestand wordt niet gelezen. Sla het opnieuw op als xlsx of CSV."
                     )
-    except (zipfile.BadZipFile, OSError):
-        return  # not a zip at all: openpyxl reports it as an invalid workbook
+    except LeesFout:
+        raise
+    except Exception:  # noqa: BLE001  see _KAPOT: not a zip, or a damaged one; openpyxl reports it as an invalid workbook
+        return
 
 
 # The start of an XML member's root element: `<` and a name, not `<?` (declaration) or `<!` (comment, DTD).
@@ -101,8 +103,8 @@ def _heeft_dtd(archief: zipfile.ZipFile, lid: zipfile.ZipInfo) -> bool:
     try:
         with archief.open(lid) as f:
             begin = f.read(MAX_PROLOOG)
-    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError, zlib.error):
-        return False  # a damaged or encrypted member: openpyxl reports the workbook as invalid
+    except Exception:  # noqa: BLE001  see _KAPOT: a damaged or encrypted member; openpyxl reports the workbook as invalid
+        return False
     # UTF-16 (with a byte order mark or NUL bytes between ASCII) would hide `<!DOCTYPE` from a byte search.
     utf16 = begin[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE) or b"\x00" in begin[:4]
     tekst = begin.decode("utf-16" if utf16 else "latin-1", errors="ignore")
@@ -127,6 +129,76 @@ def _controleer_omvang(leden: list[zipfile.ZipInfo]) -> None:
             f"Het xlsx-bestand pakt uit tot {totaal // (1024 * 1024)} MB; de grens is "
             f"{MAX_UITGEPAKT // (1024 * 1024)} MB. Sla het op als CSV of splits het bestand."
         )
+
+
+# Text that cannot be stored: a lone surrogate (no UTF-8 for it; JSON from `\ud800`, xlsx from `_xD800_`)
+# or NUL (PostgreSQL refuses it in text). Headers are cleaned; a data cell with one rejects its row.
+_ONSCHRIJFBAAR = re.compile("[\x00\ud800-\udfff]")
+ONSCHRIJFBAAR_TEKEN = "\ufffd"
+# Deeper than any contactmoment (an object in a list in an object): refused before it is walked.
+MAX_DIEPTE = 16
+
+
+def schoon(tekst: str) -> str:
+    """Text as it can be stored and shown: every lone surrogate and NUL replaced by U+FFFD."""
+    return _ONSCHRIJFBAAR.sub(ONSCHRIJFBAAR_TEKEN, tekst)
+
+
+def schoon_json(waarde: Any) -> Any:
+    """A JSON value (a stored report) with `schoon` applied to every string, keys included."""
+    if isinstance(waarde, str):
+        return schoon(waarde)
+    if isinstance(waarde, dict):
+        return {schoon(str(k)): schoon_json(v) for k, v in waarde.items()}
+    if isinstance(waarde, list):
+        return [schoon_json(v) for v in waarde]
+    return waarde
+
+
+def _onschrijfbaar(waarde: Any) -> bool:
+    """True when a cell (or any string in a JSON value, keys included) holds text that cannot be stored."""
+    stapel = [waarde]
+    while stapel:
+        item = stapel.pop()
+        if isinstance(item, str):
+            if _ONSCHRIJFBAAR.search(item):
+                return True
+        elif isinstance(item, dict):
+            stapel.extend(item.keys())
+            stapel.extend(item.values())
+        elif isinstance(item, list):
+            stapel.extend(item)
+    return False
+
+
+def _onschrijfbare_kolom(cellen: dict[str, Any]) -> str | None:
+    """The first column whose name or value holds text that cannot be stored, or None.
+
+    One search over the row's text first: nearly every row is clean, and one regex call per row costs
+    a fraction of one per cell.
+    """
+    genest = False
+    delen: list[str] = []
+    for kolom, waarde in cellen.items():
+        delen.append(kolom)
+        if isinstance(waarde, str):
+            delen.append(waarde)
+        elif isinstance(waarde, (dict, list)):
+            genest = True
+    if not genest and not _ONSCHRIJFBAAR.search("".join(delen)):
+        return None
+    return next((k for k, v in cellen.items() if _onschrijfbaar(k) or _onschrijfbaar(v)), None)
+
+
+def _te_diep(waarde: Any, grens: int = MAX_DIEPTE) -> bool:
+    stapel = [(waarde, 1)]
+    while stapel:
+        item, diepte = stapel.pop()
+        if isinstance(item, (dict, list)):
+            if diepte > grens:
+                return True
+            stapel.extend((v, diepte + 1) for v in (item.values() if isinstance(item, dict) else item))
+    return False
 
 
 @dataclass
@@ -163,7 +235,7 @@ def _koppen(cellen: list[Any]) -> list[str]:
     koppen: list[str] = []
     gezien: dict[str, int] = {}
     for i, cel in enumerate(cellen, start=1):
-        naam = str(cel).strip() if not _leeg(cel) else f"kolom {i}"
+        naam = schoon(str(cel).strip()) if not _leeg(cel) else f"kolom {i}"
         if naam in gezien:
             gezien[naam] += 1
             naam = f"{naam} ({gezien[naam]})"
@@ -203,6 +275,12 @@ def _begrensd(rijen: Iterator[Rij]) -> Iterator[Rij]:
                     f"Rij {rij.nummer}, kolom `{kolom[:40]}`: een waarde van meer dan {max_tekens} tekens; "
                     "dat is de grens. Staat er een hele tekst of een ander bestand in één cel?"
                 )
+        kolom = _onschrijfbare_kolom(rij.cellen)
+        if kolom is not None:
+            rij = Rij(rij.nummer, fout=(
+                f"Kolom `{schoon(kolom)[:40]}` bevat tekens die niet als tekst zijn op te slaan (een NUL-teken of "
+                "een losse helft van een UTF-16-tekenpaar); de rij is afgekeurd. Typ de waarde opnieuw in."
+            ))
         if time.monotonic() > einde:
             raise TeGrootBestand(
                 f"Het lezen duurde langer dan {instellingen.max_import_seconden:g} seconden (tot rij {rij.nummer}); "
@@ -354,6 +432,11 @@ class CsvLezer(_Tabel):
 
 # Expat's answer to an entity bomb or to malformed XML (a DTD is refused before parsing, see controleer_zip).
 _ONGELDIGE_XML = "Het xlsx-bestand bevat ongeldige XML; sla het opnieuw op als xlsx of als CSV."
+_ONGELDIG_XLSX = "Het bestand is geen geldig xlsx-bestand (Excel 2007 of nieuwer)."
+# _KAPOT: a damaged workbook makes zipfile, zlib and openpyxl raise nearly anything (zlib.error,
+# NotImplementedError for an unknown compression method, IndexError for a shared string out of range,
+# ValueError and TypeError for impossible cell values). Whatever the reading of the workbook raises
+# means: this file is not a workbook we can read; never a 500.
 
 
 class XlsxLezer(_Tabel):
@@ -372,10 +455,12 @@ class XlsxLezer(_Tabel):
         bestand = io.BytesIO(self.bron) if isinstance(self.bron, bytes) else str(self.bron)
         try:
             return openpyxl.load_workbook(bestand, read_only=True, data_only=True)
-        except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError) as exc:
-            raise LeesFout("Het bestand is geen geldig xlsx-bestand (Excel 2007 of nieuwer).") from exc
         except ParseError as exc:
             raise LeesFout(_ONGELDIGE_XML) from exc
+        except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError) as exc:
+            raise LeesFout(_ONGELDIG_XLSX) from exc
+        except Exception as exc:  # see _KAPOT
+            raise LeesFout(_ONGELDIG_XLSX) from exc
 
     def _werkblad(self, werkboek: Any) -> Any:
         if self.blad is None:
@@ -394,20 +479,31 @@ class XlsxLezer(_Tabel):
             blad = self._werkblad(werkboek)
             rijen = ((n, list(cellen)) for n, cellen in enumerate(blad.iter_rows(values_only=True), start=1))
             yield from self._tabel(rijen)
+        except LeesFout:
+            raise
         except ParseError as exc:
             raise LeesFout(_ONGELDIGE_XML) from exc
+        except Exception as exc:  # see _KAPOT
+            raise LeesFout(_ONGELDIG_XLSX) from exc
         finally:
-            werkboek.close()
+            with contextlib.suppress(Exception):
+                werkboek.close()
 
     def schat_aantal(self) -> int | None:
         werkboek = self._werkboek()
         try:
             rijen = self._werkblad(werkboek).max_row
-        except ParseError:
+        except LeesFout:
+            raise
+        except Exception:  # noqa: BLE001  see _KAPOT; the run itself reports the damage
             return None
         finally:
-            werkboek.close()
-        return max(0, rijen - 1) if rijen else None
+            with contextlib.suppress(Exception):
+                werkboek.close()
+        return max(0, rijen - 1) if isinstance(rijen, int) and rijen > 0 else None
+
+
+_TE_DIEP = f"De regel is dieper genest dan een contactmoment ooit is (meer dan {MAX_DIEPTE} niveaus)."
 
 
 class NdjsonLezer(_Lezer):
@@ -430,8 +526,17 @@ class NdjsonLezer(_Lezer):
                     except json.JSONDecodeError as exc:
                         yield Rij(nummer, fout=f"Geen geldige JSON: {exc.msg} (teken {exc.colno}).")
                         continue
+                    except RecursionError:
+                        yield Rij(nummer, fout=_TE_DIEP)
+                        continue
+                    except ValueError:  # an integer beyond Python's limit on digits (4,300)
+                        yield Rij(nummer, fout="Geen geldige JSON: een getal met te veel cijfers.")
+                        continue
                     if not isinstance(waarde, dict):
                         yield Rij(nummer, fout="Elke regel moet één JSON-object (een contactmoment) zijn.")
+                        continue
+                    if _te_diep(waarde):
+                        yield Rij(nummer, fout=_TE_DIEP)
                         continue
                     yield Rij(nummer, waarde)
             except UnicodeDecodeError as exc:

@@ -22,7 +22,8 @@ from app.core.errors import MediatypeNietOndersteund, OngeldigeInvoer, TeGroot
 from app.core.openapi import location, register_schema
 from app.core import persoonsgegevens
 from app.core.persoonsgegevens import Naam
-from app.core.pagination import PAGINATED, PaginaDep
+from app.core.config import get_settings
+from app.core.pagination import PAGINATED, PAGINATION_HEADERS, PaginaDep, Paginering, paginate_list
 from app.imports import service, taken
 from app.imports.readers import LeesFout, TeVeelUitgepakt, controleer_zip, formaat_van_naam
 from app.imports.schemas import ImportDetail, ImportPublic, publiek
@@ -309,9 +310,14 @@ async def _ontvang_formulier(request: Request, opties: service.Opties) -> Upload
     if (bestand.size or 0) <= GROTE_IMPORT_BYTES:
         return Upload(opties, inhoud=await bestand.read())
     # The form's own spool file is closed with the request; a job needs a file that outlives it.
+    # Copied in a worker thread: up to 200 MB of disk I/O must not stall the event loop.
+    return Upload(opties, pad=await run_in_threadpool(_kopieer, bestand.file))
+
+
+def _kopieer(bron: IO[bytes]) -> Path:
     with _tijdelijk() as kopie:
-        shutil.copyfileobj(bestand.file, kopie)
-    return Upload(opties, pad=Path(kopie.name))
+        shutil.copyfileobj(bron, kopie)
+    return Path(kopie.name)
 
 
 UploadDep = Annotated[Upload, Depends(ontvang_bestand)]
@@ -401,27 +407,69 @@ def get_import(caller: InzienDep, run: ImportDep) -> ImportDetail | ImportPublic
     return publiek(run, verwerkt=taken.voortgang(run))
 
 
+@router.delete("/imports/{importId}", status_code=204, summary="Import verwijderen",
+    description=(
+        "Verwijdert de import met zijn rapport (foutenlijst, rijkenmerken). De contactmomenten die hij heeft "
+        "opgeslagen blijven bestaan. Een import die nog `wachtend` of `bezig` is geeft 409."
+    ),
+    responses={409: {"description": "De import wordt nog verwerkt."}},
+)
+def delete_import(caller: RegistrerenDep, run: ImportDep, session: SessionDep) -> Response:
+    service.delete(session, caller=caller, run=run)
+    return Response(status_code=204)
+
+
 class Foutenformaat(StrEnum):
     csv = "csv"
     csv_rfc4180 = "csv-rfc4180"
+
+
+def foutenpagina(
+    page: Annotated[int, Query(ge=1, le=1_000_000, description="Paginanummer, vanaf 1.", examples=[1])] = 1,
+    page_size: Annotated[
+        int | None,
+        Query(alias="pageSize", ge=1, description="Regels per pagina; standaard en maximum de grens van het rapport "
+              "(`SLEUTELMONITOR_MAX_IMPORT_FOUTEN`, standaard 1000), dus zonder pageSize alle bewaarde fouten.",
+              examples=[1000]),
+    ] = None,
+) -> Paginering:
+    grens = get_settings().max_import_fouten
+    if page_size is not None and page_size > grens:
+        raise OngeldigeInvoer.veld("pageSize", f"Mag hoogstens {grens} zijn.")
+    return Paginering(page=page, page_size=page_size or grens)
+
+
+_FOUTEN_RESPONSES = formaten.responses(Formaat.csv, beschrijving="Het foutenrapport.")
+_FOUTEN_RESPONSES[200]["headers"] = {**_FOUTEN_RESPONSES[200]["headers"], **PAGINATION_HEADERS}
 
 
 @router.get("/imports/{importId}/fouten",
     response_class=Response,
     summary="Foutenrapport downloaden",
     description=(
-        "Alle fouten van een import als CSV (`rij;datum;sleutelpersoon;kolom;waarde;reden`, UTF-8 met BOM, "
+        "De fouten van een import als CSV (`rij;datum;sleutelpersoon;kolom;waarde;reden`, UTF-8 met BOM, "
         "puntkomma's), zodat de coördinator het bestand in Excel kan openen, de rij terugvindt aan datum en "
-        "sleutelpersoon, en het logboek kan verbeteren. `formaat=csv-rfc4180` geeft dezelfde tabel met komma's."
+        "sleutelpersoon, en het logboek kan verbeteren. `formaat=csv-rfc4180` geeft dezelfde tabel met komma's.\n\n"
+        "Een import bewaart de eerste 1000 fouten (instelbaar); `foutenAantal` en `foutsoorten` van de import tellen ze "
+        "allemaal. Zonder `pageSize` komen alle bewaarde fouten in één bestand; met `page` en `pageSize` in delen, "
+        "met `Link` en `X-Total-Count` zoals bij elke lijst."
     ),
-    responses=formaten.responses(Formaat.csv, beschrijving="Het foutenrapport."),
+    responses=_FOUTEN_RESPONSES,
 )
 def get_import_fouten(
     caller: InzienDep,
     run: ImportDep,
+    request: Request,
+    paginering: Annotated[Paginering, Depends(foutenpagina)],
     formaat: Annotated[
         Foutenformaat, Query(description="`csv` (Nederlandse Excel) of `csv-rfc4180` (komma's).", examples=["csv"])
     ] = Foutenformaat.csv,
 ) -> Response:
     gekozen = Formaat(formaat.value)
-    return formaten.bestand(formaten.to_csv(*fouten_tabel(run.rapport or {}), gekozen), gekozen, f"import-{run.id}-fouten")
+    kop, regels = fouten_tabel(run.rapport or {})
+    koppen = Response()
+    pagina = paginate_list(regels, paginering=paginering, request=request, response=koppen)
+    antwoord = formaten.bestand(formaten.to_csv(kop, pagina, gekozen), gekozen, f"import-{run.id}-fouten")
+    for naam in ("Link", "X-Total-Count"):
+        antwoord.headers[naam] = koppen.headers[naam]
+    return antwoord

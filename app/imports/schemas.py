@@ -7,6 +7,7 @@ from typing import Any
 from pydantic import Field
 
 from app.core.schemas import Schema
+from app.imports.readers import schoon_json
 from app.models import ImportRun
 
 
@@ -27,6 +28,15 @@ class ImportFoutgroep(Schema):
         description="Rijnummers zoals in het bestand (kopregel is rij 1; bij NDJSON het regelnummer).",
         examples=[[292, 680]],
     )
+
+
+class ImportFoutsoort(Schema):
+    """How often one kind of error occurs: the same column and reason, whatever the value."""
+
+    kolom: str | None = Field(description="Kolom in het bestand (bij NDJSON: het veld); leeg bij het bestand als geheel.",
+                              examples=["Onderwerp"])
+    reden: str = Field(description="De reden, met `…` waar de waarde stond.", examples=["Onbekende waarde `…`."])
+    aantal: int = Field(description="Hoe vaak deze fout voorkomt in het hele bestand.", examples=[1200])
 
 
 class Kolomtoewijzing(Schema):
@@ -93,7 +103,18 @@ class ImportPublic(Schema):
 class ImportDetail(ImportPublic):
     """An import run with its report: errors grouped, columns, what was created, approximate matches."""
 
-    fouten: list[ImportFoutgroep] = Field(description="Fouten, gegroepeerd; als CSV via `/imports/{importId}/fouten`.")
+    fouten: list[ImportFoutgroep] = Field(
+        description="De eerste fouten (tot `SLEUTELMONITOR_MAX_IMPORT_FOUTEN`, standaard 1000), gegroepeerd; als CSV "
+        "via `/imports/{importId}/fouten`. De rest staat alleen in de aantallen."
+    )
+    fouten_aantal: int = Field(description="Aantal fouten in het hele bestand (een rij kan er meer hebben).", examples=[20])
+    fouten_weggelaten: int = Field(
+        description="Fouten die wel geteld zijn maar niet één voor één bewaard (voorbij de grens).", examples=[0]
+    )
+    foutsoorten: list[ImportFoutsoort] = Field(
+        description="Alle fouten geteld per kolom en reden, meest voorkomend eerst (hoogstens 100 soorten, "
+        "de rest samen als `Overige fouten`)."
+    )
     kolommen: list[Kolomtoewijzing] = Field(description="Hoe elke kolom is afgebeeld (CSV en xlsx).")
     nieuwe_sleutelpersonen: list[str] = Field(
         description="Sleutelpersonen die de import heeft aangemaakt.", examples=[["Mays A."]]
@@ -106,7 +127,8 @@ class ImportDetail(ImportPublic):
 
 def publiek(run: ImportRun, *, verwerkt: int | None = None, detail: bool = True) -> ImportPublic:
     """The API representation of a run (with its report when `detail`)."""
-    rapport: dict[str, Any] = run.rapport or {}
+    # Cleaned on the way out too: a report stored before the readers cleaned text must stay readable.
+    rapport: dict[str, Any] = schoon_json(run.rapport or {})
     velden: dict[str, Any] = {
         "id": run.id,
         "status": run.status,
@@ -133,6 +155,10 @@ def publiek(run: ImportRun, *, verwerkt: int | None = None, detail: bool = True)
     return ImportDetail(
         **velden,
         fouten=rapport.get("fouten", []),
+        # Reports stored before these counts existed: every error was kept, so the groups tell them.
+        fouten_aantal=rapport.get("foutenAantal", sum(g.get("aantal", 0) for g in rapport.get("fouten", []))),
+        fouten_weggelaten=rapport.get("foutenWeggelaten", 0),
+        foutsoorten=rapport.get("foutsoorten", []),
         kolommen=rapport.get("kolommen", []),
         nieuwe_sleutelpersonen=rapport.get("nieuweSleutelpersonen", []),
         nieuwe_ketenpartners=rapport.get("nieuweKetenpartners", []),

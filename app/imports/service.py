@@ -15,12 +15,13 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from app.core.config import get_settings
-from app.core.errors import OngeldigeInvoer
+from app.core.errors import Conflict, OngeldigeInvoer
 from app.imports.mapping import Vertaler, deel_kolommen_in, is_koprij
 from app.imports.readers import Bron, LeesFout, lezer_voor
 from app.imports.verslag import (  # noqa: F401  re-exported: the service's vocabulary for router, CLI and tests
@@ -230,6 +231,24 @@ def voer_uit(
 def get(session: Session, *, caller: Caller, import_id: uuid.UUID) -> ImportRun:
     """The caller's import run, or 404."""
     return scoping.haal_eigen(session, ImportRun, import_id, caller, naam=NAAM)
+
+
+def delete(session: Session, *, caller: Caller, run: ImportRun) -> None:
+    """Delete a finished run and its stored report (audited); 409 while it waits or runs.
+
+    The contactmomenten it imported stay: they are records in their own right, deleted one by one.
+    """
+    if run.status in (WACHTEND, BEZIG):
+        raise Conflict(
+            "De import wordt nog verwerkt; verwijderen kan als hij klaar is (status `geslaagd`, "
+            "`gedeeltelijk` of `mislukt`)."
+        )
+    if run.bestandspad:
+        Path(run.bestandspad).unlink(missing_ok=True)
+    run_id = run.id
+    session.delete(run)
+    session.flush()
+    audit.log(session, caller=caller, actie="verwijderd", resource_type=RESOURCE_TYPE, resource_id=run_id)
 
 
 def list_statement(*, caller: Caller, status: str | None = None) -> SelectOfScalar[ImportRun]:

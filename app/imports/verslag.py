@@ -5,7 +5,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.core import formaten, persoonsgegevens
+from app.core.config import get_settings
 from app.imports.mapping import Mappingbestand
+from app.imports.readers import schoon_json
 
 WACHTEND, BEZIG, GESLAAGD, MISLUKT, GEDEELTELIJK = "wachtend", "bezig", "geslaagd", "mislukt", "gedeeltelijk"
 ATOMAIR, PER_RIJ = "atomair", "per-rij"
@@ -50,6 +52,11 @@ class Opties:
 
 Fout = tuple[str | None, str, str]  # (column, value, reason)
 
+# Error kinds counted one by one (per column and reason with the value left out); the rest together.
+MAX_FOUTSOORTEN = 100
+OVERIGE_FOUTEN = "Overige fouten"
+WAARDE = "…"  # stands in for the value in the reason of an error kind
+
 
 @dataclass
 class Verslag:
@@ -64,25 +71,50 @@ class Verslag:
     opgeslagen: bool = False
     onleesbaar: bool = False  # the file as a whole could not be read: nothing was imported
     melding: str | None = None
+    # The first `max_fouten` errors, grouped; past them only the counts grow (see `fout`).
     fouten: dict[Fout, list[int | None]] = field(default_factory=dict)
+    max_fouten: int = field(default_factory=lambda: get_settings().max_import_fouten)
+    fouten_aantal: int = 0
+    fouten_bewaard: int = 0
+    foutsoorten: dict[tuple[str | None, str], int] = field(default_factory=dict)
     kolommen: list[tuple[str, str | None]] = field(default_factory=list)
     nieuwe_sleutelpersonen: list[str] = field(default_factory=list)
     nieuwe_ketenpartners: list[tuple[str, str]] = field(default_factory=list)
     benaderd: dict[tuple[str, str], str] = field(default_factory=dict)
     kenmerken: dict[int, tuple[str, str]] = field(default_factory=dict)  # rejected row -> (date, key person)
 
+    @property
+    def fouten_weggelaten(self) -> int:
+        """Errors counted but not kept row by row (past `max_fouten`)."""
+        return self.fouten_aantal - self.fouten_bewaard
+
     def kenmerk(self, rij: int, datum: str, sleutelpersoon: str) -> None:
         """Remember a rejected row's date and key person as the file has them, for the error report."""
-        if datum or sleutelpersoon:
+        if (datum or sleutelpersoon) and len(self.kenmerken) < self.max_fouten:
             self.kenmerken[rij] = (zonder_persoonsgegevens(datum)[:MAX_WAARDE], zonder_persoonsgegevens(sleutelpersoon)[:MAX_WAARDE])
 
     def fout(self, rij: int | None, kolom: str | None, waarde: str, reden: str) -> None:
+        """Count an error; keep it with its row while fewer than `max_fouten` are kept."""
+        self.fouten_aantal += 1
+        soort = (kolom, reden.replace(waarde, WAARDE) if waarde.strip() else reden)
+        if soort in self.foutsoorten or len(self.foutsoorten) < MAX_FOUTSOORTEN:
+            self.foutsoorten[soort] = self.foutsoorten.get(soort, 0) + 1
+        else:
+            self.foutsoorten[(None, OVERIGE_FOUTEN)] = self.foutsoorten.get((None, OVERIGE_FOUTEN), 0) + 1
+        if self.fouten_bewaard >= self.max_fouten:
+            return
+        self.fouten_bewaard += 1
         # A value that holds a BSN, phone number, ... is neither stored nor echoed, not even inside
         # the reason ("Onbekende waarde `…`"): the report is kept with the run and shown to coordinators.
         veilig = zonder_persoonsgegevens(waarde)
         if veilig != waarde:
             reden = reden.replace(waarde, veilig).replace(waarde.strip(), veilig)
         self.fouten.setdefault((kolom, veilig[:MAX_WAARDE], reden), []).append(rij)
+
+    def foutsoortenlijst(self) -> list[dict[str, Any]]:
+        """Errors counted per column and reason (the value left out), most frequent first."""
+        soorten = sorted(self.foutsoorten.items(), key=lambda s: (-s[1], s[0][0] or "", s[0][1]))
+        return [{"kolom": kolom, "reden": reden, "aantal": aantal} for (kolom, reden), aantal in soorten]
 
     def foutgroepen(self) -> list[dict[str, Any]]:
         """Identical errors once, with every row they occur on; ordered by their first row."""
@@ -94,17 +126,22 @@ class Verslag:
         return sorted(groepen, key=lambda g: (g["rijen"][0] if g["rijen"] else 0))
 
     def als_rapport(self) -> dict[str, Any]:
-        return {
+        """The report as stored with the run: JSON whose every string can be encoded (see readers.schoon)."""
+        return schoon_json({
             "melding": self.melding,
             "fouten": self.foutgroepen(),
+            "foutenAantal": self.fouten_aantal,
+            "foutenWeggelaten": self.fouten_weggelaten,
+            "foutsoorten": self.foutsoortenlijst(),
             "kolommen": [{"kolom": k, "veld": v} for k, v in self.kolommen],
-            "nieuweSleutelpersonen": self.nieuwe_sleutelpersonen,
-            "nieuweKetenpartners": [{"naam": n, "categorie": c} for n, c in self.nieuwe_ketenpartners],
+            "nieuweSleutelpersonen": self.nieuwe_sleutelpersonen[: self.max_fouten],
+            "nieuweKetenpartners": [{"naam": n, "categorie": c} for n, c in self.nieuwe_ketenpartners[: self.max_fouten]],
             "benaderd": [
-                {"kolom": k, "waarde": zonder_persoonsgegevens(w), "code": c} for (k, w), c in sorted(self.benaderd.items())
+                {"kolom": k, "waarde": zonder_persoonsgegevens(w), "code": c}
+                for (k, w), c in sorted(self.benaderd.items())[: self.max_fouten]
             ],
             "rijkenmerken": {str(r): {"datum": d, "sleutelpersoon": s} for r, (d, s) in sorted(self.kenmerken.items())},
-        }
+        })
 
 
 def foutregels(rapport: dict[str, Any]) -> Iterator[tuple[int | None, str | None, str, str]]:
@@ -131,6 +168,7 @@ FOUTEN_KOP = ["rij", "datum", "sleutelpersoon", "kolom", "waarde", "reden"]
 
 def fouten_tabel(rapport: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
     """The error report as a table: one line per row and error, with the row's date and key person."""
+    rapport = schoon_json(rapport)  # a report stored before the readers cleaned text
     kenmerken = rapport.get("rijkenmerken", {})
     regels = []
     for rij, kolom, waarde, reden in foutregels(rapport):

@@ -35,6 +35,10 @@ VOORTGANG_STAP = 500
 VASTLEG_STAP = 2000
 
 
+class Foutenbudget(LeesFout):
+    """An atomic run found more errors than its report keeps: it stops, as it would save nothing anyway."""
+
+
 def afgeleide_sleutel(data: ContactmomentCreate) -> str:
     """The externId of a row without one: SHA-256 of its canonical content, so not of its position.
 
@@ -148,6 +152,12 @@ class Run:
             datum = vertaling.bronnen.get("datum", ("", ""))[1]
             persoon = vertaling.bronnen.get("sleutelpersoonId", ("", ""))[1]
             self.verslag.kenmerk(rij, datum, persoon)
+        if self.verslag.fouten_weggelaten and not (self.opties.per_rij or self.opties.proefdraai):
+            raise Foutenbudget(
+                f"Gestopt bij rij {rij}: er zijn meer dan {self.verslag.max_fouten} fouten gevonden, en een atomaire "
+                f"import slaat dan niets op. Er is niets opgeslagen. De eerste {self.verslag.max_fouten} fouten staan "
+                "in het rapport; verbeter die en importeer opnieuw, of doe een proefdraai om alle aantallen te zien."
+            )
 
     def _kolom(self, vertaling: Vertaling, json_rij: dict[str, Any] | None, naam: str, reden: str) -> Fout:
         """An invalidParams entry as (column, value, reason) of the file."""

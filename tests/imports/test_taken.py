@@ -26,6 +26,7 @@ from app.models import Contactmoment, ImportRun, utcnow
 from tests.conftest import BACKEND, DatabaseFactory
 from tests.factories import make_key
 from tests.imports.helpers import Omgeving, csv_bytes, maak_omgeving, rij
+from tests.imports.kapotte_bestanden import corpus
 
 CSV = {"Content-Type": "text/csv"}
 
@@ -483,3 +484,30 @@ def test_a_job_too_large_for_its_mode_on_sqlite_fails_with_the_reason(engine_tak
     assert mislukt.rapport["melding"].startswith("Een atomaire import (alles of niets) van een bestand groter dan 0.001 MB")
     assert mislukt.rapport["melding"].endswith("Er is niets opgeslagen.")
     assert _aantal(engine_taken, omgeving) == 0
+
+
+# Issue 22, finding 4: as a job, a lone surrogate was stored in the report, and from then on the run
+# answered 500 on every read and could not be deleted. Each of these now ends with a Dutch reason.
+JOBCORPUS = [b for b in corpus() if b[0] in {
+    "surrogaat.ndjson", "surrogaat-in-sleutel.ndjson", "nul-teken.ndjson", "genest-lijst.ndjson", "getal-5001-cijfers.ndjson",
+    "gedeelde-tekst-buiten-bereik.xlsx", "onbekende-compressie.xlsx", "lid-kapot-xl_worksheets_sheet1.xml.xlsx",
+    "surrogaat-escape.xlsx", "nul-bytes.csv",
+}]
+MEDIATYPEN = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+              "ndjson": "application/x-ndjson"}
+
+
+@pytest.mark.parametrize(("naam", "formaat", "inhoud"), JOBCORPUS, ids=[b[0] for b in JOBCORPUS])
+def test_a_malformed_file_as_a_job_ends_with_a_readable_report(client: TestClient, sleutel: dict[str, str],
+                                                                naam: str, formaat: str, inhoud: bytes) -> None:
+    opvulling = {"ndjson": b"\n" * 600, "csv": b"\r\n" * 600, "xlsx": b""}[formaat]  # over the 512 bytes of a job
+    antwoord = client.post("/v1/imports?perRij=true", content=inhoud + opvulling,
+                           headers={**sleutel, "Content-Type": MEDIATYPEN[formaat]})
+    assert antwoord.status_code == 202, antwoord.text
+    locatie = antwoord.headers["Location"]
+    run = client.get(locatie, headers=sleutel)
+    assert run.status_code == 200, run.text
+    assert run.json()["status"] in ("mislukt", "gedeeltelijk") and "onverwacht" not in (run.json()["melding"] or "")
+    assert client.get(f"{locatie}/fouten", headers=sleutel).status_code == 200
+    assert client.delete(locatie, headers=sleutel).status_code == 204
+    assert client.get(locatie, headers=sleutel).status_code == 404

@@ -83,7 +83,7 @@ def importeren(request: Request, sessie: SessieDep, session: SessionDep) -> Resp
 
 
 @router.post("/importeren", response_class=HTMLResponse)
-async def proefdraai(
+def proefdraai(
     request: Request, sessie: SessieDep, session: SessionDep,
     bestand: Annotated[UploadFile | None, File()] = None,
     csrf: Annotated[str, Form(max_length=100)] = "",
@@ -91,7 +91,11 @@ async def proefdraai(
     nieuwe_sleutelpersonen: Annotated[bool, Form()] = False,
     nieuwe_ketenpartners: Annotated[bool, Form()] = False,
 ) -> Response:
-    """Store the upload and dry-run it: the report says what a real run would do, nothing is saved."""
+    """Store the upload and dry-run it: the report says what a real run would do, nothing is saved.
+
+    A sync route on purpose: FastAPI runs it in the thread pool, so the dry run (seconds to minutes
+    for a large file) never runs on the event loop that serves every other request.
+    """
     controleer_csrf(request, csrf, sessie.csrf)
     caller = sessie.caller
     _mag_importeren(caller)
@@ -106,8 +110,7 @@ async def proefdraai(
         token = f"{secrets.token_urlsafe(24)}.{formaat}"
         pad = _map(caller) / token
         with pad.open("wb") as uit:
-            while blok := await bestand.read(BLOK):  # type: ignore[union-attr]
-                uit.write(blok)
+            shutil.copyfileobj(bestand.file, uit, BLOK)  # type: ignore[union-attr]
         if pad.stat().st_size == 0:
             pad.unlink()
             raise LeesFout("Het bestand is leeg.")
@@ -121,6 +124,14 @@ async def proefdraai(
         context.update(fout=str(exc), recent=_recent(session, caller))
         return pagina(request, "importeren.html", context, status_code=400)
     opties = _opties(formaat, naam, per_rij, nieuwe_sleutelpersonen, nieuwe_ketenpartners)
+    try:
+        # On SQLite a large dry run would hold the only write slot for its whole run, as through the API.
+        service.controleer_omvang(replace(opties, proefdraai=True), pad.stat().st_size,
+                                  dialect=session.get_bind().dialect.name)
+    except OngeldigeInvoer as exc:
+        pad.unlink(missing_ok=True)
+        context.update(fout=(exc.invalid_params or [{"reason": exc.detail}])[0]["reason"], recent=_recent(session, caller))
+        return pagina(request, "importeren.html", context, status_code=400)
     run, verslag = service.voer_uit(session, caller=caller, bron=pad, opties=replace(opties, proefdraai=True))
     context.update(
         rapport=publiek(run), token=token, opties=opties, recent=[],
@@ -165,9 +176,9 @@ def _run(session: Any, caller: Caller, import_id: uuid.UUID) -> Any:
 
 @router.get("/importeren/{import_id}/voortgang")
 def voortgang(import_id: uuid.UUID, sessie: SessieDep, session: SessionDep) -> Response:
-    """The job resource (`GET /v1/imports/{id}`) for the progress bar, with the session instead of a key."""
+    """The job's status and counts for the progress bar (as in `GET /v1/imports`): never the report, which may be large."""
     run = _run(session, sessie.caller, import_id)
-    job = imports_router.get_import(sessie.caller, run)
+    job = publiek(run, verwerkt=taken.voortgang(run), detail=False)
     return JSONResponse(job.model_dump(by_alias=True, mode="json"))
 
 
@@ -181,6 +192,7 @@ def import_pagina(request: Request, import_id: uuid.UUID, sessie: SessieDep, ses
 
 
 @router.get("/importeren/{import_id}/fouten")
-def fouten(import_id: uuid.UUID, sessie: SessieDep, session: SessionDep) -> Response:
-    """The API's error report of a run (`GET /v1/imports/{id}/fouten`), for Excel."""
-    return imports_router.get_import_fouten(sessie.caller, _run(session, sessie.caller, import_id))
+def fouten(request: Request, import_id: uuid.UUID, sessie: SessieDep, session: SessionDep) -> Response:
+    """The API's error report of a run (`GET /v1/imports/{id}/fouten`), for Excel: every kept error."""
+    run = _run(session, sessie.caller, import_id)
+    return imports_router.get_import_fouten(sessie.caller, run, request, imports_router.foutenpagina(page=1, page_size=None))
