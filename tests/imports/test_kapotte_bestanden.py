@@ -125,3 +125,22 @@ def test_the_dashboard_dry_run_of_malformed_files_never_gives_a_500(client: Test
         antwoord = client.post("/importeren", data={"csrf": csrf}, files={"bestand": (naam, inhoud, MEDIATYPEN[formaat])})
         assert antwoord.status_code in (200, 400), (naam, antwoord.status_code)
         assert "Proefdraai van" in antwoord.text or "foutmelding" in antwoord.text, naam
+
+
+def test_the_dashboard_refuses_a_dry_run_too_large_for_sqlites_write_slot(
+    client: TestClient, headers: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Like `POST /v1/imports?proefdraai=true`: on SQLite a large dry run would hold the only write slot."""
+    from app.core.config import get_settings
+
+    monkeypatch.setattr(get_settings(), "sqlite_atomair_max_mb", 0.001)
+    assert meld_aan(client, headers).status_code == 303
+    csrf = re.search(r'name="csrf" value="([^"]+)"', client.get("/importeren").text).group(1)  # type: ignore[union-attr]
+    inhoud = "Datum;Gemeente\n" + "14-3-2025;GM0344\n" * 200
+    antwoord = client.post("/importeren", data={"csrf": csrf}, files={"bestand": ("log.csv", inhoud.encode(), "text/csv")})
+    from tests.conftest import BACKEND
+
+    if BACKEND == "sqlite":
+        assert antwoord.status_code == 400 and "houdt deze database (SQLite) zo lang bezet" in antwoord.text
+    else:
+        assert antwoord.status_code == 200 and "Proefdraai van" in antwoord.text
