@@ -10,8 +10,9 @@ import os
 import secrets
 import tempfile
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -24,7 +25,7 @@ os.environ.setdefault("SLEUTELMONITOR_IMPORT_POLL_SECONDEN", "0")
 from alembic import command  # noqa: E402
 from alembic.config import Config  # noqa: E402
 from fastapi.testclient import TestClient  # noqa: E402
-from sqlalchemy import Engine, create_engine, text  # noqa: E402
+from sqlalchemy import Engine, create_engine, event, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
@@ -46,12 +47,22 @@ def alembic_config(connection) -> Config:  # type: ignore[no-untyped-def]
 
 
 class DatabaseFactory:
-    """Hands out fresh, empty databases of the chosen backend (for the suite and for migration tests)."""
+    """Hands out fresh, empty databases of the chosen backend (for the suite and for migration tests).
+
+    It keeps the list, so the privacy scan reaches every database a test writes to
+    (tests/privacyscan.py): an engine from `new_engine()` is scanned after each test that committed
+    to it, and every database once more before the session drops them.
+    """
 
     def __init__(self, tmp: Path) -> None:
         self.tmp = tmp
         self.server = None
         self.admin_url: str | None = None
+        self.urls: list[str] = []  # every database handed out
+        self.op_head: set[str] = set()  # those migrated to head by new_engine (no need to look which tables exist)
+        # Databases of new_engine(), with the tables written to since they were last scanned.
+        self.vuil: dict[str, set[str]] = {}
+        self._gemeld: set[tuple[str, str]] = set()  # each stored value fails one test, not every test after it
         if BACKEND == "postgresql":
             external = os.environ.get("SLEUTELMONITOR_TEST_DATABASE_URL")
             if external:
@@ -78,20 +89,50 @@ class DatabaseFactory:
     def new_url(self) -> str:
         name = f"sm_test_{uuid.uuid4().hex[:12]}"
         if BACKEND == "sqlite":
-            return f"sqlite:///{self.tmp / (name + '.db')}"
-        assert self.admin_url is not None
-        admin = create_engine(self.admin_url, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        admin.dispose()
-        return str(make_url(self.admin_url).set(database=name).render_as_string(hide_password=False))
+            url = f"sqlite:///{self.tmp / (name + '.db')}"
+        else:
+            assert self.admin_url is not None
+            admin = create_engine(self.admin_url, isolation_level="AUTOCOMMIT")
+            with admin.connect() as conn:
+                conn.execute(text(f'CREATE DATABASE "{name}"'))
+            admin.dispose()
+            url = str(make_url(self.admin_url).set(database=name).render_as_string(hide_password=False))
+        self.urls.append(url)
+        return url
 
     def new_engine(self) -> Engine:
         """An engine on a fresh database migrated to head: for tests that commit for real."""
-        engine = make_engine(self.new_url())
+        url = self.new_url()
+        engine = make_engine(url)
         with engine.begin() as connection:
             command.upgrade(alembic_config(connection), "head")
+        self.op_head.add(url)
+
+        # Every write through this engine (and the option engines made from it: the app's writing
+        # sessions, import jobs, the lastUsedAt writer) marks its table for the scan after the test.
+        # Only those tables are read again: the dashboard's demo database is too large to read whole
+        # after each of its tests.
+        def noteer(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+            if (tabel := privacyscan.geschreven_tabel(statement)) is not None:
+                self.vuil.setdefault(url, set()).add(tabel)
+
+        event.listen(engine, "before_cursor_execute", noteer)
         return engine
+
+    def scan(self, urls: Iterable[str], alleen: Collection[str] | None = None) -> list[str]:
+        """The privacy scan over databases (or only these tables): what they hold that was not reported before."""
+        meldingen = []
+        for url in urls:
+            for melding in privacyscan.scan_url(url, bestaand=url not in self.op_head, alleen=alleen):
+                if (url, melding) not in self._gemeld:
+                    self._gemeld.add((url, melding))
+                    meldingen.append(f"{make_url(url).database}: {melding}")
+        return meldingen
+
+    def scan_vuil(self) -> list[str]:
+        """Scan the tables of new_engine() databases written to since their last scan."""
+        vuil, self.vuil = self.vuil, {}
+        return [melding for url, tabellen in sorted(vuil.items()) for melding in self.scan([url], alleen=tabellen)]
 
     def stop(self) -> None:
         if self.server is not None:
@@ -104,8 +145,19 @@ def databases() -> Iterator[DatabaseFactory]:
         factory = DatabaseFactory(Path(tmp))
         try:
             yield factory
+            # Last look before they are dropped: also what fixtures wrote after their last test.
+            meldingen = factory.scan(factory.urls)
         finally:
             factory.stop()
+        assert not meldingen, "stored in a database of the tests at the end of the session:\n" + "\n".join(meldingen)
+
+
+@pytest.fixture(autouse=True)
+def _privacyscan_databases(databases: DatabaseFactory) -> Iterator[None]:
+    """Fail the test after which a database of its own (new_engine) holds a reference, a BSN or a token."""
+    yield
+    meldingen = databases.scan_vuil()
+    assert not meldingen, "stored after this test in a database of its own:\n" + "\n".join(meldingen)
 
 
 @pytest.fixture(scope="session")
@@ -220,8 +272,17 @@ def client(app) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def fresh_database_url(databases: DatabaseFactory) -> Callable[[], str]:
-    return databases.new_url
+def fresh_database_url(databases: DatabaseFactory) -> Iterator[Callable[[], str]]:
+    """Hands out fresh, empty databases; after the test, what they hold is scanned (at any revision)."""
+    urls: list[str] = []
+
+    def new_url() -> str:
+        urls.append(databases.new_url())
+        return urls[-1]
+
+    yield new_url
+    meldingen = databases.scan(urls)
+    assert not meldingen, "stored after this test in a fresh database:\n" + "\n".join(meldingen)
 
 
 def pytest_report_header(config: pytest.Config) -> str:
