@@ -10,7 +10,7 @@ import os
 import secrets
 import tempfile
 import uuid
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import AsyncIterator, Callable, Collection, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -24,11 +24,14 @@ os.environ.setdefault("SLEUTELMONITOR_IMPORT_POLL_SECONDEN", "0")
 
 from alembic import command  # noqa: E402
 from alembic.config import Config  # noqa: E402
+from fastapi import Request  # noqa: E402
+from fastapi.concurrency import run_in_threadpool  # noqa: E402
 from fastapi.testclient import TestClient  # noqa: E402
-from sqlalchemy import Engine, create_engine, event, text  # noqa: E402
+from sqlalchemy import Connection, Engine, create_engine, event, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
+from app.core import db  # noqa: E402
 from app.core.config import get_settings  # noqa: E402
 from app.core.db import get_engine, get_session, make_engine  # noqa: E402
 from tests import privacyscan  # noqa: E402
@@ -248,21 +251,39 @@ def app(session: Session):  # type: ignore[no-untyped-def]
 
     rate_limiter.reset()
     application = create_app()
-
-    def test_session() -> Iterator[Session]:
-        # Same commit/rollback contract as get_session, on the test's transaction (savepoints).
-        # What the test set up before the request counts as committed, so a failing request
-        # rolls back its own work only.
-        session.commit()
-        try:
-            yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
-
-    application.dependency_overrides[get_session] = test_session
+    application.dependency_overrides[get_session] = productiesessie(session)
     return application
+
+
+def productiesessie(session: Session) -> Callable[[Request], AsyncIterator[Session]]:
+    """`get_session` for the HTTP tests: production's request session, in a savepoint of the test's transaction.
+
+    Each request gets its own `app.core.db.verzoeksessie` (the class with the statement timeout, the
+    commit and rollback production runs) on the test's connection, so it commits into a savepoint
+    and the test's rollback still undoes it. Where production BEGINs (IMMEDIATE on SQLite, which
+    takes the write slot) no BEGIN happens inside the enclosing transaction; a writing request
+    takes the slot itself instead, as `is_schrijvend` decides in production, and gives it back, and
+    drops SQLite's statement deadline, when it ends, as production's COMMIT or ROLLBACK does.
+
+    What the test set up before the request counts as committed, so a failing request rolls back its
+    own work only; after the request the test's session forgets what it had loaded, so it reads what
+    the request wrote.
+    """
+    verbinding = session.get_bind()
+    assert isinstance(verbinding, Connection)
+
+    async def test_session(request: Request) -> AsyncIterator[Session]:
+        await run_in_threadpool(session.commit)
+        try:
+            if db.is_schrijvend(request):
+                await run_in_threadpool(db.neem_schrijfslot, verbinding)
+            async with db.verzoeksessie(verbinding) as verzoek:
+                yield verzoek
+        finally:
+            db.einde_verzoek(verbinding)
+            session.expire_all()
+
+    return test_session
 
 
 @pytest.fixture

@@ -35,6 +35,7 @@ from app.models import (
 )
 from app.toegang.dependencies import rate_limiter
 from tests import privacyscan
+from tests.conftest import productiesessie
 from tests.ervaringsverhalen.factories import make_verhaal
 from tests.factories import make_ketenpartner, make_key, make_organisatie, make_sleutelpersoon
 from tests.signalen.factories import make_signaal
@@ -172,18 +173,8 @@ schema = _load_schema()
 def fuzz_app(session: Session) -> Iterator[FastAPI]:
     """APP on the test's transaction: the `app` fixture's contract, without rebuilding the app per operation."""
 
-    def test_session() -> Iterator[Session]:
-        # As in conftest: the setup counts as committed, so a failing request rolls back only its own work.
-        session.commit()
-        try:
-            yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
-
     rate_limiter.reset()
-    APP.dependency_overrides[get_session] = test_session
+    APP.dependency_overrides[get_session] = productiesessie(session)
     # Generated references are random words: the scan after the test still looks for BSNs and tokens.
     privacyscan.OPNEMEN = False
     try:

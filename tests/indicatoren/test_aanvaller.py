@@ -26,7 +26,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import insert
 from sqlmodel import Session
 
-from app.core.db import get_session
+from app.core import db
 from app.models import Contactmoment, ContactmomentOnderwerp, Organisatie, Sleutelpersoon, Uitkomst
 from tests.conftest import DatabaseFactory
 from tests.factories import make_key
@@ -132,16 +132,11 @@ def aanval(databases: DatabaseFactory) -> Iterator[dict[str, Any]]:
 
     from app.main import create_app
 
-    application = create_app()
-
-    def session_dependency() -> Iterator[Session]:
-        with Session(engine, expire_on_commit=False) as session:
-            yield session
-            session.commit()
-
-    application.dependency_overrides[get_session] = session_dependency
-    with TestClient(application, raise_server_exceptions=False) as client:
-        yield {"client": client, "waarheid": waarheid, "regio": regio, "regio_klein": regio_klein}
+    # The production request session (get_session) on this database, as in the browser tests.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(db, "get_engine", lambda: engine)
+        with TestClient(create_app(), raise_server_exceptions=False) as client:
+            yield {"client": client, "waarheid": waarheid, "regio": regio, "regio_klein": regio_klein}
     engine.dispose()
 
 
