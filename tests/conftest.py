@@ -53,8 +53,8 @@ class DatabaseFactory:
     """Hands out fresh, empty databases of the chosen backend (for the suite and for migration tests).
 
     It keeps the list, so the privacy scan reaches every database a test writes to
-    (tests/privacyscan.py): an engine from `new_engine()` is scanned after each test that committed
-    to it, and every database once more before the session drops them.
+    (tests/privacyscan.py): an engine from `new_engine()` is scanned after each test that wrote to
+    it (the tables written), and every database once more before the session drops them.
     """
 
     def __init__(self, tmp: Path) -> None:

@@ -7,9 +7,9 @@ per table, of the rows the test itself wrote.
 
 Tests that commit for real work on databases of their own (`DatabaseFactory.new_engine()`: the
 dashboard, import jobs, lastUsedAt, outages, the attack tests; `fresh_database_url`: the demo,
-migrations). Those are scanned too (`conftest._privacyscan_databases`): after every test that
-committed to one, after the test that asked for a fresh URL, and all of them once more at the end of
-the session, before they are dropped.
+migrations). Those are scanned too (`conftest._privacyscan_databases`, `fresh_database_url`):
+after every test that wrote to one (the tables it wrote to), after the test that asked for a fresh
+URL, and all of them once more at the end of the session, before they are dropped.
 
 - Resident references: every reference the service pseudonymised during the session (recorded at
   the one place that does so; ids with a digit, as tests write them, not fuzzed text), looked for
