@@ -37,6 +37,15 @@ def test_random_ids_and_digests_are_not_taken_for_a_bsn() -> None:
     assert privacyscan.vondsten("rij 111222333") == ["BSN"]
 
 
+def test_references_are_found_as_whole_words() -> None:
+    for referentie in ("R-40404", "client 4040x"):  # a word (set lookup) and one with a space (regex)
+        privacyscan.noteer_referentie(referentie)
+    assert privacyscan.vondsten("voor R-40404, gebeld") == ["referentie"]
+    assert privacyscan.vondsten('{"notitie": "R-40404"}') == ["referentie"]
+    assert privacyscan.vondsten("bij client 4040x thuis") == ["referentie"]
+    assert privacyscan.vondsten("XR-40404 R-40404-2 R-404040 client 4040xy") == []
+
+
 def test_the_log_scan_finds_a_bsn_in_a_record(_privacyscan_opnemen: privacyscan.Logscan) -> None:
     logging.getLogger("app.test").error("waarde %s", "111222333")
     assert [m.split(":")[0] for m in _privacyscan_opnemen.neem()] == ["log app.test"]
