@@ -7,7 +7,7 @@ SPECTRAL_RULESET ?= ../shared/adr/ruleset.yaml
 PORT ?= 8000
 export PORT
 
-.PHONY: run test test-sqlite test-postgresql lint-openapi openapi migrate bench bench-selftest screenshots clean
+.PHONY: run test browser test-sqlite test-postgresql lint-openapi openapi migrate bench bench-selftest screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,11 +27,23 @@ migrate: $(STAMP)
 	$(BIN)/sleutelmonitor migrate
 
 ## test: the whole suite on SQLite and on PostgreSQL, the OpenAPI drift check, the ADR lint and the benchmark selftest
-test: $(STAMP)
+test: $(STAMP) browser
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgresql
 	$(MAKE) --no-print-directory lint-openapi
 	$(MAKE) --no-print-directory bench-selftest
+
+## browser: Debian's Chromium for the browser tests, installed when missing and run as root (as .ci/run does);
+## otherwise they are skipped with a message, and with CI=true they fail the run
+browser:
+	@if [ -z "$$SLEUTELMONITOR_CHROMIUM" ] && ! command -v chromium >/dev/null 2>&1; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			apt-get update && apt-get install -y --no-install-recommends chromium; \
+		else \
+			echo "browser: chromium not found and not root: the browser tests will be skipped (with CI=true they fail);" \
+				"install it with: apt-get install -y --no-install-recommends chromium"; \
+		fi; \
+	fi
 
 test-sqlite: $(STAMP)
 	SLEUTELMONITOR_TEST_DB=sqlite $(BIN)/python -m pytest

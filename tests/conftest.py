@@ -10,8 +10,9 @@ import os
 import secrets
 import tempfile
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Collection, Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -25,11 +26,14 @@ os.environ.setdefault("SLEUTELMONITOR_IMPORT_POLL_SECONDEN", "0")
 
 from alembic import command  # noqa: E402
 from alembic.config import Config  # noqa: E402
+from fastapi import Request  # noqa: E402
+from fastapi.concurrency import run_in_threadpool  # noqa: E402
 from fastapi.testclient import TestClient  # noqa: E402
-from sqlalchemy import Engine, create_engine, text  # noqa: E402
+from sqlalchemy import Connection, Engine, create_engine, event, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
+from app.core import db  # noqa: E402
 from app.core.config import get_settings  # noqa: E402
 from app.core.db import get_engine, get_session, make_engine  # noqa: E402
 from tests import privacyscan  # noqa: E402
@@ -48,12 +52,22 @@ def alembic_config(connection) -> Config:  # type: ignore[no-untyped-def]
 
 
 class DatabaseFactory:
-    """Hands out fresh, empty databases of the chosen backend (for the suite and for migration tests)."""
+    """Hands out fresh, empty databases of the chosen backend (for the suite and for migration tests).
+
+    It keeps the list, so the privacy scan reaches every database a test writes to
+    (tests/privacyscan.py): an engine from `new_engine()` is scanned after each test that wrote to
+    it (the tables written), and every database once more before the session drops them.
+    """
 
     def __init__(self, tmp: Path) -> None:
         self.tmp = tmp
         self.server = None
         self.admin_url: str | None = None
+        self.urls: list[str] = []  # every database handed out
+        self.op_head: set[str] = set()  # those migrated to head by new_engine (no need to look which tables exist)
+        # Databases of new_engine(), with the tables written to since they were last scanned.
+        self.vuil: dict[str, set[str]] = {}
+        self._gemeld: set[tuple[str, str]] = set()  # each stored value fails one test, not every test after it
         if BACKEND == "postgresql":
             external = os.environ.get("SLEUTELMONITOR_TEST_DATABASE_URL")
             if external:
@@ -80,20 +94,50 @@ class DatabaseFactory:
     def new_url(self) -> str:
         name = f"sm_test_{uuid.uuid4().hex[:12]}"
         if BACKEND == "sqlite":
-            return f"sqlite:///{self.tmp / (name + '.db')}"
-        assert self.admin_url is not None
-        admin = create_engine(self.admin_url, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        admin.dispose()
-        return str(make_url(self.admin_url).set(database=name).render_as_string(hide_password=False))
+            url = f"sqlite:///{self.tmp / (name + '.db')}"
+        else:
+            assert self.admin_url is not None
+            admin = create_engine(self.admin_url, isolation_level="AUTOCOMMIT")
+            with admin.connect() as conn:
+                conn.execute(text(f'CREATE DATABASE "{name}"'))
+            admin.dispose()
+            url = str(make_url(self.admin_url).set(database=name).render_as_string(hide_password=False))
+        self.urls.append(url)
+        return url
 
     def new_engine(self) -> Engine:
         """An engine on a fresh database migrated to head: for tests that commit for real."""
-        engine = make_engine(self.new_url())
+        url = self.new_url()
+        engine = make_engine(url)
         with engine.begin() as connection:
             command.upgrade(alembic_config(connection), "head")
+        self.op_head.add(url)
+
+        # Every write through this engine (and the option engines made from it: the app's writing
+        # sessions, import jobs, the lastUsedAt writer) marks its table for the scan after the test.
+        # Only those tables are read again: the dashboard's demo database is too large to read whole
+        # after each of its tests.
+        def noteer(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+            if (tabel := privacyscan.geschreven_tabel(statement)) is not None:
+                self.vuil.setdefault(url, set()).add(tabel)
+
+        event.listen(engine, "before_cursor_execute", noteer)
         return engine
+
+    def scan(self, urls: Iterable[str], alleen: Collection[str] | None = None) -> list[str]:
+        """The privacy scan over databases (or only these tables): what they hold that was not reported before."""
+        meldingen = []
+        for url in urls:
+            for melding in privacyscan.scan_url(url, bestaand=url not in self.op_head, alleen=alleen):
+                if (url, melding) not in self._gemeld:
+                    self._gemeld.add((url, melding))
+                    meldingen.append(f"{make_url(url).database}: {melding}")
+        return meldingen
+
+    def scan_vuil(self) -> list[str]:
+        """Scan the tables of new_engine() databases written to since their last scan."""
+        vuil, self.vuil = self.vuil, {}
+        return [melding for url, tabellen in sorted(vuil.items()) for melding in self.scan([url], alleen=tabellen)]
 
     def stop(self) -> None:
         if self.server is not None:
@@ -106,8 +150,19 @@ def databases() -> Iterator[DatabaseFactory]:
         factory = DatabaseFactory(Path(tmp))
         try:
             yield factory
+            # Last look before they are dropped: also what fixtures wrote after their last test.
+            meldingen = factory.scan(factory.urls)
         finally:
             factory.stop()
+        assert not meldingen, "stored in a database of the tests at the end of the session:\n" + "\n".join(meldingen)
+
+
+@pytest.fixture(autouse=True)
+def _privacyscan_databases(databases: DatabaseFactory) -> Iterator[None]:
+    """Fail the test after which a database of its own (new_engine) holds a reference, a BSN or a token."""
+    yield
+    meldingen = databases.scan_vuil()
+    assert not meldingen, "stored after this test in a database of its own:\n" + "\n".join(meldingen)
 
 
 @pytest.fixture(scope="session")
@@ -198,21 +253,39 @@ def app(session: Session):  # type: ignore[no-untyped-def]
 
     rate_limiter.reset()
     application = create_app()
-
-    def test_session() -> Iterator[Session]:
-        # Same commit/rollback contract as get_session, on the test's transaction (savepoints).
-        # What the test set up before the request counts as committed, so a failing request
-        # rolls back its own work only.
-        session.commit()
-        try:
-            yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
-
-    application.dependency_overrides[get_session] = test_session
+    application.dependency_overrides[get_session] = productiesessie(session)
     return application
+
+
+def productiesessie(session: Session) -> Callable[[Request], AsyncIterator[Session]]:
+    """`get_session` for the HTTP tests: production's request session, in a savepoint of the test's transaction.
+
+    Each request gets its own `app.core.db.verzoeksessie` (the class with the statement timeout, the
+    commit and rollback production runs) on the test's connection, so it commits into a savepoint
+    and the test's rollback still undoes it. Where production BEGINs (IMMEDIATE on SQLite, which
+    takes the write slot) no BEGIN happens inside the enclosing transaction; a writing request
+    takes the slot itself instead, as `is_schrijvend` decides in production, and gives it back, and
+    drops SQLite's statement deadline, when it ends, as production's COMMIT or ROLLBACK does.
+
+    What the test set up before the request counts as committed, so a failing request rolls back its
+    own work only; after the request the test's session forgets what it had loaded, so it reads what
+    the request wrote.
+    """
+    verbinding = session.get_bind()
+    assert isinstance(verbinding, Connection)
+
+    async def test_session(request: Request) -> AsyncIterator[Session]:
+        await run_in_threadpool(session.commit)
+        try:
+            if db.is_schrijvend(request):
+                await run_in_threadpool(db.neem_schrijfslot, verbinding)
+            async with db.verzoeksessie(verbinding) as verzoek:
+                yield verzoek
+        finally:
+            db.einde_verzoek(verbinding)
+            session.expire_all()
+
+    return test_session
 
 
 @pytest.fixture
@@ -222,8 +295,17 @@ def client(app) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def fresh_database_url(databases: DatabaseFactory) -> Callable[[], str]:
-    return databases.new_url
+def fresh_database_url(databases: DatabaseFactory) -> Iterator[Callable[[], str]]:
+    """Hands out fresh, empty databases; after the test, what they hold is scanned (at any revision)."""
+    urls: list[str] = []
+
+    def new_url() -> str:
+        urls.append(databases.new_url())
+        return urls[-1]
+
+    yield new_url
+    meldingen = databases.scan(urls)
+    assert not meldingen, "stored after this test in a fresh database:\n" + "\n".join(meldingen)
 
 
 def pytest_report_header(config: pytest.Config) -> str:

@@ -10,7 +10,7 @@ import os
 import uuid
 from collections import Counter
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +23,7 @@ from schemathesis.specs.openapi.checks import response_schema_conformance
 from sqlmodel import Session
 
 from app.core.db import get_session
+from app.core.validation import vandaag
 from app.main import create_app
 from app.models import (
     Contactmoment,
@@ -33,10 +34,10 @@ from app.models import (
     Uitkomst,
 )
 from app.toegang.dependencies import rate_limiter
-
 from tests import privacyscan
+from tests.conftest import productiesessie
 from tests.ervaringsverhalen.factories import make_verhaal
-from tests.factories import make_key, make_ketenpartner, make_organisatie, make_sleutelpersoon
+from tests.factories import make_ketenpartner, make_key, make_organisatie, make_sleutelpersoon
 from tests.signalen.factories import make_signaal
 
 BASE_PATH = "/v1"
@@ -64,7 +65,7 @@ BEKEND = {
     "verhaal": uuid.UUID("6f0c1a2e-0000-4000-8000-000000000008"),
 }
 _ID = {naam: [str(waarde)] for naam, waarde in BEKEND.items()}
-_DATUM = [(date.today() - timedelta(days=7)).isoformat()]
+_DATUM = [(vandaag() - timedelta(days=7)).isoformat()]
 # Where known values go, and how often they replace a generated one: ids of the seeded records, and
 # a few valid codes, so that writes get past validation often enough to exercise the services.
 BINDINGEN: dict[str, tuple[list[str], float]] = {
@@ -115,7 +116,7 @@ def sleutels(session: Session) -> dict[str, dict[str, str]]:
     )
     make_sleutelpersoon(session, organisatie, id=BEKEND["sleutelpersoon"])
     make_ketenpartner(session, organisatie, id=BEKEND["ketenpartner"])
-    datum = date.today() - timedelta(days=30)
+    datum = vandaag() - timedelta(days=30)
     session.add(Contactmoment(
         id=BEKEND["contactmoment"], organisatie_id=organisatie.id, extern_id="fuzz-1",
         sleutelpersoon_id=BEKEND["sleutelpersoon"], datum=datum, gemeentecode="GM0344", wijkcode="WK034401",
@@ -172,18 +173,8 @@ schema = _load_schema()
 def fuzz_app(session: Session) -> Iterator[FastAPI]:
     """APP on the test's transaction: the `app` fixture's contract, without rebuilding the app per operation."""
 
-    def test_session() -> Iterator[Session]:
-        # As in conftest: the setup counts as committed, so a failing request rolls back only its own work.
-        session.commit()
-        try:
-            yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
-
     rate_limiter.reset()
-    APP.dependency_overrides[get_session] = test_session
+    APP.dependency_overrides[get_session] = productiesessie(session)
     # Generated references are random words: the scan after the test still looks for BSNs and tokens.
     privacyscan.OPNEMEN = False
     try:

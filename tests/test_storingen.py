@@ -5,7 +5,6 @@ port, a read-only file), through `app.core.db.get_engine`; nothing is mocked.
 """
 
 import socket
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -124,14 +123,13 @@ def test_a_slow_query_is_stopped_by_the_statement_timeout_and_answered_503(eigen
 
     try:
         with TestClient(app, raise_server_exceptions=False) as client:
-            begin = time.monotonic()
             response = client.get("/traag")
-            duur = time.monotonic() - begin
     finally:
         get_settings.cache_clear()
+    # The answer itself says the statement was stopped (not timed: without the limit it would end,
+    # minutes later, in a 200).
     body = _is_503(response, niets_opgeslagen=False)
     assert body["detail"].startswith("Het verzoek duurde te lang en is afgebroken")
-    assert duur < 10
     if eigen_db.dialect.name == "postgresql":
         # The query stopped in the server too, not only in the client.
         with eigen_db.connect() as connection:

@@ -44,9 +44,16 @@ def test_stale_if_match_is_412_and_changes_nothing(client: TestClient, contact: 
 
 
 def test_without_if_match_or_with_a_star_the_patch_goes_through(client: TestClient, contact: dict[str, Any]) -> None:
-    assert client.patch(contact["url"], json={"kanaal": "telefonisch"}, headers=contact["headers"]).status_code == 200
+    versie = client.get(contact["url"], headers=contact["headers"]).headers["ETag"]
+    zonder = client.patch(contact["url"], json={"kanaal": "telefonisch"}, headers=contact["headers"])
+    assert zonder.status_code == 200, zonder.text
+    assert zonder.json()["kanaal"] == "telefonisch" and zonder.headers["ETag"] != versie
     ster = client.patch(contact["url"], json={"kanaal": "huisbezoek"}, headers={**contact["headers"], "If-Match": "*"})
-    assert ster.status_code == 200
+    assert ster.status_code == 200, ster.text
+    assert ster.json()["kanaal"] == "huisbezoek" and ster.headers["ETag"] not in (versie, zonder.headers["ETag"])
+    # Stored, not only answered: a fresh read shows the second change under the new tag.
+    gelezen = client.get(contact["url"], headers=contact["headers"])
+    assert gelezen.json()["kanaal"] == "huisbezoek" and gelezen.headers["ETag"] == ster.headers["ETag"]
 
 
 def test_a_referral_status_change_is_versioned_too(client: TestClient, contact: dict[str, Any]) -> None:

@@ -14,7 +14,7 @@ from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Request
 from fastapi.concurrency import run_in_threadpool
-from sqlalchemy import Engine, event
+from sqlalchemy import Connection, Engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlmodel import Session, create_engine
@@ -151,16 +151,35 @@ def _configure_sqlite(engine: Engine, schrijfslot: _Schrijfslot) -> None:
         # first (the busy timeout does not cover that upgrade). Writers queue; readers stay deferred.
         immediate = connection.get_execution_options().get("sqlite_immediate", False)
         if immediate:
-            dbapi_connection = connection.connection.dbapi_connection
-            if isinstance(dbapi_connection, _SqliteVerbinding) and not dbapi_connection.houdt_slot:
-                # A request waits the busy timeout (then 503); a background job queues longer, a
-                # heartbeat not at all (see app/imports/taken.py).
-                wachttijd = connection.get_execution_options().get("sqlite_slot_wachttijd", BUSY_TIMEOUT_SECONDEN)
-                if not schrijfslot.neem(wachttijd):
-                    # What SQLite itself answers after its busy timeout; the wait was the same.
-                    raise sqlite3.OperationalError("database is locked")
-                dbapi_connection.houdt_slot = True
+            # A request waits the busy timeout (then 503); a background job queues longer, a
+            # heartbeat not at all (see app/imports/taken.py).
+            neem_schrijfslot(connection, connection.get_execution_options().get("sqlite_slot_wachttijd", BUSY_TIMEOUT_SECONDEN))
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def neem_schrijfslot(connection: Any, wachttijd: float = BUSY_TIMEOUT_SECONDEN) -> None:
+    """Take the SQLite write slot for this connection until its transaction ends (no-op elsewhere).
+
+    Called when a writing transaction BEGINs. The tests call it too, for a writing request inside
+    their enclosing transaction, where no BEGIN happens (tests/conftest.py, `productiesessie`).
+    """
+    dbapi_connection = connection.connection.dbapi_connection
+    if isinstance(dbapi_connection, _SqliteVerbinding) and dbapi_connection.schrijfslot is not None \
+            and not dbapi_connection.houdt_slot:
+        if not dbapi_connection.schrijfslot.neem(wachttijd):
+            # What SQLite itself answers after its busy timeout; the wait was the same.
+            raise sqlite3.OperationalError("database is locked")
+        dbapi_connection.houdt_slot = True
+
+
+def einde_verzoek(connection: Any) -> None:
+    """What a request's COMMIT or ROLLBACK does to an SQLite connection: give back the write slot, drop the deadline.
+
+    For a request inside an enclosing transaction (the tests'), whose savepoint ends without either.
+    """
+    dbapi_connection = connection.connection.dbapi_connection
+    if isinstance(dbapi_connection, _SqliteVerbinding):
+        dbapi_connection._geef_slot()
 
 
 def make_engine(database_url: str, **kwargs: Any) -> Engine:
@@ -306,17 +325,28 @@ def _rollback(session: Session) -> None:
         session.close()
 
 
+def is_schrijvend(request: Request) -> bool:
+    """A request that may write: it gets a writing session (on SQLite: the write slot, BEGIN IMMEDIATE)."""
+    return request.method not in ("GET", "HEAD", "OPTIONS")
+
+
 async def get_session(request: Request) -> AsyncIterator[Session]:
-    """Yield a session; commit when the route succeeded, roll back when it raised.
+    """Yield a session; commit when the route succeeded, roll back when it raised."""
+    engine = get_engine()
+    async with verzoeksessie(_schrijvend(engine) if is_schrijvend(request) else engine) as session:
+        yield session
+
+
+@contextlib.asynccontextmanager
+async def verzoeksessie(bind: Engine | Connection) -> AsyncIterator[Session]:
+    """A request's session on `bind`: committed when the block succeeded, rolled back when it raised.
 
     Async on purpose: creating a session does no I/O, so it costs no thread-pool hop. Only the
     commit or rollback, which block, run in the thread pool, and only when the session began a
-    transaction (a request that never touched the database has nothing to end).
+    transaction (a request that never touched the database has nothing to end). On a connection
+    already in a transaction (the tests' rolled-back one) the session works in a savepoint of it.
     """
-    engine = get_engine()
-    if request.method not in ("GET", "HEAD", "OPTIONS"):
-        engine = _schrijvend(engine)
-    session = _VerzoekSessie(engine, expire_on_commit=False)
+    session = _VerzoekSessie(bind, expire_on_commit=False, join_transaction_mode="create_savepoint")
     try:
         yield session
     except BaseException:

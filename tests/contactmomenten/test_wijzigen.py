@@ -225,13 +225,19 @@ def test_retry_of_the_original_post_after_a_correction_is_409(
     assert retry.json()["bestaandId"] == record["id"]
 
 
-def test_correcting_back_restores_a_safe_retry(client: TestClient, omgeving: Omgeving) -> None:
+def test_correcting_back_restores_a_safe_retry(client: TestClient, session: Session, omgeving: Omgeving) -> None:
     """The fingerprint of the stored record equals the one of the equivalent post."""
     data = body(omgeving)
     record = client.post(URL, json=data, headers=omgeving.headers).json()
     assert patch(client, omgeving, record["id"], {"duurMinuten": 50}).status_code == 200
     assert patch(client, omgeving, record["id"], {"duurMinuten": 45}).status_code == 200
-    assert client.post(URL, json=data, headers=omgeving.headers).status_code == 200
+    voor = tel_rijen(session)
+    retry = client.post(URL, json=data, headers=omgeving.headers)
+    assert retry.status_code == 200, retry.text
+    # Answered with the stored record as corrected back, and nothing new stored.
+    assert retry.json()["id"] == record["id"] and retry.json()["duurMinuten"] == 45
+    assert retry.json() == client.get(f"{URL}/{record['id']}", headers=omgeving.headers).json()
+    assert tel_rijen(session) == voor
 
 
 def test_other_organisation_cannot_patch_or_delete(

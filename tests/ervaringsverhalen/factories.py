@@ -1,16 +1,17 @@
 """Builders for story tests: a request body, and a story stored directly (for tenancy walks and fuzzing)."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 from sqlmodel import Session
 
+from app.core.validation import vandaag
 from app.models import Ervaringsverhaal, ErvaringsverhaalEffect, Organisatie
 
 
 def verhaal_body(**overrides: Any) -> dict[str, Any]:
     body: dict[str, Any] = {
-        "datum": (date.today() - timedelta(days=20)).isoformat(),
+        "datum": (vandaag() - timedelta(days=20)).isoformat(),
         "gemeentecode": "GM0344",
         "bron": "ketenpartner",
         "onderwerpen": ["gezondheid.mentaal"],
@@ -27,7 +28,7 @@ def verhaal_body(**overrides: Any) -> dict[str, Any]:
 def make_verhaal(session: Session, organisatie: Organisatie, **overrides: Any) -> Ervaringsverhaal:
     values: dict[str, Any] = {
         "organisatie_id": organisatie.id,
-        "datum": date.today() - timedelta(days=20),
+        "datum": vandaag() - timedelta(days=20),
         "gemeentecode": "GM0344",
         "bron": "collega",
         "titel": "Verhaal",

@@ -10,11 +10,12 @@ from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 from sqlmodel import Session, select
 
+from app.core.validation import vandaag
 from app.models import AuditRegel, Ervaringsverhaal, ErvaringsverhaalEffect
 from tests.ervaringsverhalen.factories import verhaal_body
 from tests.factories import make_key, make_organisatie, make_sleutelpersoon
 
-TOESTEMMING = {"gegeven": True, "datum": date.today().isoformat(), "vorm": "mondeling"}
+TOESTEMMING = {"gegeven": True, "datum": vandaag().isoformat(), "vorm": "mondeling"}
 
 
 def names(response: Any) -> list[str]:

@@ -26,8 +26,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import insert, text
 from sqlmodel import Session
 
+from app.core import db
 from app.core.config import get_settings
-from app.core.db import get_session
 from app.indicatoren.perturbatie import PtableParameters
 from app.models import Contactmoment, ContactmomentOnderwerp, Organisatie, Sleutelpersoon
 from tests.conftest import DatabaseFactory
@@ -130,14 +130,7 @@ def aanval(databases: DatabaseFactory) -> Iterator[dict[str, Any]]:
 
     from app.main import create_app
 
-    application = create_app()
-
-    def session_dependency() -> Iterator[Session]:
-        with Session(engine, expire_on_commit=False) as session:
-            yield session
-            session.commit()
-
-    application.dependency_overrides[get_session] = session_dependency
+    # The production request session (get_session) on this database, as in the browser tests.
     # The attacks run without the sparsity rule: it only refuses tables by their published cells, so
     # it hides nothing the perturbation does not, and without it the attacker sees more (worst case).
     # The read budget is lifted too: the module measures what many tables give an attacker; what the
@@ -146,8 +139,10 @@ def aanval(databases: DatabaseFactory) -> Iterator[dict[str, Any]]:
     ijl, budget = settings.regionaal_max_aandeel_onderdrukt, settings.leesbudget_per_dag
     settings.regionaal_max_aandeel_onderdrukt, settings.leesbudget_per_dag = 1.0, 100_000
     try:
-        with TestClient(application, raise_server_exceptions=False) as client:
-            yield {"client": client, "waarheid": waarheid, "regio": regio, "engine": engine, "vragen": Counter()}
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(db, "get_engine", lambda: engine)
+            with TestClient(create_app(), raise_server_exceptions=False) as client:
+                yield {"client": client, "waarheid": waarheid, "regio": regio, "engine": engine, "vragen": Counter()}
     finally:
         settings.regionaal_max_aandeel_onderdrukt, settings.leesbudget_per_dag = ijl, budget
         engine.dispose()

@@ -1,15 +1,16 @@
 """Targets: CRUD within the organisation, and doel/realisatie on matching indicator rows."""
 
 import uuid
-from datetime import UTC, date, datetime
+from datetime import date
 
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
+from app.core.validation import vandaag
 from app.models import AuditRegel, Contactmoment
 from tests.factories import make_key, make_organisatie, make_sleutelpersoon
 
-YEAR = datetime.now(UTC).year - 1
+YEAR = vandaag().year - 1
 
 
 def test_target_shows_realisation_per_matching_interval(client: TestClient, session: Session) -> None:

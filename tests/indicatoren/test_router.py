@@ -3,7 +3,7 @@
 import csv
 import io
 import uuid
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 import pytest
@@ -12,11 +12,12 @@ from openpyxl import load_workbook
 from sqlmodel import Session
 
 from app.core.config import get_settings
+from app.core.validation import vandaag
 from app.indicatoren.catalogue import INDICATOREN
 from app.models import Contactmoment, ContactmomentOnderwerp, Organisatie
 from tests.factories import make_ketenpartner, make_key, make_organisatie, make_sleutelpersoon
 
-YEAR = datetime.now(UTC).year - 1  # a whole past year, so no date is in the future
+YEAR = vandaag().year - 1  # a whole past year, so no date is in the future
 
 
 def _contact(session: Session, organisatie: Organisatie, persoon_id: uuid.UUID, *, datum: date, gemeente: str,

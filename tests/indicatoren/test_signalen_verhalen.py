@@ -26,6 +26,7 @@ from app.models import (
 )
 from app.toegang.caller import Binding, Caller, Scope
 from tests.factories import make_key, make_organisatie
+from tests.helpers import assert_400
 
 JAAR = 2025
 ONDERWERPEN = ("zorg.jgz", "zorg.huisarts", "geld.toeslagen", "gezondheid.mentaal")
@@ -195,5 +196,12 @@ def test_over_http_with_the_new_filters(client: TestClient, session: Session, da
     stories = client.get(f"/v1/indicatoren/aantal-ervaringsverhalen/waarden?periode={JAAR}&groeperenOp=effect&bron=inwoner",
                          headers=headers)
     assert stories.status_code == 200, stories.text
+    # Only the stories residents told, counted per effect, as the oracle counts them.
+    verwacht = _oracle("aantal-ervaringsverhalen", {"verhalen": [v for v in data["verhalen"] if v["bron"] == "inwoner"]},
+                       ("effect",))
+    per_effect: Counter[str] = Counter()
+    for rij in stories.json()["rijen"]:
+        per_effect[rij["effect"]["code"]] += rij["waarde"]
+    assert verwacht and {e: n for e, n in per_effect.items() if n} == {cel[0]: n for cel, n in verwacht.items()}
     refused = client.get(f"/v1/indicatoren/aantal-signalen/waarden?periode={JAAR}&groeperenOp=kanaal", headers=headers)
-    assert refused.status_code == 400
+    assert_400(refused, ["groeperenOp"])

@@ -1,17 +1,18 @@
 """Builders for signal tests: a request body, and a signal stored directly (for tenancy walks and fuzzing)."""
 
 import uuid
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 from sqlmodel import Session
 
+from app.core.validation import vandaag
 from app.models import Organisatie, Signaal, SignaalOnderwerp, SignaalStatus
 
 
 def signaal_body(**overrides: Any) -> dict[str, Any]:
     body: dict[str, Any] = {
-        "datum": (date.today() - timedelta(days=10)).isoformat(),
+        "datum": (vandaag() - timedelta(days=10)).isoformat(),
         "gemeentecode": "GM0344",
         "wijkcode": "WK034405",
         "onderwerpen": ["zorg.jgz"],
@@ -28,7 +29,7 @@ def signaal_body(**overrides: Any) -> dict[str, Any]:
 
 
 def make_signaal(session: Session, organisatie: Organisatie, **overrides: Any) -> Signaal:
-    datum = overrides.pop("datum", date.today() - timedelta(days=10))
+    datum = overrides.pop("datum", vandaag() - timedelta(days=10))
     values: dict[str, Any] = {
         "organisatie_id": organisatie.id,
         "datum": datum,

@@ -1,16 +1,17 @@
 """Signalen: the lifecycle across the giving organisation and the receiving region, tenancy, idempotency, audit."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
+from app.core.validation import vandaag
 from app.models import AuditRegel, Signaal
-from tests.factories import make_key, make_ketenpartner, make_organisatie, make_sleutelpersoon
+from tests.factories import make_ketenpartner, make_key, make_organisatie, make_sleutelpersoon
 from tests.signalen.factories import signaal_body
 
-VANDAAG = date.today().isoformat()
+VANDAAG = vandaag().isoformat()
 
 
 def problem(response: Any, status: int) -> dict[str, Any]:
@@ -162,7 +163,7 @@ def test_validation_reports_every_problem(client: TestClient, session: Session) 
     org = make_key(session, organisatie=make_organisatie(session), scopes=("registreren",))
     body = signaal_body(
         onderwerpen=["bestaat-niet"], urgentie="extreem", wijkcode="WK036301",
-        gerichtAan={"soort": "gemeente"}, datum=(date.today() + timedelta(days=1)).isoformat(),
+        gerichtAan={"soort": "gemeente"}, datum=(vandaag() + timedelta(days=1)).isoformat(),
     )
     names = {p["name"] for p in problem(client.post("/v1/signalen", json=body, headers=org), 400)["invalidParams"]}
     assert {"urgentie", "gerichtAan", "datum"} <= names

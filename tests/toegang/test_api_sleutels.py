@@ -1,11 +1,12 @@
 """/v1/api-sleutels: administrators create (token shown once), list, read and revoke keys."""
 
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
+from app.core.validation import vandaag
 from app.models import ApiSleutel, AuditRegel
 from tests.factories import make_key, make_organisatie
 from tests.toegang.helpers import admin_key, invalid_names, key_of, token_of
@@ -24,7 +25,7 @@ def _audit(session: Session, key_id: uuid.UUID | str) -> list[AuditRegel]:
 def test_create_organisation_key_returns_token_once(client: TestClient, session: Session) -> None:
     admin = admin_key(session)
     organisatie = make_organisatie(session)
-    verloopt = (datetime.now(UTC).date() + timedelta(days=30)).isoformat()
+    verloopt = (vandaag() + timedelta(days=30)).isoformat()
 
     response = client.post(
         "/v1/api-sleutels",
@@ -97,7 +98,7 @@ def test_binding_must_be_exactly_one(client: TestClient, session: Session) -> No
 
 
 def test_create_reports_all_domain_errors_at_once(client: TestClient, session: Session) -> None:
-    yesterday = (datetime.now(UTC).date() - timedelta(days=1)).isoformat()
+    yesterday = (vandaag() - timedelta(days=1)).isoformat()
     response = client.post(
         "/v1/api-sleutels",
         json={"naam": "X", "scopes": ["registreren"], "gemeentecodes": ["GM0344"], "verlooptOp": yesterday},

@@ -1,13 +1,14 @@
 """Authentication (401), authorisation (403), body limit (413) and rate limit (429)."""
 
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from app.core.config import get_settings
+from app.core.validation import vandaag
 from tests.factories import make_key, make_organisatie
 from tests.helpers import assert_problem
 from tests.toegang.helpers import admin_key, key_of, token_of
@@ -68,7 +69,7 @@ def test_revoked_key(client: TestClient, session: Session) -> None:
 def test_expired_key(client: TestClient, session: Session) -> None:
     headers = make_key(session, organisatie=make_organisatie(session), scopes=("inzien",))
     key = key_of(session, headers)
-    yesterday = datetime.now(UTC).date() - timedelta(days=1)
+    yesterday = vandaag() - timedelta(days=1)
     key.verloopt_op = yesterday
     session.add(key)
     session.flush()
@@ -79,7 +80,7 @@ def test_expired_key(client: TestClient, session: Session) -> None:
 
 
 def test_key_works_through_its_last_day(client: TestClient, session: Session) -> None:
-    today: date = datetime.now(UTC).date()
+    today: date = vandaag()
     headers = make_key(session, organisatie=make_organisatie(session), scopes=("inzien",), verloopt_op=today)
     assert client.get(ORGANISATIES, headers=headers).status_code == 200
 

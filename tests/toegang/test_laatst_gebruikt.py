@@ -4,12 +4,14 @@ never waits for a busy database and never fails by it; writes wait a bounded tim
 On a database of its own with real commits, because the write happens in its own transaction.
 """
 
-import time
+import re
+import threading
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, event, text
 from sqlmodel import Session, select
 
 from app.core import db
@@ -67,11 +69,35 @@ def test_reads_succeed_at_once_while_a_long_writer_holds_the_database(
             houder.execute(text("UPDATE organisatie SET naam = naam WHERE id = 'geen'"))  # takes the slot
         else:
             houder.execute(select(ApiSleutel).where(ApiSleutel.organisatie_id == omgeving.organisatie.id).with_for_update())
-        begin = time.monotonic()
-        for _ in range(5):
-            gelezen = client.get("/v1/sleutelpersonen", headers=omgeving.headers)
-            assert gelezen.status_code == 200, gelezen.text
-        assert time.monotonic() - begin < 1.0  # none of them waited for the writer
+        # Instrumented, not timed: every write (and every wait for SQLite's write slot) while the GETs run.
+        schrijven, slotpogingen = [], []
+
+        def noteer(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+            if re.match(r"\s*(INSERT|UPDATE|DELETE|BEGIN IMMEDIATE|SELECT .* FOR UPDATE)", statement, re.IGNORECASE | re.DOTALL):
+                schrijven.append((threading.current_thread().name, statement.split()[0].upper()))
+
+        echte_neem = db._Schrijfslot.neem
+
+        def neem(slot: Any, wachttijd: float = db.BUSY_TIMEOUT_SECONDEN) -> bool:
+            slotpogingen.append((threading.current_thread().name, wachttijd))
+            return echte_neem(slot, wachttijd)
+
+        monkeypatch.setattr(db._Schrijfslot, "neem", neem)
+        event.listen(eigen_engine, "before_cursor_execute", noteer)
+        try:
+            for _ in range(5):
+                gelezen = client.get("/v1/sleutelpersonen", headers=omgeving.headers)
+                assert gelezen.status_code == 200, gelezen.text
+            gebruik.wacht()
+        finally:
+            event.remove(eigen_engine, "before_cursor_execute", noteer)
+            monkeypatch.setattr(db._Schrijfslot, "neem", echte_neem)
+        # None of them waited for the writer: the requests wrote nothing in their own transactions and
+        # asked for no write slot; the one write, lastUsedAt, ran beside them and gave up at once.
+        assert all(draad.startswith("laatst-gebruikt") for draad, _ in schrijven), schrijven
+        assert all(draad.startswith("laatst-gebruikt") and wachttijd == 0 for draad, wachttijd in slotpogingen), slotpogingen
+        # It did try: on SQLite it found the slot taken, on PostgreSQL its UPDATE met the row lock.
+        assert slotpogingen if BACKEND == "sqlite" else schrijven
         if BACKEND == "sqlite":
             # A write queues for the busy timeout, then gets a 503 with Retry-After, not a 500.
             geschreven = client.post("/v1/sleutelpersonen", headers=omgeving.headers, json={"weergavenaam": "Nieuw N."})

@@ -5,8 +5,10 @@ its own transaction, and the import job opens a session of its own. So the packa
 database of the chosen backend (SQLite or PostgreSQL), migrated and filled with the demo data set,
 and the app under test uses it through the ordinary `get_session`.
 
-Chromium comes from the Debian package `chromium` (`.ci/run` installs it); Playwright for Python
-drives it through `executable_path`, so no browser download is needed.
+Chromium comes from the Debian package `chromium` (`.ci/run` and, as root, `make test` install it);
+Playwright for Python drives it through `executable_path`, so no browser download is needed. Without
+it the browser tests are skipped with a message that says how to get it, except with `CI=true`:
+there a missing browser fails the run, so CI cannot pass without the browser tests.
 """
 
 import os
@@ -43,16 +45,28 @@ HOOFDPAGINAS = frozenset({"aanmelden", "overzicht", "overzicht-regio", "overzich
                           "importeren-proefdraai"})
 
 
-def _ontbreekt() -> str | None:
+def _ontbreekt(chromium: str = CHROMIUM) -> str | None:
     """What is missing to run a real browser, in words that say how to get it."""
     try:
         import playwright  # noqa: F401
     except ImportError:
         return "Playwright for Python ontbreekt: `make .venv/.installed` (of pip install -e '.[dev]')."
-    if not Path(CHROMIUM).is_file():
-        return (f"Chromium ontbreekt ({CHROMIUM}): installeer het Debian-pakket met "
+    if not Path(chromium).is_file():
+        return (f"Chromium ontbreekt ({chromium}): installeer het Debian-pakket met "
                 "`apt-get install -y --no-install-recommends chromium`, of wijs SLEUTELMONITOR_CHROMIUM naar een Chromium.")
     return None
+
+
+def in_ci() -> bool:
+    """CI=true (GitHub Actions, GitLab CI and most others set it)."""
+    return os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")
+
+
+def zonder_browser(reden: str) -> None:
+    """Skip the browser tests on a developer's machine; fail them in CI, where skipping would pass unnoticed."""
+    if in_ci():
+        pytest.fail(f"CI=true, maar de browsertests kunnen niet draaien: {reden}", pytrace=False)
+    pytest.skip(reden)
 
 
 @dataclass
@@ -78,7 +92,7 @@ def _vrije_poort() -> int:
 def dashboard(databases: DatabaseFactory) -> Iterator[Dashboard]:
     reden = _ontbreekt()
     if reden:
-        pytest.skip(reden)
+        zonder_browser(reden)
     import uvicorn
 
     engine = databases.new_engine()
