@@ -35,22 +35,15 @@ from app.models import Code, Ketenpartner, Organisatie, Sleutelpersoon
 from app.toegang import scoping
 from app.toegang.caller import Binding, Caller
 
+# Code-list labels of grouped dimensions: the table checks' lists, and the two whose rows the checks
+# build otherwise (referral statuses, gemeenten).
 CODELIJST_VAN = {
-    "onderwerp": codelijsten.ONDERWERP,
-    "hoofdonderwerp": codelijsten.ONDERWERP,
-    "kanaal": codelijsten.KANAAL,
-    "soort": codelijsten.SOORT_CONTACT,
-    "rol": codelijsten.ROL,
-    "leeftijdscategorie": codelijsten.LEEFTIJDSCATEGORIE,
-    "geslacht": codelijsten.GESLACHT,
-    "doelgroep": codelijsten.DOELGROEP,
-    "actie": codelijsten.ACTIE,
-    "ketenpartnerCategorie": codelijsten.KETENPARTNER_CATEGORIE,
+    **tabelcontrole.LIJST_VAN,
     "status": codelijsten.DOORVERWIJZING_STATUS,
-    "wijze": codelijsten.DOORVERWIJZING_WIJZE,
-    "effect": codelijsten.EFFECT,
     "gemeente": codelijsten.GEMEENTE,
 }
+
+
 @dataclass(frozen=True)
 class Verzoek:
     indicator: Indicator
