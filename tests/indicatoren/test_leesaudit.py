@@ -23,7 +23,7 @@ from app.codelijsten import service as codelijsten
 from app.core.config import Settings, get_settings
 from app.core.errors import TeVeelVerzoeken
 from app.core.periods import Interval, parse_periode
-from app.core.validation import TIJDZONE
+from app.core.validation import TIJDZONE, vandaag
 from app.indicatoren import lezingen
 from app.indicatoren.catalogue import INDICATOREN
 from app.indicatoren.service import Verzoek
@@ -87,7 +87,7 @@ def test_elke_regionale_lezing_in_elk_formaat_geaudit_met_parameters(
     assert len(gelezen) == 5
     assert {r.tabel_hash for r in gelezen} == {gelezen[0].tabel_hash}  # one table
     assert [r.nieuw for r in gelezen] == [True, False, False, False, False]  # only the first read counts
-    assert all(r.dag == datetime.now(TIJDZONE).date() and r.geweigerd is None for r in gelezen)
+    assert all(r.dag == vandaag() and r.geweigerd is None for r in gelezen)
     assert gelezen[0].parameters == {
         "indicator": "aantal-contactmomenten", "vanaf": "2026-03-01", "tot": "2026-03-31", "interval": None,
         "groeperenOp": ["gemeente", "kanaal"], "filters": {"kanaal": ["persoonlijk", "video"]},
@@ -350,9 +350,9 @@ def lezers(eigen_engine: Engine) -> dict[str, Caller]:
 
 
 def test_patronen_wijzen_de_aanvallers_aan_en_niet_de_gebruiker(eigen_engine: Engine, lezers: dict[str, Caller]) -> None:
-    vandaag = datetime.now(TIJDZONE).date()
+    dag = vandaag()
     with Session(eigen_engine) as s:
-        patronen = {p.api_sleutel_id: p for p in lezingen.leespatronen(s, vanaf=vandaag, tot=vandaag)}
+        patronen = {p.api_sleutel_id: p for p in lezingen.leespatronen(s, vanaf=dag, tot=dag)}
     aanvaller, orakel, gebruiker = (patronen[lezers[n].sleutel_id] for n in ("aanvaller", "orakel", "gebruiker"))
     # 3 target days x 20 windows, each [d, e] beside [d+1, e]: refused by the table checks (hardly any
     # answered), yet the audit of the refusals shows the shape of the attack.
@@ -466,8 +466,8 @@ def test_standaardbudget_stopt_na_zoveel_verschillende_tabellen_en_weigeringen_k
         if geweigerd:
             break
     assert geweigerd == STANDAARD + 1
-    vandaag = datetime.now(TIJDZONE).date()
-    (patroon,) = [p for p in lezingen.leespatronen(session, vanaf=vandaag, tot=vandaag)
+    dag = vandaag()
+    (patroon,) = [p for p in lezingen.leespatronen(session, vanaf=dag, tot=dag)
                   if p.api_sleutel_id == key_of(session, regio).id]
     # The refusals spent nothing (in this test's transaction their own audit rows roll back with the
     # failed request; test_patronen_wijzen_de_aanvallers_aan_en_niet_de_gebruiker shows them kept).
