@@ -131,14 +131,7 @@ def ptable(drempel: int) -> Ptable:
     return genereer(PtableParameters(drempel=drempel))
 
 
-@lru_cache(maxsize=64)
-def _sleuteltabel(geheim: bytes, maat: str) -> tuple[int, ...]:
-    """The 256 cell keys of one measure: entry s is the cell key of a record key sum s."""
-    sleutel = hmac.new(geheim, f"celsleutel-v1:{maat}".encode(), hashlib.sha256).digest()
-    return tuple(hmac.new(sleutel, bytes([s]), hashlib.sha256).digest()[0] for s in range(CELSLEUTELS))
-
-
-def celsleutel(geheim: bytes, maat: str, sleutelsom: int, cel: str = "") -> int:
+def celsleutel(geheim: bytes, maat: str, sleutelsom: int, cel: str) -> int:
     """The cell key of one measure of one cell whose record keys sum to `sleutelsom` (mod 256).
 
     A keyed hash of the measure, the cell's description (its period and the value of every
@@ -146,6 +139,4 @@ def celsleutel(geheim: bytes, maat: str, sleutelsom: int, cel: str = "") -> int:
     the same key; two measures, or two different descriptions, give unrelated keys (so a difference
     of two tables never cancels the noise, even when they cover the same records); and without the
     secret nobody can relate the keys of two cells."""
-    if not cel:
-        return _sleuteltabel(geheim, maat)[sleutelsom % CELSLEUTELS]
     return hmac.new(geheim, f"{maat}|{cel}|{sleutelsom % CELSLEUTELS}".encode(), hashlib.sha256).digest()[0]

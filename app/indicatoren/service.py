@@ -106,9 +106,10 @@ def bereken(session: Session, *, caller: Caller, verzoek: Verzoek, drempel: int,
     settings = get_settings()
     beschermd = caller.binding is not Binding.organisatie
     perturbatie = ptable(drempel) if beschermd else None
-    buckets = intervallen(verzoek.periode, verzoek.interval) if verzoek.interval else [verzoek.periode]
     vaste_rijen: list[tuple[Any, ...]] | None = None
-    if beschermd:
+    if not beschermd:
+        buckets = intervallen(verzoek.periode, verzoek.interval) if verzoek.interval else [verzoek.periode]
+    else:
         grenzen = tabelcontrole.Grenzen(max_kenmerken=settings.regionaal_max_kenmerken,
                                         max_open_waarden=settings.regionaal_max_open_waarden, max_rijen=max_rijen)
         try:

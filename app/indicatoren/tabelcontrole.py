@@ -102,6 +102,11 @@ def intervallen_beschermd(periode: Periode, interval: Interval | None) -> list[P
     return stukken
 
 
+def toegestane_periode(periode: Periode) -> bool:
+    """A period a protected table may cover: one calendar unit, or the rolling last twelve months."""
+    return kalendereenheid(periode.vanaf, periode.tot) or periode.label == "laatste-12-maanden"
+
+
 def kenmerken(groeperen_op: Sequence[str], filters: dict[str, tuple[str, ...]]) -> set[str]:
     """The characteristics a table combines: grouped or filtered, topics counted once."""
     namen = set(groeperen_op) | set(filters)
@@ -115,7 +120,7 @@ def controleer(verzoek: Any, grenzen: Grenzen) -> None:
     if interval is Interval.dag:
         problemen.append({"name": "interval", "reason": "Regionale cijfers hebben geen dagcijfers; kies interval=week "
                           "of grover."})
-    if not kalendereenheid(periode.vanaf, periode.tot) and periode.label != "laatste-12-maanden":
+    if not toegestane_periode(periode):
         problemen.append({"name": "periode", "reason": "Regionale cijfers gaan over een hele week, maand, kwartaal of "
                           "jaar (periode=2025W10, 2025-03, 2025Q1, 2025 of een relatieve periode); een eigen vanaf en "
                           "tot kan alleen als ze precies zo'n periode omvatten. Kies een interval voor een reeks."})

@@ -65,16 +65,20 @@ def test_near_the_threshold_the_outcome_depends_on_the_cell_key_in_both_directio
         0.102, 0.305, 0.695, 0.898)
 
 
-def test_cell_keys_per_measure_are_unrelated() -> None:
-    """Two measures over the same records get independent keys; no constant offset relates them."""
-    geheim = b"test"
-    a = [celsleutel(geheim, "aantal:contactmoment", s) for s in range(CELSLEUTELS)]
-    b = [celsleutel(geheim, "som:duur_minuten", s) for s in range(CELSLEUTELS)]
-    assert len({(x - y) % CELSLEUTELS for x, y in zip(a, b, strict=True)}) > 100
+def test_cell_keys_per_measure_and_cell_are_unrelated() -> None:
+    """Two measures over the same records, or two descriptions of the same records, get independent
+    keys; no constant offset relates them, and key sums no longer add up."""
+    geheim, cel = b"test", "2025-03-01/2025-04-01|gemeente=GM0344"
+    a = [celsleutel(geheim, "aantal:contactmoment", s, cel) for s in range(CELSLEUTELS)]
+    b = [celsleutel(geheim, "som:duur_minuten", s, cel) for s in range(CELSLEUTELS)]
+    c = [celsleutel(geheim, "aantal:contactmoment", s, "2025-01-01/2025-04-01|gemeente=GM0344") for s in range(CELSLEUTELS)]
+    for ander in (b, c):
+        assert len({(x - y) % CELSLEUTELS for x, y in zip(a, ander, strict=True)}) > 100
     # Additivity is gone: key(s + t) - key(s) takes many values for a fixed t.
     assert len({(a[(s + 37) % 256] - a[s]) % 256 for s in range(CELSLEUTELS)}) > 100
-    assert a != [celsleutel(b"ander", "aantal:contactmoment", s) for s in range(CELSLEUTELS)]
+    assert a != [celsleutel(b"ander", "aantal:contactmoment", s, cel) for s in range(CELSLEUTELS)]
     assert 150 < len(set(a)) <= CELSLEUTELS  # a hash, so some collisions, but spread over the keys
+    assert a == [celsleutel(geheim, "aantal:contactmoment", s, cel) for s in range(CELSLEUTELS)]  # the same cell: the same key
 
 
 def test_large_values_reuse_the_top_rows() -> None:

@@ -60,8 +60,7 @@ def kies_periode(periode: str | None, eigen: str | None, *, beschermd: bool = Fa
         verzoek = waarden_verzoek("aantal-contactmomenten", periode=gekozen)
     except OngeldigeInvoer as exc:
         return STANDAARD_PERIODE, [p["reason"] for p in exc.invalid_params or []] or [exc.detail]
-    if beschermd and not tabelcontrole.kalendereenheid(verzoek.periode.vanaf, verzoek.periode.tot) \
-            and verzoek.periode.label != "laatste-12-maanden":
+    if beschermd and not tabelcontrole.toegestane_periode(verzoek.periode):
         return STANDAARD_PERIODE, [f"Regionale cijfers gaan over een hele week, maand, kwartaal of jaar; "
                                    f"`{gekozen}` is dat niet."]
     return gekozen, []
