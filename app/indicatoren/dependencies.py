@@ -11,6 +11,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Path, Query
 
+from app.core import persoonsgegevens
 from app.core.errors import NietGevonden, OngeldigeInvoer
 from app.core.periods import Interval, Periode, PeriodeFout, parse_periode, range_periode
 from app.core.validation import vandaag
@@ -111,6 +112,8 @@ def waarden_verzoek(
         "wijze": wijze, "actie": actie, "urgentie": urgentie, "gerichtAan": gerichtAan, "bron": bron, "effect": effect,
     }
     filters = {naam: _lijst(naam, waarde, problemen) for naam, waarde in gegeven.items() if waarde is not None}
+    # Filter values reach the read audit (for regional keys) and error details: none may hold personal data.
+    problemen += persoonsgegevens.controleer({naam: ",".join(waarden) for naam, waarden in filters.items()})
     for naam, waarden in filters.items():
         if naam not in indicator.dimensies:
             problemen.append({"name": naam, "reason": f"Indicator {indicator.code} kan niet op {naam} worden gefilterd."})

@@ -26,9 +26,8 @@ from app.core.config import get_settings
 from app.core.errors import GeenToegang, OngeldigeInvoer
 from app.core.periods import Interval, Periode, intervallen
 from app.ervaringsverhalen import service as ervaringsverhalen
-from app.indicatoren import lezingen
+from app.indicatoren import lezingen, tabelcontrole
 from app.indicatoren.catalogue import Bron, Eenheid, Indicator, Maat
-from app.indicatoren import tabelcontrole
 from app.indicatoren.perturbatie import Ptable, celsleutel, ptable
 from app.indicatoren.query import NIET_REGIONAAL, UUID_DIMENSIES, IndicatorQuery, row_keys
 from app.models import Code, Ketenpartner, Organisatie, Sleutelpersoon
@@ -312,7 +311,9 @@ def _bucket(datum: Any, buckets: Sequence[Periode], laag: int, hoog: int) -> Any
 
 def _doelen(session: Session, rijen: list[Rij], verzoek: Verzoek, organisatie_id: uuid.UUID) -> None:
     """Attach the organisation's target to rows whose interval is exactly a target's period."""
-    from app.doelen import service as doelen  # doelen imports the catalogue; keep the cycle out of import time
+    from app.doelen import (
+        service as doelen,  # doelen imports the catalogue; keep the cycle out of import time
+    )
 
     targets = doelen.doelen_voor(
         session, organisatie_id=organisatie_id, indicator=verzoek.indicator.code, filters=verzoek.filters

@@ -41,10 +41,10 @@ def test_noise_depends_on_the_cell_key_and_differs_between_rows() -> None:
     assert len(rijen) == PARAMETERS.max_pcv  # every row its own shuffle
 
 
-@pytest.mark.parametrize("waarde", [*range(0, 120), 499, 500, 501, 10_000, 123_457])
+@pytest.mark.parametrize("waarde", [*range(120), 499, 500, 501, 10_000, 123_457])
 def test_counts_nothing_below_the_threshold_is_shown_the_rest_is_close(waarde: int) -> None:
-    for celsleutel in range(CELSLEUTELS):
-        getoond = TABEL.aantal(waarde, celsleutel)
+    for sleutel in range(CELSLEUTELS):
+        getoond = TABEL.aantal(waarde, sleutel)
         if waarde == 0 or waarde + D < T:
             assert getoond is None  # a true 0 looks exactly like a true 1 or 2
         else:
@@ -56,7 +56,7 @@ def test_counts_nothing_below_the_threshold_is_shown_the_rest_is_close(waarde: i
 def test_near_the_threshold_the_outcome_depends_on_the_cell_key_in_both_directions() -> None:
     """A true 3 or 4 is sometimes shown (as 5 or 6), a true 5 or 6 sometimes suppressed: "onderdrukt"
     means neither "someone" nor "at most 4"; the shares are the published parameters."""
-    getoond = {w: sum(TABEL.aantal(w, k) is not None for k in range(CELSLEUTELS)) / CELSLEUTELS for w in range(0, 9)}
+    getoond = {w: sum(TABEL.aantal(w, k) is not None for k in range(CELSLEUTELS)) / CELSLEUTELS for w in range(9)}
     assert getoond[0] == getoond[1] == getoond[2] == 0
     assert 0 < getoond[3] < getoond[4] < 0.5 < getoond[5] < getoond[6] < 1
     assert getoond[7] == getoond[8] == 1
@@ -97,8 +97,8 @@ def test_sums_need_enough_records_and_stay_close() -> None:
     assert TABEL.som(0, records=0, celsleutel=7, basis=60, min_records=T) is None
     assert TABEL.som(600, records=T - 1, celsleutel=7, basis=60, min_records=T) is None
     for som in (0.0, 59.0, 61.0, 1234.0, 98_765.0):
-        for celsleutel in range(CELSLEUTELS):
-            getoond = TABEL.som(som, records=T, celsleutel=celsleutel, basis=60, min_records=T)
+        for sleutel in range(CELSLEUTELS):
+            getoond = TABEL.som(som, records=T, celsleutel=sleutel, basis=60, min_records=T)
             assert getoond is not None and getoond % 60 == 0 and getoond >= 0
             assert abs(getoond - som) < (D + 1) * 60
     # Away from zero, rounding up or down by the cell key is unbiased and the noise has mean 0.

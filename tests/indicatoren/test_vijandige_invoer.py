@@ -67,3 +67,20 @@ def test_absurd_dates_are_a_400_not_a_500(client: TestClient, session: Session) 
     assert response.status_code == 400
     assert response.headers["content-type"] == "application/problem+json"
     assert "1990-01-01" in response.json()["invalidParams"][0]["reason"]
+
+
+def test_a_filter_value_with_personal_data_is_refused_and_never_audited(client: TestClient, session: Session) -> None:
+    """Filter values of a regional read are stored in the read audit: a BSN or phone number there is refused
+    before anything is stored, and the refusal names the filter, never the value."""
+    from sqlalchemy import func, select
+
+    from app.models import LeesAudit
+
+    headers = make_key(session, gemeentecodes=["GM0344"], scopes=("rapporteren",))
+    voor = session.execute(select(func.count()).select_from(LeesAudit)).scalar_one()
+    for waarde in ("111222333", "0612345678"):
+        response = client.get("/v1/indicatoren/aantal-contactmomenten/waarden",
+                              params={"periode": "2025-03", "groeperenOp": "taal", "taal": f"ar,{waarde}"}, headers=headers)
+        assert response.status_code == 400
+        assert [p["name"] for p in response.json()["invalidParams"]] == ["taal"] and waarde not in response.text
+    assert session.execute(select(func.count()).select_from(LeesAudit)).scalar_one() == voor

@@ -61,8 +61,8 @@ def kies_periode(periode: str | None, eigen: str | None, *, beschermd: bool = Fa
     except OngeldigeInvoer as exc:
         return STANDAARD_PERIODE, [p["reason"] for p in exc.invalid_params or []] or [exc.detail]
     if beschermd and not tabelcontrole.toegestane_periode(verzoek.periode):
-        return STANDAARD_PERIODE, [f"Regionale cijfers gaan over een hele week, maand, kwartaal of jaar; "
-                                   f"`{gekozen}` is dat niet."]
+        return STANDAARD_PERIODE, [(f"Regionale cijfers gaan over een hele week, maand, kwartaal of jaar; "
+                                    f"`{gekozen}` is dat niet.")]
     return gekozen, []
 
 
