@@ -182,7 +182,7 @@ def _waarden(session: Session, naam: str, verzoek: Any, caller: Caller) -> list[
         waarden = list(filters.get(naam, ()))
     elif naam == "gemeente":
         waarden = list(caller.gemeentecodes) if caller.binding is Binding.regio else sorted(
-            codelijsten.codes(session, lijst=codelijsten.GEMEENTE))
+            codelijsten.lookup(session, lijst=codelijsten.GEMEENTE))
     elif naam == "organisatie":
         waarden = sorted(str(i) for i in _organisaties(session, caller))
     elif naam == "ketenpartner":
@@ -191,13 +191,13 @@ def _waarden(session: Session, naam: str, verzoek: Any, caller: Caller) -> list[
                          if organisatie in organisaties)
     elif naam == "status":
         waarden = list(SIGNAAL_STATUSSEN) if bron is Bron.signaal else sorted(
-            codelijsten.codes(session, lijst=codelijsten.DOORVERWIJZING_STATUS))
+            codelijsten.lookup(session, lijst=codelijsten.DOORVERWIJZING_STATUS))
     elif naam in VASTE_LIJSTEN:
         waarden = list(VASTE_LIJSTEN[naam])
     elif naam == "hoofdonderwerp":
-        waarden = sorted(c for c in codelijsten.codes(session, lijst=codelijsten.ONDERWERP) if "." not in c)
+        waarden = sorted(c for c in codelijsten.lookup(session, lijst=codelijsten.ONDERWERP) if "." not in c)
     elif naam in LIJST_VAN:
-        waarden = sorted(codelijsten.codes(session, lijst=LIJST_VAN[naam]))
+        waarden = sorted(codelijsten.lookup(session, lijst=LIJST_VAN[naam]))
     else:
         raise KeyError(naam)
     if naam == "onderwerp":
