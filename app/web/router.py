@@ -12,6 +12,7 @@ from starlette.types import Scope
 
 from app.core.errors import DomeinFout, validation_params
 from app.core.openapi import API_PREFIX
+from app.sleutelapp import router as sleutelapp
 from app.web.pages import (
     aanmelden,
     ervaringsverhalen,
@@ -37,7 +38,8 @@ class _Static(StaticFiles):
 
 
 def _is_dashboard(request: Request) -> bool:
-    return not request.url.path.startswith(API_PREFIX)
+    """A page a person reads; the API and the app's own JSON (/app/api) answer problem+json."""
+    return not request.url.path.startswith((API_PREFIX, "/app/api/"))
 
 
 def _foutpagina(request: Request, status: int, titel: str, detail: str, redenen: list[str] | None = None) -> Response:
@@ -51,6 +53,7 @@ def install(app: FastAPI) -> None:
     """Add the dashboard's routes and static files, and HTML error pages outside /v1."""
     for module in PAGINAS:
         app.include_router(module.router)
+    app.include_router(sleutelapp.router)  # the key persons' app at /app
     app.mount("/static", _Static(directory=STATIC), name="static")
 
     @app.exception_handler(AanmeldenNodig)
