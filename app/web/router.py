@@ -53,7 +53,7 @@ def install(app: FastAPI) -> None:
     """Add the dashboard's routes and static files, and HTML error pages outside /v1."""
     for module in PAGINAS:
         app.include_router(module.router)
-    app.include_router(sleutelapp.router)  # the key persons' app at /app
+    sleutelapp.install(app)  # the key persons' app at /app
     app.mount("/static", _Static(directory=STATIC), name="static")
 
     @app.exception_handler(AanmeldenNodig)

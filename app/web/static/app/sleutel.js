@@ -110,6 +110,7 @@
       var wacht = items.filter(function (i) { return i.status === 'wacht'; }).length;
       var geweigerd = items.filter(function (i) { return i.status === 'geweigerd'; });
       $('wachtrij').hidden = !items.length;
+      $('wachtrij-tekst').hidden = !wacht;
       $('wachtrij-tekst').textContent = wacht === 1 ? _('1 contact wacht om verstuurd te worden.')
         : _('{n} contacten wachten om verstuurd te worden.', {n: wacht});
       $('verstuur-nu').hidden = !wacht;
@@ -117,8 +118,8 @@
       geweigerd.forEach(function (item) {
         lijst.appendChild(el('li', {'class': 'kaart geweigerd'}, [
           el('p', {}, [el('strong', {tekst: _('Niet opgeslagen:') + ' '}), item.samenvatting || '']),
-          el('p', {'class': 'reden', tekst: item.reden}),
-          el('ul', {'class': 'redenen'}, (item.fouten || []).map(function (f) { return el('li', {tekst: f.reason}); })),
+          (item.fouten || []).length ? el('ul', {'class': 'redenen'}, item.fouten.map(function (f) { return el('li', {tekst: f.reason}); }))
+            : el('p', {'class': 'reden', tekst: item.reden}),
           el('button', {type: 'button', 'class': 'knop knop-licht', onclick: function () { bewerk(item); }, tekst: _('Aanpassen')}),
           el('button', {type: 'button', 'class': 'knop knop-licht', onclick: function () { gooiWeg(item, this); }, tekst: _('Weggooien')})
         ]));
@@ -154,6 +155,10 @@
   // --- profile and code lists ----------------------------------------------------------------
   var profiel = bewaard('profiel'), codes = bewaard('codes');
   function afgemeld() {
+    // Signed out (revoked, expired, never signed in): nothing of the person stays beyond the unsent queue.
+    profiel = null; codes = null;
+    try { localStorage.removeItem('profiel'); localStorage.removeItem('codes'); } catch (e) { /* private mode */ }
+    document.body.dataset.afgemeld = '1';
     document.querySelectorAll('.scherm').forEach(function (s) { s.hidden = s.id !== 'scherm-afgemeld'; });
     document.querySelector('.tabs').hidden = true;
     wachtrij.alle().then(function (items) {
@@ -546,7 +551,11 @@
     $('maandkeuze').addEventListener('change', laadMaand);
     $('taal').addEventListener('change', function () {
       document.cookie = 'sleutelmonitor_taal=' + this.value + '; path=/app; max-age=31536000; samesite=lax';
-      location.reload();
+      // The service worker keeps the shell in the language it was fetched in: drop that copy first.
+      var weg = window.caches ? caches.keys().then(function (namen) {
+        return Promise.all(namen.map(function (n) { return caches.open(n).then(function (c) { return c.delete('/app'); }); }));
+      }) : Promise.resolve();
+      weg.catch(function () { return null; }).then(function () { location.reload(); });
     });
     $('uren-form').addEventListener('submit', function (e) {
       e.preventDefault();
@@ -587,12 +596,20 @@
     setInterval(function () { if (navigator.onLine) verstuur(); }, 30000);
     if ('serviceWorker' in navigator) navigator.serviceWorker.register('/app/sw.js', {scope: '/app'}).catch(function () { /* no offline shell */ });
 
-    laadBasis().then(function (aangemeld) {
-      if (!aangemeld || !profiel || !codes) { afgemeld(); return; }
+    // The last copy of the profile and code lists opens the form at once; the network refreshes them.
+    var getoond = false;
+    function toonApp() {
+      getoond = true;
       $('wie').textContent = profiel.weergavenaam;
       vulKeuzes(); leegFormulier(); toonRecent();
       toon(location.hash.slice(1), false);
       document.body.dataset.klaar = '1';
+    }
+    if (profiel && codes) toonApp();
+    laadBasis().then(function (aangemeld) {
+      if (!aangemeld || !profiel || !codes) { afgemeld(); return; }
+      if (!getoond) toonApp();
+      else { $('wie').textContent = profiel.weergavenaam; toonOnderwerpen(); toonPartners(); }
       verstuur();
     });
   }
