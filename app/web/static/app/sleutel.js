@@ -439,13 +439,13 @@
     }
     function verwijzingForm() {
       vak.textContent = '';
-      var pid = 'kp-' + c.id, wid = 'kw-' + c.id;
+      var pid = 'kp-' + c.id, wid = 'kw-' + c.id, sleutel = uuid();  // one externId per form: a retry is no duplicate
       var select = el('select', {id: pid}, (codes.ketenpartners || []).map(function (p) { return el('option', {value: p.id, tekst: p.naam}); }));
       var wijze = el('select', {id: wid}, (codes.wijzen || []).map(function (w) { return el('option', {value: w.code, tekst: w.label}); }));
       vak.appendChild(el('div', {'class': 'veld'}, [el('label', {'for': pid, tekst: _('Organisatie')}), select]));
       vak.appendChild(el('div', {'class': 'veld'}, [el('label', {'for': wid, tekst: _('Hoe verwezen')}), wijze]));
       vak.appendChild(el('button', {type: 'button', 'class': 'knop', tekst: _('Doorverwijzing opslaan'), onclick: function () {
-        api('/v1/contactmomenten/' + c.id + '/doorverwijzingen', 'POST', {ketenpartnerId: select.value, wijze: wijze.value}).then(function (r) {
+        api('/v1/contactmomenten/' + c.id + '/doorverwijzingen', 'POST', {externId: sleutel, ketenpartnerId: select.value, wijze: wijze.value}).then(function (r) {
           melding('opvolgen-melding', r.ok ? _('Doorverwijzing opgeslagen.') : ((r.data && r.data.detail) || _('Dat lukte niet.')));
           if (r.ok) laadOpvolgen();
         }, function () { geenVerbinding('opvolgen-melding'); });
@@ -508,17 +508,20 @@
   function laadUren() {
     $('uren-datum').value = $('uren-datum').value || vandaag();
     var begin = vandaag().slice(0, 8) + '01';
-    api('/v1/inzet?datumVanaf=' + begin + '&pageSize=100').then(function (r) {
+    api('/v1/inzet?sleutelpersoon=' + profiel.sleutelpersoonId + '&datumVanaf=' + begin + '&pageSize=100').then(function (r) {
       var lijst = $('uren-lijst'); lijst.textContent = '';
       if (!r.ok) { lijst.appendChild(el('li', {tekst: r.status === 404 ? _('Uren registreren kan hier nog niet.') : _('Dat lukte niet.')})); return; }
       (r.data || []).forEach(function (u) { lijst.appendChild(el('li', {'class': 'kaart', tekst: u.datum + ' · ' + u.uren + ' · ' + label('inzetSoorten', u.soort)})); });
       if (!(r.data || []).length) lijst.appendChild(el('li', {tekst: _('Nog geen uren deze maand.')}));
     }, function () { geenVerbinding('uren-melding'); });
   }
+  // One externId per filled-in form (a new one after success), so tapping again after a lost answer stores nothing twice.
+  var formSleutels = {};
+  function formSleutel(form) { return formSleutels[form.id] || (formSleutels[form.id] = uuid()); }
   function verstuurFormulier(form, pad, body, voorvoegsel, velden, klaar) {
     wisFouten(form);
     api(pad, 'POST', body).then(function (r) {
-      if (r.ok) { form.reset(); klaar(r.data); return; }
+      if (r.ok) { delete formSleutels[form.id]; form.reset(); klaar(r.data); return; }
       toonFouten((r.data && r.data.invalidParams) || [], voorvoegsel, velden, 'fout-' + voorvoegsel.replace(/-$/, ''),
         (r.data && r.data.detail) || _('Dat lukte niet.'));
     }, function () { var f = form.querySelector('.foutmelding'); f.hidden = false; f.textContent = _('Geen internet. Probeer het straks opnieuw.'); });
@@ -559,7 +562,7 @@
     });
     $('uren-form').addEventListener('submit', function (e) {
       e.preventDefault();
-      verstuurFormulier(this, '/v1/inzet', {sleutelpersoonId: profiel.sleutelpersoonId, datum: $('uren-datum').value,
+      verstuurFormulier(this, '/v1/inzet', {externId: formSleutel(this), sleutelpersoonId: profiel.sleutelpersoonId, datum: $('uren-datum').value,
         uren: parseFloat($('uren-aantal').value) || null, soort: waarde('urenSoort')}, 'uren-',
       {datum: 'uren-datum', uren: 'uren-aantal', soort: 'uren-soorten'}, function () {
         melding('uren-melding', _('Uren opgeslagen.')); laadUren();
@@ -568,7 +571,7 @@
     $('signaal-form').addEventListener('submit', function (e) {
       e.preventDefault();
       var soort = waarde('gerichtAan'), gemeente = gemeenteVan();
-      verstuurFormulier(this, '/v1/signalen', {sleutelpersoonId: profiel.sleutelpersoonId, datum: vandaag(), gemeentecode: gemeente,
+      verstuurFormulier(this, '/v1/signalen', {externId: formSleutel(this), sleutelpersoonId: profiel.sleutelpersoonId, datum: vandaag(), gemeentecode: gemeente,
         titel: $('signaal-titel').value.trim(), omschrijving: $('signaal-omschrijving').value.trim(),
         onderwerpen: [$('signaal-onderwerp').value], urgentie: waarde('urgentie'),
         hoeVaakGehoord: parseInt($('signaal-vaak').value, 10) || null, gerichtAan: {soort: soort, gemeentecode: gemeente}}, 'signaal-',
