@@ -180,6 +180,9 @@ def test_een_collega_in_de_body_is_onbekend(client: TestClient, session: Session
     assert verplaatst.status_code == 400
     signaal = client.post("/v1/signalen", headers=telefoon, json=signaal_body(sleutelpersoonId=str(collega.id)))
     assert signaal.status_code == 400, signaal.text
+    van_collega = make_contactmoment(session, omgeving.organisatie, collega)
+    uitkomst = client.post("/v1/uitkomsten", headers=telefoon, json={"contactmomentId": str(van_collega.id), "resultaat": "opgelost"})
+    assert uitkomst.status_code == 400 and {p["name"] for p in uitkomst.json()["invalidParams"]} == {"contactmomentId"}
 
 
 def test_externid_van_een_collega_is_een_conflict_zonder_id(client: TestClient, session: Session, omgeving: Omgeving,
