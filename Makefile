@@ -80,7 +80,7 @@ screenshots: $(STAMP)
 ## files are read at runtime (app/sleutelapp/i18n.py), so there is no compile step.
 app-teksten: $(STAMP)
 	$(BIN)/pybabel extract -F app/sleutelapp/babel.cfg -k N_ --no-wrap --sort-by-file --omit-header -o app/sleutelapp/locale/messages.pot .
-	$(BIN)/pybabel update -i app/sleutelapp/locale/messages.pot -d app/sleutelapp/locale -D messages --no-wrap --ignore-obsolete
+	$(BIN)/pybabel update -i app/sleutelapp/locale/messages.pot -d app/sleutelapp/locale -D messages --no-wrap --ignore-obsolete --no-fuzzy-matching
 
 clean:
 	rm -rf $(VENV) data/*.db data/*.db-*

@@ -10,8 +10,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
-from app.core.errors import DomeinFout, validation_params
 from app.apparaten import router as apparaten_router
+from app.core.errors import DomeinFout, validation_params
 from app.core.openapi import API_PREFIX
 from app.sleutelapp import router as sleutelapp
 from app.web.pages import (

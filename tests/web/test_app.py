@@ -20,6 +20,7 @@ from app.core.validation import vandaag
 from app.models import Contactmoment, Doorverwijzing, Ketenpartner, Sleutelpersoon
 from app.models.contactmoment import ContactmomentOnderwerp
 from app.toegang.caller import cli_caller
+from tests.apparaten.helpers import uitnodiging_token
 from tests.factories import make_contactmoment, make_sleutelpersoon
 from tests.web.conftest import SCREENSHOTS, Dashboard, axe
 
@@ -77,10 +78,20 @@ def telefoon(browser: Any) -> Iterator[Any]:
         context.close()
 
 
+def uitnodiging(dashboard: Dashboard, persoon: Sleutelpersoon) -> str:
+    """A fresh invitation link, as the coordinator's dashboard makes one (through the service)."""
+    if hasattr(dashboard, "app_link"):
+        return str(dashboard.app_link(persoon.id))
+    with dashboard.session() as session:
+        token = uitnodiging_token(session, session.get(Sleutelpersoon, persoon.id))
+        session.commit()
+    return f"{dashboard.url}/app/uitnodiging/{token}"
+
+
 def koppel(context: Any, dashboard: Dashboard, persoon: Sleutelpersoon) -> Any:
     """Open the coordinator's invitation on the phone, link the device, and wait until the app is ready."""
     page = context.new_page()
-    page.goto(dashboard.app_link(persoon.id))
+    page.goto(uitnodiging(dashboard, persoon))
     page.get_by_role("button", name="Dit apparaat koppelen").click()
     page.wait_for_url(re.compile(r"/app$"))
     page.wait_for_selector("body[data-klaar]")
@@ -120,7 +131,7 @@ def test_uitnodiging_registreren_met_hooguit_12_tikken_en_zichtbaar_in_de_api(te
 
     tikken = Tikken()
     registreer(page, tikken, ["geld.toeslagen", "zorg.huisarts"])
-    page.wait_for_function("() => document.getElementById('opgeslagen').textContent.includes('verstuurd')")
+    page.wait_for_function("() => document.getElementById('opgeslagen').textContent.includes('en verstuurd')")
     print(f"\nTikken voor een gewoon contact (individueel, twee onderwerpen, één doorverwijzing): {tikken.aantal}")
     assert tikken.aantal <= 12
 
@@ -264,7 +275,7 @@ def test_alleen_met_het_toetsenbord(telefoon: Any, dashboard: Dashboard) -> None
     page.keyboard.press("Enter")
     tab_naar("#opslaan")
     page.keyboard.press("Enter")
-    page.wait_for_function("() => document.getElementById('opgeslagen').textContent.includes('verstuurd')")
+    page.wait_for_function("() => document.getElementById('opgeslagen').textContent.includes('en verstuurd')")
     [contact] = _contacten(dashboard, persoon)
     assert contact.kanaal == "telefonisch"
     # The screens are reachable by keyboard too, and focus moves to the new screen's heading.
@@ -329,7 +340,7 @@ def test_laden_op_slow_3g(browser: Any, dashboard: Dashboard) -> None:
             cdp.send("Network.setCacheDisabled", {"cacheDisabled": ronde.startswith("eerste")})
             cdp.send("Network.emulateNetworkConditions", SLOW_3G)
             ontvangen: list[float] = []
-            cdp.on("Network.loadingFinished", lambda e: ontvangen.append(e["encodedDataLength"]))
+            cdp.on("Network.loadingFinished", lambda e, bij=ontvangen: bij.append(e["encodedDataLength"]))
             nieuw.goto(dashboard.url + "/app")
             nieuw.wait_for_selector("body[data-klaar]", timeout=60000)
             tijden = nieuw.evaluate("""() => { const n = performance.getEntriesByType('navigation')[0];
@@ -354,3 +365,64 @@ def test_laden_op_slow_3g(browser: Any, dashboard: Dashboard) -> None:
 def _schil_paden(dashboard: Dashboard) -> list[str]:
     html = httpx.get(dashboard.url + "/app").text
     return ["/app", "/app/sw.js", *re.findall(r'(?:href|src)="(/static/app/[^"]+)"', html)]
+
+
+def test_opvolgen_signaal_verhaal_en_afmelden(telefoon: Any, dashboard: Dashboard) -> None:
+    persoon = _persoon(dashboard)  # three contacts with an open referral each, the oldest 40 days ago
+    page = koppel(telefoon, dashboard, persoon)
+
+    page.locator("[data-naar='opvolgen']").click()
+    eerste = page.locator("#open-verwijzingen li").first
+    eerste.wait_for()
+    assert "Meer dan 30 dagen open" in eerste.inner_text()  # oldest first, marked
+    eerste.get_by_role("button", name="Aangekomen").click()  # one tap
+    page.wait_for_function("() => document.getElementById('opvolgen-melding').textContent.includes('Aangekomen')")
+    with dashboard.session() as session:
+        statussen = sorted(session.exec(select(Doorverwijzing.status).join(
+            Contactmoment, Contactmoment.id == Doorverwijzing.contactmoment_id).where(
+            Contactmoment.sleutelpersoon_id == persoon.id)).all())
+    assert statussen == ["aangekomen", "verwezen", "verwezen"]
+    contact = page.locator("#eerdere-contacten li").first
+    contact.get_by_role("button", name="Uitkomst toevoegen").click()
+    contact.get_by_label("Uitkomst").select_option("opgelost")
+    contact.get_by_role("button", name="Uitkomst opslaan").click()
+    page.wait_for_function("() => document.getElementById('opvolgen-melding').textContent.includes('Uitkomst opgeslagen')")
+
+    page.locator("[data-naar='signaal']").click()
+    page.get_by_label("Kort: wat is het probleem?").fill("Brief over eigen risico niet begrepen")
+    page.get_by_label("Vertel meer").fill("Veel mensen snappen de nieuwe brief van de zorgverzekeraar niet.")
+    page.get_by_role("button", name="Signaal versturen").click()
+    page.wait_for_selector("#signaal-melding:not([hidden])")
+    signalen = _api(dashboard, "/v1/signalen", pageSize=100)
+    assert any(s["titel"] == "Brief over eigen risico niet begrepen" and s["sleutelpersoonId"] == str(persoon.id)
+               for s in signalen)
+
+    page.locator("[data-naar='verhaal']").click()
+    page.get_by_label("Titel").fill("Eindelijk naar de huisarts")
+    page.get_by_label("Het verhaal").fill("Een moeder durfde niet te bellen; samen hebben we een afspraak gemaakt.")
+    page.get_by_role("button", name="Verhaal versturen").click()
+    assert page.locator("#fout-verhaal-toestemming").is_visible()  # no story without consent
+    page.get_by_label("De inwoner gaf toestemming om dit verhaal vast te leggen").check()
+    page.get_by_role("button", name="Verhaal versturen").click()
+    # The API's own 400 (at least one effect), shown next to the field it is about, with focus there.
+    fout = page.locator("#fout-verhaal-effecten")
+    fout.wait_for()
+    assert fout.inner_text() and "invalidParams" not in fout.inner_text()
+    assert page.get_attribute("#verhaal-effecten", "aria-invalid") == "true"
+    page.get_by_label("Gezondheid en welzijn").check()
+    page.get_by_role("button", name="Verhaal versturen").click()
+    page.wait_for_selector("#verhaal-melding:not([hidden])")
+    verhalen = _api(dashboard, "/v1/ervaringsverhalen", pageSize=100)
+    [verhaal] = [v for v in verhalen if v["titel"] == "Eindelijk naar de huisarts"]
+    assert verhaal["sleutelpersoonId"] == str(persoon.id) and verhaal["toestemming"]["gegeven"] is True
+
+    page.locator("[data-naar='maand']").click()
+    page.locator("#maand-inhoud table").first.wait_for()
+    assert "Contacten" in page.inner_text("#maand-inhoud")
+    page.get_by_role("button", name="Afmelden").click()
+    page.get_by_role("button", name="Zeker afmelden?").click()  # a second, explicit step
+    page.wait_for_selector("#scherm-afgemeld:not([hidden])")
+    assert page.evaluate("() => localStorage.getItem('profiel')") is None
+    page.reload()
+    page.wait_for_selector("body[data-afgemeld]")
+    assert page.locator("#scherm-afgemeld").is_visible()

@@ -25,6 +25,10 @@
     var d = new Date(); d.setMinutes(d.getMinutes() - d.getTimezoneOffset());
     return d.toISOString().slice(0, 10);
   }
+  function datumTekst(iso) {
+    try { return new Date(iso + 'T12:00:00').toLocaleDateString(document.documentElement.lang, {day: 'numeric', month: 'long', year: 'numeric'}); }
+    catch (e) { return iso; }
+  }
   function normaal(s) { return String(s || '').toLowerCase().normalize('NFD').replace(/[\u0300-\u036f]/g, ''); }
   function uuid() {
     if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
@@ -204,6 +208,7 @@
     var effecten = $('verhaal-effecten'); effecten.textContent = '';
     (codes.effecten || []).forEach(function (c) { effecten.appendChild(keuze('checkbox', 'effect', c.code, c.label, false)); });
     var soorten = $('uren-soorten'); soorten.textContent = '';
+    soorten.parentNode.hidden = !(codes.inzetSoorten || []).length;
     (codes.inzetSoorten || []).forEach(function (c, i) { soorten.appendChild(keuze('radio', 'urenSoort', c.code, c.label, i === 0)); });
   }
   function leegFormulier() {
@@ -305,7 +310,7 @@
     return body;
   }
   function samenvatting(body) {
-    return body.datum + ' · ' + body.onderwerpen.map(function (c) { return label('onderwerpen', c); }).join(', ');
+    return datumTekst(body.datum) + ' · ' + body.onderwerpen.map(function (c) { return label('onderwerpen', c); }).join(', ');
   }
   function snelleControle(body) {
     var fouten = [];
@@ -402,8 +407,8 @@
           return el('button', {type: 'button', 'class': 'knop knop-licht', onclick: function () { zetStatus(v, s); }, tekst: s.label});
         });
         open.appendChild(el('li', {'class': 'kaart' + (v.langOpen ? ' lang-open' : '')}, [
-          el('p', {}, [el('strong', {tekst: v.ketenpartner}), ' · ', v.onderwerp || '']),
-          el('p', {}, [_('Verwezen op {datum}', {datum: v.datum}), ' · ', _('{n} dagen open', {n: v.dagenOpen}),
+          el('p', {}, [el('strong', {tekst: v.ketenpartner}), v.onderwerp ? ' · ' + v.onderwerp : '']),
+          el('p', {}, [_('Verwezen op {datum}', {datum: datumTekst(v.datum)}), ' · ', _('{n} dagen open', {n: v.dagenOpen}),
             v.langOpen ? el('span', {'class': 'label-waarschuwing', tekst: _('Meer dan 30 dagen open')}) : null]),
           el('p', {tekst: _('Status nu: {status}', {status: v.statusLabel})}),
           el('div', {'class': 'keuzes', role: 'group', 'aria-label': _('Nieuwe status voor {naam}', {naam: v.ketenpartner})}, knoppen)
@@ -453,7 +458,7 @@
       select.focus();
     }
     return el('li', {'class': 'kaart'}, [
-      el('p', {}, [el('strong', {tekst: c.datum}), ' · ', c.onderwerpen.join(', ')]),
+      el('p', {}, [el('strong', {tekst: datumTekst(c.datum)}), ' · ', c.onderwerpen.join(', ')]),
       el('p', {tekst: c.uitkomst ? _('Uitkomst: {uitkomst}', {uitkomst: c.uitkomst}) : _('Nog geen uitkomst')}),
       el('div', {'class': 'keuzes'}, [
         el('button', {type: 'button', 'class': 'knop knop-licht', onclick: uitkomstForm, tekst: _('Uitkomst toevoegen')}),
@@ -497,7 +502,7 @@
       if (!d.signalen.length) vak.appendChild(el('p', {tekst: _('Nog geen signalen doorgegeven.')}));
       d.signalen.forEach(function (s) {
         vak.appendChild(el('div', {'class': 'kaart'}, [
-          el('p', {}, [el('strong', {tekst: s.titel}), ' · ', s.datum, ' · ', s.status]),
+          el('p', {}, [el('strong', {tekst: s.titel}), ' · ', datumTekst(s.datum), ' · ', s.status]),
           el('p', {tekst: s.terugkoppeling ? _('Terugkoppeling: {tekst}', {tekst: s.terugkoppeling}) : _('Nog geen terugkoppeling.')})
         ]));
       });
@@ -511,7 +516,7 @@
     api('/v1/inzet?sleutelpersoon=' + profiel.sleutelpersoonId + '&datumVanaf=' + begin + '&pageSize=100').then(function (r) {
       var lijst = $('uren-lijst'); lijst.textContent = '';
       if (!r.ok) { lijst.appendChild(el('li', {tekst: r.status === 404 ? _('Uren registreren kan hier nog niet.') : _('Dat lukte niet.')})); return; }
-      (r.data || []).forEach(function (u) { lijst.appendChild(el('li', {'class': 'kaart', tekst: u.datum + ' · ' + u.uren + ' · ' + label('inzetSoorten', u.soort)})); });
+      (r.data || []).forEach(function (u) { lijst.appendChild(el('li', {'class': 'kaart', tekst: datumTekst(u.datum) + ' · ' + _('{n} uur', {n: u.uren}) + ' · ' + label('inzetSoorten', u.soort)})); });
       if (!(r.data || []).length) lijst.appendChild(el('li', {tekst: _('Nog geen uren deze maand.')}));
     }, function () { geenVerbinding('uren-melding'); });
   }
@@ -551,6 +556,11 @@
       i.addEventListener('change', function () { $('veld-aantal').hidden = waarde('soort') !== 'groep'; });
     });
     $('verstuur-nu').addEventListener('click', verstuur);
+    $('afmelden').addEventListener('click', function () {
+      var knop = this;
+      if (knop.dataset.zeker !== '1') { knop.dataset.zeker = '1'; knop.textContent = _('Zeker afmelden?'); return; }
+      api('/app/afmelden', 'POST').then(function (r) { if (r.ok) afgemeld(); }, function () { geenVerbinding('maand-melding'); });
+    });
     $('maandkeuze').addEventListener('change', laadMaand);
     $('taal').addEventListener('change', function () {
       document.cookie = 'sleutelmonitor_taal=' + this.value + '; path=/app; max-age=31536000; samesite=lax';
