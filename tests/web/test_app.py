@@ -162,9 +162,10 @@ def test_offline_drie_contacten_herladen_en_weer_online_precies_drie(telefoon: A
 
     telefoon.set_offline(True)
     tikken = Tikken()
-    for onderwerpen in (["geld.toeslagen"], ["zorg.huisarts"], ["geld.toeslagen", "zorg.huisarts"]):
+    for n, onderwerpen in enumerate((["geld.toeslagen"], ["zorg.huisarts"], ["geld.toeslagen", "zorg.huisarts"]), 1):
         registreer(page, tikken, onderwerpen, partner=False)
-        page.wait_for_function("() => document.getElementById('opgeslagen').textContent.includes('internet')")
+        assert "internet" in page.inner_text("#opgeslagen")
+        page.wait_for_function(f"() => document.getElementById('wachtrij-tekst').textContent.startsWith('{n} contact')")
     assert "3 contacten wachten" in page.inner_text("#wachtrij")
     assert "Geen internet" in page.inner_text("#verbinding")
 
@@ -180,6 +181,8 @@ def test_offline_drie_contacten_herladen_en_weer_online_precies_drie(telefoon: A
     opgeslagen = _contacten(dashboard, persoon)
     assert len(opgeslagen) == 3
     assert len({c.extern_id for c in opgeslagen}) == 3
+    recent = page.locator("#recent li")
+    assert recent.count() == 3 and all("verstuurd" in t for t in recent.all_inner_texts())  # one line per contact
     print(f"\nOffline: 3 geregistreerd, na herladen 3 in de wachtrij, na verbinden {len(opgeslagen)} opgeslagen "
           f"({len(posts)} POSTs: {posts})")
 
@@ -423,6 +426,8 @@ def test_opvolgen_signaal_verhaal_en_afmelden(telefoon: Any, dashboard: Dashboar
     page.get_by_role("button", name="Zeker afmelden?").click()  # a second, explicit step
     page.wait_for_selector("#scherm-afgemeld:not([hidden])")
     assert page.evaluate("() => localStorage.getItem('profiel')") is None
+    page.wait_for_function("""async () => { for (const n of await caches.keys()) {
+        if (await (await caches.open(n)).match('/app/api/profiel')) return false; } return true; }""")
     page.reload()
     page.wait_for_selector("body[data-afgemeld]")
     assert page.locator("#scherm-afgemeld").is_visible()

@@ -142,7 +142,7 @@
     $('verbinding').hidden = !tekst;
   }
   function recent(item, hoe) {
-    var lijst = JSON.parse(sessionStorage.getItem('recent') || '[]');
+    var lijst = JSON.parse(sessionStorage.getItem('recent') || '[]').filter(function (r) { return r.externId !== item.externId; });
     lijst.unshift({externId: item.externId, samenvatting: item.samenvatting, hoe: hoe});
     sessionStorage.setItem('recent', JSON.stringify(lijst.slice(0, 10)));
     toonRecent();
@@ -162,6 +162,8 @@
     // Signed out (revoked, expired, never signed in): nothing of the person stays beyond the unsent queue.
     profiel = null; codes = null;
     try { localStorage.removeItem('profiel'); localStorage.removeItem('codes'); } catch (e) { /* private mode */ }
+    if (window.caches) caches.keys().then(function (namen) { namen.forEach(function (n) { caches.open(n).then(function (c) {
+      c.delete('/app/api/profiel'); c.delete('/app/api/codelijsten'); }); }); }).catch(function () { return null; });
     document.body.dataset.afgemeld = '1';
     document.querySelectorAll('.scherm').forEach(function (s) { s.hidden = s.id !== 'scherm-afgemeld'; });
     document.querySelector('.tabs').hidden = true;
@@ -362,12 +364,13 @@
     var fouten = snelleControle(body);
     if (fouten.length) { toonFouten(fouten, '', VELDEN, 'fout-algemeen'); return; }
     var item = {externId: externId, body: body, status: 'wacht', aangemaakt: new Date().toISOString(), samenvatting: samenvatting(body)};
+    // The form is empty at once, ready for the next contact; the queue write takes a moment.
+    leegFormulier();
+    var melding = $('opgeslagen');
+    melding.hidden = false;
+    melding.textContent = navigator.onLine ? _('Opgeslagen. Het contact wordt verstuurd.') : _('Bewaard op je telefoon. Het wordt verstuurd als er weer internet is.');
     wachtrij.zet(item).then(function () {
-      leegFormulier();
-      var melding = $('opgeslagen');
-      melding.hidden = false;
-      melding.textContent = navigator.onLine ? _('Opgeslagen. Het contact wordt verstuurd.') : _('Bewaard op je telefoon. Het wordt verstuurd als er weer internet is.');
-      return verstuur();
+      return toonWachtrij().then(verstuur);
     }).then(function () {
       return wachtrij.alle().then(function (items) {
         var nog = items.filter(function (i) { return i.externId === externId; })[0];

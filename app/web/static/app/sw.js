@@ -6,7 +6,8 @@
 var VERSIE = '__VERSIE__';
 var CACHE = 'sleutelmonitor-app-' + VERSIE;
 var SHELL = ['/app', '/static/app/sleutel.css?v=' + VERSIE, '/static/app/sleutel.js?v=' + VERSIE];
-var DATA = [/^\/app\/api\//, /^\/app\/manifest\.webmanifest$/];
+// Only what the form needs offline; follow-up and month figures are read fresh and not kept on the device.
+var DATA = [/^\/app\/api\/(profiel|codelijsten)$/, /^\/app\/manifest\.webmanifest$/];
 
 self.addEventListener('install', function (event) {
   event.waitUntil(caches.open(CACHE).then(function (c) { return c.addAll(SHELL); }).then(function () { return self.skipWaiting(); }));
