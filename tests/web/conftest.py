@@ -43,7 +43,8 @@ SCREENSHOTS = os.environ.get("SLEUTELMONITOR_SCREENSHOTS")  # a folder: the page
 HOOFDPAGINAS = frozenset({"aanmelden", "overzicht", "overzicht-regio", "overzicht-telefoon", "maandoverzicht",
                           "sleutelpersonen", "signalen-inbox", "signalen-organisatie", "ervaringsverhalen",
                           "importeren-proefdraai", "opvolging", "opvolging-telefoon", "app-toegang",
-                          "app-uitnodiging-telefoon"})
+                          "app-uitnodiging-telefoon", "vergelijken",
+                          "vergelijken-regio-telefoon"})
 
 
 def _ontbreekt(chromium: str = CHROMIUM) -> str | None:

@@ -97,3 +97,38 @@ def test_uitnodiging_op_de_telefoon_en_intrekken(browser: Any, page: Any, dashbo
     opnieuw = scherm.goto(link)
     assert opnieuw.status == 410 and "al gebruikt" in scherm.locator("main").inner_text()
     telefoon.close()
+
+
+def test_vergelijken_voor_organisatie_en_regio(browser: Any, page: Any, dashboard: Dashboard) -> None:
+    aanmelden(page, dashboard, "org")
+    page.locator(".tegel-link").first.click()
+    page.wait_for_url("**/vergelijken?maat=aantal-contactmomenten*")
+    page.get_by_label("Uitsplitsen naar").select_option("gemeente")
+    page.get_by_label("Periode", exact=True).select_option("vorig-jaar")
+    page.get_by_role("button", name="Vergelijk").click()
+    tabel = page.get_by_role("table")
+    kop = tabel.locator("thead").inner_text()
+    assert "Periode ervoor" in kop and "Jaar eerder" in kop
+    eerste = tabel.locator("tbody tr").first
+    assert re.search(r"\(GM\d{4}\)", eerste.locator("th").inner_text())  # names next to codes
+    page.wait_for_selector("#vergelijking-canvas[data-getekend='ja']")
+    schermafdruk(page, "vergelijken")
+    assert axe(page) == []
+    # Drill down: gemeente -> wijk.
+    eerste.locator("a").click()
+    page.wait_for_url(re.compile(r"per=wijk"))
+    assert re.search(r"WK\d{6}", page.get_by_role("table").locator("tbody").inner_text())
+
+    regio = browser.new_context(**TELEFOON)
+    scherm = regio.new_page()
+    aanmelden(scherm, dashboard, "regio")
+    scherm.goto(dashboard.url + "/vergelijken?maat=aantal-hulpvragen&per=organisatie&periode=vorig-jaar")
+    tekst = scherm.get_by_role("table").locator("tbody").inner_text()
+    assert dashboard.org.naam in tekst  # each organisation's figures, by name
+    assert "Sleutelpersoon" not in scherm.get_by_label("Uitsplitsen naar").inner_text()
+    assert "regionale sleutel" in scherm.locator("main").inner_text()
+    breedte = scherm.evaluate("() => document.documentElement.scrollWidth")
+    assert breedte <= 375, f"/vergelijken is {breedte} px breed op een telefoon van 375 px"
+    schermafdruk(scherm, "vergelijken-regio-telefoon")
+    assert axe(scherm) == []
+    regio.close()
