@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -23,7 +24,7 @@ from app.models.contactmoment import ContactmomentOnderwerp
 from app.toegang.caller import cli_caller
 from tests.apparaten.helpers import uitnodiging_token
 from tests.factories import make_contactmoment, make_sleutelpersoon
-from tests.web.conftest import SCREENSHOTS, Dashboard, axe
+from tests.web.conftest import SCREENSHOTS, Dashboard, aanmelden, axe
 
 TELEFOON = {"width": 375, "height": 740}
 SCHERMEN = ("registreren", "opvolgen", "maand", "uren", "signaal", "verhaal")
@@ -123,9 +124,24 @@ def _api(dashboard: Dashboard, pad: str, **params: Any) -> Any:
     return antwoord.json()
 
 
-def test_uitnodiging_registreren_met_hooguit_12_tikken_en_zichtbaar_in_de_api(telefoon: Any, dashboard: Dashboard) -> None:
+def test_uitnodiging_registreren_met_hooguit_12_tikken_en_zichtbaar_in_de_api(
+    page: Any, telefoon: Any, dashboard: Dashboard,
+) -> None:
     persoon = _persoon(dashboard)
-    page = koppel(telefoon, dashboard, persoon)
+    # The coordinator invites the key person from the dashboard ...
+    coordinator = page
+    aanmelden(coordinator, dashboard, "org")
+    coordinator.goto(f"{dashboard.url}/sleutelpersonen/{persoon.id}/app")
+    coordinator.get_by_role("button", name="Uitnodiging maken").click()
+    link = urlsplit(coordinator.input_value("#link"))
+    assert link.path.startswith("/app/uitnodiging/")
+    # ... and the key person opens the link on their phone.
+    apparaten_router.pogingen.reset()
+    page = telefoon.new_page()
+    page.goto(dashboard.url + link.path)
+    page.get_by_role("button", name="Dit apparaat koppelen").click()
+    page.wait_for_url(re.compile(r"/app$"))
+    page.wait_for_selector("body[data-klaar]")
     assert page.get_by_role("heading", level=1).inner_text() == "Contact registreren"
     assert persoon.weergavenaam in page.inner_text("header")
     # The defaults come from the person's last contact: today, one resident, by phone, their gemeente.
@@ -146,9 +162,12 @@ def test_uitnodiging_registreren_met_hooguit_12_tikken_en_zichtbaar_in_de_api(te
     assert (uit_api["kanaal"], uit_api["soort"], uit_api["gemeentecode"]) == ("telefonisch", "individueel", "GM0344")
     [verwijzing] = uit_api["doorverwijzingen"]
     assert verwijzing["wijze"] == "warm" and verwijzing["onderwerp"] == "geld.toeslagen"
-    # ... and counted in the coordinator's figures for this key person.
-    cijfers = _api(dashboard, "/v1/indicatoren/aantal-contactmomenten/waarden", periode=vandaag().strftime("%Y-%m"),
+    # ... and counted in the coordinator's overview of the key persons, as the API counts it.
+    cijfers = _api(dashboard, "/v1/indicatoren/aantal-contactmomenten/waarden", periode="deze-maand",
                    sleutelpersoon=str(persoon.id))
+    coordinator.goto(f"{dashboard.url}/sleutelpersonen?periode=deze-maand")
+    rij = coordinator.get_by_role("row").filter(has=coordinator.get_by_role("rowheader", name=persoon.weergavenaam))
+    assert rij.locator("td.getal").first.inner_text() == str(cijfers["rijen"][0]["waarde"])
     assert cijfers["rijen"][0]["waarde"] >= 1
     assert "Post en brieven" not in page.inner_text("#recent")
     assert "verstuurd" in page.inner_text("#recent")
