@@ -223,7 +223,7 @@
     gekozen = []; verwijzingen = []; bewerkt = null;
     $('annuleer-wijziging').hidden = true;
     $('zoek-onderwerp').value = ''; $('zoek-partner').value = '';
-    $('veld-aantal').hidden = true;
+    $('veld-aantal').hidden = true; $('veld-referentie').hidden = false;
     wisFouten();
     toonOnderwerpen(); toonPartners(); toonVerwijzingen();
   }
@@ -388,6 +388,7 @@
     $('datum').value = b.datum; $('gemeente').value = b.gemeentecode; $('wijk').value = b.wijkcode || '';
     document.querySelectorAll('input[name=soort]').forEach(function (i) { i.checked = i.value === b.soort; });
     $('veld-aantal').hidden = b.soort !== 'groep'; $('aantal').value = b.aantalDeelnemers || '';
+    $('veld-referentie').hidden = b.soort === 'groep';
     document.querySelectorAll('input[name=kanaal]').forEach(function (i) { i.checked = i.value === b.kanaal; });
     document.querySelectorAll('input[name=actie]').forEach(function (i) { i.checked = b.acties.indexOf(i.value) >= 0; });
     document.querySelectorAll('input[name=resultaat]').forEach(function (i) { i.checked = i.value === ((b.uitkomst && b.uitkomst.resultaat) || ''); });
@@ -556,7 +557,11 @@
     $('zoek-onderwerp').addEventListener('input', toonOnderwerpen);
     $('zoek-partner').addEventListener('input', toonPartners);
     document.querySelectorAll('input[name=soort]').forEach(function (i) {
-      i.addEventListener('change', function () { $('veld-aantal').hidden = waarde('soort') !== 'groep'; });
+      i.addEventListener('change', function () {
+        var groep = waarde('soort') === 'groep';
+        $('veld-aantal').hidden = !groep;
+        $('veld-referentie').hidden = groep;  // a group has no resident reference
+      });
     });
     $('verstuur-nu').addEventListener('click', verstuur);
     $('afmelden').addEventListener('click', function () {
