@@ -3,6 +3,7 @@ offline with the queue and the service worker, a refused contact fixed and resen
 only, axe-core in Dutch and Arabic, no sideways scrolling at 375 px, and the load on Slow 3G (reported).
 """
 
+import importlib.util
 import json
 import re
 import uuid
@@ -458,3 +459,31 @@ def test_opvolgen_signaal_verhaal_en_afmelden(telefoon: Any, dashboard: Dashboar
     page.reload()
     page.wait_for_selector("body[data-afgemeld]")
     assert page.locator("#scherm-afgemeld").is_visible()
+
+
+@pytest.mark.skipif(importlib.util.find_spec("app.inzet") is None, reason="/v1/inzet (branch inzet) is not in this build yet")
+def test_uren_en_een_doorverwijzing_achteraf(telefoon: Any, dashboard: Dashboard) -> None:
+    persoon = _persoon(dashboard)
+    page = koppel(telefoon, dashboard, persoon)
+
+    page.locator("[data-naar='uren']").click()
+    page.get_by_role("spinbutton", name="Uren").fill("2.5")
+    page.locator("#uren-soorten label.chip").first.click()
+    page.get_by_role("button", name="Uren opslaan").click()
+    page.wait_for_function("() => document.getElementById('uren-melding').textContent.includes('opgeslagen')")
+    page.locator("#uren-lijst li.kaart").first.wait_for()
+    uren = _api(dashboard, "/v1/inzet", sleutelpersoon=str(persoon.id))
+    assert [u["uren"] for u in uren] == [2.5] and uren[0]["datum"] == vandaag().isoformat()
+
+    page.locator("[data-naar='opvolgen']").click()
+    contact = page.locator("#eerdere-contacten li").first
+    contact.get_by_role("button", name="Doorverwijzing toevoegen").click()
+    contact.get_by_label("Hoe verwezen").select_option("informatief")
+    contact.get_by_role("button", name="Doorverwijzing opslaan").click()
+    page.wait_for_function("() => document.getElementById('opvolgen-melding').textContent.includes('Doorverwijzing opgeslagen')")
+    with dashboard.session() as session:
+        laatste = session.exec(select(Contactmoment).where(Contactmoment.sleutelpersoon_id == persoon.id)
+                               .order_by(Contactmoment.datum.desc())).first()  # type: ignore[attr-defined]
+        assert laatste is not None
+        wijzen = sorted(session.exec(select(Doorverwijzing.wijze).where(Doorverwijzing.contactmoment_id == laatste.id)).all())
+    assert wijzen == ["informatief", "warm"]
