@@ -487,3 +487,21 @@ def test_uren_en_een_doorverwijzing_achteraf(telefoon: Any, dashboard: Dashboard
         assert laatste is not None
         wijzen = sorted(session.exec(select(Doorverwijzing.wijze).where(Doorverwijzing.contactmoment_id == laatste.id)).all())
     assert wijzen == ["informatief", "warm"]
+
+
+def test_persoonsgegevens_in_een_tekstveld_meteen_terug_bij_het_veld(telefoon: Any, dashboard: Dashboard) -> None:
+    persoon = _persoon(dashboard)
+    page = koppel(telefoon, dashboard, persoon)
+    page.locator("#onderwerpen label.chip:has(input[value='zorg.huisarts'])").click()
+    page.get_by_label("Eigen nummer van de inwoner (niet verplicht)").fill("06 12345678")  # a phone number
+    page.get_by_role("button", name="Opslaan").click()
+    fout = page.locator("#fout-inwonerReferentie")
+    fout.wait_for()
+    assert page.get_attribute("#referentie", "aria-invalid") == "true"
+    assert page.evaluate("() => document.activeElement.id") == "referentie"
+    assert page.is_checked("#onderwerpen input[value='zorg.huisarts']")  # the rest of the contact is kept
+    page.get_by_label("Eigen nummer van de inwoner (niet verplicht)").fill("dossier-17")
+    page.get_by_role("button", name="Opslaan").click()
+    page.wait_for_function("() => document.getElementById('opgeslagen').textContent.includes('en verstuurd')")
+    assert len(_contacten(dashboard, persoon)) == 1
+    assert page.locator("#wachtrij").is_hidden()

@@ -376,7 +376,11 @@
         var nog = items.filter(function (i) { return i.externId === externId; })[0];
         if (!nog) $('opgeslagen').textContent = _('Opgeslagen en verstuurd.');
         else if (nog.status === 'wacht') recent(nog, 'wacht');
-        else $('opgeslagen').textContent = _('Niet opgeslagen. Kijk hierboven wat er mis is.');
+        else {
+          $('opgeslagen').textContent = _('Niet opgeslagen. Kijk wat er mis is.');
+          // Refused right away: back in the form with the reasons beside the fields, unless a next contact was begun.
+          if (!gekozen.length && !verwijzingen.length && !bewerkt) bewerk(nog);
+        }
       });
     });
   }
