@@ -24,7 +24,14 @@ from app.core import idempotentie
 from app.core.errors import Conflict, OngeldigeInvoer
 from app.core.periods import maand
 from app.core.sorting import Sortering
-from app.inzet.schemas import KWARTIER, MAX_UREN_PER_DAG, InzetCreate, InzetPublic, InzetUpdate, UrenPerMaand
+from app.inzet.schemas import (
+    KWARTIER,
+    MAX_UREN_PER_DAG,
+    InzetCreate,
+    InzetPublic,
+    InzetUpdate,
+    UrenPerMaand,
+)
 from app.models import Inzet, Sleutelpersoon, utcnow
 from app.toegang import audit, scoping
 from app.toegang.caller import Caller

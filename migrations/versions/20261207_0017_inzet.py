@@ -86,7 +86,7 @@ def upgrade() -> None:
         sa.column("actief", sa.Boolean),
     )
     op.bulk_insert(code, [
-        dict(lijst="inzet-soort", code=c, label=label, ouder=None, synoniemen=syn, volgorde=i, actief=True)
+        {"lijst": "inzet-soort", "code": c, "label": label, "ouder": None, "synoniemen": syn, "volgorde": i, "actief": True}
         for i, (c, label, syn) in enumerate(SOORTEN)
     ])
 
