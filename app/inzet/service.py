@@ -102,7 +102,7 @@ def publiek(inzet: Inzet) -> InzetPublic:
 # --- writing ---------------------------------------------------------------------------------
 
 
-def _vingerafdruk(values: dict[str, Any]) -> str:
+def vingerafdruk_van(values: dict[str, Any]) -> str:
     """Fingerprint of the submitted content (without externId): a retry has the same one."""
     inhoud = {k: values.get(k) for k in _INHOUD}
     inhoud["uren"] = minuten(inhoud["uren"]) if inhoud["uren"] is not None else None
@@ -181,7 +181,7 @@ def create(session: Session, *, caller: Caller, data: InzetCreate) -> tuple[Inze
     """Record hours; the same externId and content again returns the existing record (created False)."""
     assert caller.organisatie_id is not None
     values = data.model_dump(by_alias=False)
-    vingerafdruk = _vingerafdruk(values)
+    vingerafdruk = vingerafdruk_van(values)
     if data.extern_id is not None and (bestaand := _zoek_extern_id(session, caller=caller, extern_id=data.extern_id)):
         return _herhaling(session, caller=caller, bestaand=bestaand, vingerafdruk=vingerafdruk), False
     persoon = _validate(session, caller=caller, values=values, changed=set(values), bestaand=None)
@@ -234,7 +234,7 @@ def update(session: Session, *, caller: Caller, inzet: Inzet, data: InzetUpdate)
         else:
             setattr(inzet, naam, waarde)
     # After a correction the fingerprint describes the record as it now stands.
-    inzet.inhoud_hash = _vingerafdruk(merged)
+    inzet.inhoud_hash = vingerafdruk_van(merged)
     inzet.gewijzigd_op = utcnow()
     session.add(inzet)
     session.flush()
