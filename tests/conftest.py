@@ -249,9 +249,11 @@ def _privacyscan_logs(_privacyscan_opnemen: privacyscan.Logscan) -> Iterator[Non
 @pytest.fixture
 def app(session: Session):  # type: ignore[no-untyped-def]
     from app.main import create_app
+    from app.apparaten.router import pogingen
     from app.toegang.dependencies import rate_limiter
 
     rate_limiter.reset()
+    pogingen.reset()
     application = create_app()
     application.dependency_overrides[get_session] = productiesessie(session)
     return application

@@ -5,12 +5,12 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Response, status
 
 from app.codelijsten import service
-from app.codelijsten.schemas import Codelijst, CodeCreate, CodePublic, CodeUpdate
+from app.codelijsten.schemas import CodeCreate, Codelijst, CodePublic, CodeUpdate
 from app.core import versies
 from app.core.db import SessionDep
 from app.core.errors import OngeldigeInvoer
 from app.core.openapi import location
-from app.toegang.dependencies import BeherenDep, CallerDep
+from app.toegang.dependencies import BeherenDep, CallerOfApparaatDep
 
 router = APIRouter(tags=["codelijsten"])
 
@@ -26,7 +26,7 @@ ActiefFilter = Annotated[
 
 
 @router.get("/codelijsten", summary="Alle codelijsten")
-def list_codelijsten(session: SessionDep, caller: CallerDep) -> list[Codelijst]:
+def list_codelijsten(session: SessionDep, caller: CallerOfApparaatDep) -> list[Codelijst]:
     """De codelijsten die de dienst kent, met het aantal codes per lijst. Leesbaar voor elke geldige sleutel."""
     return [
         Codelijst(naam=naam, omschrijving=omschrijving, hierarchisch=naam in service.HIERARCHISCH,
@@ -36,13 +36,13 @@ def list_codelijsten(session: SessionDep, caller: CallerDep) -> list[Codelijst]:
 
 
 @router.get("/codelijsten/{lijst}", summary="Codes van een codelijst")
-def list_codes(lijst: LijstPad, session: SessionDep, caller: CallerDep, actief: ActiefFilter = None) -> list[CodePublic]:
+def list_codes(lijst: LijstPad, session: SessionDep, caller: CallerOfApparaatDep, actief: ActiefFilter = None) -> list[CodePublic]:
     """Alle codes van één lijst in weergavevolgorde (niet gepagineerd: codelijsten zijn klein)."""
     return [CodePublic.model_validate(c) for c in service.list_codes(session, lijst=lijst, actief=actief)]
 
 
 @router.get("/codelijsten/{lijst}/{code}", summary="Eén code")
-def get_code(lijst: LijstPad, code: CodePad, session: SessionDep, caller: CallerDep, response: Response) -> CodePublic:
+def get_code(lijst: LijstPad, code: CodePad, session: SessionDep, caller: CallerOfApparaatDep, response: Response) -> CodePublic:
     """Eén code uit een codelijst, ook als die gedeactiveerd is."""
     return versies.met_etag(response, CodePublic.model_validate(service.get_code(session, lijst=lijst, code=code)))
 
@@ -82,7 +82,7 @@ def update_code(
 @router.get("/onderwerpen", summary="Onderwerpen")
 def list_onderwerpen(
     session: SessionDep,
-    caller: CallerDep,
+    caller: CallerOfApparaatDep,
     hoofdonderwerp: Annotated[
         str | None,
         Query(description="Alleen dit hoofdonderwerp en zijn subonderwerpen.", examples=["geld"]),

@@ -14,7 +14,7 @@ from app.core import versies
 from app.core.db import SessionDep, commit_after
 from app.core.openapi import location
 from app.core.pagination import PAGINATED, PaginaDep
-from app.toegang.dependencies import InzienDep, RegistrerenDep
+from app.toegang.dependencies import EigenInzienDep, EigenRegistrerenDep
 
 router = APIRouter(tags=["contactmomenten"])
 
@@ -47,7 +47,7 @@ LOCATION = {"Location": {"description": "URL van het contactmoment.", "schema": 
     },
 )
 def create_contactmoment(
-    body: ContactmomentInvoer, caller: RegistrerenDep, session: SessionDep
+    body: ContactmomentInvoer, caller: EigenRegistrerenDep, session: SessionDep
 ) -> Response:
     publiek, aangemaakt = commit_after(session, lambda: service.create(session, caller=caller, data=body))
     # Serialised here, once: returning the model would have FastAPI validate it again as response_model
@@ -69,7 +69,7 @@ def create_contactmoment(
     ),
 )
 def list_contactmomenten(
-    caller: InzienDep, session: SessionDep, pagina: PaginaDep,
+    caller: EigenInzienDep, session: SessionDep, pagina: PaginaDep,
     sort: service.SORTERING.dep,  # type: ignore[name-defined]
     filters: ContactmomentFiltersDep,
 ) -> list[ContactmomentPublic]:
@@ -83,7 +83,7 @@ def list_contactmomenten(
     description="Eén contactmoment van de eigen organisatie. Een contactmoment van een andere organisatie, of een verwijderd contactmoment, geeft 404.",
 )
 def get_contactmoment(
-    caller: InzienDep, record: ContactmomentDep, session: SessionDep, response: Response
+    caller: EigenInzienDep, record: ContactmomentDep, session: SessionDep, response: Response
 ) -> ContactmomentPublic:
     return versies.met_etag(response, service.publiek_een(session, record=record))
 
@@ -101,7 +101,7 @@ def get_contactmoment(
     ),
 )
 def update_contactmoment(
-    caller: RegistrerenDep, record: ContactmomentDep, body: ContactmomentUpdate, session: SessionDep,
+    caller: EigenRegistrerenDep, record: ContactmomentDep, body: ContactmomentUpdate, session: SessionDep,
     response: Response, if_match: versies.IfMatchDep = None,
 ) -> ContactmomentPublic:
     if if_match is not None:
@@ -123,7 +123,7 @@ def update_contactmoment(
     ),
 )
 def delete_contactmoment(
-    caller: RegistrerenDep, record: ContactmomentDep, session: SessionDep
+    caller: EigenRegistrerenDep, record: ContactmomentDep, session: SessionDep
 ) -> Response:
     service.delete(session, caller=caller, record=record)
     return Response(status_code=204)

@@ -183,6 +183,9 @@ def create(session: Session, *, caller: Caller, data: ContactmomentCreate) -> tu
         gevonden = herhaling()
         if gevonden is not None:
             return gevonden
+        if caller.is_apparaat:
+            # The externId is taken by a colleague's contactmoment, which this device may not see.
+            raise Conflict(f"Het externId `{data.extern_id}` is in de organisatie al in gebruik; gebruik een ander.")
     else:
         raise RuntimeError("contactmoment not inserted, and no record with its externId")
     # The response comes straight from the rows just written: no ORM objects, no reading back.
@@ -250,11 +253,11 @@ def update(
         bestaande_kinderen=kinderen,
     )
     if "extern_id" in gewijzigd and data.extern_id is not None:
-        ander = zoek_extern_id(session, caller=caller, extern_id=data.extern_id)
+        ander = zoek_extern_id(session, caller=scoping.als_organisatie(caller), extern_id=data.extern_id)
         if ander is not None and ander.id != record.id:
             raise Conflict(
                 f"Er bestaat al een contactmoment met externId `{data.extern_id}`.",
-                extra={"bestaandId": str(ander.id)},
+                extra={"bestaandId": str(ander.id)} if scoping.zichtbaar(caller, ander) else None,
             )
     uitkomsten: list[Uitkomst] = []
     if data.datum > record.datum:

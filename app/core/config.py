@@ -65,6 +65,11 @@ class Settings(BaseSettings):
     trusted_proxies: str = "127.0.0.1"
     # How long a dashboard sign-in lasts; the key itself is checked again on every request.
     dashboard_sessie_minuten: int = Field(default=480, ge=5, le=7 * 24 * 60)
+    # The key persons' app (/app): how long an invitation can be used, how long a device session lasts
+    # after its last use (a sliding lifetime), and how many invitation attempts an address may make.
+    uitnodiging_dagen: int = Field(default=7, ge=1, le=30)
+    apparaat_sessie_dagen: int = Field(default=90, ge=1, le=400)
+    uitnodiging_pogingen_per_minuut: int = Field(default=10, ge=1)
     # Background imports (app/imports/taken.py): where uploads wait, how long a claim holds without a
     # heartbeat, how often each worker looks for waiting and abandoned jobs (0: never, for tests).
     import_map: str | None = None

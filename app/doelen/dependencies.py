@@ -11,7 +11,7 @@ from app.models import Doel
 from app.toegang.dependencies import InzienDep
 
 
-def eigen_doel(doelId: uuid.UUID, session: SessionDep, caller: InzienDep) -> Doel:  # noqa: N803
+def eigen_doel(doelId: uuid.UUID, session: SessionDep, caller: InzienDep) -> Doel:
     """The target named in the path, or 404 (also for another organisation's)."""
     return service.get(session, caller=caller, doel_id=doelId)
 

@@ -23,7 +23,7 @@ from app.doorverwijzingen.schemas import (
     DoorverwijzingUpdate,
 )
 from app.models import Doorverwijzing
-from app.toegang.dependencies import InzienDep, RegistrerenDep
+from app.toegang.dependencies import EigenInzienDep, EigenRegistrerenDep
 
 router = APIRouter(tags=["doorverwijzingen"])
 
@@ -94,7 +94,7 @@ def create_doorverwijzing(
     ),
 )
 def list_doorverwijzingen(
-    caller: InzienDep, session: SessionDep, pagina: PaginaDep,
+    caller: EigenInzienDep, session: SessionDep, pagina: PaginaDep,
     sort: service.SORTERING.dep,  # type: ignore[name-defined]
     status: Annotated[
         str | None, Query(max_length=20, description="Alleen doorverwijzingen met deze huidige status.", examples=["verwezen"])
@@ -152,7 +152,7 @@ def list_doorverwijzingen(
     description="Eén doorverwijzing met de historie van haar statussen (oudste eerst).",
 )
 def get_doorverwijzing(
-    caller: InzienDep, verwijzing: DoorverwijzingDep, session: SessionDep, response: Response
+    caller: EigenInzienDep, verwijzing: DoorverwijzingDep, session: SessionDep, response: Response
 ) -> DoorverwijzingDetail:
     return versies.met_etag(response, service.detail(session, verwijzing=verwijzing))
 
@@ -168,7 +168,7 @@ def get_doorverwijzing(
     responses={409: {"description": "Deze statusovergang is niet toegestaan."}},
 )
 def update_doorverwijzing(
-    caller: RegistrerenDep,
+    caller: EigenRegistrerenDep,
     verwijzing: DoorverwijzingDep,
     body: DoorverwijzingUpdate,
     session: SessionDep,

@@ -8,7 +8,7 @@ from fastapi import Depends, Path
 from app.core.db import SessionDep
 from app.ervaringsverhalen import service
 from app.models import Ervaringsverhaal
-from app.toegang.dependencies import CallerDep
+from app.toegang.dependencies import CallerOfApparaatDep
 
 VerhaalIdPad = Annotated[
     uuid.UUID,
@@ -16,7 +16,7 @@ VerhaalIdPad = Annotated[
 ]
 
 
-def eigen_verhaal(verhaal_id: VerhaalIdPad, caller: CallerDep, session: SessionDep) -> Ervaringsverhaal:
+def eigen_verhaal(verhaal_id: VerhaalIdPad, caller: CallerOfApparaatDep, session: SessionDep) -> Ervaringsverhaal:
     """The caller organisation's story; the route's own scope dependency decides read or write access."""
     return service.get(session, caller=caller, verhaal_id=verhaal_id)
 

@@ -25,7 +25,11 @@ from app.ervaringsverhalen.schemas import (
     GedeeldVerhaal,
 )
 from app.toegang import scoping
-from app.toegang.dependencies import InzienDep, RegioRapporterenDep, RegistrerenDep
+from app.toegang.dependencies import (
+    EigenInzienDep,
+    EigenRegistrerenDep,
+    RegioRapporterenDep,
+)
 
 router = APIRouter(tags=["ervaringsverhalen"])
 
@@ -61,7 +65,7 @@ def _controleer(session: SessionDep, effect: str | None, onderwerp: str | None, 
     description=f"Legt een ervaringsverhaal van de eigen organisatie vast.\n\n{CONSENT}\n\n{NAMEN_WAARSCHUWING}",
     responses={201: {"description": "Het verhaal is vastgelegd.", "headers": {"Location": {"description": "URL van het verhaal.", "schema": {"type": "string"}}}}},
 )
-def create_ervaringsverhaal(body: ErvaringsverhaalCreate, caller: RegistrerenDep, session: SessionDep, response: Response) -> ErvaringsverhaalPublic:
+def create_ervaringsverhaal(body: ErvaringsverhaalCreate, caller: EigenRegistrerenDep, session: SessionDep, response: Response) -> ErvaringsverhaalPublic:
     verhaal = service.create(session, caller=caller, data=body)
     response.headers["Location"] = f"{API_PREFIX}/ervaringsverhalen/{verhaal.id}"
     return service.publiek(session, [verhaal])[0]
@@ -70,7 +74,7 @@ def create_ervaringsverhaal(body: ErvaringsverhaalCreate, caller: RegistrerenDep
 @router.get("/ervaringsverhalen", response_model=list[ErvaringsverhaalPublic], responses=PAGINATED,
             summary="Eigen ervaringsverhalen opvragen", description="De verhalen van de eigen organisatie, nieuwste eerst.")
 def list_ervaringsverhalen(
-    caller: InzienDep, session: SessionDep, paginering: PagineringDep, request: Request, response: Response,
+    caller: EigenInzienDep, session: SessionDep, paginering: PagineringDep, request: Request, response: Response,
     gemeente: GemeenteFilter = None, bron: BronFilter = None, effect: EffectFilter = None, onderwerp: OnderwerpFilter = None,
     datum_vanaf: DatumVanaf = None, datum_tot: DatumTot = None,
 ) -> list[ErvaringsverhaalPublic]:
@@ -83,7 +87,7 @@ def list_ervaringsverhalen(
 @router.get("/ervaringsverhalen/{verhaalId}", response_model=ErvaringsverhaalPublic, summary="Eigen ervaringsverhaal opvragen",
             description="Eén verhaal van de eigen organisatie; dat van een andere organisatie geeft 404.")
 def get_ervaringsverhaal(
-    caller: InzienDep, verhaal: VerhaalDep, session: SessionDep, response: Response
+    caller: EigenInzienDep, verhaal: VerhaalDep, session: SessionDep, response: Response
 ) -> ErvaringsverhaalPublic:
     return versies.met_etag(response, service.publiek(session, [verhaal])[0])
 
@@ -91,7 +95,7 @@ def get_ervaringsverhaal(
 @router.patch("/ervaringsverhalen/{verhaalId}", response_model=ErvaringsverhaalPublic, summary="Ervaringsverhaal wijzigen",
               description=f"Wijzigt de meegestuurde velden; de toestemmingsregels gelden voor het resultaat.\n\n{CONSENT}\n\n{NAMEN_WAARSCHUWING}")
 def update_ervaringsverhaal(
-    caller: RegistrerenDep, verhaal: VerhaalDep, body: ErvaringsverhaalUpdate, session: SessionDep, response: Response, if_match: versies.IfMatchDep = None
+    caller: EigenRegistrerenDep, verhaal: VerhaalDep, body: ErvaringsverhaalUpdate, session: SessionDep, response: Response, if_match: versies.IfMatchDep = None
 ) -> ErvaringsverhaalPublic:
     if if_match is not None:
         versies.vergrendel(session, verhaal)
@@ -102,7 +106,7 @@ def update_ervaringsverhaal(
 
 @router.delete("/ervaringsverhalen/{verhaalId}", status_code=status.HTTP_204_NO_CONTENT, summary="Ervaringsverhaal verwijderen",
                description="Verwijdert het verhaal definitief, bijvoorbeeld als de verteller de toestemming intrekt.")
-def delete_ervaringsverhaal(caller: RegistrerenDep, verhaal: VerhaalDep, session: SessionDep) -> Response:
+def delete_ervaringsverhaal(caller: EigenRegistrerenDep, verhaal: VerhaalDep, session: SessionDep) -> Response:
     service.delete_verhaal(session, caller=caller, verhaal=verhaal)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 

@@ -226,6 +226,8 @@ def create(session: Session, *, caller: Caller, data: ErvaringsverhaalCreate) ->
     """Record a story of the caller's organisation."""
     assert caller.organisatie_id is not None
     values = data.model_dump(by_alias=False)
+    if caller.is_apparaat and values.get("sleutelpersoon_id") is None:
+        values["sleutelpersoon_id"] = caller.sleutelpersoon_id  # a key person's device speaks for that person
     _validate(session, caller=caller, values=values, changed=set(values), bestaand=None)
     verhaal = Ervaringsverhaal(organisatie_id=caller.organisatie_id, **_kolommen(values))
     session.add(verhaal)

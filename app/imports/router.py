@@ -8,22 +8,21 @@ from enum import StrEnum
 from pathlib import Path
 from typing import IO, Annotated
 
-from fastapi import APIRouter, BackgroundTasks, Depends, Path as PathParam, Query, Request, Response
+from fastapi import APIRouter, BackgroundTasks, Depends, Query, Request, Response
+from fastapi import Path as PathParam
+from fastapi.concurrency import run_in_threadpool
+from pydantic import BaseModel, Field
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from pydantic import BaseModel, Field
-from fastapi.concurrency import run_in_threadpool
 
-from app.core import formaten
-from app.core import db
-from app.core.db import SessionDep
-from app.core.formaten import Formaat
-from app.core.errors import MediatypeNietOndersteund, OngeldigeInvoer, TeGroot
-from app.core.openapi import location, register_schema
-from app.core import persoonsgegevens
-from app.core.persoonsgegevens import Naam
+from app.core import db, formaten, persoonsgegevens
 from app.core.config import get_settings
+from app.core.db import SessionDep
+from app.core.errors import MediatypeNietOndersteund, OngeldigeInvoer, TeGroot
+from app.core.formaten import Formaat
+from app.core.openapi import location, register_schema
 from app.core.pagination import PAGINATED, PAGINATION_HEADERS, PaginaDep, Paginering, paginate_list
+from app.core.persoonsgegevens import Naam
 from app.imports import service, taken
 from app.imports.readers import LeesFout, TeVeelUitgepakt, controleer_zip, formaat_van_naam
 from app.imports.schemas import ImportDetail, ImportPublic, publiek
@@ -240,7 +239,7 @@ async def ontvang_bestand(
 
 
 def _tijdelijk() -> IO[bytes]:
-    return tempfile.NamedTemporaryFile(  # noqa: SIM115  (kept for the background job)
+    return tempfile.NamedTemporaryFile(
         # In the upload folder, where any worker finds it and the poller sweeps it after a crash.
         prefix="sleutelmonitor-import-", suffix=".upload", delete=False, dir=taken.uploadmap()
     )

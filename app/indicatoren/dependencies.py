@@ -82,12 +82,12 @@ def waarden_verzoek(
     vanaf: Annotated[str | None, Query(description="Begin van een eigen periode (samen met tot).", examples=["2025-01-01"], json_schema_extra={"format": "date"})] = None,
     tot: Annotated[str | None, Query(description="Einde van een eigen periode, inclusief.", examples=["2025-06-30"], json_schema_extra={"format": "date"})] = None,
     interval: Annotated[str | None, Query(description="Geef een tijdreeks met een rij per interval, ook als de waarde 0 is.", json_schema_extra={"enum": [i.value for i in Interval]})] = None,
-    groeperenOp: Annotated[str | None, Query(description="Dimensies om op te groeperen, komma-gescheiden.", examples=["gemeente,hoofdonderwerp"])] = None,  # noqa: N803
+    groeperenOp: Annotated[str | None, Query(description="Dimensies om op te groeperen, komma-gescheiden.", examples=["gemeente,hoofdonderwerp"])] = None,
     organisatie: F = None, gemeente: F = None, wijk: F = None, sleutelpersoon: F = None,
     onderwerp: F = None, hoofdonderwerp: F = None, kanaal: F = None, soort: F = None, rol: F = None,
     taal: F = None, leeftijdscategorie: F = None, geslacht: F = None, doelgroep: F = None,
-    ketenpartner: F = None, ketenpartnerCategorie: F = None, status: F = None, wijze: F = None,  # noqa: N803
-    actie: F = None, urgentie: F = None, gerichtAan: F = None, bron: F = None, effect: F = None,  # noqa: N803
+    ketenpartner: F = None, ketenpartnerCategorie: F = None, status: F = None, wijze: F = None,
+    actie: F = None, urgentie: F = None, gerichtAan: F = None, bron: F = None, effect: F = None,
 ) -> Verzoek:
     """The request object of an indicator query; every problem of the query in one 400."""
     indicator = indicator_van(code)

@@ -8,13 +8,13 @@ from fastapi import Depends, Path
 from app.core.db import SessionDep
 from app.ketenpartners import service
 from app.models import Ketenpartner
-from app.toegang.dependencies import CallerDep
+from app.toegang.dependencies import CallerOfApparaatDep
 
 
 def get_ketenpartner(
     ketenpartner_id: Annotated[uuid.UUID, Path(alias="ketenpartnerId", description="Identificatie van de ketenpartner.")],
     session: SessionDep,
-    caller: CallerDep,
+    caller: CallerOfApparaatDep,
 ) -> Ketenpartner:
     """Fetch the ketenpartner within the caller's organisation, or 404.
 

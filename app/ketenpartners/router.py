@@ -12,7 +12,7 @@ from app.core.validation import GEMEENTECODE_PATTERN
 from app.ketenpartners import service
 from app.ketenpartners.dependencies import KetenpartnerDep
 from app.ketenpartners.schemas import KetenpartnerCreate, KetenpartnerPublic, KetenpartnerUpdate
-from app.toegang.dependencies import InzienDep, RegistrerenDep
+from app.toegang.dependencies import EigenInzienDep, RegistrerenDep
 
 router = APIRouter(tags=["ketenpartners"])
 
@@ -46,7 +46,7 @@ SorteringDep = service.SORTERING.dep
 
 @router.get("/ketenpartners", responses=PAGINATED, summary="Ketenpartners zoeken")
 def list_ketenpartners(
-    caller: InzienDep, session: SessionDep, pagina: PaginaDep,
+    caller: EigenInzienDep, session: SessionDep, pagina: PaginaDep,
     sort: SorteringDep,
     categorie: CategorieFilter = None,
     gemeente: GemeenteFilter = None,
@@ -62,7 +62,7 @@ def list_ketenpartners(
 
 
 @router.get("/ketenpartners/{ketenpartnerId}", summary="Eén ketenpartner")
-def get_ketenpartner(caller: InzienDep, partner: KetenpartnerDep, response: Response) -> KetenpartnerPublic:
+def get_ketenpartner(caller: EigenInzienDep, partner: KetenpartnerDep, response: Response) -> KetenpartnerPublic:
     """Eén ketenpartner van de eigen organisatie; die van een andere organisatie geeft 404."""
     return versies.met_etag(response, KetenpartnerPublic.model_validate(partner))
 

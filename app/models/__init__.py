@@ -2,6 +2,7 @@
 
 from app.models.base import SQLModel, UtcDateTime, utcnow  # noqa: F401  (sets naming convention first)
 from app.models.api_sleutel import ApiSleutel
+from app.models.apparaat import Apparaat, Uitnodiging
 from app.models.audit_regel import AuditRegel
 from app.models.code import Code
 from app.models.contactmoment import Contactmoment, ContactmomentActie, ContactmomentOnderwerp
@@ -19,6 +20,7 @@ from app.models.uitkomst import Uitkomst
 
 __all__ = [
     "ApiSleutel",
+    "Apparaat",
     "AuditRegel",
     "Code",
     "Contactmoment",
@@ -41,6 +43,7 @@ __all__ = [
     "SignaalStatus",
     "Sleutelpersoon",
     "Uitkomst",
+    "Uitnodiging",
     "UtcDateTime",
     "utcnow",
 ]

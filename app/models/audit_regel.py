@@ -15,6 +15,7 @@ class AuditRegel(SQLModel, table=True):
     tijdstip: datetime = timestamp_field(index=True)
     api_sleutel_id: uuid.UUID | None = Field(default=None, index=True)
     organisatie_id: uuid.UUID | None = Field(default=None, index=True)
+    apparaat_id: uuid.UUID | None = None  # a key person's device session, when it made the write
     actie: str = Field(max_length=40)
     resource_type: str = Field(max_length=40)
     resource_id: str | None = Field(default=None, max_length=64)

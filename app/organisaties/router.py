@@ -11,7 +11,11 @@ from app.core.pagination import PAGINATED, PaginaDep
 from app.core.validation import GEMEENTECODE_PATTERN
 from app.models import Organisatie
 from app.organisaties import service
-from app.organisaties.dependencies import BeheerdeOrganisatieDep, LeesbareOrganisatieDep, OrganisatieLezerDep
+from app.organisaties.dependencies import (
+    BeheerdeOrganisatieDep,
+    LeesbareOrganisatieDep,
+    OrganisatieLezerDep,
+)
 from app.organisaties.schemas import OrganisatieCreate, OrganisatiePublic, OrganisatieUpdate
 from app.toegang.dependencies import BeherenDep
 

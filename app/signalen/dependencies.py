@@ -8,7 +8,7 @@ from fastapi import Depends, Path
 from app.core.db import SessionDep
 from app.models import Signaal
 from app.signalen import service
-from app.toegang.dependencies import CallerDep
+from app.toegang.dependencies import CallerDep, CallerOfApparaatDep
 
 SignaalIdPad = Annotated[
     uuid.UUID,
@@ -16,7 +16,7 @@ SignaalIdPad = Annotated[
 ]
 
 
-def eigen_signaal(signaal_id: SignaalIdPad, caller: CallerDep, session: SessionDep) -> Signaal:
+def eigen_signaal(signaal_id: SignaalIdPad, caller: CallerOfApparaatDep, session: SessionDep) -> Signaal:
     """The caller organisation's signal; the route's own scope dependency decides read or write access."""
     return service.get(session, caller=caller, signaal_id=signaal_id)
 

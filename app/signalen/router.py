@@ -26,7 +26,11 @@ from app.signalen.schemas import (
     Urgentie,
 )
 from app.toegang import scoping
-from app.toegang.dependencies import InzienDep, RegistrerenDep, SignalenDep
+from app.toegang.dependencies import (
+    EigenInzienDep,
+    EigenRegistrerenDep,
+    SignalenDep,
+)
 
 router = APIRouter(tags=["signalen"])
 
@@ -86,7 +90,7 @@ FiltersDep = Annotated[dict[str, Any], Depends(signaal_filters)]
         409: {"description": "Het `externId` is al in gebruik voor een signaal met een andere inhoud."},
     },
 )
-def create_signaal(body: SignaalCreate, caller: RegistrerenDep, session: SessionDep) -> Response:
+def create_signaal(body: SignaalCreate, caller: EigenRegistrerenDep, session: SessionDep) -> Response:
     signaal, aangemaakt = service.create(session, caller=caller, data=body)
     publiek = service.publiek(session, [signaal])[0]
     return Response(
@@ -105,7 +109,7 @@ def create_signaal(body: SignaalCreate, caller: RegistrerenDep, session: Session
     description="De signalen van de eigen organisatie, met status, historie en terugkoppeling van de ontvanger. Ingetrokken signalen tellen niet mee.",
 )
 def list_signalen(
-    caller: InzienDep, session: SessionDep, paginering: PagineringDep, request: Request, response: Response,
+    caller: EigenInzienDep, session: SessionDep, paginering: PagineringDep, request: Request, response: Response,
     sort: Sortering, filters: FiltersDep,
 ) -> list[SignaalPublic]:
     statement = service.list_statement(service.eigen_statement(caller), **filters, sort=sort)
@@ -114,7 +118,7 @@ def list_signalen(
 
 @router.get("/signalen/{signaalId}", response_model=SignaalPublic, summary="Eigen signaal opvragen",
             description="Eén signaal van de eigen organisatie, met de historie van zijn statussen en de terugkoppeling.")
-def get_signaal(caller: InzienDep, signaal: SignaalDep, session: SessionDep, response: Response) -> SignaalPublic:
+def get_signaal(caller: EigenInzienDep, signaal: SignaalDep, session: SessionDep, response: Response) -> SignaalPublic:
     return versies.met_etag(response, service.publiek(session, [signaal])[0])
 
 
@@ -131,7 +135,7 @@ def get_signaal(caller: InzienDep, signaal: SignaalDep, session: SessionDep, res
     responses=STATUS_409,
 )
 def update_signaal(
-    caller: RegistrerenDep, signaal: SignaalDep, body: SignaalUpdate, session: SessionDep, response: Response, if_match: versies.IfMatchDep = None
+    caller: EigenRegistrerenDep, signaal: SignaalDep, body: SignaalUpdate, session: SessionDep, response: Response, if_match: versies.IfMatchDep = None
 ) -> SignaalPublic:
     if if_match is not None:
         versies.vergrendel(session, signaal)
@@ -142,7 +146,7 @@ def update_signaal(
 
 @router.delete("/signalen/{signaalId}", status_code=status.HTTP_204_NO_CONTENT, summary="Signaal intrekken",
                description="Trekt het signaal in: de organisatie en de ontvanger zien het niet meer. Het `externId` blijft bezet.")
-def withdraw_signaal(caller: RegistrerenDep, signaal: SignaalDep, session: SessionDep) -> Response:
+def withdraw_signaal(caller: EigenRegistrerenDep, signaal: SignaalDep, session: SessionDep) -> Response:
     service.withdraw(session, caller=caller, signaal=signaal)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 

@@ -264,6 +264,8 @@ def create(session: Session, *, caller: Caller, data: SignaalCreate) -> tuple[Si
     """Record a signal (status `ingediend`); the same externId and content again returns the existing one."""
     assert caller.organisatie_id is not None
     values = data.model_dump(by_alias=False)
+    if caller.is_apparaat and values.get("sleutelpersoon_id") is None:
+        values["sleutelpersoon_id"] = caller.sleutelpersoon_id  # a key person's device speaks for that person
     vingerafdruk = _vingerafdruk(values)
     if data.extern_id is not None and (bestaand := _zoek_extern_id(session, caller=caller, extern_id=data.extern_id)):
         return idempotentie.herhaling(bestaand, naam="signaal", extern_id=str(bestaand.extern_id), vingerafdruk=vingerafdruk, weg="ingetrokken", wijzig="Corrigeer"), False
@@ -280,6 +282,9 @@ def create(session: Session, *, caller: Caller, data: SignaalCreate) -> tuple[Si
     except IntegrityError:
         assert data.extern_id is not None
         bestaand = _zoek_extern_id(session, caller=caller, extern_id=data.extern_id)
+        if bestaand is None and caller.is_apparaat:
+            # Taken by a colleague's signal, which this device may not see.
+            raise Conflict(f"Het externId `{data.extern_id}` is in de organisatie al in gebruik; gebruik een ander.") from None
         if bestaand is None:
             raise
         return idempotentie.herhaling(bestaand, naam="signaal", extern_id=str(bestaand.extern_id), vingerafdruk=vingerafdruk, weg="ingetrokken", wijzig="Corrigeer"), False
@@ -309,9 +314,10 @@ def update(session: Session, *, caller: Caller, signaal: Signaal, data: SignaalU
             extra={"huidigeStatus": signaal.status},
         )
     if "extern_id" in changed and changed["extern_id"] is not None:
-        ander = _zoek_extern_id(session, caller=caller, extern_id=changed["extern_id"])
+        ander = _zoek_extern_id(session, caller=scoping.als_organisatie(caller), extern_id=changed["extern_id"])
         if ander is not None and ander.id != signaal.id:
-            raise Conflict(f"Er bestaat al een signaal met externId `{changed['extern_id']}`.", extra={"bestaandId": str(ander.id)})
+            raise Conflict(f"Er bestaat al een signaal met externId `{changed['extern_id']}`.",
+                           extra={"bestaandId": str(ander.id)} if scoping.zichtbaar(caller, ander) else None)
     if status_velden and signaal.gericht_aan_soort != GerichtAanSoort.ketenpartner:
         raise Conflict(
             "De status van een signaal aan een gemeente of GGD wijzigt alleen de ontvanger "

@@ -8,7 +8,7 @@ from fastapi import Depends, Path
 from app.core.db import SessionDep
 from app.models import Sleutelpersoon
 from app.sleutelpersonen import service
-from app.toegang.dependencies import CallerDep
+from app.toegang.dependencies import CallerOfApparaatDep
 
 
 def get_sleutelpersoon(
@@ -16,7 +16,7 @@ def get_sleutelpersoon(
         uuid.UUID, Path(alias="sleutelpersoonId", description="Identificatie van de sleutelpersoon.")
     ],
     session: SessionDep,
-    caller: CallerDep,
+    caller: CallerOfApparaatDep,
 ) -> Sleutelpersoon:
     """Fetch the key person within the caller's organisation, or 404.
 

@@ -12,8 +12,12 @@ from app.core.schemas import schemafouten
 from app.core.validation import GEMEENTECODE_PATTERN, Taalcode
 from app.sleutelpersonen import service
 from app.sleutelpersonen.dependencies import SleutelpersoonDep
-from app.sleutelpersonen.schemas import SleutelpersoonInvoer, SleutelpersoonPublic, SleutelpersoonUpdate
-from app.toegang.dependencies import InzienDep, RegistrerenDep
+from app.sleutelpersonen.schemas import (
+    SleutelpersoonInvoer,
+    SleutelpersoonPublic,
+    SleutelpersoonUpdate,
+)
+from app.toegang.dependencies import EigenInzienDep, RegistrerenDep
 
 router = APIRouter(tags=["sleutelpersonen"])
 
@@ -53,7 +57,7 @@ SorteringDep = service.SORTERING.dep
 
 @router.get("/sleutelpersonen", responses=PAGINATED, summary="Sleutelpersonen zoeken")
 def list_sleutelpersonen(
-    caller: InzienDep, session: SessionDep, pagina: PaginaDep,
+    caller: EigenInzienDep, session: SessionDep, pagina: PaginaDep,
     sort: SorteringDep,
     actief: ActiefFilter = None,
     gemeente: GemeenteFilter = None,
@@ -70,7 +74,7 @@ def list_sleutelpersonen(
 
 
 @router.get("/sleutelpersonen/{sleutelpersoonId}", summary="Eén sleutelpersoon")
-def get_sleutelpersoon(caller: InzienDep, persoon: SleutelpersoonDep, response: Response) -> SleutelpersoonPublic:
+def get_sleutelpersoon(caller: EigenInzienDep, persoon: SleutelpersoonDep, response: Response) -> SleutelpersoonPublic:
     """Eén sleutelpersoon van de eigen organisatie; die van een andere organisatie geeft 404."""
     return versies.met_etag(response, SleutelpersoonPublic.model_validate(persoon))
 

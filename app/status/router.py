@@ -11,8 +11,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from app import __version__
-from app.core.config import get_settings
 from app.core import db
+from app.core.config import get_settings
 from app.core.errors import DienstNietBeschikbaar
 from app.core.storingen import KORT
 

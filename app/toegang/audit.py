@@ -30,6 +30,7 @@ def regel(
         "tijdstip": tijdstip or utcnow(),
         "api_sleutel_id": caller.sleutel_id,
         "organisatie_id": organisatie_id or caller.organisatie_id,
+        "apparaat_id": caller.apparaat_id,
         "actie": actie,
         "resource_type": resource_type,
         "resource_id": str(resource_id) if resource_id is not None else None,

@@ -17,12 +17,15 @@ class Binding(enum.StrEnum):
     organisatie = "organisatie"
     regio = "regio"
     beheer = "beheer"
+    # A key person's own device (the app at /app): one key person of one organisation, own records only.
+    sleutelpersoon = "sleutelpersoon"
 
 
 ALLOWED_SCOPES: dict[Binding, frozenset[Scope]] = {
     Binding.organisatie: frozenset({Scope.registreren, Scope.inzien, Scope.rapporteren}),
     Binding.regio: frozenset({Scope.rapporteren, Scope.signalen}),
     Binding.beheer: frozenset({Scope.beheren, Scope.rapporteren}),
+    Binding.sleutelpersoon: frozenset({Scope.registreren, Scope.inzien}),
 }
 
 # A scope that implies others: a key that may write may also read what it wrote.
@@ -36,6 +39,13 @@ class Caller:
     binding: Binding
     organisatie_id: uuid.UUID | None = None
     gemeentecodes: tuple[str, ...] = ()
+    # A device session (Binding.sleutelpersoon): the key person it belongs to and the device itself.
+    sleutelpersoon_id: uuid.UUID | None = None
+    apparaat_id: uuid.UUID | None = None
+
+    @property
+    def is_apparaat(self) -> bool:
+        return self.binding is Binding.sleutelpersoon
 
     def has(self, scope: Scope) -> bool:
         effective = set(self.scopes)

@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.concurrency import run_in_threadpool
@@ -37,7 +37,7 @@ class RateLimiter:
         self._windows: dict[uuid.UUID, tuple[int, int]] = {}
         self._lock = threading.Lock()
 
-    def check(self, key_id: uuid.UUID, limit: int) -> None:
+    def check(self, key_id: uuid.UUID, limit: int, *, wie: str = "Deze API-sleutel") -> None:
         now = time.time()
         window = int(now // 60)
         with self._lock:
@@ -49,7 +49,7 @@ class RateLimiter:
         if count > limit:
             retry_after = max(1, math.ceil((window + 1) * 60 - now))
             raise TeVeelVerzoeken(
-                f"Deze API-sleutel deed meer dan {limit} verzoeken in een minuut; "
+                f"{wie} deed meer dan {limit} verzoeken in een minuut; "
                 f"probeer het over {retry_after} seconden opnieuw.",
                 headers={"Retry-After": str(retry_after)},
             )
@@ -79,29 +79,29 @@ class GebruikSchrijver:
         self._uitvoerder = ThreadPoolExecutor(max_workers=1, thread_name_prefix="laatst-gebruikt")
 
     def meld(self, engine: Engine, key_id: uuid.UUID, moment: datetime) -> None:
-        with self._lock:
-            if key_id in self._wachtend:
-                return
-            self._wachtend.add(key_id)
-        self._uitvoerder.submit(self._schrijf, engine, key_id, moment)
+        self.schrijf(engine, key_id, update(ApiSleutel).where(ApiSleutel.id == key_id)  # type: ignore[arg-type]
+                     .values(laatst_gebruikt_op=moment).execution_options(**{_ALLEEN_GEBRUIK: True}))
 
-    def _schrijf(self, engine: Engine, key_id: uuid.UUID, moment: datetime) -> None:
+    def schrijf(self, engine: Engine, sleutel: uuid.UUID, statement: Any) -> None:
+        """Run one small UPDATE beside the request, at most one waiting per record (`sleutel`)."""
+        with self._lock:
+            if sleutel in self._wachtend:
+                return
+            self._wachtend.add(sleutel)
+        self._uitvoerder.submit(self._schrijf, engine, sleutel, statement)
+
+    def _schrijf(self, engine: Engine, sleutel: uuid.UUID, statement: Any) -> None:
         try:
             with Session(schrijvend_met_wachttijd(engine, 0.0)) as session:
                 if engine.dialect.name == "postgresql":
                     session.connection().exec_driver_sql("SET LOCAL lock_timeout = '100ms'")
-                session.exec(  # type: ignore[call-overload]
-                    update(ApiSleutel)
-                    .where(ApiSleutel.id == key_id)  # type: ignore[arg-type]
-                    .values(laatst_gebruikt_op=moment)
-                    .execution_options(**{_ALLEEN_GEBRUIK: True})
-                )
+                session.exec(statement)
                 session.commit()
         except Exception as exc:  # busy, locked or down: it is only a hint, skip it
-            logger.debug("lastUsedAt of key %s not written: %s", key_id, exc)
+            logger.debug("last use of %s not written: %s", sleutel, exc)
         finally:
             with self._lock:
-                self._wachtend.discard(key_id)
+                self._wachtend.discard(sleutel)
 
     def wacht(self) -> None:
         """Until every reported use is written or skipped (for tests and scripts)."""
@@ -182,13 +182,19 @@ def _binding(key: _Sleutel) -> Binding:
     return Binding.regio
 
 
-async def get_caller(request: Request, session: SessionDep) -> Caller:
+async def authenticeer(request: Request, session: SessionDep) -> Caller:
     """Authenticate `Authorization: Bearer <key>`; 401 problem when absent, unknown, revoked or expired.
+
+    Without an Authorization header, a key person's device session (the app at /app) may stand in:
+    its cookie together with the app's own header (`_apparaat`). Routes decide whether a device may
+    call them: `get_caller` (and so every `vereist(...)` without `apparaat=True`) refuses it.
 
     Async on purpose: with the key cached (nearly always) it does no I/O, so it runs on the event
     loop; only a cache miss or the lastUsedAt write goes through the thread pool.
     """
     header = request.headers.get("authorization", "")
+    if not header and (apparaat_token := request.cookies.get(APPARAAT_COOKIE)):
+        return await _apparaat(request, session, apparaat_token)
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise NietGeauthenticeerd(
@@ -211,6 +217,49 @@ async def get_caller(request: Request, session: SessionDep) -> Caller:
         _touch(session, key)
     request.state.api_sleutel_prefix = key.prefix
     return caller_van(key)
+
+
+
+APPARAAT_COOKIE = "sleutelmonitor_apparaat"
+# A header only the app's own scripts send: a page of another site cannot add it to a request without
+# a CORS preflight this service never grants, so a device's cookie alone never authorises a request
+# (the CSRF defence of cookie-authenticated API calls; the cookie is also SameSite=Lax).
+APP_HEADER = "x-sleutelmonitor-app"
+
+
+async def _apparaat(request: Request, session: SessionDep, token: str) -> Caller:
+    """A key person's device session, checked on every request: revocation ends it at once."""
+    from app.apparaten import service as apparaten
+
+    if request.headers.get(APP_HEADER) != "1":
+        raise GeenToegang(
+            "Een apparaatsessie geldt alleen voor verzoeken van de app van Sleutelmonitor "
+            "(header `X-Sleutelmonitor-App: 1`); een ander programma gebruikt een API-sleutel."
+        )
+    apparaat = await run_in_threadpool(kort_lezen, session, lambda eigen: apparaten.zoek(eigen, token))
+    if apparaat is None:
+        raise NietGeauthenticeerd("Dit apparaat is niet aangemeld. Open de uitnodiging van je coördinator.")
+    nu = datetime.now(UTC)
+    if reden := apparaat.reden_ongeldig(nu):
+        raise NietGeauthenticeerd(reden)
+    rate_limiter.check(apparaat.id, get_settings().rate_limit_per_minute)
+    bind = session.get_bind()
+    if nu - apparaat.laatst_gebruikt_op >= apparaten.GEBRUIK_RESOLUTIE and isinstance(bind, Engine):
+        gebruik.schrijf(bind.engine, apparaat.id, apparaten.verleng_statement(apparaat.id, nu))
+    request.state.apparaat_id = apparaat.id
+    return apparaat.caller
+
+
+async def get_caller(caller: Annotated[Caller, Depends(authenticeer)]) -> Caller:
+    """The authenticated API key; a key person's device is refused (403) unless a route allows it."""
+    if caller.is_apparaat:
+        raise GeenToegang("De app van een sleutelpersoon heeft hier geen toegang.")
+    return caller
+
+
+async def get_caller_of_apparaat(caller: Annotated[Caller, Depends(authenticeer)]) -> Caller:
+    """The authenticated API key, or a key person's device session (for the routes the app uses)."""
+    return caller
 
 
 def lees_sleutel(session: SessionDep, prefix: str) -> _Sleutel | None:
@@ -255,13 +304,23 @@ def _touch(session: SessionDep, key: _Sleutel) -> None:
         gebruik.meld(bind.engine, key.id, now)
 
 
-def vereist(scope: Scope, *, binding: Binding | None = None) -> Callable[..., Awaitable[Caller]]:
-    """Dependency factory: the caller must hold `scope` (and, if given, have that binding)."""
+def vereist(
+    scope: Scope, *, binding: Binding | None = None, apparaat: bool = False
+) -> Callable[..., Awaitable[Caller]]:
+    """Dependency factory: the caller must hold `scope` (and, if given, have that binding).
+
+    `apparaat=True`: a key person's device session may call the route too, as a caller bound to the
+    organisation that sees only its own key person's records (see `scoping.eigen`).
+    """
 
     # Async on purpose: it does no I/O, so it runs on the event loop instead of costing every
     # request a hop through the thread pool.
-    async def dependency(caller: Annotated[Caller, Depends(get_caller)]) -> Caller:
-        if binding is Binding.organisatie and caller.binding is not Binding.organisatie:
+    async def dependency(
+        caller: Annotated[Caller, Depends(get_caller_of_apparaat if apparaat else get_caller)],
+    ) -> Caller:
+        # A device stands in for its organisation, narrowed to its own key person by scoping.eigen.
+        als_organisatie = caller.binding is Binding.organisatie or (apparaat and caller.is_apparaat)
+        if binding is Binding.organisatie and not als_organisatie:
             soort = "rapportagesleutel" if caller.binding is Binding.regio else "beheersleutel"
             raise GeenToegang(
                 f"Een {soort} geeft geen toegang tot registraties; "
@@ -283,6 +342,13 @@ CallerDep = Annotated[Caller, Depends(get_caller)]
 # Aliases routes use; the scope is documented per operation from these.
 RegistrerenDep = Annotated[Caller, Depends(vereist(Scope.registreren, binding=Binding.organisatie))]
 InzienDep = Annotated[Caller, Depends(vereist(Scope.inzien, binding=Binding.organisatie))]
+# The same, and a key person's device may call the route too (its own records only): the app at /app.
+EigenRegistrerenDep = Annotated[
+    Caller, Depends(vereist(Scope.registreren, binding=Binding.organisatie, apparaat=True))
+]
+EigenInzienDep = Annotated[Caller, Depends(vereist(Scope.inzien, binding=Binding.organisatie, apparaat=True))]
+# Any caller, a key person's device included (code lists).
+CallerOfApparaatDep = Annotated[Caller, Depends(get_caller_of_apparaat)]
 RapporterenDep = Annotated[Caller, Depends(vereist(Scope.rapporteren))]
 BeherenDep = Annotated[Caller, Depends(vereist(Scope.beheren))]
 # Regional keys only: the signals addressed to their gemeenten, and the shared stories of those.

@@ -14,7 +14,12 @@ from app.models import ApiSleutel, AuditRegel
 from app.toegang import service
 from app.toegang.caller import Binding, Caller, Scope
 from app.toegang.dependencies import BeherenDep, CallerDep
-from app.toegang.schemas import ApiSleutelAangemaakt, ApiSleutelCreate, ApiSleutelPublic, AuditRegelPublic
+from app.toegang.schemas import (
+    ApiSleutelAangemaakt,
+    ApiSleutelCreate,
+    ApiSleutelPublic,
+    AuditRegelPublic,
+)
 
 router = APIRouter(tags=["api-sleutels"])
 

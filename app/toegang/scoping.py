@@ -5,6 +5,7 @@ from collections.abc import Callable, Iterable
 from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Path
+from sqlalchemy import false, true
 from sqlmodel import Session, select
 from sqlmodel.sql.expression import SelectOfScalar
 
@@ -35,10 +36,53 @@ def binnen_regio(caller: Caller, *gemeentecodes: str | None) -> None:
 
 
 def eigen(statement: SelectOfScalar[T], model: Any, caller: Caller) -> SelectOfScalar[T]:
-    """Restrict a select to the caller's organisation; a key without one sees nothing."""
+    """Restrict a select to the caller's organisation; a key without one sees nothing.
+
+    A key person's device (Binding.sleutelpersoon) sees less: the records of its own key person (a
+    model with `sleutelpersoon_id`, or one hanging off a contactmoment by `contactmoment_id`), that
+    key person itself, and the organisation's shared social map (ketenpartners). Any other model
+    answers nothing, so a route opened to devices by mistake still shows no colleague's records.
+    """
     if caller.organisatie_id is None:
         return statement.where(False)  # type: ignore[arg-type]
-    return statement.where(model.organisatie_id == caller.organisatie_id)
+    statement = statement.where(model.organisatie_id == caller.organisatie_id)
+    if caller.binding is Binding.sleutelpersoon:
+        statement = statement.where(_van_eigen_persoon(model, caller))
+    return statement
+
+
+def als_organisatie(caller: Caller) -> Caller:
+    """The caller's organisation as a whole: for uniqueness checks (externId) a device cannot see across.
+
+    Only to find a clash; what is shown of the clashing record is decided by `zichtbaar`.
+    """
+    if not caller.is_apparaat:
+        return caller
+    return Caller(sleutel_id=None, scopes=caller.scopes, binding=Binding.organisatie, organisatie_id=caller.organisatie_id)
+
+
+def zichtbaar(caller: Caller, record: Any) -> bool:
+    """Whether the caller may see this record of its organisation (a device: only its own key person's)."""
+    return not caller.is_apparaat or getattr(record, "sleutelpersoon_id", None) == caller.sleutelpersoon_id
+
+
+def _van_eigen_persoon(model: Any, caller: Caller) -> Any:
+    """The condition that keeps a device's reads to its own key person (see `eigen`)."""
+    from app.models import Contactmoment, Ketenpartner, Sleutelpersoon
+
+    if caller.sleutelpersoon_id is None:
+        return false()
+    if model is Sleutelpersoon:
+        return model.id == caller.sleutelpersoon_id
+    if model is Ketenpartner:
+        return true()
+    if "sleutelpersoon_id" in model.__table__.columns:
+        return model.sleutelpersoon_id == caller.sleutelpersoon_id
+    if "contactmoment_id" in model.__table__.columns:
+        return model.contactmoment_id.in_(
+            select(Contactmoment.id).where(Contactmoment.sleutelpersoon_id == caller.sleutelpersoon_id)
+        )
+    return false()
 
 
 def zoek_eigen(session: Session, model: type[T], record_id: uuid.UUID, caller: Caller) -> T | None:
@@ -72,11 +116,13 @@ def loader(
     The scope check is the route's own dependency, so the OpenAPI document lists one scope per operation.
     """
     from app.core.db import SessionDep
-    from app.toegang.dependencies import CallerDep
+    from app.toegang.dependencies import CallerOfApparaatDep
 
+    # A device may reach a loader; the route's own scope dependency decides whether it may call the
+    # route at all, and `eigen` narrows what a device finds.
     def laad(
         record_id: Annotated[uuid.UUID, Path(alias=pad, description=omschrijving, examples=[voorbeeld])],
-        caller: CallerDep,
+        caller: CallerOfApparaatDep,
         session: SessionDep,
     ) -> T:
         return ophalen(session, caller, record_id)

@@ -11,7 +11,7 @@ from app.core.filters import controleer_filters
 from app.core.openapi import location
 from app.core.pagination import PAGINATED, PaginaDep
 from app.models import Uitkomst
-from app.toegang.dependencies import InzienDep, RegistrerenDep
+from app.toegang.dependencies import EigenInzienDep, EigenRegistrerenDep
 from app.uitkomsten import service
 from app.uitkomsten.schemas import UitkomstCreate, UitkomstPublic
 
@@ -32,7 +32,7 @@ router = APIRouter(tags=["uitkomsten"])
     },
 )
 def create_uitkomst(
-    body: UitkomstCreate, caller: RegistrerenDep, session: SessionDep, response: Response
+    body: UitkomstCreate, caller: EigenRegistrerenDep, session: SessionDep, response: Response
 ) -> Uitkomst:
     uitkomst = service.create(session, caller=caller, data=body)
     response.headers["Location"] = location("uitkomsten", uitkomst.id)
@@ -43,7 +43,7 @@ def create_uitkomst(
     description="Uitkomsten van de eigen organisatie, nieuwste eerst (niet die van verwijderde contactmomenten).",
 )
 def list_uitkomsten(
-    caller: InzienDep, session: SessionDep, pagina: PaginaDep,
+    caller: EigenInzienDep, session: SessionDep, pagina: PaginaDep,
     contactmoment: Annotated[
         uuid.UUID | None, Query(description="Alleen uitkomsten van dit contactmoment (id).", examples=["3fa85f64-5717-4562-b3fc-2c963f66afa6"])
     ] = None,
@@ -70,7 +70,7 @@ def list_uitkomsten(
     description="Eén uitkomst van de eigen organisatie.",
 )
 def get_uitkomst(
-    caller: InzienDep,
+    caller: EigenInzienDep,
     session: SessionDep,
     uitkomst_id: Annotated[
         uuid.UUID,

@@ -11,9 +11,11 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
 from app.core.errors import DomeinFout, validation_params
+from app.apparaten import router as apparaten_router
 from app.core.openapi import API_PREFIX
 from app.web.pages import (
     aanmelden,
+    app_toegang,
     ervaringsverhalen,
     importeren,
     overzicht,
@@ -23,7 +25,7 @@ from app.web.pages import (
 from app.web.sessie import AanmeldenNodig, CsrfFout, lees
 from app.web.templating import STATIC, pagina
 
-PAGINAS = (aanmelden, overzicht, sleutelpersonen, signalen, ervaringsverhalen, importeren)
+PAGINAS = (aanmelden, overzicht, sleutelpersonen, app_toegang, signalen, ervaringsverhalen, importeren)
 
 
 class _Static(StaticFiles):
@@ -51,6 +53,7 @@ def install(app: FastAPI) -> None:
     """Add the dashboard's routes and static files, and HTML error pages outside /v1."""
     for module in PAGINAS:
         app.include_router(module.router)
+    app.include_router(apparaten_router.router)
     app.mount("/static", _Static(directory=STATIC), name="static")
 
     @app.exception_handler(AanmeldenNodig)

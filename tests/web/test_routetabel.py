@@ -15,24 +15,43 @@ from typing import Any
 import pytest
 from fastapi.routing import APIRoute, iter_route_contexts
 from fastapi.testclient import TestClient
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from app.core.openapi import API_PREFIX
 from app.main import create_app
-from app.models import Organisatie
+from app.models import Apparaat, Organisatie, Uitnodiging
 from app.web.sessie import COOKIE
+from tests.apparaten.helpers import apparaat_cookie, uitnodiging_token
 from tests.ervaringsverhalen.factories import make_verhaal
 from tests.factories import make_import_run, make_key, make_organisatie, make_sleutelpersoon
 from tests.signalen.factories import make_signaal
 from tests.web.helpers import cookie_inhoud, meld_aan
 
 OPENBAAR = {"/", "/aanmelden", "/afmelden"}
+# The key persons' app signs in by device, not by dashboard session: tests/apparaten and tests/web/test_app*.
+APP = "/app"
+
+
+def _apparaat_van(session: Session, org: Organisatie) -> uuid.UUID:
+    persoon = make_sleutelpersoon(session, org)
+    apparaat_cookie(session, persoon.id)
+    return session.exec(select(Apparaat.id).where(Apparaat.sleutelpersoon_id == persoon.id)).one()
+
+
+def _uitnodiging_van(session: Session, org: Organisatie) -> uuid.UUID:
+    persoon = make_sleutelpersoon(session, org)
+    uitnodiging_token(session, persoon)
+    return session.exec(select(Uitnodiging.id).where(Uitnodiging.sleutelpersoon_id == persoon.id)).one()
+
+
 # A record of "organisation B" per path parameter; for signaal_id one addressed outside the region.
 PARAMETERS: dict[str, Callable[[Session, Organisatie], Any]] = {
     "sleutelpersoon_id": lambda session, org: make_sleutelpersoon(session, org).id,
     "verhaal_id": lambda session, org: make_verhaal(session, org).id,
     "import_id": lambda session, org: make_import_run(session, org).id,
     "signaal_id": lambda session, org: make_signaal(session, org, gericht_aan_gemeentecode="GM0599").id,
+    "apparaat_id": _apparaat_van,
+    "uitnodiging_id": _uitnodiging_van,
 }
 REGIONAAL = {"signaal_id"}  # the inbox: a regional key's route
 
@@ -43,7 +62,7 @@ def _routes() -> list[tuple[str, str]]:
         (method, context.path)
         for context in iter_route_contexts(create_app().routes)
         if isinstance(context.original_route, APIRoute) and not context.path.startswith(API_PREFIX)
-        and context.path not in OPENBAAR
+        and context.path not in OPENBAAR and not (context.path == APP or context.path.startswith(APP + "/"))
         for method in context.methods - {"HEAD"}
     )
 

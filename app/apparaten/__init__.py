@@ -1,0 +1,1 @@
+"""Key persons' own devices: invitations by a coordinator, device sessions, and their revocation."""
