@@ -66,7 +66,7 @@ ETAG = {"ETag": {"description": "De `ETag` van de doorverwijzing, voor een later
     },
 )
 def create_doorverwijzing(
-    record: ContactmomentDep, body: DoorverwijzingToevoegen, caller: RegistrerenDep, session: SessionDep,
+    record: ContactmomentDep, body: DoorverwijzingToevoegen, caller: EigenRegistrerenDep, session: SessionDep,
     if_match: versies.IfMatchDep = None,
 ) -> Response:
     def controleer_versie() -> None:

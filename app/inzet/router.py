@@ -20,7 +20,7 @@ from app.core.validation import vandaag
 from app.inzet import service
 from app.inzet.dependencies import InzetDep
 from app.inzet.schemas import InzetCreate, InzetPublic, InzetUpdate, UrenPerMaand
-from app.toegang.dependencies import InzienDep, RegistrerenDep
+from app.toegang.dependencies import EigenInzienDep, EigenRegistrerenDep
 
 router = APIRouter(tags=["inzet"])
 
@@ -61,7 +61,7 @@ Sortering = service.SORTERING.dep
         409: {"description": "Het `externId` is al in gebruik voor inzet met een andere inhoud."},
     },
 )
-def create_inzet(body: InzetCreate, caller: RegistrerenDep, session: SessionDep) -> Response:
+def create_inzet(body: InzetCreate, caller: EigenRegistrerenDep, session: SessionDep) -> Response:
     inzet, aangemaakt = service.create(session, caller=caller, data=body)
     publiek = service.publiek(inzet)
     return Response(
@@ -75,7 +75,7 @@ def create_inzet(body: InzetCreate, caller: RegistrerenDep, session: SessionDep)
 @router.get("/inzet", response_model=list[InzetPublic], responses=PAGINATED, summary="Gewerkte uren opvragen",
             description="De inzet van de eigen organisatie, nieuwste dag eerst. Verwijderde inzet telt niet mee.")
 def list_inzet(
-    caller: InzienDep, session: SessionDep, pagina: PaginaDep, sort: Sortering,
+    caller: EigenInzienDep, session: SessionDep, pagina: PaginaDep, sort: Sortering,
     sleutelpersoon: SleutelpersoonFilter = None, soort: SoortFilter = None, periode: PeriodeFilter = None,
     datum_vanaf: DatumVanaf = None, datum_tot: DatumTot = None,
 ) -> list[InzetPublic]:
@@ -114,7 +114,7 @@ MaandQuery = Annotated[
     ),
 )
 def uren_per_maand(
-    caller: InzienDep, session: SessionDep, maand: MaandQuery = None, sleutelpersoon: SleutelpersoonFilter = None,
+    caller: EigenInzienDep, session: SessionDep, maand: MaandQuery = None, sleutelpersoon: SleutelpersoonFilter = None,
 ) -> list[UrenPerMaand]:
     if maand is None:
         vandaag_ = vandaag()
@@ -129,7 +129,7 @@ def uren_per_maand(
 
 @router.get("/inzet/{inzetId}", response_model=InzetPublic, summary="Gewerkte uren opvragen (één)",
             description="Eén inzet van de eigen organisatie; die van een andere organisatie, of verwijderde, geeft 404.")
-def get_inzet(caller: InzienDep, inzet: InzetDep, response: Response) -> InzetPublic:
+def get_inzet(caller: EigenInzienDep, inzet: InzetDep, response: Response) -> InzetPublic:
     return versies.met_etag(response, service.publiek(inzet))
 
 
@@ -144,7 +144,7 @@ def get_inzet(caller: InzienDep, inzet: InzetDep, response: Response) -> InzetPu
     ),
 )
 def update_inzet(
-    caller: RegistrerenDep, inzet: InzetDep, body: InzetUpdate, session: SessionDep, response: Response,
+    caller: EigenRegistrerenDep, inzet: InzetDep, body: InzetUpdate, session: SessionDep, response: Response,
     if_match: versies.IfMatchDep = None,
 ) -> InzetPublic:
     if if_match is not None:
@@ -156,6 +156,6 @@ def update_inzet(
 
 @router.delete("/inzet/{inzetId}", status_code=status.HTTP_204_NO_CONTENT, summary="Gewerkte uren verwijderen",
                description="Verwijdert de inzet (zacht): ze telt nergens meer mee en geeft daarna 404. Het `externId` blijft bezet.")
-def delete_inzet(caller: RegistrerenDep, inzet: InzetDep, session: SessionDep) -> Response:
+def delete_inzet(caller: EigenRegistrerenDep, inzet: InzetDep, session: SessionDep) -> Response:
     service.delete(session, caller=caller, inzet=inzet)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -6,7 +6,7 @@ referral gets an optional `extern_id` (unique per organisation) and the fingerpr
 submission, so adding a referral to an existing contactmoment can be retried safely.
 
 Revision ID: 0017
-Revises: 0015
+Revises: 0016
 Create Date: 2026-12-07
 """
 
@@ -18,8 +18,8 @@ from alembic import op
 from app.models.base import UtcDateTime
 
 revision: str = '0017'
-# Written beside the lead's 0016 (device sessions); the lead rechains at merge.
-down_revision: str | None = '0015'
+# Written beside 0016 (device sessions, the lead's), on top of it since main was merged in.
+down_revision: str | None = '0016'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
