@@ -426,8 +426,9 @@ def laad_demo_data(
     totaal = {k: sum(o[k] for o in per_org) for k in per_org[0] if isinstance(per_org[0][k], int)}
     kwalitatief = demo_signalen.laad(session, organisaties=per_org, seed=seed, today=today)
     _doelen(session, gen, per_org, today)
-    kwalitatief["inzet"] = _inzet(session, gen, alle_personen, today)
-    return {"organisaties": per_org, "totaal": totaal, "kwalitatief": kwalitatief, "seed": seed, "tot": today.isoformat()}
+    inzet = _inzet(session, gen, alle_personen, today)
+    return {"organisaties": per_org, "totaal": totaal, "kwalitatief": kwalitatief, "inzet": inzet, "seed": seed,
+            "tot": today.isoformat()}
 
 
 # How key persons spend their registered hours (code list inzet-soort), as weights.
@@ -578,7 +579,8 @@ def demo_data(
                   "doorverwijzingen", "uitkomsten", "inwoners"):
         tabel.add_row(kolom, *(str(org[kolom]) for org in orgs), str(samenvatting["totaal"][kolom]))
     console.print(tabel)
-    console.print("  " + ", ".join(f"{k}: {v}" for k, v in samenvatting["kwalitatief"].items()))
+    console.print("  " + ", ".join(f"{k}: {v}" for k, v in samenvatting["kwalitatief"].items())
+                  + f", registraties van gewerkte uren: {samenvatting['inzet']}")
     for org in orgs:
         console.print(f"  {org['naam']} ({org['soort']}, {', '.join(org['gemeentecodes'])}): {org['id']}",
                       soft_wrap=True)

@@ -17,7 +17,7 @@ def test_demo_hours_this_month_and_last(client: TestClient, session: Session) ->
     today = vandaag()
     samenvatting = demo.laad_demo_data(session, aantal=200, seed=42, today=today)
     rijen = list(session.exec(select(Inzet)))
-    assert samenvatting["kwalitatief"]["inzet"] == len(rijen) > 0
+    assert samenvatting["inzet"] == len(rijen) > 0
     begin = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
     assert all(begin <= r.datum <= today and r.minuten % 15 == 0 for r in rijen)
     per_dag: dict[tuple[object, object], int] = defaultdict(int)
