@@ -21,7 +21,6 @@ from app.contactmomenten import regels
 from app.contactmomenten import service as contactmomenten
 from app.contactmomenten.inhoud import als_invoer
 from app.contactmomenten.schemas import ContactmomentCreate
-from app.core import idempotentie
 from app.core.errors import Conflict, OngeldigeInvoer, validation_params
 from app.doorverwijzingen.schemas import DoorverwijzingToevoegen
 from app.doorverwijzingen.service import RESOURCE_TYPE, raak_contactmoment_aan
@@ -58,8 +57,13 @@ def _herhaling(session: Session, *, caller: Caller, bestaand: Doorverwijzing, vi
     ).first()
     if zichtbaar is None:
         raise Conflict(f"Het externId `{bestaand.extern_id}` is in de organisatie al in gebruik; gebruik een ander externId.")
-    return idempotentie.herhaling(bestaand, naam="doorverwijzing", extern_id=str(bestaand.extern_id), vingerafdruk=vingerafdruk,
-                                  wijzig="Wijzig de status van", aanvulling="")
+    if bestaand.inhoud_hash != vingerafdruk:
+        raise Conflict(
+            f"Er bestaat al een doorverwijzing met externId `{bestaand.extern_id}` met een andere inhoud. Wijzig de "
+            f"status van de bestaande doorverwijzing met PATCH /v1/doorverwijzingen/{bestaand.id}, of gebruik een ander externId.",
+            extra={"bestaandId": str(bestaand.id)},
+        )
+    return bestaand
 
 
 def _problemen(session: Session, *, caller: Caller, contactmoment: Contactmoment, data: DoorverwijzingToevoegen) -> list[dict[str, str]]:

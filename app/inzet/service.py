@@ -174,7 +174,8 @@ def _herhaling(session: Session, *, caller: Caller, bestaand: Inzet, vingerafdru
     zichtbaar = session.exec(scoping.eigen(select(Inzet).where(Inzet.id == bestaand.id), Inzet, caller)).first()
     if zichtbaar is None:
         raise Conflict(f"Het externId `{bestaand.extern_id}` is in de organisatie al in gebruik; gebruik een ander externId.")
-    return idempotentie.herhaling(bestaand, naam="inzet", extern_id=str(bestaand.extern_id), vingerafdruk=vingerafdruk, wijzig="Corrigeer")
+    return idempotentie.herhaling(bestaand, naam="inzetrecord", extern_id=str(bestaand.extern_id), vingerafdruk=vingerafdruk,
+                                  wijzig="Corrigeer")
 
 
 def create(session: Session, *, caller: Caller, data: InzetCreate) -> tuple[Inzet, bool]:
