@@ -74,8 +74,16 @@ def _problemen(session: Session, *, caller: Caller, contactmoment: Contactmoment
     try:
         samen = ContactmomentCreate.model_validate(invoer)
     except ValidationError as exc:
-        # Only when the stored contactmoment no longer meets today's schema; the referral's own errors first.
-        return [p | {"name": p["name"].removeprefix(_PREFIX)} for p in validation_params(exc.errors())]
+        # The referral's own schema errors were answered before the route ran; what is left is the stored
+        # contactmoment no longer meeting today's schema: it needs a correction first.
+        fouten = validation_params(exc.errors())
+        eigen = [p | {"name": p["name"].removeprefix(_PREFIX)} for p in fouten if p["name"].startswith(_PREFIX)]
+        if eigen:
+            return eigen
+        raise Conflict(
+            "Het contactmoment voldoet niet meer aan de regels (" + ", ".join(sorted({p["name"] for p in fouten}))
+            + "); corrigeer het eerst met PATCH, en voeg dan de doorverwijzing toe.",
+        ) from exc
     problemen = regels.controleer(
         session, caller=caller, data=samen, heeft_referentie=contactmoment.inwoner_hash is not None,
         bestaand=contactmoment, bestaande_kinderen=kinderen,

@@ -7,7 +7,7 @@ from sqlmodel import Session
 
 from app.codelijsten import service as codelijsten
 from app.toegang.caller import cli_caller
-from tests.factories import Omgeving, body, make_ketenpartner
+from tests.factories import Omgeving, body, make_contactmoment, make_ketenpartner
 from tests.helpers import assert_400, assert_problem, audit_regels
 
 
@@ -120,3 +120,13 @@ def test_another_organisations_or_a_deleted_contact_is_404(client: TestClient, s
     eigen = _contact(client, omgeving)
     assert_400(client.post(f"/v1/contactmomenten/{eigen['id']}/doorverwijzingen", json=_verwijzing(omgeving, ketenpartnerId=str(partner_b.id)),
                            headers=omgeving.headers), ["ketenpartnerId"])
+
+
+def test_a_stored_contact_that_no_longer_meets_the_schema_asks_for_a_correction_first(
+    client: TestClient, session: Session, omgeving: Omgeving
+) -> None:
+    oud = make_contactmoment(session, omgeving.organisatie, omgeving.sleutelpersoon, duur_minuten=5000)
+    session.commit()
+    conflict = assert_problem(client.post(f"/v1/contactmomenten/{oud.id}/doorverwijzingen", json=_verwijzing(omgeving),
+                                          headers=omgeving.headers), 409)
+    assert "duurMinuten" in conflict["detail"] and "PATCH" in conflict["detail"]
