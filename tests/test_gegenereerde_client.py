@@ -111,6 +111,45 @@ def test_partner_app_flow_through_the_generated_client(partner: dict[str, Any]) 
     assert set(terug_naar.toegestane_statussen) == {"afgerond", "afgewezen", "onbekend"}
 
 
+def test_add_a_referral_and_record_hours_through_the_generated_client(partner: dict[str, Any]) -> None:
+    """Issue 23: the two new calls as an integrator makes them, typed end to end."""
+    client, omgeving = partner["client"], partner["omgeving"]
+    models = _module("models")
+    create_contactmoment = _module("api.contactmomenten.create_contactmoment")
+    create_doorverwijzing = _module("api.doorverwijzingen.create_doorverwijzing")
+    create_inzet = _module("api.inzet.create_inzet")
+    list_inzet = _module("api.inzet.list_inzet")
+    uren_per_maand = _module("api.inzet.uren_per_maand")
+
+    contact = create_contactmoment.sync(client=client, body=models.ContactmomentCreate(
+        sleutelpersoon_id=omgeving.sleutelpersoon.id, gemeentecode="GM0344", kanaal="persoonlijk",
+        datum=date(2025, 3, 14), onderwerpen=["geld.toeslagen"],
+    ))
+    assert isinstance(contact, models.ContactmomentPublic) and contact.doorverwijzingen == []
+    verwijzing = models.DoorverwijzingToevoegen(
+        ketenpartner_id=omgeving.ketenpartner.id, wijze="warm", onderwerp="geld.toeslagen", extern_id="client-verwijzing-1",
+    )
+    toegevoegd = create_doorverwijzing.sync_detailed(contact.id, client=client, body=verwijzing)
+    assert toegevoegd.status_code == 201, toegevoegd.content
+    assert isinstance(toegevoegd.parsed, models.DoorverwijzingDetail)
+    assert (toegevoegd.parsed.contactmoment_id, toegevoegd.parsed.extern_id) == (contact.id, "client-verwijzing-1")
+    opnieuw = create_doorverwijzing.sync_detailed(contact.id, client=client, body=verwijzing)
+    assert opnieuw.status_code == 200 and opnieuw.parsed.id == toegevoegd.parsed.id
+    fout = create_doorverwijzing.sync(contact.id, client=client, body=models.DoorverwijzingToevoegen(
+        ketenpartner_id=omgeving.ketenpartner.id, wijze="per-duif"))
+    assert isinstance(fout, models.Problem) and fout.status == 400
+    assert [p.name for p in fout.invalid_params] == ["wijze"]
+
+    inzet = create_inzet.sync(client=client, body=models.InzetCreate(
+        sleutelpersoon_id=omgeving.sleutelpersoon.id, datum=date(2025, 3, 14), uren=2.75, soort="overleg",
+    ))
+    assert isinstance(inzet, models.InzetPublic) and (inzet.uren, inzet.gemeentecode) == (2.75, "GM0344")
+    lijst = list_inzet.sync(client=client, periode="2025-03", soort="overleg")
+    assert [i.id for i in lijst] == [inzet.id]
+    maand = uren_per_maand.sync(client=client, maand="2025-03")
+    assert [(m.sleutelpersoon_id, m.uren) for m in maand] == [(omgeving.sleutelpersoon.id, 2.75)]
+
+
 def test_indicator_values_as_json_and_csv(partner: dict[str, Any]) -> None:
     client = partner["client"]
     models = _module("models")

@@ -10,6 +10,7 @@ from app.models.doel import Doel
 from app.models.doorverwijzing import Doorverwijzing, DoorverwijzingStatus
 from app.models.ervaringsverhaal import Ervaringsverhaal, ErvaringsverhaalEffect, ErvaringsverhaalOnderwerp
 from app.models.import_run import ImportRun
+from app.models.inzet import Inzet
 from app.models.ketenpartner import Ketenpartner
 from app.models.lees_audit import LeesAudit
 from app.models.organisatie import Organisatie
@@ -32,6 +33,7 @@ __all__ = [
     "ErvaringsverhaalEffect",
     "ErvaringsverhaalOnderwerp",
     "ImportRun",
+    "Inzet",
     "Ketenpartner",
     "LeesAudit",
     "Organisatie",

@@ -31,6 +31,9 @@ OPEN = {
     "DELETE /v1/signalen/{signaalId}",
     "POST /v1/ervaringsverhalen", "GET /v1/ervaringsverhalen", "GET /v1/ervaringsverhalen/{verhaalId}",
     "PATCH /v1/ervaringsverhalen/{verhaalId}", "DELETE /v1/ervaringsverhalen/{verhaalId}",
+    "POST /v1/contactmomenten/{contactmomentId}/doorverwijzingen",
+    "POST /v1/inzet", "GET /v1/inzet", "GET /v1/inzet/per-maand", "GET /v1/inzet/{inzetId}", "PATCH /v1/inzet/{inzetId}",
+    "DELETE /v1/inzet/{inzetId}",
 }
 # Shared within the organisation (or by all): a colleague's record is also the device's.
 GEDEELD = {"ketenpartnerId", "lijst", "code"}

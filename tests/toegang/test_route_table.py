@@ -33,6 +33,7 @@ from tests.factories import (
     make_doel,
     make_doorverwijzing,
     make_import_run,
+    make_inzet,
     make_ketenpartner,
     make_key,
     make_organisatie,
@@ -73,6 +74,7 @@ PAD_PARAMETERS: dict[str, PadParameter] = {
     "sleutelId": PadParameter(other_organisations_key),
     "signaalId": PadParameter(lambda session, org: make_signaal(session, org).id),
     "verhaalId": PadParameter(lambda session, org: make_verhaal(session, org).id),
+    "inzetId": PadParameter(lambda session, org: make_inzet(session, org).id),
     # Shared, not per organisation: only an unknown value (-> 404) is checked.
     "lijst": PadParameter(None, "naam van een codelijst; codelijsten zijn gedeeld"),
     "code": PadParameter(None, "een code of indicatorcode; gedeeld door alle organisaties"),

@@ -1,5 +1,6 @@
 """Sleutelpersonen (organisation keys only): activity per key person, and a printable month overview."""
 
+import calendar
 import re
 import uuid
 from typing import Annotated, Any
@@ -10,6 +11,7 @@ from fastapi.responses import HTMLResponse
 from app.core.db import SessionDep
 from app.core.periods import maand
 from app.core.validation import vandaag
+from app.inzet import service as inzet
 from app.web import adapters
 from app.web.pages.overzicht import PERIODES, kies_periode
 from app.web.sessie import SessieDep
@@ -47,7 +49,28 @@ def sleutelpersonen(
     return pagina(request, "sleutelpersonen.html", {
         "sessie": sessie, "actief": "sleutelpersonen", "rijen": rijen, "kolommen": [n for _, n in ACTIVITEIT],
         "periodes": PERIODES, "periode": gekozen, "per": per, "fouten": fouten, "vorige_maand": vorige_maand,
+        "uren": _uren_deze_maand(session, sessie.caller),
     })
+
+
+def _uren_deze_maand(session: SessionDep, caller: Any) -> dict[str, Any]:
+    """This month's registered hours per key person against the contract hours for the month."""
+    vandaag_ = vandaag()
+    jaar, nummer = vandaag_.year, vandaag_.month
+    dagen = calendar.monthrange(jaar, nummer)[1]
+    rijen = inzet.uren_per_maand(session, caller=caller, jaar=jaar, maand_=nummer)
+    labels = adapters.labels(session, "inzet-soort")
+    return {
+        "maandnaam": f"{MAANDEN[nummer - 1]} {jaar}", "dagen": dagen, "weken": getal(dagen / 7, 2),
+        "rijen": [
+            {
+                "naam": r.weergavenaam, "uren_per_week": getal(r.uren_per_week), "contracturen": getal(r.contracturen),
+                "uren": getal(r.uren), "percentage": f"{getal(r.percentage)}%" if r.percentage is not None else "–",
+                "soorten": ", ".join(f"{labels.get(s, s).lower()} {getal(u)}" for s, u in r.uren_per_soort.items()),
+            }
+            for r in rijen
+        ],
+    }
 
 
 def _maand(tekst: str | None) -> tuple[int, int, list[str]]:
