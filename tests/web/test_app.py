@@ -192,6 +192,7 @@ def test_offline_drie_contacten_herladen_en_weer_online_precies_drie(telefoon: A
         page.wait_for_function(f"() => document.getElementById('wachtrij-tekst').textContent.startsWith('{n} contact')")
     assert "3 contacten wachten" in page.inner_text("#wachtrij")
     assert "Geen internet" in page.inner_text("#verbinding")
+    _schermafdruk(page, "app-offline")
 
     # The app still opens without a connection, from the service worker, with the queue intact.
     page.reload()
@@ -266,6 +267,7 @@ def test_geweigerd_contact_toont_de_reden_en_gaat_aangepast_opnieuw(telefoon: An
         assert "invalidParams" not in reden  # the page shows reasons, never the API's field names
         assert _contacten(dashboard, persoon) == []
 
+        _schermafdruk(page, "app-geweigerd")
         geweigerd.get_by_role("button", name="Aanpassen").click()
         fout = page.locator("#fout-onderwerpen")
         assert fout.is_visible() and fout.inner_text()
@@ -320,6 +322,7 @@ def test_alleen_met_het_toetsenbord(telefoon: Any, dashboard: Dashboard) -> None
 def _schermafdruk(page: Any, naam: str) -> None:
     if SCREENSHOTS:
         Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
+        page.evaluate("() => window.scrollTo(0, 0)")
         page.screenshot(path=str(Path(SCREENSHOTS) / f"{naam}.png"), full_page=False)
 
 

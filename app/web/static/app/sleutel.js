@@ -616,7 +616,7 @@
       function () { melding('verhaal-melding', _('Dank je. Je verhaal is verstuurd.')); });
     });
     window.addEventListener('hashchange', function () { toon(location.hash.slice(1), true); });
-    window.addEventListener('online', function () { toonVerbinding(0); verstuur(); });
+    window.addEventListener('online', function () { $('opgeslagen').hidden = true; toonVerbinding(0); verstuur(); });
     window.addEventListener('offline', function () { toonWachtrij(); });
     setInterval(function () { if (navigator.onLine) verstuur(); }, 30000);
     if ('serviceWorker' in navigator) navigator.serviceWorker.register('/app/sw.js', {scope: '/app'}).catch(function () { /* no offline shell */ });
