@@ -574,14 +574,16 @@
       api('/app/afmelden', 'POST').then(function (r) { if (r.ok) afgemeld(); }, function () { geenVerbinding('maand-melding'); });
     });
     $('maandkeuze').addEventListener('change', laadMaand);
-    $('taal').addEventListener('change', function () {
-      document.cookie = 'sleutelmonitor_taal=' + this.value + '; path=/app; max-age=31536000; samesite=lax';
+    // A button per language (not a select that reloads on change: WCAG 3.2.2).
+    document.querySelectorAll('[data-taal]').forEach(function (knop) { knop.addEventListener('click', function () {
+      if (knop.getAttribute('aria-pressed') === 'true') return;
+      document.cookie = 'sleutelmonitor_taal=' + knop.dataset.taal + '; path=/app; max-age=31536000; samesite=lax';
       // The service worker keeps the shell in the language it was fetched in: drop that copy first.
       var weg = window.caches ? caches.keys().then(function (namen) {
         return Promise.all(namen.map(function (n) { return caches.open(n).then(function (c) { return c.delete('/app'); }); }));
       }) : Promise.resolve();
       weg.catch(function () { return null; }).then(function () { location.reload(); });
-    });
+    }); });
     $('uren-form').addEventListener('submit', function (e) {
       e.preventDefault();
       verstuurFormulier(this, '/v1/inzet', {externId: formSleutel(this), sleutelpersoonId: profiel.sleutelpersoonId, datum: $('uren-datum').value,
