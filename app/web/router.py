@@ -19,13 +19,14 @@ from app.web.pages import (
     ervaringsverhalen,
     importeren,
     overzicht,
+    sessies,
     signalen,
     sleutelpersonen,
 )
-from app.web.sessie import AanmeldenNodig, CsrfFout, lees
+from app.web.sessie import AanmeldenNodig, CsrfFout, lees, wis
 from app.web.templating import STATIC, pagina
 
-PAGINAS = (aanmelden, overzicht, sleutelpersonen, app_toegang, signalen, ervaringsverhalen, importeren)
+PAGINAS = (aanmelden, overzicht, sleutelpersonen, app_toegang, signalen, ervaringsverhalen, importeren, sessies)
 
 
 class _Static(StaticFiles):
@@ -63,7 +64,10 @@ def install(app: FastAPI) -> None:
             query["melding"] = "verlopen"
         if exc.volgende:
             query["volgende"] = exc.volgende
-        return RedirectResponse("/" + (f"?{urlencode(query)}" if query else ""), status_code=303)
+        response = RedirectResponse("/" + (f"?{urlencode(query)}" if query else ""), status_code=303)
+        if exc.reden:
+            wis(response)  # the cookie names a session that ended: nothing in it is of use any more
+        return response
 
     @app.exception_handler(CsrfFout)
     async def _csrf(request: Request, exc: CsrfFout) -> Response:
