@@ -18,15 +18,17 @@ from app.web.pages import (
     app_toegang,
     ervaringsverhalen,
     importeren,
+    opvolging,
     overzicht,
     sessies,
     signalen,
     sleutelpersonen,
+    vergelijken,
 )
 from app.web.sessie import AanmeldenNodig, CsrfFout, lees, wis
 from app.web.templating import STATIC, pagina
 
-PAGINAS = (aanmelden, overzicht, sleutelpersonen, app_toegang, signalen, ervaringsverhalen, importeren, sessies)
+PAGINAS = (aanmelden, overzicht, vergelijken, sleutelpersonen, app_toegang, opvolging, signalen, ervaringsverhalen, importeren, sessies)
 
 
 class _Static(StaticFiles):

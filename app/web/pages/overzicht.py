@@ -39,9 +39,16 @@ class Tegel:
     waarde: str
     onderdrukt: bool = False
     toelichting: str | None = None
+    maat: str | None = None  # the indicator, for "uitsplitsen" on /vergelijken
 
 
 def _tegel(titel: str, resultaat: Resultaat, *, eenheid: str = "", toelichting: str | None = None) -> Tegel:
+    tegel = _tegel_van(titel, resultaat, eenheid=eenheid, toelichting=toelichting)
+    tegel.maat = resultaat.verzoek.indicator.code
+    return tegel
+
+
+def _tegel_van(titel: str, resultaat: Resultaat, *, eenheid: str, toelichting: str | None) -> Tegel:
     rij = adapters.totaal(resultaat)
     if rij.onderdrukt:
         return Tegel(titel, "onderdrukt", onderdrukt=True, toelichting="te weinig waarnemingen om te tonen")
