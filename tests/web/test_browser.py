@@ -67,10 +67,15 @@ def test_afmelden_dan_werkt_een_gekopieerde_cookie_niet_meer(browser: Any, dashb
     """Issue 24, point 5: "Afmelden" ends the session on the server, so a copy of the cookie taken before it
     (here set in a fresh browser context) gets the sign-in page. On the way: the session list and ending
     another browser's session from it, through its confirmation step, both axe clean."""
-    contexten = [browser.new_context(viewport={"width": 1280, "height": 900}, locale="nl-NL") for _ in range(3)]
+    contexten = [browser.new_context(viewport={"width": 1280, "height": 900}, locale="nl-NL"),
+                 browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True, locale="nl-NL"),
+                 browser.new_context(viewport={"width": 1280, "height": 900}, locale="nl-NL")]
     try:
         laptop, telefoon, dief = (c.new_page() for c in contexten)
         aanmelden(telefoon, dashboard, "org")
+        telefoon.goto(dashboard.url + "/sessies")
+        breedte = telefoon.evaluate("() => document.documentElement.scrollWidth")
+        assert breedte <= 375, f"de sessiepagina is {breedte} px breed op een telefoon van 375 px"
         aanmelden(laptop, dashboard, "org")
         _bezoek(laptop, dashboard, "/sessies", "sessies")
         rijen = laptop.locator("main tbody tr")

@@ -196,17 +196,34 @@ def _sessielijst_na_nieuwe_aanmelding(client: TestClient, sleutel: dict[str, str
 
 
 def test_oude_sessies_worden_opgeruimd(client: TestClient, session: Session, sleutel: dict[str, str]) -> None:
-    """Rows live until `dashboard_sessie_bewaardagen` after they expired; a sign-in clears older ones."""
-    assert _meld_aan(client, _token(sleutel)).status_code == 303
-    [rij] = _sessies(session, sleutel)
-    oud = rij.id
-    rij.verloopt_op = datetime.now(UTC) - timedelta(days=31)
-    session.add(rij)
-    session.commit()
+    """Rows live until `dashboard_sessie_bewaardagen` (30) after they expired; a sign-in clears older ones."""
+    for dagen in (31, 29):
+        client.cookies.clear()
+        assert _meld_aan(client, _token(sleutel)).status_code == 303
+        rij = _sessies(session, sleutel)[-1]
+        rij.verloopt_op = datetime.now(UTC) - timedelta(days=dagen)
+        session.add(rij)
+        session.commit()
+    bewaard = _sessies(session, sleutel)[-1].id
     client.cookies.clear()
     assert _meld_aan(client, _token(sleutel)).status_code == 303
     over = _sessies(session, sleutel)
-    assert len(over) == 1 and over[0].id != oud
+    assert len(over) == 2 and over[0].id == bewaard
+
+
+def test_opnieuw_aanmelden_in_dezelfde_browser_beeindigt_de_vorige_sessie(
+    client: TestClient, session: Session, omgeving: Omgeving, sleutel: dict[str, str]
+) -> None:
+    """One browser, one session: signing in again (another key, an old tab) ends the session it had."""
+    assert _meld_aan(client, _token(sleutel)).status_code == 303
+    eerste = client.cookies[COOKIE]
+    andere = make_key(session, organisatie=omgeving.organisatie, scopes=("rapporteren",))
+    session.commit()
+    antwoord = client.post("/aanmelden", data={"sleutel": _token(andere), "csrf": cookie_inhoud(eerste)["c"]},
+                           follow_redirects=False)
+    assert antwoord.status_code == 303
+    assert [r.einde for r in _sessies(session, sleutel)] == ["afgemeld"]
+    _naar_aanmelden(_als(client, eerste))
 
 
 # --- throttling ------------------------------------------------------------------------------------
