@@ -298,3 +298,12 @@ def test_pogingen_buiten_het_venster_tellen_niet(app: FastAPI, session: Session,
         assert _meld_aan(client, _token(sleutel)).status_code == 303
     # The failure above cleared the rows that fell out of the window.
     assert len(session.exec(select(Aanmeldpoging)).all()) == 1
+
+
+def test_een_regionale_sleutel_ziet_zijn_sessies(client: TestClient, session: Session) -> None:
+    regio = make_key(session, scopes=("signalen",), gemeentecodes=["GM0344"])
+    session.commit()
+    assert _meld_aan(client, _token(regio), IPHONE_SAFARI).status_code == 303
+    lijst = client.get("/sessies")
+    assert lijst.status_code == 200 and "iPhone, Safari" in lijst.text and "(dit apparaat)" in lijst.text
+    assert 'href="/sessies" aria-current="page"' in lijst.text
