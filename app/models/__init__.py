@@ -5,6 +5,7 @@ from app.models.api_sleutel import ApiSleutel
 from app.models.apparaat import Apparaat, Uitnodiging
 from app.models.audit_regel import AuditRegel
 from app.models.code import Code
+from app.models.dashboard_sessie import Aanmeldpoging, DashboardSessie
 from app.models.contactmoment import Contactmoment, ContactmomentActie, ContactmomentOnderwerp
 from app.models.doel import Doel
 from app.models.doorverwijzing import Doorverwijzing, DoorverwijzingStatus
@@ -19,6 +20,7 @@ from app.models.sleutelpersoon import Sleutelpersoon
 from app.models.uitkomst import Uitkomst
 
 __all__ = [
+    "Aanmeldpoging",
     "ApiSleutel",
     "Apparaat",
     "AuditRegel",
@@ -26,6 +28,7 @@ __all__ = [
     "Contactmoment",
     "ContactmomentActie",
     "ContactmomentOnderwerp",
+    "DashboardSessie",
     "Doel",
     "Doorverwijzing",
     "DoorverwijzingStatus",

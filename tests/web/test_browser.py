@@ -63,6 +63,52 @@ def test_aanmelden_afmelden_en_een_verkeerde_sleutel(page: Any, dashboard: Dashb
     assert page.url.startswith(dashboard.url + "/?")
 
 
+def test_afmelden_dan_werkt_een_gekopieerde_cookie_niet_meer(browser: Any, dashboard: Dashboard) -> None:
+    """Issue 24, point 5: "Afmelden" ends the session on the server, so a copy of the cookie taken before it
+    (here set in a fresh browser context) gets the sign-in page. On the way: the session list and ending
+    another browser's session from it, through its confirmation step, both axe clean."""
+    contexten = [browser.new_context(viewport={"width": 1280, "height": 900}, locale="nl-NL"),
+                 browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True, locale="nl-NL"),
+                 browser.new_context(viewport={"width": 1280, "height": 900}, locale="nl-NL")]
+    try:
+        laptop, telefoon, dief = (c.new_page() for c in contexten)
+        aanmelden(telefoon, dashboard, "org")
+        telefoon.goto(dashboard.url + "/sessies")
+        breedte = telefoon.evaluate("() => document.documentElement.scrollWidth")
+        assert breedte <= 375, f"de sessiepagina is {breedte} px breed op een telefoon van 375 px"
+        aanmelden(laptop, dashboard, "org")
+        _bezoek(laptop, dashboard, "/sessies", "sessies")
+        rijen = laptop.locator("main tbody tr")
+        assert rijen.count() >= 2
+        eigen = laptop.locator("main tbody tr", has_text="(dit apparaat)")
+        assert eigen.count() == 1
+        # End the phone's session: the newest one that is not this device.
+        laptop.locator("main tbody tr", has_not_text="(dit apparaat)").first.get_by_role("link", name="Beëindigen").click()
+        laptop.wait_for_url(re.compile(r"/sessies/[0-9a-f-]+/beeindigen$"))
+        assert laptop.get_by_role("heading", level=1).inner_text() == "Sessie beëindigen?"
+        assert axe(laptop) == []
+        laptop.get_by_role("button", name="Ja, sessie beëindigen").click()
+        laptop.wait_for_url("**/sessies?beeindigd=1")
+        assert "De sessie is beëindigd" in laptop.get_by_role("status").inner_text()
+        telefoon.reload()
+        assert telefoon.url.startswith(dashboard.url + "/?melding=verlopen")
+        assert telefoon.get_by_label("API-sleutel").is_visible()
+
+        kopie = next(c for c in contexten[0].cookies() if c["name"] == COOKIE)
+        laptop.goto(dashboard.url + "/overzicht")
+        laptop.get_by_role("button", name="Afmelden").click()
+        laptop.wait_for_url("**/?melding=afgemeld")
+        contexten[2].add_cookies([kopie])
+        dief.goto(dashboard.url + "/overzicht")
+        dief.wait_for_url(re.compile(r"/\?melding=verlopen$"))
+        assert dief.get_by_label("API-sleutel").is_visible()
+        assert "Uw sessie is verlopen" in dief.inner_text("main")
+        assert not [c for c in contexten[2].cookies() if c["name"] == COOKIE and c["value"] == kopie["value"]]
+    finally:
+        for context in contexten:
+            context.close()
+
+
 def test_elke_pagina_met_demodata_en_axe(page: Any, dashboard: Dashboard) -> None:
     _bezoek(page, dashboard, "/", "aanmelden")
     aanmelden(page, dashboard, "org")
