@@ -1,7 +1,7 @@
 """dashboard_sessie and aanmeldpoging: server-side dashboard sessions and sign-in throttling
 
 Revision ID: 0018
-Revises: 0016
+Revises: 0017
 Create Date: 2026-12-07
 
 The dashboard's signed cookie now names a row of `dashboard_sessie` (a random token, stored as its
@@ -19,7 +19,7 @@ from alembic import op
 from app.models.base import UtcDateTime
 
 revision: str = '0018'
-down_revision: str | None = '0016'
+down_revision: str | None = '0017'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
