@@ -14,6 +14,7 @@ from app.models.import_run import ImportRun
 from app.models.inzet import Inzet
 from app.models.ketenpartner import Ketenpartner
 from app.models.lees_audit import LeesAudit
+from app.models.maandafspraak import Maandafspraak
 from app.models.organisatie import Organisatie
 from app.models.signaal import Signaal, SignaalOnderwerp, SignaalStatus
 from app.models.sleutelpersoon import Sleutelpersoon
@@ -39,6 +40,7 @@ __all__ = [
     "Inzet",
     "Ketenpartner",
     "LeesAudit",
+    "Maandafspraak",
     "Organisatie",
     "SQLModel",
     "Signaal",
