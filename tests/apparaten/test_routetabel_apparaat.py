@@ -28,7 +28,7 @@ OPEN = {
     "GET /v1/doorverwijzingen", "GET /v1/doorverwijzingen/{doorverwijzingId}", "PATCH /v1/doorverwijzingen/{doorverwijzingId}",
     "POST /v1/uitkomsten", "GET /v1/uitkomsten", "GET /v1/uitkomsten/{uitkomstId}",
     "POST /v1/signalen", "GET /v1/signalen", "GET /v1/signalen/{signaalId}", "PATCH /v1/signalen/{signaalId}",
-    "DELETE /v1/signalen/{signaalId}",
+    "DELETE /v1/signalen/{signaalId}", "GET /v1/signalen/{signaalId}/berichten", "POST /v1/signalen/{signaalId}/berichten",
     "POST /v1/ervaringsverhalen", "GET /v1/ervaringsverhalen", "GET /v1/ervaringsverhalen/{verhaalId}",
     "PATCH /v1/ervaringsverhalen/{verhaalId}", "DELETE /v1/ervaringsverhalen/{verhaalId}",
 }
