@@ -121,3 +121,27 @@ def bestand(inhoud: bytes | str, formaat: Formaat, naam: str) -> Response:
         mediatype += "; charset=utf-8"
     return Response(inhoud, media_type=mediatype,
                     headers={"Content-Disposition": f'attachment; filename="{naam}.{EXTENSIE[formaat]}"'})
+
+
+def to_xlsx(header: Sequence[str], rows: Iterable[Sequence[Any]], *, titel: str) -> bytes:
+    """A simple table as an Excel workbook: bold header, frozen first row, every text a string cell (no formulas)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = titel[:31]
+    sheet.append(list(header))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for rij, waarden in enumerate(rows, start=2):
+        for kolom, waarde in enumerate(waarden, start=1):
+            cell = sheet.cell(row=rij, column=kolom, value=waarde)
+            if isinstance(waarde, str):
+                cell.data_type = "s"  # text starting with `=` stays text (OWASP CSV injection)
+            elif isinstance(waarde, date):
+                cell.number_format = "dd-mm-yyyy"
+    sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

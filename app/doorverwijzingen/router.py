@@ -12,6 +12,7 @@ from app.core.db import SessionDep
 from app.core.filters import controleer_filters
 from app.core.pagination import PAGINATED, PaginaDep
 from app.doorverwijzingen import service
+from app.doorverwijzingen.statussen import EINDSTATUSSEN
 from app.doorverwijzingen.dependencies import DoorverwijzingDep
 from app.doorverwijzingen.schemas import (
     DoorverwijzingDetail,
@@ -64,6 +65,15 @@ def list_doorverwijzingen(
     status_datum_tot: Annotated[
         date | None, Query(alias="statusDatumTot", description="Huidige status ingegaan op of vóór deze datum (inclusief).", examples=["2025-03-31"])
     ] = None,
+    open_: Annotated[
+        bool | None, Query(alias="open", description=(
+            "`true`: alleen open doorverwijzingen (zonder eindstatus: nog te volgen); `false`: alleen afgesloten "
+            f"(eindstatus {', '.join(f'`{s}`' for s in EINDSTATUSSEN)})."), examples=[True])
+    ] = None,
+    sleutelpersoon: Annotated[
+        uuid.UUID | None, Query(description="Alleen doorverwijzingen van contactmomenten van deze sleutelpersoon (id).",
+                                examples=["8d2f6a1c-3b4e-4f5a-9c8d-7e6f5a4b3c2d"])
+    ] = None,
 ) -> list[Doorverwijzing]:
     controleer_filters(
         session,
@@ -86,6 +96,8 @@ def list_doorverwijzingen(
         datum_tot=datum_tot,
         status_datum_vanaf=status_datum_vanaf,
         status_datum_tot=status_datum_tot,
+        open_=open_,
+        sleutelpersoon=sleutelpersoon,
         sort=sort,
     )
     return pagina.van(session, statement)

@@ -18,7 +18,7 @@ from app.doorverwijzingen.schemas import (
     DoorverwijzingUpdate,
     StatusHistorie,
 )
-from app.doorverwijzingen.statussen import OVERGANGEN
+from app.doorverwijzingen.statussen import EINDSTATUSSEN, OVERGANGEN
 from app.models import Contactmoment, Doorverwijzing, DoorverwijzingStatus, utcnow
 from app.toegang import audit, scoping
 from app.toegang.caller import Caller
@@ -27,6 +27,7 @@ NAAM = "Doorverwijzing"
 RESOURCE_TYPE = "doorverwijzing"
 
 SORTERING = Sortering("Doorverwijzing", {
+    "datum": Contactmoment.datum,
     "statusDatum": Doorverwijzing.status_datum,
     "aangemaaktOp": Doorverwijzing.aangemaakt_op,
     "gewijzigdOp": Doorverwijzing.gewijzigd_op,
@@ -82,6 +83,8 @@ def list_statement(
     datum_tot: date | None = None,
     status_datum_vanaf: date | None = None,
     status_datum_tot: date | None = None,
+    open_: bool | None = None,
+    sleutelpersoon: uuid.UUID | None = None,
     sort: list[Any] | None = None,
 ) -> SelectOfScalar[Doorverwijzing]:
     """The filtered, ordered select of the caller's referrals; `datum*` is the contactmoment's date."""
@@ -104,6 +107,11 @@ def list_statement(
         statement = statement.where(Doorverwijzing.status_datum >= status_datum_vanaf)
     if status_datum_tot is not None:
         statement = statement.where(Doorverwijzing.status_datum <= status_datum_tot)
+    if open_ is not None:
+        eind = col(Doorverwijzing.status).in_(EINDSTATUSSEN)
+        statement = statement.where(~eind if open_ else eind)
+    if sleutelpersoon is not None:
+        statement = statement.where(Contactmoment.sleutelpersoon_id == sleutelpersoon)
     return statement.order_by(*(sort or SORTERING.standaard), Doorverwijzing.id)
 
 

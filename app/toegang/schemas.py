@@ -86,6 +86,11 @@ class AuditRegelPublic(Schema):
     organisatie_id: uuid.UUID | None = Field(
         description="De organisatie waar de wijziging bij hoort.", examples=["0b6e8a4e-2f6c-4d8e-9a51-3f7c2d1e9b10"]
     )
+    apparaat_id: uuid.UUID | None = Field(
+        default=None,
+        description="Het apparaat van een sleutelpersoon (de app) dat schreef; leeg bij een API-sleutel.",
+        examples=[None],
+    )
     actie: str = Field(description="Wat er gebeurde.", examples=["gewijzigd"])
     resource_type: str = Field(description="Soort resource.", examples=["contactmoment"])
     resource_id: str | None = Field(description="Identificatie van de resource.", examples=["7a0f3d2c-1b4e-4c8a-9d6f-5e2a1b3c4d5e"])

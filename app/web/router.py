@@ -18,14 +18,16 @@ from app.web.pages import (
     app_toegang,
     ervaringsverhalen,
     importeren,
+    opvolging,
     overzicht,
     signalen,
     sleutelpersonen,
+    vergelijken,
 )
 from app.web.sessie import AanmeldenNodig, CsrfFout, lees
 from app.web.templating import STATIC, pagina
 
-PAGINAS = (aanmelden, overzicht, sleutelpersonen, app_toegang, signalen, ervaringsverhalen, importeren)
+PAGINAS = (aanmelden, overzicht, vergelijken, sleutelpersonen, app_toegang, opvolging, signalen, ervaringsverhalen, importeren)
 
 
 class _Static(StaticFiles):

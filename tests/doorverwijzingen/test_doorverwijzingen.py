@@ -260,11 +260,14 @@ def test_list_filters(client: TestClient, session: Session, omgeving: Omgeving) 
     assert query(datumVanaf="2025-02-01") == {str(b.id), str(c.id)}  # the contactmoment's date
     assert query(datumTot="2025-02-10") == {str(a.id), str(b.id)}
     assert query(statusDatumVanaf="2025-03-01", statusDatumTot="2025-03-01") == {str(b.id)}
+    # By the contactmoment's date (the day of referring), oldest first: a follow-up list.
+    oplopend = client.get(URL, params={"sort": "datum"}, headers=omgeving.headers).json()
+    assert [v["id"] for v in oplopend][0] == str(a.id)
     response = client.get(URL, params={"pageSize": 2}, headers=omgeving.headers)
     assert response.headers["X-Total-Count"] == "3"
     assert 'rel="next"' in response.headers["Link"]
     for params, name in [
-        ({"sort": "datum"}, "sort"),
+        ({"sort": "naam"}, "sort"),
         ({"status": "zoek"}, "status"),
         ({"onderwerp": "geld.loterij"}, "onderwerp"),
         ({"statusDatumVanaf": "2025-03-02", "statusDatumTot": "2025-03-01"}, "statusDatumTot"),

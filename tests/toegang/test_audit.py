@@ -47,7 +47,7 @@ def test_administrator_sees_all_newest_first(client: TestClient, session: Sessio
     assert [r["id"] for r in response.json()] == [nieuw.id, midden.id, oud.id]
     assert response.headers["X-Total-Count"] == "3"
     first = response.json()[0]
-    assert set(first) == {"id", "tijdstip", "apiSleutelId", "organisatieId", "actie", "resourceType", "resourceId", "velden", "aantal"}
+    assert set(first) == {"id", "tijdstip", "apiSleutelId", "organisatieId", "apparaatId", "actie", "resourceType", "resourceId", "velden", "aantal"}
     assert first["tijdstip"].startswith("2025-03-14T09:03:00")
 
 

@@ -42,7 +42,9 @@ SCREENSHOTS = os.environ.get("SLEUTELMONITOR_SCREENSHOTS")  # a folder: the page
 # The pages whose screenshots are committed under docs/screenshots and shown in the README.
 HOOFDPAGINAS = frozenset({"aanmelden", "overzicht", "overzicht-regio", "overzicht-telefoon", "maandoverzicht",
                           "sleutelpersonen", "signalen-inbox", "signalen-organisatie", "ervaringsverhalen",
-                          "importeren-proefdraai"})
+                          "importeren-proefdraai", "opvolging", "opvolging-telefoon", "app-toegang",
+                          "app-uitnodiging-telefoon", "vergelijken",
+                          "vergelijken-regio-telefoon"})
 
 
 def _ontbreekt(chromium: str = CHROMIUM) -> str | None:
@@ -80,6 +82,18 @@ class Dashboard:
 
     def session(self) -> Session:
         return Session(self.engine, expire_on_commit=False)
+
+    def app_link(self, sleutelpersoon_id: uuid.UUID) -> str:
+        """A fresh invitation of this key person to the app, as the coordinator's page makes one."""
+        from app.apparaten import service as apparaten
+        from tests.apparaten.helpers import coordinator
+
+        with self.session() as session:
+            persoon = session.get(Sleutelpersoon, sleutelpersoon_id)
+            assert persoon is not None
+            _, token = apparaten.nodig_uit(session, coordinator(persoon.organisatie_id), persoon.id)
+            session.commit()
+        return f"{self.url}/app/uitnodiging/{token}"
 
 
 def _vrije_poort() -> int:

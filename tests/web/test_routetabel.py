@@ -23,7 +23,7 @@ from app.models import Apparaat, Organisatie, Uitnodiging
 from app.web.sessie import COOKIE
 from tests.apparaten.helpers import apparaat_cookie, uitnodiging_token
 from tests.ervaringsverhalen.factories import make_verhaal
-from tests.factories import make_import_run, make_key, make_organisatie, make_sleutelpersoon
+from tests.factories import make_doorverwijzing, make_import_run, make_key, make_organisatie, make_sleutelpersoon
 from tests.signalen.factories import make_signaal
 from tests.web.helpers import cookie_inhoud, meld_aan
 
@@ -51,6 +51,7 @@ PARAMETERS: dict[str, Callable[[Session, Organisatie], Any]] = {
     "import_id": lambda session, org: make_import_run(session, org).id,
     "signaal_id": lambda session, org: make_signaal(session, org, gericht_aan_gemeentecode="GM0599").id,
     "apparaat_id": _apparaat_van,
+    "doorverwijzing_id": lambda session, org: make_doorverwijzing(session, org).id,
     "uitnodiging_id": _uitnodiging_van,
 }
 REGIONAAL = {"signaal_id"}  # the inbox: a regional key's route

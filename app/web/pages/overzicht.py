@@ -39,9 +39,16 @@ class Tegel:
     waarde: str
     onderdrukt: bool = False
     toelichting: str | None = None
+    maat: str | None = None  # the indicator, for "uitsplitsen" on /vergelijken
 
 
 def _tegel(titel: str, resultaat: Resultaat, *, eenheid: str = "", toelichting: str | None = None) -> Tegel:
+    tegel = _tegel_van(titel, resultaat, eenheid=eenheid, toelichting=toelichting)
+    tegel.maat = resultaat.verzoek.indicator.code
+    return tegel
+
+
+def _tegel_van(titel: str, resultaat: Resultaat, *, eenheid: str, toelichting: str | None) -> Tegel:
     rij = adapters.totaal(resultaat)
     if rij.onderdrukt:
         return Tegel(titel, "onderdrukt", onderdrukt=True, toelichting="te weinig waarnemingen om te tonen")
@@ -50,6 +57,20 @@ def _tegel(titel: str, resultaat: Resultaat, *, eenheid: str = "", toelichting: 
     if rij.noemer is not None and rij.teller is not None:
         toelichting = f"{getal(rij.teller)} van {getal(rij.noemer)}"
     return Tegel(titel, getal(rij.waarde) + eenheid, toelichting=toelichting)
+
+
+def _signalen_tegel(session: Any, caller: Any, periode: str, per: Any) -> Tegel:
+    """Signals fed back. An adviser (a regional `signalen` key) reads every signal addressed to the
+    region in the inbox, so those are counted exactly; anyone else gets the indicator (perturbed for
+    a regional reader without the inbox)."""
+    if caller.binding is Binding.regio and caller.has(Scope.signalen):
+        teller, noemer = adapters.inbox_teruggekoppeld(session, caller, vanaf=per.vanaf, tot=per.tot)
+        if not noemer:
+            return Tegel("Signalen teruggekoppeld", "–", toelichting="geen signalen aan uw gemeenten in deze periode")
+        return Tegel("Signalen teruggekoppeld", getal(round(100 * teller / noemer, 1)) + "%",
+                     toelichting=f"{getal(teller)} van {getal(noemer)} signalen aan uw gemeenten")
+    return _tegel("Signalen teruggekoppeld",
+                  adapters.indicator(session, caller, "percentage-signalen-teruggekoppeld", periode=periode), eenheid="%")
 
 
 def kies_periode(periode: str | None, eigen: str | None, *, beschermd: bool = False) -> tuple[str, list[str]]:
@@ -168,8 +189,7 @@ def overzicht(
         _tegel("Doorverwijzingen afgerond",
                adapters.indicator(session, caller, "percentage-doorverwijzingen-afgerond", periode=gekozen), eenheid="%"),
         _tegel("Bestede uren", adapters.indicator(session, caller, "bestede-uren", periode=gekozen)),
-        _tegel("Signalen teruggekoppeld",
-               adapters.indicator(session, caller, "percentage-signalen-teruggekoppeld", periode=gekozen), eenheid="%"),
+        _signalen_tegel(session, caller, gekozen, per),
     ]
     grafieken = [
         _trend(session, caller, gekozen),

@@ -1,0 +1,134 @@
+"""The coordinator's follow-up list and app access in Chromium: a status change in place, an invitation
+opened on a phone, the device listed and revoked (signed out at its next request), and what a device
+cannot reach (a colleague's contact, the dashboard's pages)."""
+
+import re
+from typing import Any
+
+from sqlmodel import select
+
+from app.models import Contactmoment
+from tests.web.conftest import Dashboard, aanmelden, axe, personen_van, schermafdruk
+
+TELEFOON = {"viewport": {"width": 375, "height": 740}, "is_mobile": True, "has_touch": True, "locale": "nl-NL",
+            "user_agent": "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 Chrome/131.0 Mobile Safari/537.36"}
+
+
+def _app_fetch(page: Any, pad: str) -> int:
+    """Status of a GET the app would make: same origin, its cookie, and the app's own header."""
+    return int(page.evaluate(
+        "async pad => (await fetch(pad, {credentials: 'same-origin', headers: {'X-Sleutelmonitor-App': '1'}})).status", pad))
+
+
+def test_opvolging_status_wijzigen_en_op_een_telefoon(browser: Any, page: Any, dashboard: Dashboard) -> None:
+    aanmelden(page, dashboard, "org")
+    page.get_by_role("link", name="Opvolging").click()
+    page.wait_for_url("**/opvolging")
+    schermafdruk(page, "opvolging")
+    assert axe(page) == []
+    samenvatting = page.locator("main p").first.inner_text()
+    open_voor = int(re.search(r"([\d.]+) open", samenvatting).group(1).replace(".", ""))  # type: ignore[union-attr]
+    rij = page.locator("tbody tr").first
+    rij_id = rij.get_attribute("id")
+    keuze = rij.get_by_label("Nieuwe status")
+    assert keuze.input_value() == ""  # nothing preselected
+    keuze.select_option("afgerond")
+    rij.get_by_role("button", name="Opslaan").click()
+    page.wait_for_url(re.compile(r"gewijzigd="))
+    assert "De status is gewijzigd" in page.get_by_role("status").inner_text()
+    assert page.locator(f"#{rij_id}").count() == 0  # closed: off the list
+    open_na = int(re.search(r"([\d.]+) open", page.locator("main p").first.inner_text()).group(1).replace(".", ""))  # type: ignore[union-attr]
+    assert open_na == open_voor - 1
+
+    telefoon = browser.new_context(**TELEFOON)
+    scherm = telefoon.new_page()
+    aanmelden(scherm, dashboard, "org")
+    scherm.goto(dashboard.url + "/opvolging")
+    breedte = scherm.evaluate("() => document.documentElement.scrollWidth")
+    assert breedte <= 375, f"/opvolging is {breedte} px breed op een telefoon van 375 px"
+    schermafdruk(scherm, "opvolging-telefoon")
+    assert axe(scherm) == []
+    telefoon.close()
+
+
+def test_uitnodiging_op_de_telefoon_en_intrekken(browser: Any, page: Any, dashboard: Dashboard) -> None:
+    persoon, collega = personen_van(dashboard, dashboard.org.id)[:2]
+    aanmelden(page, dashboard, "org")
+    page.goto(dashboard.url + "/sleutelpersonen")
+    page.get_by_role("link", name=f"Uitnodigen en apparaten van {persoon.weergavenaam}").click()
+    assert axe(page) == []
+    page.get_by_role("button", name="Uitnodiging maken").click()
+    link = page.get_by_label("Link").input_value()
+    assert re.fullmatch(re.escape(dashboard.url) + r"/app/uitnodiging/[A-Za-z0-9_-]{43}", link)
+    assert page.get_by_role("img", name=re.compile("QR-code")).is_visible()
+    schermafdruk(page, "app-toegang")
+    assert axe(page) == []
+
+    telefoon = browser.new_context(**TELEFOON)
+    scherm = telefoon.new_page()
+    assert scherm.goto(link).status == 200
+    assert persoon.weergavenaam in scherm.locator("main").inner_text()
+    assert scherm.evaluate("() => document.documentElement.scrollWidth") <= 375
+    schermafdruk(scherm, "app-uitnodiging-telefoon")
+    assert axe(scherm) == []
+    scherm.get_by_role("button", name="Dit apparaat koppelen").click()
+    scherm.wait_for_url("**/app")
+    cookie = next(c for c in telefoon.cookies() if c["name"] == "sleutelmonitor_apparaat")
+    assert cookie["httpOnly"] and cookie["sameSite"] == "Lax"
+    assert _app_fetch(scherm, "/v1/contactmomenten") == 200
+
+    # A device reads its own work only, and is no coordinator.
+    with dashboard.session() as session:
+        van_collega = session.exec(select(Contactmoment).where(Contactmoment.sleutelpersoon_id == collega.id)).first()
+    assert van_collega is not None
+    assert _app_fetch(scherm, f"/v1/contactmomenten/{van_collega.id}") == 404
+    assert _app_fetch(scherm, "/v1/indicatoren/aantal-contactmomenten") == 403
+    scherm.goto(dashboard.url + "/overzicht")
+    assert scherm.url.startswith(dashboard.url + "/?")  # the dashboard's sign-in page
+
+    # The coordinator sees the phone and signs it out; its next request is refused.
+    page.reload()
+    apparaten = page.get_by_role("table", name="Apparaten")
+    assert "Android, Chrome" in apparaten.inner_text()
+    apparaten.get_by_role("button", name=re.compile("^Afmelden")).first.click()
+    assert "Het apparaat is afgemeld" in page.get_by_role("status").inner_text()
+    assert _app_fetch(scherm, "/v1/contactmomenten") == 401
+    # The invitation was used once: opening it again says so.
+    opnieuw = scherm.goto(link)
+    assert opnieuw.status == 410 and "al gebruikt" in scherm.locator("main").inner_text()
+    telefoon.close()
+
+
+def test_vergelijken_voor_organisatie_en_regio(browser: Any, page: Any, dashboard: Dashboard) -> None:
+    aanmelden(page, dashboard, "org")
+    page.locator(".tegel-link").first.click()
+    page.wait_for_url("**/vergelijken?maat=aantal-contactmomenten*")
+    page.get_by_label("Uitsplitsen naar").select_option("gemeente")
+    page.get_by_label("Periode", exact=True).select_option("vorig-jaar")
+    page.get_by_role("button", name="Vergelijk").click()
+    tabel = page.get_by_role("table")
+    kop = tabel.locator("thead").inner_text()
+    assert "Periode ervoor" in kop and "Jaar eerder" in kop
+    eerste = tabel.locator("tbody tr").first
+    assert re.search(r"\(GM\d{4}\)", eerste.locator("th").inner_text())  # names next to codes
+    page.wait_for_selector("#vergelijking-canvas[data-getekend='ja']")
+    schermafdruk(page, "vergelijken")
+    assert axe(page) == []
+    # Drill down: gemeente -> wijk.
+    eerste.locator("a").click()
+    page.wait_for_url(re.compile(r"per=wijk"))
+    assert re.search(r"WK\d{6}", page.get_by_role("table").locator("tbody").inner_text())
+
+    regio = browser.new_context(**TELEFOON)
+    scherm = regio.new_page()
+    aanmelden(scherm, dashboard, "regio")
+    scherm.goto(dashboard.url + "/vergelijken?maat=aantal-hulpvragen&per=organisatie&periode=vorig-jaar")
+    tekst = scherm.get_by_role("table").locator("tbody").inner_text()
+    assert dashboard.org.naam in tekst  # each organisation's figures, by name
+    assert "Sleutelpersoon" not in scherm.get_by_label("Uitsplitsen naar").inner_text()
+    assert "regionale sleutel" in scherm.locator("main").inner_text()
+    breedte = scherm.evaluate("() => document.documentElement.scrollWidth")
+    assert breedte <= 375, f"/vergelijken is {breedte} px breed op een telefoon van 375 px"
+    schermafdruk(scherm, "vergelijken-regio-telefoon")
+    assert axe(scherm) == []
+    regio.close()
