@@ -151,6 +151,8 @@ def test_route_table_is_not_empty() -> None:
     assert any(r.path == "/v1/organisaties" for r in ROUTES)
     assert any(r.path == "/v1/api-sleutels/{sleutelId}" and r.beheer for r in ROUTES)
     assert any(r.path == "/v1/ontvangen-signalen/{signaalId}" and r.regionaal for r in ROUTES)
+    assert any(r.path == "/v1/ontvangen-signalen/{signaalId}/berichten" and r.regionaal for r in ROUTES)
+    assert any(r.path == "/v1/signalen/{signaalId}/berichten" and not r.regionaal for r in ROUTES)
     assert any(r.path == "/v1/ervaringsverhalen/{verhaalId}" and not r.regionaal for r in ROUTES)
 
 

@@ -19,7 +19,13 @@ from app.core.errors import DomeinFout, GeenToegang, validation_params
 from app.core.request_checks import REDEN, VERBODEN_TEKENS
 from app.core.validation import vandaag
 from app.models import Signaal
-from app.signalen.schemas import BERICHT_MAX, BerichtCreate, BerichtVan, SignaalStatusCode, StatusWijziging
+from app.signalen.schemas import (
+    BERICHT_MAX,
+    BerichtCreate,
+    BerichtVan,
+    SignaalStatusCode,
+    StatusWijziging,
+)
 from app.toegang.caller import Scope
 from app.web import adapters
 from app.web.sessie import SessieDep, WebSessie, controleer_csrf
