@@ -126,6 +126,15 @@ def test_foute_berichten_op_de_pagina_in_gewone_woorden(client: TestClient, sess
     assert terug.status_code == 400 and "Een signaal met status Ontvangen kan niet naar Ingediend" in terug.text
     assert "`" not in terug.text
     assert client.post(f"/signalen/{signaal.id}/status", data={"csrf": _csrf(client)}).status_code == 400
+    # On the confirmation page one date field carries both API dates: one message, the date in words.
+    toekomst = client.post(f"/signalen/{signaal.id}/status", data={
+        "csrf": _csrf(client), "status": "opgepakt", "stap": "bevestigen", "bevestigd": "ja", "tekst": "Komt goed.",
+        "datum": "2999-01-01"})
+    assert toekomst.status_code == 400 and "Signaal afronden" in toekomst.text
+    melding = re.search(r'role="alert"[^>]*>(.*?)</div>', toekomst.text, re.DOTALL)
+    assert melding and melding.group(1).count("Datum:") == 1 and "1 januari 2999" in melding.group(1)
+    assert "2999-01-01" not in melding.group(1)
+    assert _status(session, signaal.id) == "ontvangen"
 
 
 def test_organisatie_zonder_schrijfrecht_en_andermans_signaal(client: TestClient, session: Session, omgeving: Omgeving, andere: Omgeving) -> None:

@@ -7,6 +7,7 @@ writes the feedback and ticks a confirmation box, so no single keypress closes a
 
 import re
 import uuid
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Request, Response
@@ -29,6 +30,7 @@ from app.signalen.schemas import (
 from app.toegang.caller import Scope
 from app.web import adapters
 from app.web.sessie import SessieDep, WebSessie, controleer_csrf
+from app.web.templating import datum as datum_tekst
 from app.web.templating import getal, pagina
 
 router = APIRouter(include_in_schema=False)
@@ -70,8 +72,21 @@ def keuze(status: str, signaal: Any) -> str:
 
 
 def in_woorden(reden: str) -> str:
-    """A service message for the page: status codes as their names, no backticked field names."""
-    return re.sub(r"`([^`]*)`", lambda m: STATUS_NAMEN.get(m.group(1), m.group(1)), reden)
+    """A service message for the page: status codes as their names, no backticks, dates as Dutch readers write them."""
+    reden = re.sub(r"`([^`]*)`", lambda m: STATUS_NAMEN.get(m.group(1), m.group(1)), reden)
+    return re.sub(r"\b(\d{4})-(\d{2})-(\d{2})\b", lambda m: _datum_in_woorden(*map(int, m.groups())), reden)
+
+
+def _datum_in_woorden(jaar: int, maand: int, dag: int) -> str:
+    try:
+        return datum_tekst(date(jaar, maand, dag))
+    except ValueError:
+        return f"{jaar:04d}-{maand:02d}-{dag:02d}"
+
+
+def _regels(fouten: dict[str, str]) -> list[tuple[str, str]]:
+    """(field label, reason) once each: two API fields may share one field of the form (the date)."""
+    return list(dict.fromkeys((VELDNAMEN.get(k, k), v) for k, v in fouten.items()))
 
 
 def _mag_inbox(sessie: WebSessie) -> bool:
@@ -160,7 +175,7 @@ def _terug_op_de_lijst(
     session.rollback()
     context = _context(session, sessie, None)
     sid = str(signaal_id)
-    context.update(fouten={sid: {"soort": soort, "regels": [(VELDNAMEN.get(k, k), v) for k, v in fouten.items()]}},
+    context.update(fouten={sid: {"soort": soort, "regels": _regels(fouten)}},
                    invoer={sid: invoer})
     return pagina(request, "signalen.html", context, status_code=400)
 
@@ -194,7 +209,7 @@ def _afronden_pagina(
     return pagina(request, "signaal_afronden.html", {
         "sessie": sessie, "actief": "signalen", "s": signaal, "status": status, "naam": STATUS_NAMEN[status],
         "keuze": keuze(status, signaal), "wie": ontvanger(signaal), "namen": STATUS_NAMEN,
-        "fouten": [(VELDNAMEN.get(k, k), v) for k, v in (fouten or {}).items()], "invoer": invoer or {},
+        "fouten": _regels(fouten or {}), "invoer": invoer or {},
         "vandaag": vandaag().isoformat(),
     }, status_code=status_code)
 
