@@ -139,10 +139,16 @@ def test_foute_berichten_op_de_pagina_in_gewone_woorden(client: TestClient, sess
 
 def test_organisatie_zonder_schrijfrecht_en_andermans_signaal(client: TestClient, session: Session, omgeving: Omgeving, andere: Omgeving) -> None:
     eigen = make_signaal(session, omgeving.organisatie)
+    aan_partner = make_signaal(session, omgeving.organisatie, gericht_aan_soort="ketenpartner", gericht_aan_gemeentecode=None,
+                               gericht_aan_ketenpartner_id=omgeving.ketenpartner.id)
     vreemd = make_signaal(session, andere.organisatie)
     lezer = make_key(session, organisatie=omgeving.organisatie, scopes=("inzien",))
     session.commit()
     assert meld_aan(client, omgeving.headers).status_code == 303
+    lijst = client.get("/signalen").text
+    assert "Bericht versturen" in _kaart(lijst, eigen.id)
+    # A ketenpartner does not read the dashboard: no form that seems to write to it.
+    assert "Bericht versturen" not in _kaart(lijst, aan_partner.id) and "Die leest Sleutelmonitor niet" in _kaart(lijst, aan_partner.id)
     assert client.post(f"/signalen/{vreemd.id}/berichten", data={"csrf": _csrf(client), "tekst": "Hallo"}).status_code == 404
     client.cookies.clear()
     assert meld_aan(client, lezer).status_code == 303
