@@ -9,12 +9,12 @@ from app.codelijsten import service as codelijsten
 from app.core import filters as gedeelde_filters
 from app.core import versies
 from app.core.db import SessionDep
-from app.core.openapi import API_PREFIX
+from app.core.openapi import API_PREFIX, location
 from app.core.pagination import PAGINATED, PAGINATION_HEADERS, PagineringDep, paginate
 from app.core.persoonsgegevens import NAMEN_WAARSCHUWING
 from app.core.validation import GEMEENTECODE_PATTERN
 from app.signalen import service
-from app.signalen.dependencies import OntvangenSignaalDep, SignaalDep
+from app.signalen.dependencies import BerichtDep, OntvangenBerichtDep, OntvangenSignaalDep, SignaalDep
 from app.signalen.schemas import (
     BerichtCreate,
     BerichtPublic,
@@ -226,9 +226,10 @@ BERICHT_POST = (
     "gegevens, nooit de waarde.\n\n`externId` maakt opnieuw versturen veilig: hetzelfde bericht nog eens geeft 200 "
     "met het bestaande; hetzelfde `externId` met een andere inhoud geeft 409 met `bestaandId`."
 )
+BERICHT_LOCATION = {"Location": {"description": "URL van het bericht.", "schema": {"type": "string"}}}
 BERICHT_ANTWOORDEN: dict[int | str, dict[str, Any]] = {
-    200: {"description": "Dit bericht bestond al (zelfde `externId` en inhoud).", "model": BerichtPublic},
-    201: {"description": "Het bericht is geplaatst."},
+    200: {"description": "Dit bericht bestond al (zelfde `externId` en inhoud).", "model": BerichtPublic, "headers": BERICHT_LOCATION},
+    201: {"description": "Het bericht is geplaatst.", "headers": BERICHT_LOCATION},
     409: {"description": "Het `externId` is bij dit signaal al in gebruik voor een bericht met een andere inhoud."},
 }
 BERICHTEN_VOORBEELD = {
@@ -248,8 +249,9 @@ BERICHTEN_VOORBEELD = {
 
 def _bericht_antwoord(bericht: Any, aangemaakt: bool, kant: BerichtVan) -> Response:
     publiek = service.berichten_publiek([bericht], kant=kant)[0]
+    pad = "signalen" if kant is BerichtVan.organisatie else "ontvangen-signalen"
     return Response(content=publiek.model_dump_json(by_alias=True), status_code=201 if aangemaakt else 200,
-                    media_type="application/json")
+                    media_type="application/json", headers={"Location": location(pad, bericht.signaal_id, "berichten", bericht.id)})
 
 
 @router.get(
@@ -284,6 +286,13 @@ def create_bericht(caller: EigenRegistrerenDep, signaal: SignaalDep, body: Beric
     return _bericht_antwoord(bericht, aangemaakt, BerichtVan.organisatie)
 
 
+@router.get("/signalen/{signaalId}/berichten/{berichtId}", response_model=BerichtPublic,
+            summary="Eén bericht over een eigen signaal opvragen",
+            description="Eén bericht uit het gesprek over een eigen signaal; een bericht verandert nooit.")
+def get_bericht(caller: EigenInzienDep, bericht: BerichtDep) -> BerichtPublic:
+    return service.berichten_publiek([bericht], kant=BerichtVan.organisatie)[0]
+
+
 @router.get(
     "/ontvangen-signalen/{signaalId}/berichten",
     response_model=list[BerichtPublic],
@@ -314,3 +323,10 @@ def list_ontvangen_berichten(
 def create_ontvangen_bericht(caller: SignalenDep, signaal: OntvangenSignaalDep, body: BerichtCreate, session: SessionDep) -> Response:
     bericht, aangemaakt = service.plaats_bericht(session, caller=caller, signaal=signaal, van=BerichtVan.ontvanger, data=body)
     return _bericht_antwoord(bericht, aangemaakt, BerichtVan.ontvanger)
+
+
+@router.get("/ontvangen-signalen/{signaalId}/berichten/{berichtId}", response_model=BerichtPublic,
+            summary="Eén bericht over een ontvangen signaal opvragen",
+            description="Eén bericht uit het gesprek over een signaal gericht aan een van de gemeenten van de sleutel.")
+def get_ontvangen_bericht(caller: SignalenDep, bericht: OntvangenBerichtDep) -> BerichtPublic:
+    return service.berichten_publiek([bericht], kant=BerichtVan.ontvanger)[0]

@@ -436,6 +436,15 @@ def berichten_statement(signaal: Signaal) -> SelectOfScalar[SignaalBericht]:
             .order_by(SignaalBericht.datum, SignaalBericht.aangemaakt_op, SignaalBericht.id))
 
 
+def get_bericht(session: Session, *, signaal: Signaal, bericht_id: uuid.UUID) -> SignaalBericht:
+    """One message of this signal's conversation, or 404 (also for a message of another signal)."""
+    bericht = session.exec(select(SignaalBericht).where(
+        SignaalBericht.id == bericht_id, SignaalBericht.signaal_id == signaal.id)).first()
+    if bericht is None:
+        raise NietGevonden(f"{BERICHT_NAAM} {bericht_id} bestaat niet.")
+    return bericht
+
+
 def berichten_van(session: Session, signaal_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[SignaalBericht]]:
     """The conversations of a page of signals, in one query (for the dashboard)."""
     draden: dict[uuid.UUID, list[SignaalBericht]] = defaultdict(list)

@@ -29,6 +29,7 @@ OPEN = {
     "POST /v1/uitkomsten", "GET /v1/uitkomsten", "GET /v1/uitkomsten/{uitkomstId}",
     "POST /v1/signalen", "GET /v1/signalen", "GET /v1/signalen/{signaalId}", "PATCH /v1/signalen/{signaalId}",
     "DELETE /v1/signalen/{signaalId}", "GET /v1/signalen/{signaalId}/berichten", "POST /v1/signalen/{signaalId}/berichten",
+    "GET /v1/signalen/{signaalId}/berichten/{berichtId}",
     "POST /v1/ervaringsverhalen", "GET /v1/ervaringsverhalen", "GET /v1/ervaringsverhalen/{verhaalId}",
     "PATCH /v1/ervaringsverhalen/{verhaalId}", "DELETE /v1/ervaringsverhalen/{verhaalId}",
 }

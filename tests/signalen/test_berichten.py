@@ -74,6 +74,12 @@ def test_gesprek_met_tussenbericht_antwoord_en_eindstatus(client: TestClient, se
     assert antwoord.status_code == 201, antwoord.text
     assert antwoord.json()["van"] == "organisatie" and antwoord.json()["datum"] == VANDAAG
     assert antwoord.json()["externId"] == "crm-b-1"
+    # Location names the message, readable by each side on its own route.
+    assert antwoord.headers["Location"] == f"{eigen}/berichten/{antwoord.json()['id']}"
+    assert client.get(antwoord.headers["Location"], headers=org).json() == antwoord.json()
+    van_regio = client.get(f"{ontvangen}/berichten/{antwoord.json()['id']}", headers=regio)
+    assert van_regio.status_code == 200 and van_regio.json()["externId"] is None
+    assert tussen.headers["Location"] == f"{ontvangen}/berichten/{tussen.json()['id']}"
     # The organisation's reply is not the receiver's feedback.
     assert client.get(eigen, headers=org).json()["terugkoppeling"]["tekst"] == "Ontvangen, we zoeken uit wie dit oppakt."
 
@@ -146,10 +152,16 @@ def test_andere_organisaties_en_regios_zien_het_gesprek_niet(client: TestClient,
         # Each side has its own route.
         problem(getattr(client, method)(f"/v1/ontvangen-signalen/{sid}/berichten", headers=org, **kwargs), 403)
         problem(getattr(client, method)(f"/v1/signalen/{sid}/berichten", headers=regio, **kwargs), 403)
+    # A message is found only under its own signal.
+    bericht_id = client.get(f"/v1/signalen/{sid}/berichten", headers=org).json()[0]["id"]
+    ander_signaal = client.post("/v1/signalen", json=signaal_body(), headers=org).json()["id"]
+    problem(client.get(f"/v1/signalen/{ander_signaal}/berichten/{bericht_id}", headers=org), 404)
+    problem(client.get(f"/v1/ontvangen-signalen/{ander_signaal}/berichten/{bericht_id}", headers=regio), 404)
     # A withdrawn signal's conversation is gone for both.
     assert client.delete(f"/v1/signalen/{sid}", headers=org).status_code == 204
     problem(client.get(f"/v1/signalen/{sid}/berichten", headers=org), 404)
     problem(client.get(f"/v1/ontvangen-signalen/{sid}/berichten", headers=regio), 404)
+    problem(client.get(f"/v1/signalen/{sid}/berichten/{bericht_id}", headers=org), 404)
     assert len(session.exec(select(SignaalBericht)).all()) == 1
 
 

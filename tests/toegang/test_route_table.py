@@ -39,7 +39,7 @@ from tests.factories import (
     make_sleutelpersoon,
     make_uitkomst,
 )
-from tests.signalen.factories import make_signaal
+from tests.signalen.factories import make_bericht, make_signaal
 from tests.toegang.helpers import admin_key, key_of
 
 UNAUTHENTICATED = PUBLIC_PATHS | {"/v1/docs"}
@@ -72,6 +72,7 @@ PAD_PARAMETERS: dict[str, PadParameter] = {
     "importId": PadParameter(lambda session, org: make_import_run(session, org).id),
     "sleutelId": PadParameter(other_organisations_key),
     "signaalId": PadParameter(lambda session, org: make_signaal(session, org).id),
+    "berichtId": PadParameter(lambda session, org: make_bericht(session, make_signaal(session, org)).id),
     "verhaalId": PadParameter(lambda session, org: make_verhaal(session, org).id),
     # Shared, not per organisation: only an unknown value (-> 404) is checked.
     "lijst": PadParameter(None, "naam van een codelijst; codelijsten zijn gedeeld"),
@@ -82,6 +83,9 @@ PAD_PARAMETERS: dict[str, PadParameter] = {
 # For routes of a regional key (scope `signalen`): a record outside the key's region (GM0344).
 REGIONALE_PAD_PARAMETERS: dict[str, PadParameter] = {
     "signaalId": PadParameter(lambda session, org: make_signaal(session, org, gericht_aan_gemeentecode="GM0599").id),
+    "berichtId": PadParameter(
+        lambda session, org: make_bericht(session, make_signaal(session, org, gericht_aan_gemeentecode="GM0599")).id
+    ),
 }
 
 
