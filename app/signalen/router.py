@@ -14,7 +14,12 @@ from app.core.pagination import PAGINATED, PAGINATION_HEADERS, PagineringDep, pa
 from app.core.persoonsgegevens import NAMEN_WAARSCHUWING
 from app.core.validation import GEMEENTECODE_PATTERN
 from app.signalen import service
-from app.signalen.dependencies import BerichtDep, OntvangenBerichtDep, OntvangenSignaalDep, SignaalDep
+from app.signalen.dependencies import (
+    BerichtDep,
+    OntvangenBerichtDep,
+    OntvangenSignaalDep,
+    SignaalDep,
+)
 from app.signalen.schemas import (
     BerichtCreate,
     BerichtPublic,
