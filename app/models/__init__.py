@@ -16,7 +16,7 @@ from app.models.ketenpartner import Ketenpartner
 from app.models.lees_audit import LeesAudit
 from app.models.maandafspraak import Maandafspraak
 from app.models.organisatie import Organisatie
-from app.models.signaal import Signaal, SignaalOnderwerp, SignaalStatus
+from app.models.signaal import Signaal, SignaalBericht, SignaalOnderwerp, SignaalStatus
 from app.models.sleutelpersoon import Sleutelpersoon
 from app.models.uitkomst import Uitkomst
 
@@ -44,6 +44,7 @@ __all__ = [
     "Organisatie",
     "SQLModel",
     "Signaal",
+    "SignaalBericht",
     "SignaalOnderwerp",
     "SignaalStatus",
     "Sleutelpersoon",
