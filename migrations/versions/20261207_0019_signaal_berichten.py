@@ -1,7 +1,7 @@
 """signaal_bericht: a signal's feedback becomes a conversation of dated messages
 
 Revision ID: 0019
-Revises: 0016
+Revises: 0018
 Create Date: 2026-12-07
 
 Until now a new feedback text overwrote the earlier one (`signaal.terugkoppeling_tekst`). Each
@@ -23,7 +23,7 @@ from alembic import op
 from app.models.base import UtcDateTime
 
 revision: str = '0019'
-down_revision: str | None = '0016'
+down_revision: str | None = '0018'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

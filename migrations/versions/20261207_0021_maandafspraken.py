@@ -1,7 +1,7 @@
 """maandafspraak: the agreements of a coordinator and a key person per month (the maandoverzicht)
 
 Revision ID: 0021
-Revises: 0018
+Revises: 0019
 Create Date: 2026-12-07
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 from app.models.base import UtcDateTime
 
 revision: str = '0021'
-down_revision: str | None = '0018'
+down_revision: str | None = '0019'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
