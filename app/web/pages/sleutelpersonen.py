@@ -23,6 +23,7 @@ from app.toegang import audit, scoping
 from app.toegang.caller import Scope
 from app.web import adapters
 from app.web.pages.overzicht import PERIODES, kies_periode
+from app.web.pages.signalen import STATUS_NAMEN
 from app.web.sessie import SessieDep, WebSessie, controleer_csrf
 from app.web.templating import MAANDEN, getal, pagina
 
@@ -189,7 +190,7 @@ def _context(session: Session, sessie: WebSessie, persoon: Any, jaar: int, numme
         "signalen": adapters.uitgaande_signalen(session, caller, sleutelpersoon_id=persoon.id, vanaf=periode.vanaf,
                                                 tot=periode.laatste_dag, limiet=6),
         "afspraak": afspraak, "afspraak_invoer": afspraak.tekst if afspraak else "", "afspraak_fout": None,
-        "afspraken_max": AFSPRAKEN_MAX, "opgeslagen": False,
+        "afspraken_max": AFSPRAKEN_MAX, "opgeslagen": False, "signaalstatus": STATUS_NAMEN,
     }
 
 
