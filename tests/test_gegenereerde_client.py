@@ -200,3 +200,26 @@ def test_import_as_multipart_and_as_octet_stream(partner: dict[str, Any]) -> Non
                              bestandsnaam="logboek.csv")
     assert isinstance(ruw, models.ImportDetail)
     assert (ruw.formaat, ruw.status, ruw.afgewezen) == ("csv", "mislukt", 1)
+
+
+def test_gesprek_over_een_signaal_met_de_gegenereerde_client(partner: dict[str, Any]) -> None:
+    """The conversation routes as a generated client sees them: 201 then 200 on a retry, both typed."""
+    client = partner["client"]
+    models = _module("models")
+    create_signaal = _module("api.signalen.create_signaal")
+    create_bericht = _module("api.signalen.create_bericht")
+    list_berichten = _module("api.signalen.list_berichten")
+    signaal = create_signaal.sync(client=client, body=models.SignaalCreate.from_dict({
+        "datum": "2026-11-20", "gemeentecode": "GM0344", "onderwerpen": ["zorg.jgz"], "titel": "Uitnodiging onbegrepen",
+        "omschrijving": "Moeders begrepen de uitnodiging niet.", "urgentie": "middel",
+        "gerichtAan": {"soort": "gemeente", "gemeentecode": "GM0344"},
+    }))
+    assert isinstance(signaal, models.SignaalPublic)
+    body = models.BerichtCreate(tekst="Twee sleutelpersonen willen meedenken.", extern_id="crm-b-1")
+    eerste = create_bericht.sync_detailed(signaal.id, client=client, body=body)
+    nog_eens = create_bericht.sync_detailed(signaal.id, client=client, body=body)
+    assert (eerste.status_code, nog_eens.status_code) == (201, 200)
+    assert isinstance(eerste.parsed, models.BerichtPublic) and isinstance(nog_eens.parsed, models.BerichtPublic)
+    assert eerste.parsed.id == nog_eens.parsed.id and eerste.parsed.van == "organisatie"
+    draad = list_berichten.sync(signaal.id, client=client)
+    assert isinstance(draad, list) and [b.tekst for b in draad] == ["Twee sleutelpersonen willen meedenken."]

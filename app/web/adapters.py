@@ -178,6 +178,31 @@ def volgende_statussen(status: str) -> list[str]:
     return [s.value for s in signalen.OVERGANGEN.get(signalen.S(status), ())]
 
 
+def ontvangen_signaal(session: Session, caller: Caller, signaal_id: uuid.UUID) -> Signaal:
+    """A signal addressed to the regional caller's gemeenten, or 404 (as `GET /v1/ontvangen-signalen/{id}`)."""
+    return signalen.get_ontvangen(session, caller=caller, signaal_id=signaal_id)
+
+
+def eigen_signaal(session: Session, caller: Caller, signaal_id: uuid.UUID) -> Signaal:
+    """The organisation's own signal, or 404 (as `GET /v1/signalen/{id}`)."""
+    return signalen.get(session, caller=caller, signaal_id=signaal_id)
+
+
+def ontvangen_signalen_publiek(session: Session, rijen: list[Signaal]) -> list[Any]:
+    return signalen.ontvangen(session, rijen)
+
+
+def gesprekken(session: Session, signaal_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[Any]]:
+    """The conversation of each signal on a page, oldest message first, in one query."""
+    return signalen.berichten_van(session, signaal_ids)
+
+
+def plaats_bericht(session: Session, caller: Caller, signaal: Signaal, van: Any, data: Any) -> Any:
+    """`POST /v1/ontvangen-signalen/{id}/berichten` or `/v1/signalen/{id}/berichten`: the same service call."""
+    bericht, _ = signalen.plaats_bericht(session, caller=caller, signaal=signaal, van=van, data=data)
+    return bericht
+
+
 def wijzig_status(session: Session, caller: Caller, signaal_id: uuid.UUID, data: Any) -> Any:
     """`PATCH /v1/ontvangen-signalen/{id}`: the same service call, the same 400/404/409."""
     signaal = signalen.get_ontvangen(session, caller=caller, signaal_id=signaal_id)

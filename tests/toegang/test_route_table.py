@@ -40,7 +40,7 @@ from tests.factories import (
     make_sleutelpersoon,
     make_uitkomst,
 )
-from tests.signalen.factories import make_signaal
+from tests.signalen.factories import make_bericht, make_signaal
 from tests.toegang.helpers import admin_key, key_of
 
 UNAUTHENTICATED = PUBLIC_PATHS | {"/v1/docs"}
@@ -73,6 +73,7 @@ PAD_PARAMETERS: dict[str, PadParameter] = {
     "importId": PadParameter(lambda session, org: make_import_run(session, org).id),
     "sleutelId": PadParameter(other_organisations_key),
     "signaalId": PadParameter(lambda session, org: make_signaal(session, org).id),
+    "berichtId": PadParameter(lambda session, org: make_bericht(session, make_signaal(session, org)).id),
     "verhaalId": PadParameter(lambda session, org: make_verhaal(session, org).id),
     "inzetId": PadParameter(lambda session, org: make_inzet(session, org).id),
     # Shared, not per organisation: only an unknown value (-> 404) is checked.
@@ -84,6 +85,9 @@ PAD_PARAMETERS: dict[str, PadParameter] = {
 # For routes of a regional key (scope `signalen`): a record outside the key's region (GM0344).
 REGIONALE_PAD_PARAMETERS: dict[str, PadParameter] = {
     "signaalId": PadParameter(lambda session, org: make_signaal(session, org, gericht_aan_gemeentecode="GM0599").id),
+    "berichtId": PadParameter(
+        lambda session, org: make_bericht(session, make_signaal(session, org, gericht_aan_gemeentecode="GM0599")).id
+    ),
 }
 
 
@@ -153,6 +157,8 @@ def test_route_table_is_not_empty() -> None:
     assert any(r.path == "/v1/organisaties" for r in ROUTES)
     assert any(r.path == "/v1/api-sleutels/{sleutelId}" and r.beheer for r in ROUTES)
     assert any(r.path == "/v1/ontvangen-signalen/{signaalId}" and r.regionaal for r in ROUTES)
+    assert any(r.path == "/v1/ontvangen-signalen/{signaalId}/berichten" and r.regionaal for r in ROUTES)
+    assert any(r.path == "/v1/signalen/{signaalId}/berichten" and not r.regionaal for r in ROUTES)
     assert any(r.path == "/v1/ervaringsverhalen/{verhaalId}" and not r.regionaal for r in ROUTES)
 
 
