@@ -5,18 +5,22 @@ app or mail scanner that fetches links for a preview does not use up the one-tim
 """
 
 import uuid
-from typing import Annotated
+from typing import Annotated, Any
 
+from babel.dates import format_date
 from fastapi import APIRouter, Form, Path, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from app.apparaten import service
+from app.apparaten.service import N_
 from app.apparaten.dependencies import ApparaatDep, wis_cookie, zet_cookie
 from app.core.config import get_settings
 from app.core.db import SessionDep
 from app.toegang.dependencies import APPARAAT_COOKIE, RateLimiter
+from app.sleutelapp import i18n
+from app.sleutelapp.router import OMGEVINGEN, taal_van
 from app.web.sessie import controleer_csrf, csrf_token, lees
-from app.web.templating import pagina
+from app.web.templating import CSP
 
 router = APIRouter(include_in_schema=False)
 
@@ -33,12 +37,29 @@ def _tel_poging(request: Request) -> None:
                    wie="Dit adres")
 
 
-def _fout(request: Request, fout: service.UitnodigingOngeldig) -> Response:
-    response = pagina(request, "uitnodiging.html", {"sessie": None, "fout": True, "titel": fout.titel,
-                                                   "uitleg": fout.uitleg, "status": fout.status},
-                      status_code=fout.status)
+def _taal(request: Request) -> str:
+    """The page's language: a `?taal=` the key person chose here, else the app's own choice."""
+    gevraagd = request.query_params.get("taal")
+    return gevraagd if gevraagd in i18n.TALEN else taal_van(request)
+
+
+def _pagina(request: Request, context: dict[str, Any], status_code: int = 200) -> Response:
+    """The invitation page in the app's style and language (its texts are in the app's catalogue)."""
+    taal = _taal(request)
+    html = OMGEVINGEN[taal].get_template("uitnodiging.html").render(
+        taal=taal, richting=i18n.TALEN[taal]["richting"], dagen=get_settings().uitnodiging_dagen, **context)
+    response = HTMLResponse(html, status_code=status_code)
+    response.headers["Content-Security-Policy"] = CSP
+    # The link is a secret: never from a cache, never in a referrer.
     response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    if request.query_params.get("taal") in i18n.TALEN:
+        response.set_cookie(i18n.COOKIE, taal, max_age=365 * 24 * 3600, path="/app", samesite="lax")
     return response
+
+
+def _fout(request: Request, fout: service.UitnodigingOngeldig) -> Response:
+    return _pagina(request, {"fout": True, "titel": fout.titel, "uitleg": fout.uitleg}, status_code=fout.status)
 
 
 @router.get("/app/uitnodiging/{token}", response_class=HTMLResponse)
@@ -50,14 +71,13 @@ def uitnodiging(request: Request, token: TokenPad, session: SessionDep) -> Respo
         return _fout(request, fout)
     response = Response()
     csrf = csrf_token(request, response)
-    pagina_ = pagina(request, "uitnodiging.html", {
-        "sessie": None, "fout": False, "titel": "Welkom bij Sleutelmonitor", "persoon": persoon,
-        "organisatie": organisatie, "token": token, "csrf": csrf, "verloopt_op": uitnodiging_.verloopt_op.date(),
+    pagina_ = _pagina(request, {
+        "fout": False, "titel": N_("Welkom bij Sleutelmonitor"), "persoon": persoon, "organisatie": organisatie,
+        "token": token, "csrf": csrf,
+        "verloopt_op": format_date(uitnodiging_.verloopt_op.date(), format="long", locale=_taal(request)),
     })
     for waarde in response.headers.getlist("set-cookie"):
         pagina_.headers.append("set-cookie", waarde)
-    pagina_.headers["Cache-Control"] = "no-store"
-    pagina_.headers["Referrer-Policy"] = "no-referrer"
     return pagina_
 
 

@@ -32,6 +32,11 @@ GEBRUIK_RESOLUTIE = timedelta(minutes=10)
 USER_AGENT_MAX = 300
 
 
+def N_(tekst: str) -> str:
+    """Marks a text for the app's catalogue (app/sleutelapp/locale); the page translates it when shown."""
+    return tekst
+
+
 def token_hash(token: str) -> str:
     # A 256-bit random token needs no slow hash (as API keys, app/core/security.py).
     return hashlib.sha256(token.encode()).hexdigest()
@@ -42,7 +47,8 @@ def nieuw_token() -> str:
 
 
 class UitnodigingOngeldig(Exception):
-    """An invitation that cannot be used: the page says why in Dutch, with the HTTP status to answer."""
+    """An invitation that cannot be used: the page says why (in the key person's language: the texts are
+    catalogue messages, `%(dagen)s` filled in), with the HTTP status to answer."""
 
     def __init__(self, status: int, titel: str, uitleg: str) -> None:
         super().__init__(uitleg)
@@ -84,29 +90,28 @@ def bekijk(session: Session, token: str) -> tuple[Uitnodiging, Sleutelpersoon, O
     uitnodiging = session.exec(select(Uitnodiging).where(Uitnodiging.token_hash == token_hash(token))).first()
     if uitnodiging is None:
         raise UitnodigingOngeldig(
-            404, "Deze uitnodiging bestaat niet",
-            "De link is niet compleet of niet goed overgenomen. Open de link opnieuw vanuit het bericht, "
-            "of vraag je coördinator om een nieuwe uitnodiging.")
+            404, N_("Deze uitnodiging bestaat niet"),
+            N_("De link is niet compleet of niet goed overgenomen. Open de link opnieuw vanuit het bericht, "
+               "of vraag je coördinator om een nieuwe uitnodiging."))
     if uitnodiging.gebruikt_op is not None:
         raise UitnodigingOngeldig(
-            410, "Deze uitnodiging is al gebruikt",
-            "Een uitnodiging werkt maar één keer. Gebruik de app op het apparaat waarop je hem opende, "
-            "of vraag je coördinator om een nieuwe uitnodiging voor dit apparaat.")
+            410, N_("Deze uitnodiging is al gebruikt"),
+            N_("Een uitnodiging werkt maar één keer. Gebruik de app op het apparaat waarop je hem opende, "
+               "of vraag je coördinator om een nieuwe uitnodiging voor dit apparaat."))
     if uitnodiging.ingetrokken_op is not None:
         raise UitnodigingOngeldig(
-            410, "Deze uitnodiging is ingetrokken",
-            "Je coördinator heeft deze uitnodiging ingetrokken. Vraag om een nieuwe als je de app wilt gebruiken.")
+            410, N_("Deze uitnodiging is ingetrokken"),
+            N_("Je coördinator heeft deze uitnodiging ingetrokken. Vraag om een nieuwe als je de app wilt gebruiken."))
     if uitnodiging.verloopt_op <= utcnow():
         raise UitnodigingOngeldig(
-            410, "Deze uitnodiging is verlopen",
-            f"Een uitnodiging is {get_settings().uitnodiging_dagen} dagen geldig. "
-            "Vraag je coördinator om een nieuwe uitnodiging.")
+            410, N_("Deze uitnodiging is verlopen"),
+            N_("Een uitnodiging is %(dagen)s dagen geldig. Vraag je coördinator om een nieuwe uitnodiging."))
     persoon = session.get(Sleutelpersoon, uitnodiging.sleutelpersoon_id)
     organisatie = session.get(Organisatie, uitnodiging.organisatie_id)
     if persoon is None or not persoon.actief or organisatie is None or not organisatie.actief:
         raise UitnodigingOngeldig(
-            410, "Deze uitnodiging geldt niet meer",
-            "Je account of je organisatie is niet meer actief. Neem contact op met je coördinator.")
+            410, N_("Deze uitnodiging geldt niet meer"),
+            N_("Je account of je organisatie is niet meer actief. Neem contact op met je coördinator."))
     return uitnodiging, persoon, organisatie
 
 
@@ -136,8 +141,8 @@ def activeer(
     if geclaimd.rowcount != 1:
         session.rollback()
         bekijk(session, token)  # says why it cannot be used any more
-        raise UitnodigingOngeldig(409, "Deze uitnodiging wordt net gebruikt",
-                                  "Probeer het over een paar seconden opnieuw.")
+        raise UitnodigingOngeldig(409, N_("Deze uitnodiging wordt net gebruikt"),
+                                  N_("Probeer het over een paar seconden opnieuw."))
     if vorige and (oud := zoek(session, vorige)) is not None and oud.ingetrokken_op is None:
         meld_af(session, oud.caller)
     session.add(apparaat)

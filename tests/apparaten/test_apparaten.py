@@ -272,3 +272,16 @@ def test_de_database_bevat_geen_token(session: Session, omgeving: Omgeving) -> N
     apparaat = session.exec(select(Apparaat)).one()
     assert apparaat.token_hash == service.token_hash(token) and token not in apparaat.token_hash
     assert uuid.UUID(str(apparaat.id))
+
+
+def test_uitnodiging_in_de_taal_van_de_sleutelpersoon(client: TestClient, session: Session, omgeving: Omgeving) -> None:
+    """The invitation is the app's first page: its texts come from the app's catalogue (nl, en, ar)."""
+    token = uitnodiging_token(session, omgeving.sleutelpersoon)
+    arabisch = client.get(f"/app/uitnodiging/{token}?taal=ar")
+    assert arabisch.status_code == 200 and 'dir="rtl"' in arabisch.text and "ربط هذا الجهاز" in arabisch.text
+    assert omgeving.sleutelpersoon.weergavenaam in arabisch.text
+    # The choice is kept for the app, as the app's own language buttons do.
+    assert "sleutelmonitor_taal=ar" in arabisch.headers["set-cookie"]
+    client.cookies.clear()
+    engels = client.get("/app/uitnodiging/" + "A" * 43, headers={"Accept-Language": "en-GB,en;q=0.9"})
+    assert engels.status_code == 404 and "This invitation does not exist" in engels.text

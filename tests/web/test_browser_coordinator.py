@@ -71,6 +71,12 @@ def test_uitnodiging_op_de_telefoon_en_intrekken(browser: Any, page: Any, dashbo
     assert scherm.evaluate("() => document.documentElement.scrollWidth") <= 375
     schermafdruk(scherm, "app-uitnodiging-telefoon")
     assert axe(scherm) == []
+    # In the key person's language too (the app's catalogue), right to left in Arabic.
+    scherm.goto(link + "?taal=ar")
+    assert scherm.locator("html").get_attribute("dir") == "rtl"
+    assert scherm.evaluate("() => document.documentElement.scrollWidth") <= 375
+    assert axe(scherm) == []
+    scherm.goto(link + "?taal=nl")
     scherm.get_by_role("button", name="Dit apparaat koppelen").click()
     scherm.wait_for_url("**/app")
     cookie = next(c for c in telefoon.cookies() if c["name"] == "sleutelmonitor_apparaat")
@@ -93,6 +99,10 @@ def test_uitnodiging_op_de_telefoon_en_intrekken(browser: Any, page: Any, dashbo
     apparaten.get_by_role("button", name=re.compile("^Afmelden")).first.click()
     assert "Het apparaat is afgemeld" in page.get_by_role("status").inner_text()
     assert _app_fetch(scherm, "/v1/contactmomenten") == 401
+    # The app itself, opened again (from its service worker's cache), says so in words.
+    scherm.goto(dashboard.url + "/app")
+    scherm.wait_for_selector("body[data-afgemeld]")
+    assert scherm.get_by_role("heading", name="Je bent niet aangemeld").is_visible()
     # The invitation was used once: opening it again says so.
     opnieuw = scherm.goto(link)
     assert opnieuw.status == 410 and "al gebruikt" in scherm.locator("main").inner_text()
