@@ -51,6 +51,7 @@ from app.core.config import get_settings
 from app.core.db import checkpoint, get_engine, schrijvend_met_wachttijd
 from app.core.errors import OngeldigeInvoer
 from app.imports import service
+from app.imports.mapping import Mappingbestand
 from app.imports.readers import LeesFout, TeGrootBestand
 from app.imports.verslag import BEZIG, MISLUKT, WACHTEND, Opties
 from app.models import ImportRun, utcnow
@@ -274,6 +275,7 @@ def _opties(run: ImportRun) -> Opties:
         blad=extra.get("blad"),
         codering=extra.get("codering"),
         bestandsnaam=run.bestandsnaam,
+        mapping=Mappingbestand.model_validate(extra["mapping"]) if extra.get("mapping") else None,
     )
 
 

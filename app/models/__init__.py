@@ -9,6 +9,7 @@ from app.models.contactmoment import Contactmoment, ContactmomentActie, Contactm
 from app.models.doel import Doel
 from app.models.doorverwijzing import Doorverwijzing, DoorverwijzingStatus
 from app.models.ervaringsverhaal import Ervaringsverhaal, ErvaringsverhaalEffect, ErvaringsverhaalOnderwerp
+from app.models.import_mapping import ImportMapping
 from app.models.import_run import ImportRun
 from app.models.ketenpartner import Ketenpartner
 from app.models.lees_audit import LeesAudit
@@ -31,6 +32,7 @@ __all__ = [
     "Ervaringsverhaal",
     "ErvaringsverhaalEffect",
     "ErvaringsverhaalOnderwerp",
+    "ImportMapping",
     "ImportRun",
     "Ketenpartner",
     "LeesAudit",
