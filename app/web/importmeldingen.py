@@ -62,8 +62,8 @@ _MELDINGEN: list[tuple[re.Pattern[str], Any]] = [
                f"Verbeter het bestand, of kies bij het uploaden ‘{OPTIE_PER_RIJ}’."),
     (re.compile(r"^Proefdraai: er is niets opgeslagen\. Een atomaire import zou niets opslaan, want (?P<a>\d+) van de (?P<g>\d+) .*$", re.S),
      lambda m: f"Er is nog niets opgeslagen. {m['a']} van de {m['g']} rijen kloppen niet, dus alles of niets "
-               f"importeren zou niets opslaan. Met ‘{KNOP_GOEDE_RIJEN}’ slaat u de "
-               f"{int(m['g']) - int(m['a'])} goede rijen op; de andere kunt u later verbeteren en opnieuw importeren."),
+               f"importeren zou niets opslaan. Met ‘{KNOP_GOEDE_RIJEN}’ slaat u {_goede(int(m['g']) - int(m['a']))} "
+               "op; de andere kunt u later verbeteren en opnieuw importeren."),
     (re.compile(r"^Proefdraai: er is niets opgeslagen; .*$", re.S),
      lambda m: "Er is nog niets opgeslagen; de aantallen zijn wat importeren zou doen."),
 ]
@@ -78,6 +78,10 @@ _OPRUIMEN: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"Importeer per rij \(`perRij=true`\)"), f"Kies ‘{OPTIE_PER_RIJ}’"),
 ]
 _VELDNAAM = re.compile(r"`([A-Za-z][\w.\[\]]*)`")
+
+
+def _goede(aantal: int) -> str:
+    return "de goede rij" if aantal == 1 else f"de {aantal} goede rijen"
 
 
 def _label(veld: str) -> str:
@@ -96,11 +100,16 @@ def reden(tekst: str) -> str:
     """One error's reason as the dashboard shows it."""
     for patroon, maak in _SOORTEN:
         if m := patroon.match(tekst):
-            return maak(m)
+            return _aanhalingstekens(maak(m))
     # A reason without a column starts with the API path it is about: `inwoner.geslacht: ...`.
     if m := re.match(r"^(?P<pad>[a-z][\w.\[\]]*): (?P<rest>.*)$", tekst, re.S):
         tekst = f"{_label(m['pad'])}: {m['rest']}"
-    return _opgeruimd(tekst)
+    return _aanhalingstekens(_opgeruimd(tekst))
+
+
+def _aanhalingstekens(tekst: str) -> str:
+    """`value` (the API's code formatting) as ‘value’."""
+    return re.sub(r"`([^`]*)`", r"‘\1’", tekst)
 
 
 def melding(tekst: str | None) -> str | None:
@@ -110,7 +119,7 @@ def melding(tekst: str | None) -> str | None:
     for patroon, maak in _MELDINGEN:
         if m := patroon.match(tekst):
             return maak(m)
-    return _opgeruimd(tekst)
+    return _aanhalingstekens(_opgeruimd(tekst))
 
 
 def vertaal(job: ImportPublic) -> ImportPublic:
