@@ -26,7 +26,7 @@ from app.core.persoonsgegevens import Naam
 from app.imports import opgeslagen, service, taken
 from app.imports.mapping import Mappingbestand, laad_yaml, samenvoegen
 from app.imports.readers import LeesFout, TeVeelUitgepakt, controleer_zip, formaat_van_naam
-from app.imports.schemas import ImportDetail, ImportMappingSchema, ImportPublic, publiek
+from app.imports.schemas import ImportDetail, Importmapping, ImportPublic, publiek
 from app.imports.verslag import fouten_tabel
 from app.models import ImportRun
 from app.toegang.dependencies import CallerDep, InzienDep, RegistrerenDep
@@ -513,20 +513,20 @@ def get_import_fouten(
     return antwoord
 
 
-@router.get("/import-mapping", response_model=ImportMappingSchema, summary="Importmapping opvragen",
+@router.get("/import-mapping", response_model=Importmapping, summary="Importmapping opvragen",
     description=(
         "De opgeslagen mapping van de eigen organisatie: de secties van het mappingbestand (`kolommen`, `waarden`, "
         "`standaard`, `ketenpartners`, `aanmaken`). Elke import gebruikt haar, tenzij `opgeslagenMapping=false`. "
         "Zonder opgeslagen mapping zijn alle secties leeg."
     ),
 )
-def get_import_mapping(caller: InzienDep, session: SessionDep) -> ImportMappingSchema:
+def get_import_mapping(caller: InzienDep, session: SessionDep) -> Importmapping:
     assert caller.organisatie_id is not None
     mapping = opgeslagen.laad(session, organisatie_id=caller.organisatie_id) or Mappingbestand()
-    return ImportMappingSchema.model_validate(mapping.model_dump())
+    return Importmapping.model_validate(mapping.model_dump())
 
 
-@router.put("/import-mapping", response_model=ImportMappingSchema, summary="Importmapping opslaan",
+@router.put("/import-mapping", response_model=Importmapping, summary="Importmapping opslaan",
     description=(
         "Vervangt de opgeslagen mapping van de eigen organisatie. `aanmaken` noemt per veld (`sleutelpersoon`, "
         "`doorverwijzingen`) de onbekende namen die een import mag aanmaken (een sleutelpersoon als historisch: niet "
@@ -535,7 +535,7 @@ def get_import_mapping(caller: InzienDep, session: SessionDep) -> ImportMappingS
         "haar met de keuzes op de proefdraai; de opdrachtregel gebruikt haar met `--opgeslagen-mapping`."
     ),
 )
-def put_import_mapping(caller: RegistrerenDep, session: SessionDep, body: ImportMappingSchema) -> ImportMappingSchema:
+def put_import_mapping(caller: RegistrerenDep, session: SessionDep, body: Importmapping) -> Importmapping:
     mapping = opgeslagen.als_mapping(body.model_dump(), veld="body")
     opgeslagen.sla_op(session, caller=caller, mapping=mapping)
-    return ImportMappingSchema.model_validate(mapping.model_dump())
+    return Importmapping.model_validate(mapping.model_dump())

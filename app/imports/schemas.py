@@ -2,7 +2,7 @@
 
 import uuid
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import ConfigDict, Field
 
@@ -186,7 +186,7 @@ def publiek(run: ImportRun, *, verwerkt: int | None = None, detail: bool = True)
     )
 
 
-class ImportMappingSchema(Schema):
+class Importmapping(Schema):
     """An organisation's import mapping: the sections of the YAML mapping file."""
 
     model_config = ConfigDict(extra="forbid", alias_generator=None, populate_by_name=True, from_attributes=True)
@@ -201,7 +201,7 @@ class ImportMappingSchema(Schema):
         "een bestaande sleutelpersoon of ketenpartner}.",
         examples=[{"sleutelpersoon": {"M. Abdi": "Mays A."}, "onderwerpen": {"Geldzorgen": "geld.schulden"}}],
     )
-    standaard: dict[str, str | int] = Field(
+    standaard: dict[str, str | Annotated[int, Field(ge=0, le=1_000_000)]] = Field(
         default_factory=dict, description="Veld -> waarde als de kolom ontbreekt of leeg is.", examples=[{"kanaal": "persoonlijk"}],
     )
     ketenpartners: dict[str, str] = Field(
