@@ -33,27 +33,27 @@ LABELS: dict[str, str] = {
 
 _SOORTEN: list[tuple[re.Pattern[str], Any]] = [
     (re.compile(r"^Onbekende sleutelpersoon `(?P<naam>.*?)`; registreer .*$", re.S),
-     lambda m: f"Sleutelpersoon {m['naam']} is onbekend. Kies bij ‘{KEUZES}’ hieronder ‘aanmaken’ of koppel de naam "
-               f"aan een bestaande sleutelpersoon; of vink bij het uploaden ‘{OPTIE_SLEUTELPERSONEN}’ aan."),
+     lambda m, hier: f"Sleutelpersoon {m['naam']} is onbekend. {_kies(hier)} ‘aanmaken’ of koppel de naam aan een "
+                     f"bestaande sleutelpersoon; of vink bij het uploaden ‘{OPTIE_SLEUTELPERSONEN}’ aan."),
     (re.compile(r"^Onbekende ketenpartner `(?P<naam>.*?)`; zet .*$", re.S),
-     lambda m: f"Ketenpartner {m['naam']} is onbekend. Kies bij ‘{KEUZES}’ hieronder ‘aanmaken’ of koppel de naam "
-               f"aan een bestaande ketenpartner; of vink bij het uploaden ‘{OPTIE_KETENPARTNERS}’ aan."),
+     lambda m, hier: f"Ketenpartner {m['naam']} is onbekend. {_kies(hier)} ‘aanmaken’ of koppel de naam aan een "
+                     f"bestaande ketenpartner; of vink bij het uploaden ‘{OPTIE_KETENPARTNERS}’ aan."),
     (re.compile(r"^(?P<begin>Onbekende waarde `.*?`\.(?: Bedoelt u .*?\?)?) Alle waarden: .*$", re.S),
-     lambda m: f"{m['begin']} Verbeter de waarde in uw bestand en upload het opnieuw."),
+     lambda m, _: f"{m['begin']} Verbeter de waarde in uw bestand en upload het opnieuw."),
     (re.compile(r"^Er zijn (?P<n>\d+) sleutelpersonen met de naam `(?P<naam>.*?)`; .*$", re.S),
-     lambda m: f"Er zijn {m['n']} sleutelpersonen met de naam {m['naam']}; geef ze op de pagina Sleutelpersonen "
+     lambda m, _: f"Er zijn {m['n']} sleutelpersonen met de naam {m['naam']}; geef ze op de pagina Sleutelpersonen "
                "elk een eigen naam."),
     (re.compile(r"^De kolommen (?P<kolommen>.*) zijn allebei `(?P<veld>\w+)`; .*$", re.S),
-     lambda m: f"De kolommen {m['kolommen'].replace('`', '')} betekenen allebei {_label(m['veld'])}; geef de kolom "
+     lambda m, _: f"De kolommen {m['kolommen'].replace('`', '')} betekenen allebei {_label(m['veld'])}; geef de kolom "
                "die niet telt een andere kop, of verwijder hem."),
     (re.compile(r"^Er is geen kolom voor `(?P<veld>\w+)` \(bijvoorbeeld (?P<vb>.*?)\); .*$", re.S),
-     lambda m: f"Er is geen kolom {_label(m['veld'])} (bijvoorbeeld {m['vb'].replace('`', '')}); voeg die kolom "
+     lambda m, _: f"Er is geen kolom {_label(m['veld'])} (bijvoorbeeld {m['vb'].replace('`', '')}); voeg die kolom "
                "toe aan uw bestand."),
     (re.compile(r"^Het contactmoment bestaat al met andere doorverwijzingen; .*$", re.S),
-     lambda m: "Dit contactmoment bestaat al met andere doorverwijzingen; een import wijzigt die niet. Wijzig ze op "
+     lambda m, _: "Dit contactmoment bestaat al met andere doorverwijzingen; een import wijzigt die niet. Wijzig ze op "
                "de pagina Opvolging."),
     (re.compile(r"^Het contactmoment met externId `(?P<id>.*?)` is verwijderd; (?P<rest>.*)$", re.S),
-     lambda m: f"Het contactmoment met Extern id {m['id']} is verwijderd; {m['rest']}"),
+     lambda m, _: f"Het contactmoment met Extern id {m['id']} is verwijderd; {m['rest']}"),
 ]
 
 _MELDINGEN: list[tuple[re.Pattern[str], Any]] = [
@@ -96,11 +96,17 @@ def _opgeruimd(tekst: str) -> str:
     return _VELDNAAM.sub(lambda m: _label(m[1]) if _label(m[1]) != re.sub(r"\[\d*\]", "", m[1]) else m[0], tekst)
 
 
-def reden(tekst: str) -> str:
-    """One error's reason as the dashboard shows it."""
+def _kies(op_proefdraai: bool) -> str:
+    if op_proefdraai:
+        return f"Kies bij ‘{KEUZES}’ hieronder"
+    return f"Deze rijen zijn niet opgeslagen. Upload het bestand opnieuw en kies bij ‘{KEUZES}’"
+
+
+def reden(tekst: str, *, op_proefdraai: bool = True) -> str:
+    """One error's reason as the dashboard shows it (`op_proefdraai`: the page offers the choices for names)."""
     for patroon, maak in _SOORTEN:
         if m := patroon.match(tekst):
-            return _aanhalingstekens(maak(m))
+            return _aanhalingstekens(maak(m, op_proefdraai))
     # A reason without a column starts with the API path it is about: `inwoner.geslacht: ...`.
     if m := re.match(r"^(?P<pad>[a-z][\w.\[\]]*): (?P<rest>.*)$", tekst, re.S):
         tekst = f"{_label(m['pad'])}: {m['rest']}"
@@ -126,7 +132,9 @@ def vertaal(job: ImportPublic) -> ImportPublic:
     """A run's report with every message in the coordinator's words (a copy; the stored report is unchanged)."""
     wijzigingen: dict[str, Any] = {"melding": melding(job.melding)}
     if isinstance(job, ImportDetail):
-        wijzigingen["fouten"] = [f.model_copy(update={"reden": reden(f.reden)}) for f in job.fouten]
-        wijzigingen["foutsoorten"] = [s.model_copy(update={"reden": reden(s.reden)}) for s in job.foutsoorten]
+        hier = job.proefdraai
+        wijzigingen["fouten"] = [f.model_copy(update={"reden": reden(f.reden, op_proefdraai=hier)}) for f in job.fouten]
+        wijzigingen["foutsoorten"] = [s.model_copy(update={"reden": reden(s.reden, op_proefdraai=hier)})
+                                      for s in job.foutsoorten]
         wijzigingen["kolommen"] = [k.model_copy(update={"veld": _label(k.veld) if k.veld else None}) for k in job.kolommen]
     return job.model_copy(update=wijzigingen)

@@ -184,6 +184,7 @@ def test_browser_proefdraai_aanmaken_en_goede_rijen_importeren_zonder_tweede_upl
         page.wait_for_selector("text=De goede rijen zijn opgeslagen", timeout=30_000)
         assert page.locator(".tegel", has_text="Nieuw").locator(".tegel-waarde").inner_text() == "5"
         assert "Onbekend onderwerp xyz" in page.locator("main").inner_text()
+        assert _breedte(page) <= 375, f"de import is {_breedte(page)} px breed op een telefoon van 375 px"
         assert axe(page) == []
     finally:
         context.close()

@@ -276,6 +276,6 @@ def fouten(request: Request, import_id: uuid.UUID, sessie: SessieDep, session: S
     """The API's error report of a run (`GET /v1/imports/{id}/fouten`), for Excel: every kept error."""
     run = _run(session, sessie.caller, import_id)
     kop, regels = fouten_tabel(run.rapport or {})
-    regels = [[*regel[:5], importmeldingen.reden(str(regel[5]))] for regel in regels]
+    regels = [[*regel[:5], importmeldingen.reden(str(regel[5]), op_proefdraai=False)] for regel in regels]
     return formaten.bestand(formaten.to_csv(kop, regels, formaten.Formaat.csv), formaten.Formaat.csv,
                             f"import-{run.id}-fouten")
