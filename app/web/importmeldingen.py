@@ -32,39 +32,39 @@ LABELS: dict[str, str] = {
 }
 
 _SOORTEN: list[tuple[re.Pattern[str], Any]] = [
-    (re.compile(r"^Onbekende sleutelpersoon `(?P<naam>.*?)`; registreer .*$", re.S),
+    (re.compile(r"^Onbekende sleutelpersoon `(?P<naam>.*?)`; registreer .*$", re.DOTALL),
      lambda m, hier: f"Sleutelpersoon {m['naam']} is onbekend. {_kies(hier)} ‘aanmaken’ of koppel de naam aan een "
                      f"bestaande sleutelpersoon; of vink bij het uploaden ‘{OPTIE_SLEUTELPERSONEN}’ aan."),
-    (re.compile(r"^Onbekende ketenpartner `(?P<naam>.*?)`; zet .*$", re.S),
+    (re.compile(r"^Onbekende ketenpartner `(?P<naam>.*?)`; zet .*$", re.DOTALL),
      lambda m, hier: f"Ketenpartner {m['naam']} is onbekend. {_kies(hier)} ‘aanmaken’ of koppel de naam aan een "
                      f"bestaande ketenpartner; of vink bij het uploaden ‘{OPTIE_KETENPARTNERS}’ aan."),
-    (re.compile(r"^(?P<begin>Onbekende waarde `.*?`\.(?: Bedoelt u .*?\?)?) Alle waarden: .*$", re.S),
+    (re.compile(r"^(?P<begin>Onbekende waarde `.*?`\.(?: Bedoelt u .*?\?)?) Alle waarden: .*$", re.DOTALL),
      lambda m, _: f"{m['begin']} Verbeter de waarde in uw bestand en upload het opnieuw."),
-    (re.compile(r"^Er zijn (?P<n>\d+) sleutelpersonen met de naam `(?P<naam>.*?)`; .*$", re.S),
+    (re.compile(r"^Er zijn (?P<n>\d+) sleutelpersonen met de naam `(?P<naam>.*?)`; .*$", re.DOTALL),
      lambda m, _: f"Er zijn {m['n']} sleutelpersonen met de naam {m['naam']}; geef ze op de pagina Sleutelpersonen "
                "elk een eigen naam."),
-    (re.compile(r"^De kolommen (?P<kolommen>.*) zijn allebei `(?P<veld>\w+)`; .*$", re.S),
+    (re.compile(r"^De kolommen (?P<kolommen>.*) zijn allebei `(?P<veld>\w+)`; .*$", re.DOTALL),
      lambda m, _: f"De kolommen {m['kolommen'].replace('`', '')} betekenen allebei {_label(m['veld'])}; geef de kolom "
                "die niet telt een andere kop, of verwijder hem."),
-    (re.compile(r"^Er is geen kolom voor `(?P<veld>\w+)` \(bijvoorbeeld (?P<vb>.*?)\); .*$", re.S),
+    (re.compile(r"^Er is geen kolom voor `(?P<veld>\w+)` \(bijvoorbeeld (?P<vb>.*?)\); .*$", re.DOTALL),
      lambda m, _: f"Er is geen kolom {_label(m['veld'])} (bijvoorbeeld {m['vb'].replace('`', '')}); voeg die kolom "
                "toe aan uw bestand."),
-    (re.compile(r"^Het contactmoment bestaat al met andere doorverwijzingen; .*$", re.S),
+    (re.compile(r"^Het contactmoment bestaat al met andere doorverwijzingen; .*$", re.DOTALL),
      lambda m, _: "Dit contactmoment bestaat al met andere doorverwijzingen; een import wijzigt die niet. Wijzig ze op "
                "de pagina Opvolging."),
-    (re.compile(r"^Het contactmoment met externId `(?P<id>.*?)` is verwijderd; (?P<rest>.*)$", re.S),
+    (re.compile(r"^Het contactmoment met externId `(?P<id>.*?)` is verwijderd; (?P<rest>.*)$", re.DOTALL),
      lambda m, _: f"Het contactmoment met Extern id {m['id']} is verwijderd; {m['rest']}"),
 ]
 
 _MELDINGEN: list[tuple[re.Pattern[str], Any]] = [
-    (re.compile(r"^Er is niets opgeslagen: (?P<a>[\d.]+) van de (?P<g>[\d.]+) rijen zijn afgekeurd en de import is atomair.*$", re.S),
+    (re.compile(r"^Er is niets opgeslagen: (?P<a>[\d.]+) van de (?P<g>[\d.]+) rijen zijn afgekeurd en de import is atomair.*$", re.DOTALL),
      lambda m: f"Er is niets opgeslagen: {m['a']} van de {m['g']} rijen zijn afgekeurd, en de import was alles of niets. "
                f"Verbeter het bestand, of kies bij het uploaden ‘{OPTIE_PER_RIJ}’."),
-    (re.compile(r"^Proefdraai: er is niets opgeslagen\. Een atomaire import zou niets opslaan, want (?P<a>\d+) van de (?P<g>\d+) .*$", re.S),
+    (re.compile(r"^Proefdraai: er is niets opgeslagen\. Een atomaire import zou niets opslaan, want (?P<a>\d+) van de (?P<g>\d+) .*$", re.DOTALL),
      lambda m: f"Er is nog niets opgeslagen. {m['a']} van de {m['g']} rijen kloppen niet, dus alles of niets "
                f"importeren zou niets opslaan. Met ‘{KNOP_GOEDE_RIJEN}’ slaat u {_goede(int(m['g']) - int(m['a']))} "
                "op; de andere kunt u later verbeteren en opnieuw importeren."),
-    (re.compile(r"^Proefdraai: er is niets opgeslagen; .*$", re.S),
+    (re.compile(r"^Proefdraai: er is niets opgeslagen; .*$", re.DOTALL),
      lambda m: "Er is nog niets opgeslagen; de aantallen zijn wat importeren zou doen."),
 ]
 
@@ -72,8 +72,8 @@ _MELDINGEN: list[tuple[re.Pattern[str], Any]] = [
 _OPRUIMEN: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\s*\((?:[^()]*?(?:/v1/|`--|=true|=false|\bAPI\b|mappingbestand)[^()]*?)\)"), ""),
     (re.compile(r"\b(?:GET|POST|PUT|PATCH|DELETE) /v1/\S+"), "de pagina"),
-    (re.compile(r"een atomaire import", re.I), "een import van alles of niets"),
-    (re.compile(r"\batomair(e)?\b", re.I), "alles of niets"),
+    (re.compile(r"een atomaire import", re.IGNORECASE), "een import van alles of niets"),
+    (re.compile(r"\batomair(e)?\b", re.IGNORECASE), "alles of niets"),
     (re.compile(r"\bNDJSON\b"), "JSON-regels"),
     (re.compile(r"Importeer per rij \(`perRij=true`\)"), f"Kies ‘{OPTIE_PER_RIJ}’"),
 ]
@@ -108,7 +108,7 @@ def reden(tekst: str, *, op_proefdraai: bool = True) -> str:
         if m := patroon.match(tekst):
             return _aanhalingstekens(maak(m, op_proefdraai))
     # A reason without a column starts with the API path it is about: `inwoner.geslacht: ...`.
-    if m := re.match(r"^(?P<pad>[a-z][\w.\[\]]*): (?P<rest>.*)$", tekst, re.S):
+    if m := re.match(r"^(?P<pad>[a-z][\w.\[\]]*): (?P<rest>.*)$", tekst, re.DOTALL):
         tekst = f"{_label(m['pad'])}: {m['rest']}"
     return _aanhalingstekens(_opgeruimd(tekst))
 

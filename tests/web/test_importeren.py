@@ -61,7 +61,7 @@ def _proefdraai(client: TestClient, bestand: bytes, **opties: str) -> Any:
 
 
 def _tekst(html: str) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", re.sub(r"<(script|style)[^>]*>.*?</\1>", "", html, flags=re.S)))
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", re.sub(r"<(script|style)[^>]*>.*?</\1>", "", html, flags=re.DOTALL)))
 
 
 def test_proefdraai_spreekt_de_taal_van_de_coordinator(client: TestClient, omgeving: Omgeving, sleutel: dict[str, str],

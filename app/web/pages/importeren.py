@@ -18,23 +18,22 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, BackgroundTasks, File, Form, Request, Response, UploadFile
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
-
 from sqlmodel import select
 
 from app.core import formaten, persoonsgegevens
 from app.core.db import SessionDep
 from app.core.errors import GeenToegang, OngeldigeInvoer
 from app.core.request_checks import VERBODEN_TEKENS
-from app.imports import router as imports_router
 from app.imports import opgeslagen, service, taken
+from app.imports import router as imports_router
 from app.imports.readers import LeesFout, TeVeelUitgepakt, controleer_zip, formaat_van_naam
 from app.imports.schemas import publiek
 from app.imports.verslag import fouten_tabel
 from app.models import Ketenpartner, Sleutelpersoon
 from app.toegang import scoping
 from app.toegang.caller import Binding, Caller, Scope
-from app.web.sessie import SessieDep, controleer_csrf
 from app.web import importmeldingen
+from app.web.sessie import SessieDep, controleer_csrf
 from app.web.templating import pagina
 
 router = APIRouter(include_in_schema=False)
