@@ -191,3 +191,24 @@ def test_browser_proefdraai_aanmaken_en_goede_rijen_importeren_zonder_tweede_upl
 
     [samir] = [p for p in personen_van(dashboard, dashboard.org.id) if p.weergavenaam == nieuw]
     assert (samir.actief, samir.gemeentecode) == (False, gemeente)
+
+
+def test_opgeslagen_keuzes_staan_op_de_pagina_en_kunnen_gewist(client: TestClient, session: Session, omgeving: Omgeving,
+                                                              sleutel: dict[str, str]) -> None:
+    from app.imports.mapping import Mappingbestand
+    from app.toegang.caller import Binding, Caller, Scope
+
+    caller = Caller(sleutel_id=None, scopes=frozenset({Scope.registreren}), binding=Binding.organisatie,
+                    organisatie_id=omgeving.organisatie.id)
+    opgeslagen.sla_op(session, caller=caller, mapping=Mappingbestand(
+        aanmaken={"sleutelpersoon": ["Samir B."]}, waarden={"sleutelpersoon": {"M. Abdi": "Mays A."}, "kanaal": {"app": "berichtenapp"}}))
+    session.commit()
+    meld_aan(client, sleutel)
+    tekst = _tekst(client.get("/importeren").text)
+    assert "Sleutelpersoon Samir B. : aanmaken" in tekst and "Sleutelpersoon M. Abdi : koppelen aan Mays A." in tekst
+    assert client.post("/importeren/keuzes-wissen", data={"csrf": "verkeerd"}).status_code == 403
+    antwoord = client.post("/importeren/keuzes-wissen", data={"csrf": csrf_van(client)}, follow_redirects=False)
+    assert antwoord.status_code == 303
+    mapping = opgeslagen.laad(session, organisatie_id=omgeving.organisatie.id)
+    assert mapping is not None and (mapping.aanmaken, mapping.waarden) == ({}, {"kanaal": {"app": "berichtenapp"}})
+    assert "Uw keuzes voor namen" not in client.get("/importeren").text

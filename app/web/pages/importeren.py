@@ -114,11 +114,40 @@ def _recent(session: Any, caller: Caller) -> list[Any]:
     return [publiek(r, detail=False) for r in session.exec(service.list_statement(caller=caller).limit(10))]
 
 
+def _opgeslagen_keuzes(session: Any, caller: Caller) -> list[tuple[str, str, str]]:
+    """The stored choices for names, as (soort, name in the file, what happens), for the page."""
+    assert caller.organisatie_id is not None
+    mapping = opgeslagen.laad(session, organisatie_id=caller.organisatie_id)
+    if mapping is None:
+        return []
+    soorten = {"sleutelpersoon": "Sleutelpersoon", "doorverwijzingen": "Ketenpartner"}
+    keuzes = [(soorten[veld], naam, "aanmaken") for veld in soorten for naam in mapping.aanmaken.get(veld, [])]
+    keuzes += [(soorten[veld], naam, f"koppelen aan {doel}") for veld in soorten
+               for naam, doel in mapping.waarden.get(veld, {}).items()]
+    return keuzes
+
+
 @router.get("/importeren", response_class=HTMLResponse)
 def importeren(request: Request, sessie: SessieDep, session: SessionDep) -> Response:
     _mag_importeren(sessie.caller)
     return pagina(request, "importeren.html", {"sessie": sessie, "actief": "importeren", "recent": _recent(session, sessie.caller),
-                                               "fout": None, "rapport": None})
+                                               "fout": None, "rapport": None,
+                                               "keuzes": _opgeslagen_keuzes(session, sessie.caller)})
+
+
+@router.post("/importeren/keuzes-wissen")
+def keuzes_wissen(request: Request, sessie: SessieDep, session: SessionDep,
+                  csrf: Annotated[str, Form(max_length=100)] = "") -> Response:
+    """Forget the stored choices for names (a wrong "koppelen aan ..." is undone so); other mapping sections stay."""
+    controleer_csrf(request, csrf, sessie.csrf)
+    caller = sessie.caller
+    _mag_importeren(caller)
+    assert caller.organisatie_id is not None
+    mapping = opgeslagen.laad(session, organisatie_id=caller.organisatie_id)
+    if mapping is not None:
+        waarden = {veld: paren for veld, paren in mapping.waarden.items() if veld not in ("sleutelpersoon", "doorverwijzingen")}
+        opgeslagen.sla_op(session, caller=caller, mapping=mapping.model_copy(update={"aanmaken": {}, "waarden": waarden}))
+    return RedirectResponse("/importeren", status_code=303)
 
 
 @router.post("/importeren", response_class=HTMLResponse)
