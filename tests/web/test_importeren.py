@@ -6,6 +6,7 @@ HTTP tests through the dashboard's forms (both databases), and one browser test 
 
 import re
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -13,9 +14,9 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
+from app.core.config import get_settings
 from app.imports import opgeslagen, taken
 from app.models import ImportRun, Sleutelpersoon
-from app.web.pages import importeren as importeren_pagina
 from tests.factories import Omgeving, make_key
 from tests.imports.helpers import csv_bytes, rij
 from tests.web.helpers import csrf_van, meld_aan
@@ -34,13 +35,14 @@ def sleutel(session: Session, omgeving: Omgeving) -> dict[str, str]:
 
 
 @pytest.fixture
-def gestart(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> list[uuid.UUID]:
+def gestart(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[list[uuid.UUID]]:
     """The jobs the dashboard starts, noted instead of run (the browser test runs one for real)."""
     gestart: list[uuid.UUID] = []
     monkeypatch.setenv("SLEUTELMONITOR_IMPORT_MAP", str(tmp_path / "uploads"))
-    monkeypatch.setattr(importeren_pagina, "MAP", tmp_path / "dashboard")
+    get_settings.cache_clear()
     monkeypatch.setattr(taken, "draai", gestart.append)
-    return gestart
+    yield gestart
+    get_settings.cache_clear()
 
 
 def _bestand(omgeving: Omgeving) -> bytes:
@@ -212,3 +214,24 @@ def test_opgeslagen_keuzes_staan_op_de_pagina_en_kunnen_gewist(client: TestClien
     mapping = opgeslagen.laad(session, organisatie_id=omgeving.organisatie.id)
     assert mapping is not None and (mapping.aanmaken, mapping.waarden) == ({}, {"kanaal": {"app": "berichtenapp"}})
     assert "Uw keuzes voor namen" not in client.get("/importeren").text
+
+
+def test_de_upload_van_een_proefdraai_blijft_tot_hij_verloopt(client: TestClient, omgeving: Omgeving, sleutel: dict[str, str],
+                                                              gestart: list[uuid.UUID]) -> None:
+    """Kept in the jobs' upload folder (any worker finds it), out of reach of their ten-minute sweep; gone after a day."""
+    import os
+    import time
+
+    meld_aan(client, sleutel)
+    velden = _formulier(_proefdraai(client, _bestand(omgeving)).text)
+    [upload] = list(taken.proefdraaimap().glob(f"{omgeving.organisatie.id}/*"))
+    assert upload.name == velden["token"]
+    uur = time.time() - 3600
+    os.utime(upload, (uur, uur))
+    taken.ruim_op()
+    assert upload.is_file()  # an hour old: still there for "Importeer de goede rijen nu"
+    dag = time.time() - taken.PROEFDRAAI_BEWAAR_SECONDEN - 60
+    os.utime(upload, (dag, dag))
+    assert upload in taken.ruim_op()
+    antwoord = client.post("/importeren/uitvoeren", data={**velden, "actie": "goede-rijen"})
+    assert antwoord.status_code == 400 and "niet meer beschikbaar" in antwoord.text

@@ -1,15 +1,17 @@
 """Importeren: upload a coordinator's spreadsheet, read the dry-run report, then run it as a job with progress.
 
-The file is kept between the dry run and the real run in a per-organisation temporary folder under a
-random name; the form carries only that name. The real run is the API's background job
-(`imports.taken.draai`): at the run the file moves to the jobs' upload folder, and the job deletes it when done.
+The file is kept between the dry run and the real run in a per-organisation folder inside the jobs'
+upload folder (`imports.taken.proefdraaimap`, where every worker finds it) under a random name; the
+form carries only that name. It stays until it is used or a day old (the jobs' sweep removes it), so
+"Keuzes opslaan en opnieuw controleren" and "Importeer de goede rijen nu" need no second upload. The
+real run is the API's background job (`imports.taken.draai`): at the run the file moves to the jobs'
+upload folder, and the job deletes it when done.
 """
 
 import contextlib
 import re
 import secrets
 import shutil
-import tempfile
 import time
 import uuid
 from dataclasses import replace
@@ -38,11 +40,9 @@ from app.web.templating import pagina
 
 router = APIRouter(include_in_schema=False)
 
-MAP = Path(tempfile.gettempdir()) / "sleutelmonitor-dashboard-uploads"
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{32}\.(csv|xlsx|ndjson)$")
 BLOK = 1024 * 1024
 KLAAR = (service.GESLAAGD, service.GEDEELTELIJK, service.MISLUKT)
-BEWAAR_SECONDEN = 24 * 3600
 # At most this many unknown names get a choice, and this many existing ones are offered to link to.
 MAX_KEUZES = 500
 
@@ -53,14 +53,14 @@ def _mag_importeren(caller: Caller) -> None:
 
 
 def _map(caller: Caller) -> Path:
-    pad = MAP / str(caller.organisatie_id)
+    pad = taken.proefdraaimap() / str(caller.organisatie_id)
     pad.mkdir(parents=True, exist_ok=True, mode=0o700)
     return pad
 
 
 def _ruim_op(map_: Path) -> None:
-    """Uploads whose dry run was never followed by a run are removed after a day."""
-    grens = time.time() - BEWAAR_SECONDEN
+    """Uploads whose dry run was never followed by a run are removed after a day (also by the jobs' sweep)."""
+    grens = time.time() - taken.PROEFDRAAI_BEWAAR_SECONDEN
     for pad in map_.iterdir():
         with contextlib.suppress(OSError):
             if pad.stat().st_mtime < grens:
