@@ -189,7 +189,7 @@ def proefdraai(
                 pad.unlink()
                 raise
     except (LeesFout, TeVeelUitgepakt) as exc:
-        context.update(fout=str(exc), recent=_recent(session, caller))
+        context.update(fout=importmeldingen.reden(str(exc)), recent=_recent(session, caller))
         return pagina(request, "importeren.html", context, status_code=400)
     opties = _opties(session, caller, formaat, naam, per_rij, nieuwe_sleutelpersonen, nieuwe_ketenpartners)
     try:
@@ -198,7 +198,8 @@ def proefdraai(
                                   dialect=session.get_bind().dialect.name)
     except OngeldigeInvoer as exc:
         pad.unlink(missing_ok=True)
-        context.update(fout=(exc.invalid_params or [{"reason": exc.detail}])[0]["reason"], recent=_recent(session, caller))
+        reden = (exc.invalid_params or [{"reason": exc.detail}])[0]["reason"]
+        context.update(fout=importmeldingen.reden(reden), recent=_recent(session, caller))
         return pagina(request, "importeren.html", context, status_code=400)
     return _toon_proefdraai(request, sessie, session, pad=pad, token=token, opties=opties)
 
