@@ -328,6 +328,7 @@ class Vertaler:
         self.aanmaken = {veld: {normaliseer(n) for n in namen} for veld, namen in self.mapping.aanmaken.items()}
         # Unknown names met, with how many rows name them: the dashboard offers a choice for each.
         self.onbekend: dict[str, dict[str, int]] = {"sleutelpersoon": {}, "doorverwijzingen": {}}
+        self._spellingen: dict[str, dict[str, str]] = {}
         self.sleutelpersonen = NaamIndex(
             session.exec(scoping.eigen(select(Sleutelpersoon.id, Sleutelpersoon.weergavenaam), Sleutelpersoon, caller)).all()  # type: ignore[arg-type]
         )
@@ -374,7 +375,10 @@ class Vertaler:
         return treffer
 
     def _onbekend(self, veld: str, naam: str) -> None:
+        """Count a row with an unknown name; spellings that normalise alike count as the first one seen."""
         namen = self.onbekend[veld]
+        spellingen = self._spellingen.setdefault(veld, {})
+        naam = spellingen.setdefault(normaliseer(naam), naam)
         if naam in namen or len(namen) < MAX_WAARDEN_IN_OVERZICHT:
             namen[naam] = namen.get(naam, 0) + 1
 
