@@ -44,7 +44,7 @@ from app.demo_verdelingen import (
     STATUS_PADEN,
     OrganisatieSpec,
 )
-from app.models import Doel, Ketenpartner, Organisatie, Sleutelpersoon
+from app.models import Doel, Inzet, Ketenpartner, Organisatie, Sleutelpersoon
 from app.toegang.caller import cli_caller
 
 PERIODE_DAGEN = 730  # two years before the reference date
@@ -382,9 +382,11 @@ def laad_demo_data(
 
     per_org: list[dict[str, Any]] = []
     opbouw: list[tuple[Organisatie, list[_Persoon], list[dict[str, Any]], int]] = []
+    alle_personen: list[tuple[_Persoon, dict[str, Any]]] = []
     verdeeld = 0
     for index, (spec, organisatie) in enumerate(organisaties):
         personen, persoon_rijen = gen.personen(spec, organisatie)
+        alle_personen += list(zip(personen, persoon_rijen, strict=True))
         partner_rijen = gen.ketenpartners(spec, organisatie)
         session.execute(insert(Sleutelpersoon), persoon_rijen)
         session.execute(insert(Ketenpartner), partner_rijen)
@@ -424,7 +426,57 @@ def laad_demo_data(
     totaal = {k: sum(o[k] for o in per_org) for k in per_org[0] if isinstance(per_org[0][k], int)}
     kwalitatief = demo_signalen.laad(session, organisaties=per_org, seed=seed, today=today)
     _doelen(session, gen, per_org, today)
-    return {"organisaties": per_org, "totaal": totaal, "kwalitatief": kwalitatief, "seed": seed, "tot": today.isoformat()}
+    inzet = _inzet(session, gen, alle_personen, today)
+    return {"organisaties": per_org, "totaal": totaal, "kwalitatief": kwalitatief, "inzet": inzet, "seed": seed,
+            "tot": today.isoformat()}
+
+
+# How key persons spend their registered hours (code list inzet-soort), as weights.
+INZET_SOORTEN = (("contacten", 10), ("groepsactiviteit", 4), ("overleg", 3), ("training", 1), ("reizen", 2), ("overig", 1))
+
+
+def _inzet(session: Session, gen: _Generator, personen: Sequence[tuple[_Persoon, dict[str, Any]]], today: date) -> int:
+    """Hours worked by each active key person, last month and this month up to today, near their contract hours.
+
+    Made after the targets, so the ids they draw change none of the records before them."""
+    from app.inzet.service import vingerafdruk_van
+
+    begin = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+    soorten = [s for s, _ in INZET_SOORTEN]
+    gewichten = [g for _, g in INZET_SOORTEN]
+    rijen: list[dict[str, Any]] = []
+    for persoon, rij in personen:
+        if not rij["actief"] or not rij["uren_per_week"]:
+            continue
+        # Some work about their hours, some more, some less: the coordinator's page shows the spread.
+        tempo = gen.rng.uniform(0.5, 1.2)
+        maandag = begin - timedelta(days=begin.weekday())
+        while maandag <= today:
+            kwartieren = round(rij["uren_per_week"] * tempo * 4)
+            dagen = sorted(gen.rng.sample(range(7), min(5, max(1, round(rij["uren_per_week"] / 4)))))
+            per_dag = [kwartieren // len(dagen) + (i < kwartieren % len(dagen)) for i in range(len(dagen))]
+            for dag, kwart in zip(dagen, per_dag, strict=True):
+                datum = maandag + timedelta(days=dag)
+                if not begin <= datum <= today or not persoon.vanaf <= datum or kwart <= 0:
+                    continue
+                # One or two kinds a day; the first gets the larger share.
+                gekozen = gen.rng.choices(soorten, weights=gewichten, k=2)
+                delen = [kwart] if gekozen[0] == gekozen[1] or kwart < 4 else [kwart - kwart // 3, kwart // 3]
+                for soort, deel in zip(gekozen, delen, strict=False):
+                    waarden = {"sleutelpersoon_id": persoon.id, "datum": datum, "uren": deel / 4, "soort": soort,
+                               "gemeentecode": persoon.gemeentecode, "toelichting": None}
+                    aangemaakt = datetime.combine(datum, time(18), tzinfo=UTC)
+                    rijen.append({
+                        "id": gen.nieuw_id(), "organisatie_id": rij["organisatie_id"], "extern_id": None,
+                        "sleutelpersoon_id": persoon.id, "datum": datum, "minuten": deel * 15, "soort": soort,
+                        "gemeentecode": persoon.gemeentecode, "toelichting": None, "inhoud_hash": vingerafdruk_van(waarden),
+                        "aangemaakt_op": aangemaakt, "gewijzigd_op": aangemaakt, "verwijderd_op": None,
+                    })
+            maandag += timedelta(days=7)
+    if rijen:
+        session.execute(insert(Inzet), rijen)
+        session.flush()
+    return len(rijen)
 
 
 def _doelen(session: Session, gen: _Generator, organisaties: Sequence[dict[str, Any]], today: date) -> None:
@@ -527,7 +579,8 @@ def demo_data(
                   "doorverwijzingen", "uitkomsten", "inwoners"):
         tabel.add_row(kolom, *(str(org[kolom]) for org in orgs), str(samenvatting["totaal"][kolom]))
     console.print(tabel)
-    console.print("  " + ", ".join(f"{k}: {v}" for k, v in samenvatting["kwalitatief"].items()))
+    console.print("  " + ", ".join(f"{k}: {v}" for k, v in samenvatting["kwalitatief"].items())
+                  + f", registraties van gewerkte uren: {samenvatting['inzet']}")
     for org in orgs:
         console.print(f"  {org['naam']} ({org['soort']}, {', '.join(org['gemeentecodes'])}): {org['id']}",
                       soft_wrap=True)

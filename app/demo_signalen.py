@@ -18,6 +18,7 @@ from app.models import (
     ErvaringsverhaalOnderwerp,
     Ketenpartner,
     Signaal,
+    SignaalBericht,
     SignaalOnderwerp,
     SignaalStatus,
     Sleutelpersoon,
@@ -60,6 +61,9 @@ SIGNALEN: list[tuple[Any, ...]] = [
      "Kinderen van statushouders niet bij de tandarts",
      "Ouders weten niet dat de tandarts voor kinderen wordt vergoed.", None, "laag", "gemeente", [], None),
 ]
+
+TUSSENBERICHT = "Dank voor uw signaal. We zoeken uit wie dit kan oppakken en laten het u weten."
+ANTWOORD = "Dank u. Twee sleutelpersonen willen graag meedenken over een nieuwe uitnodiging."
 
 # (days ago, gemeente, bron, onderwerpen, effecten, titel, verhaal, citaat, gedeeld, consent (None | True | False))
 VERHALEN: list[tuple[Any, ...]] = [
@@ -141,6 +145,23 @@ def laad(session: Session, *, organisaties: list[dict[str, Any]], seed: int, tod
         session.add(SignaalStatus(signaal_id=signaal.id, status="ingediend", status_datum=datum))
         for status, status_datum in zip(stappen, status_data, strict=True):
             session.add(SignaalStatus(signaal_id=signaal.id, status=status, status_datum=status_datum))
+        # The conversation: an interim message when the receiver started on it, the final feedback last.
+        gesprek = []
+        if "in-behandeling" in stappen:
+            dag = status_data[stappen.index("in-behandeling")]
+            gesprek.append(("ontvanger", TUSSENBERICHT, dag))
+            if nummer == 1:
+                gesprek.append(("organisatie", ANTWOORD, dag))
+        if feedback:
+            gesprek.append(("ontvanger", feedback, status_data[-1]))
+        for volgnummer, (kant, tekst, dag) in enumerate(gesprek):
+            session.add(SignaalBericht(
+                id=uuid.uuid5(signaal.id, f"bericht-{volgnummer}"), signaal_id=signaal.id, van=kant, tekst=tekst,
+                datum=dag, inhoud_hash=f"{nummer:060d}{volgnummer:04d}",
+            ))
+        laatste = [(tekst, dag) for kant, tekst, dag in gesprek if kant == "ontvanger"]
+        if laatste:  # the signal's terugkoppeling: the receiver's latest message
+            signaal.terugkoppeling_tekst, signaal.terugkoppeling_datum = laatste[-1]
         signalen += 1
         teruggekoppeld += feedback is not None
 

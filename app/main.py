@@ -26,6 +26,7 @@ from app.doorverwijzingen.router import router as doorverwijzingen_router
 from app.ervaringsverhalen.router import router as ervaringsverhalen_router
 from app.imports.router import router as imports_router
 from app.indicatoren.router import router as indicatoren_router
+from app.inzet.router import router as inzet_router
 from app.inwoners.router import router as inwoners_router
 from app.ketenpartners.router import router as ketenpartners_router
 from app.organisaties.router import router as organisaties_router
@@ -63,6 +64,7 @@ TAGS = [
     {"name": "imports", "description": "Bulkimport van historische logboeken (CSV, XLSX, NDJSON)."},
     {"name": "signalen", "description": "Signalen aan gemeente, GGD of ketenpartner, en hun afhandeling."},
     {"name": "ervaringsverhalen", "description": "Ervaringsverhalen van inwoners en hun delen met de regio."},
+    {"name": "inzet", "description": "Gewerkte uren van sleutelpersonen per dag en soort, tegenover hun contracturen."},
 ]
 
 
@@ -84,6 +86,7 @@ DOMAIN_ROUTERS = (
     imports_router,
     signalen_router,
     ervaringsverhalen_router,
+    inzet_router,
 )
 
 

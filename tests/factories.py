@@ -17,6 +17,7 @@ from app.models import (
     Doorverwijzing,
     DoorverwijzingStatus,
     ImportRun,
+    Inzet,
     Ketenpartner,
     Organisatie,
     Sleutelpersoon,
@@ -284,3 +285,17 @@ def make_import_run(session: Session, organisatie: Organisatie) -> ImportRun:
     session.add(record)
     session.flush()
     return record
+
+
+def make_inzet(session: Session, organisatie: Organisatie, sleutelpersoon: Sleutelpersoon | None = None, **overrides: Any) -> Inzet:
+    """Hours of a key person of the organisation on one day (a new key person unless one is given)."""
+    persoon = sleutelpersoon or make_sleutelpersoon(session, organisatie)
+    values: dict[str, Any] = {
+        "organisatie_id": organisatie.id, "sleutelpersoon_id": persoon.id, "datum": DATUM, "minuten": 90,
+        "soort": "contacten", "gemeentecode": persoon.gemeentecode, "inhoud_hash": "",
+    }
+    values.update(overrides)
+    inzet = Inzet(**values)
+    session.add(inzet)
+    session.flush()
+    return inzet

@@ -111,6 +111,45 @@ def test_partner_app_flow_through_the_generated_client(partner: dict[str, Any]) 
     assert set(terug_naar.toegestane_statussen) == {"afgerond", "afgewezen", "onbekend"}
 
 
+def test_add_a_referral_and_record_hours_through_the_generated_client(partner: dict[str, Any]) -> None:
+    """Issue 23: the two new calls as an integrator makes them, typed end to end."""
+    client, omgeving = partner["client"], partner["omgeving"]
+    models = _module("models")
+    create_contactmoment = _module("api.contactmomenten.create_contactmoment")
+    create_doorverwijzing = _module("api.doorverwijzingen.create_doorverwijzing")
+    create_inzet = _module("api.inzet.create_inzet")
+    list_inzet = _module("api.inzet.list_inzet")
+    uren_per_maand = _module("api.inzet.uren_per_maand")
+
+    contact = create_contactmoment.sync(client=client, body=models.ContactmomentCreate(
+        sleutelpersoon_id=omgeving.sleutelpersoon.id, gemeentecode="GM0344", kanaal="persoonlijk",
+        datum=date(2025, 3, 14), onderwerpen=["geld.toeslagen"],
+    ))
+    assert isinstance(contact, models.ContactmomentPublic) and contact.doorverwijzingen == []
+    verwijzing = models.DoorverwijzingToevoegen(
+        ketenpartner_id=omgeving.ketenpartner.id, wijze="warm", onderwerp="geld.toeslagen", extern_id="client-verwijzing-1",
+    )
+    toegevoegd = create_doorverwijzing.sync_detailed(contact.id, client=client, body=verwijzing)
+    assert toegevoegd.status_code == 201, toegevoegd.content
+    assert isinstance(toegevoegd.parsed, models.DoorverwijzingDetail)
+    assert (toegevoegd.parsed.contactmoment_id, toegevoegd.parsed.extern_id) == (contact.id, "client-verwijzing-1")
+    opnieuw = create_doorverwijzing.sync_detailed(contact.id, client=client, body=verwijzing)
+    assert opnieuw.status_code == 200 and opnieuw.parsed.id == toegevoegd.parsed.id
+    fout = create_doorverwijzing.sync(contact.id, client=client, body=models.DoorverwijzingToevoegen(
+        ketenpartner_id=omgeving.ketenpartner.id, wijze="per-duif"))
+    assert isinstance(fout, models.Problem) and fout.status == 400
+    assert [p.name for p in fout.invalid_params] == ["wijze"]
+
+    inzet = create_inzet.sync(client=client, body=models.InzetCreate(
+        sleutelpersoon_id=omgeving.sleutelpersoon.id, datum=date(2025, 3, 14), uren=2.75, soort="overleg",
+    ))
+    assert isinstance(inzet, models.InzetPublic) and (inzet.uren, inzet.gemeentecode) == (2.75, "GM0344")
+    lijst = list_inzet.sync(client=client, periode="2025-03", soort="overleg")
+    assert [i.id for i in lijst] == [inzet.id]
+    maand = uren_per_maand.sync(client=client, maand="2025-03")
+    assert [(m.sleutelpersoon_id, m.uren) for m in maand] == [(omgeving.sleutelpersoon.id, 2.75)]
+
+
 def test_indicator_values_as_json_and_csv(partner: dict[str, Any]) -> None:
     client = partner["client"]
     models = _module("models")
@@ -161,3 +200,26 @@ def test_import_as_multipart_and_as_octet_stream(partner: dict[str, Any]) -> Non
                              bestandsnaam="logboek.csv")
     assert isinstance(ruw, models.ImportDetail)
     assert (ruw.formaat, ruw.status, ruw.afgewezen) == ("csv", "mislukt", 1)
+
+
+def test_gesprek_over_een_signaal_met_de_gegenereerde_client(partner: dict[str, Any]) -> None:
+    """The conversation routes as a generated client sees them: 201 then 200 on a retry, both typed."""
+    client = partner["client"]
+    models = _module("models")
+    create_signaal = _module("api.signalen.create_signaal")
+    create_bericht = _module("api.signalen.create_bericht")
+    list_berichten = _module("api.signalen.list_berichten")
+    signaal = create_signaal.sync(client=client, body=models.SignaalCreate.from_dict({
+        "datum": "2026-11-20", "gemeentecode": "GM0344", "onderwerpen": ["zorg.jgz"], "titel": "Uitnodiging onbegrepen",
+        "omschrijving": "Moeders begrepen de uitnodiging niet.", "urgentie": "middel",
+        "gerichtAan": {"soort": "gemeente", "gemeentecode": "GM0344"},
+    }))
+    assert isinstance(signaal, models.SignaalPublic)
+    body = models.BerichtCreate(tekst="Twee sleutelpersonen willen meedenken.", extern_id="crm-b-1")
+    eerste = create_bericht.sync_detailed(signaal.id, client=client, body=body)
+    nog_eens = create_bericht.sync_detailed(signaal.id, client=client, body=body)
+    assert (eerste.status_code, nog_eens.status_code) == (201, 200)
+    assert isinstance(eerste.parsed, models.BerichtPublic) and isinstance(nog_eens.parsed, models.BerichtPublic)
+    assert eerste.parsed.id == nog_eens.parsed.id and eerste.parsed.van == "organisatie"
+    draad = list_berichten.sync(signaal.id, client=client)
+    assert isinstance(draad, list) and [b.tekst for b in draad] == ["Twee sleutelpersonen willen meedenken."]

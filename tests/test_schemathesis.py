@@ -37,7 +37,7 @@ from app.toegang.dependencies import rate_limiter
 from tests import privacyscan
 from tests.conftest import productiesessie
 from tests.ervaringsverhalen.factories import make_verhaal
-from tests.factories import make_ketenpartner, make_key, make_organisatie, make_sleutelpersoon
+from tests.factories import make_inzet, make_ketenpartner, make_key, make_organisatie, make_sleutelpersoon
 from tests.signalen.factories import make_signaal
 
 BASE_PATH = "/v1"
@@ -63,6 +63,7 @@ BEKEND = {
     "uitkomst": uuid.UUID("6f0c1a2e-0000-4000-8000-000000000006"),
     "signaal": uuid.UUID("6f0c1a2e-0000-4000-8000-000000000007"),
     "verhaal": uuid.UUID("6f0c1a2e-0000-4000-8000-000000000008"),
+    "inzet": uuid.UUID("6f0c1a2e-0000-4000-8000-000000000009"),
 }
 _ID = {naam: [str(waarde)] for naam, waarde in BEKEND.items()}
 _DATUM = [(vandaag() - timedelta(days=7)).isoformat()]
@@ -82,7 +83,7 @@ BINDINGEN: dict[str, tuple[list[str], float]] = {
     "body.gemeentecode": (["GM0344"], 0.7),
     "body.wijkcode": (["WK034401"], 0.7),
     "body.kanaal": (["persoonlijk", "telefonisch"], 0.8),
-    "body.soort": (["individueel"], 0.8),
+    "body.soort": (["individueel", "overleg"], 0.8),  # a contact's soort, an inzet's soort
     "body.rol": (["helper", "bemiddelaar"], 0.8),
     "body.onderwerpen[*]": (["geld.toeslagen", "zorg.huisarts"], 0.8),
     "body.acties[*]": (["uitleg-brief", "doorverwezen"], 0.8),
@@ -114,7 +115,7 @@ def sleutels(session: Session) -> dict[str, dict[str, str]]:
     organisatie = make_organisatie(
         session, id=BEKEND["organisatie"], naam="Fuzz-organisatie", gemeentecodes=["GM0344"]
     )
-    make_sleutelpersoon(session, organisatie, id=BEKEND["sleutelpersoon"])
+    persoon = make_sleutelpersoon(session, organisatie, id=BEKEND["sleutelpersoon"])
     make_ketenpartner(session, organisatie, id=BEKEND["ketenpartner"])
     datum = vandaag() - timedelta(days=30)
     session.add(Contactmoment(
@@ -142,6 +143,7 @@ def sleutels(session: Session) -> dict[str, dict[str, str]]:
     ])
     make_signaal(session, organisatie, id=BEKEND["signaal"], datum=datum)
     make_verhaal(session, organisatie, id=BEKEND["verhaal"], datum=datum)
+    make_inzet(session, organisatie, persoon, id=BEKEND["inzet"], datum=datum)
     headers = {
         "organisatie": make_key(session, organisatie=organisatie, scopes=("registreren", "rapporteren")),
         "beheer": make_key(session, beheer=True, scopes=("beheren",)),

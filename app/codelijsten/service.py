@@ -31,6 +31,7 @@ ORGANISATIE_SOORT = "organisatie-soort"
 DIENSTVERBAND = "dienstverband"
 SOORT_CONTACT = "soort-contact"
 EFFECT = "effect"
+INZET_SOORT = "inzet-soort"
 GEMEENTE = "gemeente"
 
 
@@ -83,6 +84,7 @@ LIJSTEN: dict[str, str] = {
     DIENSTVERBAND: "Dienstverband van een sleutelpersoon.",
     SOORT_CONTACT: "Soort contactmoment: individueel of groep.",
     EFFECT: "Effecten van de inzet van sleutelpersonen in ervaringsverhalen (handreiking, hoofdstuk 7).",
+    INZET_SOORT: "Soorten inzet: waaraan een sleutelpersoon de gewerkte uren besteedde.",
     GEMEENTE: "Gemeenten met hun CBS-code (`GM0344`) en officiële naam, volgens de gemeentelijke indeling van het CBS.",
 }
 

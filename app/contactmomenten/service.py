@@ -157,7 +157,10 @@ def create(session: Session, *, caller: Caller, data: ContactmomentCreate) -> tu
         if bestaand is None:
             return None
         assert data.extern_id is not None
-        idempotentie.herhaling(bestaand, naam="contactmoment", extern_id=data.extern_id, vingerafdruk=vingerafdruk)
+        idempotentie.herhaling(
+            bestaand, naam="contactmoment", extern_id=data.extern_id, vingerafdruk=vingerafdruk,
+            aanvulling=f" Een doorverwijzing voegt u toe met POST /v1/contactmomenten/{bestaand.id}/doorverwijzingen.",
+        )
         return publiek_een(session, record=bestaand), False
 
     problems = regels.controleer(session, caller=caller, data=data, heeft_referentie=inwoner_hash is not None)

@@ -63,8 +63,15 @@ class Settings(BaseSettings):
     # of uvicorn's --forwarded-allow-ips: comma-separated IPs or networks, or `*` (only when nothing else
     # can reach the service). Behind a TLS proxy the dashboard's forms need it.
     trusted_proxies: str = "127.0.0.1"
-    # How long a dashboard sign-in lasts; the key itself is checked again on every request.
+    # How long a dashboard sign-in lasts (from sign-in, not from last use); the session row and the key are
+    # checked again on every request. Ended and expired sessions stay listed this many days, then go.
     dashboard_sessie_minuten: int = Field(default=480, ge=5, le=7 * 24 * 60)
+    dashboard_sessie_bewaardagen: int = Field(default=30, ge=1, le=366)
+    # Failed dashboard sign-ins allowed per client address (IPv6: per /64) and per key prefix within the
+    # window; past either the sign-in form answers 429 until the oldest failure leaves the window.
+    aanmelden_pogingen_per_adres: int = Field(default=10, ge=1)
+    aanmelden_pogingen_per_sleutel: int = Field(default=5, ge=1)
+    aanmelden_venster_minuten: int = Field(default=15, ge=1, le=24 * 60)
     # The key persons' app (/app): how long an invitation can be used, how long a device session lasts
     # after its last use (a sliding lifetime), and how many invitation attempts an address may make.
     uitnodiging_dagen: int = Field(default=7, ge=1, le=30)

@@ -242,6 +242,8 @@ _REASONS: dict[str, str] = {
     "datetime_parsing": "Moet een tijdstip met tijdzone zijn (RFC 3339).",
     "datetime_from_date_parsing": "Moet een tijdstip met tijdzone zijn (RFC 3339).",
     "uuid_parsing": "Moet een UUID zijn.",
+    "float_type": "Moet een getal zijn.",
+    "float_parsing": "Moet een getal zijn.",
     "list_type": "Moet een lijst zijn.",
     "model_type": "Moet een object zijn.",
     "dict_type": "Moet een object zijn.",
@@ -269,6 +271,8 @@ def _reason(error: dict[str, Any]) -> str:
         return f"Mag hoogstens {ctx.get('le')} zijn."
     if kind == "less_than":
         return f"Moet kleiner dan {ctx.get('lt')} zijn."
+    if kind == "multiple_of":
+        return f"Moet een veelvoud van {ctx.get('multiple_of')} zijn."
     if kind == "string_too_long":
         return f"Mag hoogstens {ctx.get('max_length')} tekens lang zijn."
     if kind == "string_too_short":

@@ -8,10 +8,12 @@ T = TypeVar("T")
 
 
 def herhaling(bestaand: T, *, naam: str, extern_id: str, vingerafdruk: str, weg: str = "verwijderd",
-              wijzig: str = "Wijzig") -> T:
-    """The stored record for a repeated externId, or a Conflict that names it (`bestaandId`)."""
+              wijzig: str = "Wijzig", aanvulling: str = "") -> T:
+    """The stored record for a repeated externId, or a Conflict that names it (`bestaandId`).
+
+    `aanvulling` is appended to the conflict's detail (another way to change the record)."""
     record: Any = bestaand
-    if record.verwijderd_op is not None:
+    if getattr(record, "verwijderd_op", None) is not None:
         raise Conflict(
             f"Er bestond al een {naam} met externId `{extern_id}`; het is {weg}. "
             "Een externId kan niet opnieuw worden gebruikt.",
@@ -20,7 +22,7 @@ def herhaling(bestaand: T, *, naam: str, extern_id: str, vingerafdruk: str, weg:
     if record.inhoud_hash != vingerafdruk:
         raise Conflict(
             f"Er bestaat al een {naam} met externId `{extern_id}` met een andere inhoud. "
-            f"{wijzig} het bestaande {naam} met PATCH, of gebruik een ander externId.",
+            f"{wijzig} het bestaande {naam} met PATCH, of gebruik een ander externId.{aanvulling}",
             extra={"bestaandId": str(record.id)},
         )
     return bestaand

@@ -7,16 +7,20 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 
 from app.codelijsten import service as codelijsten
+from app.contactmomenten import service as contactmomenten
+from app.contactmomenten.dependencies import ContactmomentDep
 from app.core import versies
 from app.core.db import SessionDep
 from app.core.filters import controleer_filters
+from app.core.openapi import location
 from app.core.pagination import PAGINATED, PaginaDep
-from app.doorverwijzingen import service
+from app.doorverwijzingen import service, toevoegen
 from app.doorverwijzingen.statussen import EINDSTATUSSEN
 from app.doorverwijzingen.dependencies import DoorverwijzingDep
 from app.doorverwijzingen.schemas import (
     DoorverwijzingDetail,
     DoorverwijzingPublic,
+    DoorverwijzingToevoegen,
     DoorverwijzingUpdate,
 )
 from app.models import Doorverwijzing
@@ -28,6 +32,58 @@ OVERGANGEN_TEKST = "\n".join(
     f"- `{van}` → {', '.join(f'`{naar}`' for naar in naar_lijst) if naar_lijst else 'geen (eindstatus)'}"
     for van, naar_lijst in service.OVERGANGEN.items()
 )
+
+
+LOCATION = {"Location": {"description": "URL van de doorverwijzing.", "schema": {"type": "string"}}}
+ETAG = {"ETag": {"description": "De `ETag` van de doorverwijzing, voor een latere PATCH met `If-Match`.", "schema": {"type": "string"}}}
+
+
+@router.post(
+    "/contactmomenten/{contactmomentId}/doorverwijzingen",
+    status_code=201,
+    response_model=DoorverwijzingDetail,
+    summary="Doorverwijzing toevoegen aan een contactmoment",
+    description=(
+        "Voegt later een doorverwijzing toe aan een bestaand contactmoment van de eigen organisatie, met dezelfde "
+        "regels als een doorverwijzing die met het contactmoment meekomt: een ketenpartner van de eigen organisatie, "
+        "een onderwerp van het contactmoment, codes uit `doorverwijzing-wijze` en `doorverwijzing-status`, een "
+        "statusdatum niet vóór het contactmoment en niet in de toekomst. Alle fouten komen tegelijk terug.\n\n"
+        "Het antwoord is de nieuwe doorverwijzing (met `Location` en haar eigen `ETag`). Het contactmoment toont haar "
+        "daarna bij zijn doorverwijzingen; daarmee veranderen ook zijn `ETag` en `gewijzigdOp`.\n\n"
+        "`If-Match` is hier niet nodig: toevoegen overschrijft niets. Stuurt u toch de `ETag` van het contactmoment "
+        "mee, dan volgt 412 als het contactmoment intussen gewijzigd is, en wordt er niets opgeslagen. Een herhaling "
+        "met hetzelfde `externId` geeft altijd 200, ook met de `ETag` van vóór de eerste poging.\n\n"
+        "`externId` maakt opnieuw versturen veilig: dezelfde doorverwijzing nog eens geeft 200 met de bestaande; "
+        "hetzelfde `externId` met een andere inhoud geeft 409 met `bestaandId`. Een contactmoment van een andere "
+        "organisatie, of een verwijderd contactmoment, geeft 404."
+    ),
+    responses={
+        200: {"description": "Deze doorverwijzing bestond al (zelfde `externId` en inhoud).", "model": DoorverwijzingDetail,
+              "headers": {**LOCATION, **ETAG}},
+        201: {"description": "De doorverwijzing is toegevoegd.", "headers": {**LOCATION, **ETAG}},
+        409: {"description": "Het `externId` is al in gebruik voor een andere doorverwijzing, of het contactmoment heeft "
+              "al het maximum aantal doorverwijzingen."},
+        412: {"description": "Het contactmoment is gewijzigd sinds de versie in `If-Match`; er is niets opgeslagen."},
+    },
+)
+def create_doorverwijzing(
+    record: ContactmomentDep, body: DoorverwijzingToevoegen, caller: EigenRegistrerenDep, session: SessionDep,
+    if_match: versies.IfMatchDep = None,
+) -> Response:
+    def controleer_versie() -> None:
+        if if_match is not None:
+            versies.vergrendel(session, record)
+            versies.controleer(if_match, contactmomenten.publiek_een(session, record=record))
+
+    verwijzing, aangemaakt = toevoegen.create(session, caller=caller, contactmoment=record, data=body,
+                                              controleer_versie=controleer_versie)
+    detail = service.detail(session, verwijzing=verwijzing)
+    return Response(
+        content=detail.model_dump_json(by_alias=True),
+        status_code=201 if aangemaakt else 200,
+        media_type="application/json",
+        headers={"Location": location("doorverwijzingen", verwijzing.id), "ETag": versies.etag(detail)},
+    )
 
 
 @router.get("/doorverwijzingen", response_model=list[DoorverwijzingPublic], responses=PAGINATED,

@@ -5,6 +5,7 @@ from datetime import date, datetime
 
 from pydantic import Field
 
+from app.core.persoonsgegevens import IdZonderPersoonsgegevens
 from app.core.schemas import GeenBsn, InputSchema, Schema
 from app.core.validation import DatumNietInToekomst
 
@@ -45,6 +46,19 @@ class DoorverwijzingCreate(GeenBsn, DoorverwijzingBase):
     )
 
 
+class DoorverwijzingToevoegen(DoorverwijzingCreate):
+    """A referral added later to an existing contactmoment (POST /contactmomenten/{id}/doorverwijzingen)."""
+
+    extern_id: IdZonderPersoonsgegevens | None = Field(
+        default=None,
+        min_length=1,
+        max_length=100,
+        description="Id van de doorverwijzing in de partnerapplicatie of op het apparaat; uniek per organisatie. "
+        "Maakt opnieuw versturen veilig.",
+        examples=["app-7f3c9a2e-verwijzing-1"],
+    )
+
+
 class DoorverwijzingUpdate(InputSchema):
     """A status change of a referral."""
 
@@ -63,6 +77,11 @@ class DoorverwijzingPublic(DoorverwijzingBase):
     contactmoment_id: uuid.UUID = Field(
         description="Id van het contactmoment waarbij de doorverwijzing is vastgelegd.",
         examples=["3fa85f64-5717-4562-b3fc-2c963f66afa6"],
+    )
+    extern_id: str | None = Field(
+        default=None,
+        description="Id in de partnerapplicatie, als de doorverwijzing los is toegevoegd met een externId; anders null.",
+        examples=["app-7f3c9a2e-verwijzing-1"],
     )
     status: str = Field(
         description="Huidige status, code uit codelijst `doorverwijzing-status`.",

@@ -19,6 +19,7 @@ class Bron(StrEnum):
     uitkomst = "uitkomst"  # one row per outcome target, its latest outcome
     signaal = "signaal"  # one row per signal (not withdrawn)
     ervaringsverhaal = "ervaringsverhaal"  # one row per experience story
+    inzet = "inzet"  # one row per registered inzet (hours of a key person on a day, of one kind)
 
 
 class Maat(StrEnum):
@@ -47,6 +48,8 @@ SIGNAAL_DIMENSIES = (
     "doelgroep", "taal",
 )
 VERHAAL_DIMENSIES = ("organisatie", "gemeente", "wijk", "onderwerp", "hoofdonderwerp", "bron", "effect")
+# Hours have no wijk, topic or resident: the gemeente is where they count (the key person's by default).
+INZET_DIMENSIES = ("organisatie", "gemeente", "sleutelpersoon", "soort")
 # Signal statuses that carry feedback (terugkoppeling): the signal's loop is closed.
 TERUGGEKOPPELD = ("opgepakt", "niet-opgepakt")
 
@@ -189,6 +192,17 @@ INDICATOREN: dict[str, Indicator] = {
             "telt een verhaal bij elk van zijn effecten of onderwerpen. Regionale sleutels tellen alleen gedeelde "
             "verhalen waarvoor de toestemming het delen toelaat.",
             eenheid=Eenheid.aantal, bron=Bron.ervaringsverhaal, maat=Maat.aantal, dimensies=VERHAAL_DIMENSIES,
+        ),
+        Indicator(
+            code="inzet-uren",
+            naam="Inzet in uren",
+            definitie="De som van de gewerkte uren die sleutelpersonen registreerden (/v1/inzet), met een datum in de "
+            "periode; verwijderde inzet telt niet mee. `soort` is de soort inzet (codelijst inzet-soort: contacten, "
+            "groepsactiviteit, overleg, training, reizen, overig); `gemeente` de gemeente waar de uren meetellen "
+            "(standaard die van de sleutelpersoon bij het registreren). Anders dan bestede-uren (de duur van "
+            "contactmomenten) telt dit alle gewerkte tijd.",
+            eenheid=Eenheid.uren, bron=Bron.inzet, maat=Maat.som, kolom="minuten", factor=1 / 60, basis=60,
+            dimensies=INZET_DIMENSIES,
         ),
     )
 }

@@ -35,10 +35,15 @@ def onderdrukking(resultaat: Resultaat) -> dict[str, Any]:
     }
 
 
+# Column headings a reader understands, for the dimensions whose API name is a camelCase code.
+KOPTEKST = {"ketenpartnerCategorie": "soort ketenpartner", "gerichtAan": "gericht aan"}
+
+
 def _header(resultaat: Resultaat) -> list[str]:
     header = ["periode", "vanaf", "tot"]
     for naam in resultaat.verzoek.groeperen_op:
-        header += [naam, f"{naam} (omschrijving)"]
+        kop = KOPTEKST.get(naam, naam)
+        header += [kop, f"{kop} (omschrijving)"]
     header += ["waarde", "teller", "noemer", "onderdrukt"]
     return header
 

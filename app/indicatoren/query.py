@@ -20,6 +20,7 @@ from app.models import (
     Ervaringsverhaal,
     ErvaringsverhaalEffect,
     ErvaringsverhaalOnderwerp,
+    Inzet,
     Ketenpartner,
     Signaal,
     SignaalOnderwerp,
@@ -59,7 +60,7 @@ class Basis:
     """The table a source's rows come from, its topic table, and dimensions that are its own columns."""
 
     model: Any
-    onderwerpen: Any
+    onderwerpen: Any  # None for a source without topics (inzet)
     sleutel: str  # the topic table's column that points at the base row
     kolommen: dict[str, str]  # dimension -> column of the base table, before CONTACT_KOLOMMEN
 
@@ -69,6 +70,8 @@ BASIS = {
     Bron.signaal: Basis(Signaal, SignaalOnderwerp, "signaal_id",
                         {"status": "status", "urgentie": "urgentie", "gerichtAan": "gericht_aan_soort"}),
     Bron.ervaringsverhaal: Basis(Ervaringsverhaal, ErvaringsverhaalOnderwerp, "ervaringsverhaal_id", {"bron": "bron"}),
+    # `soort` of inzet is its own column (code list inzet-soort), not the contact's soort.
+    Bron.inzet: Basis(Inzet, None, "", {"soort": "soort"}),
 }
 # Dimensions that would single out a key person; regional reports aggregate over them.
 NIET_REGIONAAL = {"sleutelpersoon"}

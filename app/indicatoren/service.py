@@ -234,7 +234,7 @@ def bereken(session: Session, *, caller: Caller, verzoek: Verzoek, drempel: int,
     if beschermd:
         _controleer_ijlheid(rijen, settings.regionaal_max_aandeel_onderdrukt)
 
-    _labels(session, rijen, verzoek.groeperen_op)
+    _labels(session, rijen, verzoek.groeperen_op, indicator.bron)
     if caller.binding is Binding.organisatie and caller.organisatie_id and not verzoek.groeperen_op:
         _doelen(session, rijen, verzoek, caller.organisatie_id)
     return Resultaat(verzoek=verzoek, rijen=rijen, onderdrukking=perturbatie is not None, drempel=drempel)
@@ -421,16 +421,18 @@ def _rij(indicator: Indicator, bucket: Periode, dimensies: dict[str, Any], cell:
     return rij
 
 
-def _labels(session: Session, rijen: list[Rij], groeperen_op: Sequence[str]) -> None:
+def _labels(session: Session, rijen: list[Rij], groeperen_op: Sequence[str], bron: Bron | None = None) -> None:
     """Attach Dutch labels: code-list labels, organisation, key person and partner names."""
     for naam in groeperen_op:
         codes = {r.dimensies[naam] for r in rijen if r.dimensies[naam] is not None}
         labels: dict[str, str] = {}
+        lijst = tabelcontrole.LIJST_PER_BRON.get(bron, {}).get(naam) if bron is not None else None
+        lijst = lijst or CODELIJST_VAN.get(naam)
         if not codes:
             pass
-        elif naam in CODELIJST_VAN:
+        elif lijst is not None:
             found = session.execute(
-                select(Code.code, Code.label).where(Code.lijst == CODELIJST_VAN[naam], Code.code.in_(codes))
+                select(Code.code, Code.label).where(Code.lijst == lijst, Code.code.in_(codes))
             )
             labels = {code: label for code, label in found}
         elif naam in UUID_DIMENSIES:

@@ -52,6 +52,15 @@ LIJST_VAN = {
     "wijze": codelijsten.DOORVERWIJZING_WIJZE,
     "effect": codelijsten.EFFECT,
 }
+# A dimension whose values come from another code list for one source: inzet has its own `soort`.
+LIJST_PER_BRON = {Bron.inzet: {"soort": codelijsten.INZET_SOORT}}
+
+
+def lijst_van(bron: Bron, naam: str) -> str | None:
+    """The code list of a dimension's values for an indicator's source, or None when it has none."""
+    return LIJST_PER_BRON.get(bron, {}).get(naam) or LIJST_VAN.get(naam)
+
+
 # Lists fixed in the API itself (enums of signals and stories).
 VASTE_LIJSTEN = {
     "urgentie": ("laag", "middel", "hoog"),
@@ -196,8 +205,8 @@ def _waarden(session: Session, naam: str, verzoek: Any, caller: Caller) -> list[
         waarden = list(VASTE_LIJSTEN[naam])
     elif naam == "hoofdonderwerp":
         waarden = sorted(c for c in codelijsten.lookup(session, lijst=codelijsten.ONDERWERP) if "." not in c)
-    elif naam in LIJST_VAN:
-        waarden = sorted(codelijsten.lookup(session, lijst=LIJST_VAN[naam]))
+    elif (lijst := lijst_van(bron, naam)) is not None:
+        waarden = sorted(codelijsten.lookup(session, lijst=lijst))
     else:
         raise KeyError(naam)
     if naam == "onderwerp":

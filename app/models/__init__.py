@@ -5,20 +5,24 @@ from app.models.api_sleutel import ApiSleutel
 from app.models.apparaat import Apparaat, Uitnodiging
 from app.models.audit_regel import AuditRegel
 from app.models.code import Code
+from app.models.dashboard_sessie import Aanmeldpoging, DashboardSessie
 from app.models.contactmoment import Contactmoment, ContactmomentActie, ContactmomentOnderwerp
 from app.models.doel import Doel
 from app.models.doorverwijzing import Doorverwijzing, DoorverwijzingStatus
 from app.models.ervaringsverhaal import Ervaringsverhaal, ErvaringsverhaalEffect, ErvaringsverhaalOnderwerp
 from app.models.import_mapping import ImportMapping
 from app.models.import_run import ImportRun
+from app.models.inzet import Inzet
 from app.models.ketenpartner import Ketenpartner
 from app.models.lees_audit import LeesAudit
+from app.models.maandafspraak import Maandafspraak
 from app.models.organisatie import Organisatie
-from app.models.signaal import Signaal, SignaalOnderwerp, SignaalStatus
+from app.models.signaal import Signaal, SignaalBericht, SignaalOnderwerp, SignaalStatus
 from app.models.sleutelpersoon import Sleutelpersoon
 from app.models.uitkomst import Uitkomst
 
 __all__ = [
+    "Aanmeldpoging",
     "ApiSleutel",
     "Apparaat",
     "AuditRegel",
@@ -26,6 +30,7 @@ __all__ = [
     "Contactmoment",
     "ContactmomentActie",
     "ContactmomentOnderwerp",
+    "DashboardSessie",
     "Doel",
     "Doorverwijzing",
     "DoorverwijzingStatus",
@@ -34,11 +39,14 @@ __all__ = [
     "ErvaringsverhaalOnderwerp",
     "ImportMapping",
     "ImportRun",
+    "Inzet",
     "Ketenpartner",
     "LeesAudit",
+    "Maandafspraak",
     "Organisatie",
     "SQLModel",
     "Signaal",
+    "SignaalBericht",
     "SignaalOnderwerp",
     "SignaalStatus",
     "Sleutelpersoon",

@@ -65,3 +65,31 @@ class SignaalStatus(SQLModel, table=True):
     vastgelegd_op: datetime = timestamp_field()
     api_sleutel_id: uuid.UUID | None = None
     record_key: int | None = record_key_field()
+
+
+class SignaalBericht(SQLModel, table=True):
+    """One dated message in a signal's conversation: from the receiver (adviser) or the giving organisation.
+
+    Messages are never changed or overwritten. The signal's `terugkoppeling_*` columns mirror the
+    receiver's latest message (the API's `terugkoppeling`), kept in step by the service that adds one.
+    """
+
+    __tablename__ = "signaal_bericht"
+    __table_args__ = (
+        # externId makes a POST idempotent, per signal and per side.
+        UniqueConstraint("signaal_id", "van", "extern_id"),
+        Index("ix_signaal_bericht_draad", "signaal_id", "datum", "aangemaakt_op"),
+    )
+
+    id: uuid.UUID = uuid_pk()
+    signaal_id: uuid.UUID = Field(foreign_key="signaal.id", ondelete="CASCADE")
+    van: str = Field(max_length=20)  # ontvanger | organisatie
+    tekst: str = Field(max_length=4000)
+    datum: date
+    extern_id: str | None = Field(default=None, max_length=100)
+    inhoud_hash: str = Field(max_length=64)
+    # Who wrote it: the API key, or a key person's device (then also its key person, for the organisation's view).
+    api_sleutel_id: uuid.UUID | None = None
+    apparaat_id: uuid.UUID | None = None
+    sleutelpersoon_id: uuid.UUID | None = None
+    aangemaakt_op: datetime = timestamp_field()

@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import Depends, Path
 
 from app.core.db import SessionDep
-from app.models import Signaal
+from app.models import Signaal, SignaalBericht
 from app.signalen import service
 from app.toegang.dependencies import CallerDep, CallerOfApparaatDep
 
@@ -28,3 +28,22 @@ def ontvangen_signaal(signaal_id: SignaalIdPad, caller: CallerDep, session: Sess
 
 SignaalDep = Annotated[Signaal, Depends(eigen_signaal)]
 OntvangenSignaalDep = Annotated[Signaal, Depends(ontvangen_signaal)]
+
+BerichtIdPad = Annotated[
+    uuid.UUID,
+    Path(alias="berichtId", description="Identificatie van het bericht.", examples=["5e0c1b2a-9d8f-4a7b-8c6d-1e2f3a4b5c6d"]),
+]
+
+
+def eigen_bericht(bericht_id: BerichtIdPad, signaal: SignaalDep, session: SessionDep) -> SignaalBericht:
+    """A message in the conversation about one of the caller organisation's signals (404 otherwise)."""
+    return service.get_bericht(session, signaal=signaal, bericht_id=bericht_id)
+
+
+def ontvangen_bericht(bericht_id: BerichtIdPad, signaal: OntvangenSignaalDep, session: SessionDep) -> SignaalBericht:
+    """A message in the conversation about a signal addressed to the regional caller (404 otherwise)."""
+    return service.get_bericht(session, signaal=signaal, bericht_id=bericht_id)
+
+
+BerichtDep = Annotated[SignaalBericht, Depends(eigen_bericht)]
+OntvangenBerichtDep = Annotated[SignaalBericht, Depends(ontvangen_bericht)]

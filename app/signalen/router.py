@@ -9,13 +9,21 @@ from app.codelijsten import service as codelijsten
 from app.core import filters as gedeelde_filters
 from app.core import versies
 from app.core.db import SessionDep
-from app.core.openapi import API_PREFIX
-from app.core.pagination import PAGINATED, PagineringDep, paginate
+from app.core.openapi import API_PREFIX, location
+from app.core.pagination import PAGINATED, PAGINATION_HEADERS, PagineringDep, paginate
 from app.core.persoonsgegevens import NAMEN_WAARSCHUWING
 from app.core.validation import GEMEENTECODE_PATTERN
 from app.signalen import service
-from app.signalen.dependencies import OntvangenSignaalDep, SignaalDep
+from app.signalen.dependencies import (
+    BerichtDep,
+    OntvangenBerichtDep,
+    OntvangenSignaalDep,
+    SignaalDep,
+)
 from app.signalen.schemas import (
+    BerichtCreate,
+    BerichtPublic,
+    BerichtVan,
     GerichtAanSoort,
     OntvangenSignaal,
     SignaalCreate,
@@ -106,7 +114,10 @@ def create_signaal(body: SignaalCreate, caller: EigenRegistrerenDep, session: Se
     response_model=list[SignaalPublic],
     responses=PAGINATED,
     summary="Eigen signalen opvragen",
-    description="De signalen van de eigen organisatie, met status, historie en terugkoppeling van de ontvanger. Ingetrokken signalen tellen niet mee.",
+    description=(
+        "De signalen van de eigen organisatie, met status, historie en de laatste terugkoppeling van de ontvanger "
+        "(het hele gesprek: `/signalen/{signaalId}/berichten`). Ingetrokken signalen tellen niet mee."
+    ),
 )
 def list_signalen(
     caller: EigenInzienDep, session: SessionDep, paginering: PagineringDep, request: Request, response: Response,
@@ -130,7 +141,8 @@ def get_signaal(caller: EigenInzienDep, signaal: SignaalDep, session: SessionDep
         "Corrigeert de meegestuurde velden. `gerichtAan` kan alleen zolang de status `ingediend` is.\n\n"
         "Bij een signaal aan een **ketenpartner** legt de organisatie ook diens status en terugkoppeling vast "
         f"(`status`, `statusDatum`, `terugkoppeling`), langs dezelfde overgangen als de ontvanger:\n\n{OVERGANGEN_TEKST}\n\n"
-        "Bij een signaal aan een gemeente of GGD wijzigt alleen de ontvanger de status (409).\n\n" + NAMEN_WAARSCHUWING
+        "Bij een signaal aan een gemeente of GGD wijzigt alleen de ontvanger de status (409). De terugkoppeling van "
+        "een ketenpartner komt als bericht van de ontvanger in het gesprek (`/signalen/{signaalId}/berichten`).\n\n" + NAMEN_WAARSCHUWING
     ),
     responses=STATUS_409,
 )
@@ -186,7 +198,10 @@ def get_ontvangen_signaal(
     description=(
         f"Zet het signaal op een nieuwe status. Elke wijziging komt in de historie. Toegestane overgangen:\n\n{OVERGANGEN_TEKST}\n\n"
         "`opgepakt` en `niet-opgepakt` vragen om een `terugkoppeling` (`tekst`, `datum`); die ziet de organisatie "
-        "die het signaal gaf. Een andere overgang geeft 409 met de toegestane volgende statussen.\n\n" + NAMEN_WAARSCHUWING
+        "die het signaal gaf. Een andere overgang geeft 409 met de toegestane volgende statussen.\n\n"
+        "**Wijziging:** een `terugkoppeling` komt als bericht van de ontvanger in het gesprek over het signaal "
+        "(`/ontvangen-signalen/{signaalId}/berichten`) en overschrijft geen eerdere terugkoppeling meer. Voor een "
+        "tussenbericht zonder statuswijziging is `POST .../berichten`.\n\n" + NAMEN_WAARSCHUWING
     ),
     responses=STATUS_409,
 )
@@ -198,3 +213,125 @@ def update_ontvangen_signaal(
         versies.controleer(if_match, service.ontvangen(session, [signaal])[0])
     signaal = service.wijzig_status(session, caller=caller, signaal=signaal, data=body)
     return versies.met_etag(response, service.ontvangen(session, [signaal])[0])
+
+
+
+# --- the conversation: messages between the receiver and the giving organisation ------------
+
+GESPREK = (
+    "Het gesprek over een signaal: gedateerde berichten tussen de ontvanger (de beleidsadviseur van een gemeente "
+    "of GGD) en de organisatie die het signaal gaf, oudste eerst. Elk bericht blijft bewaard; een nieuw bericht "
+    "overschrijft niets. Een bericht en een statuswijziging zijn aparte handelingen: een bericht verandert de "
+    "status niet, en kan in elke status, ook na een eindstatus.\n\n"
+    "**Wijziging:** `terugkoppeling` in een signaal is sinds deze versie het laatste bericht van de ontvanger "
+    "(`van: ontvanger`). Een terugkoppeling bij een statuswijziging (`PATCH`) komt als bericht in het gesprek."
+)
+BERICHT_POST = (
+    "\n\n" + NAMEN_WAARSCHUWING + " Tekst met zulke gegevens geeft 400; `invalidParams` noemt het veld en de soort "
+    "gegevens, nooit de waarde.\n\n`externId` maakt opnieuw versturen veilig: hetzelfde bericht nog eens geeft 200 "
+    "met het bestaande; hetzelfde `externId` met een andere inhoud geeft 409 met `bestaandId`."
+)
+BERICHT_LOCATION = {"Location": {"description": "URL van het bericht.", "schema": {"type": "string"}}}
+BERICHT_ANTWOORDEN: dict[int | str, dict[str, Any]] = {
+    200: {"description": "Dit bericht bestond al (zelfde `externId` en inhoud).", "model": BerichtPublic, "headers": BERICHT_LOCATION},
+    201: {"description": "Het bericht is geplaatst.", "headers": BERICHT_LOCATION},
+    409: {"description": "Het `externId` is bij dit signaal al in gebruik voor een bericht met een andere inhoud."},
+}
+BERICHTEN_VOORBEELD = {
+    200: {
+        "headers": PAGINATION_HEADERS,
+        "content": {"application/json": {"example": [
+            {"id": "5e0c1b2a-9d8f-4a7b-8c6d-1e2f3a4b5c6d", "van": "ontvanger", "datum": "2026-11-24",
+             "tekst": "We hebben uw signaal ontvangen en bespreken het volgende week met de JGZ.",
+             "externId": None, "aangemaaktOp": "2026-11-24T09:30:00Z"},
+            {"id": "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d", "van": "organisatie", "datum": "2026-11-25",
+             "tekst": "Dank u. De moeders willen graag meedenken over een nieuwe uitnodiging.",
+             "externId": "crm-bericht-0007", "aangemaaktOp": "2026-11-25T14:02:00Z"},
+        ]}},
+    },
+}
+
+
+def _bericht_antwoord(bericht: Any, aangemaakt: bool, kant: BerichtVan) -> Response:
+    publiek = service.berichten_publiek([bericht], kant=kant)[0]
+    pad = "signalen" if kant is BerichtVan.organisatie else "ontvangen-signalen"
+    return Response(content=publiek.model_dump_json(by_alias=True), status_code=201 if aangemaakt else 200,
+                    media_type="application/json", headers={"Location": location(pad, bericht.signaal_id, "berichten", bericht.id)})
+
+
+@router.get(
+    "/signalen/{signaalId}/berichten",
+    response_model=list[BerichtPublic],
+    responses=BERICHTEN_VOORBEELD,
+    summary="Gesprek over een eigen signaal opvragen",
+    description=GESPREK + "\n\nDe app van een sleutelpersoon ziet alleen de gesprekken over de eigen signalen.",
+)
+def list_berichten(
+    caller: EigenInzienDep, signaal: SignaalDep, session: SessionDep, paginering: PagineringDep, request: Request, response: Response,
+) -> list[BerichtPublic]:
+    berichten = paginate(session, service.berichten_statement(signaal), paginering=paginering, request=request, response=response)
+    return service.berichten_publiek(berichten, kant=BerichtVan.organisatie)
+
+
+@router.post(
+    "/signalen/{signaalId}/berichten",
+    status_code=201,
+    response_model=BerichtPublic,
+    responses=BERICHT_ANTWOORDEN,
+    summary="Reageren op een eigen signaal",
+    description=(
+        "Plaatst een bericht van de organisatie (`van: organisatie`) in het gesprek over een eigen signaal, "
+        "bijvoorbeeld een antwoord op een vraag van de ontvanger. De ontvanger ziet de naam van de organisatie, "
+        "nooit welke sleutelpersoon schreef. Ook de app van een sleutelpersoon kan reageren, op de eigen signalen."
+        + BERICHT_POST
+    ),
+)
+def create_bericht(caller: EigenRegistrerenDep, signaal: SignaalDep, body: BerichtCreate, session: SessionDep) -> Response:
+    bericht, aangemaakt = service.plaats_bericht(session, caller=caller, signaal=signaal, van=BerichtVan.organisatie, data=body)
+    return _bericht_antwoord(bericht, aangemaakt, BerichtVan.organisatie)
+
+
+@router.get("/signalen/{signaalId}/berichten/{berichtId}", response_model=BerichtPublic,
+            summary="Eén bericht over een eigen signaal opvragen",
+            description="Eén bericht uit het gesprek over een eigen signaal; een bericht verandert nooit.")
+def get_bericht(caller: EigenInzienDep, bericht: BerichtDep) -> BerichtPublic:
+    return service.berichten_publiek([bericht], kant=BerichtVan.organisatie)[0]
+
+
+@router.get(
+    "/ontvangen-signalen/{signaalId}/berichten",
+    response_model=list[BerichtPublic],
+    responses=BERICHTEN_VOORBEELD,
+    summary="Gesprek over een ontvangen signaal opvragen",
+    description=GESPREK,
+)
+def list_ontvangen_berichten(
+    caller: SignalenDep, signaal: OntvangenSignaalDep, session: SessionDep, paginering: PagineringDep, request: Request,
+    response: Response,
+) -> list[BerichtPublic]:
+    berichten = paginate(session, service.berichten_statement(signaal), paginering=paginering, request=request, response=response)
+    return service.berichten_publiek(berichten, kant=BerichtVan.ontvanger)
+
+
+@router.post(
+    "/ontvangen-signalen/{signaalId}/berichten",
+    status_code=201,
+    response_model=BerichtPublic,
+    responses=BERICHT_ANTWOORDEN,
+    summary="Bericht sturen over een ontvangen signaal",
+    description=(
+        "Plaatst een bericht van de ontvanger (`van: ontvanger`), bijvoorbeeld een tussenbericht (\"we hebben het "
+        "ontvangen\") of een vraag aan de organisatie. De status verandert niet; daarvoor is `PATCH`. Het laatste "
+        "bericht van de ontvanger is de `terugkoppeling` van het signaal." + BERICHT_POST
+    ),
+)
+def create_ontvangen_bericht(caller: SignalenDep, signaal: OntvangenSignaalDep, body: BerichtCreate, session: SessionDep) -> Response:
+    bericht, aangemaakt = service.plaats_bericht(session, caller=caller, signaal=signaal, van=BerichtVan.ontvanger, data=body)
+    return _bericht_antwoord(bericht, aangemaakt, BerichtVan.ontvanger)
+
+
+@router.get("/ontvangen-signalen/{signaalId}/berichten/{berichtId}", response_model=BerichtPublic,
+            summary="Eén bericht over een ontvangen signaal opvragen",
+            description="Eén bericht uit het gesprek over een signaal gericht aan een van de gemeenten van de sleutel.")
+def get_ontvangen_bericht(caller: SignalenDep, bericht: OntvangenBerichtDep) -> BerichtPublic:
+    return service.berichten_publiek([bericht], kant=BerichtVan.ontvanger)[0]

@@ -29,6 +29,13 @@ class SignaalStatusCode(enum.StrEnum):
     niet_opgepakt = "niet-opgepakt"
 
 
+class BerichtVan(enum.StrEnum):
+    """Who wrote a message in a signal's conversation."""
+
+    ontvanger = "ontvanger"
+    organisatie = "organisatie"
+
+
 class GerichtAanSoort(enum.StrEnum):
     gemeente = "gemeente"
     ggd = "ggd"
@@ -214,7 +221,10 @@ class SignaalInhoud(Schema):
     gericht_aan: GerichtAanPublic
     status: SignaalStatusCode = Field(description="Huidige status.", examples=["ingediend"])
     status_datum: date = Field(description="Datum waarop de huidige status inging.", examples=["2026-11-20"])
-    terugkoppeling: TerugkoppelingPublic | None = Field(description="De terugkoppeling van de ontvanger, zodra die er is.")
+    terugkoppeling: TerugkoppelingPublic | None = Field(
+        description="Het laatste bericht van de ontvanger (tekst en datum), zodra die er is. Sinds de berichten "
+        "(`/berichten`) is dit het laatste bericht met `van: ontvanger`; eerdere berichten blijven bewaard in het gesprek."
+    )
     historie: list[SignaalStatusHistorie] = Field(description="Alle statussen, oudste eerst.")
     aangemaakt_op: datetime = Field(description="Tijdstip van vastleggen (UTC).", examples=["2026-11-20T10:15:00Z"])
     gewijzigd_op: datetime = Field(description="Tijdstip van de laatste wijziging (UTC).", examples=["2026-11-27T09:00:00Z"])
@@ -231,3 +241,44 @@ class OntvangenSignaal(SignaalInhoud):
     """Een signaal zoals de ontvanger (regionale sleutel) het ziet: met de naam van de organisatie, nooit de sleutelpersoon."""
 
     organisatie_naam: str = Field(description="Naam van de organisatie die het signaal gaf.", examples=["Welzijn Overvecht"])
+
+
+BERICHT_MAX = TERUGKOPPELING_MAX
+
+
+class BerichtCreate(InputSchema):
+    """Een nieuw bericht in het gesprek over een signaal."""
+
+    tekst: VrijeTekst = Field(
+        min_length=1, max_length=BERICHT_MAX,
+        description="Het bericht. " + NAMEN_WAARSCHUWING,
+        examples=["We hebben uw signaal ontvangen en bespreken het volgende week met de JGZ."],
+    )
+    datum: DatumNietInToekomst | None = Field(
+        default=None, description="Datum van het bericht; standaard vandaag. Niet in de toekomst en niet vóór de datum van het signaal.",
+        examples=["2026-11-24"],
+    )
+    extern_id: IdZonderPersoonsgegevens | None = Field(
+        default=None, min_length=1, max_length=100,
+        description="Id van het bericht in uw eigen systeem; uniek per signaal en per kant. Maakt opnieuw versturen veilig: "
+        "hetzelfde bericht nog eens geeft 200 met het bestaande, hetzelfde `externId` met een andere inhoud 409. Geen BSN.",
+        examples=["crm-bericht-0007"],
+    )
+
+
+class BerichtPublic(Schema):
+    """Eén bericht in het gesprek over een signaal; berichten worden nooit overschreven."""
+
+    id: uuid.UUID = Field(description="Id van het bericht.", examples=["5e0c1b2a-9d8f-4a7b-8c6d-1e2f3a4b5c6d"])
+    van: BerichtVan = Field(
+        description="`ontvanger`: de gemeente, de GGD of (vastgelegd door de organisatie) de ketenpartner; "
+        "`organisatie`: de organisatie die het signaal gaf, of een van haar sleutelpersonen via de app.",
+        examples=["ontvanger"],
+    )
+    tekst: str = Field(description="Het bericht.", examples=["We hebben uw signaal ontvangen en bespreken het volgende week."])
+    datum: date = Field(description="Datum van het bericht.", examples=["2026-11-24"])
+    extern_id: str | None = Field(
+        description="Het `externId` waarmee uw kant het bericht stuurde; leeg bij berichten van de andere kant.",
+        examples=["crm-bericht-0007"],
+    )
+    aangemaakt_op: datetime = Field(description="Tijdstip van vastleggen (UTC).", examples=["2026-11-24T09:30:00Z"])

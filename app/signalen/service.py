@@ -24,8 +24,11 @@ from app.core import idempotentie
 from app.core.errors import Conflict, NietGevonden, OngeldigeInvoer
 from app.core.sorting import Sortering
 from app.core.validation import check_wijk_in_gemeente, vandaag
-from app.models import Ketenpartner, Organisatie, Signaal, SignaalOnderwerp, SignaalStatus, Sleutelpersoon, utcnow
+from app.models import Ketenpartner, Organisatie, Signaal, SignaalBericht, SignaalOnderwerp, SignaalStatus, Sleutelpersoon, utcnow
 from app.signalen.schemas import (
+    BerichtCreate,
+    BerichtPublic,
+    BerichtVan,
     GerichtAanSoort,
     OntvangenSignaal,
     SignaalCreate,
@@ -39,6 +42,7 @@ from app.toegang.caller import Caller
 
 NAAM = "Signaal"
 RESOURCE_TYPE = "signaal"
+BERICHT_RESOURCE_TYPE = "signaalbericht"
 S = SignaalStatusCode
 
 # Which status may follow which. Opgepakt and niet-opgepakt are final: the feedback has been given.
@@ -405,25 +409,140 @@ def wijzig_status(session: Session, *, caller: Caller, signaal: Signaal, data: S
     signaal.status = data.status.value
     signaal.status_datum = status_datum
     velden = ["status", "statusDatum"]
-    if data.terugkoppeling is not None:
-        signaal.terugkoppeling_tekst = data.terugkoppeling.tekst
-        signaal.terugkoppeling_datum = data.terugkoppeling.datum
-        velden.append("terugkoppeling")
     signaal.gewijzigd_op = utcnow()
     session.add(signaal)
     session.add(SignaalStatus(signaal_id=signaal.id, status=signaal.status, status_datum=status_datum, api_sleutel_id=caller.sleutel_id))
     session.flush()
+    if data.terugkoppeling is not None:
+        # Kept as a message in the conversation, never overwriting an earlier one.
+        _nieuw_bericht(session, caller=caller, signaal=signaal, van=BerichtVan.ontvanger,
+                       tekst=data.terugkoppeling.tekst, datum=data.terugkoppeling.datum,
+                       vingerafdruk=_bericht_vingerafdruk(data.terugkoppeling.tekst, data.terugkoppeling.datum))
+        velden.append("terugkoppeling")
     # In the organisation's audit trail too, also when the receiver (a regional key) made the change.
     audit.log(session, caller=caller, actie="status-gewijzigd", resource_type=RESOURCE_TYPE, resource_id=signaal.id,
               velden=velden, organisatie_id=signaal.organisatie_id)
     return signaal
 
 
+# --- the conversation ------------------------------------------------------------------------
+
+BERICHT_NAAM = "Bericht"
+
+
+def berichten_statement(signaal: Signaal) -> SelectOfScalar[SignaalBericht]:
+    """The signal's messages in conversation order: by date, then by when they were recorded."""
+    return (select(SignaalBericht).where(SignaalBericht.signaal_id == signaal.id)
+            .order_by(SignaalBericht.datum, SignaalBericht.aangemaakt_op, SignaalBericht.id))
+
+
+def get_bericht(session: Session, *, signaal: Signaal, bericht_id: uuid.UUID) -> SignaalBericht:
+    """One message of this signal's conversation, or 404 (also for a message of another signal)."""
+    bericht = session.exec(select(SignaalBericht).where(
+        SignaalBericht.id == bericht_id, SignaalBericht.signaal_id == signaal.id)).first()
+    if bericht is None:
+        raise NietGevonden(f"{BERICHT_NAAM} {bericht_id} bestaat niet.")
+    return bericht
+
+
+def berichten_van(session: Session, signaal_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[SignaalBericht]]:
+    """The conversations of a page of signals, in one query (for the dashboard)."""
+    draden: dict[uuid.UUID, list[SignaalBericht]] = defaultdict(list)
+    if signaal_ids:
+        for bericht in session.exec(
+            select(SignaalBericht).where(col(SignaalBericht.signaal_id).in_(signaal_ids))
+            .order_by(SignaalBericht.datum, SignaalBericht.aangemaakt_op, SignaalBericht.id)
+        ):
+            draden[bericht.signaal_id].append(bericht)
+    return draden
+
+
+def berichten_publiek(berichten: Sequence[SignaalBericht], *, kant: BerichtVan) -> list[BerichtPublic]:
+    """Messages as one side sees them: the other side's externId is not shown (nor ever who wrote it)."""
+    return [
+        BerichtPublic(id=b.id, van=BerichtVan(b.van), tekst=b.tekst, datum=b.datum,
+                      extern_id=b.extern_id if b.van == kant else None, aangemaakt_op=b.aangemaakt_op)
+        for b in berichten
+    ]
+
+
+def _bericht_vingerafdruk(tekst: str, datum: date | None) -> str:
+    return hashlib.sha256(json.dumps({"tekst": tekst, "datum": datum.isoformat() if datum else None}, sort_keys=True).encode()).hexdigest()
+
+
+def _zoek_bericht(session: Session, *, signaal: Signaal, van: BerichtVan, extern_id: str) -> SignaalBericht | None:
+    return session.exec(select(SignaalBericht).where(
+        SignaalBericht.signaal_id == signaal.id, SignaalBericht.van == van.value, SignaalBericht.extern_id == extern_id,
+    )).first()
+
+
+def _herhaald_bericht(bestaand: SignaalBericht, *, vingerafdruk: str, extern_id: str) -> SignaalBericht:
+    if bestaand.inhoud_hash != vingerafdruk:
+        raise Conflict(
+            f"Er bestaat al een bericht met externId `{extern_id}` bij dit signaal, met een andere inhoud. "
+            "Een bericht verandert niet; stuur een nieuw bericht met een ander externId.",
+            extra={"bestaandId": str(bestaand.id)},
+        )
+    return bestaand
+
+
+def plaats_bericht(
+    session: Session, *, caller: Caller, signaal: Signaal, van: BerichtVan, data: BerichtCreate
+) -> tuple[SignaalBericht, bool]:
+    """Add a message to the conversation (in any status); the same externId and content again returns the existing one."""
+    vingerafdruk = _bericht_vingerafdruk(data.tekst, data.datum)
+    if data.extern_id is not None and (bestaand := _zoek_bericht(session, signaal=signaal, van=van, extern_id=data.extern_id)):
+        return _herhaald_bericht(bestaand, vingerafdruk=vingerafdruk, extern_id=data.extern_id), False
+    datum = data.datum or vandaag()
+    if datum < signaal.datum:
+        raise OngeldigeInvoer.met(
+            [{"name": "datum", "reason": f"Ligt vóór de datum van het signaal ({signaal.datum.isoformat()})."}],
+            onderwerp="Het bericht",
+        )
+    try:
+        # A savepoint, so a concurrent POST with the same externId ends up as a retry, not a 500.
+        with session.begin_nested():
+            bericht = _nieuw_bericht(session, caller=caller, signaal=signaal, van=van, tekst=data.tekst, datum=datum,
+                                     vingerafdruk=vingerafdruk, extern_id=data.extern_id)
+    except IntegrityError:
+        if data.extern_id is None or not (bestaand := _zoek_bericht(session, signaal=signaal, van=van, extern_id=data.extern_id)):
+            raise
+        return _herhaald_bericht(bestaand, vingerafdruk=vingerafdruk, extern_id=data.extern_id), False
+    return bericht, True
+
+
+def _nieuw_bericht(
+    session: Session, *, caller: Caller, signaal: Signaal, van: BerichtVan, tekst: str, datum: date,
+    vingerafdruk: str, extern_id: str | None = None,
+) -> SignaalBericht:
+    """Store one message, audit it in the giving organisation's trail, and keep `terugkoppeling` in step."""
+    bericht = SignaalBericht(
+        signaal_id=signaal.id, van=van.value, tekst=tekst, datum=datum, extern_id=extern_id, inhoud_hash=vingerafdruk,
+        api_sleutel_id=caller.sleutel_id, apparaat_id=caller.apparaat_id, sleutelpersoon_id=caller.sleutelpersoon_id,
+    )
+    session.add(bericht)
+    session.flush()
+    if van is BerichtVan.ontvanger:
+        # `terugkoppeling` is the receiver's latest message (by date, then by recording).
+        laatste = session.exec(
+            select(SignaalBericht).where(SignaalBericht.signaal_id == signaal.id, SignaalBericht.van == van.value)
+            .order_by(col(SignaalBericht.datum).desc(), col(SignaalBericht.aangemaakt_op).desc())
+        ).first()
+        assert laatste is not None
+        signaal.terugkoppeling_tekst, signaal.terugkoppeling_datum = laatste.tekst, laatste.datum
+    signaal.gewijzigd_op = utcnow()
+    session.add(signaal)
+    session.flush()
+    audit.log(session, caller=caller, actie="aangemaakt", resource_type=BERICHT_RESOURCE_TYPE, resource_id=bericht.id,
+              velden=["tekst", "datum", "van"] + (["externId"] if extern_id else []), organisatie_id=signaal.organisatie_id)
+    return bericht
+
+
 # --- retention -------------------------------------------------------------------------------
 
 
 def pas_bewaartermijn_toe(session: Session, *, grens: date, proefdraai: bool = False, caller: Caller) -> dict[uuid.UUID, int]:
-    """Delete signals dated before `grens` (withdrawn ones too), with topics and history; counts per organisation."""
+    """Delete signals dated before `grens` (withdrawn ones too), with topics, history and messages; counts per organisation."""
     verlopen = select(Signaal.id, Signaal.organisatie_id).where(Signaal.datum < grens)
     rows = session.exec(verlopen).all()
     aantallen: Counter[uuid.UUID] = Counter(organisatie_id for _, organisatie_id in rows)
@@ -435,6 +554,7 @@ def pas_bewaartermijn_toe(session: Session, *, grens: date, proefdraai: bool = F
         # Children explicitly: SQLite enforces ON DELETE CASCADE only with foreign keys switched on.
         session.exec(delete(SignaalOnderwerp).where(col(SignaalOnderwerp.signaal_id).in_(deel)))  # type: ignore[call-overload]
         session.exec(delete(SignaalStatus).where(col(SignaalStatus.signaal_id).in_(deel)))  # type: ignore[call-overload]
+        session.exec(delete(SignaalBericht).where(col(SignaalBericht.signaal_id).in_(deel)))  # type: ignore[call-overload]
         session.exec(delete(Signaal).where(col(Signaal.id).in_(deel)))  # type: ignore[call-overload]
     for organisatie_id, aantal in sorted(aantallen.items(), key=lambda item: str(item[0])):
         audit.log(session, caller=caller, actie="bewaartermijn-verlopen", resource_type=RESOURCE_TYPE,

@@ -3,13 +3,14 @@
 import uuid
 from datetime import UTC, date, datetime
 
-from sqlmodel import Session, select
+from sqlalchemy import update
+from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from app.core.errors import NietGevonden, OngeldigeInvoer
 from app.core.security import new_token
 from app.core.validation import vandaag
-from app.models import ApiSleutel, AuditRegel, Organisatie
+from app.models import ApiSleutel, AuditRegel, DashboardSessie, Organisatie
 from app.organisaties import service as organisaties
 from app.toegang import audit, scoping
 from app.toegang.caller import ALLOWED_SCOPES, Binding, Caller, Scope
@@ -110,11 +111,17 @@ def get_key(session: Session, *, key_id_or_prefix: str) -> ApiSleutel:
 
 
 def revoke_key(session: Session, *, caller: Caller, key: ApiSleutel) -> ApiSleutel:
-    """Revoke a key; revoking twice keeps the first moment."""
+    """Revoke a key and end its dashboard sessions; revoking twice keeps the first moment."""
     if key.ingetrokken_op is None:
         key.ingetrokken_op = datetime.now(UTC)
         session.add(key)
         session.flush()
+        # The key check ends them too, but a session row read by another process must say so at once,
+        # and the key's session list must tell why they ended.
+        session.exec(update(DashboardSessie)  # type: ignore[call-overload]
+                     .where(col(DashboardSessie.api_sleutel_id) == key.id, col(DashboardSessie.beeindigd_op).is_(None),
+                            col(DashboardSessie.verloopt_op) > key.ingetrokken_op)
+                     .values(beeindigd_op=key.ingetrokken_op, einde="ingetrokken"))
         audit.log(session, caller=caller, actie="ingetrokken", resource_type="api-sleutel",
                   resource_id=key.id, organisatie_id=key.organisatie_id, velden=["ingetrokkenOp"])
     return key

@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 
 from fastapi import Response
-from sqlmodel import Session, col
+from sqlmodel import Session, col, func, select
 
 from app.codelijsten import service as codelijsten
 from app.core.config import get_settings
@@ -62,7 +62,14 @@ def totaal(resultaat: Resultaat) -> Rij:
 
 def download(resultaat: Resultaat, formaat: str) -> Response:
     """The API's own CSV or XLSX rendering of an indicator result, as an attachment."""
-    naam = f"{resultaat.verzoek.indicator.code}-{resultaat.verzoek.periode.label.replace('/', '_')}"
+    verzoek = resultaat.verzoek
+    # What the table is split by goes into the name too: a chart's downloads never share a file name.
+    delen = [verzoek.indicator.code]
+    if verzoek.interval is not None:
+        delen.append(f"per-{verzoek.interval.value}")
+    delen += [f"per-{export.KOPTEKST.get(g, g).replace(' ', '-')}" for g in verzoek.groeperen_op]
+    delen.append(verzoek.periode.label.replace("/", "_"))
+    naam = "-".join(delen)
     if formaat == "xlsx":
         return Response(export.to_xlsx(resultaat), media_type=export.XLSX_MEDIA_TYPE,
                         headers={"Content-Disposition": f'attachment; filename="{naam}.xlsx"'})
@@ -86,6 +93,12 @@ class DoelVoortgang:
     waarde: float | int | None
     realisatie: float | None
     filters: dict[str, list[str]]
+    eenheid: str = "aantal"
+
+    @property
+    def teken(self) -> str:
+        """The unit after a figure: a percentage target reads "79,5% bij een doel van 75%"."""
+        return "%" if self.eenheid == "percentage" else (" uur" if self.eenheid == "uren" else "")
 
 
 def doelen_in(session: Session, caller: Caller, *, vanaf: date, tot: date) -> list[DoelVoortgang]:
@@ -104,7 +117,7 @@ def doelen_in(session: Session, caller: Caller, *, vanaf: date, tot: date) -> li
             indicator=doel.indicator, naam=resultaat.verzoek.indicator.naam, periode=doel.periode, doel=doel.waarde,
             waarde=rij.waarde, realisatie=rij.realisatie if rij.realisatie is not None else (
                 round(100 * rij.waarde / doel.waarde, 1) if rij.waarde is not None and doel.waarde else None),
-            filters=doel.filters,
+            filters=doel.filters, eenheid=resultaat.verzoek.indicator.eenheid.value,
         ))
     return uitkomst
 
@@ -149,8 +162,45 @@ def ontvangen_signalen(session: Session, caller: Caller, *, status: str | None =
     return signalen.ontvangen(session, session.exec(statement.offset(offset).limit(limiet)).all())
 
 
+def inbox_teruggekoppeld(session: Session, caller: Caller, *, vanaf: date, tot: date) -> tuple[int, int]:
+    """(fed back, all) of the signals addressed to a regional key's gemeenten dated in [vanaf, tot):
+    what its adviser reads in the inbox anyway, so exact. The indicator's definition of fed back."""
+    from app.indicatoren.catalogue import TERUGGEKOPPELD
+
+    basis = signalen.ontvangen_statement(caller).where(col(Signaal.datum) >= vanaf, col(Signaal.datum) < tot).subquery()
+    alle = session.exec(select(func.count()).select_from(basis)).one()  # type: ignore[call-overload]
+    terug = session.exec(select(func.count()).select_from(basis).where(  # type: ignore[call-overload]
+        basis.c.status.in_(TERUGGEKOPPELD))).one()
+    return int(terug), int(alle)
+
+
 def volgende_statussen(status: str) -> list[str]:
     return [s.value for s in signalen.OVERGANGEN.get(signalen.S(status), ())]
+
+
+def ontvangen_signaal(session: Session, caller: Caller, signaal_id: uuid.UUID) -> Signaal:
+    """A signal addressed to the regional caller's gemeenten, or 404 (as `GET /v1/ontvangen-signalen/{id}`)."""
+    return signalen.get_ontvangen(session, caller=caller, signaal_id=signaal_id)
+
+
+def eigen_signaal(session: Session, caller: Caller, signaal_id: uuid.UUID) -> Signaal:
+    """The organisation's own signal, or 404 (as `GET /v1/signalen/{id}`)."""
+    return signalen.get(session, caller=caller, signaal_id=signaal_id)
+
+
+def ontvangen_signalen_publiek(session: Session, rijen: list[Signaal]) -> list[Any]:
+    return signalen.ontvangen(session, rijen)
+
+
+def gesprekken(session: Session, signaal_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[Any]]:
+    """The conversation of each signal on a page, oldest message first, in one query."""
+    return signalen.berichten_van(session, signaal_ids)
+
+
+def plaats_bericht(session: Session, caller: Caller, signaal: Signaal, van: Any, data: Any) -> Any:
+    """`POST /v1/ontvangen-signalen/{id}/berichten` or `/v1/signalen/{id}/berichten`: the same service call."""
+    bericht, _ = signalen.plaats_bericht(session, caller=caller, signaal=signaal, van=van, data=data)
+    return bericht
 
 
 def wijzig_status(session: Session, caller: Caller, signaal_id: uuid.UUID, data: Any) -> Any:

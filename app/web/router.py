@@ -20,14 +20,15 @@ from app.web.pages import (
     importeren,
     opvolging,
     overzicht,
+    sessies,
     signalen,
     sleutelpersonen,
     vergelijken,
 )
-from app.web.sessie import AanmeldenNodig, CsrfFout, lees
+from app.web.sessie import AanmeldenNodig, CsrfFout, lees, wis
 from app.web.templating import STATIC, pagina
 
-PAGINAS = (aanmelden, overzicht, vergelijken, sleutelpersonen, app_toegang, opvolging, signalen, ervaringsverhalen, importeren)
+PAGINAS = (aanmelden, overzicht, vergelijken, sleutelpersonen, app_toegang, opvolging, signalen, ervaringsverhalen, importeren, sessies)
 
 
 class _Static(StaticFiles):
@@ -65,7 +66,10 @@ def install(app: FastAPI) -> None:
             query["melding"] = "verlopen"
         if exc.volgende:
             query["volgende"] = exc.volgende
-        return RedirectResponse("/" + (f"?{urlencode(query)}" if query else ""), status_code=303)
+        response = RedirectResponse("/" + (f"?{urlencode(query)}" if query else ""), status_code=303)
+        if exc.reden:
+            wis(response)  # the cookie names a session that ended: nothing in it is of use any more
+        return response
 
     @app.exception_handler(CsrfFout)
     async def _csrf(request: Request, exc: CsrfFout) -> Response:

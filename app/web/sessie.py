@@ -1,18 +1,18 @@
-"""The dashboard's session: a signed cookie that names the API key, never holds it, and a CSRF token.
+"""The dashboard's session: a signed cookie that names a server-side session row, never holds the key.
 
 A browser cannot send the `Authorization` header on a link or a form, so the dashboard signs a person
 in with their API key once and then carries a session cookie. The cookie is signed (itsdangerous) and
 readable by its holder, so it holds only what its holder may know and what is useless elsewhere: the
-key's prefix, a keyed fingerprint of the key's stored hash (the raw key is never in it, nor in any log
-line that prints cookies), a CSRF token and the sign-in time. Every request reads the key again
-(cached for `caches.SLEUTELS_SECONDEN`, emptied by a revocation in this process) and applies the same
-checks as the API, so revoking or expiring a key ends its sessions on their next request.
+key's prefix, a random session token (the table keeps its SHA-256, app/web/sessieopslag.py), a CSRF
+token and the sign-in time. Every request reads the session row (no cache: signing out, ending the
+session from the list or revoking the key ends it at once, in every process) and the key (cached for
+`caches.SLEUTELS_SECONDEN`), and applies the same checks as the API.
 """
 
-import hashlib
 import hmac
 import secrets
 import time
+import uuid
 from dataclasses import dataclass
 from typing import Annotated, Any
 from urllib.parse import urlsplit
@@ -20,13 +20,22 @@ from urllib.parse import urlsplit
 from fastapi import Depends, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from itsdangerous import BadSignature, URLSafeTimedSerializer
+from sqlalchemy import Engine
 
 from app.core.config import get_settings
-from app.core.db import SessionDep
+from app.core.db import SessionDep, kort_lezen
 from app.core.errors import NietGeauthenticeerd
 from app.core.security import secret_matches, split_token
+from app.models import utcnow
 from app.toegang.caller import Binding, Caller, Scope
-from app.toegang.dependencies import caller_van, controleer_geldig, lees_sleutel, rate_limiter
+from app.toegang.dependencies import (
+    caller_van,
+    controleer_geldig,
+    gebruik,
+    lees_sleutel,
+    rate_limiter,
+)
+from app.web import aanmeldpogingen, sessieopslag
 
 COOKIE = "sleutelmonitor_sessie"
 SALT = "sleutelmonitor-dashboard-sessie"
@@ -51,6 +60,7 @@ class WebSessie:
     caller: Caller
     csrf: str
     prefix: str
+    sessie_id: uuid.UUID  # the row of dashboard_sessie: "dit apparaat" in the session list
 
     @property
     def is_organisatie(self) -> bool:
@@ -80,12 +90,6 @@ class WebSessie:
 
 def _serializer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(get_settings().secret_key, salt=SALT)
-
-
-def _vingerafdruk(sleutel_hash: str) -> str:
-    """Binds the session to this exact key without putting anything key-derived in the clear."""
-    geheim = get_settings().secret_key.encode()
-    return hmac.new(geheim, b"dashboard:" + sleutel_hash.encode(), hashlib.sha256).hexdigest()[:32]
 
 
 def _levensduur() -> int:
@@ -161,13 +165,20 @@ def controleer_csrf(request: Request, gegeven: str | None, verwacht: str | None)
         raise CsrfFout("Het formulier is verlopen of kwam niet van deze site; laad de pagina opnieuw.")
 
 
-def meld_aan(session: SessionDep, token: str) -> dict[str, Any]:
-    """Check a key as the API does (401 problem otherwise) and return the content of a new session."""
+def meld_aan(session: SessionDep, token: str, *, adres: str, user_agent: str | None) -> dict[str, Any]:
+    """Check a key as the API does (401 problem otherwise), start a session row, return the cookie's content.
+
+    Throttled per client address and per key prefix (`aanmeldpogingen`): past the limit of failures
+    `TeVeelPogingen`, before the key is even looked at; a failure here is counted.
+    """
     delen = split_token(token.strip())
-    key = lees_sleutel(session, delen[0]) if delen is not None else None
+    prefix = delen[0] if delen is not None else None
+    aanmeldpogingen.controleer(session, adres=adres, prefix=prefix)
+    key = lees_sleutel(session, prefix) if prefix is not None else None
     stored = key.sleutel_hash if key is not None else "0" * 64
     # Compare even when the key is unknown, so timing does not tell which prefixes exist.
     if not secret_matches(delen[1] if delen else token, stored) or key is None:
+        aanmeldpogingen.noteer_mislukt(session, adres=adres, prefix=prefix)
         raise NietGeauthenticeerd("Deze API-sleutel is onbekend. Controleer of u hem volledig hebt geplakt.")
     controleer_geldig(key)
     if key.beheer:
@@ -175,23 +186,59 @@ def meld_aan(session: SessionDep, token: str) -> dict[str, Any]:
             "Een beheersleutel geeft geen toegang tot het dashboard; gebruik de sleutel van een organisatie of regio."
         )
     rate_limiter.check(key.id, get_settings().rate_limit_per_minute)
+    _, sessie_token = sessieopslag.create(session, caller=caller_van(key), user_agent=user_agent)
     # A fresh CSRF token at sign-in, so a token planted before it is worthless afterwards.
-    return {"p": key.prefix, "f": _vingerafdruk(key.sleutel_hash), "c": secrets.token_urlsafe(24), "t": int(time.time())}
+    return {"p": key.prefix, "s": sessie_token, "c": secrets.token_urlsafe(24), "t": int(time.time())}
+
+
+def meld_af(session: SessionDep, inhoud: dict[str, Any]) -> None:
+    """End the session this cookie names, if it still runs (signing out)."""
+    token, prefix = inhoud.get("s"), inhoud.get("p")
+    if not isinstance(token, str) or not isinstance(prefix, str):
+        return
+    rij = sessieopslag.get(session, token)
+    key = lees_sleutel(session, prefix)
+    if rij is None or key is None or rij.api_sleutel_id != key.id or rij.beeindigd_op is not None:
+        return
+    sessieopslag.end(session, caller=caller_van(key), sessie_id=rij.id, einde=sessieopslag.Einde.afgemeld)
 
 
 def _sessie(session: SessionDep, inhoud: dict[str, Any]) -> WebSessie:
-    prefix, vingerafdruk = inhoud.get("p"), inhoud.get("f")
-    if not isinstance(prefix, str) or not isinstance(vingerafdruk, str):
-        raise AanmeldenNodig()
+    prefix, token = inhoud.get("p"), inhoud.get("s")
+    if not isinstance(prefix, str) or not isinstance(token, str):
+        # A cookie from before server-side sessions (prefix and fingerprint): its session is not known.
+        raise AanmeldenNodig("Uw sessie is verlopen; meld u opnieuw aan.")
+    # Read on every request, in a short session of its own (as the key: an upload may stream after it).
+    rij = kort_lezen(session, lambda eigen: sessieopslag.get(eigen, token))
+    nu = utcnow()
+    if rij is None:
+        raise AanmeldenNodig("Uw sessie bestaat niet meer; meld u opnieuw aan.")
+    if reden := sessieopslag.reden_ongeldig(rij, nu):
+        raise AanmeldenNodig(reden)
     key = lees_sleutel(session, prefix)
-    if key is None or not hmac.compare_digest(_vingerafdruk(key.sleutel_hash), vingerafdruk):
+    if key is None or key.id != rij.api_sleutel_id:
         raise AanmeldenNodig("Uw sessie hoort bij een sleutel die niet meer bestaat; meld u opnieuw aan.")
     try:
         controleer_geldig(key)
         rate_limiter.check(key.id, get_settings().rate_limit_per_minute)
     except NietGeauthenticeerd as exc:
         raise AanmeldenNodig(exc.detail) from None
-    return WebSessie(caller=caller_van(key), csrf=str(inhoud.get("c", "")), prefix=key.prefix)
+    bind = session.get_bind()
+    # Last use, at most once a minute, beside the request (a read request takes no write slot for it).
+    if nu - rij.laatst_gezien_op >= sessieopslag.GEZIEN_RESOLUTIE and isinstance(bind, Engine):
+        gebruik.schrijf(bind.engine, rij.id, sessieopslag.gezien_statement(rij.id, nu))
+    return WebSessie(caller=caller_van(key), csrf=str(inhoud.get("c", "")), prefix=key.prefix, sessie_id=rij.id)
+
+
+def geldige_sessie(request: Request, session: SessionDep) -> WebSessie | None:
+    """The signed-in person's session if the cookie names a running one (for pages open to everyone)."""
+    inhoud = lees(request)
+    if not inhoud.get("p"):
+        return None
+    try:
+        return _sessie(session, inhoud)
+    except AanmeldenNodig:
+        return None
 
 
 async def web_sessie(request: Request, session: SessionDep) -> WebSessie:

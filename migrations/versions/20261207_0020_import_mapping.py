@@ -1,7 +1,7 @@
 """import_mapping: an organisation's stored import mapping (choices for unknown names, value synonyms)
 
 Revision ID: 0020
-Revises: 0016
+Revises: 0021
 Create Date: 2026-12-07
 
 One row per organisation: the sections of the YAML mapping file (kolommen, waarden, standaard,
@@ -16,7 +16,7 @@ from alembic import op
 from app.models.base import UtcDateTime
 
 revision: str = '0020'
-down_revision: str | None = '0016'
+down_revision: str | None = '0021'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

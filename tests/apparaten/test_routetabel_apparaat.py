@@ -28,9 +28,13 @@ OPEN = {
     "GET /v1/doorverwijzingen", "GET /v1/doorverwijzingen/{doorverwijzingId}", "PATCH /v1/doorverwijzingen/{doorverwijzingId}",
     "POST /v1/uitkomsten", "GET /v1/uitkomsten", "GET /v1/uitkomsten/{uitkomstId}",
     "POST /v1/signalen", "GET /v1/signalen", "GET /v1/signalen/{signaalId}", "PATCH /v1/signalen/{signaalId}",
-    "DELETE /v1/signalen/{signaalId}",
+    "DELETE /v1/signalen/{signaalId}", "GET /v1/signalen/{signaalId}/berichten", "POST /v1/signalen/{signaalId}/berichten",
+    "GET /v1/signalen/{signaalId}/berichten/{berichtId}",
     "POST /v1/ervaringsverhalen", "GET /v1/ervaringsverhalen", "GET /v1/ervaringsverhalen/{verhaalId}",
     "PATCH /v1/ervaringsverhalen/{verhaalId}", "DELETE /v1/ervaringsverhalen/{verhaalId}",
+    "POST /v1/contactmomenten/{contactmomentId}/doorverwijzingen",
+    "POST /v1/inzet", "GET /v1/inzet", "GET /v1/inzet/per-maand", "GET /v1/inzet/{inzetId}", "PATCH /v1/inzet/{inzetId}",
+    "DELETE /v1/inzet/{inzetId}",
 }
 # Shared within the organisation (or by all): a colleague's record is also the device's.
 GEDEELD = {"ketenpartnerId", "lijst", "code"}

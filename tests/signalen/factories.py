@@ -7,7 +7,7 @@ from typing import Any
 from sqlmodel import Session
 
 from app.core.validation import vandaag
-from app.models import Organisatie, Signaal, SignaalOnderwerp, SignaalStatus
+from app.models import Organisatie, Signaal, SignaalBericht, SignaalOnderwerp, SignaalStatus
 
 
 def signaal_body(**overrides: Any) -> dict[str, Any]:
@@ -51,3 +51,13 @@ def make_signaal(session: Session, organisatie: Organisatie, **overrides: Any) -
     session.add(SignaalStatus(signaal_id=signaal.id, status=signaal.status, status_datum=signaal.status_datum))
     session.flush()
     return signaal
+
+
+def make_bericht(session: Session, signaal: Signaal, **overrides: Any) -> SignaalBericht:
+    values: dict[str, Any] = {"signaal_id": signaal.id, "van": "ontvanger", "tekst": "Ontvangen, we komen erop terug.",
+                              "datum": signaal.datum, "inhoud_hash": uuid.uuid4().hex}
+    values.update(overrides)
+    bericht = SignaalBericht(**values)
+    session.add(bericht)
+    session.flush()
+    return bericht

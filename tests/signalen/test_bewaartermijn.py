@@ -11,7 +11,15 @@ from typer.testing import CliRunner
 
 from app.core.config import get_settings
 from app.inwoners import cli
-from app.models import AuditRegel, Ervaringsverhaal, ErvaringsverhaalEffect, Signaal, SignaalOnderwerp, SignaalStatus
+from app.models import (
+    AuditRegel,
+    Ervaringsverhaal,
+    ErvaringsverhaalEffect,
+    Signaal,
+    SignaalBericht,
+    SignaalOnderwerp,
+    SignaalStatus,
+)
 from tests.ervaringsverhalen.factories import make_verhaal
 from tests.factories import make_organisatie
 from tests.signalen.factories import make_signaal
@@ -42,6 +50,9 @@ def test_retention_per_resource_type(cli_app: typer.Typer, session: Session) -> 
     oud_verhaal = make_verhaal(session, organisatie, datum=date(2021, 6, 1))
     jong_verhaal = make_verhaal(session, organisatie, datum=date(2024, 1, 1))
     ids = (oud.id, nieuw.id, oud_verhaal.id, jong_verhaal.id)
+    # The conversation goes with its signal (explicitly: SQLite enforces ON DELETE CASCADE only with foreign keys on).
+    for signaal in (oud, nieuw):
+        session.add(SignaalBericht(signaal_id=signaal.id, van="ontvanger", tekst="Ontvangen.", datum=signaal.datum, inhoud_hash="0" * 64))
     session.commit()  # as the command sees it: a proefdraai rolls back only its own work
     runner = CliRunner()
 
@@ -58,6 +69,7 @@ def test_retention_per_resource_type(cli_app: typer.Typer, session: Session) -> 
     assert session.exec(select(Signaal.id)).all() == [ids[1]]
     assert session.exec(select(SignaalOnderwerp.signaal_id)).all() == [ids[1]]
     assert set(session.exec(select(SignaalStatus.signaal_id)).all()) == {ids[1]}
+    assert session.exec(select(SignaalBericht.signaal_id)).all() == [ids[1]]
     assert session.exec(select(Ervaringsverhaal.id)).all() == [ids[3]]
     assert session.exec(select(ErvaringsverhaalEffect.ervaringsverhaal_id)).all() == [ids[3]]
     regels = session.exec(select(AuditRegel).where(AuditRegel.actie == "bewaartermijn-verlopen")).all()

@@ -5,7 +5,7 @@ from datetime import date
 from sqlmodel import Session, select
 
 from app.demo import laad_demo_data
-from app.models import Ervaringsverhaal, Signaal, SignaalStatus
+from app.models import Ervaringsverhaal, Signaal, SignaalBericht, SignaalStatus
 
 
 def test_demo_has_signals_with_feedback_and_stories(session: Session) -> None:
@@ -13,7 +13,16 @@ def test_demo_has_signals_with_feedback_and_stories(session: Session) -> None:
     assert samenvatting["kwalitatief"] == {"signalen": 8, "signalen met terugkoppeling": 4, "ervaringsverhalen": 6}
     signalen = session.exec(select(Signaal)).all()
     assert {s.status for s in signalen} == {"ingediend", "ontvangen", "in-behandeling", "opgepakt", "niet-opgepakt"}
-    assert all((s.terugkoppeling_tekst is not None) == (s.status in ("opgepakt", "niet-opgepakt")) for s in signalen)
+    # Every final status has feedback; signals in progress may have an interim message (since the conversation).
+    assert all(s.terugkoppeling_tekst is not None for s in signalen if s.status in ("opgepakt", "niet-opgepakt"))
+    assert any(s.terugkoppeling_tekst is not None for s in signalen if s.status == "in-behandeling")
+    for signaal in signalen:
+        # terugkoppeling is the receiver's latest message, as the API shows it.
+        berichten = session.exec(select(SignaalBericht).where(SignaalBericht.signaal_id == signaal.id)
+                                 .order_by(SignaalBericht.datum, SignaalBericht.aangemaakt_op)).all()
+        van_ontvanger = [b.tekst for b in berichten if b.van == "ontvanger"]
+        assert signaal.terugkoppeling_tekst == (van_ontvanger[-1] if van_ontvanger else None)
+    assert any(b.van == "organisatie" for b in session.exec(select(SignaalBericht)).all())
     for signaal in signalen:
         historie = session.exec(select(SignaalStatus).where(SignaalStatus.signaal_id == signaal.id).order_by(SignaalStatus.id)).all()
         assert historie[0].status == "ingediend" and historie[-1].status == signaal.status

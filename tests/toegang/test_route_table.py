@@ -33,13 +33,14 @@ from tests.factories import (
     make_doel,
     make_doorverwijzing,
     make_import_run,
+    make_inzet,
     make_ketenpartner,
     make_key,
     make_organisatie,
     make_sleutelpersoon,
     make_uitkomst,
 )
-from tests.signalen.factories import make_signaal
+from tests.signalen.factories import make_bericht, make_signaal
 from tests.toegang.helpers import admin_key, key_of
 
 UNAUTHENTICATED = PUBLIC_PATHS | {"/v1/docs"}
@@ -72,7 +73,9 @@ PAD_PARAMETERS: dict[str, PadParameter] = {
     "importId": PadParameter(lambda session, org: make_import_run(session, org).id),
     "sleutelId": PadParameter(other_organisations_key),
     "signaalId": PadParameter(lambda session, org: make_signaal(session, org).id),
+    "berichtId": PadParameter(lambda session, org: make_bericht(session, make_signaal(session, org)).id),
     "verhaalId": PadParameter(lambda session, org: make_verhaal(session, org).id),
+    "inzetId": PadParameter(lambda session, org: make_inzet(session, org).id),
     # Shared, not per organisation: only an unknown value (-> 404) is checked.
     "lijst": PadParameter(None, "naam van een codelijst; codelijsten zijn gedeeld"),
     "code": PadParameter(None, "een code of indicatorcode; gedeeld door alle organisaties"),
@@ -82,6 +85,9 @@ PAD_PARAMETERS: dict[str, PadParameter] = {
 # For routes of a regional key (scope `signalen`): a record outside the key's region (GM0344).
 REGIONALE_PAD_PARAMETERS: dict[str, PadParameter] = {
     "signaalId": PadParameter(lambda session, org: make_signaal(session, org, gericht_aan_gemeentecode="GM0599").id),
+    "berichtId": PadParameter(
+        lambda session, org: make_bericht(session, make_signaal(session, org, gericht_aan_gemeentecode="GM0599")).id
+    ),
 }
 
 
@@ -151,6 +157,8 @@ def test_route_table_is_not_empty() -> None:
     assert any(r.path == "/v1/organisaties" for r in ROUTES)
     assert any(r.path == "/v1/api-sleutels/{sleutelId}" and r.beheer for r in ROUTES)
     assert any(r.path == "/v1/ontvangen-signalen/{signaalId}" and r.regionaal for r in ROUTES)
+    assert any(r.path == "/v1/ontvangen-signalen/{signaalId}/berichten" and r.regionaal for r in ROUTES)
+    assert any(r.path == "/v1/signalen/{signaalId}/berichten" and not r.regionaal for r in ROUTES)
     assert any(r.path == "/v1/ervaringsverhalen/{verhaalId}" and not r.regionaal for r in ROUTES)
 
 

@@ -1,5 +1,5 @@
 """The dashboard in headless Chromium: sign in and out, every page with demo data, charts, tables,
-the signal feedback loop, an import, disclosure control for a regional key, tenancy, and axe-core."""
+the signal conversation, an import, disclosure control for a regional key, tenancy, and axe-core."""
 
 import re
 from datetime import timedelta
@@ -7,10 +7,10 @@ from pathlib import Path
 from typing import Any
 
 from itsdangerous import URLSafeTimedSerializer
-from sqlmodel import select
+from sqlmodel import col, select
 
 from app.core.validation import vandaag
-from app.models import Ervaringsverhaal
+from app.models import Ervaringsverhaal, Signaal
 from app.web.sessie import COOKIE, SALT
 from tests.imports.helpers import csv_bytes, rij
 from tests.web.conftest import (
@@ -61,6 +61,52 @@ def test_aanmelden_afmelden_en_een_verkeerde_sleutel(page: Any, dashboard: Dashb
     assert all("p" not in inhoud for inhoud in over)
     page.goto(dashboard.url + "/signalen")
     assert page.url.startswith(dashboard.url + "/?")
+
+
+def test_afmelden_dan_werkt_een_gekopieerde_cookie_niet_meer(browser: Any, dashboard: Dashboard) -> None:
+    """Issue 24, point 5: "Afmelden" ends the session on the server, so a copy of the cookie taken before it
+    (here set in a fresh browser context) gets the sign-in page. On the way: the session list and ending
+    another browser's session from it, through its confirmation step, both axe clean."""
+    contexten = [browser.new_context(viewport={"width": 1280, "height": 900}, locale="nl-NL"),
+                 browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True, locale="nl-NL"),
+                 browser.new_context(viewport={"width": 1280, "height": 900}, locale="nl-NL")]
+    try:
+        laptop, telefoon, dief = (c.new_page() for c in contexten)
+        aanmelden(telefoon, dashboard, "org")
+        telefoon.goto(dashboard.url + "/sessies")
+        breedte = telefoon.evaluate("() => document.documentElement.scrollWidth")
+        assert breedte <= 375, f"de sessiepagina is {breedte} px breed op een telefoon van 375 px"
+        aanmelden(laptop, dashboard, "org")
+        _bezoek(laptop, dashboard, "/sessies", "sessies")
+        rijen = laptop.locator("main tbody tr")
+        assert rijen.count() >= 2
+        eigen = laptop.locator("main tbody tr", has_text="(dit apparaat)")
+        assert eigen.count() == 1
+        # End the phone's session: the newest one that is not this device.
+        laptop.locator("main tbody tr", has_not_text="(dit apparaat)").first.get_by_role("link", name="Beëindigen").click()
+        laptop.wait_for_url(re.compile(r"/sessies/[0-9a-f-]+/beeindigen$"))
+        assert laptop.get_by_role("heading", level=1).inner_text() == "Sessie beëindigen?"
+        assert axe(laptop) == []
+        laptop.get_by_role("button", name="Ja, sessie beëindigen").click()
+        laptop.wait_for_url("**/sessies?beeindigd=1")
+        assert "De sessie is beëindigd" in laptop.get_by_role("status").inner_text()
+        telefoon.reload()
+        assert telefoon.url.startswith(dashboard.url + "/?melding=verlopen")
+        assert telefoon.get_by_label("API-sleutel").is_visible()
+
+        kopie = next(c for c in contexten[0].cookies() if c["name"] == COOKIE)
+        laptop.goto(dashboard.url + "/overzicht")
+        laptop.get_by_role("button", name="Afmelden").click()
+        laptop.wait_for_url("**/?melding=afgemeld")
+        contexten[2].add_cookies([kopie])
+        dief.goto(dashboard.url + "/overzicht")
+        dief.wait_for_url(re.compile(r"/\?melding=verlopen$"))
+        assert dief.get_by_label("API-sleutel").is_visible()
+        assert "Uw sessie is verlopen" in dief.inner_text("main")
+        assert not [c for c in contexten[2].cookies() if c["name"] == COOKIE and c["value"] == kopie["value"]]
+    finally:
+        for context in contexten:
+            context.close()
 
 
 def test_elke_pagina_met_demodata_en_axe(page: Any, dashboard: Dashboard) -> None:
@@ -123,41 +169,119 @@ def test_grafiek_getekend_tabel_en_download(page: Any, dashboard: Dashboard) -> 
     assert len(regels) == 1 + page.locator("#onderwerpen tbody tr").count()
 
 
-def test_signaal_beantwoord_in_inbox_zichtbaar_in_outbox(browser: Any, dashboard: Dashboard) -> None:
+def _status_van(dashboard: Dashboard, signaal_id: Any) -> str:
+    with dashboard.session() as session:
+        signaal = session.get(Signaal, signaal_id)
+        assert signaal is not None
+        return signaal.status
+
+
+def test_signaal_als_gesprek_met_tussenbericht_antwoord_en_bevestigde_eindstatus(browser: Any, dashboard: Dashboard) -> None:
+    """Issue 24, point 3: an interim message is kept, the organisation replies, and a final status needs
+    the confirmation page; ArrowDown + Enter (which used to close a signal) reaches only that page."""
     signaal = signaal_van(dashboard, status="ingediend")
-    tekst = "De GGD neemt dit mee in de voorlichting over tandartskosten, met een folder in drie talen."
-    regio = browser.new_context()
+    tussen = "We hebben uw signaal ontvangen en bespreken het volgende week met de tandartsen."
+    antwoord = "Dank u. Twee sleutelpersonen willen graag meedenken."
+    eind = "De GGD neemt dit mee in de voorlichting over tandartskosten, met een folder in drie talen."
+    regio = browser.new_context(viewport={"width": 1280, "height": 900}, locale="nl-NL")
     page = regio.new_page()
     aanmelden(page, dashboard, "regio")
     page.goto(dashboard.url + "/signalen")
     kaart = page.locator(f"#signaal-{signaal.id}")
     assert signaal.titel in kaart.inner_text()
-    # ingediend → in-behandeling → opgepakt, the second with feedback; the first try without feedback is refused.
-    kaart.get_by_label("Nieuwe status").select_option("in-behandeling")
-    kaart.get_by_role("button", name="Opslaan").click()
-    page.wait_for_url(re.compile(r"gewijzigd="))
+    # A message: its own form, the status stays.
+    kaart.get_by_label("Uw bericht").fill(tussen)
+    kaart.get_by_role("button", name="Bericht versturen").click()
+    page.wait_for_url(re.compile(r"gedaan=bericht"))
+    assert tussen in page.locator(f"#signaal-{signaal.id} .gesprek").inner_text()
+    assert _status_van(dashboard, signaal.id) == "ingediend"
+    # A status that is not final: chosen in words, set at once.
     kaart = page.locator(f"#signaal-{signaal.id}")
-    kaart.get_by_label("Nieuwe status").select_option("opgepakt")
-    kaart.get_by_role("button", name="Opslaan").click()
-    fout = page.locator(f"#signaal-{signaal.id} [role=alert]")
-    assert "terugkoppeling" in fout.inner_text().lower()
+    kaart.get_by_label("In behandeling: de gemeente zoekt uit wat ermee kan").check()
+    kaart.get_by_role("button", name="Status wijzigen").click()
+    page.wait_for_url(re.compile(r"gedaan=status"))
+    assert _status_van(dashboard, signaal.id) == "in-behandeling"
+
+    org = browser.new_context(viewport={"width": 1280, "height": 900}, locale="nl-NL")
+    org_page = org.new_page()
+    aanmelden(org_page, dashboard, "org")
+    org_page.goto(dashboard.url + "/signalen")
+    eigen = org_page.locator(f"#signaal-{signaal.id}")
+    assert tussen in eigen.inner_text() and "In behandeling" in eigen.inner_text()
+    eigen.get_by_label("Uw bericht aan de gemeente").fill(antwoord)
+    eigen.get_by_role("button", name="Bericht versturen").click()
+    org_page.wait_for_url(re.compile(r"gedaan=bericht"))
+    assert axe(org_page) == []
+
+    # The trap of the issue: focus the first choice, ArrowDown, Enter. Now it opens the confirmation page.
+    page.goto(dashboard.url + "/signalen")
+    kaart = page.locator(f"#signaal-{signaal.id}")
+    assert antwoord in kaart.locator(".gesprek").inner_text()
+    keuzes = kaart.get_by_role("radio")
+    assert keuzes.count() == 2 and not any(keuzes.nth(i).is_checked() for i in range(2))
+    keuzes.first.focus()
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/afronden\?status=niet-opgepakt"))
+    assert _status_van(dashboard, signaal.id) == "in-behandeling"
+    assert "Niet opgepakt: de gemeente doet er nu niets mee" in page.inner_text("main")
+    assert not page.get_by_label(re.compile("Ja, ik rond dit signaal af")).is_checked()
     assert axe(page) == []
+    # Enter on the confirmation page's button does not finish it either.
+    page.get_by_role("button", name="Signaal afronden").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_load_state("load")
+    assert _status_van(dashboard, signaal.id) == "in-behandeling"
+    # Back, and close it as opgepakt on purpose: feedback and the ticked box.
+    page.get_by_role("link", name="Terug zonder af te ronden").click()
     kaart = page.locator(f"#signaal-{signaal.id}")
-    kaart.get_by_label("Nieuwe status").select_option("opgepakt")
-    kaart.get_by_label("Terugkoppeling").fill(tekst)
-    kaart.get_by_role("button", name="Opslaan").click()
-    page.wait_for_url(re.compile(r"gewijzigd="))
-    assert tekst in page.locator(f"#signaal-{signaal.id}").inner_text()
+    kaart.get_by_label("Opgepakt: de gemeente gaat ermee aan de slag").check()
+    kaart.get_by_role("button", name="Status wijzigen").click()
+    page.wait_for_url(re.compile(r"/afronden\?status=opgepakt"))
+    page.get_by_label(re.compile("Terugkoppeling aan")).fill(eind)
+    page.get_by_role("button", name="Signaal afronden").click()
+    assert "Vink aan" in page.get_by_role("alert").inner_text()  # the box is never ticked for you
+    assert _status_van(dashboard, signaal.id) == "in-behandeling"
+    page.get_by_label(re.compile("Ja, ik rond dit signaal af")).check()
+    page.get_by_role("button", name="Signaal afronden").click()
+    page.wait_for_url(re.compile(r"gedaan=afgerond"))
+    assert _status_van(dashboard, signaal.id) == "opgepakt"
+    gesprek = page.locator(f"#signaal-{signaal.id} .gesprek").inner_text()
+    assert gesprek.index(tussen) < gesprek.index(antwoord) < gesprek.index(eind)
+    assert axe(page) == []
     schermafdruk(page, "signalen-inbox")
     regio.close()
 
-    org = browser.new_context()
-    page = org.new_page()
+    org_page.goto(dashboard.url + "/signalen")
+    eigen = org_page.locator(f"#signaal-{signaal.id}").inner_text()
+    assert "Opgepakt" in eigen and tussen in eigen and eind in eigen
+    org.close()
+
+
+def test_signalen_en_afronden_op_een_telefoon(browser: Any, dashboard: Dashboard) -> None:
+    context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    aanmelden(page, dashboard, "regio")
+    with dashboard.session() as session:  # a signal in the region that can still be closed, of any organisation
+        signaal = session.exec(select(Signaal).where(
+            col(Signaal.status).in_(["ontvangen", "in-behandeling"]), col(Signaal.gericht_aan_gemeentecode).in_(["GM0344", "GM0307"]),
+            col(Signaal.gericht_aan_soort).in_(["gemeente", "ggd"]),
+        )).first()
+    assert signaal is not None
+    for pad in ("/signalen", f"/signalen/{signaal.id}/afronden?status=opgepakt"):
+        page.goto(dashboard.url + pad)
+        assert page.locator("h1").count() == 1, pad
+        breedte = page.evaluate("() => document.documentElement.scrollWidth")
+        assert breedte <= 375, f"{pad} is {breedte} px breed op een telefoon van 375 px"
+        assert axe(page) == [], pad
+    context.close()
+    context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True)
+    page = context.new_page()
     aanmelden(page, dashboard, "org")
     page.goto(dashboard.url + "/signalen")
-    rij_ = page.locator(f"#signaal-{signaal.id}")
-    assert "opgepakt" in rij_.inner_text() and tekst in rij_.inner_text()
-    org.close()
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 375
+    assert axe(page) == []
+    context.close()
 
 
 def test_import_proefdraai_uitvoeren_en_zichtbaar_in_overzicht(page: Any, dashboard: Dashboard) -> None:

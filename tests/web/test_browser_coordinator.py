@@ -132,3 +132,36 @@ def test_vergelijken_voor_organisatie_en_regio(browser: Any, page: Any, dashboar
     schermafdruk(scherm, "vergelijken-regio-telefoon")
     assert axe(scherm) == []
     regio.close()
+
+
+def test_maandoverzicht_afdrukken_en_telefoon(browser: Any, page: Any, dashboard: Dashboard) -> None:
+    persoon = personen_van(dashboard, dashboard.org.id)[0]
+    aanmelden(page, dashboard, "org")
+    page.goto(dashboard.url + f"/sleutelpersonen/{persoon.id}/maandoverzicht")
+    page.get_by_label(re.compile("^Afspraken uit het gesprek")).fill(
+        "Samen naar de intervisie.\nVolgende maand voorlichting over de zorgverzekering in het buurthuis.")
+    page.get_by_role("button", name="Afspraken bewaren").click()
+    assert "De afspraken zijn bewaard" in page.get_by_role("status").inner_text()
+    assert axe(page) == []
+    page.get_by_role("link", name=re.compile("^←")).last.click()  # the previous month
+    assert "Samen naar de intervisie" not in page.locator("main").inner_text()
+    page.go_back()
+    pdf = page.pdf(format="A4", print_background=True)
+    assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1
+    # A4 minus the 12 mm margins is 186 mm, 703 CSS px: nothing of the print layout lies beyond it.
+    page.emulate_media(media="print")
+    page.set_viewport_size({"width": 703, "height": 1000})
+    rechts = page.evaluate("() => Math.max(...[...document.querySelectorAll('main *')]"
+                           ".filter(e => e.getClientRects().length).map(e => e.getBoundingClientRect().right))")
+    assert rechts <= 703, f"in print reikt de inhoud tot {rechts} px, breder dan een A4"
+    page.emulate_media(media="screen")
+
+    telefoon = browser.new_context(**TELEFOON)
+    scherm = telefoon.new_page()
+    aanmelden(scherm, dashboard, "org")
+    for pad in ("/sleutelpersonen", f"/sleutelpersonen/{persoon.id}/maandoverzicht", f"/sleutelpersonen/{persoon.id}/app"):
+        scherm.goto(dashboard.url + pad)
+        breedte = scherm.evaluate("() => document.documentElement.scrollWidth")
+        assert breedte <= 375, f"{pad} is {breedte} px breed op een telefoon van 375 px"
+        assert axe(scherm) == [], pad
+    telefoon.close()

@@ -19,7 +19,9 @@ from sqlmodel import Session, select
 
 from app.core.openapi import API_PREFIX
 from app.main import create_app
-from app.models import Apparaat, Organisatie, Uitnodiging
+from app.models import ApiSleutel, Apparaat, Organisatie, Uitnodiging
+from app.toegang.caller import Binding, Caller
+from app.web import sessieopslag
 from app.web.sessie import COOKIE
 from tests.apparaten.helpers import apparaat_cookie, uitnodiging_token
 from tests.ervaringsverhalen.factories import make_verhaal
@@ -38,6 +40,15 @@ def _apparaat_van(session: Session, org: Organisatie) -> uuid.UUID:
     return session.exec(select(Apparaat.id).where(Apparaat.sleutelpersoon_id == persoon.id)).one()
 
 
+def _dashboard_sessie_van(session: Session, org: Organisatie) -> uuid.UUID:
+    """A session of a key of that organisation (sessions belong to one key: even a colleague's is 404)."""
+    make_key(session, organisatie=org)
+    key = session.exec(select(ApiSleutel).where(ApiSleutel.organisatie_id == org.id)).first()
+    assert key is not None
+    rij, _ = sessieopslag.create(session, caller=caller_van_sleutel(key), user_agent="Mozilla/5.0 (X11; Linux x86_64)")
+    return rij.id
+
+
 def _uitnodiging_van(session: Session, org: Organisatie) -> uuid.UUID:
     persoon = make_sleutelpersoon(session, org)
     uitnodiging_token(session, persoon)
@@ -45,6 +56,10 @@ def _uitnodiging_van(session: Session, org: Organisatie) -> uuid.UUID:
 
 
 # A record of "organisation B" per path parameter; for signaal_id one addressed outside the region.
+def caller_van_sleutel(key: ApiSleutel) -> Caller:
+    return Caller(sleutel_id=key.id, scopes=frozenset(), binding=Binding.organisatie, organisatie_id=key.organisatie_id)
+
+
 PARAMETERS: dict[str, Callable[[Session, Organisatie], Any]] = {
     "sleutelpersoon_id": lambda session, org: make_sleutelpersoon(session, org).id,
     "verhaal_id": lambda session, org: make_verhaal(session, org).id,
@@ -53,6 +68,7 @@ PARAMETERS: dict[str, Callable[[Session, Organisatie], Any]] = {
     "apparaat_id": _apparaat_van,
     "doorverwijzing_id": lambda session, org: make_doorverwijzing(session, org).id,
     "uitnodiging_id": _uitnodiging_van,
+    "sessie_id": _dashboard_sessie_van,
 }
 REGIONAAL = {"signaal_id"}  # the inbox: a regional key's route
 

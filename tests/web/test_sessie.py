@@ -33,7 +33,7 @@ def test_aanmelden_zet_een_strikte_cookie_zonder_de_sleutel(client: TestClient, 
     assert "HttpOnly" in cookie and "SameSite=strict" in cookie and "Max-Age=28800" in cookie and "Path=/" in cookie
     inhoud = cookie_inhoud(client.cookies[COOKIE])
     geheim = sleutel["Authorization"].split(" ", 1)[1].split("_", 2)[2]  # smk_<prefix>_<geheim>
-    assert set(inhoud) == {"p", "f", "c", "t"}
+    assert set(inhoud) == {"p", "s", "c", "t"}
     assert geheim not in client.cookies[COOKIE] and geheim not in json.dumps(inhoud)
     pagina = client.get("/overzicht")
     assert pagina.status_code == 200 and "Content-Security-Policy" in pagina.headers

@@ -7,6 +7,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from app.core.db import SessionDep
 from app.core.errors import DomeinFout
+from app.web import aanmeldpogingen
 from app.web import sessie as sessies
 from app.web.templating import pagina
 
@@ -31,13 +32,20 @@ def _aanmeldpagina(request: Request, *, fout: str | None = None, melding: str | 
     return html
 
 
+def _adres(request: Request) -> str:
+    """The client's address (behind a trusted proxy: the one the proxy saw, app/core/proxy.py)."""
+    return request.client.host if request.client else "onbekend"
+
+
 @router.get("/", response_class=HTMLResponse)
 def aanmelden_pagina(
-    request: Request,
+    request: Request, session: SessionDep,
     volgende: Annotated[str | None, Query(max_length=500)] = None,
     melding: Annotated[str | None, Query(max_length=40)] = None,
 ) -> Response:
-    if sessies.lees(request).get("p"):
+    # Only a running session skips the form: a cookie of an ended one would otherwise bounce between here
+    # and the page that refused it.
+    if sessies.geldige_sessie(request, session) is not None:
         return RedirectResponse(_veilig_doel(volgende), status_code=303)
     teksten = {"afgemeld": "U bent afgemeld.", "verlopen": "Uw sessie is verlopen of ongeldig; meld u opnieuw aan."}
     return _aanmeldpagina(request, melding=teksten.get(melding or ""), volgende=volgende)
@@ -54,17 +62,25 @@ def aanmelden(
     if not sleutel.strip():
         return _aanmeldpagina(request, fout="Vul uw API-sleutel in.", volgende=volgende, status_code=400)
     try:
-        inhoud = sessies.meld_aan(session, sleutel)
+        inhoud = sessies.meld_aan(session, sleutel, adres=_adres(request), user_agent=request.headers.get("user-agent"))
+    except aanmeldpogingen.TeVeelPogingen as exc:
+        html = _aanmeldpagina(request, fout=exc.detail, volgende=volgende, status_code=429)
+        html.headers["Retry-After"] = str(exc.retry_after)
+        return html
     except DomeinFout as exc:
         return _aanmeldpagina(request, fout=exc.detail, volgende=volgende, status_code=exc.status)
+    # One browser, one session: signing in again (another key, an old tab) ends the session it had.
+    sessies.meld_af(session, sessies.lees(request))
     response = RedirectResponse(_veilig_doel(volgende), status_code=303)
     sessies.schrijf(response, inhoud)
     return response
 
 
 @router.post("/afmelden")
-def afmelden(request: Request, csrf: Annotated[str, Form(max_length=100)] = "") -> Response:
-    sessies.controleer_csrf(request, csrf, sessies.lees(request).get("c"))
+def afmelden(request: Request, session: SessionDep, csrf: Annotated[str, Form(max_length=100)] = "") -> Response:
+    inhoud = sessies.lees(request)
+    sessies.controleer_csrf(request, csrf, inhoud.get("c"))
+    sessies.meld_af(session, inhoud)
     response = RedirectResponse("/?melding=afgemeld", status_code=303)
     sessies.wis(response)
     return response

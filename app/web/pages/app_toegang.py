@@ -15,22 +15,11 @@ from app.apparaten import service as apparaten
 from app.core.config import get_settings
 from app.core.db import SessionDep
 from app.web import adapters
+from app.web.apparaatnaam import apparaat_naam
 from app.web.sessie import SessieDep, WebSessie, controleer_csrf
 from app.web.templating import pagina
 
 router = APIRouter(include_in_schema=False)
-
-
-def apparaat_naam(user_agent: str | None) -> str:
-    """A readable name for a device from its user agent: enough to tell two phones apart."""
-    ua = user_agent or ""
-    systeem = next((naam for sleutel, naam in (("iPhone", "iPhone"), ("iPad", "iPad"), ("Android", "Android"),
-                                               ("Windows", "Windows"), ("Mac OS", "Mac"), ("Linux", "Linux"))
-                    if sleutel in ua), "Onbekend apparaat")
-    browser = next((naam for sleutel, naam in (("Edg/", "Edge"), ("SamsungBrowser", "Samsung Internet"),
-                                               ("Firefox/", "Firefox"), ("Chrome/", "Chrome"), ("Safari/", "Safari"))
-                    if sleutel in ua), "")
-    return f"{systeem}, {browser}" if browser else systeem
 
 
 def _context(session: Session, sessie: WebSessie, sleutelpersoon_id: uuid.UUID) -> dict[str, Any]:

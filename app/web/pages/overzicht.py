@@ -59,6 +59,20 @@ def _tegel_van(titel: str, resultaat: Resultaat, *, eenheid: str, toelichting: s
     return Tegel(titel, getal(rij.waarde) + eenheid, toelichting=toelichting)
 
 
+def _signalen_tegel(session: Any, caller: Any, periode: str, per: Any) -> Tegel:
+    """Signals fed back. An adviser (a regional `signalen` key) reads every signal addressed to the
+    region in the inbox, so those are counted exactly; anyone else gets the indicator (perturbed for
+    a regional reader without the inbox)."""
+    if caller.binding is Binding.regio and caller.has(Scope.signalen):
+        teller, noemer = adapters.inbox_teruggekoppeld(session, caller, vanaf=per.vanaf, tot=per.tot)
+        if not noemer:
+            return Tegel("Signalen teruggekoppeld", "–", toelichting="geen signalen aan uw gemeenten in deze periode")
+        return Tegel("Signalen teruggekoppeld", getal(round(100 * teller / noemer, 1)) + "%",
+                     toelichting=f"{getal(teller)} van {getal(noemer)} signalen aan uw gemeenten")
+    return _tegel("Signalen teruggekoppeld",
+                  adapters.indicator(session, caller, "percentage-signalen-teruggekoppeld", periode=periode), eenheid="%")
+
+
 def kies_periode(periode: str | None, eigen: str | None, *, beschermd: bool = False) -> tuple[str, list[str]]:
     """The period asked for, checked like the API checks it (for a regional reader with the table
     checks' calendar rule too); the default with a message when invalid."""
@@ -175,8 +189,7 @@ def overzicht(
         _tegel("Doorverwijzingen afgerond",
                adapters.indicator(session, caller, "percentage-doorverwijzingen-afgerond", periode=gekozen), eenheid="%"),
         _tegel("Bestede uren", adapters.indicator(session, caller, "bestede-uren", periode=gekozen)),
-        _tegel("Signalen teruggekoppeld",
-               adapters.indicator(session, caller, "percentage-signalen-teruggekoppeld", periode=gekozen), eenheid="%"),
+        _signalen_tegel(session, caller, gekozen, per),
     ]
     grafieken = [
         _trend(session, caller, gekozen),
