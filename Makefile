@@ -7,7 +7,7 @@ SPECTRAL_RULESET ?= ../shared/adr/ruleset.yaml
 PORT ?= 8000
 export PORT
 
-.PHONY: run test browser test-sqlite test-postgresql lint-openapi openapi migrate bench bench-selftest screenshots clean
+.PHONY: run test browser test-sqlite test-postgresql lint-openapi openapi migrate bench bench-selftest screenshots app-teksten clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -73,7 +73,14 @@ bench-selftest: $(STAMP)
 
 ## screenshots: the dashboard's main pages with demo data, saved by the browser tests under docs/screenshots/
 screenshots: $(STAMP)
-	SLEUTELMONITOR_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest tests/web/test_browser.py
+	SLEUTELMONITOR_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest tests/web/test_browser.py tests/web/test_app.py
+
+## app-teksten: the app's texts from its sources into the catalogue (locale/messages.pot) and the .po of every
+## language; new texts then need a translation in en and ar (tests/sleutelapp/test_i18n.py checks it). The .po
+## files are read at runtime (app/sleutelapp/i18n.py), so there is no compile step.
+app-teksten: $(STAMP)
+	$(BIN)/pybabel extract -F app/sleutelapp/babel.cfg -k N_ --no-wrap --sort-by-file --omit-header -o app/sleutelapp/locale/messages.pot .
+	$(BIN)/pybabel update -i app/sleutelapp/locale/messages.pot -d app/sleutelapp/locale -D messages --no-wrap --ignore-obsolete --no-fuzzy-matching
 
 clean:
 	rm -rf $(VENV) data/*.db data/*.db-*

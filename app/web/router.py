@@ -10,9 +10,10 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
-from app.core.errors import DomeinFout, validation_params
 from app.apparaten import router as apparaten_router
+from app.core.errors import DomeinFout, validation_params
 from app.core.openapi import API_PREFIX
+from app.sleutelapp import router as sleutelapp
 from app.web.pages import (
     aanmelden,
     app_toegang,
@@ -42,7 +43,8 @@ class _Static(StaticFiles):
 
 
 def _is_dashboard(request: Request) -> bool:
-    return not request.url.path.startswith(API_PREFIX)
+    """A page a person reads; the API and the app's own JSON (/app/api) answer problem+json."""
+    return not request.url.path.startswith((API_PREFIX, "/app/api/"))
 
 
 def _foutpagina(request: Request, status: int, titel: str, detail: str, redenen: list[str] | None = None) -> Response:
@@ -57,6 +59,7 @@ def install(app: FastAPI) -> None:
     for module in PAGINAS:
         app.include_router(module.router)
     app.include_router(apparaten_router.router)
+    sleutelapp.install(app)  # the key persons' app at /app
     app.mount("/static", _Static(directory=STATIC), name="static")
 
     @app.exception_handler(AanmeldenNodig)
