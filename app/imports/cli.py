@@ -10,6 +10,7 @@ import enum
 import time
 import uuid
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
@@ -21,8 +22,8 @@ from rich.table import Table
 from sqlmodel import Session
 
 from app.core.db import checkpoint, get_engine
-from app.imports import service
-from app.imports.mapping import laad_mappingbestand
+from app.imports import opgeslagen, service
+from app.imports.mapping import laad_mappingbestand, samenvoegen
 from app.imports.readers import LeesFout, formaat_van_naam, lezer_voor
 from app.models import Organisatie
 from app.toegang.caller import Binding, Caller, Scope
@@ -153,6 +154,16 @@ def importeer(
     toon_mapping: Annotated[
         bool, typer.Option("--toon-mapping", help="Toon hoe kolommen en waarden worden afgebeeld; niets opslaan.")
     ] = False,
+    opgeslagen_mapping: Annotated[
+        bool,
+        typer.Option("--opgeslagen-mapping", help="Gebruik de opgeslagen mapping van de organisatie (keuzes uit het "
+                     "dashboard, PUT /v1/import-mapping); een --mapping-bestand gaat per regel voor."),
+    ] = False,
+    mapping_opslaan: Annotated[
+        bool,
+        typer.Option("--mapping-opslaan", help="Sla het --mapping-bestand op als de mapping van de organisatie "
+                     "(vervangt de opgeslagen mapping) en stop."),
+    ] = False,
     rapport: Annotated[
         Path | None, typer.Option("--rapport", dir_okay=False, help="Schrijf het foutenrapport als CSV naar dit bestand.")
     ] = None,
@@ -187,6 +198,15 @@ def importeer(
         organisatie = session.get(Organisatie, organisatie_id)
         if organisatie is None or not organisatie.actief:
             raise _stop(f"Organisatie {organisatie_id} bestaat niet of is gedeactiveerd.")
+        if mapping_opslaan:
+            if mappingbestand is None:
+                raise _stop("--mapping-opslaan heeft een --mapping-bestand nodig.")
+            opgeslagen.sla_op(session, caller=caller, mapping=mappingbestand)
+            session.commit()
+            err.print(f"Mapping opgeslagen voor organisatie {organisatie_id}.")
+            return
+        if opgeslagen_mapping:
+            opties = replace(opties, mapping=samenvoegen(opgeslagen.laad(session, organisatie_id=organisatie_id), mappingbestand))
         if toon_mapping:
             try:
                 _toon_mapping(service.toon_mapping(session, caller=caller, bron=bestand, opties=opties))

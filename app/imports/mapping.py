@@ -130,16 +130,50 @@ class Mappingbestand(BaseModel):
     standaard: dict[str, str | int] = {}
     # name of a ketenpartner the import creates -> its category (otherwise guessed from the name)
     ketenpartners: dict[str, str] = {}
+    # `sleutelpersoon` or `doorverwijzingen` -> unknown names the import creates (without the general option)
+    aanmaken: dict[str, list[str]] = {}
+
+
+AANMAAKBAAR = ("sleutelpersoon", "doorverwijzingen")
+
+
+def samenvoegen(basis: Mappingbestand | None, extra: Mappingbestand | None) -> Mappingbestand | None:
+    """Two mappings as one: `extra` (given with the import) wins from `basis` (the stored one) per entry."""
+    if basis is None or extra is None:
+        return extra or basis
+    waarden = {veld: dict(paren) for veld, paren in basis.waarden.items()}
+    for veld, paren in extra.waarden.items():
+        waarden.setdefault(veld, {}).update(paren)
+    aanmaken = {veld: list(namen) for veld, namen in basis.aanmaken.items()}
+    for veld, namen in extra.aanmaken.items():
+        aanmaken[veld] = list(dict.fromkeys([*aanmaken.get(veld, []), *namen]))
+    return Mappingbestand(
+        kolommen={**basis.kolommen, **extra.kolommen},
+        waarden=waarden,
+        standaard={**basis.standaard, **extra.standaard},
+        ketenpartners={**basis.ketenpartners, **extra.ketenpartners},
+        aanmaken=aanmaken,
+    )
+
+
+def laad_yaml(tekst: str) -> Any:
+    """The sections of a mapping written as YAML (or JSON, which YAML reads too); LeesFout when unreadable."""
+    try:
+        return yaml.safe_load(tekst) or {}
+    except yaml.YAMLError as exc:
+        raise LeesFout(f"Het mappingbestand is geen geldige YAML: {exc}") from exc
 
 
 def laad_mappingbestand(tekst: str) -> Mappingbestand:
     """Parse and check a YAML mapping file; LeesFout with every problem in Dutch."""
-    try:
-        inhoud = yaml.safe_load(tekst) or {}
-    except yaml.YAMLError as exc:
-        raise LeesFout(f"Het mappingbestand is geen geldige YAML: {exc}") from exc
+    inhoud = laad_yaml(tekst)
     if not isinstance(inhoud, dict):
-        raise LeesFout("Het mappingbestand moet secties bevatten: kolommen, waarden, standaard, ketenpartners.")
+        raise LeesFout("Het mappingbestand moet secties bevatten: kolommen, waarden, standaard, ketenpartners, aanmaken.")
+    return controleer_mapping(inhoud)
+
+
+def controleer_mapping(inhoud: dict[str, Any]) -> Mappingbestand:
+    """A mapping from its sections (parsed YAML or JSON); LeesFout with every problem in Dutch."""
     try:
         mapping = Mappingbestand.model_validate(inhoud)
     except ValidationError as exc:
@@ -151,6 +185,9 @@ def laad_mappingbestand(tekst: str) -> Mappingbestand:
             problemen.append(f"kolommen: `{kop}` verwijst naar onbekend veld `{naam}`")
     for sectie, namen in (("waarden", mapping.waarden), ("standaard", mapping.standaard)):
         problemen += [f"{sectie}: onbekend veld `{n}`" for n in namen if n not in VELD]
+    problemen += [
+        f"aanmaken: `{n}` kan niet; alleen {' en '.join(AANMAAKBAAR)}" for n in mapping.aanmaken if n not in AANMAAKBAAR
+    ]
     if problemen:
         bekend = ", ".join(VELD)
         raise LeesFout("Het mappingbestand is ongeldig: " + "; ".join(problemen) + f". Bekende velden: {bekend}.")
@@ -287,6 +324,11 @@ class Vertaler:
             naam: {normaliseer(k): v for k, v in waarden.items()} for naam, waarden in self.mapping.waarden.items()
         }
         self.partnercategorieen = {normaliseer(k): v for k, v in self.mapping.ketenpartners.items()}
+        # Names the organisation chose to create (the dashboard's "aanmaken"), per field.
+        self.aanmaken = {veld: {normaliseer(n) for n in namen} for veld, namen in self.mapping.aanmaken.items()}
+        # Unknown names met, with how many rows name them: the dashboard offers a choice for each.
+        self.onbekend: dict[str, dict[str, int]] = {"sleutelpersoon": {}, "doorverwijzingen": {}}
+        self._spellingen: dict[str, dict[str, str]] = {}
         self.sleutelpersonen = NaamIndex(
             session.exec(scoping.eigen(select(Sleutelpersoon.id, Sleutelpersoon.weergavenaam), Sleutelpersoon, caller)).all()  # type: ignore[arg-type]
         )
@@ -301,7 +343,7 @@ class Vertaler:
 
     def index(self, lijst: str) -> CodeIndex:
         if lijst not in self._indexen:
-            self._indexen[lijst] = CodeIndex(codelijsten.lookup(self.session, lijst=lijst).values())
+            self._indexen[lijst] = CodeIndex(codelijsten.lookup(self.session, lijst=lijst).values(), lijst=lijst)
         return self._indexen[lijst]
 
     def _noteer(self, kolom: str, tekst: str, uitkomst: str) -> None:
@@ -331,6 +373,14 @@ class Vertaler:
         else:
             self._noteer(kolom, tekst, f"FOUT: {treffer}")
         return treffer
+
+    def _onbekend(self, veld: str, naam: str) -> None:
+        """Count a row with an unknown name; spellings that normalise alike count as the first one seen."""
+        namen = self.onbekend[veld]
+        spellingen = self._spellingen.setdefault(veld, {})
+        naam = spellingen.setdefault(normaliseer(naam), naam)
+        if naam in namen or len(namen) < MAX_WAARDEN_IN_OVERZICHT:
+            namen[naam] = namen.get(naam, 0) + 1
 
     def categorie_voor(self, naam: str) -> str:
         """The category for a ketenpartner the import creates: from the mapping file, else guessed from its name."""
@@ -481,12 +531,13 @@ class Vertaler:
             raise ValueError(
                 f"Er zijn {len(ids)} sleutelpersonen met de naam `{naam}`; maak de namen uniek of gebruik het mappingbestand."
             )
-        elif self.nieuwe_sleutelpersonen:
+        elif self.nieuwe_sleutelpersonen or normaliseer(naam) in self.aanmaken.get("sleutelpersoon", ()):
             self._noteer(kolom, tekst, "nieuwe sleutelpersoon (wordt aangemaakt)")
             v.nieuwe_sleutelpersoon = naam.strip()
             v.data["sleutelpersoonId"] = uuid.uuid4()  # placeholder until the service creates the person
         else:
             self._noteer(kolom, tekst, "FOUT: onbekende sleutelpersoon")
+            self._onbekend("sleutelpersoon", naam.strip())
             raise ValueError(
                 f"Onbekende sleutelpersoon `{naam}`; registreer de sleutelpersoon eerst (POST /v1/sleutelpersonen), "
                 "laat de import hem aanmaken (`--nieuwe-sleutelpersonen-aanmaken` op de opdrachtregel, "
@@ -515,13 +566,14 @@ class Vertaler:
                 if ids:
                     partner_id = ids[0]
                     self._noteer(kolom, deel, "bestaande ketenpartner")
-                elif self.nieuwe_ketenpartners:
+                elif self.nieuwe_ketenpartners or normaliseer(naam) in self.aanmaken.get("doorverwijzingen", ()):
                     categorie = self.categorie_voor(naam)
                     self._noteer(kolom, deel, f"nieuwe ketenpartner, categorie {categorie} (wordt aangemaakt)")
                     v.nieuwe_ketenpartners[len(verwijzingen)] = naam.strip()
                     partner_id = uuid.uuid4()  # placeholder until the service creates the partner
                 else:
                     self._noteer(kolom, deel, "FOUT: onbekende ketenpartner")
+                    self._onbekend("doorverwijzingen", naam.strip())
                     v.fout(
                         veld.pad, kolom, deel,
                         f"Onbekende ketenpartner `{naam}`; zet hem eerst op de sociale kaart (POST /v1/ketenpartners), "

@@ -23,9 +23,10 @@ from app.core.formaten import Formaat
 from app.core.openapi import location, register_schema
 from app.core.pagination import PAGINATED, PAGINATION_HEADERS, PaginaDep, Paginering, paginate_list
 from app.core.persoonsgegevens import Naam
-from app.imports import service, taken
+from app.imports import opgeslagen, service, taken
+from app.imports.mapping import Mappingbestand, laad_yaml, samenvoegen
 from app.imports.readers import LeesFout, TeVeelUitgepakt, controleer_zip, formaat_van_naam
-from app.imports.schemas import ImportDetail, ImportPublic, publiek
+from app.imports.schemas import ImportDetail, Importmapping, ImportPublic, publiek
 from app.imports.verslag import fouten_tabel
 from app.models import ImportRun
 from app.toegang.dependencies import CallerDep, InzienDep, RegistrerenDep
@@ -48,6 +49,7 @@ MEDIATYPEN: dict[str, str] = {
 }
 # Uploads up to this size are imported within the request (201); larger ones become a job (202).
 GROTE_IMPORT_BYTES = 1_048_576
+MAX_MAPPING_TEKENS = 100_000
 STATUSSEN = (service.WACHTEND, service.BEZIG, service.GESLAAGD, service.GEDEELTELIJK, service.MISLUKT)
 
 LOCATION = {"Location": {"description": "URL van de import.", "schema": {"type": "string"}}}
@@ -68,6 +70,16 @@ class ImportFormulier(BaseModel):
     blad: str | None = Field(default=None, max_length=100, description="Werkblad van een xlsx-bestand; standaard het eerste.")
     bestandsnaam: str | None = Field(
         default=None, max_length=255, description="Oorspronkelijke bestandsnaam; standaard die van `bestand`."
+    )
+    mapping: str | None = Field(
+        default=None, max_length=MAX_MAPPING_TEKENS,
+        description="Een mapping voor deze import, als YAML of JSON met de secties van het mappingbestand "
+        "(`kolommen`, `waarden`, `standaard`, `ketenpartners`, `aanmaken`; zie `PUT /import-mapping`). Gaat "
+        "per regel vóór de opgeslagen mapping van de organisatie.",
+        examples=["aanmaken:\n  sleutelpersoon: [Samir B.]\nwaarden:\n  sleutelpersoon:\n    M. Abdi: Mays A.\n"],
+    )
+    opgeslagenMapping: bool = Field(
+        default=True, description="De opgeslagen mapping van de organisatie gebruiken (`GET /import-mapping`)."
     )
 
 
@@ -97,7 +109,7 @@ REQUEST_BODY = {
 }
 # Form fields that carry options, by their name in the form (the same as the query parameters).
 _VLAGGEN = {"proefdraai": "proefdraai", "perRij": "per_rij", "nieuweSleutelpersonenAanmaken": "nieuwe_sleutelpersonen",
-            "nieuweKetenpartnersAanmaken": "nieuwe_ketenpartners"}
+            "nieuweKetenpartnersAanmaken": "nieuwe_ketenpartners", "opgeslagenMapping": "opgeslagen_mapping"}
 _TEKSTVELDEN = {"blad": 100, "bestandsnaam": 255}
 _WAAR, _ONWAAR = {"true", "1", "on", "ja", "yes"}, {"false", "0", "off", "nee", "no", ""}
 
@@ -130,8 +142,15 @@ def import_opties(
         Naam | None,
         Query(min_length=1, max_length=255, description="Oorspronkelijke bestandsnaam, voor het overzicht.", examples=["logboek-2024.csv"]),
     ] = None,
+    opgeslagen_mapping: Annotated[
+        bool,
+        Query(alias="opgeslagenMapping", description="De opgeslagen mapping van de organisatie gebruiken "
+              "(`GET /import-mapping`): haar keuzes voor onbekende namen en eigen schrijfwijzen. Standaard aan.",
+              examples=[True]),
+    ] = True,
 ) -> service.Opties:
     return service.Opties(
+        opgeslagen_mapping=opgeslagen_mapping,
         formaat="",
         proefdraai=proefdraai,
         per_rij=per_rij,
@@ -269,7 +288,7 @@ async def _ontvang_formulier(request: Request, opties: service.Opties) -> Upload
     """A form upload: the file in `bestand`, options as fields (winning from the query); every problem in one 400."""
     try:
         # Room for a few stray fields, so they are named in the 400 below rather than refused wholesale.
-        formulier = await request.form(max_files=5, max_fields=2 * (len(_VLAGGEN) + len(_TEKSTVELDEN)))
+        formulier = await request.form(max_files=5, max_fields=2 * (len(_VLAGGEN) + len(_TEKSTVELDEN) + 1))
     except StarletteHTTPException as exc:
         raise OngeldigeInvoer.veld(
             "body", f"Het formulier is niet te lezen ({exc.detail}); stuur één bestandsveld `bestand` en de opties."
@@ -283,6 +302,16 @@ async def _ontvang_formulier(request: Request, opties: service.Opties) -> Upload
             if waarde.strip().lower() not in _WAAR | _ONWAAR:
                 problemen.append({"name": naam, "reason": "Moet true of false zijn."})
             waarden[_VLAGGEN[naam]] = waarde.strip().lower() in _WAAR
+        elif naam == "mapping" and isinstance(waarde, str):
+            if len(waarde) > MAX_MAPPING_TEKENS:
+                problemen.append({"name": naam, "reason": f"Mag hoogstens {MAX_MAPPING_TEKENS} tekens lang zijn."})
+                continue
+            try:
+                waarden["mapping"] = opgeslagen.als_mapping(laad_yaml(waarde), veld="mapping")
+            except OngeldigeInvoer as exc:
+                problemen += exc.invalid_params or [{"name": naam, "reason": exc.detail}]
+            except LeesFout as exc:
+                problemen.append({"name": naam, "reason": str(exc)})
         elif naam in _TEKSTVELDEN and isinstance(waarde, str):
             if not 1 <= len(waarde) <= _TEKSTVELDEN[naam]:
                 problemen.append({"name": naam, "reason": f"Moet 1 tot {_TEKSTVELDEN[naam]} tekens lang zijn."})
@@ -345,6 +374,11 @@ ImportDep = Annotated[ImportRun, Depends(import_run)]
         "zonder op hoofdletters of accenten te letten; meerdere waarden in een cel scheidt u met `,` `;` `/` of `+`.\n\n"
         "Rijen met een `Extern id` worden bijgewerkt als dat id al bestaat; rijen zonder krijgen een sleutel "
         "die uit hun inhoud is afgeleid, zodat hetzelfde bestand nogmaals importeren niets verandert.\n\n"
+        "De opgeslagen mapping van de organisatie (`GET /import-mapping`) geldt standaard "
+        "(`opgeslagenMapping=false` om haar te negeren); een formulier kan een eigen mapping meesturen in het veld "
+        "`mapping` (YAML of JSON), die per regel voorgaat. Onbekende sleutelpersonen en ketenpartners staan in het "
+        "rapport (`onbekendeSleutelpersonen`, `onbekendeKetenpartners`); een keuze per naam legt u vast met "
+        "`PUT /import-mapping`.\n\n"
         "Een klein bestand (tot 1 MB) wordt meteen verwerkt: 201 met het rapport. Een groter bestand wordt een "
         "taak: 202 met `Location`; volg de status met `GET /imports/{importId}`. Controleer altijd `status`: "
         "bij `mislukt` is er niets opgeslagen."
@@ -367,6 +401,11 @@ def create_import(
     achtergrond: BackgroundTasks,
     response: Response,
 ) -> ImportDetail | ImportPublic:
+    if upload.opties.opgeslagen_mapping:
+        # The organisation's stored choices first; a mapping sent with the import wins entry by entry.
+        assert caller.organisatie_id is not None
+        eigen = opgeslagen.laad(session, organisatie_id=caller.organisatie_id)
+        upload.opties = replace(upload.opties, mapping=samenvoegen(eigen, upload.opties.mapping))
     if upload.pad is not None:
         run = service.nieuwe_run(session, caller=caller, opties=upload.opties, status=service.WACHTEND)
         run.bestandspad = str(upload.pad)
@@ -472,3 +511,31 @@ def get_import_fouten(
     for naam in ("Link", "X-Total-Count"):
         antwoord.headers[naam] = koppen.headers[naam]
     return antwoord
+
+
+@router.get("/import-mapping", response_model=Importmapping, summary="Importmapping opvragen",
+    description=(
+        "De opgeslagen mapping van de eigen organisatie: de secties van het mappingbestand (`kolommen`, `waarden`, "
+        "`standaard`, `ketenpartners`, `aanmaken`). Elke import gebruikt haar, tenzij `opgeslagenMapping=false`. "
+        "Zonder opgeslagen mapping zijn alle secties leeg."
+    ),
+)
+def get_import_mapping(caller: InzienDep, session: SessionDep) -> Importmapping:
+    assert caller.organisatie_id is not None
+    mapping = opgeslagen.laad(session, organisatie_id=caller.organisatie_id) or Mappingbestand()
+    return Importmapping.model_validate(mapping.model_dump())
+
+
+@router.put("/import-mapping", response_model=Importmapping, summary="Importmapping opslaan",
+    description=(
+        "Vervangt de opgeslagen mapping van de eigen organisatie. `aanmaken` noemt per veld (`sleutelpersoon`, "
+        "`doorverwijzingen`) de onbekende namen die een import mag aanmaken (een sleutelpersoon als historisch: niet "
+        "actief, met de gemeente uit het logboek); `waarden` koppelt een schrijfwijze in het bestand aan een "
+        "bestaande naam of code (`waarden: sleutelpersoon: {\"M. Abdi\": \"Mays A.\"}`). Het dashboard vult "
+        "haar met de keuzes op de proefdraai; de opdrachtregel gebruikt haar met `--opgeslagen-mapping`."
+    ),
+)
+def put_import_mapping(caller: RegistrerenDep, session: SessionDep, body: Importmapping) -> Importmapping:
+    mapping = opgeslagen.als_mapping(body.model_dump(), veld="body")
+    opgeslagen.sla_op(session, caller=caller, mapping=mapping)
+    return Importmapping.model_validate(mapping.model_dump())

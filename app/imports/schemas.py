@@ -2,9 +2,9 @@
 
 import uuid
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from app.core.schemas import Schema
 from app.imports.readers import schoon_json
@@ -61,6 +61,13 @@ class BenaderdeWaarde(Schema):
     kolom: str = Field(description="Kolomkop in het bestand.", examples=["Actie"])
     waarde: str = Field(description="De waarde in het bestand.", examples=["Meegegaan naar afspraak"])
     code: str = Field(description="De code waarop de waarde is afgebeeld.", examples=["begeleid-naar-afspraak"])
+
+
+class OnbekendeNaam(Schema):
+    """A name in the file that matches no key person or ketenpartner of the organisation."""
+
+    naam: str = Field(description="De naam zoals in het bestand.", examples=["Samir B."])
+    rijen: int = Field(description="Aantal rijen met deze naam.", examples=[42])
 
 
 class ImportPublic(Schema):
@@ -123,6 +130,17 @@ class ImportDetail(ImportPublic):
     benaderd: list[BenaderdeWaarde] = Field(
         description="Waarden die alleen op woorden zijn herkend; controleer ze, of leg ze vast als synoniem."
     )
+    onbekende_sleutelpersonen: list[OnbekendeNaam] = Field(
+        default_factory=list,
+        description="Namen van sleutelpersonen die niet bestaan (hun rijen zijn afgekeurd), meest voorkomend eerst. "
+        "Leg per naam vast wat ermee moet in de mapping van de organisatie (`PUT /import-mapping`): aanmaken "
+        "(`aanmaken: sleutelpersoon:`) of koppelen aan een bestaande (`waarden: sleutelpersoon:`).",
+    )
+    onbekende_ketenpartners: list[OnbekendeNaam] = Field(
+        default_factory=list,
+        description="Namen van ketenpartners die niet bestaan, zoals `onbekendeSleutelpersonen` "
+        "(`aanmaken: doorverwijzingen:` of `waarden: doorverwijzingen:`).",
+    )
 
 
 def publiek(run: ImportRun, *, verwerkt: int | None = None, detail: bool = True) -> ImportPublic:
@@ -163,4 +181,35 @@ def publiek(run: ImportRun, *, verwerkt: int | None = None, detail: bool = True)
         nieuwe_sleutelpersonen=rapport.get("nieuweSleutelpersonen", []),
         nieuwe_ketenpartners=rapport.get("nieuweKetenpartners", []),
         benaderd=rapport.get("benaderd", []),
+        onbekende_sleutelpersonen=rapport.get("onbekendeSleutelpersonen", []),
+        onbekende_ketenpartners=rapport.get("onbekendeKetenpartners", []),
+    )
+
+
+class Importmapping(Schema):
+    """An organisation's import mapping: the sections of the YAML mapping file."""
+
+    model_config = ConfigDict(extra="forbid", alias_generator=None, populate_by_name=True, from_attributes=True)
+
+    kolommen: dict[str, str | None] = Field(
+        default_factory=dict, description="Kolomkop in het bestand -> veld (of `negeren`).",
+        examples=[{"Naam vrijwilliger": "sleutelpersoon", "Opmerking": "negeren"}],
+    )
+    waarden: dict[str, dict[str, str]] = Field(
+        default_factory=dict,
+        description="Veld -> {waarde in het bestand: code, of bij `sleutelpersoon` en `doorverwijzingen` de naam van "
+        "een bestaande sleutelpersoon of ketenpartner}.",
+        examples=[{"sleutelpersoon": {"M. Abdi": "Mays A."}, "onderwerpen": {"Geldzorgen": "geld.schulden"}}],
+    )
+    standaard: dict[str, str | Annotated[int, Field(ge=0, le=1_000_000)]] = Field(
+        default_factory=dict, description="Veld -> waarde als de kolom ontbreekt of leeg is.", examples=[{"kanaal": "persoonlijk"}],
+    )
+    ketenpartners: dict[str, str] = Field(
+        default_factory=dict, description="Naam van een ketenpartner die de import aanmaakt -> categorie.",
+        examples=[{"Taalhuis bibliotheek": "taalaanbieder"}],
+    )
+    aanmaken: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="`sleutelpersoon` of `doorverwijzingen` -> onbekende namen die de import aanmaakt.",
+        examples=[{"sleutelpersoon": ["Samir B."], "doorverwijzingen": ["Taalhuis bibliotheek"]}],
     )

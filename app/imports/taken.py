@@ -51,6 +51,7 @@ from app.core.config import get_settings
 from app.core.db import checkpoint, get_engine, schrijvend_met_wachttijd
 from app.core.errors import OngeldigeInvoer
 from app.imports import service
+from app.imports.mapping import Mappingbestand
 from app.imports.readers import LeesFout, TeGrootBestand
 from app.imports.verslag import BEZIG, MISLUKT, WACHTEND, Opties
 from app.models import ImportRun, utcnow
@@ -67,6 +68,8 @@ JOB_WACHTTIJD_SECONDEN = 3600.0
 # Uploads not referred to by a waiting or running job, untouched for this long, are removed.
 OPRUIMEN_NA_SECONDEN = 600.0
 OPRUIMEN_SECONDEN = 300.0
+# A dry run's upload on the dashboard is kept this long for the real run (see proefdraaimap).
+PROEFDRAAI_BEWAAR_SECONDEN = 24 * 3600.0
 
 # Set when this process stops: running jobs hand their run back, and no job is claimed any more.
 _STOPPEN = threading.Event()
@@ -104,6 +107,17 @@ def uploadmap() -> Path:
     """Where uploads wait for their job: SLEUTELMONITOR_IMPORT_MAP, or a folder in the temp dir."""
     ingesteld = get_settings().import_map
     map_ = Path(ingesteld) if ingesteld else Path(tempfile.gettempdir()) / "sleutelmonitor-imports"
+    map_.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return map_
+
+
+def proefdraaimap() -> Path:
+    """Where the dashboard keeps a dry run's upload until it is imported or expires (per organisation).
+
+    A folder inside the upload folder: every worker finds it, and the sweep below, which removes
+    stray top-level files after minutes, leaves it alone and removes its files after a day instead.
+    """
+    map_ = uploadmap() / "proefdraai"
     map_.mkdir(parents=True, exist_ok=True, mode=0o700)
     return map_
 
@@ -274,6 +288,7 @@ def _opties(run: ImportRun) -> Opties:
         blad=extra.get("blad"),
         codering=extra.get("codering"),
         bestandsnaam=run.bestandsnaam,
+        mapping=Mappingbestand.model_validate(extra["mapping"]) if extra.get("mapping") else None,
     )
 
 
@@ -476,10 +491,17 @@ def ruim_op() -> list[Path]:
     grens = time.time() - OPRUIMEN_NA_SECONDEN
     weg: list[Path] = []
     for pad in uploadmap().iterdir():
-        if pad.suffix == ".lock" or pad in in_gebruik:
+        if pad.suffix == ".lock" or pad in in_gebruik or pad.is_dir():
             continue
         with contextlib.suppress(OSError):
             if pad.stat().st_mtime < grens:
+                pad.unlink()
+                weg.append(pad)
+    # A dry run's upload waits a day for "Importeer de goede rijen nu"; then it expires.
+    proefdraai = time.time() - PROEFDRAAI_BEWAAR_SECONDEN
+    for pad in proefdraaimap().glob("*/*"):
+        with contextlib.suppress(OSError):
+            if pad.stat().st_mtime < proefdraai:
                 pad.unlink()
                 weg.append(pad)
     return weg

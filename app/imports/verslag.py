@@ -32,6 +32,8 @@ class Opties:
     codering: str | None = None
     mapping: Mappingbestand | None = None
     bestandsnaam: str | None = None
+    # The API and dashboard merge the organisation's stored mapping into `mapping` when this is set.
+    opgeslagen_mapping: bool = False
     # Per-row from the command line: commit every VASTLEG_STAP rows, so a killed run keeps what it did.
     tussentijds_vastleggen: bool = False
 
@@ -45,6 +47,7 @@ class Opties:
             "nieuweSleutelpersonenAanmaken": self.nieuwe_sleutelpersonen,
             "nieuweKetenpartnersAanmaken": self.nieuwe_ketenpartners,
             "mappingbestand": self.mapping is not None,
+            "mapping": self.mapping.model_dump() if self.mapping is not None else None,
             # A job reads its options back from here when it is (re)started by any worker.
             "codering": self.codering,
         }
@@ -82,6 +85,8 @@ class Verslag:
     nieuwe_ketenpartners: list[tuple[str, str]] = field(default_factory=list)
     benaderd: dict[tuple[str, str], str] = field(default_factory=dict)
     kenmerken: dict[int, tuple[str, str]] = field(default_factory=dict)  # rejected row -> (date, key person)
+    # `sleutelpersoon` / `doorverwijzingen` -> unknown name -> rows naming it (for the choice on the preview)
+    onbekend: dict[str, dict[str, int]] = field(default_factory=dict)
 
     @property
     def fouten_weggelaten(self) -> int:
@@ -125,6 +130,10 @@ class Verslag:
         ]
         return sorted(groepen, key=lambda g: (g["rijen"][0] if g["rijen"] else 0))
 
+    def _onbekende(self, veld: str) -> list[dict[str, Any]]:
+        namen = sorted(self.onbekend.get(veld, {}).items(), key=lambda n: (-n[1], n[0].casefold()))
+        return [{"naam": zonder_persoonsgegevens(naam)[:MAX_WAARDE], "rijen": rijen} for naam, rijen in namen]
+
     def als_rapport(self) -> dict[str, Any]:
         """The report as stored with the run: JSON whose every string can be encoded (see readers.schoon)."""
         return schoon_json({
@@ -140,6 +149,8 @@ class Verslag:
                 {"kolom": k, "waarde": zonder_persoonsgegevens(w), "code": c}
                 for (k, w), c in sorted(self.benaderd.items())[: self.max_fouten]
             ],
+            "onbekendeSleutelpersonen": self._onbekende("sleutelpersoon"),
+            "onbekendeKetenpartners": self._onbekende("doorverwijzingen"),
             "rijkenmerken": {str(r): {"datum": d, "sleutelpersoon": s} for r, (d, s) in sorted(self.kenmerken.items())},
         })
 

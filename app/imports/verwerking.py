@@ -121,6 +121,7 @@ class Run:
             raise LeesFout("Het bestand bevat geen gegevensrijen onder de kopregel.")
         if self.vertaler is not None:
             self.verslag.benaderd = dict(self.vertaler.benaderd)
+            self.verslag.onbekend = {veld: dict(namen) for veld, namen in self.vertaler.onbekend.items()}
 
     def _vertaler(self, koppen: list[str]) -> Vertaler:
         indeling = deel_kolommen_in(koppen, self.opties.mapping)
@@ -261,7 +262,11 @@ class Run:
             if bestaand:
                 persoon_id = bestaand[0]
             else:
-                persoon_id = sleutelpersonen.create(self.session, caller=self.caller, data={"weergavenaam": naam}).id
+                # Someone in an old log: recorded as historic (not active), where the log placed them.
+                gegevens: dict[str, Any] = {"weergavenaam": naam, "actief": False}
+                if invoer.gemeentecode:
+                    gegevens["gemeentecode"] = invoer.gemeentecode
+                persoon_id = sleutelpersonen.create(self.session, caller=self.caller, data=gegevens).id
                 self.vertaler.sleutelpersonen.voeg_toe(naam, persoon_id)
                 nieuw.append(("sleutelpersoon", naam, persoon_id, None))
             invoer = invoer.model_copy(update={"sleutelpersoon_id": persoon_id})

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from app.codelijsten.synoniemen import SYNONIEMEN
 from app.imports.readers import als_tekst
 from app.models import Code
 
@@ -154,7 +155,10 @@ class Treffer:
 class CodeIndex:
     """Lookup of free-text values in one code list, strict levels first, then by words."""
 
-    def __init__(self, codes: Iterable[Code]) -> None:
+    def __init__(self, codes: Iterable[Code], *, lijst: str | None = None) -> None:
+        self.lijst = lijst
+        self._synoniemen: dict[str, list[str]] = {}
+        self._suggestie: dict[str, set[str]] | None = None
         self.actief: dict[str, bool] = {}
         self._gezocht: dict[tuple[str, bool, bool], Treffer | str] = {}
         self.niveaus: list[tuple[str, dict[str, set[str]]]] = [
@@ -166,6 +170,7 @@ class CodeIndex:
         bladeren: dict[str, set[str]] = {}
         for entry in codes:
             self.actief[entry.code] = entry.actief
+            self._synoniemen[entry.code] = list(entry.synoniemen)
             if entry.actief:
                 self.labels[entry.code] = entry.label
             termen = [entry.code, entry.label, *entry.synoniemen]
@@ -192,14 +197,31 @@ class CodeIndex:
         return next(iter(actief)) if len(actief) == 1 else codes
 
     def dichtstbij(self, waarde: str, *, aantal: int = 3) -> list[str]:
-        """The active values closest in spelling (difflib), as `label (code)`, best first."""
-        termen: dict[str, str] = {}
-        for code, label in self.labels.items():
-            for term in (code, label):
-                termen.setdefault(normaliseer(term), code)
-        gevonden = difflib.get_close_matches(normaliseer(waarde), list(termen), n=aantal * 2, cutoff=0.5)
-        codes = list(dict.fromkeys(termen[t] for t in gevonden))[:aantal]
-        return [f"{self.labels[c]} ({c})" for c in codes]
+        """The active values a value probably means, as `label (code)`, best first; none when nothing is close.
+
+        By words, not by the spelling of codes: each word of the value is compared with the words of
+        each code's label, its synonyms (the code table's and app/codelijsten/synoniemen.py) and the
+        last part of its code. A word matches when equal, when one starts with the other (`toeslag`,
+        `toeslagen`), or when it is a near spelling of the other (`scholden`). So `huur` suggests
+        Huisvesting and `xyz` suggests nothing, where spelling alone once offered Energie.
+        """
+        woorden = _woorden(normaliseer(waarde)) or {normaliseer(waarde)}
+        scores: dict[str, float] = {}
+        for code, termwoorden in self._suggestiewoorden().items():
+            score = sum(max((_woordgelijkenis(w, t) for t in termwoorden), default=0.0) for w in woorden)
+            if score >= DREMPEL_SUGGESTIE:
+                scores[code] = score
+        beste = sorted(scores, key=lambda c: (-scores[c], self.labels[c]))[:aantal]
+        return [f"{self.labels[c]} ({c})" for c in beste]
+
+    def _suggestiewoorden(self) -> dict[str, set[str]]:
+        if self._suggestie is None:
+            self._suggestie = {}
+            extra = SYNONIEMEN.get(self.lijst or "", {})
+            for code, label in self.labels.items():
+                termen = [label, code.rsplit(".", 1)[-1].replace("-", " "), *self._synoniemen.get(code, ()), *extra.get(code, ())]
+                self._suggestie[code] = {w for t in termen for w in _woorden(normaliseer(t))}
+        return self._suggestie
 
     def zoek(self, waarde: str, *, benaderen: bool = True, minstens_een_woord: bool = False) -> Treffer | str:
         """The matching code, or a Dutch reason why there is none (unknown or ambiguous)."""
@@ -232,6 +254,24 @@ class CodeIndex:
                 if genoeg and isinstance(gekozen, str):
                     return Treffer(gekozen, "benaderd")
         return f"Onbekende waarde `{waarde}`."
+
+
+# A code is suggested when its words match the value's this well (1.0: one word matches exactly).
+DREMPEL_SUGGESTIE = 0.8
+
+
+def _woordgelijkenis(woord: str, term: str) -> float:
+    """How alike two words are: 1 equal, 0.9 one starts with the other (4+ letters), else their spelling if close."""
+    if woord == term:
+        return 1.0
+    korter, langer = sorted((woord, term), key=len)
+    if len(korter) >= 4 and langer.startswith(korter):
+        return 0.9
+    if min(len(woord), len(term)) >= 5:
+        ratio = difflib.SequenceMatcher(None, woord, term).ratio()
+        if ratio >= 0.8:
+            return ratio
+    return 0.0
 
 
 # --- Names of key persons and partners -----------------------------------------------------------

@@ -10,6 +10,7 @@ from app.models.contactmoment import Contactmoment, ContactmomentActie, Contactm
 from app.models.doel import Doel
 from app.models.doorverwijzing import Doorverwijzing, DoorverwijzingStatus
 from app.models.ervaringsverhaal import Ervaringsverhaal, ErvaringsverhaalEffect, ErvaringsverhaalOnderwerp
+from app.models.import_mapping import ImportMapping
 from app.models.import_run import ImportRun
 from app.models.inzet import Inzet
 from app.models.ketenpartner import Ketenpartner
@@ -36,6 +37,7 @@ __all__ = [
     "Ervaringsverhaal",
     "ErvaringsverhaalEffect",
     "ErvaringsverhaalOnderwerp",
+    "ImportMapping",
     "ImportRun",
     "Inzet",
     "Ketenpartner",

@@ -137,3 +137,23 @@ def test_errors_before_reading(omgeving: Omgeving, bestand: Path, tmp_path: Path
     kapot.write_text("kolommen:\n  Datum: wanneer\n", encoding="utf-8")
     yaml = invoke(str(bestand), "--org", str(omgeving.caller.organisatie_id), "--mapping", str(kapot))
     assert yaml.exit_code == 1 and "verwijst naar onbekend veld `wanneer`" in yaml.stderr
+
+
+def test_opgeslagen_mapping_opslaan_en_gebruiken(session: Session, omgeving: Omgeving, tmp_path: Path) -> None:
+    """`--mapping-opslaan` stores a mapping file as the organisation's; `--opgeslagen-mapping` imports with it."""
+    org = str(omgeving.caller.organisatie_id)
+    mapping = tmp_path / "mapping.yaml"
+    mapping.write_text("aanmaken:\n  sleutelpersoon: [Nieuw N.]\n", encoding="utf-8")
+    pad = tmp_path / "nieuw.csv"
+    pad.write_bytes(csv_bytes([rij(Sleutelpersoon="Nieuw N.", Datum="2-3-2025")]))
+
+    zonder = invoke(str(pad), "--org", org)
+    assert zonder.exit_code == 1 and _aantal(session, omgeving) == 0
+    opslaan = invoke(str(pad), "--org", org, "--mapping", str(mapping), "--mapping-opslaan")
+    assert opslaan.exit_code == 0, opslaan.output
+    assert _aantal(session, omgeving) == 0  # storing the mapping imports nothing
+    met = invoke(str(pad), "--org", org, "--opgeslagen-mapping")
+    assert met.exit_code == 0, met.output
+    assert _aantal(session, omgeving) == 1
+    persoon = session.exec(select(Sleutelpersoon).where(Sleutelpersoon.weergavenaam == "Nieuw N.")).one()
+    assert (persoon.actief, persoon.gemeentecode) == (False, "GM0344")

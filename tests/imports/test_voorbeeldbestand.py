@@ -123,3 +123,28 @@ def test_xlsx_per_row(session: Session, verwacht: dict[str, Any]) -> None:
     assert (verslag.status, verslag.gelezen, verslag.aangemaakt) == ("gedeeltelijk", 2000, verwacht["valid_rows"])
     _controleer(session, omgeving, verslag, verwacht)
     assert dict(verslag.nieuwe_ketenpartners) == verwacht["partner_categories"]
+
+
+def test_csv_met_standaardopties_dan_keuzes_aanmaken_en_de_goede_rijen(session: Session, verwacht: dict[str, Any]) -> None:
+    """The coordinator's path (issue 24): default options reject every row of a new organisation; the report names
+    the unknown key persons and partners; "aanmaken" for each, stored, then the good rows go in per row."""
+    from app.imports import opgeslagen
+    from app.models import Sleutelpersoon
+
+    omgeving = _lege_organisatie(session)
+    bestand = DATA / f"{NAAM}.csv"
+    eerst = importeer(session, omgeving, bestand, "csv", proefdraai=True)
+    assert (eerst.gelezen, eerst.afgewezen) == (2000, 2000)
+    rapport = eerst.als_rapport()
+    personen = [o["naam"] for o in rapport["onbekendeSleutelpersonen"]]
+    partners = [o["naam"] for o in rapport["onbekendeKetenpartners"]]
+    assert len(personen) == 8 and set(partners) == set(verwacht["partner_categories"])
+    assert sum(o["rijen"] for o in rapport["onbekendeSleutelpersonen"]) == 2000
+
+    mapping = opgeslagen.leg_keuzes_vast(session, caller=omgeving.caller, keuzes={
+        "sleutelpersoon": dict.fromkeys(personen, "aanmaken"), "doorverwijzingen": dict.fromkeys(partners, "aanmaken")})
+    verslag = importeer(session, omgeving, bestand, "csv", per_rij=True, mapping=mapping)
+    assert (verslag.status, verslag.aangemaakt, verslag.afgewezen) == ("gedeeltelijk", verwacht["valid_rows"], 20)
+    _controleer(session, omgeving, verslag, verwacht)
+    nieuw = session.exec(select(Sleutelpersoon).where(Sleutelpersoon.organisatie_id == omgeving.organisatie.id)).all()
+    assert len(nieuw) == 8 and all(not p.actief and p.gemeentecode for p in nieuw)

@@ -309,7 +309,7 @@ def test_import_proefdraai_uitvoeren_en_zichtbaar_in_overzicht(page: Any, dashbo
     assert axe(page) == []
     schermafdruk(page, "importeren-proefdraai")
 
-    page.get_by_role("button", name="Importeren").click()
+    page.get_by_role("button", name="Importeer de goede rijen nu").click()  # the upload of the dry run, kept
     page.wait_for_url(re.compile(r"/importeren/[0-9a-f-]{36}"))
     page.wait_for_selector("text=De goede rijen zijn opgeslagen", timeout=20_000)
     assert "7" in page.locator(".tegel", has_text="Nieuw").inner_text()
