@@ -61,6 +61,7 @@ class WebSessie:
     csrf: str
     prefix: str
     sessie_id: uuid.UUID  # the row of dashboard_sessie: "dit apparaat" in the session list
+    naam: str = ""  # who is signed in, in words: the organisation's name, or the region's gemeenten by name
 
     @property
     def is_organisatie(self) -> bool:
@@ -227,7 +228,21 @@ def _sessie(session: SessionDep, inhoud: dict[str, Any]) -> WebSessie:
     # Last use, at most once a minute, beside the request (a read request takes no write slot for it).
     if nu - rij.laatst_gezien_op >= sessieopslag.GEZIEN_RESOLUTIE and isinstance(bind, Engine):
         gebruik.schrijf(bind.engine, rij.id, sessieopslag.gezien_statement(rij.id, nu))
-    return WebSessie(caller=caller_van(key), csrf=str(inhoud.get("c", "")), prefix=key.prefix, sessie_id=rij.id)
+    caller = caller_van(key)
+    return WebSessie(caller=caller, csrf=str(inhoud.get("c", "")), prefix=key.prefix, sessie_id=rij.id,
+                     naam=_naam(session, caller))
+
+
+def _naam(session: SessionDep, caller: Caller) -> str:
+    """'Stichting Brug Utrecht', or 'Regio Utrecht (GM0344), Amersfoort (GM0307)': names next to codes."""
+    from app.codelijsten import service as codelijsten
+    from app.models import Organisatie
+
+    if caller.organisatie_id is not None:
+        organisatie = session.get(Organisatie, caller.organisatie_id)
+        return organisatie.naam if organisatie is not None else "Organisatie"
+    namen = codelijsten.labels(session, lijst=codelijsten.GEMEENTE)
+    return "Regio " + ", ".join(f"{namen.get(g, g)} ({g})" for g in caller.gemeentecodes)
 
 
 def geldige_sessie(request: Request, session: SessionDep) -> WebSessie | None:

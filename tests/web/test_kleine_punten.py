@@ -52,3 +52,16 @@ def test_adviseur_ziet_teruggekoppelde_signalen_exact(client: TestClient, sessio
     meld_aan(client, sleutel)
     tekst = re.sub(r"\s+", " ", client.get("/overzicht?periode=deze-maand").text)
     assert "50%" in tekst and "1 van 2 signalen aan uw gemeenten" in tekst
+
+
+def test_namen_naast_codes(client: TestClient, session: Session, omgeving: Omgeving) -> None:
+    regio = make_key(session, gemeentecodes=["GM0344", "GM0307"], scopes=("rapporteren",))
+    sleutel = make_key(session, organisatie=omgeving.organisatie, scopes=("registreren", "rapporteren"))
+    session.commit()
+    meld_aan(client, sleutel)
+    pagina = re.sub(r"\s+", " ", client.get("/sleutelpersonen").text)
+    assert omgeving.organisatie.naam in pagina and "Utrecht (GM0344)" in pagina
+    client.post("/afmelden", data={"csrf": re.search(r'name="csrf" value="([^"]+)"', pagina).group(1)})  # type: ignore[union-attr]
+    client.cookies.clear()
+    meld_aan(client, regio)
+    assert "Regio Amersfoort (GM0307), Utrecht (GM0344)" in client.get("/overzicht").text

@@ -60,7 +60,7 @@ def sleutelpersonen(
     return pagina(request, "sleutelpersonen.html", {
         "sessie": sessie, "actief": "sleutelpersonen", "rijen": rijen, "kolommen": [n for _, n in ACTIVITEIT],
         "periodes": PERIODES, "periode": gekozen, "per": per, "fouten": fouten, "vorige_maand": vorige_maand,
-        "eigen": eigen if eigen and not fouten else "",
+        "eigen": eigen if eigen and not fouten else "", "gemeenten": adapters.labels(session, "gemeente"),
         "uren": _uren_deze_maand(session, sessie.caller),
     })
 
