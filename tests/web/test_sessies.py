@@ -7,7 +7,7 @@ per client address and per key prefix in the database (`aanmeldpoging`), shared 
 
 import re
 import uuid
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -15,6 +15,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
+from app.core.validation import vandaag
 from app.models import Aanmeldpoging, ApiSleutel, DashboardSessie
 from app.toegang import service as toegang
 from app.toegang.caller import cli_caller
@@ -171,7 +172,7 @@ def test_intrekken_van_de_sleutel_beeindigt_al_zijn_sessies(client: TestClient, 
 def test_verlopen_sleutel_beeindigt_de_sessie(client: TestClient, session: Session, sleutel: dict[str, str]) -> None:
     assert _meld_aan(client, _token(sleutel)).status_code == 303
     key = session.exec(select(ApiSleutel).where(ApiSleutel.prefix == cookie_inhoud(client.cookies[COOKIE])["p"])).one()
-    key.verloopt_op = date.today() - timedelta(days=2)
+    key.verloopt_op = vandaag() - timedelta(days=2)
     session.add(key)
     session.commit()
     _naar_aanmelden(client)
