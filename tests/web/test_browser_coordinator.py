@@ -175,3 +175,24 @@ def test_maandoverzicht_afdrukken_en_telefoon(browser: Any, page: Any, dashboard
         assert breedte <= 375, f"{pad} is {breedte} px breed op een telefoon van 375 px"
         assert axe(scherm) == [], pad
     telefoon.close()
+
+
+def test_elke_pagina_past_op_een_telefoon(browser: Any, dashboard: Dashboard) -> None:
+    """Every dashboard page at 375 px: nothing wider than the screen (wide tables scroll inside their own
+    labelled region), and axe clean; for both kinds of key."""
+    persoon = personen_van(dashboard, dashboard.org.id)[0]
+    paginas = {
+        "org": ["/overzicht", "/vergelijken?per=sleutelpersoon", "/sleutelpersonen", f"/sleutelpersonen/{persoon.id}/maandoverzicht",
+                f"/sleutelpersonen/{persoon.id}/app", "/opvolging", "/signalen", "/ervaringsverhalen", "/importeren", "/sessies"],
+        "regio": ["/overzicht", "/vergelijken?per=organisatie", "/signalen", "/ervaringsverhalen", "/sessies"],
+    }
+    for sleutel, paden in paginas.items():
+        telefoon = browser.new_context(**TELEFOON)
+        scherm = telefoon.new_page()
+        aanmelden(scherm, dashboard, sleutel)
+        for pad in paden:
+            assert scherm.goto(dashboard.url + pad).status == 200, pad
+            breedte = scherm.evaluate("() => document.documentElement.scrollWidth")
+            assert breedte <= 375, f"{pad} ({sleutel}) is {breedte} px breed op een telefoon van 375 px"
+            assert axe(scherm) == [], f"{pad} ({sleutel})"
+        telefoon.close()
