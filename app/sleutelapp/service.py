@@ -33,6 +33,7 @@ from app.models import (
     Doel,
     Doorverwijzing,
     Ketenpartner,
+    Maandafspraak,
     Organisatie,
     Signaal,
     Sleutelpersoon,
@@ -279,6 +280,17 @@ def mijn_maand(session: Session, wie: Wie, periode: Periode, vertaal: Any) -> di
         "signalen": [
             {"datum": s.datum.isoformat(), "titel": s.titel, "status": s.status, "terugkoppeling": s.terugkoppeling_tekst}
             for s in signaal_rijen
+        ],
+        # What the coordinator wrote down in the month's talk (the maandoverzicht), for this month and the one
+        # before: the key person sees the same agreements as the printed sheet.
+        "afspraken": [
+            {"maand": a.maand, "tekst": a.tekst}
+            for a in session.exec(
+                select(Maandafspraak).where(Maandafspraak.organisatie_id == wie.organisatie_id,
+                                            Maandafspraak.sleutelpersoon_id == wie.sleutelpersoon_id,
+                                            col(Maandafspraak.maand).in_([periode.label, ervoor.label]))
+                .order_by(col(Maandafspraak.maand).desc())
+            ).all()
         ],
     }
 

@@ -80,3 +80,19 @@ def test_mijn_maand_over_http_is_wat_de_organisatie_ziet_voor_die_sleutelpersoon
 def test_een_maand_die_geen_maand_is(client: TestClient, telefoon: dict[str, str]) -> None:
     antwoord = client.get("/app/api/maand", params={"maand": "2026-13"}, headers=telefoon)
     assert_problem(antwoord, 400, names=["maand"])
+
+
+def test_mijn_maand_toont_de_afspraken_uit_het_maandgesprek(client: TestClient, session: Session, omgeving: Omgeving,
+                                                           telefoon: dict[str, str]) -> None:
+    """The key person sees the agreements the coordinator wrote on the maandoverzicht; never a colleague's."""
+    from app.models import Maandafspraak
+
+    deze = f"{vandaag().year}-{vandaag().month:02d}"
+    collega = make_sleutelpersoon(session, omgeving.organisatie)
+    session.add(Maandafspraak(organisatie_id=omgeving.organisatie.id, sleutelpersoon_id=omgeving.sleutelpersoon.id,
+                              maand=deze, tekst="Samen naar de intervisie."))
+    session.add(Maandafspraak(organisatie_id=omgeving.organisatie.id, sleutelpersoon_id=collega.id,
+                              maand=deze, tekst="Afspraak van een collega."))
+    session.commit()
+    afspraken = client.get("/app/api/maand", headers=telefoon).json()["afspraken"]
+    assert afspraken == [{"maand": deze, "tekst": "Samen naar de intervisie."}]

@@ -506,6 +506,14 @@
             : _('Achter op schema: verwacht rond deze tijd {verwacht}.', {verwacht: g.verwacht})})
         ]));
       });
+      vak.appendChild(el('h2', {tekst: _('Afspraken met je coördinator')}));
+      if (!d.afspraken.length) vak.appendChild(el('p', {tekst: _('Nog geen afspraken vastgelegd.')}));
+      d.afspraken.forEach(function (a) {
+        vak.appendChild(el('div', {'class': 'kaart afspraak'}, [
+          el('p', {}, [el('strong', {tekst: a.maand === d.maand ? d.maandNaam : d.vorigeNaam})]),
+          el('p', {tekst: a.tekst})
+        ]));
+      });
       vak.appendChild(el('h2', {tekst: _('Mijn signalen')}));
       if (!d.signalen.length) vak.appendChild(el('p', {tekst: _('Nog geen signalen doorgegeven.')}));
       d.signalen.forEach(function (s) {
