@@ -3,12 +3,13 @@ opened on a phone, the device listed and revoked (signed out at its next request
 cannot reach (a colleague's contact, the dashboard's pages)."""
 
 import re
+from pathlib import Path
 from typing import Any
 
 from sqlmodel import select
 
 from app.models import Contactmoment
-from tests.web.conftest import Dashboard, aanmelden, axe, personen_van, schermafdruk
+from tests.web.conftest import SCREENSHOTS, Dashboard, aanmelden, axe, personen_van, schermafdruk
 
 TELEFOON = {"viewport": {"width": 375, "height": 740}, "is_mobile": True, "has_touch": True, "locale": "nl-NL",
             "user_agent": "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 Chrome/131.0 Mobile Safari/537.36"}
@@ -158,6 +159,8 @@ def test_maandoverzicht_afdrukken_en_telefoon(browser: Any, page: Any, dashboard
     page.go_back()
     pdf = page.pdf(format="A4", print_background=True)
     assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1
+    if SCREENSHOTS:
+        (Path(SCREENSHOTS) / "maandoverzicht.pdf").write_bytes(pdf)
     # A4 minus the 12 mm margins is 186 mm, 703 CSS px: nothing of the print layout lies beyond it.
     page.emulate_media(media="print")
     page.set_viewport_size({"width": 703, "height": 1000})

@@ -53,7 +53,7 @@ def test_maand_naast_vorige_en_dit_jaar(client: TestClient, omgeving: Omgeving, 
     contacten = re.search(r"Contactmomenten (\S+) (\S+) (\S+)", tekst)
     jaar_verwacht = 3 + sum(1 for d in (opzet["vorige"], opzet["ouder"]) if d.year == opzet["deze"].year)
     assert contacten and contacten.groups() == ("3", "1", str(jaar_verwacht)), contacten
-    assert re.search(r"Gewerkte uren \(geregistreerd\) 10 van \d", tekst)
+    assert re.search(r"Gewerkte uren \(geregistreerd\) 10 van [\d,]+ \S+ (van [\d,]+ )?[\d,]+ van", tekst)
     assert "uren per week × dagen in de maand ÷ 7" in tekst
     # Only the month's signals; the old one is not on this sheet.
     assert "Signaal van deze maand" in tekst and "Signaal van lang geleden" not in tekst
