@@ -30,6 +30,7 @@ from app.inzet.router import router as inzet_router
 from app.inwoners.router import router as inwoners_router
 from app.ketenpartners.router import router as ketenpartners_router
 from app.organisaties.router import router as organisaties_router
+from app.professionele_contacten.router import router as professionele_contacten_router
 from app.signalen.router import router as signalen_router
 from app.sleutelpersonen.router import router as sleutelpersonen_router
 from app.status.router import router as status_router
@@ -65,6 +66,7 @@ TAGS = [
     {"name": "signalen", "description": "Signalen aan gemeente, GGD of ketenpartner, en hun afhandeling."},
     {"name": "ervaringsverhalen", "description": "Ervaringsverhalen van inwoners en hun delen met de regio."},
     {"name": "inzet", "description": "Gewerkte uren van sleutelpersonen per dag en soort, tegenover hun contracturen."},
+    {"name": "professionele-contacten", "description": "Bereik onder professionals: adviesvragen, casusoverleg, voorlichting en overleg van sleutelpersonen met professionals."},
 ]
 
 
@@ -87,6 +89,7 @@ DOMAIN_ROUTERS = (
     signalen_router,
     ervaringsverhalen_router,
     inzet_router,
+    professionele_contacten_router,
 )
 
 

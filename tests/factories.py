@@ -20,6 +20,8 @@ from app.models import (
     Inzet,
     Ketenpartner,
     Organisatie,
+    ProfessioneelContact,
+    ProfessioneelContactOnderwerp,
     Sleutelpersoon,
     Uitkomst,
 )
@@ -299,3 +301,22 @@ def make_inzet(session: Session, organisatie: Organisatie, sleutelpersoon: Sleut
     session.add(inzet)
     session.flush()
     return inzet
+
+
+def make_professioneel_contact(session: Session, organisatie: Organisatie, sleutelpersoon: Sleutelpersoon | None = None,
+                               onderwerpen: tuple[str, ...] = (), **overrides: Any) -> ProfessioneelContact:
+    """A key person's contact with professionals (a new key person unless one is given); asked by a gemeente."""
+    persoon = sleutelpersoon or make_sleutelpersoon(session, organisatie)
+    values: dict[str, Any] = {
+        "organisatie_id": organisatie.id, "sleutelpersoon_id": persoon.id, "datum": DATUM, "soort": "casusoverleg",
+        "aangevraagd_door_soort": "gemeente", "aangevraagd_door_gemeentecode": persoon.gemeentecode,
+        "aantal_professionals": 4, "gemeentecode": persoon.gemeentecode, "inhoud_hash": "",
+    }
+    values.update(overrides)
+    contact = ProfessioneelContact(**values)
+    session.add(contact)
+    session.flush()
+    for onderwerp in onderwerpen:
+        session.add(ProfessioneelContactOnderwerp(professioneel_contact_id=contact.id, onderwerp=onderwerp))
+    session.flush()
+    return contact

@@ -32,6 +32,7 @@ DIENSTVERBAND = "dienstverband"
 SOORT_CONTACT = "soort-contact"
 EFFECT = "effect"
 INZET_SOORT = "inzet-soort"
+PROFESSIONEEL_CONTACT_SOORT = "professioneel-contact-soort"
 GEMEENTE = "gemeente"
 
 
@@ -85,6 +86,7 @@ LIJSTEN: dict[str, str] = {
     SOORT_CONTACT: "Soort contactmoment: individueel of groep.",
     EFFECT: "Effecten van de inzet van sleutelpersonen in ervaringsverhalen (handreiking, hoofdstuk 7).",
     INZET_SOORT: "Soorten inzet: waaraan een sleutelpersoon de gewerkte uren besteedde.",
+    PROFESSIONEEL_CONTACT_SOORT: "Soorten contacten van sleutelpersonen met professionals: adviesvragen, casusoverleg, voorlichting, ...",
     GEMEENTE: "Gemeenten met hun CBS-code (`GM0344`) en officiële naam, volgens de gemeentelijke indeling van het CBS.",
 }
 

@@ -17,6 +17,7 @@ from app.models.ketenpartner import Ketenpartner
 from app.models.lees_audit import LeesAudit
 from app.models.maandafspraak import Maandafspraak
 from app.models.organisatie import Organisatie
+from app.models.professioneel_contact import ProfessioneelContact, ProfessioneelContactOnderwerp
 from app.models.signaal import Signaal, SignaalBericht, SignaalOnderwerp, SignaalStatus
 from app.models.sleutelpersoon import Sleutelpersoon
 from app.models.uitkomst import Uitkomst
@@ -44,6 +45,8 @@ __all__ = [
     "LeesAudit",
     "Maandafspraak",
     "Organisatie",
+    "ProfessioneelContact",
+    "ProfessioneelContactOnderwerp",
     "SQLModel",
     "Signaal",
     "SignaalBericht",

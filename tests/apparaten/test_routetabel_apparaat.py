@@ -35,6 +35,8 @@ OPEN = {
     "POST /v1/contactmomenten/{contactmomentId}/doorverwijzingen",
     "POST /v1/inzet", "GET /v1/inzet", "GET /v1/inzet/per-maand", "GET /v1/inzet/{inzetId}", "PATCH /v1/inzet/{inzetId}",
     "DELETE /v1/inzet/{inzetId}",
+    "POST /v1/professionele-contacten", "GET /v1/professionele-contacten", "GET /v1/professionele-contacten/{contactId}",
+    "PATCH /v1/professionele-contacten/{contactId}", "DELETE /v1/professionele-contacten/{contactId}",
 }
 # Shared within the organisation (or by all): a colleague's record is also the device's.
 GEDEELD = {"ketenpartnerId", "lijst", "code"}

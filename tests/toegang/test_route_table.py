@@ -34,6 +34,7 @@ from tests.factories import (
     make_doorverwijzing,
     make_import_run,
     make_inzet,
+    make_professioneel_contact,
     make_ketenpartner,
     make_key,
     make_organisatie,
@@ -76,6 +77,7 @@ PAD_PARAMETERS: dict[str, PadParameter] = {
     "berichtId": PadParameter(lambda session, org: make_bericht(session, make_signaal(session, org)).id),
     "verhaalId": PadParameter(lambda session, org: make_verhaal(session, org).id),
     "inzetId": PadParameter(lambda session, org: make_inzet(session, org).id),
+    "contactId": PadParameter(lambda session, org: make_professioneel_contact(session, org).id),
     # Shared, not per organisation: only an unknown value (-> 404) is checked.
     "lijst": PadParameter(None, "naam van een codelijst; codelijsten zijn gedeeld"),
     "code": PadParameter(None, "een code of indicatorcode; gedeeld door alle organisaties"),
