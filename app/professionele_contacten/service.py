@@ -316,6 +316,8 @@ def update(session: Session, *, caller: Caller, contact: ProfessioneelContact,
         merged["status"] = None  # no longer an adviesvraag: no loop (a terugkoppeling left over is refused)
     if "soort" in changed and merged["soort"] == ADVIESVRAAG and "status" not in changed:
         merged["status"] = None  # becomes an adviesvraag: the loop starts (filled in by _loop)
+    if changed.get("terugkoppeling") is not None and "status" not in changes:
+        merged["status"] = AdviesStatus.teruggekoppeld  # the asking party answered: the loop is closed
     _validate(session, caller=caller, values=merged, changed=set(changed), bestaand=contact, oude_onderwerpen=oude_onderwerpen)
     for naam, waarde in _kolommen(merged).items():
         setattr(contact, naam, waarde)
