@@ -20,6 +20,7 @@ class Bron(StrEnum):
     signaal = "signaal"  # one row per signal (not withdrawn)
     ervaringsverhaal = "ervaringsverhaal"  # one row per experience story
     inzet = "inzet"  # one row per registered inzet (hours of a key person on a day, of one kind)
+    professioneel_contact = "professioneel-contact"  # one row per contact of a key person with professionals
 
 
 class Maat(StrEnum):
@@ -50,6 +51,10 @@ SIGNAAL_DIMENSIES = (
 VERHAAL_DIMENSIES = ("organisatie", "gemeente", "wijk", "onderwerp", "hoofdonderwerp", "bron", "effect")
 # Hours have no wijk, topic or resident: the gemeente is where they count (the key person's by default).
 INZET_DIMENSIES = ("organisatie", "gemeente", "sleutelpersoon", "soort")
+# Contacts with professionals: `soort` is their own kind (code list professioneel-contact-soort),
+# `ketenpartnerCategorie` the category of the ketenpartner that asked (none when a gemeente or GGD asked).
+PROFESSIONEEL_DIMENSIES = ("organisatie", "gemeente", "sleutelpersoon", "soort", "onderwerp", "hoofdonderwerp",
+                           "ketenpartnerCategorie")
 # Signal statuses that carry feedback (terugkoppeling): the signal's loop is closed.
 TERUGGEKOPPELD = ("opgepakt", "niet-opgepakt")
 
@@ -203,6 +208,35 @@ INDICATOREN: dict[str, Indicator] = {
             "contactmomenten) telt dit alle gewerkte tijd.",
             eenheid=Eenheid.uren, bron=Bron.inzet, maat=Maat.som, kolom="minuten", factor=1 / 60, basis=60,
             dimensies=INZET_DIMENSIES,
+        ),
+        Indicator(
+            code="bereik-professionals",
+            naam="Bereik: professionals",
+            definitie="De som van het aantal professionals (aantalProfessionals) in de contacten van sleutelpersonen met "
+            "professionals (/v1/professionele-contacten) met een datum in de periode; verwijderde contacten tellen niet "
+            "mee. `soort` is de soort contact (codelijst professioneel-contact-soort); `ketenpartnerCategorie` de "
+            "categorie van de ketenpartner die erom vroeg (leeg als een gemeente of de GGD erom vroeg). Groeperen op "
+            "onderwerp telt een contact bij elk van zijn onderwerpen.",
+            eenheid=Eenheid.aantal, bron=Bron.professioneel_contact, maat=Maat.som, kolom="aantal_professionals",
+            dimensies=PROFESSIONEEL_DIMENSIES,
+        ),
+        Indicator(
+            code="aantal-professionele-contacten",
+            naam="Aantal contacten met professionals",
+            definitie="Het aantal contacten van sleutelpersonen met professionals (adviesvragen, casusoverleg, "
+            "voorlichting aan professionals, klankbordgroepen, materiaal testen, overleg) met een datum in de periode; "
+            "verwijderde contacten tellen niet mee. Groeperen op onderwerp telt een contact bij elk van zijn onderwerpen.",
+            eenheid=Eenheid.aantal, bron=Bron.professioneel_contact, maat=Maat.aantal, dimensies=PROFESSIONEEL_DIMENSIES,
+        ),
+        Indicator(
+            code="percentage-adviezen-teruggekoppeld",
+            naam="Percentage teruggekoppelde adviezen",
+            definitie="Adviesvragen van professionals met een terugkoppeling van de vragende partij (status "
+            "teruggekoppeld), gedeeld door alle adviesvragen met een datum in de periode, maal 100.",
+            eenheid=Eenheid.percentage, bron=Bron.professioneel_contact, maat=Maat.ratio,
+            voorwaarde={"soort": ("adviesvraag",)}, teller={"status": ("teruggekoppeld",)},
+            teller_omschrijving="adviesvragen met terugkoppeling", noemer_omschrijving="alle adviesvragen",
+            dimensies=PROFESSIONEEL_DIMENSIES,
         ),
     )
 }

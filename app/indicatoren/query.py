@@ -22,6 +22,8 @@ from app.models import (
     ErvaringsverhaalOnderwerp,
     Inzet,
     Ketenpartner,
+    ProfessioneelContact,
+    ProfessioneelContactOnderwerp,
     Signaal,
     SignaalOnderwerp,
     Sleutelpersoon,
@@ -72,6 +74,9 @@ BASIS = {
     Bron.ervaringsverhaal: Basis(Ervaringsverhaal, ErvaringsverhaalOnderwerp, "ervaringsverhaal_id", {"bron": "bron"}),
     # `soort` of inzet is its own column (code list inzet-soort), not the contact's soort.
     Bron.inzet: Basis(Inzet, None, "", {"soort": "soort"}),
+    # `soort` of a professional contact is its own column too; `status` is the adviesvraag's loop.
+    Bron.professioneel_contact: Basis(ProfessioneelContact, ProfessioneelContactOnderwerp, "professioneel_contact_id",
+                                      {"soort": "soort", "status": "status"}),
 }
 # Dimensions that would single out a key person; regional reports aggregate over them.
 NIET_REGIONAAL = {"sleutelpersoon"}
@@ -136,12 +141,12 @@ class IndicatorQuery:
             self.from_ = self.from_.join(u, u.c.contactmoment_id == self.c.id)
             self.where.append(~newer)
 
-    def _join(self, alias: str, model: Any, on: Callable[[Any], ColumnElement[bool]]) -> None:
+    def _join(self, alias: str, model: Any, on: Callable[[Any], ColumnElement[bool]], isouter: bool = False) -> None:
         """Join a table once, under its one-letter alias, kept as `self.<alias>`."""
         if getattr(self, alias) is None:
             table = model.__table__.alias(alias)
             setattr(self, alias, table.c)
-            self.from_ = self.from_.join(table, on(table.c))
+            self.from_ = self.from_.join(table, on(table.c), isouter=isouter)
 
     def _join_onderwerp(self) -> None:
         self._join("o", self.basis.onderwerpen, lambda t: t[self.basis.sleutel] == self.c.id)
@@ -154,6 +159,10 @@ class IndicatorQuery:
 
     def _join_doorverwijzing(self) -> None:
         self._join("d", Doorverwijzing, lambda t: t.contactmoment_id == self.c.id)
+
+    def _join_aanvrager(self) -> None:
+        """The ketenpartner that asked for a professional contact; none (an outer join) when a gemeente or GGD asked."""
+        self._join("k", Ketenpartner, lambda t: t.id == self.c.aangevraagd_door_ketenpartner_id, isouter=True)
 
     def _join_ketenpartner(self) -> None:
         self._join_doorverwijzing()
@@ -239,7 +248,10 @@ class IndicatorQuery:
             self._join_doorverwijzing()
             return {"ketenpartner": self.d.ketenpartner_id, "status": self.d.status, "wijze": self.d.wijze}[naam]
         if naam == "ketenpartnerCategorie":
-            self._join_ketenpartner()
+            if self.indicator.bron is Bron.professioneel_contact:
+                self._join_aanvrager()
+            else:
+                self._join_ketenpartner()
             return self.k.categorie
         raise KeyError(naam)
 
@@ -261,6 +273,8 @@ class IndicatorQuery:
         for naam, waarden in filters.items():
             if naam in self.basis.kolommen:
                 conditions.append(self.c[self.basis.kolommen[naam]].in_(waarden))
+            elif naam == "ketenpartnerCategorie" and self.indicator.bron is Bron.professioneel_contact:
+                conditions.append(self._aanvrager_filter(waarden))
             elif naam in CONTACT_KOLOMMEN:
                 column = self.c[CONTACT_KOLOMMEN[naam]]
                 values: list[Any] = [_uuid(naam, w) for w in waarden] if naam in UUID_DIMENSIES else list(waarden)
@@ -270,6 +284,13 @@ class IndicatorQuery:
         for familie, family_filters in families.items():
             conditions.append(self._familie_filter(familie, family_filters))
         return conditions
+
+    def _aanvrager_filter(self, waarden: tuple[str, ...]) -> ColumnElement[bool]:
+        """A professional contact asked by a ketenpartner of one of these categories."""
+        if self.k is not None:
+            return self.k.categorie.in_(waarden)
+        k = Ketenpartner.__table__.alias()
+        return exists().where(k.c.id == self.c.aangevraagd_door_ketenpartner_id, k.c.categorie.in_(waarden))
 
     def _familie_filter(self, familie: str, filters: dict[str, tuple[str, ...]]) -> ColumnElement[bool]:
         if familie == "onderwerp":

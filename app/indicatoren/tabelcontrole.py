@@ -53,7 +53,10 @@ LIJST_VAN = {
     "effect": codelijsten.EFFECT,
 }
 # A dimension whose values come from another code list for one source: inzet has its own `soort`.
-LIJST_PER_BRON = {Bron.inzet: {"soort": codelijsten.INZET_SOORT}}
+LIJST_PER_BRON = {
+    Bron.inzet: {"soort": codelijsten.INZET_SOORT},
+    Bron.professioneel_contact: {"soort": codelijsten.PROFESSIONEEL_CONTACT_SOORT},
+}
 
 
 def lijst_van(bron: Bron, naam: str) -> str | None:
@@ -71,6 +74,9 @@ SIGNAAL_STATUSSEN = ("ingediend", "ontvangen", "in-behandeling", "opgepakt", "ni
 OPEN_LIJSTEN = ("taal", "wijk")  # no code list: grouping needs a filter that names the values
 # Dimensions whose column may be empty: the table has a row "(niet ingevuld)" for them.
 LEEG_MOGELIJK = {"rol", "taal", "leeftijdscategorie", "geslacht", "doelgroep", "wijk"}
+# Dimensions that may be empty for one source only: a professional contact a gemeente or GGD asked for
+# has no ketenpartnerCategorie.
+LEEG_PER_BRON = {Bron.professioneel_contact: {"ketenpartnerCategorie"}}
 FIJNSTE_GEBIED = "wijk"
 
 
@@ -217,7 +223,7 @@ def _waarden(session: Session, naam: str, verzoek: Any, caller: Caller) -> list[
     elif naam in filters:
         gekozen = set(filters[naam])
         waarden = [w for w in waarden if w in gekozen] if naam not in OPEN_LIJSTEN else waarden
-    elif naam in LEEG_MOGELIJK:
+    elif naam in LEEG_MOGELIJK or naam in LEEG_PER_BRON.get(bron, ()):
         waarden = [*waarden, None]
     return waarden
 
