@@ -85,7 +85,7 @@ class AangevraagdDoor(GeenBsn, Schema):
         return self
 
 
-class Terugkoppeling(GeenBsn, Schema):
+class AdviesTerugkoppeling(GeenBsn, Schema):
     """Wat de vragende partij met het advies deed."""
 
     model_config = InputSchema.model_config
@@ -123,7 +123,7 @@ class ProfessioneelContactCreate(InputSchema):
         examples=["GM0344"],
     )
     status: AdviesStatus | None = Field(default=None, description=STATUS_UITLEG, examples=["gevraagd"])
-    terugkoppeling: Terugkoppeling | None = Field(default=None, description="Alleen bij `adviesvraag` met status `teruggekoppeld`.")
+    terugkoppeling: AdviesTerugkoppeling | None = Field(default=None, description="Alleen bij `adviesvraag` met status `teruggekoppeld`.")
 
 
 class ProfessioneelContactUpdate(InputSchema):
@@ -138,7 +138,7 @@ class ProfessioneelContactUpdate(InputSchema):
     duur_minuten: DuurMinuten | None = Field(default=None, description="Duur in minuten; `null` wist hem.", examples=[45])
     gemeentecode: Gemeentecode | None = Field(default=None, description="Gemeente; `null` wist haar.", examples=["GM0344"])
     status: AdviesStatus | None = Field(default=None, description=STATUS_UITLEG, examples=["teruggekoppeld"])
-    terugkoppeling: Terugkoppeling | None = Field(default=None, description="De terugkoppeling van de vragende partij; `null` wist haar.")
+    terugkoppeling: AdviesTerugkoppeling | None = Field(default=None, description="De terugkoppeling van de vragende partij; `null` wist haar.")
 
     @field_validator("sleutelpersoon_id", "datum", "soort", "aangevraagd_door", "aantal_professionals", "onderwerpen", mode="before")
     @classmethod
@@ -154,7 +154,7 @@ class AangevraagdDoorPublic(Schema):
     gemeentecode: str | None = Field(description="Bij `gemeente` en `ggd`: de gemeente.", examples=["GM0344"])
 
 
-class TerugkoppelingPublic(Schema):
+class AdviesTerugkoppelingPublic(Schema):
     tekst: str = Field(description="Wat er met het advies is gedaan.", examples=["Het wijkteam nodigt statushouders nu uit met een tolk."])
     datum: date = Field(description="Datum van de terugkoppeling.", examples=["2026-12-05"])
 
@@ -171,6 +171,6 @@ class ProfessioneelContactPublic(Schema):
     duur_minuten: int | None = Field(description="Duur in minuten.", examples=[45])
     gemeentecode: str | None = Field(description="Gemeente waar het contact meetelt.", examples=["GM0344"])
     status: AdviesStatus | None = Field(description="Bij een adviesvraag: gevraagd, gegeven of teruggekoppeld; anders null.", examples=["gegeven"])
-    terugkoppeling: TerugkoppelingPublic | None = Field(description="De terugkoppeling van de vragende partij, of null.")
+    terugkoppeling: AdviesTerugkoppelingPublic | None = Field(description="De terugkoppeling van de vragende partij, of null.")
     aangemaakt_op: datetime = Field(description="Tijdstip van vastleggen.", examples=["2026-12-03T17:30:00Z"])
     gewijzigd_op: datetime = Field(description="Tijdstip van de laatste wijziging.", examples=["2026-12-03T17:30:00Z"])

@@ -31,7 +31,7 @@ from app.professionele_contacten.schemas import (
     ProfessioneelContactCreate,
     ProfessioneelContactPublic,
     ProfessioneelContactUpdate,
-    TerugkoppelingPublic,
+    AdviesTerugkoppelingPublic,
 )
 from app.toegang import audit, scoping
 from app.toegang.caller import Caller
@@ -115,7 +115,7 @@ def onderwerpen_van(session: Session, ids: Iterable[uuid.UUID]) -> dict[uuid.UUI
 def publiek(contact: ProfessioneelContact, onderwerpen: list[str]) -> ProfessioneelContactPublic:
     terugkoppeling = None
     if contact.terugkoppeling_tekst is not None and contact.terugkoppeling_datum is not None:
-        terugkoppeling = TerugkoppelingPublic(tekst=contact.terugkoppeling_tekst, datum=contact.terugkoppeling_datum)
+        terugkoppeling = AdviesTerugkoppelingPublic(tekst=contact.terugkoppeling_tekst, datum=contact.terugkoppeling_datum)
     return ProfessioneelContactPublic(
         id=contact.id, extern_id=contact.extern_id, sleutelpersoon_id=contact.sleutelpersoon_id, datum=contact.datum,
         soort=contact.soort,
