@@ -427,8 +427,92 @@ def laad_demo_data(
     kwalitatief = demo_signalen.laad(session, organisaties=per_org, seed=seed, today=today)
     _doelen(session, gen, per_org, today)
     inzet = _inzet(session, gen, alle_personen, today)
-    return {"organisaties": per_org, "totaal": totaal, "kwalitatief": kwalitatief, "inzet": inzet, "seed": seed,
-            "tot": today.isoformat()}
+    professioneel = _professionele_contacten(session, gen, per_org[0]["id"], alle_personen, today)
+    return {"organisaties": per_org, "totaal": totaal, "kwalitatief": kwalitatief, "inzet": inzet,
+            "professionele_contacten": professioneel, "seed": seed, "tot": today.isoformat()}
+
+
+# Contacts of key persons with professionals (issue 25, part 5): (soort, asked by a partner of this
+# category or by the gemeente/GGD, professionals reached (low, high), topics).
+PROFESSIONELE_CONTACTEN = (
+    ("adviesvraag", "jgz", (1, 2), ("zorg.jgz",)),
+    ("adviesvraag", "sociaal-wijkteam", (1, 3), ("geld.toeslagen",)),
+    ("adviesvraag", "huisarts", (1, 2), ("zorg.huisarts",)),
+    ("adviesvraag", "ggd", (1, 2), ("zorg.jgz",)),
+    ("casusoverleg", "sociaal-wijkteam", (3, 6), ("geld.toeslagen", "zorg")),
+    ("casusoverleg", "jgz", (2, 5), ("zorg.jgz",)),
+    ("voorlichting-aan-professionals", "gemeente", (10, 30), ("zorg",)),
+    ("voorlichting-aan-professionals", "huisarts", (6, 15), ("zorg.huisarts",)),
+    ("klankbordgroep", "gemeente", (4, 10), ("geld",)),
+    ("materiaal-testen", "ggd", (3, 8), ("zorg.jgz",)),
+    ("overleg", "sociaal-wijkteam", (2, 6), ()),
+    ("adviesvraag", "jgz", (1, 2), ("zorg.jgz",)),
+)
+TERUGKOPPELINGEN = (
+    "Het consultatiebureau nodigt moeders nu uit met een uitleg in hun eigen taal.",
+    "Het wijkteam plant het huisbezoek voortaan samen met de sleutelpersoon.",
+    "De praktijk heeft de folder aangepast en vraagt vaker om een tolk.",
+)
+
+
+def _professionele_contacten(session: Session, gen: _Generator, organisatie_id: uuid.UUID,
+                             personen: Sequence[tuple[_Persoon, dict[str, Any]]], today: date) -> int:
+    """A few contacts of the first organisation's key persons with professionals, over the last three
+    months: advice asked (some answered, some with the asking party's terugkoppeling), case meetings,
+    talks to professionals, a klankbordgroep. Made last, so the ids they draw change no record before them."""
+    from app.models import ProfessioneelContact, ProfessioneelContactOnderwerp
+    from app.professionele_contacten.service import vingerafdruk_van
+
+    eigen = [p for p, rij in personen if rij["organisatie_id"] == organisatie_id and rij["actief"]]
+    partners: dict[str, Ketenpartner] = {}
+    for partner in session.exec(select(Ketenpartner).where(Ketenpartner.organisatie_id == organisatie_id,
+                                                           Ketenpartner.actief).order_by(Ketenpartner.naam)):
+        partners.setdefault(partner.categorie, partner)
+    if not eigen:
+        return 0
+    rijen: list[dict[str, Any]] = []
+    onderwerpen: list[dict[str, Any]] = []
+    for nummer, (soort, aanvrager, (laag, hoog), codes) in enumerate(PROFESSIONELE_CONTACTEN):
+        persoon = eigen[gen.rng.randrange(len(eigen))]
+        datum = max(today - timedelta(days=gen.rng.randint(3, 90)), persoon.vanaf)
+        partner = partners.get(aanvrager)
+        if aanvrager in ("gemeente", "ggd") or partner is None:
+            door = {"aangevraagd_door_soort": "ggd" if aanvrager == "ggd" else "gemeente",
+                    "aangevraagd_door_ketenpartner_id": None, "aangevraagd_door_gemeentecode": persoon.gemeentecode}
+        else:
+            door = {"aangevraagd_door_soort": "ketenpartner", "aangevraagd_door_ketenpartner_id": partner.id,
+                    "aangevraagd_door_gemeentecode": None}
+        status, terugkoppeling = None, None
+        if soort == "adviesvraag":
+            status = ("teruggekoppeld", "gegeven", "teruggekoppeld", "gevraagd")[nummer % 4]
+            if status == "teruggekoppeld":
+                terugkoppeling = (TERUGKOPPELINGEN[nummer % len(TERUGKOPPELINGEN)], min(today, datum + timedelta(days=14)))
+        aantal, duur = gen.rng.randint(laag, hoog), gen.rng.choice((30, 45, 60, 90))
+        aangemaakt = datetime.combine(datum, time(17), tzinfo=UTC)
+        contact_id = gen.nieuw_id()
+        rijen.append({
+            "id": contact_id, "organisatie_id": organisatie_id, "extern_id": None, "sleutelpersoon_id": persoon.id,
+            "datum": datum, "soort": soort, **door, "aantal_professionals": aantal,
+            "duur_minuten": duur, "gemeentecode": persoon.gemeentecode, "status": status,
+            "terugkoppeling_tekst": terugkoppeling[0] if terugkoppeling else None,
+            "terugkoppeling_datum": terugkoppeling[1] if terugkoppeling else None,
+            "inhoud_hash": vingerafdruk_van({
+                "sleutelpersoon_id": persoon.id, "datum": datum, "soort": soort,
+                "aangevraagd_door": {"soort": door["aangevraagd_door_soort"],
+                                     "ketenpartner_id": door["aangevraagd_door_ketenpartner_id"],
+                                     "gemeentecode": door["aangevraagd_door_gemeentecode"]},
+                "aantal_professionals": aantal, "onderwerpen": list(codes), "duur_minuten": duur,
+                "gemeentecode": persoon.gemeentecode, "status": status,
+                "terugkoppeling": {"tekst": terugkoppeling[0], "datum": terugkoppeling[1]} if terugkoppeling else None,
+            }),
+            "aangemaakt_op": aangemaakt, "gewijzigd_op": aangemaakt, "verwijderd_op": None,
+        })
+        onderwerpen += [{"professioneel_contact_id": contact_id, "onderwerp": code} for code in codes]
+    session.execute(insert(ProfessioneelContact), rijen)
+    if onderwerpen:
+        session.execute(insert(ProfessioneelContactOnderwerp), onderwerpen)
+    session.flush()
+    return len(rijen)
 
 
 # How key persons spend their registered hours (code list inzet-soort), as weights.
@@ -580,7 +664,8 @@ def demo_data(
         tabel.add_row(kolom, *(str(org[kolom]) for org in orgs), str(samenvatting["totaal"][kolom]))
     console.print(tabel)
     console.print("  " + ", ".join(f"{k}: {v}" for k, v in samenvatting["kwalitatief"].items())
-                  + f", registraties van gewerkte uren: {samenvatting['inzet']}")
+                  + f", registraties van gewerkte uren: {samenvatting['inzet']}"
+                  + f", contacten met professionals: {samenvatting['professionele_contacten']}")
     for org in orgs:
         console.print(f"  {org['naam']} ({org['soort']}, {', '.join(org['gemeentecodes'])}): {org['id']}",
                       soft_wrap=True)

@@ -22,16 +22,22 @@ from app.core import filters as gedeelde_filters
 from app.core import idempotentie
 from app.core.errors import Conflict, OngeldigeInvoer
 from app.core.sorting import Sortering
-from app.models import Ketenpartner, ProfessioneelContact, ProfessioneelContactOnderwerp, Sleutelpersoon, utcnow
+from app.models import (
+    Ketenpartner,
+    ProfessioneelContact,
+    ProfessioneelContactOnderwerp,
+    Sleutelpersoon,
+    utcnow,
+)
 from app.professionele_contacten.schemas import (
     ADVIESVRAAG,
     AangevraagdDoorPublic,
     AanvragerSoort,
     AdviesStatus,
+    AdviesTerugkoppelingPublic,
     ProfessioneelContactCreate,
     ProfessioneelContactPublic,
     ProfessioneelContactUpdate,
-    AdviesTerugkoppelingPublic,
 )
 from app.toegang import audit, scoping
 from app.toegang.caller import Caller

@@ -19,7 +19,7 @@ from sqlmodel import Session, select
 
 from app.models import LeesAudit, ProfessioneelContact, ProfessioneelContactOnderwerp
 from app.models.base import utcnow
-from tests.factories import make_key, make_ketenpartner, make_organisatie, make_sleutelpersoon
+from tests.factories import make_ketenpartner, make_key, make_organisatie, make_sleutelpersoon
 from tests.helpers import assert_problem
 
 JAAR = 2025
@@ -194,7 +194,7 @@ def test_a_regional_read_goes_through_the_protection(client: TestClient, session
     per_gemeente = {r["gemeente"]["code"]: r for r in percentage.json()["rijen"]}
     echte_percentages = oracle("percentage-adviezen-teruggekoppeld", regionaal, "gemeente")
     assert set(per_gemeente) == {"GM0344", "GM0307"}
-    for code, rij in per_gemeente.items():
+    for rij in per_gemeente.values():
         if rij["waarde"] is not None:
             assert rij["teller"] <= rij["noemer"] and rij["waarde"] == round(100 * rij["teller"] / rij["noemer"], 1)
     assert per_gemeente["GM0344"]["waarde"] is not None
