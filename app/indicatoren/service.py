@@ -367,6 +367,12 @@ def beschrijving(verzoek: Verzoek, periode: Periode, dimensies: dict[str, Any], 
     delen = {naam: "" if waarde is None else str(waarde) for naam, waarde in dimensies.items()}
     for naam, waarden in verzoek.filters.items():
         delen.setdefault(naam, ",".join(sorted(waarden)))
+    if verzoek.indicator.maat is Maat.ratio:
+        # A rate's fixed condition describes its denominator's records as a filter would: the
+        # denominator of percentage-adviezen-teruggekoppeld is the count with soort=adviesvraag, the
+        # same cell, so it gets the same cell key (one perturbed value, not a second draw to average).
+        for naam, waarden in verzoek.indicator.voorwaarde.items():
+            delen.setdefault(naam, ",".join(sorted(waarden)))
     if "gemeente" not in delen:
         delen["~regio"] = ",".join(sorted(caller.gemeentecodes)) or "*"
     return f"{periode.vanaf}/{periode.tot}|" + ";".join(f"{k}={v}" for k, v in sorted(delen.items()))

@@ -218,3 +218,21 @@ def test_a_regional_read_goes_through_the_protection(client: TestClient, session
     session.commit()
     for url in (BEREIK, AANTAL, PERCENTAGE):
         assert _per(client.get(url, params={"periode": JAAR}, headers=elders)) == {(): None}
+
+
+def test_the_rates_denominator_is_the_same_figure_as_the_count_of_adviesvragen(
+    client: TestClient, session: Session, data: dict[str, Any]
+) -> None:
+    """The denominator of percentage-adviezen-teruggekoppeld counts the adviesvragen: a regional reader who
+    asks the count with soort=adviesvraag gets the very same perturbed number, not a second draw of
+    noise over the same records (two draws could be averaged)."""
+    regio = make_key(session, gemeentecodes=["GM0344", "GM0307"], scopes=("rapporteren",))
+    session.commit()
+    percentage = client.get(PERCENTAGE, params={"periode": JAAR, "groeperenOp": "gemeente"}, headers=regio)
+    aantal = client.get(AANTAL, params={"periode": JAAR, "groeperenOp": "gemeente", "soort": "adviesvraag"}, headers=regio)
+    assert percentage.status_code == aantal.status_code == 200, (percentage.text, aantal.text)
+    noemers = {r["gemeente"]["code"]: r["noemer"] for r in percentage.json()["rijen"]}
+    aantallen = {r["gemeente"]["code"]: r["waarde"] for r in aantal.json()["rijen"]}
+    assert noemers == aantallen and noemers["GM0344"] is not None
+    totaal = client.get(PERCENTAGE, params={"periode": JAAR}, headers=regio).json()["rijen"][0]["noemer"]
+    assert totaal == client.get(AANTAL, params={"periode": JAAR, "soort": "adviesvraag"}, headers=regio).json()["rijen"][0]["waarde"]
