@@ -37,7 +37,14 @@ from app.toegang.dependencies import rate_limiter
 from tests import privacyscan
 from tests.conftest import productiesessie
 from tests.ervaringsverhalen.factories import make_verhaal
-from tests.factories import make_inzet, make_ketenpartner, make_key, make_organisatie, make_sleutelpersoon
+from tests.factories import (
+    make_inzet,
+    make_ketenpartner,
+    make_key,
+    make_organisatie,
+    make_professioneel_contact,
+    make_sleutelpersoon,
+)
 from tests.signalen.factories import make_signaal
 
 BASE_PATH = "/v1"
@@ -64,6 +71,7 @@ BEKEND = {
     "signaal": uuid.UUID("6f0c1a2e-0000-4000-8000-000000000007"),
     "verhaal": uuid.UUID("6f0c1a2e-0000-4000-8000-000000000008"),
     "inzet": uuid.UUID("6f0c1a2e-0000-4000-8000-000000000009"),
+    "contact": uuid.UUID("6f0c1a2e-0000-4000-8000-00000000000a"),  # a professional contact (path contactId)
 }
 _ID = {naam: [str(waarde)] for naam, waarde in BEKEND.items()}
 _DATUM = [(vandaag() - timedelta(days=7)).isoformat()]
@@ -83,7 +91,7 @@ BINDINGEN: dict[str, tuple[list[str], float]] = {
     "body.gemeentecode": (["GM0344"], 0.7),
     "body.wijkcode": (["WK034401"], 0.7),
     "body.kanaal": (["persoonlijk", "telefonisch"], 0.8),
-    "body.soort": (["individueel", "overleg"], 0.8),  # a contact's soort, an inzet's soort
+    "body.soort": (["individueel", "overleg", "adviesvraag"], 0.8),  # a contact's, an inzet's, a professional contact's soort
     "body.rol": (["helper", "bemiddelaar"], 0.8),
     "body.onderwerpen[*]": (["geld.toeslagen", "zorg.huisarts"], 0.8),
     "body.acties[*]": (["uitleg-brief", "doorverwezen"], 0.8),
@@ -104,6 +112,8 @@ BINDINGEN: dict[str, tuple[list[str], float]] = {
     "body.effecten[*]": (["samenwerking", "eerder-in-beeld"], 0.8),
     "body.gerichtAan.gemeentecode": (["GM0344"], 0.8),
     "body.gerichtAan.ketenpartnerId": (_ID["ketenpartner"], 0.8),
+    "body.aangevraagdDoor.ketenpartnerId": (_ID["ketenpartner"], 0.8),
+    "body.aangevraagdDoor.gemeentecode": (["GM0344"], 0.8),
     "body.terugkoppeling.datum": (_DATUM, 0.7),
     "body.toestemming.datum": (_DATUM, 0.7),
 }
@@ -144,6 +154,8 @@ def sleutels(session: Session) -> dict[str, dict[str, str]]:
     make_signaal(session, organisatie, id=BEKEND["signaal"], datum=datum)
     make_verhaal(session, organisatie, id=BEKEND["verhaal"], datum=datum)
     make_inzet(session, organisatie, persoon, id=BEKEND["inzet"], datum=datum)
+    make_professioneel_contact(session, organisatie, persoon, id=BEKEND["contact"], datum=datum, soort="adviesvraag",
+                               status="gevraagd", onderwerpen=("zorg.jgz",))
     headers = {
         "organisatie": make_key(session, organisatie=organisatie, scopes=("registreren", "rapporteren")),
         "beheer": make_key(session, beheer=True, scopes=("beheren",)),
