@@ -14,7 +14,12 @@ from app.core.persoonsgegevens import NAMEN_WAARSCHUWING
 from app.core.schemas import schemafouten
 from app.doelstellingen import service
 from app.doelstellingen.dependencies import DoelstellingDep
-from app.doelstellingen.schemas import DoelstellingInvoer, DoelstellingPublic, DoelstellingUpdate, Status
+from app.doelstellingen.schemas import (
+    DoelstellingInvoer,
+    DoelstellingPublic,
+    DoelstellingStatus,
+    DoelstellingUpdate,
+)
 from app.toegang.dependencies import InzienDep, RegistrerenDep
 
 router = APIRouter(tags=["doelstellingen"])
@@ -25,7 +30,7 @@ REGELS = (
     "`tot` ligt niet vóór `vanaf`. Alle fouten komen tegelijk terug."
 )
 
-StatusFilter = Annotated[Status | None, Query(description="Alleen doelstellingen met deze status.", examples=["actief"])]
+StatusFilter = Annotated[DoelstellingStatus | None, Query(description="Alleen doelstellingen met deze status.", examples=["actief"])]
 PeriodeFilter = Annotated[
     str | None,
     Query(max_length=40, description="Alleen doelstellingen waarvan de looptijd deze periode overlapt: 2027, 2027Q1, 2027-03, "

@@ -12,7 +12,7 @@ from app.core.schemas import InputSchema, Schema, alle_fouten
 from app.core.validation import DatumNietInToekomst, uniek
 
 
-class Status(enum.StrEnum):
+class DoelstellingStatus(enum.StrEnum):
     concept = "concept"
     actief = "actief"
     afgerond = "afgerond"
@@ -67,7 +67,7 @@ class DoelstellingCreate(InputSchema):
     beoogde_ketenpartners: Ketenpartners = Field(default_factory=list)
     vanaf: date = Field(description="Begin van de looptijd.", examples=["2027-01-01"])
     tot: date | None = Field(default=None, description="Einde van de looptijd (inclusief); leeg is doorlopend.", examples=["2027-12-31"])
-    status: Status = Field(default=Status.concept, description="`concept`, `actief` of `afgerond`.", examples=["actief"])
+    status: DoelstellingStatus = Field(default=DoelstellingStatus.concept, description="`concept`, `actief` of `afgerond`.", examples=["actief"])
     indicatoren: Indicatoren = Field(default_factory=list)
 
 
@@ -83,7 +83,7 @@ class DoelstellingUpdate(InputSchema):
     beoogde_ketenpartners: Ketenpartners | None = None
     vanaf: date | None = Field(default=None, description="Begin van de looptijd.", examples=["2027-01-01"])
     tot: date | None = Field(default=None, description="Einde (inclusief); `null` maakt de doelstelling doorlopend.", examples=["2027-12-31"])
-    status: Status | None = Field(default=None, description="`concept`, `actief` of `afgerond`.", examples=["afgerond"])
+    status: DoelstellingStatus | None = Field(default=None, description="`concept`, `actief` of `afgerond`.", examples=["afgerond"])
     indicatoren: Indicatoren | None = None
 
     @field_validator("titel", "beoogde_ketenpartners", "vanaf", "status", "indicatoren", mode="before")
@@ -110,7 +110,7 @@ class DoelstellingPublic(Schema):
     beoogde_ketenpartners: list[uuid.UUID] = Field(description="Ids van de beoogde ketenpartners.", examples=[["3f2b1c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d"]])
     vanaf: date = Field(description="Begin van de looptijd.", examples=["2027-01-01"])
     tot: date | None = Field(description="Einde van de looptijd (inclusief).", examples=["2027-12-31"])
-    status: Status = Field(description="Status.", examples=["actief"])
+    status: DoelstellingStatus = Field(description="Status.", examples=["actief"])
     indicatoren: list[str] = Field(description="Codes van de indicatoren die de doelstelling meten.", examples=[["aantal-hulpvragen"]])
     aangemaakt_op: datetime = Field(description="Tijdstip van vastleggen (UTC).", examples=["2026-12-07T10:15:00Z"])
     gewijzigd_op: datetime = Field(description="Tijdstip van de laatste wijziging (UTC).", examples=["2026-12-07T10:15:00Z"])

@@ -87,7 +87,7 @@ def eigen_ids(session: Session, *, caller: Caller, model: Any, ids: list[uuid.UU
         statement = statement.where(col(model.verwijderd_op).is_(None))
     gevonden = set(session.exec(statement).all())
     return [
-        {"name": f"{veld}[{i}]", "reason": f"Onbekende {naam} {waarde} van de eigen organisatie."}
+        {"name": f"{veld}[{i}]", "reason": f"{naam.capitalize()} {waarde} bestaat niet in de eigen organisatie."}
         for i, waarde in enumerate(ids) if waarde not in gevonden and waarde not in set(bestaand)
     ]
 

@@ -13,7 +13,7 @@ from app.core.validation import DatumNietInToekomst
 from app.doelstellingen.schemas import Indicatoren, uniek_ids
 
 
-class Rol(enum.StrEnum):
+class DeelnemerRol(enum.StrEnum):
     sleutelpersonen = "sleutelpersonen"
     coordinator = "coordinator"
     ketenpartners = "ketenpartners"
@@ -30,10 +30,10 @@ class BesluitStatus(enum.StrEnum):
 ROL_UITLEG = "`sleutelpersonen`, `coordinator`, `ketenpartners`, `gemeente` of `ggd`"
 
 
-class Deelnemers(InputSchema):
+class Deelnemer(InputSchema):
     """Hoeveel deelnemers met een rol er waren; nooit namen."""
 
-    rol: Rol = Field(description=f"Rol: {ROL_UITLEG}.", examples=["sleutelpersonen"])
+    rol: DeelnemerRol = Field(description=f"DeelnemerRol: {ROL_UITLEG}.", examples=["sleutelpersonen"])
     aantal: int = Field(ge=1, le=1000, description="Aantal deelnemers met deze rol.", examples=[6])
 
 
@@ -42,12 +42,12 @@ class Besluit(InputSchema):
 
     tekst: Annotated[VrijeTekst, Field(min_length=1, max_length=1000, description="Het besluit. " + NAMEN_WAARSCHUWING,
                                        examples=["Voorlichting JGZ ook in het Tigrinya aanbieden"])]
-    eigenaar_rol: Rol = Field(description=f"Wie het besluit uitvoert, als rol: {ROL_UITLEG}.", examples=["coordinator"])
+    eigenaar_rol: DeelnemerRol = Field(description=f"Wie het besluit uitvoert, als rol: {ROL_UITLEG}.", examples=["coordinator"])
     deadline: date | None = Field(default=None, description="Uiterste datum (optioneel).", examples=["2027-03-31"])
     status: BesluitStatus = Field(default=BesluitStatus.open, description="`open`, `bezig` of `afgerond`.", examples=["open"])
 
 
-def _rollen_uniek(values: list[Deelnemers]) -> list[Deelnemers]:
+def _rollen_uniek(values: list[Deelnemer]) -> list[Deelnemer]:
     rollen = [d.rol for d in values]
     if len(set(rollen)) != len(rollen):
         raise ValueError("Elke rol mag hoogstens één keer voorkomen; tel de deelnemers per rol op.")
@@ -55,8 +55,8 @@ def _rollen_uniek(values: list[Deelnemers]) -> list[Deelnemers]:
 
 
 DeelnemersLijst = Annotated[
-    list[Deelnemers], AfterValidator(_rollen_uniek),
-    Field(min_length=1, max_length=5, description="Deelnemers per rol (aantallen, geen namen); elke rol hoogstens één keer."),
+    list[Deelnemer], AfterValidator(_rollen_uniek),
+    Field(min_length=1, max_length=5, description="Deelnemer per rol (aantallen, geen namen); elke rol hoogstens één keer."),
 ]
 Besluiten = Annotated[list[Besluit], Field(max_length=50, description="De besluiten van de evaluatie.")]
 Doelstellingen = Annotated[
@@ -107,14 +107,14 @@ class EvaluatieUpdate(InputSchema):
         return value
 
 
-class DeelnemersPublic(Schema):
-    rol: Rol = Field(description="Rol.", examples=["sleutelpersonen"])
+class DeelnemerPublic(Schema):
+    rol: DeelnemerRol = Field(description="DeelnemerRol.", examples=["sleutelpersonen"])
     aantal: int = Field(description="Aantal.", examples=[6])
 
 
 class BesluitPublic(Schema):
     tekst: str = Field(description="Het besluit.", examples=["Voorlichting JGZ ook in het Tigrinya aanbieden"])
-    eigenaar_rol: Rol = Field(description="Wie het uitvoert, als rol.", examples=["coordinator"])
+    eigenaar_rol: DeelnemerRol = Field(description="Wie het uitvoert, als rol.", examples=["coordinator"])
     deadline: date | None = Field(description="Uiterste datum.", examples=["2027-03-31"])
     status: BesluitStatus = Field(description="Status.", examples=["open"])
 
@@ -124,7 +124,7 @@ class EvaluatiePublic(Schema):
 
     id: uuid.UUID = Field(description="Id van de evaluatie.", examples=["6c5d4e3f-2a1b-4c9d-8e7f-6a5b4c3d2e1f"])
     datum: date = Field(description="Datum.", examples=["2026-11-20"])
-    deelnemers: list[DeelnemersPublic] = Field(description="Deelnemers per rol.")
+    deelnemers: list[DeelnemerPublic] = Field(description="Deelnemer per rol.")
     doelstellingen: list[uuid.UUID] = Field(description="Ids van de besproken doelstellingen.", examples=[["0b6f3e2a-1c4d-4e5f-9a8b-7c6d5e4f3a2b"]])
     bevindingen: str | None = Field(description="Bevindingen.", examples=["Het bereik onder jonge moeders groeit."])
     besluiten: list[BesluitPublic] = Field(description="Besluiten.")

@@ -119,11 +119,11 @@ def test_extern_id_makes_a_retry_safe(client: TestClient, omgeving: Omgeving) ->
 
 def test_filters_status_and_period_overlap(client: TestClient, session: Session, omgeving: Omgeving) -> None:
     h = omgeving.headers
-    maak = lambda **o: client.post("/v1/doelstellingen", json=body(omgeving, **o), headers=h).json()["id"]  # noqa: E731
+    maak = lambda **o: client.post("/v1/doelstellingen", json=body(omgeving, **o), headers=h).json()["id"]
     a = maak(titel="2026", vanaf="2026-01-01", tot="2026-12-31", status="afgerond")
     b = maak(titel="2027", vanaf="2027-01-01", tot="2027-12-31")
     c = maak(titel="Doorlopend", vanaf="2026-07-01", tot=None, status="concept")
-    ids = lambda r: sorted(x["id"] for x in r.json())  # noqa: E731
+    ids = lambda r: sorted(x["id"] for x in r.json())
     assert ids(client.get("/v1/doelstellingen", params={"periode": "2026"}, headers=h)) == sorted([a, c])
     assert ids(client.get("/v1/doelstellingen", params={"periode": "2027Q2"}, headers=h)) == sorted([b, c])
     assert ids(client.get("/v1/doelstellingen", params={"datumVanaf": "2026-12-01", "datumTot": "2027-01-31"}, headers=h)) == sorted([a, b, c])
