@@ -213,7 +213,8 @@ def _huidig(d: Doelstelling) -> dict[str, Any]:
 def update(session: Session, *, caller: Caller, doelstelling: Doelstelling, data: DoelstellingUpdate) -> Doelstelling:
     """Apply a partial change, with the rules checked on the result."""
     huidig = _huidig(doelstelling)
-    changes = data.model_dump(exclude_unset=True, by_alias=False)
+    # The fields sent, each whole: `exclude_unset` would also drop the defaults inside a nested item.
+    changes = data.model_dump(include=data.model_fields_set, by_alias=False)
     changed = {k: v for k, v in changes.items() if huidig.get(k) != v}
     if not changed:
         return doelstelling

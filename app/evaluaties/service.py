@@ -158,7 +158,8 @@ def _json_vorm(waarde: Any) -> Any:
 def update(session: Session, *, caller: Caller, evaluatie: Evaluatie, data: EvaluatieUpdate) -> Evaluatie:
     """Apply a partial change; a list sent replaces the stored list."""
     huidig = _huidig(session, evaluatie)
-    changes = data.model_dump(exclude_unset=True, by_alias=False)
+    # The fields sent, each whole: `exclude_unset` would also drop the defaults inside a nested item.
+    changes = data.model_dump(include=data.model_fields_set, by_alias=False)
     changed = {k: v for k, v in changes.items() if not _gelijk(huidig.get(k), v)}
     if not changed:
         return evaluatie

@@ -136,3 +136,13 @@ def test_filters_goal_and_period(client: TestClient, omgeving: Omgeving) -> None
     assert ids(client.get("/v1/evaluaties", params={"datumVanaf": DATUM}, headers=h)) == [e1]
     assert ids(client.get("/v1/evaluaties", params={"sort": "datum"}, headers=h)) == [e2, e1]
     assert_400(client.get("/v1/evaluaties", params={"periode": "gisteren-ooit"}, headers=h), ["periode"])
+
+
+def test_a_decision_sent_in_a_patch_gets_its_defaults(client: TestClient, omgeving: Omgeving) -> None:
+    """Found by fuzzing: PATCH dropped a decision's unset `status`/`deadline`, and reading it back was a 500."""
+    h = omgeving.headers
+    e = client.post("/v1/evaluaties", json=body(), headers=h).json()
+    response = client.patch(f"/v1/evaluaties/{e['id']}", json={"besluiten": [{"eigenaarRol": "ggd", "tekst": "Cijfers delen"}]}, headers=h)
+    assert response.status_code == 200, response.text
+    assert response.json()["besluiten"] == [{"tekst": "Cijfers delen", "eigenaarRol": "ggd", "deadline": None, "status": "open"}]
+    assert client.get(f"/v1/evaluaties/{e['id']}", headers=h).json()["besluiten"] == response.json()["besluiten"]
