@@ -297,3 +297,27 @@ def test_uitnodiging_in_de_taal_van_de_sleutelpersoon(client: TestClient, sessio
     client.cookies.clear()
     engels = client.get("/app/uitnodiging/" + "A" * 43, headers={"Accept-Language": "en-GB,en;q=0.9"})
     assert engels.status_code == 404 and "This invitation does not exist" in engels.text
+
+
+@pytest.mark.parametrize("cors", ["", '["https://dashboard.example.nl"]'])
+def test_een_andere_site_krijgt_de_header_van_de_app_niet_door_cors(
+    session: Session, monkeypatch: pytest.MonkeyPatch, cors: str
+) -> None:
+    """The CSRF defence of cookie-authenticated calls rests on the app's header needing a CORS preflight that
+    this service never grants: not without CORS origins, not to an allowed origin either (no credentials)."""
+    from app.core.config import get_settings
+    from app.main import create_app
+
+    monkeypatch.setenv("SLEUTELMONITOR_CORS_ORIGINS", cors or "[]")
+    get_settings.cache_clear()
+    try:
+        with TestClient(create_app()) as client:
+            for origin in ("https://kwaadaardig.example", "https://dashboard.example.nl"):
+                voorvlucht = client.options("/v1/contactmomenten", headers={
+                    "Origin": origin, "Access-Control-Request-Method": "POST",
+                    "Access-Control-Request-Headers": "content-type,x-sleutelmonitor-app"})
+                toegestaan = voorvlucht.headers.get("access-control-allow-headers", "").lower()
+                assert voorvlucht.status_code != 200 or "x-sleutelmonitor-app" not in toegestaan, (origin, voorvlucht.headers)
+                assert voorvlucht.headers.get("access-control-allow-credentials") != "true"
+    finally:
+        get_settings.cache_clear()
