@@ -8,7 +8,6 @@ revoked, expired or whose key person was deactivated.
 """
 
 import re
-import uuid
 from datetime import timedelta
 
 import pytest
@@ -19,7 +18,14 @@ from app.apparaten import service
 from app.models import Apparaat, AuditRegel, Contactmoment, Sleutelpersoon, Uitnodiging, utcnow
 from app.toegang.dependencies import APPARAAT_COOKIE
 from tests.apparaten.helpers import APP_HEADERS, als_apparaat, apparaat_cookie, uitnodiging_token
-from tests.factories import Omgeving, body, make_contactmoment, make_key, make_omgeving, make_sleutelpersoon
+from tests.factories import (
+    Omgeving,
+    body,
+    make_contactmoment,
+    make_key,
+    make_omgeving,
+    make_sleutelpersoon,
+)
 from tests.signalen.factories import make_signaal, signaal_body
 from tests.web.helpers import meld_aan
 
