@@ -44,7 +44,17 @@ from app.demo_verdelingen import (
     STATUS_PADEN,
     OrganisatieSpec,
 )
-from app.models import Doel, Inzet, Ketenpartner, Organisatie, Sleutelpersoon
+from app.models import (
+    Doel,
+    Doelstelling,
+    Ervaringsverhaal,
+    Evaluatie,
+    EvaluatieDoelstelling,
+    Inzet,
+    Ketenpartner,
+    Organisatie,
+    Sleutelpersoon,
+)
 from app.toegang.caller import cli_caller
 
 PERIODE_DAGEN = 730  # two years before the reference date
@@ -427,6 +437,7 @@ def laad_demo_data(
     kwalitatief = demo_signalen.laad(session, organisaties=per_org, seed=seed, today=today)
     _doelen(session, gen, per_org, today)
     inzet = _inzet(session, gen, alle_personen, today)
+    _doelstellingen(session, gen, per_org, today)
     professioneel = _professionele_contacten(session, gen, per_org[0]["id"], alle_personen, today)
     return {"organisaties": per_org, "totaal": totaal, "kwalitatief": kwalitatief, "inzet": inzet,
             "professionele_contacten": professioneel, "seed": seed, "tot": today.isoformat()}
@@ -583,6 +594,63 @@ def _doelen(session: Session, gen: _Generator, organisaties: Sequence[dict[str, 
                 vanaf=date(jaar, 1, 1), tot=date(jaar + 1, 1, 1), waarde=waarde, filters={},
                 filter_sleutel=filter_sleutel({}),
             ))
+    session.flush()
+
+
+def _doelstellingen(session: Session, gen: _Generator, organisaties: Sequence[dict[str, Any]], today: date) -> None:
+    """Two goals and an evaluation with a decision for the organisation of the demo key (issue 25).
+
+    Made last, so the ids they draw from the generator change none of the records before them."""
+    from app.doelstellingen.service import vingerafdruk_van
+
+    org = next(o for o in organisaties if o["soort"] == "migrantenorganisatie")
+    partners = list(session.exec(
+        select(Ketenpartner.id).where(Ketenpartner.organisatie_id == org["id"]).order_by(Ketenpartner.naam)
+    ).all())[:2]
+    verhaal = session.exec(
+        select(Ervaringsverhaal.id).where(Ervaringsverhaal.organisatie_id == org["id"]).order_by(Ervaringsverhaal.datum.desc())  # type: ignore[attr-defined]
+    ).first()
+    jaar = today.year
+    doelen = [
+        {"titel": "Meer jonge moeders onder statushouders bereiken het consultatiebureau",
+         "omschrijving": "Sleutelpersonen wijzen jonge moeders de weg naar de JGZ en gaan zo nodig mee.",
+         "behoefteanalyse": {"datum": date(jaar - 1, 11, 15),
+                             "tekst": "Gesprekken met de JGZ en de GGD: jonge moeders onder statushouders komen weinig op het consultatiebureau."},
+         "beoogde_ketenpartners": partners, "vanaf": date(jaar, 1, 1), "tot": date(jaar, 12, 31), "status": "actief",
+         "indicatoren": ["aantal-hulpvragen", "bereik-inwoners", "aantal-doorverwijzingen"]},
+        {"titel": "Eerder in beeld bij geldzorgen",
+         "omschrijving": "Inwoners met geldzorgen komen eerder bij de schuldhulp, voordat er beslag ligt.",
+         "behoefteanalyse": None, "beoogde_ketenpartners": partners[:1], "vanaf": date(jaar + 1, 1, 1),
+         "tot": date(jaar + 1, 12, 31), "status": "concept", "indicatoren": ["aantal-hulpvragen"]},
+    ]
+    ids = []
+    for doel in doelen:
+        aangemaakt = datetime.combine(date(jaar, 1, 2), time(10), tzinfo=UTC)
+        behoefteanalyse = doel["behoefteanalyse"]
+        ids.append(gen.nieuw_id())
+        session.add(Doelstelling(
+            id=ids[-1], organisatie_id=org["id"], titel=doel["titel"], omschrijving=doel["omschrijving"],
+            behoefteanalyse_datum=behoefteanalyse["datum"] if behoefteanalyse else None,
+            behoefteanalyse_tekst=behoefteanalyse["tekst"] if behoefteanalyse else None,
+            beoogde_ketenpartners=[str(p) for p in doel["beoogde_ketenpartners"]], vanaf=doel["vanaf"], tot=doel["tot"],
+            status=doel["status"], indicatoren=doel["indicatoren"], inhoud_hash=vingerafdruk_van(doel),
+            aangemaakt_op=aangemaakt, gewijzigd_op=aangemaakt,
+        ))
+    session.flush()
+    datum = today - timedelta(days=30)
+    evaluatie = Evaluatie(
+        id=gen.nieuw_id(), organisatie_id=org["id"], datum=datum,
+        deelnemers=[{"rol": "sleutelpersonen", "aantal": 5}, {"rol": "coordinator", "aantal": 1},
+                    {"rol": "ketenpartners", "aantal": 2}, {"rol": "ggd", "aantal": 1}],
+        bevindingen="Het bereik onder jonge moeders groeit; de JGZ ziet ze vaker, maar nog weinig voor de eerste afspraak.",
+        besluiten=[{"tekst": "Voorlichting over de JGZ ook in het Tigrinya en het Arabisch", "eigenaar_rol": "coordinator",
+                    "deadline": (datum + timedelta(days=90)).isoformat(), "status": "open"}],
+        indicatoren=["bereik-inwoners"], ervaringsverhalen=[str(verhaal)] if verhaal else [],
+        aangemaakt_op=datetime.combine(datum, time(16), tzinfo=UTC), gewijzigd_op=datetime.combine(datum, time(16), tzinfo=UTC),
+    )
+    session.add(evaluatie)
+    session.flush()
+    session.add(EvaluatieDoelstelling(evaluatie_id=evaluatie.id, doelstelling_id=ids[0]))
     session.flush()
 
 

@@ -22,8 +22,10 @@ from app.core.request_checks import check_request
 from app.codelijsten.router import router as codelijsten_router
 from app.contactmomenten.router import router as contactmomenten_router
 from app.doelen.router import router as doelen_router
+from app.doelstellingen.router import router as doelstellingen_router
 from app.doorverwijzingen.router import router as doorverwijzingen_router
 from app.ervaringsverhalen.router import router as ervaringsverhalen_router
+from app.evaluaties.router import router as evaluaties_router
 from app.imports.router import router as imports_router
 from app.indicatoren.router import router as indicatoren_router
 from app.inzet.router import router as inzet_router
@@ -66,6 +68,8 @@ TAGS = [
     {"name": "signalen", "description": "Signalen aan gemeente, GGD of ketenpartner, en hun afhandeling."},
     {"name": "ervaringsverhalen", "description": "Ervaringsverhalen van inwoners en hun delen met de regio."},
     {"name": "inzet", "description": "Gewerkte uren van sleutelpersonen per dag en soort, tegenover hun contracturen."},
+    {"name": "doelstellingen", "description": "Doelstellingen van de eigen organisatie, met behoefteanalyse en indicatoren."},
+    {"name": "evaluaties", "description": "Evaluaties van de doelstellingen: deelnemers per rol, bevindingen en besluiten."},
     {"name": "professionele-contacten", "description": "Bereik onder professionals: adviesvragen, casusoverleg, voorlichting en overleg van sleutelpersonen met professionals."},
 ]
 
@@ -89,6 +93,8 @@ DOMAIN_ROUTERS = (
     signalen_router,
     ervaringsverhalen_router,
     inzet_router,
+    doelstellingen_router,
+    evaluaties_router,
     professionele_contacten_router,
 )
 

@@ -150,6 +150,32 @@ def test_add_a_referral_and_record_hours_through_the_generated_client(partner: d
     assert [(m.sleutelpersoon_id, m.uren) for m in maand] == [(omgeving.sleutelpersoon.id, 2.75)]
 
 
+def test_goal_and_evaluation_through_the_generated_client(partner: dict[str, Any]) -> None:
+    """Issue 25: a goal and an evaluation with a decision, typed end to end; a rule error is a typed 400."""
+    client, omgeving = partner["client"], partner["omgeving"]
+    models = _module("models")
+    create_doelstelling = _module("api.doelstellingen.create_doelstelling")
+    create_evaluatie = _module("api.evaluaties.create_evaluatie")
+    list_evaluaties = _module("api.evaluaties.list_evaluaties")
+
+    doel = create_doelstelling.sync(client=client, body=models.DoelstellingCreate(
+        titel="Meer jonge moeders bij de JGZ", vanaf=date(2027, 1, 1), tot=date(2027, 12, 31),
+        status=models.DoelstellingStatus.ACTIEF, indicatoren=["aantal-hulpvragen"],
+        beoogde_ketenpartners=[omgeving.ketenpartner.id],
+    ))
+    assert isinstance(doel, models.DoelstellingPublic) and doel.beoogde_ketenpartners == [omgeving.ketenpartner.id]
+    evaluatie = create_evaluatie.sync(client=client, body=models.EvaluatieCreate(
+        datum=date(2025, 3, 14), deelnemers=[models.Deelnemer(rol=models.DeelnemerRol.COORDINATOR, aantal=1)],
+        doelstellingen=[doel.id],
+        besluiten=[models.Besluit(tekst="Voorlichting in het Tigrinya", eigenaar_rol=models.DeelnemerRol.COORDINATOR)],
+    ))
+    assert isinstance(evaluatie, models.EvaluatiePublic) and evaluatie.besluiten[0].status == models.BesluitStatus.OPEN
+    assert [e.id for e in list_evaluaties.sync(client=client, doelstelling=doel.id)] == [evaluatie.id]
+    fout = create_doelstelling.sync(client=client, body=models.DoelstellingCreate(
+        titel="Onbekende indicator", vanaf=date(2027, 1, 1), indicatoren=["geluk"]))
+    assert isinstance(fout, models.Problem) and [p.name for p in fout.invalid_params] == ["indicatoren[0]"]
+
+
 def test_indicator_values_as_json_and_csv(partner: dict[str, Any]) -> None:
     client = partner["client"]
     models = _module("models")

@@ -36,6 +36,7 @@ from app.models import (
 from app.toegang.dependencies import rate_limiter
 from tests import privacyscan
 from tests.conftest import productiesessie
+from tests.doelstellingen.factories import make_doelstelling, make_evaluatie
 from tests.ervaringsverhalen.factories import make_verhaal
 from tests.factories import (
     make_inzet,
@@ -71,7 +72,9 @@ BEKEND = {
     "signaal": uuid.UUID("6f0c1a2e-0000-4000-8000-000000000007"),
     "verhaal": uuid.UUID("6f0c1a2e-0000-4000-8000-000000000008"),
     "inzet": uuid.UUID("6f0c1a2e-0000-4000-8000-000000000009"),
-    "contact": uuid.UUID("6f0c1a2e-0000-4000-8000-00000000000a"),  # a professional contact (path contactId)
+    "doelstelling": uuid.UUID("6f0c1a2e-0000-4000-8000-00000000000a"),
+    "evaluatie": uuid.UUID("6f0c1a2e-0000-4000-8000-00000000000b"),
+    "contact": uuid.UUID("6f0c1a2e-0000-4000-8000-00000000000c"),  # a professional contact (path contactId)
 }
 _ID = {naam: [str(waarde)] for naam, waarde in BEKEND.items()}
 _DATUM = [(vandaag() - timedelta(days=7)).isoformat()]
@@ -116,6 +119,11 @@ BINDINGEN: dict[str, tuple[list[str], float]] = {
     "body.aangevraagdDoor.gemeentecode": (["GM0344"], 0.8),
     "body.terugkoppeling.datum": (_DATUM, 0.7),
     "body.toestemming.datum": (_DATUM, 0.7),
+    "body.beoogdeKetenpartners[*]": (_ID["ketenpartner"], 0.8),
+    "body.doelstellingen[*]": (_ID["doelstelling"], 0.8),
+    "body.ervaringsverhalen[*]": (_ID["verhaal"], 0.8),
+    "body.indicatoren[*]": (["aantal-hulpvragen", "bereik-inwoners"], 0.8),
+    "query.doelstelling": (_ID["doelstelling"], 0.5),
 }
 
 
@@ -154,6 +162,8 @@ def sleutels(session: Session) -> dict[str, dict[str, str]]:
     make_signaal(session, organisatie, id=BEKEND["signaal"], datum=datum)
     make_verhaal(session, organisatie, id=BEKEND["verhaal"], datum=datum)
     make_inzet(session, organisatie, persoon, id=BEKEND["inzet"], datum=datum)
+    doelstelling = make_doelstelling(session, organisatie, id=BEKEND["doelstelling"])
+    make_evaluatie(session, organisatie, id=BEKEND["evaluatie"], datum=datum, doelstellingen=[doelstelling])
     make_professioneel_contact(session, organisatie, persoon, id=BEKEND["contact"], datum=datum, soort="adviesvraag",
                                status="gevraagd", onderwerpen=("zorg.jgz",))
     headers = {

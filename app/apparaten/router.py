@@ -12,13 +12,13 @@ from fastapi import APIRouter, Form, Path, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from app.apparaten import service
-from app.apparaten.service import N_
 from app.apparaten.dependencies import ApparaatDep, wis_cookie, zet_cookie
+from app.apparaten.service import N_
 from app.core.config import get_settings
 from app.core.db import SessionDep
-from app.toegang.dependencies import APPARAAT_COOKIE, RateLimiter
 from app.sleutelapp import i18n
 from app.sleutelapp.router import OMGEVINGEN, taal_van
+from app.toegang.dependencies import APPARAAT_COOKIE, RateLimiter
 from app.web.sessie import controleer_csrf, csrf_token, lees
 from app.web.templating import CSP
 

@@ -8,6 +8,7 @@ from app.models.code import Code
 from app.models.dashboard_sessie import Aanmeldpoging, DashboardSessie
 from app.models.contactmoment import Contactmoment, ContactmomentActie, ContactmomentOnderwerp
 from app.models.doel import Doel
+from app.models.doelstelling import Doelstelling, Evaluatie, EvaluatieDoelstelling
 from app.models.doorverwijzing import Doorverwijzing, DoorverwijzingStatus
 from app.models.ervaringsverhaal import Ervaringsverhaal, ErvaringsverhaalEffect, ErvaringsverhaalOnderwerp
 from app.models.import_mapping import ImportMapping
@@ -33,11 +34,14 @@ __all__ = [
     "ContactmomentOnderwerp",
     "DashboardSessie",
     "Doel",
+    "Doelstelling",
     "Doorverwijzing",
     "DoorverwijzingStatus",
     "Ervaringsverhaal",
     "ErvaringsverhaalEffect",
     "ErvaringsverhaalOnderwerp",
+    "Evaluatie",
+    "EvaluatieDoelstelling",
     "ImportMapping",
     "ImportRun",
     "Inzet",

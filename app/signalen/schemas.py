@@ -278,6 +278,7 @@ class BerichtPublic(Schema):
     tekst: str = Field(description="Het bericht.", examples=["We hebben uw signaal ontvangen en bespreken het volgende week."])
     datum: date = Field(description="Datum van het bericht.", examples=["2026-11-24"])
     extern_id: str | None = Field(
+        default=None,
         description="Het `externId` waarmee uw kant het bericht stuurde; leeg bij berichten van de andere kant.",
         examples=["crm-bericht-0007"],
     )

@@ -5,7 +5,7 @@ list `professioneel-contact-soort`. Like every counted table both have a `record
 database on INSERT (docs/onderdrukking.md).
 
 Revision ID: 0023
-Revises: 0020
+Revises: 0022
 Create Date: 2026-12-07
 """
 
@@ -17,7 +17,7 @@ from alembic import op
 from app.models.base import UtcDateTime
 
 revision: str = '0023'
-down_revision: str | None = '0020'
+down_revision: str | None = '0022'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

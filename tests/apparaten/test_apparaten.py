@@ -8,7 +8,6 @@ revoked, expired or whose key person was deactivated.
 """
 
 import re
-import uuid
 from datetime import timedelta
 
 import pytest
@@ -19,7 +18,14 @@ from app.apparaten import service
 from app.models import Apparaat, AuditRegel, Contactmoment, Sleutelpersoon, Uitnodiging, utcnow
 from app.toegang.dependencies import APPARAAT_COOKIE
 from tests.apparaten.helpers import APP_HEADERS, als_apparaat, apparaat_cookie, uitnodiging_token
-from tests.factories import Omgeving, body, make_contactmoment, make_key, make_omgeving, make_sleutelpersoon
+from tests.factories import (
+    Omgeving,
+    body,
+    make_contactmoment,
+    make_key,
+    make_omgeving,
+    make_sleutelpersoon,
+)
 from tests.signalen.factories import make_signaal, signaal_body
 from tests.web.helpers import meld_aan
 
@@ -268,10 +274,22 @@ def test_zelf_afmelden_en_een_tweede_uitnodiging_vervangt_de_sessie(client: Test
 
 
 def test_de_database_bevat_geen_token(session: Session, omgeving: Omgeving) -> None:
-    token = apparaat_cookie(session, omgeving.sleutelpersoon.id)
+    """Neither the invitation's token nor the device's cookie token is stored anywhere, only their hashes."""
+    from sqlalchemy import inspect, text
+
+    persoon = omgeving.sleutelpersoon
+    uitnodiging = uitnodiging_token(session, persoon)
+    _, token = service.activeer(session, uitnodiging, "x")
+    session.flush()
     apparaat = session.exec(select(Apparaat)).one()
-    assert apparaat.token_hash == service.token_hash(token) and token not in apparaat.token_hash
-    assert uuid.UUID(str(apparaat.id))
+    assert apparaat.token_hash == service.token_hash(token)
+    verbinding = session.connection()
+    gevonden = []
+    for tabel in inspect(verbinding).get_table_names():
+        for rij in verbinding.execute(text(f'SELECT * FROM "{tabel}"')):
+            tekst = " ".join(str(v) for v in rij)
+            gevonden += [tabel for geheim in (uitnodiging, token) if geheim in tekst]
+    assert gevonden == []
 
 
 def test_uitnodiging_in_de_taal_van_de_sleutelpersoon(client: TestClient, session: Session, omgeving: Omgeving) -> None:
@@ -285,3 +303,27 @@ def test_uitnodiging_in_de_taal_van_de_sleutelpersoon(client: TestClient, sessio
     client.cookies.clear()
     engels = client.get("/app/uitnodiging/" + "A" * 43, headers={"Accept-Language": "en-GB,en;q=0.9"})
     assert engels.status_code == 404 and "This invitation does not exist" in engels.text
+
+
+@pytest.mark.parametrize("cors", ["", '["https://dashboard.example.nl"]'])
+def test_een_andere_site_krijgt_de_header_van_de_app_niet_door_cors(
+    session: Session, monkeypatch: pytest.MonkeyPatch, cors: str
+) -> None:
+    """The CSRF defence of cookie-authenticated calls rests on the app's header needing a CORS preflight that
+    this service never grants: not without CORS origins, not to an allowed origin either (no credentials)."""
+    from app.core.config import get_settings
+    from app.main import create_app
+
+    monkeypatch.setenv("SLEUTELMONITOR_CORS_ORIGINS", cors or "[]")
+    get_settings.cache_clear()
+    try:
+        with TestClient(create_app()) as client:
+            for origin in ("https://kwaadaardig.example", "https://dashboard.example.nl"):
+                voorvlucht = client.options("/v1/contactmomenten", headers={
+                    "Origin": origin, "Access-Control-Request-Method": "POST",
+                    "Access-Control-Request-Headers": "content-type,x-sleutelmonitor-app"})
+                toegestaan = voorvlucht.headers.get("access-control-allow-headers", "").lower()
+                assert voorvlucht.status_code != 200 or "x-sleutelmonitor-app" not in toegestaan, (origin, voorvlucht.headers)
+                assert voorvlucht.headers.get("access-control-allow-credentials") != "true"
+    finally:
+        get_settings.cache_clear()

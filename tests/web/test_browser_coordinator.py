@@ -3,12 +3,14 @@ opened on a phone, the device listed and revoked (signed out at its next request
 cannot reach (a colleague's contact, the dashboard's pages)."""
 
 import re
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlmodel import select
+from sqlmodel import col, select
 
-from app.models import Contactmoment
+from app.models import Apparaat, Contactmoment, utcnow
+from app.toegang.dependencies import gebruik
 from tests.web.conftest import SCREENSHOTS, Dashboard, aanmelden, axe, personen_van, schermafdruk
 
 TELEFOON = {"viewport": {"width": 375, "height": 740}, "is_mobile": True, "has_touch": True, "locale": "nl-NL",
@@ -83,6 +85,22 @@ def test_uitnodiging_op_de_telefoon_en_intrekken(browser: Any, page: Any, dashbo
     cookie = next(c for c in telefoon.cookies() if c["name"] == "sleutelmonitor_apparaat")
     assert cookie["httpOnly"] and cookie["sameSite"] == "Lax"
     assert _app_fetch(scherm, "/v1/contactmomenten") == 200
+
+    # The lifetime slides: a request after a while moves last use and expiry on (beside the request).
+    with dashboard.session() as session:
+        apparaat = session.exec(select(Apparaat).where(Apparaat.sleutelpersoon_id == persoon.id,
+                                                       col(Apparaat.ingetrokken_op).is_(None))).one()
+        apparaat.laatst_gebruikt_op = utcnow() - timedelta(hours=1)
+        apparaat.verloopt_op = utcnow() + timedelta(days=1)
+        session.add(apparaat)
+        session.commit()
+        apparaat_id = apparaat.id
+    assert _app_fetch(scherm, "/v1/contactmomenten") == 200
+    gebruik.wacht()
+    with dashboard.session() as session:
+        verlengd = session.get(Apparaat, apparaat_id)
+        assert verlengd is not None and verlengd.verloopt_op > utcnow() + timedelta(days=89)
+        assert verlengd.laatst_gebruikt_op > utcnow() - timedelta(minutes=5)
 
     # A device reads its own work only, and is no coordinator.
     with dashboard.session() as session:

@@ -45,8 +45,8 @@ def org_sessie(client: TestClient, session: Session, omgeving: Omgeving) -> dict
 
 def _tabel(html: str) -> list[list[str]]:
     tbody = html.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
-    return [[re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", rij, re.S)]
-            for rij in re.findall(r"<tr>(.*?)</tr>", tbody, re.S)]
+    return [[re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", rij, re.DOTALL)]
+            for rij in re.findall(r"<tr>(.*?)</tr>", tbody, re.DOTALL)]
 
 
 def test_per_gemeente_met_namen_en_doorklikken_naar_wijk(client: TestClient, org_sessie: dict[str, str]) -> None:
