@@ -13,7 +13,7 @@ cell (mod 256) and the cells are published through cell key perturbation (`pertu
 
 import statistics
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -230,7 +230,10 @@ def bereken(session: Session, *, caller: Caller, verzoek: Verzoek, drempel: int,
             cell = cells.get((index, *combo), {})
             dimensies = dict(zip(verzoek.groeperen_op, combo, strict=True))
             cel = beschrijving(verzoek, bucket, dimensies, caller) if bescherming is not None else ""
-            rijen.append(_rij(indicator, bucket, dimensies, cell, bescherming, cel))
+            delen = (beschrijving(verzoek, bucket, dimensies, caller, indicator.teller),
+                     beschrijving(verzoek, bucket, dimensies, caller, indicator.noemer)) \
+                if bescherming is not None and indicator.maat is Maat.ratio else (cel, cel)
+            rijen.append(_rij(indicator, bucket, dimensies, cell, bescherming, cel, delen))
     if beschermd:
         _controleer_ijlheid(rijen, settings.regionaal_max_aandeel_onderdrukt)
 
@@ -360,7 +363,8 @@ def maat_van(indicator: Indicator) -> str:
     return f"{indicator.maat.value}:{indicator.kolom}"
 
 
-def beschrijving(verzoek: Verzoek, periode: Periode, dimensies: dict[str, Any], caller: Caller) -> str:
+def beschrijving(verzoek: Verzoek, periode: Periode, dimensies: dict[str, Any], caller: Caller,
+                 voorwaarden: Mapping[str, tuple[str, ...]] | None = None) -> str:
     """A cell's description for its cell key: its period and the value of every characteristic, and
     the reader's region when no gemeente is named. The same cell in any table (a row of a grouped
     table, or the same filters) has the same description; two different cells never do."""
@@ -373,13 +377,18 @@ def beschrijving(verzoek: Verzoek, periode: Periode, dimensies: dict[str, Any], 
         # same cell, so it gets the same cell key (one perturbed value, not a second draw to average).
         for naam, waarden in verzoek.indicator.voorwaarde.items():
             delen.setdefault(naam, ",".join(sorted(waarden)))
+    # A rate's numerator (or denominator) is the count of the records that meet its own condition: the
+    # condition is part of its cell, as the same filter on the count would be, so `aantal-doorverwijzingen
+    # ?status=afgerond` and the numerator of percentage-doorverwijzingen-afgerond are one perturbed figure.
+    for naam, waarden in (voorwaarden or {}).items():
+        delen[naam] = ",".join(sorted(waarden))
     if "gemeente" not in delen:
         delen["~regio"] = ",".join(sorted(caller.gemeentecodes)) or "*"
     return f"{periode.vanaf}/{periode.tot}|" + ";".join(f"{k}={v}" for k, v in sorted(delen.items()))
 
 
 def _rij(indicator: Indicator, bucket: Periode, dimensies: dict[str, Any], cell: dict[str, Any],
-         bescherming: Bescherming | None, cel: str = "") -> Rij:
+         bescherming: Bescherming | None, cel: str = "", delen: tuple[str, str] = ("", "")) -> Rij:
     """One published row: exact for the organisation's own key, else through the contributor rule and the ptable."""
     rij = Rij(periode=bucket, dimensies=dimensies, waarde=None)
     maat = maat_van(indicator)
@@ -392,9 +401,10 @@ def _rij(indicator: Indicator, bucket: Periode, dimensies: dict[str, Any], cell:
             p = bescherming.ptable
             genoeg = bescherming.genoeg_personen(cell.get("personen"))
             genoeg_teller = bescherming.genoeg_personen(cell.get("teller_personen"))
-            teller = p.aantal(teller or 0, celsleutel(bescherming.geheim, maat, int(cell.get("teller_sleutel") or 0), cel)) \
+            cel_teller, cel_noemer = delen
+            teller = p.aantal(teller or 0, celsleutel(bescherming.geheim, maat, int(cell.get("teller_sleutel") or 0), cel_teller)) \
                 if genoeg_teller else None
-            noemer = p.aantal(noemer or 0, celsleutel(bescherming.geheim, maat, int(cell.get("noemer_sleutel") or 0), cel)) \
+            noemer = p.aantal(noemer or 0, celsleutel(bescherming.geheim, maat, int(cell.get("noemer_sleutel") or 0), cel_noemer)) \
                 if genoeg else None
             if teller is not None and noemer is not None:
                 teller = min(teller, noemer)
