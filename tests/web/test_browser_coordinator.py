@@ -37,6 +37,10 @@ def test_opvolging_status_wijzigen_en_op_een_telefoon(browser: Any, page: Any, d
     assert keuze.input_value() == ""  # nothing preselected
     keuze.select_option("afgerond")
     rij.get_by_role("button", name="Opslaan").click()
+    # A final status asks first; the confirmation page is axe clean too.
+    bevestig = page.get_by_role("button", name="Ja, afronden als afgerond")
+    assert bevestig.is_visible() and axe(page) == []
+    bevestig.click()
     page.wait_for_url(re.compile(r"gewijzigd="))
     assert "De status is gewijzigd" in page.get_by_role("status").inner_text()
     assert page.locator(f"#{rij_id}").count() == 0  # closed: off the list

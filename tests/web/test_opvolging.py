@@ -89,3 +89,20 @@ def test_regionale_sleutel_heeft_geen_opvolging(client: TestClient, session: Ses
     session.commit()
     meld_aan(client, sleutel)
     assert client.get("/opvolging").status_code == 403
+
+
+def test_een_eindstatus_pas_na_bevestiging(client: TestClient, session: Session, omgeving: Omgeving,
+                                           verwijzingen: dict[str, str]) -> None:
+    """Afgerond closes a referral for good: one choice and Opslaan only open a confirmation page."""
+    sleutel = make_key(session, organisatie=omgeving.organisatie, scopes=("registreren", "rapporteren"))
+    session.commit()
+    meld_aan(client, sleutel)
+    pagina = client.get("/opvolging")
+    csrf = re.search(r'name="csrf" value="([^"]+)"', pagina.text).group(1)  # type: ignore[union-attr]
+    pad = f"/opvolging/{verwijzingen['oud']}/status"
+    vraag = client.post(pad, data={"csrf": csrf, "status": "afgerond"}, follow_redirects=False)
+    assert vraag.status_code == 200 and "Ja, afronden als afgerond" in vraag.text and 'name="bevestigd" value="ja"' in vraag.text
+    status = lambda: client.get(f"/v1/doorverwijzingen/{verwijzingen['oud']}", headers=omgeving.headers).json()["status"]
+    assert status() == "verwezen"
+    bevestigd = client.post(pad, data={"csrf": csrf, "status": "afgerond", "bevestigd": "ja"}, follow_redirects=False)
+    assert bevestigd.status_code == 303 and status() == "afgerond"

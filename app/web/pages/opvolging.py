@@ -20,7 +20,7 @@ from app.core.errors import DomeinFout, GeenToegang, validation_params
 from app.core.validation import vandaag
 from app.doorverwijzingen import service as doorverwijzingen
 from app.doorverwijzingen.schemas import DoorverwijzingUpdate
-from app.doorverwijzingen.statussen import OVERGANGEN
+from app.doorverwijzingen.statussen import EINDSTATUSSEN, OVERGANGEN
 from app.models import Contactmoment, Doorverwijzing, Ketenpartner, Sleutelpersoon
 from app.toegang import scoping
 from app.toegang.caller import Scope
@@ -156,14 +156,26 @@ def wijzig_status(
     status: Annotated[str, Form(max_length=40)] = "",
     datum: Annotated[str, Form(max_length=20)] = "",
     terug: Annotated[str, Form(max_length=200)] = "",
+    bevestigd: Annotated[str, Form(max_length=5)] = "",
 ) -> Response:
-    """`PATCH /v1/doorverwijzingen/{id}` from a form: the same schema, transitions and history."""
+    """`PATCH /v1/doorverwijzingen/{id}` from a form: the same schema, transitions and history.
+
+    A final status (afgerond, afgewezen, niet-verschenen) closes the referral for good, so it is saved
+    only after a confirmation page; any other status is saved at once."""
     controleer_csrf(request, csrf, sessie.csrf)
     _mag(sessie)
     if not sessie.caller.has(Scope.registreren):
         raise GeenToegang("Een status wijzigen vraagt een sleutel met scope `registreren`.")
     verwijzing = doorverwijzingen.get(session, caller=sessie.caller, doorverwijzing_id=doorverwijzing_id)
     fouten: dict[str, str] = {}
+    if status in EINDSTATUSSEN and status in OVERGANGEN.get(verwijzing.status, ()) and bevestigd != "ja":
+        labels = adapters.labels(session, "doorverwijzing-status")
+        partner = session.get(Ketenpartner, verwijzing.ketenpartner_id)
+        return pagina(request, "opvolging_bevestigen.html", {
+            "sessie": sessie, "actief": "opvolging", "v": verwijzing, "status": status, "datum": datum, "terug": terug,
+            "naam": labels.get(status, status), "huidig": labels.get(verwijzing.status, verwijzing.status),
+            "partner": partner.naam if partner else "–",
+        })
     if not status:
         fouten["status"] = "Kies de nieuwe status."
     else:
