@@ -153,7 +153,8 @@ def activeer(
     return apparaat, apparaat_token
 
 
-def apparaat_caller(apparaat: Apparaat) -> Caller:
+def apparaat_caller(apparaat: "Apparaat | GeldigApparaat") -> Caller:
+    """The caller a device session stands for: one key person of one organisation (scoping narrows it)."""
     return Caller(sleutel_id=None, scopes=frozenset({Scope.registreren}), binding=Binding.sleutelpersoon,
                   organisatie_id=apparaat.organisatie_id, sleutelpersoon_id=apparaat.sleutelpersoon_id,
                   apparaat_id=apparaat.id)
@@ -184,8 +185,7 @@ class GeldigApparaat:
 
     @property
     def caller(self) -> Caller:
-        return Caller(sleutel_id=None, scopes=frozenset({Scope.registreren}), binding=Binding.sleutelpersoon,
-                      organisatie_id=self.organisatie_id, sleutelpersoon_id=self.sleutelpersoon_id, apparaat_id=self.id)
+        return apparaat_caller(self)
 
 
 def zoek(session: Session, token: str) -> GeldigApparaat | None:

@@ -41,10 +41,12 @@ CODELIJSTEN = (
 def _is_eigen(
     session: Session, *, caller: Caller, soort: str, record_id: uuid.UUID, ophalen: Callable[[], Any]
 ) -> bool:
-    """Whether a key person or partner of the caller's organisation exists (a yes is remembered, see core.caches)."""
-    if soort == "sleutelpersoon" and caller.is_apparaat and record_id != caller.sleutelpersoon_id:
-        return False  # a key person's device registers only its own work (and the cache is per organisation)
-    sleutel = (soort, caller.organisatie_id, record_id)
+    """Whether a key person or partner the caller may use exists (a yes is remembered, see core.caches).
+
+    A yes holds for whoever sees what this caller sees: the organisation, or one key person's device
+    (which scoping narrows to itself), so the remembered answers are kept apart per device's key person.
+    """
+    sleutel = (soort, caller.organisatie_id, caller.sleutelpersoon_id, record_id)
     gedeeld = caches.voor(session.get_bind()).validatie
     if gedeeld.is_eigen(sleutel):
         return True

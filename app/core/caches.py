@@ -6,7 +6,7 @@ named lifetime (also listed in the README):
 | cache | lifetime | forgotten when |
 |---|---|---|
 | code lists read by validation | `CODELIJSTEN_SECONDEN` | a statement writes to `code`; a writing transaction rolls back |
-| "this key person / partner is the organisation's own" | until forgotten | a writing transaction rolls back |
+| "this key person / partner is the organisation's own" (for a device: its own key person's view) | until forgotten | a writing transaction rolls back |
 | API keys by prefix (read by `toegang.dependencies`) | `SLEUTELS_SECONDEN` | a statement writes to `api_sleutel` or `organisatie` (not the lastUsedAt write) |
 
 The caches are one `Caches` object per engine (`voor`), with their listeners on that engine
@@ -17,7 +17,6 @@ import functools
 import re
 import threading
 import time
-import uuid
 import weakref
 from typing import Any
 
@@ -55,7 +54,7 @@ class ValidatieCache:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._codes: tuple[float, Any] | None = None
-        self._eigen: set[tuple[str, Any, uuid.UUID]] = set()
+        self._eigen: set[tuple[Any, ...]] = set()
 
     def codes(self) -> Any | None:
         gelezen = self._codes
@@ -66,10 +65,10 @@ class ValidatieCache:
     def bewaar_codes(self, codes: Any) -> None:
         self._codes = (time.monotonic(), codes)
 
-    def is_eigen(self, sleutel: tuple[str, Any, uuid.UUID]) -> bool:
+    def is_eigen(self, sleutel: tuple[Any, ...]) -> bool:
         return sleutel in self._eigen
 
-    def bewaar_eigen(self, sleutel: tuple[str, Any, uuid.UUID]) -> None:
+    def bewaar_eigen(self, sleutel: tuple[Any, ...]) -> None:
         with self._lock:
             if len(self._eigen) >= self.MAXIMUM_EIGEN:
                 self._eigen.clear()

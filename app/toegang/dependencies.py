@@ -126,6 +126,7 @@ class _Sleutel:
     ingetrokken_op: datetime | None
     laatst_gebruikt_op: datetime | None
     organisatie_actief: bool
+    organisatie_naam: str | None = None  # for the dashboard's header, without a query per page
 
 
 # Marks the lastUsedAt write, which changes nothing authentication reads (see core.caches).
@@ -171,6 +172,7 @@ def _uit_database(session: Session, prefix: str) -> _Sleutel | None:
         ingetrokken_op=key.ingetrokken_op,
         laatst_gebruikt_op=key.laatst_gebruikt_op,
         organisatie_actief=organisatie is not None and organisatie.actief,
+        organisatie_naam=organisatie.naam if organisatie is not None else None,
     )
 
 

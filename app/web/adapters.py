@@ -22,6 +22,7 @@ from app.doelen import service as doelen
 from app.ervaringsverhalen import export as verhalen_exports
 from app.ervaringsverhalen import service as verhalen
 from app.indicatoren import export
+from app.indicatoren.catalogue import TERUGGEKOPPELD
 from app.indicatoren.dependencies import waarden_verzoek
 from app.indicatoren.service import Resultaat, Rij, bereken
 from app.models import Doel, Ervaringsverhaal, Signaal
@@ -165,8 +166,6 @@ def ontvangen_signalen(session: Session, caller: Caller, *, status: str | None =
 def inbox_teruggekoppeld(session: Session, caller: Caller, *, vanaf: date, tot: date) -> tuple[int, int]:
     """(fed back, all) of the signals addressed to a regional key's gemeenten dated in [vanaf, tot):
     what its adviser reads in the inbox anyway, so exact. The indicator's definition of fed back."""
-    from app.indicatoren.catalogue import TERUGGEKOPPELD
-
     basis = signalen.ontvangen_statement(caller).where(col(Signaal.datum) >= vanaf, col(Signaal.datum) < tot).subquery()
     alle = session.exec(select(func.count()).select_from(basis)).one()  # type: ignore[call-overload]
     terug = session.exec(select(func.count()).select_from(basis).where(  # type: ignore[call-overload]

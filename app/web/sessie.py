@@ -230,17 +230,18 @@ def _sessie(session: SessionDep, inhoud: dict[str, Any]) -> WebSessie:
         gebruik.schrijf(bind.engine, rij.id, sessieopslag.gezien_statement(rij.id, nu))
     caller = caller_van(key)
     return WebSessie(caller=caller, csrf=str(inhoud.get("c", "")), prefix=key.prefix, sessie_id=rij.id,
-                     naam=_naam(session, caller))
+                     naam=_naam(session, caller, key.organisatie_naam))
 
 
-def _naam(session: SessionDep, caller: Caller) -> str:
-    """'Stichting Brug Utrecht', or 'Regio Utrecht (GM0344), Amersfoort (GM0307)': names next to codes."""
+def _naam(session: SessionDep, caller: Caller, organisatie_naam: str | None) -> str:
+    """'Stichting Brug Utrecht', or 'Regio Utrecht (GM0344), Amersfoort (GM0307)': names next to codes.
+
+    The organisation's name comes with its key (cached like the key); gemeente names from the code list
+    (cached like every code list), so the header costs a page no query."""
     from app.codelijsten import service as codelijsten
-    from app.models import Organisatie
 
     if caller.organisatie_id is not None:
-        organisatie = session.get(Organisatie, caller.organisatie_id)
-        return organisatie.naam if organisatie is not None else "Organisatie"
+        return organisatie_naam or "Organisatie"
     namen = codelijsten.labels(session, lijst=codelijsten.GEMEENTE)
     return "Regio " + ", ".join(f"{namen.get(g, g)} ({g})" for g in caller.gemeentecodes)
 

@@ -3,7 +3,6 @@ offline with the queue and the service worker, a refused contact fixed and resen
 only, axe-core in Dutch and Arabic, no sideways scrolling at 375 px, and the load on Slow 3G (reported).
 """
 
-import importlib.util
 import json
 import re
 import uuid
@@ -464,7 +463,6 @@ def test_opvolgen_signaal_verhaal_en_afmelden(telefoon: Any, dashboard: Dashboar
     assert page.locator("#scherm-afgemeld").is_visible()
 
 
-@pytest.mark.skipif(importlib.util.find_spec("app.inzet") is None, reason="/v1/inzet (branch inzet) is not in this build yet")
 def test_uren_en_een_doorverwijzing_achteraf(telefoon: Any, dashboard: Dashboard) -> None:
     persoon = _persoon(dashboard)
     page = koppel(telefoon, dashboard, persoon)

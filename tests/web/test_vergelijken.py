@@ -6,10 +6,11 @@ from datetime import date, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from app.core.periods import Periode
 from app.core.validation import vandaag
+from app.models import LeesAudit
 from app.web.pages.vergelijken import vergelijkingsperiodes
 from tests.factories import Omgeving, body, make_key, make_sleutelpersoon
 from tests.web.helpers import meld_aan
@@ -75,6 +76,8 @@ def test_regionale_sleutel_ziet_verstoorde_cijfers_en_geen_sleutelpersonen(clien
     meld_aan(client, sleutel)
     pagina = client.get("/vergelijken?maat=aantal-contactmomenten&per=sleutelpersoon&periode=2025")
     assert pagina.status_code == 200
+    # Three tables (this period, the one before, a year earlier), each audited; nothing read besides.
+    assert len(session.exec(select(LeesAudit)).all()) == 3
     assert 'value="sleutelpersoon"' not in pagina.text  # not offered, and the default split is used
     assert "onderdrukt" in pagina.text  # three contacts of one key person: never shown to a region
     assert "regionale sleutel" in pagina.text

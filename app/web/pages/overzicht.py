@@ -43,20 +43,15 @@ class Tegel:
 
 
 def _tegel(titel: str, resultaat: Resultaat, *, eenheid: str = "", toelichting: str | None = None) -> Tegel:
-    tegel = _tegel_van(titel, resultaat, eenheid=eenheid, toelichting=toelichting)
-    tegel.maat = resultaat.verzoek.indicator.code
-    return tegel
-
-
-def _tegel_van(titel: str, resultaat: Resultaat, *, eenheid: str, toelichting: str | None) -> Tegel:
     rij = adapters.totaal(resultaat)
+    maat = resultaat.verzoek.indicator.code
     if rij.onderdrukt:
-        return Tegel(titel, "onderdrukt", onderdrukt=True, toelichting="te weinig waarnemingen om te tonen")
+        return Tegel(titel, "onderdrukt", onderdrukt=True, toelichting="te weinig waarnemingen om te tonen", maat=maat)
     if rij.waarde is None:
-        return Tegel(titel, "–", toelichting=toelichting or "geen gegevens in deze periode")
+        return Tegel(titel, "–", toelichting=toelichting or "geen gegevens in deze periode", maat=maat)
     if rij.noemer is not None and rij.teller is not None:
         toelichting = f"{getal(rij.teller)} van {getal(rij.noemer)}"
-    return Tegel(titel, getal(rij.waarde) + eenheid, toelichting=toelichting)
+    return Tegel(titel, getal(rij.waarde) + eenheid, toelichting=toelichting, maat=maat)
 
 
 def _signalen_tegel(session: Any, caller: Any, periode: str, per: Any) -> Tegel:

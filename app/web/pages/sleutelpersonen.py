@@ -164,9 +164,9 @@ def _context(session: Session, sessie: WebSessie, persoon: Any, jaar: int, numme
     uren = inzet.uren_per_maand(session, caller=caller, jaar=jaar, maand_=nummer, sleutelpersoon=persoon.id)
     uren_vorige = inzet.uren_per_maand(session, caller=caller, jaar=vorige.vanaf.year, maand_=vorige.vanaf.month,
                                        sleutelpersoon=persoon.id)
-    # The year so far, month by month (hours and contract hours), as the other figures' third column.
-    uren_jaar = [r for m in range(1, nummer + 1)
-                 for r in inzet.uren_per_maand(session, caller=caller, jaar=jaar, maand_=m, sleutelpersoon=persoon.id)]
+    # The year so far, as the other figures' third column: the hours indicator, and the contract hours of
+    # each month up to this one (a formula, no query).
+    contract_jaar = [inzet.contracturen(persoon.uren_per_week, jaar, m) for m in range(1, nummer + 1)]
     onderwerpen = adapters.indicator(session, caller, "aantal-hulpvragen", periode=periode.label,
                                      groeperen_op=["hoofdonderwerp"], filters=filters)
     verwijzingen = adapters.indicator(session, caller, "aantal-doorverwijzingen", periode=periode.label,
@@ -185,8 +185,8 @@ def _context(session: Session, sessie: WebSessie, persoon: Any, jaar: int, numme
                                                      "naam": f"{MAANDEN[volgende[1] - 1]} {volgende[0]}"},
         "kerncijfers": kerncijfers,
         "uren": uren[0] if uren else None, "uren_vorige": uren_vorige[0] if uren_vorige else None,
-        "uren_jaar": sum(r.uren for r in uren_jaar) if uren_jaar else None,
-        "contracturen_jaar": sum(r.contracturen or 0 for r in uren_jaar) or None,
+        "uren_jaar": totaal("inzet-uren", dit_jaar),
+        "contracturen_jaar": sum(c for c in contract_jaar if c is not None) or None,
         "onderwerpen": sorted((r for r in onderwerpen.rijen if r.waarde), key=lambda r: -(r.waarde or 0)),
         "verwijzingen": sorted((r for r in verwijzingen.rijen if r.waarde),
                                key=lambda r: (r.labels.get("ketenpartner") or "", r.dimensies["status"] or "")),

@@ -15,9 +15,11 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import HTMLResponse
 
+from app.core.config import get_settings
 from app.core.db import SessionDep
 from app.core.errors import DomeinFout
 from app.core.periods import Periode
+from app.indicatoren.dependencies import waarden_verzoek
 from app.indicatoren.service import Resultaat, Rij
 from app.toegang.caller import Binding, Scope
 from app.web import adapters
@@ -158,10 +160,12 @@ def vergelijken(
     if per == "wijk" and beschermd and gemeente:
         filters["wijk"] = [f"WK{gemeente[2:6]}{n:02d}" for n in range(REGIONALE_WIJKEN)]
 
-    basis = adapters.indicator(session, caller, "aantal-contactmomenten", periode=gekozen)
+    # The period's dates, as the API resolves them; no figure is computed for it (a regional read would
+    # cost the key an audited table of its daily budget for nothing).
+    per_periode = waarden_verzoek(maat, periode=gekozen).periode
     eenheid = "%" if maat.startswith("percentage") else ""
     vergelijkingen: list[Vergelijking] = []
-    for naam, vanaf, tot in vergelijkingsperiodes(basis.verzoek.periode):
+    for naam, vanaf, tot in vergelijkingsperiodes(per_periode):
         v = Vergelijking(naam, vanaf, tot)
         try:
             v.resultaat = adapters.indicator(session, caller, maat, vanaf=vanaf.isoformat(), tot=tot.isoformat(),
@@ -212,7 +216,7 @@ def vergelijken(
                             key=lambda p: p[1]),
         "hoofdonderwerpen": sorted(((c, n) for c, n in onderwerpen.items() if "." not in c), key=lambda p: p[1]),
         "vergelijkingen": vergelijkingen, "rijen": rijen, "grafiek": grafiek, "beschermd": beschermd,
-        "drempel": basis.drempel, "regionale_wijken": REGIONALE_WIJKEN,
+        "drempel": get_settings().suppression_threshold, "regionale_wijken": REGIONALE_WIJKEN,
         "titel_maat": maten[maat], "titel_per": UITSPLITSINGEN[per],
     }
     return pagina(request, "vergelijken.html", context)
