@@ -38,6 +38,7 @@ from app.sleutelpersonen.router import router as sleutelpersonen_router
 from app.status.router import router as status_router
 from app.toegang.router import router as toegang_router
 from app.uitkomsten.router import router as uitkomsten_router
+from app.verantwoording.router import router as verantwoording_router
 from app.web.router import install as install_dashboard
 
 logger = logging.getLogger(__name__)
@@ -71,6 +72,7 @@ TAGS = [
     {"name": "doelstellingen", "description": "Doelstellingen van de eigen organisatie, met behoefteanalyse en indicatoren."},
     {"name": "evaluaties", "description": "Evaluaties van de doelstellingen: deelnemers per rol, bevindingen en besluiten."},
     {"name": "professionele-contacten", "description": "Bereik onder professionals: adviesvragen, casusoverleg, voorlichting en overleg van sleutelpersonen met professionals."},
+    {"name": "verantwoordingen", "description": "De verantwoording van een organisatie over een periode in één keer: XLSX of PDF."},
 ]
 
 
@@ -96,6 +98,7 @@ DOMAIN_ROUTERS = (
     doelstellingen_router,
     evaluaties_router,
     professionele_contacten_router,
+    verantwoording_router,
 )
 
 
