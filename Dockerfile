@@ -12,6 +12,10 @@ RUN python -m pip wheel --no-deps --wheel-dir /dist . \
  && /opt/venv/bin/pip install /dist/*.whl
 
 FROM python:3.11-slim
+# Pango and a font for the verantwoording's PDF (WeasyPrint); everything else is pure Python wheels.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core \
+ && rm -rf /var/lib/apt/lists/*
 ENV PATH=/opt/venv/bin:$PATH \
     PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \

@@ -7,6 +7,7 @@ Runs on SQLite and on PostgreSQL (SLEUTELMONITOR_TEST_DB=postgresql).
 
 import io
 import re
+import sys
 from datetime import date
 from typing import Any
 
@@ -185,6 +186,7 @@ def test_de_toelichting_definieert_elke_indicator(client: TestClient, data: dict
 
 
 def _pdf(client: TestClient, headers: dict[str, str], **params: Any) -> PdfReader:
+    """The report as a PDF (tests that call this ask for the `pdf_mogelijk` fixture)."""
     antwoord = client.get(URL, params={"periode": JAAR, **params}, headers=headers)
     assert antwoord.status_code == 200, antwoord.text
     assert antwoord.headers["content-type"] == "application/pdf"
@@ -200,7 +202,7 @@ def _nl(waarde: float | None) -> str:
     return "–" if waarde is None else getal(waarde, 1 if not float(waarde).is_integer() else None)
 
 
-def test_de_pdf_heeft_de_cijfers_van_de_api(client: TestClient, data: dict[str, Any]) -> None:
+def test_de_pdf_heeft_de_cijfers_van_de_api(client: TestClient, data: dict[str, Any], pdf_mogelijk: None) -> None:
     a = data["a"]
     pdf = _pdf(client, a["headers"], formaat="pdf")
     tekst = _tekst(pdf)
@@ -219,7 +221,7 @@ def test_de_pdf_heeft_de_cijfers_van_de_api(client: TestClient, data: dict[str, 
     assert "Alfa: eerder bij de POH-GGZ" in doorlopend and "Alfa: niet gedeeld" not in doorlopend
 
 
-def test_de_pdf_is_getagd_met_taal_en_titel(client: TestClient, data: dict[str, Any]) -> None:
+def test_de_pdf_is_getagd_met_taal_en_titel(client: TestClient, data: dict[str, Any], pdf_mogelijk: None) -> None:
     """Accessible where the tool allows: a structure tree (tagged PDF, PDF/UA-1), language and title."""
     pdf = _pdf(client, data["a"]["headers"], formaat="pdf")
     catalogus = pdf.trailer["/Root"]
@@ -229,14 +231,14 @@ def test_de_pdf_is_getagd_met_taal_en_titel(client: TestClient, data: dict[str, 
     assert pdf.metadata.title == "Verantwoording Stichting Brug & Zorg 2025"
 
 
-def test_accept_kiest_de_pdf(client: TestClient, data: dict[str, Any]) -> None:
+def test_accept_kiest_de_pdf(client: TestClient, data: dict[str, Any], pdf_mogelijk: None) -> None:
     antwoord = client.get(URL, params={"periode": JAAR}, headers=data["a"]["headers"] | {"Accept": "application/pdf"})
     assert antwoord.headers["content-type"] == "application/pdf"
     antwoord = client.get(URL, params={"periode": JAAR}, headers=data["a"]["headers"])
     assert antwoord.headers["content-type"].startswith("application/vnd.openxmlformats")
 
 
-def test_een_andere_organisatie_krijgt_alleen_haar_eigen_verantwoording(client: TestClient, data: dict[str, Any]) -> None:
+def test_een_andere_organisatie_krijgt_alleen_haar_eigen_verantwoording(client: TestClient, data: dict[str, Any], pdf_mogelijk: None) -> None:
     a, b = data["a"], data["b"]
     werkmap = _werkmap(client, b["headers"])
     teksten = [str(v) for blad in werkmap for rij in blad.iter_rows(values_only=True) for v in rij if v is not None]
@@ -288,7 +290,7 @@ def test_een_kwartaal_en_een_maand(client: TestClient, data: dict[str, Any]) -> 
         assert signalen == {"Alfa: moeders kennen het consultatiebureau niet"}
 
 
-def test_geen_gegevens_van_inwoners_of_namen_van_sleutelpersonen(client: TestClient, data: dict[str, Any]) -> None:
+def test_geen_gegevens_van_inwoners_of_namen_van_sleutelpersonen(client: TestClient, data: dict[str, Any], pdf_mogelijk: None) -> None:
     """The privacy scan's own checks (resident references, BSNs, tokens) over every cell and the PDF's text;
     and no key person's name, no partner app's id."""
     a = data["a"]
@@ -301,3 +303,13 @@ def test_geen_gegevens_van_inwoners_of_namen_van_sleutelpersonen(client: TestCli
         assert privacyscan.vondsten(tekst) == [], tekst[:200]
         assert "Sleutelpersoon 0" not in tekst and "client-" not in tekst
 
+
+
+def test_zonder_weasyprint_een_eerlijke_503(client: TestClient, data: dict[str, Any],
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """A server without WeasyPrint (or Pango) still serves the workbook; the PDF is an honest 503, not a 500."""
+    monkeypatch.setitem(sys.modules, "weasyprint", None)  # `import weasyprint` now raises ImportError
+    antwoord = client.get(URL, params={"periode": JAAR, "formaat": "pdf"}, headers=data["a"]["headers"])
+    body = assert_problem(antwoord, 503, "PDF niet beschikbaar")
+    assert "formaat=xlsx" in body["detail"] and antwoord.headers["retry-after"] == "3600"
+    assert client.get(URL, params={"periode": JAAR, "formaat": "xlsx"}, headers=data["a"]["headers"]).status_code == 200
