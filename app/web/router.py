@@ -24,12 +24,13 @@ from app.web.pages import (
     sessies,
     signalen,
     sleutelpersonen,
+    verantwoording,
     vergelijken,
 )
 from app.web.sessie import AanmeldenNodig, CsrfFout, lees, wis
 from app.web.templating import STATIC, pagina
 
-PAGINAS = (aanmelden, overzicht, vergelijken, sleutelpersonen, app_toegang, opvolging, signalen, ervaringsverhalen, importeren, sessies)
+PAGINAS = (aanmelden, overzicht, vergelijken, sleutelpersonen, app_toegang, opvolging, signalen, ervaringsverhalen, verantwoording, importeren, sessies)
 
 
 class _Static(StaticFiles):
