@@ -357,6 +357,8 @@ KERNCIJFERS = (
     ("aantal-doorverwijzingen", "Doorverwijzingen"),
     ("percentage-doorverwijzingen-afgerond", "Doorverwijzingen afgerond"),
     ("inzet-uren", "Gewerkte uren"),
+    ("actieve-sleutelpersonen", "Actieve sleutelpersonen"),
+    ("aantal-professionele-contacten", "Contacten met professionals"),
     ("aantal-signalen", "Signalen"),
     ("percentage-signalen-teruggekoppeld", "Signalen teruggekoppeld"),
 )
