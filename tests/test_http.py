@@ -108,7 +108,7 @@ def test_unauthenticated_responses_carry_no_ratelimit(client: TestClient) -> Non
 
 
 def test_cors_exposes_the_new_headers(client: TestClient) -> None:
-    from app.main import EXPOSE_HEADERS, ALLOW_HEADERS
+    from app.main import ALLOW_HEADERS, EXPOSE_HEADERS
 
     assert {"RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "Retry-After", "ETag"} <= set(EXPOSE_HEADERS)
     assert "If-None-Match" in ALLOW_HEADERS

@@ -53,7 +53,7 @@ def operation_id(route: APIRoute) -> str:
 _VERSION_HEADER_REF = {"$ref": "#/components/headers/API-Version"}
 
 
-def _HEADER_REF(naam: str) -> dict[str, str]:  # noqa: N802  reads as the constant it stands for
+def _HEADER_REF(naam: str) -> dict[str, str]:
     return {"$ref": f"#/components/headers/{naam}"}
 
 
