@@ -27,7 +27,7 @@ def opmaak(waarde: Any, soort: str = Soort.tekst) -> str:
     eenheid = ""
     if isinstance(waarde, Getal):
         waarde, soort = waarde.waarde, waarde.soort
-        eenheid = " uur" if soort == Soort.uren else ""
+        eenheid = {Soort.uren: " uur", Soort.dagen: " dagen"}.get(soort, "")
     if waarde is None or waarde == "":
         return "–"
     if soort == Soort.datum and hasattr(waarde, "strftime"):

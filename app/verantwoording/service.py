@@ -52,6 +52,7 @@ class Soort:
     uren = "uren"
     percentage = "percentage"
     datum = "datum"
+    dagen = "dagen"
 
 
 @dataclass(frozen=True)
@@ -158,7 +159,8 @@ def waarde(context: Context, code: str, *, groeperen_op: Sequence[str] = (),
 
 
 def _soort(indicator: Indicator) -> str:
-    return {Eenheid.percentage: Soort.percentage, Eenheid.uren: Soort.uren}.get(indicator.eenheid, Soort.aantal)
+    return {Eenheid.percentage: Soort.percentage, Eenheid.uren: Soort.uren, Eenheid.dagen: Soort.dagen}.get(
+        indicator.eenheid, Soort.aantal)
 
 
 # --- sections ------------------------------------------------------------------------------------

@@ -213,7 +213,8 @@ def test_de_pdf_heeft_de_cijfers_van_de_api(client: TestClient, data: dict[str, 
     for code, indicator in INDICATOREN.items():
         (api,) = _api(client, a["headers"], code)
         # The indicator's row: its code, then the API's value, teller and noemer as a Dutch reader writes them.
-        verwacht = [_nl(api["waarde"]) + {Eenheid.percentage: "%", Eenheid.uren: " uur"}.get(indicator.eenheid, "")
+        verwacht = [_nl(api["waarde"]) + {Eenheid.percentage: "%", Eenheid.uren: " uur", Eenheid.dagen: " dagen"}.get(
+            indicator.eenheid, "")
                     if api["waarde"] is not None else "–", _nl(api["teller"]), _nl(api["noemer"])]
         assert f" {code} {' '.join(verwacht)} " in doorlopend, (code, verwacht)
     assert "Alfa: moeders kennen het consultatiebureau niet" in doorlopend
