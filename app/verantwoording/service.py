@@ -80,6 +80,13 @@ class Context:
     caller: Caller
     organisatie: Organisatie
     periode: Periode
+    # A part of the organisation's work (one project, or the projects of one financier): indicator filters
+    # applied wherever the indicator has that dimension; the rest of the report is the whole organisation's.
+    selectie: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def geldt_voor(self, indicator: Indicator) -> bool:
+        """Whether the selection applies to this indicator (it has every selected dimension)."""
+        return all(naam in indicator.dimensies for naam in self.selectie)
 
 
 @dataclass
@@ -90,19 +97,28 @@ class Verantwoording:
     secties: list[Sectie]
     definities: list[Indicator]
     kerncijfers: list[tuple[str, "Getal"]]  # (name, value) for the first page
+    selectie: str | None = None  # "Project …" or "Financier …": what part of the work, in words
 
     @property
     def bestandsnaam(self) -> str:
         # ASCII only: a header value is Latin-1, and a file name travels through mail and file systems.
         ascii_naam = unicodedata.normalize("NFKD", self.organisatie.naam).encode("ascii", "ignore").decode().lower()
         naam = re.sub(r"[^a-z0-9]+", "-", ascii_naam).strip("-")
-        return f"verantwoording-{naam or 'organisatie'}-{self.periode.label.replace('/', '_')}"
+        deel = ""
+        if self.selectie:
+            ascii_deel = unicodedata.normalize("NFKD", self.selectie).encode("ascii", "ignore").decode().lower()
+            deel = "-" + re.sub(r"[^a-z0-9]+", "-", ascii_deel).strip("-")[:60].strip("-")
+        return f"verantwoording-{naam or 'organisatie'}{deel}-{self.periode.label.replace('/', '_')}"
 
     def toelichting(self) -> list[tuple[str, str]]:
         """What the report is about and how to read it, as (label, text)."""
         p = self.periode
         return [
             ("Organisatie", self.organisatie.naam),
+            *([("Deel van het werk", f"{self.selectie}. Indicatoren met die uitsplitsing gaan alleen over dit deel; "
+                                     "de andere (signalen, ervaringsverhalen en wat niet aan een project hangt) "
+                                     "over de hele organisatie: de kolom Geldt voor zegt welke.")]
+              if self.selectie else []),
             ("Periode", f"{p.label} ({p.vanaf.strftime('%d-%m-%Y')} tot en met {p.laatste_dag.strftime('%d-%m-%Y')})"),
             ("Gemaakt op", self.gemaakt_op.strftime("%d-%m-%Y %H:%M UTC")),
             ("Bron", ("Sleutelmonitor: de registraties van de sleutelpersonen van de organisatie; indicatoren uit "
@@ -133,27 +149,33 @@ def periode_van(tekst: str) -> Periode:
     return periode
 
 
-def maak(session: Session, *, caller: Caller, periode: Periode) -> Verantwoording:
-    """The organisation's accountability report for the period (the caller's own organisation only)."""
+def maak(session: Session, *, caller: Caller, periode: Periode, selectie: dict[str, tuple[str, ...]] | None = None,
+         selectie_tekst: str | None = None) -> Verantwoording:
+    """The organisation's accountability report for the period (the caller's own organisation only), optionally
+    for a part of its work (`selectie`: indicator filters, described by `selectie_tekst`)."""
     if caller.binding is not Binding.organisatie or caller.organisatie_id is None:
         raise GeenToegang("Een verantwoording is er alleen voor de organisatie zelf; gebruik haar eigen sleutel.")
     organisatie = session.get(Organisatie, caller.organisatie_id)
     if organisatie is None:
         raise NietGevonden(f"Organisatie {caller.organisatie_id} bestaat niet.")
-    context = Context(session=session, caller=caller, organisatie=organisatie, periode=periode)
+    context = Context(session=session, caller=caller, organisatie=organisatie, periode=periode,
+                      selectie=dict(selectie or {}))
     secties = [sectie(context) for sectie in SECTIES]
     return Verantwoording(
         organisatie=organisatie, periode=periode, gemaakt_op=datetime.now(UTC), secties=secties,
-        definities=list(INDICATOREN.values()), kerncijfers=_kerncijfers(secties[0]),
+        definities=list(INDICATOREN.values()), kerncijfers=_kerncijfers(secties[0]), selectie=selectie_tekst,
     )
 
 
 def waarde(context: Context, code: str, *, groeperen_op: Sequence[str] = (),
            filters: dict[str, tuple[str, ...]] | None = None) -> Resultaat:
-    """An indicator over the report's period, exactly as the API computes it for the organisation's key."""
+    """An indicator over the report's period, exactly as the API computes it for the organisation's key (with
+    the report's selection as filters where the indicator has those dimensions)."""
     settings = get_settings()
-    verzoek = Verzoek(indicator=INDICATOREN[code], periode=context.periode, interval=None,
-                      groeperen_op=tuple(groeperen_op), filters=dict(filters or {}))
+    indicator = INDICATOREN[code]
+    alle = {**(context.selectie if context.geldt_voor(indicator) else {}), **(filters or {})}
+    verzoek = Verzoek(indicator=indicator, periode=context.periode, interval=None,
+                      groeperen_op=tuple(groeperen_op), filters=alle)
     return bereken(context.session, caller=context.caller, verzoek=verzoek, drempel=settings.suppression_threshold,
                    max_rijen=settings.max_indicator_rows)
 
@@ -177,13 +199,15 @@ def indicatoren(context: Context) -> Sectie:
                   Kolom("Teller", Soort.aantal), Kolom("Noemer", Soort.aantal), Kolom("Doel", Soort.aantal),
                   Kolom("Realisatie van het doel", Soort.percentage)],
     )
+    if context.selectie:
+        sectie.kolommen.append(Kolom("Geldt voor"))
     for indicator in INDICATOREN.values():
         rij = waarde(context, indicator.code).rijen[0]
         sectie.rijen.append([
             indicator.naam, indicator.code, indicator.eenheid.value, Getal(rij.waarde, _soort(indicator)),
             rij.teller, rij.noemer, Getal(rij.doel, _soort(indicator)) if rij.doel is not None else None,
             rij.realisatie,
-        ])
+        ] + ([("dit deel" if context.geldt_voor(indicator) else "hele organisatie")] if context.selectie else []))
     return sectie
 
 

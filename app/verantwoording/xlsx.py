@@ -75,7 +75,8 @@ def to_xlsx(verantwoording: Verantwoording) -> bytes:
     workbook = Workbook()
     toelichting = workbook.active
     toelichting.title = "Toelichting"
-    toelichting.append([f"Verantwoording {verantwoording.organisatie.naam} {verantwoording.periode.label}"])
+    titel = f"Verantwoording {verantwoording.organisatie.naam} {verantwoording.periode.label}"
+    toelichting.append([titel + (f", {verantwoording.selectie}" if verantwoording.selectie else "")])
     toelichting["A1"].font = Font(bold=True, size=14)
     toelichting.append([])
     for sleutel, tekst in verantwoording.toelichting():
