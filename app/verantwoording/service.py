@@ -115,9 +115,9 @@ class Verantwoording:
         p = self.periode
         return [
             ("Organisatie", self.organisatie.naam),
-            *([("Deel van het werk", f"{self.selectie}. Indicatoren met die uitsplitsing gaan alleen over dit deel; "
+            *([("Deel van het werk", (f"{self.selectie}. Indicatoren met die uitsplitsing gaan alleen over dit deel; "
                                      "de andere (signalen, ervaringsverhalen en wat niet aan een project hangt) "
-                                     "over de hele organisatie: de kolom Geldt voor zegt welke.")]
+                                     "over de hele organisatie: de kolom Geldt voor zegt welke."))]
               if self.selectie else []),
             ("Periode", f"{p.label} ({p.vanaf.strftime('%d-%m-%Y')} tot en met {p.laatste_dag.strftime('%d-%m-%Y')})"),
             ("Gemaakt op", self.gemaakt_op.strftime("%d-%m-%Y %H:%M UTC")),
