@@ -148,3 +148,16 @@ def test_get_and_the_dashboard_ignore_the_header(client: TestClient, omgeving: O
     headers = {**omgeving.headers, "Idempotency-Key": "get"}
     assert client.get("/v1/contactmomenten", headers=headers).status_code == 200
     assert client.get("/v1/contactmomenten", headers=headers).status_code == 200
+
+
+def test_erasure_forgets_every_stored_key(client: TestClient, session: Session, omgeving: Omgeving) -> None:
+    """A kept fingerprint of a body with a resident reference would be a link left after erasure."""
+    headers = {**omgeving.headers, "Idempotency-Key": "voor-wissen"}
+    gegevens = body(omgeving, inwonerReferentie="CLIENT-REF-9001")
+    assert client.post("/v1/contactmomenten", json=gegevens, headers=headers).status_code == 201
+    assert _aantal(session, IdempotentieSleutel) == 1
+    wis_headers = {**make_key(session, organisatie=omgeving.organisatie, scopes=("registreren",)),
+                   "Idempotency-Key": "wissen"}
+    response = client.post("/v1/inwoners/_vergeet", json={"inwonerReferentie": "CLIENT-REF-9001"}, headers=wis_headers)
+    assert response.status_code == 200, response.text
+    assert _aantal(session, IdempotentieSleutel) == 0  # neither the contact's key nor the erasure's own

@@ -14,6 +14,9 @@ reservation back, so a retry runs again. If the process dies between the request
 its answer, the reservation stays "bezig" and a retry gets the 409 until the key expires: the client
 then reads the record (by its externId or Location) instead of writing twice.
 
+Erasing a resident (`/v1/inwoners/_vergeet`) forgets every stored key, since a request body may have
+held the reference; the erasure request itself is never stored.
+
 A replay is answered from the stored answer without running the request: for at most `BEWAARTIJD`,
 also after the key was revoked; it holds only what that key was answered before.
 """
@@ -42,6 +45,8 @@ HEADER = b"idempotency-key"
 GELDIG = re.compile(r"[\x21-\x7e]{1,255}")
 # Answers that depend on the moment rather than on the request: never replayed.
 NIET_BEWAREN = {401, 403, 408, 429}
+# Erasure is idempotent by itself, and its body is a resident reference: nothing of it is kept.
+ZONDER = {"/v1/inwoners/_vergeet"}
 BEWAARDE_HEADERS = ("content-type", "location", "etag", "content-disposition")
 
 
@@ -80,7 +85,8 @@ class IdempotentieMiddleware:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] != "POST" or not scope["path"].startswith("/v1/"):
+        if (scope["type"] != "http" or scope["method"] != "POST" or not scope["path"].startswith("/v1/")
+                or scope["path"] in ZONDER):
             await self.app(scope, receive, send)
             return
         ruw = _header(scope, HEADER)

@@ -17,6 +17,7 @@ from pydantic import BaseModel
 from app import __version__
 from app.core.config import get_settings
 from app.core.errors import TITLES, ConflictProblem, Problem, VersieProblem
+from app.core.idempotentiesleutel import ZONDER
 from app.core.request_checks import VERBODEN_TEKENS
 from app.toegang.caller import SCOPE_UITLEG
 
@@ -296,7 +297,7 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
                 })
                 if "200" in responses and "application/json" in responses["200"].get("content", {}):
                     responses["200"].setdefault("headers", {}).setdefault("ETag", _HEADER_REF("ETag"))
-            if method == "post" and path.startswith(API_PREFIX):
+            if method == "post" and path.startswith(API_PREFIX) and path not in ZONDER:
                 op.setdefault("parameters", []).append(_IDEMPOTENCY_KEY)
                 responses.setdefault("409", _problem(409, "Conflict, onder meer dezelfde `Idempotency-Key` bij een ander "
                                                           "verzoek of terwijl het eerste nog loopt (zie `code`)."))
