@@ -194,10 +194,12 @@ def indicatoren(context: Context) -> Sectie:
         code="Indicatoren", titel="Indicatoren",
         inleiding="De indicatoren uit hoofdstuk 7 van de handreiking over de hele periode. Waar de organisatie voor "
                   "deze periode een doel stelde, staan het doel en de realisatie (de waarde als percentage van het "
-                  "doel) ernaast. De definities staan in de Toelichting.",
+                  "doel) ernaast; loopt de periode nog, dan ook wat het doel tot vandaag verwacht en het tempo. De "
+                  "definities staan in de Toelichting.",
         kolommen=[Kolom("Indicator"), Kolom("Code"), Kolom("Eenheid"), Kolom("Waarde", Soort.aantal),
                   Kolom("Teller", Soort.aantal), Kolom("Noemer", Soort.aantal), Kolom("Doel", Soort.aantal),
-                  Kolom("Realisatie van het doel", Soort.percentage)],
+                  Kolom("Realisatie van het doel", Soort.percentage), Kolom("Verwacht tot nu", Soort.aantal),
+                  Kolom("Tempo")],
     )
     if context.selectie:
         sectie.kolommen.append(Kolom("Geldt voor"))
@@ -206,9 +208,19 @@ def indicatoren(context: Context) -> Sectie:
         sectie.rijen.append([
             indicator.naam, indicator.code, indicator.eenheid.value, Getal(rij.waarde, _soort(indicator)),
             rij.teller, rij.noemer, Getal(rij.doel, _soort(indicator)) if rij.doel is not None else None,
-            rij.realisatie,
+            rij.realisatie, _verwacht(rij, indicator), TEMPO.get(getattr(rij, "tempo", None) or "", ""),
         ] + ([("dit deel" if context.geldt_voor(indicator) else "hele organisatie")] if context.selectie else []))
     return sectie
+
+
+# Pace against a target whose period contains today (app/doelen/koppeling.py), in words.
+TEMPO = {"voor": "voor op schema", "op-schema": "op schema", "achter": "achter op schema"}
+
+
+def _verwacht(rij: Rij, indicator: Indicator) -> "Getal | None":
+    """What the target expects by today (pace), where the period runs; None for a period that has ended."""
+    verwacht = getattr(rij, "doel_verwacht", None)
+    return Getal(verwacht, _soort(indicator)) if verwacht is not None else None
 
 
 @dataclass(frozen=True)
