@@ -13,7 +13,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from app import __version__
 from app.core.errors import DienstNietBeschikbaar
-from app.verantwoording.service import PERCENTAGE_SCHAAL, Getal, Soort, Verantwoording
+from app.verantwoording.service import PERCENTAGE_SCHAAL, Getal, Sectie, Soort, Verantwoording
 from app.web.templating import datum, getal
 
 PDF_MEDIA_TYPE = "application/pdf"
@@ -40,7 +40,17 @@ def opmaak(waarde: Any, soort: str = Soort.tekst) -> str:
     return str(waarde)
 
 
+def gevulde_kolommen(sectie: Sectie, vanaf: int = 0) -> list[int]:
+    """The indexes of the columns (from `vanaf`) that hold anything in some row: a page has no room for a
+    column of dashes (the pace of a period that has ended, the teller of counts). The workbook keeps them all."""
+    def gevuld(waarde: Any) -> bool:
+        return (waarde.waarde if isinstance(waarde, Getal) else waarde) not in (None, "")
+
+    return [i for i in range(vanaf, len(sectie.kolommen)) if any(gevuld(r[i]) for r in sectie.rijen)]
+
+
 _env.filters["opmaak"] = opmaak
+_env.globals["gevulde_kolommen"] = gevulde_kolommen
 _env.filters["getal"] = getal
 _env.filters["datum"] = datum
 
