@@ -90,9 +90,9 @@ def controleer_verdeling(verdeling: Sequence[float] | None, periode: Periode | N
             wat = "12 maandgewichten of 4 kwartaalgewichten" if lengtes == (12, 4) else "3 maandgewichten"
             redenen.append(f"Een verdeling over {periode.label} heeft {wat}, niet {len(verdeling)}.")
     if any(not math.isfinite(w) or w < 0 for w in verdeling):
-        redenen.append("Gewichten zijn niet negatief.")
+        redenen.append("Een gewicht mag niet negatief zijn (en moet een getal zijn).")
     elif not sum(verdeling) > 0:
-        redenen.append("De som van de gewichten is groter dan 0.")
+        redenen.append("De som van de gewichten moet groter zijn dan 0.")
     return redenen
 
 
