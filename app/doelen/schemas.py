@@ -2,6 +2,7 @@
 
 import uuid
 from datetime import date, datetime
+from typing import Annotated
 
 from pydantic import Field
 
@@ -30,6 +31,10 @@ GEDEELD_UITLEG = (
 )
 
 
+# A weight only relates to the others; the service checks the rest (non-negative, length, sum) in its one pass.
+Gewicht = Annotated[float, Field(le=MAX_WAARDE)]
+
+
 class DoelBase(InputSchema):
     # The service checks both (with Dutch reasons); the document states what it accepts.
     indicator: str = Field(description="Code van de indicator.", examples=["aantal-contactmomenten"],
@@ -38,7 +43,7 @@ class DoelBase(InputSchema):
                          json_schema_extra={"pattern": r"^\d{4}(-?[Qq][1-4]|-\d{2})?$"})
     waarde: float = Field(gt=0, le=MAX_WAARDE, description="Streefwaarde voor de indicator in die periode.", examples=[1200])
     filters: dict[str, list[str]] = Field(default_factory=dict, description=FILTERS_UITLEG, examples=[{"gemeente": ["GM0344"]}])
-    verdeling: list[float] | None = Field(default=None, max_length=12, description=VERDELING_UITLEG,
+    verdeling: list[Gewicht] | None = Field(default=None, max_length=12, description=VERDELING_UITLEG,
                                           examples=[[1, 1, 1, 1, 1, 1, 0.5, 0.5, 1, 1, 1, 1]])
     gedeeld: bool = Field(default=False, description=GEDEELD_UITLEG, examples=[True])
 
@@ -49,8 +54,8 @@ class DoelCreate(DoelBase):
 
 class DoelUpdate(InputSchema):
     waarde: float | None = Field(default=None, gt=0, le=MAX_WAARDE, description="Nieuwe streefwaarde.", examples=[1500])
-    verdeling: list[float] | None = Field(default=None, max_length=12,
-                                          description="Nieuwe verdeling; `null` verdeelt weer naar rato van de dagen.",
+    verdeling: list[Gewicht] | None = Field(default=None, max_length=12,
+                                            description="Nieuwe verdeling; `null` verdeelt weer naar rato van de dagen.",
                                           examples=[[1, 1, 1, 2]])
     gedeeld: bool | None = Field(default=None, description=GEDEELD_UITLEG, examples=[True])
 

@@ -309,3 +309,11 @@ def test_the_csv_and_xlsx_carry_the_target_columns(client: TestClient, session: 
     # Without a target the export keeps its columns.
     zonder = client.get("/v1/indicatoren/aantal-hulpvragen/waarden", params=params, headers=org["headers"])
     assert "doel" not in next(csv.reader(io.StringIO(zonder.content.decode("utf-8-sig"))))
+
+
+def test_control_characters_in_a_filter_are_a_400(client: TestClient, org: dict[str, Any]) -> None:
+    for filters in ({"gemeente": ["GM\u00000344"]}, {"gem\u0000eente": ["GM0344"]}):
+        response = client.post("/v1/doelen", json={"indicator": "aantal-contactmomenten", "periode": str(YEAR),
+                                                   "waarde": 1, "filters": filters}, headers=org["headers"])
+        assert response.status_code == 400, response.text
+        assert all(p["name"].startswith("filters") for p in response.json()["invalidParams"]), response.json()
