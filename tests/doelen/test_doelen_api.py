@@ -239,6 +239,9 @@ def test_a_shared_target_reaches_the_regional_key_and_an_unshared_one_does_not(
     # Outside the region: nothing, and 404 by id.
     assert client.get("/v1/doelen", headers=regio["elders"]).json() == []
     assert client.get(f"/v1/doelen/{gedeeld['id']}", headers=regio["elders"]).status_code == 404
+    # A target per key person stays private: regional figures never show key persons.
+    persoonlijk = _doel(client, regio["headers"], waarde=10, filters={"sleutelpersoon": [str(uuid.uuid4())]})
+    assert_400(client.patch(f"/v1/doelen/{persoonlijk['id']}", json={"gedeeld": True}, headers=regio["headers"]), ["gedeeld"])
     # A regional key reads; it never writes.
     assert client.patch(f"/v1/doelen/{gedeeld['id']}", json={"waarde": 1}, headers=regio["regionaal"]).status_code == 403
     assert client.post("/v1/doelen", json={"indicator": "aantal-contactmomenten", "periode": str(YEAR), "waarde": 1},
@@ -266,6 +269,9 @@ def test_the_regional_key_sees_the_shared_target_beside_the_perturbed_realisatio
     kwartalen = client.get(URL, params={"periode": str(YEAR), "organisatie": org_id, "interval": "kwartaal"},
                            headers=regio["regionaal"]).json()["rijen"]
     assert round(sum(r["doel"] for r in kwartalen), 2) == 240  # the unshared quarter target stays private
+    # Grouped by organisation: the target beside its organisation's row.
+    per_organisatie = _rijen(client, regio["regionaal"], groeperenOp="organisatie")
+    assert [r["doel"] for r in per_organisatie if r["organisatie"]["code"] == org_id] == [240]
     # Without naming the organisation, or outside the region: no target.
     assert "doel" not in _rijen(client, regio["regionaal"])[0]
     assert "doel" not in _rijen(client, regio["regionaal"], organisatie=str(uuid.uuid4()))[0]
