@@ -3,6 +3,7 @@ value, shared with regional keys, in the exports; on both databases."""
 
 import csv
 import io
+import re
 import uuid
 from datetime import date, timedelta
 from typing import Any
@@ -323,3 +324,27 @@ def test_control_characters_in_a_filter_are_a_400(client: TestClient, org: dict[
                                                    "waarde": 1, "filters": filters}, headers=org["headers"])
         assert response.status_code == 400, response.text
         assert all(p["name"].startswith("filters") for p in response.json()["invalidParams"]), response.json()
+
+
+def test_targets_cost_one_query_per_table_whatever_its_rows(client: TestClient, session: Session, org: dict[str, Any]) -> None:
+    from sqlalchemy import event
+
+    _contacten(session, org["org"], 24, van=date(YEAR, 1, 1), tot=date(YEAR, 12, 1), gemeente="GM0344")
+    _contacten(session, org["org"], 24, van=date(YEAR, 1, 1), tot=date(YEAR, 12, 1), gemeente="GM0345")
+    for gemeente in ("GM0344", "GM0345"):
+        _doel(client, org["headers"], waarde=120, filters={"gemeente": [gemeente]})
+    statements: list[str] = []
+
+    def count(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        statements.append(statement)
+
+    engine = session.get_bind()
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        for interval in ("jaar", "kwartaal", "maand"):
+            statements.clear()
+            rijen = _rijen(client, org["headers"], groeperenOp="gemeente", interval=interval)
+            assert all("doel" in r for r in rijen)
+            assert sum(bool(re.search(r"\bFROM doel\b", s)) for s in statements) == 1, (interval, len(rijen))
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
