@@ -5,7 +5,7 @@ target: sharing is a choice the organisation makes afterwards). A target per gro
 column: it is a target with a one-value filter on that dimension.
 
 Revision ID: 0025
-Revises: 0023
+Revises: 0030
 Create Date: 2026-12-07
 """
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = '0025'
-down_revision: str | None = '0023'
+down_revision: str | None = '0030'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

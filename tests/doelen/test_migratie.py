@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
 from alembic import command
+from alembic.script import ScriptDirectory
 
 from app.core.db import make_engine
 from app.models.base import UtcDateTime
@@ -14,14 +15,16 @@ from tests.conftest import alembic_config
 
 def test_existing_targets_are_upgraded_pro_rata_and_private(fresh_database_url: Callable[[], str]) -> None:
     engine = make_engine(fresh_database_url())
+    # The revision before 0025, whatever the chain becomes when branches are merged.
+    vorige = ScriptDirectory.from_config(alembic_config(None)).get_revision("0025").down_revision
     organisatie, doel = uuid.uuid4(), uuid.uuid4()
     nu = datetime(2026, 1, 2, tzinfo=UTC)
     try:
         with engine.begin() as connection:
-            command.upgrade(alembic_config(connection), "0023")
+            command.upgrade(alembic_config(connection), vorige)
         with engine.begin() as connection:
             assert "gedeeld" not in {c["name"] for c in sa.inspect(connection).get_columns("doel")}
-            # The tables as they are at 0023, typed as the models type them (reflection loses UUID and JSON).
+            # The tables as they are before 0025, typed as the models type them (reflection loses UUID and JSON).
             org_tabel = sa.table("organisatie", *[sa.column(n, t) for n, t in (
                 ("id", sa.Uuid()), ("naam", sa.String()), ("soort", sa.String()), ("gemeentecodes", sa.JSON()),
                 ("actief", sa.Boolean()), ("aangemaakt_op", UtcDateTime()), ("gewijzigd_op", UtcDateTime()))])
@@ -44,7 +47,7 @@ def test_existing_targets_are_upgraded_pro_rata_and_private(fresh_database_url: 
             rij = connection.execute(sa.select(na.c.waarde, na.c.verdeling, na.c.gedeeld).where(na.c.id == doel)).one()
             assert tuple(rij) == (1200.0, None, False)
         with engine.begin() as connection:
-            command.downgrade(alembic_config(connection), "0023")
+            command.downgrade(alembic_config(connection), vorige)
         with engine.connect() as connection:
             assert not {"gedeeld", "verdeling"} & {c["name"] for c in sa.inspect(connection).get_columns("doel")}
             assert connection.execute(sa.text("SELECT count(*) FROM doel")).scalar() == 1
