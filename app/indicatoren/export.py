@@ -45,16 +45,29 @@ def _header(resultaat: Resultaat) -> list[str]:
         kop = KOPTEKST.get(naam, naam)
         header += [kop, f"{kop} (omschrijving)"]
     header += ["waarde", "teller", "noemer", "onderdrukt"]
+    if _met_doelen(resultaat):
+        header += DOEL_KOPPEN
     return header
+
+
+# Target columns, only in a table that has a target (app/doelen/koppeling.py), so other exports keep their shape.
+DOEL_KOPPEN = ["doel", "realisatie (% van doel)", "doel verwacht tot vandaag", "tempo"]
+
+
+def _met_doelen(resultaat: Resultaat) -> bool:
+    return any(r.doel is not None for r in resultaat.rijen)
 
 
 def _rows(resultaat: Resultaat) -> list[list[Any]]:
     rows = []
+    met_doelen = _met_doelen(resultaat)
     for rij in resultaat.rijen:
         row: list[Any] = [rij.periode.label, rij.periode.vanaf, rij.periode.laatste_dag]
         for naam in resultaat.verzoek.groeperen_op:
             row += [rij.dimensies[naam], rij.labels.get(naam)]
         row += [rij.waarde, rij.teller, rij.noemer, "ja" if rij.onderdrukt else "nee"]
+        if met_doelen:
+            row += [rij.doel, rij.realisatie, rij.doel_verwacht, rij.tempo]
         rows.append(row)
     return rows
 

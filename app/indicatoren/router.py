@@ -138,6 +138,8 @@ def _as_json(resultaat: Resultaat, indicator: Indicator) -> dict[str, Any]:
         item.update(waarde=rij.waarde, teller=rij.teller, noemer=rij.noemer, onderdrukt=rij.onderdrukt)
         if rij.doel is not None:
             item.update(doel=rij.doel, realisatie=rij.realisatie)
+            if rij.tempo is not None or rij.doel_verwacht is not None:
+                item.update(doelVerwacht=rij.doel_verwacht, tempo=rij.tempo)
         rijen.append(item)
     return {
         "indicator": _public(indicator).model_dump(by_alias=True),
@@ -147,4 +149,8 @@ def _as_json(resultaat: Resultaat, indicator: Indicator) -> dict[str, Any]:
         "filters": {k: list(v) for k, v in verzoek.filters.items()},
         "onderdrukking": export.onderdrukking(resultaat),
         "rijen": rijen,
+        "tempo": [{
+            "doelId": str(t.doel_id), "periode": _periode(t.periode), "filters": t.filters, "doel": t.doel,
+            "doelVerwacht": t.verwacht, "gerealiseerd": t.gerealiseerd, "tempo": t.tempo,
+        } for t in resultaat.doeltempo],
     }

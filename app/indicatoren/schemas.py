@@ -34,8 +34,10 @@ class IndicatorRij(Schema):
     teller: int | None = Field(default=None, description="Bij een percentage: de teller.", examples=[30])
     noemer: int | None = Field(default=None, description="Bij een percentage: de noemer.", examples=[40])
     onderdrukt: bool = Field(description="Waar als de waarde niet wordt getoond (alleen bij beschermde cijfers): het aantal met ruis valt onder de drempel (ook bij 0: onderdrukt betekent dus niet dat er iemand is), de cel bevat werk van te weinig sleutelpersonen, of een som of mediaan heeft te weinig records.", examples=[False])
-    doel: float | None = Field(default=None, description="Streefwaarde, als de organisatie een doel heeft voor precies dit interval en filter.", examples=[100])
+    doel: float | None = Field(default=None, description="Streefwaarde van deze rij, als er een doel voor is: een doel voor precies dit interval, of het deel van een doel voor een jaar of kwartaal (naar rato van de dagen of volgens de verdeling, in honderdsten; de delen tellen op tot het doel). Een percentage of mediaan geldt in elk deel. Een doel met een filter van één waarde staat bij de rij van die waarde. Alleen aanwezig als er een doel is.", examples=[100])
     realisatie: float | None = Field(default=None, description="Waarde als percentage van het doel, op een decimaal.", examples=[42.0])
+    doel_verwacht: float | None = Field(default=None, description="Bij een interval waarin vandaag valt: wat er volgens het doel tot en met vandaag bereikt zou zijn (naar rato van de verstreken dagen of volgens de verdeling; bij een percentage of mediaan het doel zelf).", examples=[61.5])
+    tempo: str | None = Field(default=None, description="Bij een interval waarin vandaag valt: `voor`, `op-schema` of `achter`. Op schema is binnen 10% van `doelVerwacht`. Regionale sleutels zien het tempo van de beschermde (met ruis) waarde; een onderdrukte waarde heeft geen tempo.", examples=["op-schema"], json_schema_extra={"enum": ["voor", "op-schema", "achter"]})
     organisatie: DimensieWaarde | None = None
     gemeente: DimensieWaarde | None = None
     wijk: DimensieWaarde | None = None
@@ -78,6 +80,17 @@ class Onderdrukking(Schema):
     variantie: float | None = Field(default=None, description="De variantie van de ruis op een aantal.", examples=[1.22])
 
 
+class DoelTempo(Schema):
+    doel_id: str = Field(description="Id van het doel.", examples=["5f0c6a43-8f7e-4c51-9b0e-1d2f3a4b5c6d"])
+    periode: PeriodePublic = Field(description="De hele periode van het doel.")
+    filters: dict[str, list[str]] = Field(description="Het filter (de groep) waarvoor het doel geldt.", examples=[{"gemeente": ["GM0344"]}])
+    doel: float = Field(description="Streefwaarde voor de hele periode.", examples=[1200])
+    doel_verwacht: float = Field(description="Wat er tot en met vandaag bereikt zou zijn.", examples=[600])
+    gerealiseerd: float | None = Field(description="Wat er tot nu toe bereikt is (bij een interval de som van de rijen).", examples=[640])
+    tempo: str | None = Field(description="`voor`, `op-schema` (binnen 10% van `doelVerwacht`) of `achter`.", examples=["op-schema"],
+                              json_schema_extra={"enum": ["voor", "op-schema", "achter"]})
+
+
 class IndicatorWaarden(Schema):
     indicator: IndicatorPublic
     periode: PeriodePublic
@@ -86,3 +99,6 @@ class IndicatorWaarden(Schema):
     filters: dict[str, list[str]] = Field(description="De toegepaste filters.", examples=[{"gemeente": ["GM0344"]}])
     onderdrukking: Onderdrukking
     rijen: list[IndicatorRij] = Field(description="De waarden, in vaste volgorde: interval, dan dimensiewaarden.")
+    tempo: list[DoelTempo] = Field(default_factory=list, description="Het tempo over de hele periode van elk doel waarvan de "
+                                   "periode precies de gevraagde is en vandaag bevat, naast de rijen (bij een interval de som van "
+                                   "de rijen; alleen voor aantallen en sommen, of zonder interval).")
