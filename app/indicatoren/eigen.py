@@ -147,11 +147,12 @@ def versie_van(session: Session, record: EigenIndicator, versie: int | None = No
 
 
 def vind(session: Session, caller: Caller, code: str) -> Indicator | None:
-    """The indicator a code names for this caller: a catalogue entry, the latest version of an own indicator
-    the caller may see (as an `Indicator`: code, name, unit, dimensions), or None. For targets and goals."""
+    """The indicator a code names for this caller: a catalogue entry, the latest version of an active own
+    indicator the caller may see (as an `Indicator`: code, name, unit, dimensions), or None (unknown, another
+    organisation's, unshared, withdrawn). For targets and goals: `vind(session, caller, code) is None` is 400."""
     if not is_eigen(code):
         return INDICATOREN.get(code)
-    gevonden = _zichtbaar(session, caller, code)
+    gevonden = [r for r in _zichtbaar(session, caller, code) if r.ingetrokken_op is None]
     if len(gevonden) != 1:
         return None
     return versie_van(session, gevonden[0]).indicator

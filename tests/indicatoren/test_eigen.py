@@ -294,3 +294,28 @@ def test_a_regional_read_goes_through_the_table_checks(client: TestClient, sessi
     assert_problem(client.get(f"/v1/indicatoren/{CODE}/waarden", params={"groeperenOp": "gemeente"}, headers=regio), 400)
     assert_problem(client.get("/v1/indicatoren/eigen.van-een-persoon/waarden", headers=regio), 403)
     assert client.get(f"/v1/indicatoren/{CODE}/waarden", params={"groeperenOp": "gemeente"}, headers=headers).status_code == 200
+
+
+# --- goals and targets ------------------------------------------------------------------------------
+
+
+def test_goals_accept_own_codes_the_caller_sees(client: TestClient, session: Session, org: dict[str, Any]) -> None:
+    from app.indicatoren import eigen
+    from app.toegang.caller import Binding, Caller, Scope
+
+    _definieer(client, org["headers"], JGZ)
+    ander = make_organisatie(session)
+    doelstelling = {"titel": "Meer jonge moeders bij het consultatiebureau", "vanaf": f"{YEAR}-01-01",
+                    "indicatoren": [CODE, "aantal-hulpvragen"]}
+    assert client.post("/v1/doelstellingen", json=doelstelling, headers=org["headers"]).status_code == 201
+    assert_400(client.post("/v1/doelstellingen", json=doelstelling, headers=make_key(session, organisatie=ander)),
+               ["indicatoren[0]"])
+    # The function the targets service calls: the latest version as an Indicator, or None.
+    eigen_caller = Caller(sleutel_id=None, scopes=frozenset({Scope.rapporteren}), binding=Binding.organisatie,
+                          organisatie_id=org["organisatie"].id)
+    gevonden = eigen.vind(session, eigen_caller, CODE)
+    assert gevonden is not None and gevonden.code == CODE and gevonden.naam == JGZ["naam"]
+    assert eigen.vind(session, eigen_caller, "aantal-hulpvragen").code == "aantal-hulpvragen"  # type: ignore[union-attr]
+    andere_caller = Caller(sleutel_id=None, scopes=frozenset({Scope.rapporteren}), binding=Binding.organisatie,
+                           organisatie_id=ander.id)
+    assert eigen.vind(session, andere_caller, CODE) is None and eigen.vind(session, eigen_caller, "eigen.niets") is None
