@@ -1,6 +1,7 @@
 """Indicators an organisation defines itself (issue 25 part 2): oracle, versions, tenancy, validation
 and disclosure (a regional read is exactly the catalogue's perturbed figure)."""
 
+import io
 import random
 import uuid
 from datetime import date
@@ -8,6 +9,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from openpyxl import load_workbook
 from sqlalchemy import Uuid, bindparam, text
 from sqlmodel import Session, select
 
@@ -110,6 +112,9 @@ def test_an_own_count_equals_the_query_written_by_hand(client: TestClient, sessi
     assert csv.status_code == 200 and str(sum(gevonden)) in csv.text
     xlsx = client.get(f"/v1/indicatoren/{CODE}/waarden", params={"periode": str(YEAR), "formaat": "xlsx"}, headers=org["headers"])
     assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+    toelichting = {r[0].value: r[1].value for r in load_workbook(io.BytesIO(xlsx.content))["Toelichting"].iter_rows()
+                   if r[0].value}
+    assert toelichting["Versie"].startswith("1 (eigen indicator") and "zorg.jgz" in toelichting["Versie"]
 
 
 def test_an_own_rate_equals_the_query_written_by_hand(client: TestClient, session: Session, org: dict[str, Any]) -> None:
