@@ -361,7 +361,8 @@ def update(session: Session, *, caller: Caller, record: EigenIndicator, data: Ei
     changes = data.model_dump(include=data.model_fields_set, by_alias=False)
     problemen: Problemen = list(schemafouten)
     for naam in ("naam", "definitie", "basis", "filters"):
-        if naam in changes and changes[naam] is None and not any(p["name"] == naam for p in problemen):
+        if naam in changes and changes[naam] is None and not any(p["name"].split(".")[0].split("[")[0] == naam
+                                                                  for p in problemen):
             problemen.append({"name": naam, "reason": f"{naam} kan niet leeg worden gemaakt."})
     if "gedeeld_met_regio" in changes and changes["gedeeld_met_regio"] is None:
         problemen.append({"name": "gedeeldMetRegio", "reason": "Geef true of false."})

@@ -242,6 +242,10 @@ def test_every_problem_of_a_definition_at_once(client: TestClient, session: Sess
                             headers=org["headers"]), ["basis"])
     assert_400(client.patch(f"/v1/indicatoren/{CODE}", json={"filters": {"kanaal": ["duif"]}}, headers=org["headers"]),
                ["filters.kanaal"])
+    fout = assert_problem(client.patch(f"/v1/indicatoren/{CODE}", json={"filters": {"onderwerp": "zorg.jgz"}, "naam": ""},
+                                       headers=org["headers"]), 400)
+    assert {p["name"].split(".")[0] for p in fout["invalidParams"]} == {"filters", "naam"}
+    assert "filters" not in [p["name"] for p in fout["invalidParams"]]  # the schema's own error, no second one
     assert client.get(f"/v1/indicatoren/{CODE}", headers=org["headers"]).json()["eigen"]["versie"] == 1
     assert_problem(client.patch("/v1/indicatoren/aantal-hulpvragen", json={"naam": "x"}, headers=org["headers"]), 400)
 
