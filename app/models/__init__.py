@@ -12,6 +12,7 @@ from app.models.doelstelling import Doelstelling, Evaluatie, EvaluatieDoelstelli
 from app.models.doorverwijzing import Doorverwijzing, DoorverwijzingStatus
 from app.models.eigen_indicator import EigenIndicator, EigenIndicatorVersie
 from app.models.ervaringsverhaal import Ervaringsverhaal, ErvaringsverhaalEffect, ErvaringsverhaalOnderwerp
+from app.models.idempotentie_sleutel import IdempotentieSleutel
 from app.models.import_mapping import ImportMapping
 from app.models.import_run import ImportRun
 from app.models.inzet import Inzet
@@ -25,6 +26,7 @@ from app.models.sleutelpersoon import Sleutelpersoon
 from app.models.uitkomst import Uitkomst
 
 __all__ = [
+    "IdempotentieSleutel",
     "Aanmeldpoging",
     "ApiSleutel",
     "Apparaat",
