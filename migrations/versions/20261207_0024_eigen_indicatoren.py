@@ -5,7 +5,7 @@ version: name, definition, base measure, fixed filters, optional denominator). N
 record keys: an own indicator's values are the catalogue's over the same records (docs/eigen-indicatoren.md).
 
 Revision ID: 0024
-Revises: 0023
+Revises: 0030
 Create Date: 2026-12-07
 """
 
@@ -17,7 +17,7 @@ from alembic import op
 from app.models.base import UtcDateTime
 
 revision: str = '0024'
-down_revision: str | None = '0023'
+down_revision: str | None = '0030'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
