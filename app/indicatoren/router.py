@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Request, Response, status
 from fastapi.responses import JSONResponse
 
-from app.core import formaten
+from app.core import formaten, versies
 from app.core.config import get_settings
 from app.core.db import SessionDep
 from app.core.formaten import Formaat
@@ -95,13 +95,14 @@ def create_eigen_indicator(body: EigenIndicatorInvoer, caller: RegistrerenDep, s
 
 
 @router.get("/indicatoren/{code}", response_model=IndicatorPublic, summary="Een indicator")
-def get_indicator(code: IndicatorCode, caller: RapporterenDep, session: SessionDep,
+def get_indicator(code: IndicatorCode, caller: RapporterenDep, session: SessionDep, response: Response,
                   organisatie: OrganisatieKeuze = None) -> IndicatorPublic:
     """De definitie van een indicator; bij een eigen indicator de laatste versie. Een eigen indicator van een
     andere organisatie, of een niet gedeelde voor een regionale sleutel, geeft 404."""
     if eigen.is_eigen(code):
-        return eigen.publiek(eigen.versie_van(session, eigen.zoek(session, caller, code, organisatie_id=organisatie)))
-    return _public(indicator_van(code))
+        record = eigen.zoek(session, caller, code, organisatie_id=organisatie)
+        return versies.met_etag(response, eigen.publiek(eigen.versie_van(session, record)))
+    return versies.met_etag(response, _public(indicator_van(code)))
 
 
 @router.patch(
@@ -109,14 +110,21 @@ def get_indicator(code: IndicatorCode, caller: RapporterenDep, session: SessionD
     description=(
         "Wijzigt een eigen indicator. Een andere naam, definitie, basis, filters of noemer geeft een nieuwe versie; de "
         "oude versies blijven opvraagbaar (`/versies`, en waarden met `versie=`). `gedeeldMetRegio` verandert zonder "
-        f"nieuwe versie. Een ingetrokken indicator geeft 409. {EIGEN_REGELS}\n\n" + NAMEN_WAARSCHUWING
+        f"nieuwe versie. Een ingetrokken indicator geeft 409. {EIGEN_REGELS}\n\nStuur de `ETag` van uw versie mee in "
+        "`If-Match`: is de indicator intussen gewijzigd, dan volgt 412 en wordt er niets opgeslagen.\n\n"
+        + NAMEN_WAARSCHUWING
     ),
     responses={409: {"description": "De indicator is ingetrokken."}},
 )
 def update_eigen_indicator(code: EigenCode, body: EigenIndicatorUpdateInvoer, caller: RegistrerenDep,
-                           session: SessionDep) -> IndicatorPublic:
+                           session: SessionDep, response: Response,
+                           if_match: versies.IfMatchDep = None) -> IndicatorPublic:
     record = eigen.zoek(session, caller, code)
-    return eigen.publiek(eigen.update(session, caller=caller, record=record, data=body, schemafouten=schemafouten(body)))
+    if if_match is not None:
+        versies.vergrendel(session, record)
+        versies.controleer(if_match, eigen.publiek(eigen.versie_van(session, record)))
+    gewijzigd = eigen.update(session, caller=caller, record=record, data=body, schemafouten=schemafouten(body))
+    return versies.met_etag(response, eigen.publiek(gewijzigd))
 
 
 @router.delete(

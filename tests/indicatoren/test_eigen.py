@@ -328,3 +328,13 @@ def test_goals_accept_own_codes_the_caller_sees(client: TestClient, session: Ses
     andere_caller = Caller(sleutel_id=None, scopes=frozenset({Scope.rapporteren}), binding=Binding.organisatie,
                            organisatie_id=ander.id)
     assert eigen.vind(session, andere_caller, CODE) is None and eigen.vind(session, eigen_caller, "eigen.niets") is None
+
+
+def test_a_stale_if_match_changes_nothing(client: TestClient, session: Session, org: dict[str, Any]) -> None:
+    _definieer(client, org["headers"], JGZ)
+    versie = client.get(f"/v1/indicatoren/{CODE}", headers=org["headers"]).headers["ETag"]
+    eerste = client.patch(f"/v1/indicatoren/{CODE}", json={"naam": "Eerste"}, headers={**org["headers"], "If-Match": versie})
+    assert eerste.status_code == 200 and eerste.headers["ETag"] != versie
+    assert_problem(client.patch(f"/v1/indicatoren/{CODE}", json={"naam": "Tweede"},
+                                headers={**org["headers"], "If-Match": versie}), 412)
+    assert client.get(f"/v1/indicatoren/{CODE}", headers=org["headers"]).json()["naam"] == "Eerste"
