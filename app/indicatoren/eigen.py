@@ -32,7 +32,14 @@ from app.indicatoren.schemas import (
     IndicatorPublic,
     NoemerPublic,
 )
-from app.models import EigenIndicator, EigenIndicatorVersie, Ketenpartner, Organisatie, Sleutelpersoon, utcnow
+from app.models import (
+    EigenIndicator,
+    EigenIndicatorVersie,
+    Ketenpartner,
+    Organisatie,
+    Sleutelpersoon,
+    utcnow,
+)
 from app.toegang import audit
 from app.toegang.caller import Binding, Caller
 
