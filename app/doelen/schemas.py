@@ -37,8 +37,10 @@ Gewicht = Annotated[float, Field(le=MAX_WAARDE)]
 
 class DoelBase(InputSchema):
     # The service checks both (with Dutch reasons); the document states what it accepts.
-    indicator: str = Field(description="Code van de indicator.", examples=["aantal-contactmomenten"],
-                           json_schema_extra={"enum": sorted(INDICATOREN)})
+    indicator: str = Field(description="Code van de indicator: uit de catalogus (" + ", ".join(
+                               f"`{c}`" for c in sorted(INDICATOREN)) + ") of een eigen indicator (`eigen.…`).",
+                           examples=["aantal-contactmomenten"], max_length=80,
+                           json_schema_extra={"pattern": r"^([a-z0-9-]+|eigen\.[a-z0-9-]+)$"})
     periode: str = Field(description="Jaar, kwartaal of maand: 2026, 2026Q1 of 2026-03.", examples=["2026"],
                          json_schema_extra={"pattern": r"^\d{4}(-?[Qq][1-4]|-\d{2})?$"})
     waarde: float = Field(gt=0, le=MAX_WAARDE, description="Streefwaarde voor de indicator in die periode.", examples=[1200])

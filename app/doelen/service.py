@@ -38,8 +38,12 @@ from app.toegang.scoping import eigen, haal_eigen
 FILTER_SLEUTEL_MAX = 500  # the column's length
 
 
-def indicator_van(code: str, *, organisatie_id: uuid.UUID | None = None) -> Indicator | None:
-    """The indicator a target may name: a catalogue code (organisation-defined codes are wired in here)."""
+def indicator_van(code: str, *, session: Session | None = None, caller: Caller | None = None) -> Indicator | None:
+    """The indicator a target may name: a catalogue code, or an own indicator (`eigen.*`) the caller sees."""
+    if session is not None and caller is not None:
+        from app.indicatoren import eigen  # eigen imports the values service, which imports this module
+
+        return eigen.vind(session, caller, code)
     return INDICATOREN.get(code)
 
 
@@ -99,9 +103,9 @@ def _filters_problemen(indicator: Indicator | None, filters: dict[str, list[str]
     return problems
 
 
-def _validate(data: DoelCreate, organisatie_id: uuid.UUID | None) -> Periode:
+def _validate(session: Session, caller: Caller, data: DoelCreate) -> Periode:
     problems: list[dict[str, str]] = []
-    indicator = indicator_van(data.indicator, organisatie_id=organisatie_id)
+    indicator = indicator_van(data.indicator, session=session, caller=caller)
     if indicator is None:
         problems.append({"name": "indicator", "reason": f"Onbekende indicator `{data.indicator}`."})
     periode = None
@@ -121,7 +125,7 @@ def _validate(data: DoelCreate, organisatie_id: uuid.UUID | None) -> Periode:
 
 def create(session: Session, *, caller: Caller, data: DoelCreate) -> Doel:
     """Create a target for the caller's organisation; one per indicator, period and filter."""
-    periode = _validate(data, caller.organisatie_id)
+    periode = _validate(session, caller, data)
     filters = {k: sorted(set(v)) for k, v in data.filters.items() if v}
     doel = Doel(
         organisatie_id=caller.organisatie_id, indicator=data.indicator, periode=periode.label, vanaf=periode.vanaf,

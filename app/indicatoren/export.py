@@ -90,8 +90,14 @@ def _metadata(resultaat: Resultaat) -> list[tuple[str, str]]:
     else:
         bescherming = "Geen: exacte aantallen van de eigen organisatie (niet voor publicatie buiten de organisatie)."
     filters = "; ".join(f"{naam} = {', '.join(waarden)}" for naam, waarden in verzoek.filters.items())
+    versie: list[tuple[str, str]] = []
+    if (eigen := verzoek.eigen) is not None:
+        vast = "; ".join(f"{naam} = {', '.join(waarden)}" for naam, waarden in eigen.filters.items()) or "geen"
+        versie = [("Versie", f"{eigen.versie} (eigen indicator van de organisatie, op basis van {eigen.basis.code}; "
+                             f"vaste filters: {vast})")]
     return [
         ("Indicator", f"{indicator.code} {indicator.naam}"),
+        *versie,
         ("Definitie", indicator.definitie),
         ("Eenheid", indicator.eenheid.value),
         ("Teller", indicator.teller_omschrijving or ""),

@@ -50,6 +50,9 @@ class Verzoek:
     interval: Interval | None
     groeperen_op: tuple[str, ...]
     filters: dict[str, tuple[str, ...]]
+    # Set for an organisation's own indicator (app/indicatoren/eigen.py): the version of its definition.
+    # `indicator` is then the own indicator as shown; `eigen.bereken` computes it from the base.
+    eigen: Any = None
 
 
 LEEG_LABEL = "(niet ingevuld)"
@@ -101,9 +104,13 @@ def controleer_toegang(verzoek: Verzoek, caller: Caller) -> None:
     scoping.binnen_regio(caller, *verzoek.filters.get("gemeente", ()))  # one rule with the inbox and stories
 
 
-def bereken(session: Session, *, caller: Caller, verzoek: Verzoek, drempel: int, max_rijen: int) -> Resultaat:
+def bereken(session: Session, *, caller: Caller, verzoek: Verzoek, drempel: int, max_rijen: int,
+            doelen: bool = True) -> Resultaat:
     """Compute an indicator for a period, grouped and filtered; exact for the organisation's own key,
-    else through the table checks, the contributor rule and cell key perturbation (docs/onderdrukking.md)."""
+    else through the table checks, the contributor rule and cell key perturbation (docs/onderdrukking.md).
+    `doelen=False` leaves targets off (an own indicator attaches its own, by its own code)."""
+    if verzoek.eigen is not None:
+        raise ValueError("an own indicator is computed by app.indicatoren.eigen.bereken")
     indicator = verzoek.indicator
     settings = get_settings()
     beschermd = caller.binding is not Binding.organisatie
@@ -241,7 +248,7 @@ def bereken(session: Session, *, caller: Caller, verzoek: Verzoek, drempel: int,
         _controleer_ijlheid(rijen, settings.regionaal_max_aandeel_onderdrukt)
 
     _labels(session, rijen, verzoek.groeperen_op, indicator.bron)
-    doeltempo = _doelen(session, rijen, verzoek, caller)
+    doeltempo = _doelen(session, rijen, verzoek, caller) if doelen else []
     return Resultaat(verzoek=verzoek, rijen=rijen, onderdrukking=perturbatie is not None, drempel=drempel,
                      doeltempo=doeltempo)
 

@@ -14,7 +14,7 @@ class Doel(SQLModel, table=True):
 
     id: uuid.UUID = uuid_pk()
     organisatie_id: uuid.UUID = Field(foreign_key="organisatie.id", index=True)
-    indicator: str = Field(max_length=60)
+    indicator: str = Field(max_length=80)
     periode: str = Field(max_length=20)
     vanaf: date
     tot: date  # exclusive
