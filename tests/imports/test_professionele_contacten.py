@@ -8,7 +8,16 @@ from sqlmodel import Session, col, select
 
 from app.models import Contactmoment, ProfessioneelContact, ProfessioneelContactOnderwerp
 from tests.helpers import audit_regels
-from tests.imports.helpers import KOP, Omgeving, csv_bytes, fouten, importeer, ndjson_bytes, rij, xlsx_bytes
+from tests.imports.helpers import (
+    KOP,
+    Omgeving,
+    csv_bytes,
+    fouten,
+    importeer,
+    ndjson_bytes,
+    rij,
+    xlsx_bytes,
+)
 
 PROF_KOP = ["Datum", "Sleutelpersoon", "Soort", "Aangevraagd door", "Gemeente", "Aantal professionals", "Onderwerp", "Duur (min)"]
 

@@ -12,7 +12,16 @@ from sqlmodel import select
 from app.core.validation import vandaag
 from app.models import Ketenpartner, ProfessioneelContact, Sleutelpersoon
 from tests.web.conftest import Dashboard, axe
-from tests.web.test_app import TELEFOON, Tikken, _api, _persoon, _schermafdruk, koppel, telefoon, wacht_op_service_worker
+from tests.web.test_app import (
+    TELEFOON,
+    Tikken,
+    _api,
+    _persoon,
+    _schermafdruk,
+    koppel,
+    telefoon,
+    wacht_op_service_worker,
+)
 
 __all__ = ["telefoon"]  # the fixture, used by name
 
