@@ -99,6 +99,12 @@ ONBEKENDE_REGISTRATIE = (
 )
 
 
+ONBEKENDE_SLEUTELPERSOON = (
+    "Onbekende sleutelpersoon `{naam}`; een professioneel contact hoort bij een sleutelpersoon die al bestaat. Registreer "
+    "de sleutelpersoon eerst, of schrijf de naam zoals in Sleutelmonitor."
+)
+
+
 class Professioneel:
     """The professional rows of one import run (the run's session, options, report and error handling)."""
 
@@ -134,6 +140,9 @@ class Professioneel:
                 aanvrager["gemeentecode"] = vertaling.data["gemeentecode"]
         elif isinstance(aanvrager, dict) and aanvrager.get("soort") == "ketenpartner":
             aanvrager.pop("gemeentecode", None)
+        # An unknown key person: the contactmoment's reason offers to create them, which a professional row never does.
+        vertaling.fouten = [(k, w, ONBEKENDE_SLEUTELPERSOON.format(naam=w) if r.startswith("Onbekende sleutelpersoon") else r)
+                            for k, w, r in vertaling.fouten]
         if vertaling.nieuwe_sleutelpersoon:
             vertaling.fout("sleutelpersoonId", *vertaling.bronnen.get("sleutelpersoonId", (None, "")),
                            "Een professioneel contact maakt geen sleutelpersoon aan; registreer de sleutelpersoon eerst.")

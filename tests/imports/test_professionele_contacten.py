@@ -79,14 +79,17 @@ def test_xlsx_with_two_sheets_dry_run_then_import_then_again(session: Session, o
 
 def test_a_sheet_of_professional_contacts_alone_and_its_invalid_row(session: Session, omgeving: Omgeving) -> None:
     bestand = xlsx_bytes({"Professionals": [PROF_KOP, prof(), prof(Soort="Koffie drinken", Aantal_professionals="0"),
-                                            prof(**{"Aangevraagd door": "Bakker om de hoek"})]})
-    verslag = importeer(session, omgeving, bestand, "xlsx", per_rij=True)
-    assert (verslag.gelezen, verslag.aangemaakt, verslag.afgewezen) == (4 - 1, 1, 2)
-    assert verslag.professioneel.afgewezen == 2
+                                            prof(**{"Aangevraagd door": "Bakker om de hoek"}), prof(Sleutelpersoon="Samir B.")]})
+    verslag = importeer(session, omgeving, bestand, "xlsx", per_rij=True, nieuwe_sleutelpersonen=True)
+    assert (verslag.gelezen, verslag.aangemaakt, verslag.afgewezen) == (4, 1, 3)
+    assert verslag.professioneel.afgewezen == 3
     gevonden = fouten(verslag)
-    assert [(r, k) for r, k, _, _ in gevonden] == [(3, "Aantal professionals"), (3, "Soort"), (4, "Aangevraagd door")]
+    assert [(r, k) for r, k, _, _ in gevonden] == [(3, "Aantal professionals"), (3, "Soort"), (4, "Aangevraagd door"),
+                                                   (5, "Sleutelpersoon")]
     assert "Onbekende waarde `Koffie drinken`" in gevonden[1][3]
     assert "Onbekende aanvrager `Bakker om de hoek`" in gevonden[2][3]
+    # A professional row never creates a key person, and its reason does not offer to.
+    assert "hoort bij een sleutelpersoon die al bestaat" in gevonden[3][3] and "aanmaken" not in gevonden[3][3]
     assert len(contacten(session, omgeving)) == 1
 
 

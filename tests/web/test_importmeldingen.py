@@ -32,6 +32,7 @@ API_REDENEN = [
     ("Onbekende aanvrager `Bakker`; schrijf `Gemeente` of `GGD`, of de naam van een ketenpartner op de sociale kaart "
      "(POST /v1/ketenpartners)."),
     professioneel.ONBEKENDE_REGISTRATIE.format(waarde="brief"),
+    professioneel.ONBEKENDE_SLEUTELPERSOON.format(naam="Samir B."),
     "Een professioneel contact maakt geen sleutelpersoon aan; registreer de sleutelpersoon eerst.",
 ]
 API_MELDINGEN = [
