@@ -45,6 +45,7 @@ from app.demo_verdelingen import (
     OrganisatieSpec,
 )
 from app.models import (
+    Besluit,
     Doel,
     Doelstelling,
     EigenIndicator,
@@ -646,14 +647,16 @@ def _doelstellingen(session: Session, gen: _Generator, organisaties: Sequence[di
         deelnemers=[{"rol": "sleutelpersonen", "aantal": 5}, {"rol": "coordinator", "aantal": 1},
                     {"rol": "ketenpartners", "aantal": 2}, {"rol": "ggd", "aantal": 1}],
         bevindingen="Het bereik onder jonge moeders groeit; de JGZ ziet ze vaker, maar nog weinig voor de eerste afspraak.",
-        besluiten=[{"tekst": "Voorlichting over de JGZ ook in het Tigrinya en het Arabisch", "eigenaar_rol": "coordinator",
-                    "deadline": (datum + timedelta(days=90)).isoformat(), "status": "open"}],
         indicatoren=["bereik-inwoners"], ervaringsverhalen=[str(verhaal)] if verhaal else [],
         aangemaakt_op=datetime.combine(datum, time(16), tzinfo=UTC), gewijzigd_op=datetime.combine(datum, time(16), tzinfo=UTC),
     )
     session.add(evaluatie)
     session.flush()
     session.add(EvaluatieDoelstelling(evaluatie_id=evaluatie.id, doelstelling_id=ids[0]))
+    session.add(Besluit(id=gen.nieuw_id(), organisatie_id=org["id"], evaluatie_id=evaluatie.id, volgorde=0,
+                        tekst="Voorlichting over de JGZ ook in het Tigrinya en het Arabisch", eigenaar_rol="coordinator",
+                        deadline=datum + timedelta(days=90), status="open", aangemaakt_op=evaluatie.aangemaakt_op,
+                        gewijzigd_op=evaluatie.aangemaakt_op))
     session.flush()
 
 

@@ -8,7 +8,7 @@ from app.models.code import Code
 from app.models.dashboard_sessie import Aanmeldpoging, DashboardSessie
 from app.models.contactmoment import Contactmoment, ContactmomentActie, ContactmomentOnderwerp
 from app.models.doel import Doel
-from app.models.doelstelling import Doelstelling, Evaluatie, EvaluatieDoelstelling
+from app.models.doelstelling import Besluit, Doelstelling, Evaluatie, EvaluatieDoelstelling
 from app.models.doorverwijzing import Doorverwijzing, DoorverwijzingStatus
 from app.models.eigen_indicator import EigenIndicator, EigenIndicatorVersie
 from app.models.ervaringsverhaal import Ervaringsverhaal, ErvaringsverhaalEffect, ErvaringsverhaalOnderwerp
@@ -31,6 +31,7 @@ __all__ = [
     "ApiSleutel",
     "Apparaat",
     "AuditRegel",
+    "Besluit",
     "Code",
     "Contactmoment",
     "ContactmomentActie",
