@@ -17,6 +17,13 @@ from app.models.inzet import Inzet
 from app.models.ketenpartner import Ketenpartner
 from app.models.lees_audit import LeesAudit
 from app.models.maandafspraak import Maandafspraak
+from app.models.ondersteuning import (
+    DeskundigheidDeelnemer,
+    Deskundigheidsbevordering,
+    Dienstverband,
+    Gesprek,
+    Ontwikkeldoel,
+)
 from app.models.organisatie import Organisatie
 from app.models.professioneel_contact import ProfessioneelContact, ProfessioneelContactOnderwerp
 from app.models.signaal import Signaal, SignaalBericht, SignaalOnderwerp, SignaalStatus
@@ -33,6 +40,9 @@ __all__ = [
     "ContactmomentActie",
     "ContactmomentOnderwerp",
     "DashboardSessie",
+    "DeskundigheidDeelnemer",
+    "Deskundigheidsbevordering",
+    "Dienstverband",
     "Doel",
     "Doelstelling",
     "Doorverwijzing",
@@ -41,6 +51,7 @@ __all__ = [
     "ErvaringsverhaalEffect",
     "ErvaringsverhaalOnderwerp",
     "Evaluatie",
+    "Gesprek",
     "EvaluatieDoelstelling",
     "ImportMapping",
     "ImportRun",
@@ -48,6 +59,7 @@ __all__ = [
     "Ketenpartner",
     "LeesAudit",
     "Maandafspraak",
+    "Ontwikkeldoel",
     "Organisatie",
     "ProfessioneelContact",
     "ProfessioneelContactOnderwerp",
