@@ -102,6 +102,10 @@ def bereken(session: Session, *, caller: Caller, verzoek: Verzoek, drempel: int,
     """Compute an indicator for a period, grouped and filtered; exact for the organisation's own key,
     else through the table checks, the contributor rule and cell key perturbation (docs/onderdrukking.md)."""
     indicator = verzoek.indicator
+    if indicator.bron in (Bron.deskundigheid, Bron.ondersteuning):
+        from app.indicatoren import ondersteuning  # imports this module's row types
+
+        return ondersteuning.bereken(session, caller=caller, verzoek=verzoek, drempel=drempel, max_rijen=max_rijen)
     settings = get_settings()
     beschermd = caller.binding is not Binding.organisatie
     perturbatie = ptable(drempel) if beschermd else None
