@@ -73,6 +73,7 @@ TAGS = [
     {"name": "doelstellingen", "description": "Doelstellingen van de eigen organisatie, met behoefteanalyse en indicatoren."},
     {"name": "evaluaties", "description": "Evaluaties van de doelstellingen: deelnemers per rol, bevindingen en besluiten."},
     {"name": "professionele-contacten", "description": "Bereik onder professionals: adviesvragen, casusoverleg, voorlichting en overleg van sleutelpersonen met professionals."},
+    {"name": "deskundigheidsbevordering", "description": "Training, intervisie, coaching en congressen van sleutelpersonen (deskundigheidsbevordering), met de deelnemers."},
 ]
 
 
