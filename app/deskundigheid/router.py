@@ -4,17 +4,25 @@ import uuid
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
+from fastapi.concurrency import run_in_threadpool
 
 from app.codelijsten import service as codelijsten
 from app.core import filters as gedeelde_filters
 from app.core.db import SessionDep
+from app.core.errors import OngeldigeInvoer
 from app.core.openapi import location
 from app.core.pagination import PAGINATED, PaginaDep
 from app.core.schemas import alle_fouten, schemafouten
-from app.deskundigheid import service
+from app.deskundigheid import importeren, service
 from app.deskundigheid.dependencies import DeskundigheidDep
-from app.deskundigheid.schemas import DeskundigheidCreate, DeskundigheidPublic, DeskundigheidUpdate
+from app.deskundigheid.schemas import (
+    DeskundigheidCreate,
+    DeskundigheidImport,
+    DeskundigheidPublic,
+    DeskundigheidUpdate,
+    ImportFout,
+)
 from app.toegang.dependencies import InzienDep, RegistrerenDep
 
 router = APIRouter(tags=["deskundigheidsbevordering"])
@@ -77,3 +85,44 @@ def delete_deskundigheid(caller: RegistrerenDep, record: DeskundigheidDep, sessi
     """Verwijdert het record (zacht): het telt nergens meer mee en geeft daarna 404."""
     service.delete(session, caller=caller, record=record)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+MAX_IMPORT_BYTES = 1_048_576
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@router.post(
+    "/deskundigheidsbevordering/import", response_model=DeskundigheidImport, summary="Trainingen importeren",
+    description=(
+        "Importeert trainingen en intervisie uit een spreadsheet: CSV zoals Nederlandse Excel het opslaat "
+        "(`Content-Type: text/csv`) of xlsx. Kolommen: Soort, Titel, Datum, Uren, Aanbieder, Deelnemers (namen of ids "
+        "van sleutelpersonen, gescheiden door `,` `;` `/` of `+`), Certificaatdatum. Meestal staat er een rij per "
+        "deelnemer: rijen met dezelfde soort, titel en datum zijn één bijeenkomst. Elke bijeenkomst doorloopt dezelfde "
+        "controles als `POST /deskundigheidsbevordering`. Een bestaande bijeenkomst (zelfde soort, titel en datum) krijgt "
+        "alleen de nieuwe deelnemers, zodat hetzelfde bestand nogmaals importeren niets verandert. Atomair: bij een fout "
+        "wordt niets opgeslagen. Met `proefdraai=true` wordt nooit iets opgeslagen."
+    ),
+    openapi_extra={"requestBody": {"required": True, "content": {
+        "text/csv": {"schema": {"type": "string"}}, XLSX: {"schema": {"type": "string", "format": "binary"}}}}},
+)
+async def importeer_deskundigheid(
+    request: Request, caller: RegistrerenDep, session: SessionDep,
+    proefdraai: Annotated[bool, Query(description="Alleen controleren; niets opslaan.", examples=[True])] = False,
+) -> DeskundigheidImport:
+    soort = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    formaat = {"text/csv": "csv", XLSX: "xlsx"}.get(soort)
+    if formaat is None:
+        raise OngeldigeInvoer.veld("Content-Type", f"Stuur het bestand als text/csv of als {XLSX}.")
+    inhoud = bytearray()
+    async for blok in request.stream():
+        inhoud += blok
+        if len(inhoud) > MAX_IMPORT_BYTES:
+            raise OngeldigeInvoer.veld("body", "Het bestand is groter dan 1 MB; splits het op.")
+    # The database work in a worker thread, so one upload never stalls the event loop (STYLE.md).
+    verslag = await run_in_threadpool(importeren.importeer, session, caller=caller, inhoud=bytes(inhoud),
+                                      formaat=formaat, proefdraai=proefdraai)
+    return DeskundigheidImport(
+        proefdraai=verslag.proefdraai, opgeslagen=verslag.opgeslagen, gelezen=verslag.gelezen,
+        aangemaakt=verslag.aangemaakt, bijgewerkt=verslag.bijgewerkt, ongewijzigd=verslag.ongewijzigd,
+        afgewezen=verslag.afgewezen, fouten=[ImportFout(**f) for f in verslag.fouten],
+    )

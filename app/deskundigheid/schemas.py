@@ -94,3 +94,22 @@ class DeskundigheidPublic(Schema):
     certificaat_datum: date | None = Field(description="Datum van het certificaat.", examples=["2026-11-30"])
     aangemaakt_op: datetime = Field(description="Tijdstip van vastleggen.", examples=["2026-11-12T17:30:00Z"])
     gewijzigd_op: datetime = Field(description="Tijdstip van de laatste wijziging.", examples=["2026-11-12T17:30:00Z"])
+
+
+class ImportFout(Schema):
+    rij: int = Field(description="Rijnummer in het bestand (de kopregel is rij 1).", examples=[3])
+    kolom: str | None = Field(description="De kolom, als de fout bij één kolom hoort.", examples=["Deelnemers"])
+    reden: str = Field(description="Wat er mis is.", examples=["Sleutelpersoon `Amira` is onbekend."])
+
+
+class DeskundigheidImport(Schema):
+    """Het rapport van een import van trainingen en intervisie."""
+
+    proefdraai: bool = Field(description="Waar bij een proefdraai: er is niets opgeslagen.", examples=[True])
+    opgeslagen: bool = Field(description="Waar als de rijen zijn opgeslagen (geen proefdraai en geen fouten).", examples=[False])
+    gelezen: int = Field(description="Gelezen rijen.", examples=[12])
+    aangemaakt: int = Field(description="Nieuwe bijeenkomsten (rijen met dezelfde soort, titel en datum zijn één bijeenkomst).", examples=[3])
+    bijgewerkt: int = Field(description="Bestaande bijeenkomsten die deelnemers erbij kregen.", examples=[0])
+    ongewijzigd: int = Field(description="Bestaande bijeenkomsten waaraan niets verandert.", examples=[0])
+    afgewezen: int = Field(description="Afgekeurde rijen.", examples=[1])
+    fouten: list[ImportFout] = Field(description="De fouten per rij en kolom (hoogstens 100).")
