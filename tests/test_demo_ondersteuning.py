@@ -1,5 +1,6 @@
 """Demo data of issue 26: the coordinator's questions have answers on a fresh `make run`."""
 
+from itertools import pairwise
 from typing import Any
 
 import pytest
@@ -10,7 +11,14 @@ from app.core.periods import parse_periode
 from app.core.validation import vandaag
 from app.indicatoren.catalogue import INDICATOREN
 from app.indicatoren.service import Verzoek, bereken
-from app.models import Code, DeskundigheidDeelnemer, Deskundigheidsbevordering, Dienstverband, Gesprek, Ontwikkeldoel
+from app.models import (
+    Code,
+    DeskundigheidDeelnemer,
+    Deskundigheidsbevordering,
+    Dienstverband,
+    Gesprek,
+    Ontwikkeldoel,
+)
 from app.toegang.caller import Binding, Caller, Scope
 from tests.conftest import analyseer
 
@@ -56,6 +64,6 @@ def test_codes_en_perioden_kloppen(session: Session, samenvatting: dict[str, Any
         per_persoon.setdefault(p.sleutelpersoon_id, []).append(p)
     for perioden in per_persoon.values():
         assert sum(p.tot is None for p in perioden) <= 1
-        for eerder, later in zip(perioden, perioden[1:], strict=False):
+        for eerder, later in pairwise(perioden):
             assert eerder.tot is not None and eerder.tot < later.vanaf
     assert max(t.datum for t in session.exec(select(Deskundigheidsbevordering)).all()) <= vandaag()

@@ -115,8 +115,8 @@ def _lees_rij(nummer: int, cellen: dict[str, Any], soorten: dict[str, str], pers
     fouten: list[tuple[str, str]] = []
     soort = soorten.get(normaliseer(waarden.get("soort", "")))
     if soort is None:
-        fouten.append(("Soort", f"`{waarden.get('soort', '')}` is geen soort; kies basistraining, bijscholing, intervisie, "
-                                "coaching, congres of overig."))
+        fouten.append(("Soort", (f"`{waarden.get('soort', '')}` is geen soort; kies basistraining, bijscholing, "
+                                 "intervisie, coaching, congres of overig.")))
     for veld in ("datum", "certificaat_datum"):
         if veld in waarden:
             try:

@@ -17,8 +17,8 @@ from app.core.periods import jaar
 from app.indicatoren.catalogue import INDICATOREN
 from app.indicatoren.service import Verzoek, bereken
 from app.models import LeesAudit
-from app.toegang.caller import Binding, Caller, Scope
 from app.models.base import utcnow
+from app.toegang.caller import Binding, Caller, Scope
 from tests.factories import (
     make_contactmoment,
     make_deskundigheid,

@@ -16,11 +16,20 @@ from app.core.errors import GeenToegang, OngeldigeInvoer
 from app.core.periods import Periode, maand
 from app.core.request_checks import REDEN, VERBODEN_TEKENS
 from app.core.validation import vandaag
-from app.doorverwijzingen import service as doorverwijzingen
-from app.inzet import service as inzet
 from app.deskundigheid import service as deskundigheid
 from app.deskundigheid.schemas import DeskundigheidCreate
-from app.models import Contactmoment, Gesprek, Ketenpartner, Maandafspraak, Ontwikkeldoel, Organisatie, Uitkomst, utcnow
+from app.doorverwijzingen import service as doorverwijzingen
+from app.inzet import service as inzet
+from app.models import (
+    Contactmoment,
+    Gesprek,
+    Ketenpartner,
+    Maandafspraak,
+    Ontwikkeldoel,
+    Organisatie,
+    Uitkomst,
+    utcnow,
+)
 from app.sleutelpersonen import ondersteuning
 from app.sleutelpersonen.ondersteuning_schemas import (
     DienstverbandCreate,
