@@ -7,7 +7,7 @@ date (`actief_vanaf`), or the day it was registered when that is empty. The colu
 current period's kind, for the API's old field.
 
 Revision ID: 0028
-Revises: 0023
+Revises: 0030 (chained after main's 0030; the brief said 0023)
 Create Date: 2026-12-07
 """
 
@@ -20,7 +20,7 @@ from alembic import op
 from app.models.base import UtcDateTime, utcnow
 
 revision: str = '0028'
-down_revision: str | None = '0023'
+down_revision: str | None = '0030'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
