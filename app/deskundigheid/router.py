@@ -4,8 +4,7 @@ import uuid
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response, status
-from fastapi.concurrency import run_in_threadpool
+from fastapi import APIRouter, Depends, Query, Request, Response, status
 
 from app.codelijsten import service as codelijsten
 from app.core import filters as gedeelde_filters
@@ -91,6 +90,20 @@ MAX_IMPORT_BYTES = 1_048_576
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+async def _bestand(request: Request) -> tuple[str, bytes]:
+    """The uploaded file and its format (an async dependency: reading the body needs no thread; the route is sync)."""
+    soort = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    formaat = {"text/csv": "csv", XLSX: "xlsx"}.get(soort)
+    if formaat is None:
+        raise OngeldigeInvoer.veld("Content-Type", f"Stuur het bestand als text/csv of als {XLSX}.")
+    inhoud = bytearray()
+    async for blok in request.stream():
+        inhoud += blok
+        if len(inhoud) > MAX_IMPORT_BYTES:
+            raise OngeldigeInvoer.veld("body", "Het bestand is groter dan 1 MB; splits het op.")
+    return formaat, bytes(inhoud)
+
+
 @router.post(
     "/deskundigheidsbevordering/import", response_model=DeskundigheidImport, summary="Trainingen importeren",
     description=(
@@ -105,22 +118,12 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     openapi_extra={"requestBody": {"required": True, "content": {
         "text/csv": {"schema": {"type": "string"}}, XLSX: {"schema": {"type": "string", "format": "binary"}}}}},
 )
-async def importeer_deskundigheid(
-    request: Request, caller: RegistrerenDep, session: SessionDep,
+def importeer_deskundigheid(
+    caller: RegistrerenDep, bestand: Annotated[tuple[str, bytes], Depends(_bestand)], session: SessionDep,
     proefdraai: Annotated[bool, Query(description="Alleen controleren; niets opslaan.", examples=[True])] = False,
 ) -> DeskundigheidImport:
-    soort = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    formaat = {"text/csv": "csv", XLSX: "xlsx"}.get(soort)
-    if formaat is None:
-        raise OngeldigeInvoer.veld("Content-Type", f"Stuur het bestand als text/csv of als {XLSX}.")
-    inhoud = bytearray()
-    async for blok in request.stream():
-        inhoud += blok
-        if len(inhoud) > MAX_IMPORT_BYTES:
-            raise OngeldigeInvoer.veld("body", "Het bestand is groter dan 1 MB; splits het op.")
-    # The database work in a worker thread, so one upload never stalls the event loop (STYLE.md).
-    verslag = await run_in_threadpool(importeren.importeer, session, caller=caller, inhoud=bytes(inhoud),
-                                      formaat=formaat, proefdraai=proefdraai)
+    formaat, inhoud = bestand
+    verslag = importeren.importeer(session, caller=caller, inhoud=inhoud, formaat=formaat, proefdraai=proefdraai)
     return DeskundigheidImport(
         proefdraai=verslag.proefdraai, opgeslagen=verslag.opgeslagen, gelezen=verslag.gelezen,
         aangemaakt=verslag.aangemaakt, bijgewerkt=verslag.bijgewerkt, ongewijzigd=verslag.ongewijzigd,
