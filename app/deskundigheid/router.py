@@ -44,10 +44,10 @@ def create_deskundigheid(caller: RegistrerenDep, body: DeskundigheidInvoer, sess
                          response: Response) -> DeskundigheidPublic:
     """Legt een training, intervisiebijeenkomst, coaching of congres vast met de deelnemende sleutelpersonen van
     de eigen organisatie. Alle fouten (ook onbekende deelnemers en codes) komen tegelijk in één 400."""
-    record, deelnemers = service.create(session, caller=caller, data=body.model_dump(by_alias=False, warnings=False),
-                                        schemafouten=schemafouten(body))
+    record, _ = service.create(session, caller=caller, data=body.model_dump(by_alias=False, warnings=False),
+                               schemafouten=schemafouten(body))
     response.headers["Location"] = location("deskundigheidsbevordering", record.id)
-    return service.publiek(record, deelnemers)
+    return service.publieke_lijst(session, [record])[0]  # participants in the order every read gives them
 
 
 @router.get("/deskundigheidsbevordering", responses=PAGINATED, summary="Trainingen en intervisie opvragen")

@@ -154,7 +154,7 @@ class SleutelpersoonPublic(Schema):
 
 # The schemas under a key person (plan, conversations, employment) live beside their service; named
 # here too, so every `*.schemas` module lists the domain's write schemas (tests/test_persoonsgegevens_schemas.py).
-from app.sleutelpersonen.ondersteuning_schemas import (  # noqa: E402, F401
+from app.sleutelpersonen.ondersteuning_schemas import (  # noqa: F401
     DienstverbandCreate,
     DienstverbandUpdate,
     GesprekCreate,
