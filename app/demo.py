@@ -19,7 +19,7 @@ from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from app import demo_signalen
+from app import demo_ondersteuning, demo_signalen
 from app.codelijsten import service as codelijsten
 from app.contactmomenten import schrijver
 from app.contactmomenten.inhoud import Kinderen, Rijen, inhoud_hash, inhoud_van_record
@@ -443,8 +443,10 @@ def laad_demo_data(
     _doelstellingen(session, gen, per_org, today)
     professioneel = _professionele_contacten(session, gen, per_org[0]["id"], alle_personen, today)
     _eigen_indicatoren(session, gen, per_org)
+    ondersteuning = demo_ondersteuning.laad(session, personen=[rij for _, rij in alle_personen], seed=seed, today=today)
     return {"organisaties": per_org, "totaal": totaal, "kwalitatief": kwalitatief, "inzet": inzet,
-            "professionele_contacten": professioneel, "seed": seed, "tot": today.isoformat()}
+            "professionele_contacten": professioneel, "ondersteuning": ondersteuning, "seed": seed,
+            "tot": today.isoformat()}
 
 
 # Contacts of key persons with professionals (issue 25, part 5): (soort, asked by a partner of this
@@ -765,7 +767,8 @@ def demo_data(
     console.print(tabel)
     console.print("  " + ", ".join(f"{k}: {v}" for k, v in samenvatting["kwalitatief"].items())
                   + f", registraties van gewerkte uren: {samenvatting['inzet']}"
-                  + f", contacten met professionals: {samenvatting['professionele_contacten']}")
+                  + f", contacten met professionals: {samenvatting['professionele_contacten']}"
+                  + "".join(f", {k}: {v}" for k, v in samenvatting["ondersteuning"].items()))
     for org in orgs:
         console.print(f"  {org['naam']} ({org['soort']}, {', '.join(org['gemeentecodes'])}): {org['id']}",
                       soft_wrap=True)

@@ -19,6 +19,13 @@ from app.models.inzet import Inzet
 from app.models.ketenpartner import Ketenpartner
 from app.models.lees_audit import LeesAudit
 from app.models.maandafspraak import Maandafspraak
+from app.models.ondersteuning import (
+    DeskundigheidDeelnemer,
+    Deskundigheidsbevordering,
+    Dienstverband,
+    Gesprek,
+    Ontwikkeldoel,
+)
 from app.models.organisatie import Organisatie
 from app.models.professioneel_contact import ProfessioneelContact, ProfessioneelContactOnderwerp
 from app.models.signaal import Signaal, SignaalBericht, SignaalOnderwerp, SignaalStatus
@@ -37,6 +44,9 @@ __all__ = [
     "ContactmomentActie",
     "ContactmomentOnderwerp",
     "DashboardSessie",
+    "DeskundigheidDeelnemer",
+    "Deskundigheidsbevordering",
+    "Dienstverband",
     "Doel",
     "Doelstelling",
     "Doorverwijzing",
@@ -48,12 +58,14 @@ __all__ = [
     "ErvaringsverhaalOnderwerp",
     "Evaluatie",
     "EvaluatieDoelstelling",
+    "Gesprek",
     "ImportMapping",
     "ImportRun",
     "Inzet",
     "Ketenpartner",
     "LeesAudit",
     "Maandafspraak",
+    "Ontwikkeldoel",
     "Organisatie",
     "ProfessioneelContact",
     "ProfessioneelContactOnderwerp",

@@ -5,7 +5,7 @@ filters and changes decisions across evaluations, so each gets a row (and an id)
 the existing JSON is copied over in order, and the JSON column goes.
 
 Revision ID: 0026
-Revises: 0030
+Revises: 0025
 Create Date: 2026-12-07
 """
 
@@ -19,7 +19,7 @@ from alembic import op
 from app.models.base import UtcDateTime
 
 revision: str = '0026'
-down_revision: str | None = '0030'
+down_revision: str | None = '0025'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
