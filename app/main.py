@@ -23,6 +23,7 @@ from app.core.openapi import API_PREFIX, install_openapi, operation_id
 from app.core.request_checks import check_request
 from app.codelijsten.router import router as codelijsten_router
 from app.contactmomenten.router import router as contactmomenten_router
+from app.deskundigheid.router import router as deskundigheid_router
 from app.doelen.router import router as doelen_router
 from app.doelstellingen.router import router as doelstellingen_router
 from app.doorverwijzingen.router import router as doorverwijzingen_router
@@ -36,8 +37,10 @@ from app.ketenpartners.router import router as ketenpartners_router
 from app.organisaties.router import router as organisaties_router
 from app.professionele_contacten.router import router as professionele_contacten_router
 from app.signalen.router import router as signalen_router
+from app.sleutelpersonen.ondersteuning_router import router as ondersteuning_router
 from app.sleutelpersonen.router import router as sleutelpersonen_router
 from app.status.router import router as status_router
+from app.problemen.router import router as problemen_router
 from app.toegang.router import router as toegang_router
 from app.uitkomsten.router import router as uitkomsten_router
 from app.verantwoording.router import router as verantwoording_router
@@ -75,6 +78,7 @@ TAGS = [
     {"name": "evaluaties", "description": "Evaluaties van de doelstellingen: deelnemers per rol, bevindingen en besluiten."},
     {"name": "professionele-contacten", "description": "Bereik onder professionals: adviesvragen, casusoverleg, voorlichting en overleg van sleutelpersonen met professionals."},
     {"name": "verantwoordingen", "description": "De verantwoording van een organisatie over een periode in één keer: XLSX of PDF."},
+    {"name": "deskundigheidsbevordering", "description": "Training, intervisie, coaching en congressen van sleutelpersonen (deskundigheidsbevordering), met de deelnemers."},
 ]
 
 
@@ -82,10 +86,13 @@ TAGS = [
 # /v1 router): every nesting level costs every request another pass of FastAPI's route matching.
 DOMAIN_ROUTERS = (
     status_router,
+    problemen_router,
     organisaties_router,
     toegang_router,
     codelijsten_router,
     sleutelpersonen_router,
+    ondersteuning_router,
+    deskundigheid_router,
     ketenpartners_router,
     contactmomenten_router,
     doorverwijzingen_router,

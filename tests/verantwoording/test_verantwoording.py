@@ -314,3 +314,10 @@ def test_zonder_weasyprint_een_eerlijke_503(client: TestClient, data: dict[str, 
     body = assert_problem(antwoord, 503, "PDF niet beschikbaar")
     assert "formaat=xlsx" in body["detail"] and antwoord.headers["retry-after"] == "3600"
     assert client.get(URL, params={"periode": JAAR, "formaat": "xlsx"}, headers=data["a"]["headers"]).status_code == 200
+
+
+@pytest.mark.parametrize("code", sorted(INDICATOREN))
+def test_elke_indicator_antwoordt_de_organisatie(client: TestClient, data: dict[str, Any], code: str) -> None:
+    """The report computes every catalogue indicator: each answers the organisation's key (once a 500: the
+    supporting indicators handed the organisation's id where the target matching now wants the caller)."""
+    assert len(_api(client, data["a"]["headers"], code)) == 1
