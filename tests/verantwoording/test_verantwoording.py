@@ -17,6 +17,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 from sqlmodel import Session
 
+from app.core.validation import vandaag
 from app.doelen import service as doelen
 from app.indicatoren.catalogue import INDICATOREN, Eenheid
 from app.models import Doel
@@ -321,3 +322,19 @@ def test_elke_indicator_antwoordt_de_organisatie(client: TestClient, data: dict[
     """The report computes every catalogue indicator: each answers the organisation's key (once a 500: the
     supporting indicators handed the organisation's id where the target matching now wants the caller)."""
     assert len(_api(client, data["a"]["headers"], code)) == 1
+
+
+def test_tempo_bij_een_lopende_periode(client: TestClient, session: Session, data: dict[str, Any]) -> None:
+    """A target for the running year: the report shows what it expects by today and the pace, as the API does."""
+    a = data["a"]
+    org, jaar = a["organisatie"], vandaag().year
+    for maand in range(1, vandaag().month + 1):
+        make_contactmoment(session, org, a["personen"][0], datum=date(jaar, maand, 1), duur_minuten=30)
+    session.add(Doel(organisatie_id=org.id, indicator="aantal-contactmomenten", periode=str(jaar), vanaf=date(jaar, 1, 1),
+                     tot=date(jaar + 1, 1, 1), waarde=600, filters={}, filter_sleutel=doelen.filter_sleutel({})))
+    session.commit()
+    (api,) = _api(client, a["headers"], "aantal-contactmomenten", periode=jaar)
+    assert api["tempo"] == "achter" and api["doelVerwacht"] > 0
+    antwoord = client.get(URL, params={"periode": "dit-jaar", "formaat": "xlsx"}, headers=a["headers"])
+    rij = {r["Code"]: r for r in _blad(load_workbook(io.BytesIO(antwoord.content)), "Indicatoren")}["aantal-contactmomenten"]
+    assert (rij["Doel"], rij["Verwacht tot nu"], rij["Tempo"]) == (600, api["doelVerwacht"], "achter op schema")
