@@ -87,7 +87,7 @@ def _periode(periode: str | None, vanaf: str | None, tot: str | None, problemen:
 
 def waarden_verzoek(
     code: IndicatorCode,
-    periode: Annotated[str | None, Query(description="2025, 2025Q1, 2025-03, 2025W10, of relatief: deze-maand, vorige-maand, dit-kwartaal, vorig-kwartaal, dit-jaar (standaard), vorig-jaar, laatste-12-maanden.", examples=["2025Q1"])] = None,
+    periode: Annotated[str | None, Query(description="2025, 2025Q1, 2025-03, 2025W10, een bereik van twee daarvan (2024Q4/2026Q3), of relatief: deze-maand, vorige-maand, dit-kwartaal, vorig-kwartaal, dit-jaar (standaard), vorig-jaar, laatste-N-maanden (1-120), laatste-N-kwartalen (1-40), laatste-N-jaren (1-10). Regionale sleutels: alleen hele kalendereenheden en laatste-12-maanden.", examples=["2025Q1"])] = None,
     vanaf: Annotated[str | None, Query(description="Begin van een eigen periode (samen met tot).", examples=["2025-01-01"], json_schema_extra={"format": "date"})] = None,
     tot: Annotated[str | None, Query(description="Einde van een eigen periode, inclusief.", examples=["2025-06-30"], json_schema_extra={"format": "date"})] = None,
     interval: Annotated[str | None, Query(description="Geef een tijdreeks met een rij per interval, ook als de waarde 0 is.", json_schema_extra={"enum": [i.value for i in Interval]})] = None,
