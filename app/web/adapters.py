@@ -95,6 +95,10 @@ class DoelVoortgang:
     realisatie: float | None
     filters: dict[str, list[str]]
     eenheid: str = "aantal"
+    vanaf: date | None = None
+    tot: date | None = None  # exclusive, as stored
+    verwacht: float | None = None  # expected so far, when the values carry pace
+    tempo: str | None = None  # voor, op-schema, achter
 
     @property
     def teken(self) -> str:
@@ -114,13 +118,48 @@ def doelen_in(session: Session, caller: Caller, *, vanaf: date, tot: date) -> li
             tot=doelen.laatste_dag(doel).isoformat(), filters=doel.filters,  # type: ignore[attr-defined]
         )
         rij = totaal(resultaat)
+        verwacht, tempo = tempo_van(rij)
         uitkomst.append(DoelVoortgang(
             indicator=doel.indicator, naam=resultaat.verzoek.indicator.naam, periode=doel.periode, doel=doel.waarde,
             waarde=rij.waarde, realisatie=rij.realisatie if rij.realisatie is not None else (
                 round(100 * rij.waarde / doel.waarde, 1) if rij.waarde is not None and doel.waarde else None),
-            filters=doel.filters, eenheid=resultaat.verzoek.indicator.eenheid.value,
+            filters=doel.filters, eenheid=resultaat.verzoek.indicator.eenheid.value, vanaf=doel.vanaf, tot=doel.tot,
+            verwacht=verwacht, tempo=tempo,
         ))
     return uitkomst
+
+
+TEMPO_NAMEN = {"voor": "Voor op schema", "op-schema": "Op schema", "achter": "Achter op schema"}
+
+
+def tempo_van(rij: Rij) -> tuple[float | None, str | None]:
+    """(expected so far, status) as the indicator values carry them; (None, None) where they carry no pace."""
+    tempo: Any = getattr(rij, "tempo", None)
+    verwacht = getattr(rij, "doel_verwacht", None)
+    if isinstance(tempo, dict):
+        verwacht = tempo.get("verwacht", tempo.get("doelVerwacht", verwacht))
+        tempo = tempo.get("status")
+    elif tempo is not None and not isinstance(tempo, str):
+        verwacht = getattr(tempo, "verwacht", getattr(tempo, "doel_verwacht", verwacht))
+        tempo = getattr(tempo, "status", None)
+    return verwacht, (str(tempo) if tempo is not None else None)
+
+
+# --- doelstellingen ---------------------------------------------------------------------------
+
+
+def doelstellingen_per_indicator(session: Session, caller: Caller) -> dict[str, list[tuple[uuid.UUID, str, date, date | None]]]:
+    """The organisation's live goals by the indicator codes they name: (id, titel, vanaf, tot) each."""
+    from app.doelstellingen import service as doelstellingen  # the goals' service imports the catalogue
+
+    if caller.binding is not Binding.organisatie or not caller.has(Scope.inzien):
+        return {}
+    per_indicator: dict[str, list[tuple[uuid.UUID, str, date, date | None]]] = {}
+    statement = doelstellingen.list_statement(doelstellingen.eigen_statement(caller)).limit(200)
+    for d in session.exec(statement):
+        for code in d.indicatoren:
+            per_indicator.setdefault(code, []).append((d.id, d.titel, d.vanaf, d.tot))
+    return per_indicator
 
 
 # --- sleutelpersonen --------------------------------------------------------------------------

@@ -229,3 +229,21 @@ def test_andere_organisatie_en_regio(client: TestClient, session: Session, omgev
     meld_aan(client, regio)
     assert client.get("/doelstellingen").status_code == 403
     assert 'href="/doelstellingen"' not in client.get("/overzicht").text
+
+
+def test_overzicht_toont_doelen_met_hun_doelstelling(client: TestClient, session: Session, omgeving: Omgeving,
+                                                     coordinator: str) -> None:
+    """The overview's target table: this year's target, its realisation, and a link to the goal that names it."""
+    doelstelling = make_doelstelling(session, omgeving.organisatie, titel="Meer contact", indicatoren=["aantal-contactmomenten"],
+                                     vanaf=date(JAAR, 1, 1), tot=date(JAAR, 12, 31))
+    make_doelstelling(session, omgeving.organisatie, titel="Iets anders", indicatoren=["bestede-uren"])
+    session.commit()
+    assert client.post(f"/doelstellingen/{doelstelling.id}/doelen", data={
+        "csrf": coordinator, "indicator": "aantal-contactmomenten", "periode": str(JAAR), "waarde": "40"},
+        follow_redirects=False).status_code == 303
+    pagina = client.get("/overzicht?periode=dit-jaar")
+    tabel = re.search(r'<caption id="doelen-kop">.*?</table>', pagina.text, re.S)
+    assert tabel, pagina.text
+    rij = tabel.group(0)
+    assert "Aantal contactmomenten" in rij and f'href="/doelstellingen/{doelstelling.id}"' in rij and "Meer contact" in rij
+    assert "Iets anders" not in rij and f"in {JAAR}" in rij and "van 40:" in re.sub(r"\s+", " ", rij)

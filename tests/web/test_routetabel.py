@@ -24,6 +24,7 @@ from app.toegang.caller import Binding, Caller
 from app.web import sessieopslag
 from app.web.sessie import COOKIE
 from tests.apparaten.helpers import apparaat_cookie, uitnodiging_token
+from tests.doelstellingen.factories import make_doelstelling
 from tests.ervaringsverhalen.factories import make_verhaal
 from tests.factories import make_doorverwijzing, make_import_run, make_key, make_organisatie, make_sleutelpersoon
 from tests.signalen.factories import make_signaal
@@ -69,6 +70,7 @@ PARAMETERS: dict[str, Callable[[Session, Organisatie], Any]] = {
     "doorverwijzing_id": lambda session, org: make_doorverwijzing(session, org).id,
     "uitnodiging_id": _uitnodiging_van,
     "sessie_id": _dashboard_sessie_van,
+    "doelstelling_id": lambda session, org: make_doelstelling(session, org).id,
 }
 REGIONAAL = {"signaal_id"}  # the inbox: a regional key's route
 

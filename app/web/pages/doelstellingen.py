@@ -46,7 +46,6 @@ STATUS_NAMEN = {"concept": "Concept", "actief": "Actief", "afgerond": "Afgerond"
 ROLLEN = {"sleutelpersonen": "Sleutelpersonen", "coordinator": "Coördinator", "ketenpartners": "Ketenpartners",
           "gemeente": "Gemeente", "ggd": "GGD"}
 BESLUIT_STATUS = {"open": "Open", "bezig": "Bezig", "afgerond": "Afgerond"}
-TEMPO_NAMEN = {"voor": "Voor op schema", "op-schema": "Op schema", "achter": "Achter op schema"}
 BESLUIT_RIJEN = 3  # empty decision rows in the evaluation form; a meeting with more records the rest in a second one
 MAX_DOELEN = 20  # targets shown per indicator on a goal's page
 MAX_VERHALEN = 30  # stories offered in the evaluation form
@@ -289,19 +288,6 @@ class DoelRij:
         return "%" if self.eenheid == "percentage" else (" uur" if self.eenheid == "uren" else "")
 
 
-def tempo_van(rij: Any) -> tuple[float | None, str | None]:
-    """(expected so far, status) as the indicator values carry them; (None, None) where they carry no pace."""
-    tempo = getattr(rij, "tempo", None)
-    verwacht = getattr(rij, "doel_verwacht", None)
-    if isinstance(tempo, dict):
-        verwacht = tempo.get("verwacht", tempo.get("doelVerwacht", verwacht))
-        tempo = tempo.get("status")
-    elif tempo is not None and not isinstance(tempo, str):
-        verwacht = getattr(tempo, "verwacht", getattr(tempo, "doel_verwacht", verwacht))
-        tempo = getattr(tempo, "status", None)
-    return verwacht, (str(tempo) if tempo is not None else None)
-
-
 def _vul_in(rij: DoelRij, resultaat: Any) -> None:
     waarden = adapters.totaal(resultaat)
     rij.waarde, rij.onderdrukt = waarden.waarde, waarden.onderdrukt
@@ -309,7 +295,7 @@ def _vul_in(rij: DoelRij, resultaat: Any) -> None:
     if rij.streefwaarde:
         rij.realisatie = waarden.realisatie if waarden.realisatie is not None else (
             round(100 * waarden.waarde / rij.streefwaarde, 1) if waarden.waarde is not None else None)
-    rij.verwacht, rij.tempo = tempo_van(waarden)
+    rij.verwacht, rij.tempo = adapters.tempo_van(waarden)
 
 
 def doelen_van(session: Session, sessie: WebSessie, d: Any) -> list[Doel]:
@@ -396,7 +382,7 @@ def _detail_context(session: Session, sessie: WebSessie, doelstelling: Doelstell
     verhaal_ids = list(dict.fromkeys(v for e, _ in evaluatie_lijst for v in e.ervaringsverhalen))
     return {
         "sessie": sessie, "actief": "doelstellingen", "d": d, "statussen": STATUS_NAMEN, "rollen": ROLLEN,
-        "besluit_statussen": BESLUIT_STATUS, "tempo_namen": TEMPO_NAMEN,
+        "besluit_statussen": BESLUIT_STATUS, "tempo_namen": adapters.TEMPO_NAMEN,
         "partners": [partners.get(k, "onbekende ketenpartner") for k in d.beoogde_ketenpartners],
         "rijen": _indicator_rijen(session, sessie, d), "cijfers": sessie.caller.has(Scope.rapporteren),
         "evaluaties": evaluatie_lijst, "verhalen": _verhalen(session, sessie, verhaal_ids),
