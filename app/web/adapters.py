@@ -19,6 +19,7 @@ from app.core.config import get_settings
 from app.core.errors import GeenToegang, NietGevonden
 from app.core.formaten import Formaat
 from app.doelen import service as doelen
+from app.doelstellingen import service as doelstellingen
 from app.ervaringsverhalen import export as verhalen_exports
 from app.ervaringsverhalen import service as verhalen
 from app.indicatoren import export
@@ -150,8 +151,6 @@ def tempo_van(rij: Rij) -> tuple[float | None, str | None]:
 
 def doelstellingen_per_indicator(session: Session, caller: Caller) -> dict[str, list[tuple[uuid.UUID, str, date, date | None]]]:
     """The organisation's live goals by the indicator codes they name: (id, titel, vanaf, tot) each."""
-    from app.doelstellingen import service as doelstellingen  # the goals' service imports the catalogue
-
     if caller.binding is not Binding.organisatie or not caller.has(Scope.inzien):
         return {}
     per_indicator: dict[str, list[tuple[uuid.UUID, str, date, date | None]]] = {}

@@ -58,7 +58,7 @@ def test_lijst_en_nieuwe_doelstelling(client: TestClient, session: Session, omge
         omgeving, csrf=coordinator, titel="", omschrijving="Bel 0612345678", tot=f"{JAAR - 1}-12-31",
         behoefteanalyse_tekst=""))
     assert fout.status_code == 400
-    overzicht = re.search(r'<div class="foutmelding" role="alert" id="foutoverzicht">(.*?)</div>', fout.text, re.S)
+    overzicht = re.search(r'<div class="foutmelding" role="alert" id="foutoverzicht">(.*?)</div>', fout.text, re.DOTALL)
     assert overzicht, fout.text
     tekst = overzicht.group(1)
     for label in ("Titel: Vul dit in.", "Omschrijving: Bevat persoonsgegevens (telefoonnummer)",
@@ -79,7 +79,7 @@ def test_lijst_en_nieuwe_doelstelling(client: TestClient, session: Session, omge
     assert session.exec(select(AuditRegel).where(AuditRegel.resource_id == api["id"])).first() is not None
 
     lijst = client.get("/doelstellingen")
-    rij = re.search(rf'<a href="{pad}">Meer jonge moeders bij de JGZ</a>.*?</tr>', lijst.text, re.S)
+    rij = re.search(rf'<a href="{pad}">Meer jonge moeders bij de JGZ</a>.*?</tr>', lijst.text, re.DOTALL)
     assert rij and "Actief" in rij.group(0) and ">2<" in rij.group(0) and "nog geen" in rij.group(0)
 
 
@@ -110,7 +110,7 @@ def test_doel_evaluatie_en_besluit(client: TestClient, session: Session, omgevin
                                                   "periode": str(JAAR), "waarde": "130"})
     assert tweemaal.status_code == 400 and "Er bestaat al een doel" in tweemaal.text
     pagina = client.get(pad)
-    rij = re.search(r'<td data-kop="Indicator">Aantal contactmomenten.*?</tr>', pagina.text, re.S)
+    rij = re.search(r'<td data-kop="Indicator">Aantal contactmomenten.*?</tr>', pagina.text, re.DOTALL)
     assert rij and f">{JAAR}<" in rij.group(0) and ">120<" in rij.group(0)
 
     # An evaluation: all problems at once, then recorded with a decision that is overdue.
@@ -167,7 +167,7 @@ def test_wijzigen_en_afronden_na_bevestiging(client: TestClient, session: Sessio
                                   "status": "actief", "indicatoren": ["aantal-hulpvragen"]})
     assert fout.status_code == 400
     assert "Titel: Vul dit in." in fout.text and "Tot en met: tot" in fout.text
-    api = lambda: client.get("/v1" + pad, headers=omgeving.headers).json()  # noqa: E731
+    api = lambda: client.get("/v1" + pad, headers=omgeving.headers).json()
     assert api()["titel"] == "Eerder in beeld bij geldzorgen" and api()["vanaf"] == f"{JAAR}-01-01"
     goed = client.post(pad, data={"csrf": coordinator, "titel": "Eerder in beeld bij schulden", "vanaf": f"{JAAR}-01-01",
                                   "tot": "", "status": "actief", "indicatoren": ["aantal-hulpvragen", "bestede-uren"]},
@@ -242,7 +242,7 @@ def test_overzicht_toont_doelen_met_hun_doelstelling(client: TestClient, session
         "csrf": coordinator, "indicator": "aantal-contactmomenten", "periode": str(JAAR), "waarde": "40"},
         follow_redirects=False).status_code == 303
     pagina = client.get("/overzicht?periode=dit-jaar")
-    tabel = re.search(r'<caption id="doelen-kop">.*?</table>', pagina.text, re.S)
+    tabel = re.search(r'<caption id="doelen-kop">.*?</table>', pagina.text, re.DOTALL)
     assert tabel, pagina.text
     rij = tabel.group(0)
     assert "Aantal contactmomenten" in rij and f'href="/doelstellingen/{doelstelling.id}"' in rij and "Meer contact" in rij

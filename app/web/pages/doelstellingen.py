@@ -21,8 +21,14 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import ValidationError
 from sqlmodel import Session, col, func, select
 
-from app.core.errors import DomeinFout, GeenToegang, NietGevonden, OngeldigeInvoer, validation_params
 from app.core.db import SessionDep
+from app.core.errors import (
+    DomeinFout,
+    GeenToegang,
+    NietGevonden,
+    OngeldigeInvoer,
+    validation_params,
+)
 from app.core.schemas import schemafouten
 from app.core.validation import vandaag
 from app.doelen import service as doelen
@@ -33,7 +39,14 @@ from app.ervaringsverhalen import service as verhalen
 from app.evaluaties import service as evaluaties
 from app.evaluaties.schemas import EvaluatieInvoer, EvaluatieUpdate
 from app.indicatoren.catalogue import INDICATOREN
-from app.models import Doel, Doelstelling, Ervaringsverhaal, Evaluatie, EvaluatieDoelstelling, Ketenpartner
+from app.models import (
+    Doel,
+    Doelstelling,
+    Ervaringsverhaal,
+    Evaluatie,
+    EvaluatieDoelstelling,
+    Ketenpartner,
+)
 from app.toegang import scoping
 from app.toegang.caller import Scope
 from app.web import adapters
