@@ -29,7 +29,7 @@ def test_doelstelling_doel_overzicht_en_evaluatie(browser: Any, page: Any, dashb
     formulier = page.locator("form[action='/doelstellingen']")
     assert "jonge moeders" in formulier.get_by_label("Omschrijving").input_value()
     formulier.get_by_label("Titel").fill(TITEL)
-    formulier.get_by_label("Datum").fill(f"{jaar}-01-05" if vandaag().isoformat() >= f"{jaar}-01-05" else vandaag().isoformat())
+    formulier.get_by_label("Datum").fill(min(f"{jaar}-01-05", vandaag().isoformat()))
     formulier.get_by_label("Uitkomst").fill("De JGZ ziet weinig moeders onder statushouders.")
     formulier.locator("#ketenpartners input[type=checkbox]").first.check()
     formulier.get_by_label("Vanaf").fill(f"{jaar}-01-01")
