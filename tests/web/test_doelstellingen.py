@@ -112,6 +112,7 @@ def test_doel_evaluatie_en_besluit(client: TestClient, session: Session, omgevin
     pagina = client.get(pad)
     rij = re.search(r'<td data-kop="Indicator">Aantal contactmomenten.*?</tr>', pagina.text, re.DOTALL)
     assert rij and f">{JAAR}<" in rij.group(0) and ">120<" in rij.group(0)
+    assert [f"waarvan {JAAR}Q{k}" in pagina.text for k in range(1, 5)] == [True] * 4  # the year's quarters below it
 
     # An evaluation: all problems at once, then recorded with a decision that is overdue.
     formulier = client.get(pad + "/evaluatie")

@@ -295,10 +295,31 @@ class DoelRij:
     tempo: str | None = None  # voor, op-schema, achter
     periode: str = ""
     toelichting: str = ""
+    kwartalen: list["Kwartaal"] = field(default_factory=list)  # a year target's quarters
 
     @property
     def teken(self) -> str:
         return "%" if self.eenheid == "percentage" else (" uur" if self.eenheid == "uren" else "")
+
+
+@dataclass(frozen=True)
+class Kwartaal:
+    """A quarter of a year target: its part of the target (when the values spread it), pace and realisation."""
+
+    periode: str
+    doel: float | None
+    verwacht: float | None
+    waarde: float | int | None
+    onderdrukt: bool
+    tempo: str | None
+
+
+def _kwartalen(resultaat: Any) -> list[Kwartaal]:
+    kwartalen = []
+    for r in resultaat.rijen:
+        verwacht, tempo = adapters.tempo_van(r)
+        kwartalen.append(Kwartaal(r.periode.label, r.doel, verwacht, r.waarde, r.onderdrukt, tempo))
+    return kwartalen
 
 
 def _vul_in(rij: DoelRij, resultaat: Any) -> None:
@@ -344,6 +365,9 @@ def _indicator_rijen(session: Session, sessie: WebSessie, d: Any) -> list[DoelRi
                 rij.toelichting = "; ".join(f"{k}: {', '.join(v)}" for k, v in doel.filters.items())
             if cijfers and code in INDICATOREN:
                 _vul_in(rij, adapters.indicator(session, sessie.caller, code, periode=doel.periode, filters=doel.filters))
+                if re.fullmatch(r"\d{4}", doel.periode):
+                    rij.kwartalen = _kwartalen(adapters.indicator(session, sessie.caller, code, periode=doel.periode,
+                                                                  interval="kwartaal", filters=doel.filters))
             rijen.append(rij)
     return rijen
 
