@@ -62,7 +62,7 @@ def test_lijst_en_nieuwe_doelstelling(client: TestClient, session: Session, omge
     assert overzicht, fout.text
     tekst = overzicht.group(1)
     for label in ("Titel: Vul dit in.", "Omschrijving: Bevat persoonsgegevens (telefoonnummer)",
-                  "Uitkomst van de behoefteanalyse: Vul dit in.", "Tot en met: tot"):
+                  "Uitkomst van de behoefteanalyse: Vul dit in.", f"Tot en met: tot (31 december {JAAR - 1}) ligt vóór vanaf (1 januari {JAAR})"):
         assert label in tekst, tekst
     assert "0612345678" not in tekst  # the guard never echoes the value
     assert 'id="titel" name="titel" value=""' in fout.text and 'aria-invalid="true"' in fout.text

@@ -51,6 +51,7 @@ from app.toegang import scoping
 from app.toegang.caller import Scope
 from app.web import adapters
 from app.web.sessie import SessieDep, WebSessie, controleer_csrf
+from app.web.templating import datum as datum_tekst
 from app.web.templating import pagina
 
 router = APIRouter(include_in_schema=False)
@@ -106,6 +107,7 @@ def _fouten(problemen: list[dict[str, str]], *, rijen: list[int] = (), rollen: l
     for p in problemen:
         naam, reden = p.get("name", ""), _IN_WOORDEN.get(p.get("reason", ""), p.get("reason", ""))
         reden = re.sub(r"`([^`]*)`", r"\1", reden)
+        reden = re.sub(r"\b\d{4}-\d{2}-\d{2}\b", _datum_in_woorden, reden)
         if m := re.match(r"besluiten\[(\d+)\]\.?(\w*)", naam):
             rij = rijen[int(m.group(1))] if int(m.group(1)) < len(rijen) else 0
             deel = {"tekst": "tekst", "eigenaarRol": "rol", "deadline": "deadline", "status": "status"}.get(m.group(2), "tekst")
@@ -119,6 +121,13 @@ def _fouten(problemen: list[dict[str, str]], *, rijen: list[int] = (), rollen: l
         veld, label = VELDEN.get(naam) or VELDEN.get(basis) or (basis or "formulier", basis or "Formulier")
         uitkomst.append(Fout(veld, label, reden))
     return list(dict.fromkeys(uitkomst))
+
+
+def _datum_in_woorden(m: re.Match[str]) -> str:
+    try:
+        return datum_tekst(date.fromisoformat(m.group(0)))
+    except ValueError:
+        return m.group(0)
 
 
 def _mag(sessie: WebSessie) -> None:
