@@ -16,6 +16,7 @@ from app.core.config import get_settings
 from app.core import logs
 from app.core.errors import install_error_handlers
 from app.core.http import HttpMiddleware
+from app.core.idempotentiesleutel import IdempotentieMiddleware
 from app.core.middleware import BodyLimitMiddleware, HeadersMiddleware
 from app.core.proxy import DoorgestuurdeHeaders
 from app.core.openapi import API_PREFIX, install_openapi, operation_id
@@ -186,6 +187,7 @@ def create_app() -> FastAPI:
         # The dashboard's upload form (/importeren) carries the same files.
         return settings.max_import_bytes if path.startswith((f"{API_PREFIX}/imports", "/importeren")) else settings.max_body_bytes
 
+    app.add_middleware(IdempotentieMiddleware)  # Idempotency-Key: reads bodies the limit below already bounded
     app.add_middleware(BodyLimitMiddleware, limit_for=body_limit)
     app.add_middleware(HttpMiddleware)  # HEAD, If-None-Match/304, RateLimit-*: inside the security headers
     app.add_middleware(HeadersMiddleware, api_version=__version__)

@@ -48,6 +48,10 @@ class Problem(BaseModel):
     status: int = Field(description="HTTP-statuscode.", examples=[400])
     detail: str = Field(description="Uitleg van deze specifieke fout.", examples=["De invoer bevat 1 fout."])
     instance: str | None = Field(default=None, description="Het pad van het verzoek.", examples=["/v1/contactmomenten"])
+    code: str | None = Field(
+        default=None, description="Stabiele code van de soort fout, voor programma's (waar gegeven; de `title` is voor "
+        "mensen en kan veranderen).", examples=["idempotency-key-hergebruikt"],
+    )
     invalidParams: list[InvalidParam] | None = Field(
         default=None, description="Bij status 400: alle ongeldige velden tegelijk."
     )

@@ -17,6 +17,7 @@ from pydantic import BaseModel
 from app import __version__
 from app.core.config import get_settings
 from app.core.errors import TITLES, ConflictProblem, Problem, VersieProblem
+from app.core.idempotentiesleutel import ZONDER
 from app.core.request_checks import VERBODEN_TEKENS
 from app.toegang.caller import SCOPE_UITLEG
 
@@ -70,14 +71,29 @@ _HEADERS: dict[str, Any] = {
                             "veranderde) of, bij een enkel record, in `If-Match` bij PATCH.",
              "schema": {"type": "string"}},
 }
+_HEADERS["Idempotent-Replayed"] = {
+    "description": "`true` als dit het bewaarde antwoord is op een eerder verzoek met dezelfde `Idempotency-Key`.",
+    "schema": {"type": "string", "enum": ["true"]},
+}
+_IDEMPOTENCY_KEY = {
+    "name": "Idempotency-Key", "in": "header", "required": False,
+    "description": "Een unieke waarde per verzoek (bijvoorbeeld een UUID). Stuurt u hetzelfde verzoek met dezelfde "
+    "sleutel nog eens (binnen 24 uur), dan krijgt u het eerste antwoord terug met `Idempotent-Replayed: true` en wordt "
+    "er niets opnieuw geschreven. Dezelfde sleutel met een ander verzoek geeft 409 (`code: idempotency-key-hergebruikt`); "
+    "terwijl het eerste verzoek nog loopt 409 met `Retry-After` (`code: idempotency-key-in-behandeling`).",
+    "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[!-~]+$"},
+    "example": "5f0c6d3e-8a3b-4c1e-9b7a-2d4e6f8a0b1c",
+}
 _RATELIMIT_REFS = {naam: _HEADER_REF(naam) for naam in ("RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset")}
 
 
 def _problem(status: int, description: str) -> dict[str, Any]:
+    model = _PROBLEM_SCHEMAS.get(str(status))
     return {
         "description": description,
         "headers": {"API-Version": _VERSION_HEADER_REF},
-        "content": {"application/problem+json": {"schema": _PROBLEM_REF}},
+        "content": {"application/problem+json": {
+            "schema": {"$ref": f"#/components/schemas/{model.__name__}"} if model else _PROBLEM_REF}},
     }
 
 
@@ -281,6 +297,13 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
                 })
                 if "200" in responses and "application/json" in responses["200"].get("content", {}):
                     responses["200"].setdefault("headers", {}).setdefault("ETag", _HEADER_REF("ETag"))
+            if method == "post" and path.startswith(API_PREFIX) and path not in ZONDER:
+                op.setdefault("parameters", []).append(_IDEMPOTENCY_KEY)
+                responses.setdefault("409", _problem(409, "Conflict, onder meer dezelfde `Idempotency-Key` bij een ander "
+                                                          "verzoek of terwijl het eerste nog loopt (zie `code`)."))
+                for status, response in responses.items():
+                    if str(status).startswith(("2", "4")) and str(status) not in ("401", "403", "429"):
+                        response.setdefault("headers", {})["Idempotent-Replayed"] = _HEADER_REF("Idempotent-Replayed")
             if "requestBody" in op:
                 responses.setdefault("415", _problem(415, "De body heeft een mediatype dat deze operatie niet leest."))
             responses.setdefault("503", _problem(503, "De database is niet bereikbaar, alle verbindingen zijn bezet of "
