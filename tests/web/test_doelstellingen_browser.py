@@ -49,8 +49,9 @@ def test_doelstelling_doel_overzicht_en_evaluatie(browser: Any, page: Any, dashb
     doel.get_by_role("button", name="Doel vastleggen").click()
     page.wait_for_url(re.compile(r"melding=doel"))
     tabel = page.get_by_role("table", name="Indicatoren met hun doelen, realisatie en tempo")
-    rij = tabel.locator("tbody tr", has_text="Aantal hulpvragen")
+    rij = tabel.locator("tbody tr:not(.deelrij)", has_text="Aantal hulpvragen")
     assert "2.500" in rij.inner_text() and str(jaar) in rij.inner_text()
+    assert tabel.locator("tr.deelrij").count() == 4  # the year's quarters below it
     assert axe(page) == []
 
     # On the overview, with a link back to the goal.
