@@ -38,6 +38,7 @@ from app.professionele_contacten.router import router as professionele_contacten
 from app.signalen.router import router as signalen_router
 from app.sleutelpersonen.router import router as sleutelpersonen_router
 from app.status.router import router as status_router
+from app.problemen.router import router as problemen_router
 from app.toegang.router import router as toegang_router
 from app.uitkomsten.router import router as uitkomsten_router
 from app.web.router import install as install_dashboard
@@ -80,6 +81,7 @@ TAGS = [
 # /v1 router): every nesting level costs every request another pass of FastAPI's route matching.
 DOMAIN_ROUTERS = (
     status_router,
+    problemen_router,
     organisaties_router,
     toegang_router,
     codelijsten_router,

@@ -71,7 +71,7 @@ def _wie(scope: Scope) -> bytes | None:
 async def _problem(scope: Scope, send: Send, status: int, detail: str, code: str,
                    headers: list[tuple[bytes, bytes]] | None = None) -> None:
     titel = {400: "Ongeldige invoer", 409: "Conflict"}[status]
-    extra = {"code": code}
+    extra = {"code": code} if status == 409 else {}
     invalid = [{"name": "Idempotency-Key", "reason": detail, "code": code}] if status == 400 else None
     body = json.dumps(problem_body(scope["path"], status, detail, title=titel, invalid_params=invalid,
                                    extra=extra)).encode()
@@ -97,7 +97,7 @@ class IdempotentieMiddleware:
         sleutel = ruw.decode("latin-1").strip()
         if not GELDIG.fullmatch(sleutel):
             await _problem(scope, send, 400, "De `Idempotency-Key` is 1 tot 255 zichtbare ASCII-tekens, "
-                           "bijvoorbeeld een UUID.", "idempotency-key-ongeldig")
+                           "bijvoorbeeld een UUID.", "patroon")
             return
 
         berichten: list[Message] = []
