@@ -22,10 +22,10 @@ from app.doelen import service as doelen
 from app.doelstellingen import service as doelstellingen
 from app.ervaringsverhalen import export as verhalen_exports
 from app.ervaringsverhalen import service as verhalen
-from app.indicatoren import export
-from app.indicatoren.catalogue import TERUGGEKOPPELD
-from app.indicatoren.dependencies import waarden_verzoek
-from app.indicatoren.service import Resultaat, Rij, bereken
+from app.indicatoren import eigen, export
+from app.indicatoren.catalogue import INDICATOREN, TERUGGEKOPPELD
+from app.indicatoren.dependencies import indicator_verzoek, waarden_verzoek
+from app.indicatoren.service import Resultaat, Rij
 from app.models import Doel, Ervaringsverhaal, Signaal
 from app.signalen import service as signalen
 from app.sleutelpersonen import service as sleutelpersonen
@@ -48,13 +48,27 @@ def indicator(
     if not caller.has(Scope.rapporteren):
         raise GeenToegang("Deze API-sleutel mist de scope `rapporteren`; het overzicht toont geen cijfers.")
     gefilterd = {naam: ",".join(waarden) for naam, waarden in (filters or {}).items() if waarden}
-    verzoek = waarden_verzoek(
-        code, periode=periode, vanaf=vanaf, tot=tot, interval=interval,
-        groeperenOp=",".join(groeperen_op) or None, **gefilterd,
-    )
+    parameters: dict[str, Any] = {"periode": periode, "vanaf": vanaf, "tot": tot, "interval": interval,
+                                  "groeperenOp": ",".join(groeperen_op) or None, **gefilterd}
+    # An own indicator (`eigen.`) as the API resolves it: one the caller may see, at its latest version (404 else).
+    verzoek = (indicator_verzoek(code, session, caller, parameters) if eigen.is_eigen(code)
+               else waarden_verzoek(code, **parameters))
     settings = get_settings()
-    return bereken(session, caller=caller, verzoek=verzoek, drempel=settings.suppression_threshold,
-                   max_rijen=settings.max_indicator_rows)
+    return eigen.bereken(session, caller=caller, verzoek=verzoek, drempel=settings.suppression_threshold,
+                         max_rijen=settings.max_indicator_rows)
+
+
+def indicator_keuzes(session: Session, caller: Caller) -> list[tuple[str, str]]:
+    """(code, name) of the indicators a goal of this organisation may name: the catalogue and its own, by name."""
+    keuzes = [(code, i.naam) for code, i in INDICATOREN.items()]
+    keuzes += [(v.code, v.indicator.naam) for v in eigen.zichtbare(session, caller)]
+    return sorted(keuzes, key=lambda c: c[1].lower())
+
+
+def indicator_naam(session: Session, caller: Caller, code: str) -> str | None:
+    """The name of an indicator the caller may see (catalogue or own), or None."""
+    gevonden = eigen.vind(session, caller, code)
+    return gevonden.naam if gevonden is not None else None
 
 
 def totaal(resultaat: Resultaat) -> Rij:

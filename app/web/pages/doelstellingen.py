@@ -38,7 +38,6 @@ from app.doelstellingen.schemas import DoelstellingInvoer, DoelstellingUpdate
 from app.ervaringsverhalen import service as verhalen
 from app.evaluaties import service as evaluaties
 from app.evaluaties.schemas import EvaluatieInvoer, EvaluatieUpdate
-from app.indicatoren.catalogue import INDICATOREN
 from app.models import (
     Doel,
     Doelstelling,
@@ -165,14 +164,9 @@ def _ongeldig(problemen: list[dict[str, str]]) -> OngeldigeInvoer:
 # --- what the forms offer ---------------------------------------------------------------------
 
 
-def indicator_keuzes() -> list[tuple[str, str]]:
-    """(code, name) of every indicator a goal may name: the API's catalogue (`/v1/indicatoren`)."""
-    return sorted(((code, i.naam) for code, i in INDICATOREN.items()), key=lambda c: c[1].lower())
-
-
-def _indicator_naam(code: str) -> str:
-    indicator = INDICATOREN.get(code)
-    return indicator.naam if indicator else code
+def _indicator_naam(session: Session, sessie: WebSessie, code: str) -> str:
+    """The indicator's name; a code the caller no longer sees (an own indicator withdrawn) as itself."""
+    return adapters.indicator_naam(session, sessie.caller, code) or code
 
 
 def _ketenpartners(session: Session, sessie: WebSessie) -> list[Ketenpartner]:
@@ -240,7 +234,7 @@ def _lijst_context(session: Session, sessie: WebSessie, nummer: int) -> dict[str
         "rijen": [LijstRij(doelstellingen.publiek(d), laatste.get(d.id)) for d in rijen],
         "statussen": STATUS_NAMEN, "mag_schrijven": mag,
         "ketenpartners": _ketenpartners(session, sessie) if mag else [],
-        "indicatoren": indicator_keuzes() if mag else [],
+        "indicatoren": adapters.indicator_keuzes(session, sessie.caller) if mag else [],
         "formulier": Formulier(invoer={"status": "actief", "vanaf": date(vandaag().year, 1, 1).isoformat(),
                                        "tot": date(vandaag().year, 12, 31).isoformat(), "ketenpartners": [],
                                        "indicatoren": []}),
@@ -360,11 +354,12 @@ def _indicator_rijen(session: Session, sessie: WebSessie, d: Any) -> list[DoelRi
     nu = vandaag()
     rijen: list[DoelRij] = []
     for code, lijst_ in per_indicator.items():
-        naam = _indicator_naam(code)
+        bekend = adapters.indicator_naam(session, sessie.caller, code)
+        naam = bekend or code
         if not lijst_:
             rij = DoelRij(code, naam, periode="looptijd tot nu", toelichting="geen doel vastgelegd")
             einde = min(d.tot or nu, nu)
-            if cijfers and code in INDICATOREN and d.vanaf <= einde:
+            if cijfers and bekend and d.vanaf <= einde:
                 _vul_in(rij, adapters.indicator(session, sessie.caller, code, vanaf=d.vanaf.isoformat(), tot=einde.isoformat()))
             rijen.append(rij)
             continue
@@ -372,7 +367,7 @@ def _indicator_rijen(session: Session, sessie: WebSessie, d: Any) -> list[DoelRi
             rij = DoelRij(code, naam, doel=doel, streefwaarde=doel.waarde, periode=doel.periode)
             if doel.filters:
                 rij.toelichting = "; ".join(f"{k}: {', '.join(v)}" for k, v in doel.filters.items())
-            if cijfers and code in INDICATOREN:
+            if cijfers and bekend:
                 _vul_in(rij, adapters.indicator(session, sessie.caller, code, periode=doel.periode, filters=doel.filters))
                 if re.fullmatch(r"\d{4}", doel.periode):
                     rij.kwartalen = _kwartalen(adapters.indicator(session, sessie.caller, code, periode=doel.periode,
@@ -452,7 +447,7 @@ def doelstelling(request: Request, doelstelling_id: uuid.UUID, sessie: SessieDep
 def _wijzig_context(session: Session, sessie: WebSessie, doelstelling: Doelstelling, formulier: Formulier) -> dict[str, Any]:
     return {
         "sessie": sessie, "actief": "doelstellingen", "d": doelstellingen.publiek(doelstelling), "statussen": STATUS_NAMEN,
-        "ketenpartners": _ketenpartners(session, sessie), "indicatoren": indicator_keuzes(), "formulier": formulier,
+        "ketenpartners": _ketenpartners(session, sessie), "indicatoren": adapters.indicator_keuzes(session, sessie.caller), "formulier": formulier,
         "vandaag": vandaag().isoformat(),
     }
 
@@ -590,7 +585,7 @@ def _evaluatie_context(session: Session, sessie: WebSessie, doelstelling: Doelst
     return {
         "sessie": sessie, "actief": "doelstellingen", "d": d, "rollen": ROLLEN, "besluit_statussen": BESLUIT_STATUS,
         "doelstellingen": [(str(x.id), x.titel) for x in alle], "formulier": formulier,
-        "indicatoren": [(code, _indicator_naam(code)) for code in d.indicatoren],
+        "indicatoren": [(code, _indicator_naam(session, sessie, code)) for code in d.indicatoren],
         "verhalen": verhalen.publiek(session, list(session.exec(statement.limit(MAX_VERHALEN)).all())),
         "rijen": range(BESLUIT_RIJEN), "vandaag": vandaag().isoformat(),
     }
