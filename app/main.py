@@ -23,6 +23,7 @@ from app.core.openapi import API_PREFIX, install_openapi, operation_id
 from app.core.request_checks import check_request
 from app.codelijsten.router import router as codelijsten_router
 from app.contactmomenten.router import router as contactmomenten_router
+from app.deskundigheid.router import router as deskundigheid_router
 from app.doelen.router import router as doelen_router
 from app.doelstellingen.router import router as doelstellingen_router
 from app.doorverwijzingen.router import router as doorverwijzingen_router
@@ -36,6 +37,7 @@ from app.ketenpartners.router import router as ketenpartners_router
 from app.organisaties.router import router as organisaties_router
 from app.professionele_contacten.router import router as professionele_contacten_router
 from app.signalen.router import router as signalen_router
+from app.sleutelpersonen.ondersteuning_router import router as ondersteuning_router
 from app.sleutelpersonen.router import router as sleutelpersonen_router
 from app.status.router import router as status_router
 from app.problemen.router import router as problemen_router
@@ -74,6 +76,7 @@ TAGS = [
     {"name": "doelstellingen", "description": "Doelstellingen van de eigen organisatie, met behoefteanalyse en indicatoren."},
     {"name": "evaluaties", "description": "Evaluaties van de doelstellingen: deelnemers per rol, bevindingen en besluiten."},
     {"name": "professionele-contacten", "description": "Bereik onder professionals: adviesvragen, casusoverleg, voorlichting en overleg van sleutelpersonen met professionals."},
+    {"name": "deskundigheidsbevordering", "description": "Training, intervisie, coaching en congressen van sleutelpersonen (deskundigheidsbevordering), met de deelnemers."},
 ]
 
 
@@ -86,6 +89,8 @@ DOMAIN_ROUTERS = (
     toegang_router,
     codelijsten_router,
     sleutelpersonen_router,
+    ondersteuning_router,
+    deskundigheid_router,
     ketenpartners_router,
     contactmomenten_router,
     doorverwijzingen_router,

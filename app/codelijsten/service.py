@@ -33,6 +33,7 @@ SOORT_CONTACT = "soort-contact"
 EFFECT = "effect"
 INZET_SOORT = "inzet-soort"
 PROFESSIONEEL_CONTACT_SOORT = "professioneel-contact-soort"
+DESKUNDIGHEID_SOORT = "deskundigheid-soort"
 GEMEENTE = "gemeente"
 
 
@@ -87,6 +88,7 @@ LIJSTEN: dict[str, str] = {
     EFFECT: "Effecten van de inzet van sleutelpersonen in ervaringsverhalen (handreiking, hoofdstuk 7).",
     INZET_SOORT: "Soorten inzet: waaraan een sleutelpersoon de gewerkte uren besteedde.",
     PROFESSIONEEL_CONTACT_SOORT: "Soorten contacten van sleutelpersonen met professionals: adviesvragen, casusoverleg, voorlichting, ...",
+    DESKUNDIGHEID_SOORT: "Soorten deskundigheidsbevordering: basistraining, bijscholing, intervisie, coaching, congres, overig.",
     GEMEENTE: "Gemeenten met hun CBS-code (`GM0344`) en officiële naam, volgens de gemeentelijke indeling van het CBS.",
 }
 
