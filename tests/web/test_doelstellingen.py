@@ -138,20 +138,24 @@ def test_doel_evaluatie_en_besluit(client: TestClient, session: Session, omgevin
     assert "Via de sleutelpersoon naar de JGZ" in pagina.text  # the story the evaluation considered
     assert pagina.text.count('class="markering">te laat</strong>') == 1
 
-    besluit = client.post(pad + "/besluiten", data={"csrf": coordinator, "evaluatie": evaluatie["id"], "nummer": "0",
-                                                    "status": "afgerond"}, follow_redirects=False)
+    besluit_id = evaluatie["besluiten"][0]["id"]
+    besluit = client.post(pad + "/besluiten", data={"csrf": coordinator, "besluit": besluit_id, "status": "afgerond"},
+                          follow_redirects=False)
     assert besluit.status_code == 303
     na = client.get(f"/v1/evaluaties/{evaluatie['id']}", headers=omgeving.headers).json()
     assert na["besluiten"][0]["status"] == "afgerond"
     assert 'class="markering">te laat' not in client.get(pad).text  # done is never overdue
-    # A decision number that does not exist, or an evaluation of another goal: 404.
-    assert client.post(pad + "/besluiten", data={"csrf": coordinator, "evaluatie": evaluatie["id"], "nummer": "5",
-                                                 "status": "open"}).status_code == 404
+    assert client.get(f"/v1/besluiten/{besluit_id}", headers=omgeving.headers).json()["status"] == "afgerond"
+    # A decision that does not exist, or one of an evaluation of another goal: 404; a status that does not exist: 400.
+    assert client.post(pad + "/besluiten", data={"csrf": coordinator, "besluit": "nee", "status": "open"}).status_code == 404
     ander_doel = make_doelstelling(session, omgeving.organisatie)
-    andere_evaluatie = make_evaluatie(session, omgeving.organisatie, doelstellingen=[ander_doel])
+    make_evaluatie(session, omgeving.organisatie, doelstellingen=[ander_doel])
     session.commit()
-    assert client.post(pad + "/besluiten", data={"csrf": coordinator, "evaluatie": str(andere_evaluatie.id), "nummer": "0",
+    ander_besluit = client.get(f"/v1/besluiten?doelstelling={ander_doel.id}", headers=omgeving.headers).json()[0]["id"]
+    assert client.post(pad + "/besluiten", data={"csrf": coordinator, "besluit": ander_besluit,
                                                  "status": "open"}).status_code == 404
+    assert client.post(pad + "/besluiten", data={"csrf": coordinator, "besluit": besluit_id,
+                                                 "status": "klaar"}).status_code == 400
 
 
 def test_wijzigen_en_afronden_na_bevestiging(client: TestClient, session: Session, omgeving: Omgeving, coordinator: str) -> None:

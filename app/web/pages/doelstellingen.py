@@ -36,8 +36,9 @@ from app.doelen.schemas import DoelCreate
 from app.doelstellingen import service as doelstellingen
 from app.doelstellingen.schemas import DoelstellingInvoer, DoelstellingUpdate
 from app.ervaringsverhalen import service as verhalen
+from app.evaluaties import besluiten
 from app.evaluaties import service as evaluaties
-from app.evaluaties.schemas import EvaluatieInvoer, EvaluatieUpdate
+from app.evaluaties.schemas import BesluitUpdate, EvaluatieInvoer
 from app.models import (
     Doel,
     Doelstelling,
@@ -378,7 +379,7 @@ def _indicator_rijen(session: Session, sessie: WebSessie, d: Any) -> list[DoelRi
 
 @dataclass
 class BesluitRegel:
-    nummer: int
+    id: uuid.UUID
     tekst: str
     eigenaar: str
     deadline: date | None
@@ -393,8 +394,8 @@ def _evaluaties(session: Session, sessie: WebSessie, d: Any) -> list[tuple[Any, 
     statement = evaluaties.list_statement(evaluaties.eigen_statement(sessie.caller), doelstelling=d.id)
     rijen = evaluaties.publiek(session, list(session.exec(statement.limit(adapters.PAGINA)).all()))
     return [
-        (e, [BesluitRegel(i, b.tekst, ROLLEN.get(str(b.eigenaar_rol), str(b.eigenaar_rol)), b.deadline, str(b.status))
-             for i, b in enumerate(e.besluiten)])
+        (e, [BesluitRegel(b.id, b.tekst, ROLLEN.get(str(b.eigenaar_rol), str(b.eigenaar_rol)), b.deadline, str(b.status))
+             for b in e.besluiten])
         for e in rijen
     ]
 
@@ -664,25 +665,24 @@ def evaluatie_vastleggen(
 @router.post("/doelstellingen/{doelstelling_id}/besluiten", response_class=HTMLResponse)
 def besluit_status(
     request: Request, doelstelling_id: uuid.UUID, sessie: SessieDep, session: SessionDep,
-    csrf: Kort = "", evaluatie: Kort = "", nummer: Kort = "", status: Kort = "",
+    csrf: Kort = "", besluit: Kort = "", status: Kort = "",
 ) -> Response:
-    """`PATCH /v1/evaluaties/{id}` with the decisions, one of them with its new status."""
+    """`PATCH /v1/besluiten/{id}` from the form: one decision of an evaluation of this goal gets its new status."""
     gevonden = _doelstelling(session, sessie, doelstelling_id)
     _mag_schrijven(request, sessie, csrf)
     try:
-        evaluatie_id, index = uuid.UUID(evaluatie), int(nummer)
+        besluit_id = uuid.UUID(besluit)
     except ValueError:
         raise NietGevonden("Dit besluit bestaat niet.") from None
-    record = evaluaties.get(session, caller=sessie.caller, evaluatie_id=evaluatie_id)
-    huidig = evaluaties.publiek(session, [record])[0]
-    if gevonden.id not in huidig.doelstellingen or not 0 <= index < len(huidig.besluiten):
+    record = besluiten.get(session, caller=sessie.caller, besluit_id=besluit_id)
+    besproken = session.exec(select(EvaluatieDoelstelling).where(
+        EvaluatieDoelstelling.evaluatie_id == record.evaluatie_id, EvaluatieDoelstelling.doelstelling_id == gevonden.id)).first()
+    if besproken is None:
         raise NietGevonden("Dit besluit hoort niet bij deze doelstelling.")
-    besluiten = [b.model_dump(by_alias=True, mode="json") for b in huidig.besluiten]
-    besluiten[index]["status"] = status
     try:
-        evaluaties.update(session, caller=sessie.caller, evaluatie=record,
-                          data=EvaluatieUpdate.model_validate({"besluiten": besluiten}))
+        besluiten.update(session, caller=sessie.caller, besluit=record, data=BesluitUpdate.model_validate({"status": status}))
     except ValidationError as exc:
         raise _ongeldig(validation_params(exc.errors())) from None
-    return RedirectResponse(f"/doelstellingen/{doelstelling_id}?melding=besluit#evaluatie-{evaluatie_id}", status_code=303)
+    return RedirectResponse(f"/doelstellingen/{doelstelling_id}?melding=besluit#evaluatie-{record.evaluatie_id}",
+                            status_code=303)
 
