@@ -20,7 +20,7 @@ from sqlmodel import Session, col, select
 
 from app.codelijsten import service as codelijsten
 from app.core import persoonsgegevens
-from app.core.errors import Conflict, NietGevonden, OngeldigeInvoer
+from app.core.errors import Conflict, GeenToegang, NietGevonden, OngeldigeInvoer
 from app.indicatoren import service, tabelcontrole
 from app.indicatoren.catalogue import INDICATOREN, Bron, Eenheid, Indicator, Maat
 from app.indicatoren.query import UUID_DIMENSIES
@@ -134,6 +134,9 @@ def zoek(session: Session, caller: Caller, code: str, *, organisatie_id: uuid.UU
 
     Codes are unique per organisation; a regional key that sees two organisations' indicators with one
     code names the organisation (`organisatie=`)."""
+    if code in INDICATOREN:
+        raise GeenToegang(f"`{code}` is een indicator uit de catalogus; die staat vast. Definieer een eigen indicator "
+                          "(POST /v1/indicatoren, code `eigen.…`) met deze basis en uw filters.")
     gevonden = _zichtbaar(session, caller, code, organisatie_id)
     if not gevonden:
         raise NietGevonden(f"Indicator `{code}` bestaat niet; zie GET /v1/indicatoren voor de indicatoren die u kunt zien.")

@@ -55,7 +55,7 @@ def _public(indicator: Indicator) -> IndicatorPublic:
     )
 
 
-EigenCode = Annotated[str, Path(pattern=EIGEN_CODE_PATTERN, max_length=80, description="Code van een eigen indicator.",
+EigenCode = Annotated[str, Path(max_length=80, description="Code van een eigen indicator (`eigen.…`); een andere code geeft 404.",
                                 examples=["eigen.hulpvragen-jgz-statushouders"])]
 OrganisatieKeuze = Annotated[uuid.UUID | None, Query(
     description="Alleen voor een regionale sleutel, als meer organisaties in de regio een eigen indicator met deze code "

@@ -325,9 +325,9 @@ def mijn_doelen(session: Session, wie: Wie) -> list[dict[str, Any]]:
             continue
         laatste = doelen.laatste_dag(doel)  # type: ignore[attr-defined]
         waarde = _getal(indicator(session, wie, doel.indicator, vanaf=doel.vanaf, tot=min(laatste, vandaag_)).rijen[0].waarde)
-        dagen = (doel.tot - doel.vanaf).days
-        verstreken = (vandaag_ - doel.vanaf).days + 1
-        verwacht = round(doel.waarde * verstreken / dagen, 1) if dagen > 0 else doel.waarde
+        # The same pace as the dashboard and the API: by days, or by the target's profile (verdeling).
+        verdeling = doelen.verdeling_van(doel)
+        verwacht = round(verdeling.verwacht(doel.waarde, verdeling.periode, vandaag_), 1)
         uitkomst.append({
             "indicator": doel.indicator, "naam": INDICATOREN[doel.indicator].naam if doel.indicator in INDICATOREN
             else doel.indicator, "periode": doel.periode, "doel": _getal(doel.waarde), "waarde": waarde,

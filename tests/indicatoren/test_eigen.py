@@ -247,7 +247,7 @@ def test_every_problem_of_a_definition_at_once(client: TestClient, session: Sess
     assert {p["name"].split(".")[0] for p in fout["invalidParams"]} == {"filters", "naam"}
     assert "filters" not in [p["name"] for p in fout["invalidParams"]]  # the schema's own error, no second one
     assert client.get(f"/v1/indicatoren/{CODE}", headers=org["headers"]).json()["eigen"]["versie"] == 1
-    assert_problem(client.patch("/v1/indicatoren/aantal-hulpvragen", json={"naam": "x"}, headers=org["headers"]), 400)
+    assert_problem(client.patch("/v1/indicatoren/aantal-hulpvragen", json={"naam": "x"}, headers=org["headers"]), 403)
 
 
 # --- disclosure ----------------------------------------------------------------------------------
