@@ -61,7 +61,7 @@ ROLLEN = {"sleutelpersonen": "Sleutelpersonen", "coordinator": "Coördinator", "
           "gemeente": "Gemeente", "ggd": "GGD"}
 BESLUIT_STATUS = {"open": "Open", "bezig": "Bezig", "afgerond": "Afgerond"}
 BESLUIT_RIJEN = 3  # empty decision rows in the evaluation form; a meeting with more records the rest in a second one
-MAX_DOELEN = 20  # targets shown per indicator on a goal's page
+MAX_DOELEN = 20  # targets on a goal's page, each computed twice (its period and its quarters): a bound on the page's work
 MAX_VERHALEN = 30  # stories offered in the evaluation form
 TEKST_MAX = 20_000  # form fields accept more than the API, so a too-long text gets the API's message on the page
 
@@ -344,7 +344,7 @@ def doelen_van(session: Session, sessie: WebSessie, d: Any) -> list[Doel]:
     statement = statement.where(col(Doel.tot) > d.vanaf)
     if d.tot is not None:
         statement = statement.where(col(Doel.vanaf) <= d.tot)
-    return list(session.exec(statement.limit(MAX_DOELEN * len(d.indicatoren))).all())
+    return list(session.exec(statement.limit(MAX_DOELEN)).all())
 
 
 def _indicator_rijen(session: Session, sessie: WebSessie, d: Any) -> list[DoelRij]:
@@ -364,7 +364,7 @@ def _indicator_rijen(session: Session, sessie: WebSessie, d: Any) -> list[DoelRi
                 _vul_in(rij, adapters.indicator(session, sessie.caller, code, vanaf=d.vanaf.isoformat(), tot=einde.isoformat()))
             rijen.append(rij)
             continue
-        for doel in lijst_[:MAX_DOELEN]:
+        for doel in lijst_:
             rij = DoelRij(code, naam, doel=doel, streefwaarde=doel.waarde, periode=doel.periode)
             if doel.filters:
                 rij.toelichting = "; ".join(f"{k}: {', '.join(v)}" for k, v in doel.filters.items())
