@@ -17,6 +17,7 @@ from app.sleutelapp import router as sleutelapp
 from app.web.pages import (
     aanmelden,
     app_toegang,
+    doelstellingen,
     ervaringsverhalen,
     importeren,
     opvolging,
@@ -29,7 +30,8 @@ from app.web.pages import (
 from app.web.sessie import AanmeldenNodig, CsrfFout, lees, wis
 from app.web.templating import STATIC, pagina
 
-PAGINAS = (aanmelden, overzicht, vergelijken, sleutelpersonen, app_toegang, opvolging, signalen, ervaringsverhalen, importeren, sessies)
+PAGINAS = (aanmelden, overzicht, vergelijken, sleutelpersonen, app_toegang, opvolging, doelstellingen, signalen, ervaringsverhalen,
+           importeren, sessies)
 
 
 class _Static(StaticFiles):

@@ -24,6 +24,7 @@ from app.toegang.caller import Binding, Caller
 from app.web import sessieopslag
 from app.web.sessie import COOKIE
 from tests.apparaten.helpers import apparaat_cookie, uitnodiging_token
+from tests.doelstellingen.factories import make_doelstelling
 from tests.ervaringsverhalen.factories import make_verhaal
 from tests.factories import (
     make_dienstverband,
@@ -79,6 +80,7 @@ PARAMETERS: dict[str, Callable[[Session, Organisatie], Any]] = {
     "sessie_id": _dashboard_sessie_van,
     "ontwikkeldoel_id": lambda session, org: make_ontwikkeldoel(session, org).id,
     "dienstverband_id": lambda session, org: make_dienstverband(session, org).id,
+    "doelstelling_id": lambda session, org: make_doelstelling(session, org).id,
 }
 REGIONAAL = {"signaal_id"}  # the inbox: a regional key's route
 
