@@ -33,6 +33,7 @@ from app.inwoners.router import router as inwoners_router
 from app.ketenpartners.router import router as ketenpartners_router
 from app.organisaties.router import router as organisaties_router
 from app.professionele_contacten.router import router as professionele_contacten_router
+from app.rapportage.router import router as rapportage_router
 from app.signalen.router import router as signalen_router
 from app.sleutelpersonen.router import router as sleutelpersonen_router
 from app.status.router import router as status_router
@@ -71,6 +72,7 @@ TAGS = [
     {"name": "doelstellingen", "description": "Doelstellingen van de eigen organisatie, met behoefteanalyse en indicatoren."},
     {"name": "evaluaties", "description": "Evaluaties van de doelstellingen: deelnemers per rol, bevindingen en besluiten."},
     {"name": "professionele-contacten", "description": "Bereik onder professionals: adviesvragen, casusoverleg, voorlichting en overleg van sleutelpersonen met professionals."},
+    {"name": "rapportageperiodes", "description": "De rapportagecyclus: ritme van de regio, indienen, goedkeuren, terugsturen en heropenen; goedgekeurde periodes zijn vergrendeld."},
 ]
 
 
@@ -96,6 +98,7 @@ DOMAIN_ROUTERS = (
     doelstellingen_router,
     evaluaties_router,
     professionele_contacten_router,
+    rapportage_router,
 )
 
 

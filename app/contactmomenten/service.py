@@ -41,6 +41,7 @@ from app.models import (
     Uitkomst,
     utcnow,
 )
+from app.rapportage import slot
 from app.toegang import audit, scoping
 from app.toegang.caller import Caller
 
@@ -170,6 +171,14 @@ def create(session: Session, *, caller: Caller, data: ContactmomentCreate) -> tu
             return gevonden
         raise regels.weiger(problems)
 
+    try:
+        slot.controleer(session, organisatie_id=caller.organisatie_id, datums=[data.datum])
+    except slot.PeriodeGoedgekeurd:
+        # A retry of a record already stored changes nothing, so it is answered as ever (200).
+        gevonden = herhaling()
+        if gevonden is not None:
+            return gevonden
+        raise
     rijen = nieuwe_rijen(
         data, organisatie_id=caller.organisatie_id, sleutel_id=caller.sleutel_id, inwoner_hash=inwoner_hash,
         vingerafdruk=vingerafdruk, nu=utcnow(),
@@ -243,6 +252,8 @@ def update(
     velden += ["inwonerReferentie"] * referentie_gewijzigd
     if not velden:
         return record
+    # The old date and the new: a correction may neither change an approved period nor move a record into one.
+    slot.controleer(session, organisatie_id=record.organisatie_id, datums=[record.datum, data.datum])
 
     problems = regels.controleer(
         session,
@@ -329,6 +340,7 @@ def _verschuif_datum(
 
 def delete(session: Session, *, caller: Caller, record: Contactmoment) -> None:
     """Soft-delete: the record disappears from every read and count; the externId stays taken."""
+    slot.controleer(session, organisatie_id=record.organisatie_id, datums=[record.datum])
     nu = utcnow()
     record.verwijderd_op = nu
     record.gewijzigd_op = nu

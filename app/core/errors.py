@@ -69,7 +69,17 @@ class ConflictProblem(Problem):
         description="Bij een statusovergang: de statussen waarheen het record vanuit `huidigeStatus` wel kan.",
         examples=[["afgerond", "afgewezen", "onbekend"]],
     )
-    code: str | None = Field(default=None, description="Bij een bestaande code: die code.", examples=["WONEN"])
+    code: str | None = Field(
+        default=None,
+        description="Bij een bestaande code: die code. Bij een schrijfactie in een goedgekeurde rapportageperiode: "
+        "`periode-goedgekeurd` (dan is `type` `urn:sleutelmonitor:probleem:periode-goedgekeurd`).",
+        examples=["WONEN"],
+    )
+    periodes: list[str] | None = Field(
+        default=None,
+        description="Bij een schrijfactie in een goedgekeurde rapportageperiode: de goedgekeurde periodes die het raakt.",
+        examples=[["2026Q1"]],
+    )
     lijst: str | None = Field(default=None, description="Bij een bestaande code: de codelijst.", examples=["onderwerpen"])
     actieveSubcodes: list[str] | None = Field(
         default=None, description="Bij deactiveren van een hoofdcode: de subcodes die nog actief zijn."

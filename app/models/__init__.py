@@ -19,6 +19,12 @@ from app.models.lees_audit import LeesAudit
 from app.models.maandafspraak import Maandafspraak
 from app.models.organisatie import Organisatie
 from app.models.professioneel_contact import ProfessioneelContact, ProfessioneelContactOnderwerp
+from app.models.rapportage import (
+    RapportageHistorie,
+    Rapportageritme,
+    RapportageritmeOrganisatie,
+    Rapportagestatus,
+)
 from app.models.signaal import Signaal, SignaalBericht, SignaalOnderwerp, SignaalStatus
 from app.models.sleutelpersoon import Sleutelpersoon
 from app.models.uitkomst import Uitkomst
@@ -51,6 +57,10 @@ __all__ = [
     "Organisatie",
     "ProfessioneelContact",
     "ProfessioneelContactOnderwerp",
+    "RapportageHistorie",
+    "Rapportageritme",
+    "RapportageritmeOrganisatie",
+    "Rapportagestatus",
     "SQLModel",
     "Signaal",
     "SignaalBericht",
