@@ -9,9 +9,8 @@ from app.core.db import SessionDep
 from app.models import Rapportageritme
 from app.rapportage import service
 from app.rapportage.service import Vak
-from app.toegang.caller import Scope
+from app.toegang.caller import Caller, Scope
 from app.toegang.dependencies import vereist
-from app.toegang.caller import Caller
 
 # A region (a regional key with scope `goedkeuren`) or an administrator (`beheren` implies it).
 GoedkeurenDep = Annotated[Caller, Depends(vereist(Scope.goedkeuren))]

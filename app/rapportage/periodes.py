@@ -12,7 +12,7 @@ class Ritme(enum.StrEnum):
     kwartaal = "kwartaal"
 
 
-class Status(enum.StrEnum):
+class Periodestatus(enum.StrEnum):
     open = "open"
     ingediend = "ingediend"
     goedgekeurd = "goedgekeurd"
@@ -21,7 +21,7 @@ class Status(enum.StrEnum):
 
 
 # Submitted figures: what rapportagegraad counts.
-INGEDIEND = (Status.ingediend, Status.goedgekeurd)
+INGEDIEND = (Periodestatus.ingediend, Periodestatus.goedgekeurd)
 
 _MAAND = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 _KWARTAAL = re.compile(r"^(\d{4})Q([1-4])$")

@@ -16,7 +16,7 @@ from app.core.openapi import location
 from app.core.pagination import PAGINATED, PaginaDep, paginate_list
 from app.rapportage import service
 from app.rapportage.dependencies import GoedkeurenDep, Periodecode, RitmeDep, VakDep
-from app.rapportage.periodes import Status
+from app.rapportage.periodes import Periodestatus
 from app.rapportage.schemas import (
     Heropenen,
     RapportageperiodePublic,
@@ -30,7 +30,7 @@ from app.toegang.dependencies import InzienDep, RegistrerenDep
 router = APIRouter(tags=["rapportageperiodes"])
 
 PeriodeFilter = Annotated[str | None, Query(max_length=40, description="Alleen deze periode (2026Q1 of 2026-03).", examples=["2026Q1"])]
-StatusFilter = Annotated[Status | None, Query(description="Alleen periodes met deze status.", examples=["ingediend"])]
+StatusFilter = Annotated[Periodestatus | None, Query(description="Alleen periodes met deze status.", examples=["ingediend"])]
 SLOT = (
     "Na goedkeuring zijn registraties met een datum in de periode vergrendeld: toevoegen, wijzigen, verwijderen en "
     "importeren geven 409 met `code: periode-goedgekeurd`. Het wissen van een inwoner (AVG) blijft mogelijk en komt "
@@ -96,7 +96,7 @@ def get_ritme_periode(vak: VakDep, caller: GoedkeurenDep, session: SessionDep) -
 @router.post("/rapportageritmes/{ritmeId}/periodes/{periode}/organisaties/{organisatieId}/goedkeuren",
              response_model=RapportageperiodePublic, summary="Periode goedkeuren",
              description="Keurt een ingediende periode goed (alleen vanuit status `ingediend`; anders 409). " + SLOT)
-def goedkeuren(vak: VakDep, caller: GoedkeurenDep, session: SessionDep) -> RapportageperiodePublic:
+def goedkeuren_periode(vak: VakDep, caller: GoedkeurenDep, session: SessionDep) -> RapportageperiodePublic:
     return service.publiek(session, [service.beoordeel(session, caller=caller, vak=vak, stap="goedkeuren")])[0]
 
 
@@ -104,7 +104,7 @@ def goedkeuren(vak: VakDep, caller: GoedkeurenDep, session: SessionDep) -> Rappo
              response_model=RapportageperiodePublic, summary="Periode terugsturen",
              description="Stuurt een ingediende periode terug naar de organisatie, met een bericht wat er moet gebeuren "
              "(alleen vanuit status `ingediend`; anders 409). De organisatie kan daarna opnieuw indienen.")
-def terugsturen(vak: VakDep, body: Terugsturen, caller: GoedkeurenDep, session: SessionDep) -> RapportageperiodePublic:
+def terugsturen_periode(vak: VakDep, body: Terugsturen, caller: GoedkeurenDep, session: SessionDep) -> RapportageperiodePublic:
     return service.publiek(session, [service.beoordeel(session, caller=caller, vak=vak, stap="terugsturen",
                                                        toelichting=body.bericht)])[0]
 
@@ -113,7 +113,7 @@ def terugsturen(vak: VakDep, body: Terugsturen, caller: GoedkeurenDep, session: 
              response_model=RapportageperiodePublic, summary="Periode heropenen",
              description="Heropent een goedgekeurde periode, met een reden (alleen vanuit status `goedgekeurd`; anders "
              "409). Registraties in de periode kunnen dan weer worden gewijzigd; de organisatie dient opnieuw in.")
-def heropenen(vak: VakDep, body: Heropenen, caller: GoedkeurenDep, session: SessionDep) -> RapportageperiodePublic:
+def heropenen_periode(vak: VakDep, body: Heropenen, caller: GoedkeurenDep, session: SessionDep) -> RapportageperiodePublic:
     return service.publiek(session, [service.beoordeel(session, caller=caller, vak=vak, stap="heropenen",
                                                        toelichting=body.reden)])[0]
 
@@ -135,5 +135,5 @@ def list_eigen_periodes(caller: InzienDep, session: SessionDep, pagina: PaginaDe
              "`ingediend` (vanuit `open`, `teruggestuurd` of `heropend`), voor elk ritme van de organisatie met deze "
              "periode. Een periode die nog loopt, of al is ingediend of goedgekeurd, geeft 409; een periode waarin de "
              "organisatie niet hoeft te rapporteren 404.")
-def indienen(periode: Periodecode, caller: RegistrerenDep, session: SessionDep) -> list[RapportageperiodePublic]:
+def indienen_periode(periode: Periodecode, caller: RegistrerenDep, session: SessionDep) -> list[RapportageperiodePublic]:
     return service.publiek(session, service.dien_in(session, caller=caller, periode=periode))

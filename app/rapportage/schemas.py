@@ -9,7 +9,7 @@ from pydantic import Field
 from app.core.persoonsgegevens import NAMEN_WAARSCHUWING, VrijeTekst
 from app.core.schemas import InputSchema, Schema
 from app.core.validation import Gemeentecode
-from app.rapportage.periodes import Ritme, Status
+from app.rapportage.periodes import Periodestatus, Ritme
 
 RITME_UITLEG = "`maand` (perioden als 2026-03) of `kwartaal` (perioden als 2026Q1)"
 
@@ -64,7 +64,7 @@ class HistorieStap(Schema):
     tijdstip: datetime = Field(description="Wanneer.")
     actie: str = Field(description="`ingediend`, `goedgekeurd`, `teruggestuurd`, `heropend` of `gewijzigd-na-goedkeuring` "
                        "(een wissing van een inwoner (AVG) raakte de goedgekeurde cijfers).", examples=["goedgekeurd"])
-    status: Status = Field(description="De status na deze stap.", examples=["goedgekeurd"])
+    status: Periodestatus = Field(description="De status na deze stap.", examples=["goedgekeurd"])
     sleutel_id: uuid.UUID | None = Field(default=None, description="De API-sleutel die de stap zette (wie).")
     toelichting: str | None = Field(default=None, description="Het bericht (terugsturen) of de reden (heropenen).")
     aantal: int | None = Field(default=None, description="Bij `gewijzigd-na-goedkeuring`: het aantal geraakte contactmomenten.")
@@ -80,7 +80,7 @@ class RapportageperiodePublic(Schema):
     vanaf: date = Field(description="Eerste dag van de periode.", examples=["2026-01-01"])
     tot: date = Field(description="Laatste dag van de periode (inclusief).", examples=["2026-03-31"])
     deadline: date = Field(description="Uiterste dag om in te dienen.", examples=["2026-04-30"])
-    status: Status = Field(description="`open`, `ingediend`, `goedgekeurd`, `teruggestuurd` of `heropend`.", examples=["ingediend"])
+    status: Periodestatus = Field(description="`open`, `ingediend`, `goedgekeurd`, `teruggestuurd` of `heropend`.", examples=["ingediend"])
     tijdig: bool | None = Field(description="Waar als de periode voor het eerst is ingediend op of voor de deadline; onwaar "
                                 "als dat erna was of als de deadline zonder indiening verstreek; leeg zolang de deadline "
                                 "nog niet verstreken is en er niets is ingediend.", examples=[True])

@@ -25,7 +25,7 @@ from app.models import (
 )
 from app.rapportage import periodes as rp
 from app.rapportage import slot
-from app.rapportage.periodes import Status
+from app.rapportage.periodes import Periodestatus
 from app.rapportage.schemas import (
     HistorieStap,
     OrganisatieVerwijzing,
@@ -41,11 +41,11 @@ RITME = "rapportageritme"
 PERIODE = "rapportageperiode"
 
 # Which step is allowed from which status, and where it leads.
-OVERGANGEN: dict[str, tuple[frozenset[Status], Status]] = {
-    "indienen": (frozenset({Status.open, Status.teruggestuurd, Status.heropend}), Status.ingediend),
-    "goedkeuren": (frozenset({Status.ingediend}), Status.goedgekeurd),
-    "terugsturen": (frozenset({Status.ingediend}), Status.teruggestuurd),
-    "heropenen": (frozenset({Status.goedgekeurd}), Status.heropend),
+OVERGANGEN: dict[str, tuple[frozenset[Periodestatus], Periodestatus]] = {
+    "indienen": (frozenset({Periodestatus.open, Periodestatus.teruggestuurd, Periodestatus.heropend}), Periodestatus.ingediend),
+    "goedkeuren": (frozenset({Periodestatus.ingediend}), Periodestatus.goedgekeurd),
+    "terugsturen": (frozenset({Periodestatus.ingediend}), Periodestatus.teruggestuurd),
+    "heropenen": (frozenset({Periodestatus.goedgekeurd}), Periodestatus.heropend),
 }
 ACTIE = {"indienen": "ingediend", "goedkeuren": "goedgekeurd", "terugsturen": "teruggestuurd", "heropenen": "heropend"}
 GEWIJZIGD = "gewijzigd-na-goedkeuring"
@@ -173,8 +173,8 @@ class Vak:
     status: Rapportagestatus | None
 
     @property
-    def huidig(self) -> Status:
-        return Status(self.status.status) if self.status is not None else Status.open
+    def huidig(self) -> Periodestatus:
+        return Periodestatus(self.status.status) if self.status is not None else Periodestatus.open
 
     @property
     def deadline(self) -> date:
@@ -257,11 +257,11 @@ def publiek(session: Session, lijst: list[Vak]) -> list[RapportageperiodePublic]
             periode=vak.periode.label, vanaf=vak.periode.vanaf, tot=vak.periode.laatste_dag, deadline=vak.deadline,
             status=vak.huidig, tijdig=vak.tijdig(nu),
             ingediend_op=s.ingediend_op if s else None, eerst_ingediend_op=s.eerst_ingediend_op if s else None,
-            goedgekeurd_op=s.goedgekeurd_op if s and vak.huidig is Status.goedgekeurd else None,
-            bericht=s.bericht if s and vak.huidig is Status.teruggestuurd else None,
-            reden=s.reden if s and vak.huidig is Status.heropend else None,
-            wijzigingen_na_goedkeuring=na_goedkeuring if vak.huidig is Status.goedgekeurd else 0,
-            historie=[HistorieStap(tijdstip=h.tijdstip, actie=h.actie, status=Status(h.status), sleutel_id=h.api_sleutel_id,
+            goedgekeurd_op=s.goedgekeurd_op if s and vak.huidig is Periodestatus.goedgekeurd else None,
+            bericht=s.bericht if s and vak.huidig is Periodestatus.teruggestuurd else None,
+            reden=s.reden if s and vak.huidig is Periodestatus.heropend else None,
+            wijzigingen_na_goedkeuring=na_goedkeuring if vak.huidig is Periodestatus.goedgekeurd else 0,
+            historie=[HistorieStap(tijdstip=h.tijdstip, actie=h.actie, status=Periodestatus(h.status), sleutel_id=h.api_sleutel_id,
                                    toelichting=h.toelichting, aantal=h.aantal) for h in eigen],
         ))
     return result
@@ -299,14 +299,14 @@ def _stap(session: Session, *, caller: Caller, vak: Vak, stap: str, toelichting:
                                   begin=vak.periode.vanaf, eind=vak.periode.tot, status=naar.value)
     status.status = naar.value
     status.gewijzigd_op = nu
-    if naar is Status.ingediend:
+    if naar is Periodestatus.ingediend:
         status.ingediend_op = nu
         status.eerst_ingediend_op = status.eerst_ingediend_op or nu
-    elif naar is Status.goedgekeurd:
+    elif naar is Periodestatus.goedgekeurd:
         status.goedgekeurd_op = nu
-    elif naar is Status.teruggestuurd:
+    elif naar is Periodestatus.teruggestuurd:
         status.bericht = toelichting
-    elif naar is Status.heropend:
+    elif naar is Periodestatus.heropend:
         status.reden = toelichting
     session.add(status)
     session.flush()
@@ -361,7 +361,7 @@ def meld_wijziging(session: Session, *, caller: Caller, organisatie_id: uuid.UUI
         return
     statussen = {(s.ritme_id, s.periode): s for s in session.exec(
         select(Rapportagestatus).where(Rapportagestatus.organisatie_id == organisatie_id,
-                                       Rapportagestatus.status == Status.goedgekeurd.value,
+                                       Rapportagestatus.status == Periodestatus.goedgekeurd.value,
                                        col(Rapportagestatus.ritme_id).in_({g.ritme_id for g in gevonden})))}
     nu = utcnow()
     for g in gevonden:
@@ -379,7 +379,7 @@ def meld_wijziging(session: Session, *, caller: Caller, organisatie_id: uuid.UUI
 
 def samenvatting(lijst: list[Any]) -> dict[str, int]:
     """Counts per status, for the dashboard."""
-    tellingen: dict[str, int] = {s.value: 0 for s in Status}
+    tellingen: dict[str, int] = {s.value: 0 for s in Periodestatus}
     for vak in lijst:
         tellingen[vak.huidig.value] += 1
     return tellingen

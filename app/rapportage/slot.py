@@ -16,7 +16,7 @@ from sqlmodel import Session
 
 from app.core.errors import Conflict
 from app.models import Rapportagestatus
-from app.rapportage.periodes import Status
+from app.rapportage.periodes import Periodestatus
 
 # The problem type a client can test for (RFC 9457 `type`), also given as `code`.
 PERIODE_GOEDGEKEURD = "urn:sleutelmonitor:probleem:periode-goedgekeurd"
@@ -64,7 +64,7 @@ def sloten(session: Session, *, organisatie_id: uuid.UUID | None, van: date, tot
     s = Rapportagestatus
     rijen = session.execute(
         select(s.ritme_id, s.periode, s.begin, s.eind).where(
-            s.organisatie_id == organisatie_id, s.status == Status.goedgekeurd.value, s.begin <= tot, s.eind > van,
+            s.organisatie_id == organisatie_id, s.status == Periodestatus.goedgekeurd.value, s.begin <= tot, s.eind > van,
         )
     )
     return [Slot(r.ritme_id, organisatie_id, r.periode, r.begin, r.eind) for r in rijen]

@@ -12,7 +12,15 @@ from sqlmodel import Session, func, select
 from app.imports import service as imports
 from app.models import Contactmoment, RapportageHistorie
 from app.rapportage import slot
-from tests.factories import DATUM, Omgeving, body, make_contactmoment, make_inzet, make_key, make_professioneel_contact
+from tests.factories import (
+    DATUM,
+    Omgeving,
+    body,
+    make_contactmoment,
+    make_inzet,
+    make_key,
+    make_professioneel_contact,
+)
 from tests.helpers import assert_problem, audit_regels
 from tests.imports.helpers import csv_bytes, fouten, maak_omgeving, rij
 from tests.rapportage.factories import make_ritme, make_status
