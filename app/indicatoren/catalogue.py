@@ -21,6 +21,7 @@ class Bron(StrEnum):
     ervaringsverhaal = "ervaringsverhaal"  # one row per experience story
     inzet = "inzet"  # one row per registered inzet (hours of a key person on a day, of one kind)
     professioneel_contact = "professioneel-contact"  # one row per contact of a key person with professionals
+    rapportageperiode = "rapportageperiode"  # one row per expected report (rhythm, organisation, period): volledigheid.py
 
 
 class Maat(StrEnum):
@@ -55,6 +56,8 @@ INZET_DIMENSIES = ("organisatie", "gemeente", "sleutelpersoon", "soort")
 # `ketenpartnerCategorie` the category of the ketenpartner that asked (none when a gemeente or GGD asked).
 PROFESSIONEEL_DIMENSIES = ("organisatie", "gemeente", "sleutelpersoon", "soort", "onderwerp", "hoofdonderwerp",
                            "ketenpartnerCategorie")
+# Expected reports (volledigheid.py) are facts about organisations: per organisation and gemeente only.
+RAPPORTAGE_DIMENSIES = ("organisatie", "gemeente")
 # Signal statuses that carry feedback (terugkoppeling): the signal's loop is closed.
 TERUGGEKOPPELD = ("opgepakt", "niet-opgepakt")
 
@@ -237,6 +240,26 @@ INDICATOREN: dict[str, Indicator] = {
             voorwaarde={"soort": ("adviesvraag",)}, teller={"status": ("teruggekoppeld",)},
             teller_omschrijving="adviesvragen met terugkoppeling", noemer_omschrijving="alle adviesvragen",
             dimensies=PROFESSIONEEL_DIMENSIES,
+        ),
+        Indicator(
+            code="rapportagegraad",
+            naam="Rapportagegraad",
+            definitie="Het aandeel van de organisaties die volgens een rapportageritme (/v1/rapportageritmes) moesten "
+            "rapporteren dat de periode heeft ingediend (status ingediend of goedgekeurd), maal 100. Telt elke afgelopen "
+            "rapportageperiode in het interval waarin haar laatste dag valt. Feiten over organisaties, zonder ruis.",
+            eenheid=Eenheid.percentage, bron=Bron.rapportageperiode, maat=Maat.ratio,
+            teller_omschrijving="verwachte rapportages die zijn ingediend", noemer_omschrijving="verwachte rapportages",
+            dimensies=RAPPORTAGE_DIMENSIES,
+        ),
+        Indicator(
+            code="tijdigheid",
+            naam="Tijdigheid",
+            definitie="Het aandeel van de verwachte rapportages waarvan de deadline verstreken is dat uiterlijk op de "
+            "deadline voor het eerst is ingediend, maal 100. Telt elke rapportageperiode in het interval waarin haar laatste "
+            "dag valt. Feiten over organisaties, zonder ruis.",
+            eenheid=Eenheid.percentage, bron=Bron.rapportageperiode, maat=Maat.ratio,
+            teller_omschrijving="verwachte rapportages tijdig ingediend", noemer_omschrijving="verwachte rapportages met verstreken deadline",
+            dimensies=RAPPORTAGE_DIMENSIES,
         ),
     )
 }

@@ -88,6 +88,8 @@ def waarden_verzoek(
     taal: F = None, leeftijdscategorie: F = None, geslacht: F = None, doelgroep: F = None,
     ketenpartner: F = None, ketenpartnerCategorie: F = None, status: F = None, wijze: F = None,
     actie: F = None, urgentie: F = None, gerichtAan: F = None, bron: F = None, effect: F = None,
+    alleenGoedgekeurd: Annotated[bool, Query(description="Alleen registraties uit periodes die de regio heeft "
+                                             "goedgekeurd (/v1/rapportageritmes); de rest telt niet mee.")] = False,
 ) -> Verzoek:
     """The request object of an indicator query; every problem of the query in one 400."""
     indicator = indicator_van(code)
@@ -126,7 +128,8 @@ def waarden_verzoek(
             problemen += [{"name": naam, "reason": f"`{w}` is geen geldige UUID."} for w in waarden if not _is_uuid(w)]
     if problemen or gekozen is None:
         raise OngeldigeInvoer.met(problemen)
-    return Verzoek(indicator=indicator, periode=gekozen, interval=gekozen_interval, groeperen_op=groepen, filters=filters)
+    return Verzoek(indicator=indicator, periode=gekozen, interval=gekozen_interval, groeperen_op=groepen, filters=filters,
+                   alleen_goedgekeurd=alleenGoedgekeurd)
 
 
 def _is_uuid(waarde: str) -> bool:

@@ -138,6 +138,8 @@ def _as_json(resultaat: Resultaat, indicator: Indicator) -> dict[str, Any]:
         item.update(waarde=rij.waarde, teller=rij.teller, noemer=rij.noemer, onderdrukt=rij.onderdrukt)
         if rij.doel is not None:
             item.update(doel=rij.doel, realisatie=rij.realisatie)
+        if rij.volledig is not None:
+            item.update(volledig=rij.volledig, aantalOrganisaties=rij.aantal_organisaties)
         rijen.append(item)
     return {
         "indicator": _public(indicator).model_dump(by_alias=True),

@@ -36,6 +36,13 @@ class IndicatorRij(Schema):
     onderdrukt: bool = Field(description="Waar als de waarde niet wordt getoond (alleen bij beschermde cijfers): het aantal met ruis valt onder de drempel (ook bij 0: onderdrukt betekent dus niet dat er iemand is), de cel bevat werk van te weinig sleutelpersonen, of een som of mediaan heeft te weinig records.", examples=[False])
     doel: float | None = Field(default=None, description="Streefwaarde, als de organisatie een doel heeft voor precies dit interval en filter.", examples=[100])
     realisatie: float | None = Field(default=None, description="Waarde als percentage van het doel, op een decimaal.", examples=[42.0])
+    volledig: bool | None = Field(default=None, description="Alleen buiten de eigen organisatie: waar als elke organisatie die "
+                                  "voor deze cel moest rapporteren (/v1/rapportageritmes) alle periodes in het interval heeft "
+                                  "ingediend (met alleenGoedgekeurd: goedgekeurd gekregen); onwaar als er een ontbreekt of niemand "
+                                  "hoefde te rapporteren.", examples=[True])
+    aantal_organisaties: int | None = Field(default=None, description="Alleen buiten de eigen organisatie: het aantal verwachte "
+                                            "organisaties waarvan alle periodes in het interval zijn ingediend (met "
+                                            "alleenGoedgekeurd: goedgekeurd).", examples=[3])
     organisatie: DimensieWaarde | None = None
     gemeente: DimensieWaarde | None = None
     wijk: DimensieWaarde | None = None

@@ -26,7 +26,7 @@ from app.core.config import get_settings
 from app.core.errors import GeenToegang, OngeldigeInvoer
 from app.core.periods import Interval, Periode, intervallen
 from app.ervaringsverhalen import service as ervaringsverhalen
-from app.indicatoren import lezingen, tabelcontrole
+from app.indicatoren import lezingen, tabelcontrole, volledigheid
 from app.indicatoren.catalogue import Bron, Eenheid, Indicator, Maat
 from app.indicatoren.perturbatie import Ptable, celsleutel, ptable
 from app.indicatoren.query import NIET_REGIONAAL, UUID_DIMENSIES, IndicatorQuery, row_keys
@@ -50,6 +50,7 @@ class Verzoek:
     interval: Interval | None
     groeperen_op: tuple[str, ...]
     filters: dict[str, tuple[str, ...]]
+    alleen_goedgekeurd: bool = False  # only records in periods the region approved (volledigheid.py)
 
 
 LEEG_LABEL = "(niet ingevuld)"
@@ -66,6 +67,8 @@ class Rij:
     labels: dict[str, str | None] = field(default_factory=dict)
     doel: float | None = None
     realisatie: float | None = None
+    volledig: bool | None = None  # readers outside the organisation: see volledigheid.annoteer
+    aantal_organisaties: int | None = None
 
 
 @dataclass
@@ -102,6 +105,8 @@ def bereken(session: Session, *, caller: Caller, verzoek: Verzoek, drempel: int,
     """Compute an indicator for a period, grouped and filtered; exact for the organisation's own key,
     else through the table checks, the contributor rule and cell key perturbation (docs/onderdrukking.md)."""
     indicator = verzoek.indicator
+    if indicator.bron is Bron.rapportageperiode:
+        return volledigheid.bereken(session, caller=caller, verzoek=verzoek)  # facts about organisations, exact
     settings = get_settings()
     beschermd = caller.binding is not Binding.organisatie
     perturbatie = ptable(drempel) if beschermd else None
@@ -128,6 +133,8 @@ def bereken(session: Session, *, caller: Caller, verzoek: Verzoek, drempel: int,
     scope = _scope(query, caller)
     if scope is not None:
         query.where.append(scope)
+    if verzoek.alleen_goedgekeurd:
+        query.where.append(volledigheid.alleen_goedgekeurd(query.c.organisatie_id, datum))
     if indicator.bron is Bron.ervaringsverhaal and beschermd:
         query.where.append(ervaringsverhalen.deelbaar(query.c))  # outside the organisation: shared stories only
     for naam, waarden in indicator.voorwaarde.items():
@@ -236,6 +243,7 @@ def bereken(session: Session, *, caller: Caller, verzoek: Verzoek, drempel: int,
             rijen.append(_rij(indicator, bucket, dimensies, cell, bescherming, cel, delen))
     if beschermd:
         _controleer_ijlheid(rijen, settings.regionaal_max_aandeel_onderdrukt)
+        volledigheid.annoteer(session, caller=caller, verzoek=verzoek, rijen=rijen)
 
     _labels(session, rijen, verzoek.groeperen_op, indicator.bron)
     if caller.binding is Binding.organisatie and caller.organisatie_id and not verzoek.groeperen_op:
