@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Uuid, bindparam, text
 from sqlmodel import Session
 
-from app.models import Organisatie, Rapportageritme, UtcDateTime
+from app.models import Organisatie, Rapportageritme, UtcDateTime, utcnow
 from tests.factories import make_contactmoment, make_key, make_organisatie, make_sleutelpersoon
 from tests.rapportage.factories import make_ritme, make_status
 
@@ -125,3 +125,24 @@ def test_alleen_goedgekeurd_leaves_out_unapproved_organisations(client: TestClie
     rij = client.get("/v1/indicatoren/aantal-contactmomenten/waarden", headers=eigen,
                      params={"periode": "2025", "alleenGoedgekeurd": "true"}).json()["rijen"][0]
     assert rij["waarde"] == 20
+
+
+def test_the_completeness_members_do_not_follow_the_records(client: TestClient, session: Session, regio: dict[str, Any]) -> None:
+    """An analyst who adds or removes one record learns nothing from `volledig` or `aantalOrganisaties`: they are
+    functions of the organisations' reports alone (the attack a differencing reader would try)."""
+    for org in ("a", "b", "c"):
+        _contacten(session, regio[org], date(2025, 2, 3), 8)
+
+    def leden() -> list[tuple[Any, ...]]:
+        rijen = client.get("/v1/indicatoren/bereik-inwoners/waarden", headers=regio["sleutel"],
+                           params={"periode": "2025Q1", "groeperenOp": "organisatie"}).json()["rijen"]
+        return [(r["organisatie"]["code"], r["volledig"], r["aantalOrganisaties"]) for r in rijen]
+
+    voor = leden()
+    extra = make_contactmoment(session, regio["c"], make_sleutelpersoon(session, regio["c"]), datum=date(2025, 2, 4),
+                               inwoner_referentie="client-een")
+    assert leden() == voor
+    extra.verwijderd_op = utcnow()  # deleted: it counts nowhere any more
+    session.add(extra)
+    session.flush()
+    assert leden() == voor
