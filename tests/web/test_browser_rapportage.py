@@ -28,7 +28,7 @@ def _opzet(dashboard: Dashboard) -> tuple[Organisatie, str]:
             session, caller=cli_caller(), naam="Browsertest coordinator", organisatie_id=org.id,
             scopes=[Scope.registreren, Scope.inzien, Scope.rapporteren])
         _, dashboard.sleutels["rapportage-regio"] = toegang.create_key(
-            session, caller=cli_caller(), naam="Browsertest GGD", gemeentecodes=["GM0344"],
+            session, caller=cli_caller(), naam="Browsertest GGD", gemeentecodes=["GM0307", "GM0344"],
             scopes=[Scope.rapporteren, Scope.goedkeuren])
         session.commit()
     return org, vorig.label

@@ -85,7 +85,8 @@ def _regio_context(session: Session, sessie: WebSessie) -> dict[str, Any]:
 def _context(session: Session, sessie: WebSessie) -> dict[str, Any]:
     _mag(sessie)
     context: dict[str, Any] = {"sessie": sessie, "actief": "rapportage", "labels": STATUS_LABEL, "stappen": STAPPEN,
-                               "mogelijk": MOGELIJK, "regio": _is_regio(sessie), "melding": None, "fouten": {}}
+                               "mogelijk": MOGELIJK, "regio": _is_regio(sessie), "melding": None, "fouten": {},
+                               "vandaag": vandaag()}
     context.update(_regio_context(session, sessie) if _is_regio(sessie) else _organisatie_context(session, sessie))
     return context
 
