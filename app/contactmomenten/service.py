@@ -137,9 +137,9 @@ def create(session: Session, *, caller: Caller, data: ContactmomentCreate) -> tu
     With an externId already in use, the same content returns the existing record (created False)
     and different content raises 409 naming it. Flushes nothing through the ORM, never commits.
 
-    Validation needs no query when the code lists and key persons are cached, so the first statement
-    of the transaction is the INSERT: on SQLite the write lock is held only for the INSERTs and the
-    COMMIT. The INSERT itself tells a retry apart (ON CONFLICT DO NOTHING writes nothing), so a new
+    Validation needs no query when the code lists and key persons are cached, so the statements of
+    the transaction are the lock check of approved periods (one indexed read, `rapportage.slot`) and
+    the INSERTs: on SQLite the write lock is held only for those and the COMMIT. The INSERT itself tells a retry apart (ON CONFLICT DO NOTHING writes nothing), so a new
     contactmoment costs no externId lookup. The externId is looked up only when the INSERT hit an
     existing row, or when validation failed: a retry of the same content answers 200 even if one of
     its codes was deactivated after the first post.
