@@ -19,7 +19,7 @@ from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from app import demo_rapportage, demo_signalen
+from app import demo_ondersteuning, demo_rapportage, demo_signalen
 from app.codelijsten import service as codelijsten
 from app.contactmomenten import schrijver
 from app.contactmomenten.inhoud import Kinderen, Rijen, inhoud_hash, inhoud_van_record
@@ -45,8 +45,11 @@ from app.demo_verdelingen import (
     OrganisatieSpec,
 )
 from app.models import (
+    Besluit,
     Doel,
     Doelstelling,
+    EigenIndicator,
+    EigenIndicatorVersie,
     Ervaringsverhaal,
     Evaluatie,
     EvaluatieDoelstelling,
@@ -439,9 +442,12 @@ def laad_demo_data(
     inzet = _inzet(session, gen, alle_personen, today)
     _doelstellingen(session, gen, per_org, today)
     professioneel = _professionele_contacten(session, gen, per_org[0]["id"], alle_personen, today)
+    _eigen_indicatoren(session, gen, per_org)
+    ondersteuning = demo_ondersteuning.laad(session, personen=[rij for _, rij in alle_personen], seed=seed, today=today)
     rapportage = demo_rapportage.laad(session, organisaties=per_org, nieuw_id=gen.nieuw_id, today=today)
     return {"organisaties": per_org, "totaal": totaal, "kwalitatief": kwalitatief, "inzet": inzet,
-            "professionele_contacten": professioneel, "rapportage": rapportage, "seed": seed, "tot": today.isoformat()}
+            "professionele_contacten": professioneel, "ondersteuning": ondersteuning, "rapportage": rapportage,
+            "seed": seed, "tot": today.isoformat()}
 
 
 # Contacts of key persons with professionals (issue 25, part 5): (soort, asked by a partner of this
@@ -644,14 +650,42 @@ def _doelstellingen(session: Session, gen: _Generator, organisaties: Sequence[di
         deelnemers=[{"rol": "sleutelpersonen", "aantal": 5}, {"rol": "coordinator", "aantal": 1},
                     {"rol": "ketenpartners", "aantal": 2}, {"rol": "ggd", "aantal": 1}],
         bevindingen="Het bereik onder jonge moeders groeit; de JGZ ziet ze vaker, maar nog weinig voor de eerste afspraak.",
-        besluiten=[{"tekst": "Voorlichting over de JGZ ook in het Tigrinya en het Arabisch", "eigenaar_rol": "coordinator",
-                    "deadline": (datum + timedelta(days=90)).isoformat(), "status": "open"}],
         indicatoren=["bereik-inwoners"], ervaringsverhalen=[str(verhaal)] if verhaal else [],
         aangemaakt_op=datetime.combine(datum, time(16), tzinfo=UTC), gewijzigd_op=datetime.combine(datum, time(16), tzinfo=UTC),
     )
     session.add(evaluatie)
     session.flush()
     session.add(EvaluatieDoelstelling(evaluatie_id=evaluatie.id, doelstelling_id=ids[0]))
+    session.add(Besluit(id=gen.nieuw_id(), organisatie_id=org["id"], evaluatie_id=evaluatie.id, volgorde=0,
+                        tekst="Voorlichting over de JGZ ook in het Tigrinya en het Arabisch", eigenaar_rol="coordinator",
+                        deadline=datum + timedelta(days=90), status="open", aangemaakt_op=evaluatie.aangemaakt_op,
+                        gewijzigd_op=evaluatie.aangemaakt_op))
+    session.flush()
+
+
+# The demo organisation's own indicator (issue 25 part 2): the JGZ goal of its first doelstelling, measured.
+EIGEN_INDICATOR = {
+    "code": "eigen.hulpvragen-jgz-statushouders",
+    "naam": "Hulpvragen JGZ van statushouders",
+    "definitie": "Hulpvragen over de jeugdgezondheidszorg (consultatiebureau, onderwerp zorg.jgz) van inwoners die "
+    "statushouder zijn.",
+    "basis": "aantal-hulpvragen",
+    "filters": {"doelgroep": ["statushouder"], "onderwerp": ["zorg.jgz"]},
+}
+
+
+def _eigen_indicatoren(session: Session, gen: _Generator, organisaties: Sequence[dict[str, Any]]) -> None:
+    """One own indicator of the organisation of the demo key, shared with its region (version 1).
+
+    Made last, so the ids it draws from the generator change none of the records before it."""
+    org = next(o for o in organisaties if o["soort"] == "migrantenorganisatie")
+    indicator = EigenIndicator(id=gen.nieuw_id(), organisatie_id=org["id"], code=EIGEN_INDICATOR["code"],
+                               gedeeld_met_regio=True)
+    session.add(indicator)
+    session.flush()
+    session.add(EigenIndicatorVersie(id=gen.nieuw_id(), eigen_indicator_id=indicator.id, versie=1,
+                                     naam=EIGEN_INDICATOR["naam"], definitie=EIGEN_INDICATOR["definitie"],
+                                     basis=EIGEN_INDICATOR["basis"], filters=EIGEN_INDICATOR["filters"]))
     session.flush()
 
 
@@ -734,7 +768,8 @@ def demo_data(
     console.print(tabel)
     console.print("  " + ", ".join(f"{k}: {v}" for k, v in samenvatting["kwalitatief"].items())
                   + f", registraties van gewerkte uren: {samenvatting['inzet']}"
-                  + f", contacten met professionals: {samenvatting['professionele_contacten']}")
+                  + f", contacten met professionals: {samenvatting['professionele_contacten']}"
+                  + "".join(f", {k}: {v}" for k, v in samenvatting["ondersteuning"].items()))
     for org in orgs:
         console.print(f"  {org['naam']} ({org['soort']}, {', '.join(org['gemeentecodes'])}): {org['id']}",
                       soft_wrap=True)

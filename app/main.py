@@ -15,12 +15,15 @@ from app import __version__
 from app.core.config import get_settings
 from app.core import logs
 from app.core.errors import install_error_handlers
+from app.core.http import HttpMiddleware
+from app.core.idempotentiesleutel import IdempotentieMiddleware
 from app.core.middleware import BodyLimitMiddleware, HeadersMiddleware
 from app.core.proxy import DoorgestuurdeHeaders
 from app.core.openapi import API_PREFIX, install_openapi, operation_id
 from app.core.request_checks import check_request
 from app.codelijsten.router import router as codelijsten_router
 from app.contactmomenten.router import router as contactmomenten_router
+from app.deskundigheid.router import router as deskundigheid_router
 from app.doelen.router import router as doelen_router
 from app.doelstellingen.router import router as doelstellingen_router
 from app.doorverwijzingen.router import router as doorverwijzingen_router
@@ -35,8 +38,10 @@ from app.organisaties.router import router as organisaties_router
 from app.professionele_contacten.router import router as professionele_contacten_router
 from app.rapportage.router import router as rapportage_router
 from app.signalen.router import router as signalen_router
+from app.sleutelpersonen.ondersteuning_router import router as ondersteuning_router
 from app.sleutelpersonen.router import router as sleutelpersonen_router
 from app.status.router import router as status_router
+from app.problemen.router import router as problemen_router
 from app.toegang.router import router as toegang_router
 from app.uitkomsten.router import router as uitkomsten_router
 from app.web.router import install as install_dashboard
@@ -72,6 +77,7 @@ TAGS = [
     {"name": "doelstellingen", "description": "Doelstellingen van de eigen organisatie, met behoefteanalyse en indicatoren."},
     {"name": "evaluaties", "description": "Evaluaties van de doelstellingen: deelnemers per rol, bevindingen en besluiten."},
     {"name": "professionele-contacten", "description": "Bereik onder professionals: adviesvragen, casusoverleg, voorlichting en overleg van sleutelpersonen met professionals."},
+    {"name": "deskundigheidsbevordering", "description": "Training, intervisie, coaching en congressen van sleutelpersonen (deskundigheidsbevordering), met de deelnemers."},
     {"name": "rapportageperiodes", "description": "De rapportagecyclus: ritme van de regio, indienen, goedkeuren, terugsturen en heropenen; goedgekeurde periodes zijn vergrendeld."},
 ]
 
@@ -80,10 +86,13 @@ TAGS = [
 # /v1 router): every nesting level costs every request another pass of FastAPI's route matching.
 DOMAIN_ROUTERS = (
     status_router,
+    problemen_router,
     organisaties_router,
     toegang_router,
     codelijsten_router,
     sleutelpersonen_router,
+    ondersteuning_router,
+    deskundigheid_router,
     ketenpartners_router,
     contactmomenten_router,
     doorverwijzingen_router,
@@ -125,6 +134,14 @@ async def _lifespan(_app: FastAPI) -> AsyncIterator[None]:
             taken.hervat()  # nothing runs any more; an app made again in this process (tests) may run jobs
         else:
             logger.warning("Import jobs still running at shutdown; their lease or lock file hands them over")
+
+
+# CORS for browser clients of other origins (SLEUTELMONITOR_CORS_ORIGINS): what they may send and read.
+ALLOW_HEADERS = ["Authorization", "Content-Type", "Accept", "If-Match", "If-None-Match", "Idempotency-Key"]
+EXPOSE_HEADERS = [
+    "API-Version", "Link", "X-Total-Count", "Location", "ETag", "Content-Disposition", "Retry-After",
+    "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "Deprecation", "Sunset",
+]
 
 
 def create_app() -> FastAPI:
@@ -171,16 +188,18 @@ def create_app() -> FastAPI:
         app.add_middleware(
             CORSMiddleware,
             allow_origins=settings.cors_origins,
-            allow_methods=["GET", "POST", "PATCH", "DELETE"],
-            allow_headers=["Authorization", "Content-Type", "Accept", "If-Match"],
-            expose_headers=["API-Version", "Link", "X-Total-Count", "Location", "ETag", "Content-Disposition"],
+            allow_methods=["GET", "HEAD", "POST", "PATCH", "DELETE"],
+            allow_headers=ALLOW_HEADERS,
+            expose_headers=EXPOSE_HEADERS,
         )
     def body_limit(path: str) -> int:
         # Historic logs are uploaded whole; every other body is a single record.
         # The dashboard's upload form (/importeren) carries the same files.
         return settings.max_import_bytes if path.startswith((f"{API_PREFIX}/imports", "/importeren")) else settings.max_body_bytes
 
+    app.add_middleware(IdempotentieMiddleware)  # Idempotency-Key: reads bodies the limit below already bounded
     app.add_middleware(BodyLimitMiddleware, limit_for=body_limit)
+    app.add_middleware(HttpMiddleware)  # HEAD, If-None-Match/304, RateLimit-*: inside the security headers
     app.add_middleware(HeadersMiddleware, api_version=__version__)
     # Outermost: every other layer sees the scheme, host and client the trusted proxy saw.
     app.add_middleware(DoorgestuurdeHeaders, trusted_hosts=settings.trusted_proxies)

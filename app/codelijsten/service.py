@@ -33,6 +33,7 @@ SOORT_CONTACT = "soort-contact"
 EFFECT = "effect"
 INZET_SOORT = "inzet-soort"
 PROFESSIONEEL_CONTACT_SOORT = "professioneel-contact-soort"
+DESKUNDIGHEID_SOORT = "deskundigheid-soort"
 GEMEENTE = "gemeente"
 
 
@@ -87,6 +88,7 @@ LIJSTEN: dict[str, str] = {
     EFFECT: "Effecten van de inzet van sleutelpersonen in ervaringsverhalen (handreiking, hoofdstuk 7).",
     INZET_SOORT: "Soorten inzet: waaraan een sleutelpersoon de gewerkte uren besteedde.",
     PROFESSIONEEL_CONTACT_SOORT: "Soorten contacten van sleutelpersonen met professionals: adviesvragen, casusoverleg, voorlichting, ...",
+    DESKUNDIGHEID_SOORT: "Soorten deskundigheidsbevordering: basistraining, bijscholing, intervisie, coaching, congres, overig.",
     GEMEENTE: "Gemeenten met hun CBS-code (`GM0344`) en officiële naam, volgens de gemeentelijke indeling van het CBS.",
 }
 
@@ -247,7 +249,7 @@ def add_code(
     if session.get(Code, (lijst, code)) is not None:
         raise Conflict(
             f"Code `{code}` bestaat al in codelijst {lijst}; codes zijn uniek en blijven bestaan (heractiveer hem met PATCH).",
-            extra={"code": code, "lijst": lijst},
+            extra={"bestaandeCode": code, "lijst": lijst}, code="bestaat-al",
         )
     if volgorde is None:
         volgorde = _next_volgorde(session, lijst=lijst, ouder=ouder)
@@ -312,12 +314,12 @@ def _check_hierarchy(session: Session, *, entry: Code, actief: bool) -> None:
         if children:
             raise Conflict(
                 f"Code `{entry.code}` heeft nog actieve subcodes ({', '.join(children)}); deactiveer die eerst.",
-                extra={"actieveSubcodes": list(children)},
+                extra={"actieveSubcodes": list(children)}, code="subcodes-actief",
             )
     elif entry.ouder is not None:
         parent = session.get(Code, (entry.lijst, entry.ouder))
         if parent is not None and not parent.actief:
             raise Conflict(
                 f"Hoofdcode `{entry.ouder}` is gedeactiveerd; heractiveer die eerst.",
-                extra={"ouder": entry.ouder},
+                extra={"ouder": entry.ouder}, code="hoofdcode-inactief",
             )

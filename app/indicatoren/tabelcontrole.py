@@ -56,6 +56,7 @@ LIJST_VAN = {
 LIJST_PER_BRON = {
     Bron.inzet: {"soort": codelijsten.INZET_SOORT},
     Bron.professioneel_contact: {"soort": codelijsten.PROFESSIONEEL_CONTACT_SOORT},
+    Bron.deskundigheid: {"soort": codelijsten.DESKUNDIGHEID_SOORT},
 }
 
 

@@ -8,15 +8,24 @@ from app.models.code import Code
 from app.models.dashboard_sessie import Aanmeldpoging, DashboardSessie
 from app.models.contactmoment import Contactmoment, ContactmomentActie, ContactmomentOnderwerp
 from app.models.doel import Doel
-from app.models.doelstelling import Doelstelling, Evaluatie, EvaluatieDoelstelling
+from app.models.doelstelling import Besluit, Doelstelling, Evaluatie, EvaluatieDoelstelling
 from app.models.doorverwijzing import Doorverwijzing, DoorverwijzingStatus
+from app.models.eigen_indicator import EigenIndicator, EigenIndicatorVersie
 from app.models.ervaringsverhaal import Ervaringsverhaal, ErvaringsverhaalEffect, ErvaringsverhaalOnderwerp
+from app.models.idempotentie_sleutel import IdempotentieSleutel
 from app.models.import_mapping import ImportMapping
 from app.models.import_run import ImportRun
 from app.models.inzet import Inzet
 from app.models.ketenpartner import Ketenpartner
 from app.models.lees_audit import LeesAudit
 from app.models.maandafspraak import Maandafspraak
+from app.models.ondersteuning import (
+    DeskundigheidDeelnemer,
+    Deskundigheidsbevordering,
+    Dienstverband,
+    Gesprek,
+    Ontwikkeldoel,
+)
 from app.models.organisatie import Organisatie
 from app.models.professioneel_contact import ProfessioneelContact, ProfessioneelContactOnderwerp
 from app.models.rapportage import (
@@ -30,30 +39,39 @@ from app.models.sleutelpersoon import Sleutelpersoon
 from app.models.uitkomst import Uitkomst
 
 __all__ = [
+    "IdempotentieSleutel",
     "Aanmeldpoging",
     "ApiSleutel",
     "Apparaat",
     "AuditRegel",
+    "Besluit",
     "Code",
     "Contactmoment",
     "ContactmomentActie",
     "ContactmomentOnderwerp",
     "DashboardSessie",
+    "DeskundigheidDeelnemer",
+    "Deskundigheidsbevordering",
+    "Dienstverband",
     "Doel",
     "Doelstelling",
     "Doorverwijzing",
     "DoorverwijzingStatus",
+    "EigenIndicator",
+    "EigenIndicatorVersie",
     "Ervaringsverhaal",
     "ErvaringsverhaalEffect",
     "ErvaringsverhaalOnderwerp",
     "Evaluatie",
     "EvaluatieDoelstelling",
+    "Gesprek",
     "ImportMapping",
     "ImportRun",
     "Inzet",
     "Ketenpartner",
     "LeesAudit",
     "Maandafspraak",
+    "Ontwikkeldoel",
     "Organisatie",
     "ProfessioneelContact",
     "ProfessioneelContactOnderwerp",

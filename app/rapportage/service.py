@@ -290,6 +290,7 @@ def _stap(session: Session, *, caller: Caller, vak: Vak, stap: str, toelichting:
         raise Conflict(
             f"De periode {vak.periode.label} van {vak.organisatie.naam} heeft status `{vak.huidig.value}`; "
             f"{stap} kan alleen bij status {', '.join(sorted(s.value for s in van))}.",
+            code="statusovergang",
             extra={"huidigeStatus": vak.huidig.value, "toegestaneStatussen": sorted(s.value for s in van)},
         )
     nu = utcnow()
@@ -326,7 +327,7 @@ def dien_in(session: Session, *, caller: Caller, periode: str) -> list[Vak]:
         raise NietGevonden(f"Rapportageperiode {periode} bestaat niet voor deze organisatie.")
     if lijst[0].periode.tot > vandaag():
         raise Conflict(f"De periode {periode} loopt nog tot en met {lijst[0].periode.laatste_dag.isoformat()}; "
-                       "indienen kan vanaf de dag erna.", title="Periode loopt nog")
+                       "indienen kan vanaf de dag erna.", title="Periode loopt nog", code="periode-loopt-nog")
     te_doen = [v for v in lijst if v.huidig in OVERGANGEN["indienen"][0]]
     if not te_doen:
         _stap(session, caller=caller, vak=lijst[0], stap="indienen")  # raises the 409 with the current status

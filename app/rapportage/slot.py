@@ -1,7 +1,7 @@
 """The lock of approved periods: one check every write path calls, one indexed query per request.
 
 A write whose record date falls in a period that the region approved for the organisation is refused
-with 409 (`type` PERIODE_GOEDGEKEURD), naming the period and how to reopen it. Callers pass all dates
+with 409 (`code` periode-goedgekeurd, registered in app/core/problemen.py), naming the period and how to reopen it. Callers pass all dates
 of the request at once (a batch: the import's bulk writer) so the check stays one query, however many
 rows. Erasure of a resident (AVG) never calls it: it is always allowed (see `service.meld_wijziging`).
 """
@@ -18,8 +18,7 @@ from app.core.errors import Conflict
 from app.models import Rapportagestatus
 from app.rapportage.periodes import Periodestatus
 
-# The problem type a client can test for (RFC 9457 `type`), also given as `code`.
-PERIODE_GOEDGEKEURD = "urn:sleutelmonitor:probleem:periode-goedgekeurd"
+# The problem's `code` a client can test for; its `type` is the page /v1/problemen/periode-goedgekeurd.
 CODE = "periode-goedgekeurd"
 
 
@@ -53,7 +52,7 @@ class PeriodeGoedgekeurd(Conflict):
             "kunnen niet meer worden toegevoegd, gewijzigd of verwijderd. Vraag de regio de periode te heropenen "
             f"({eerste.heropenen}, met een reden) en probeer het daarna opnieuw.",
             title="Periode goedgekeurd",
-            extra={"type": PERIODE_GOEDGEKEURD, "code": CODE, "periodes": sorted({s.periode for s in sloten})},
+            code=CODE, extra={"periodes": sorted({s.periode for s in sloten})},
         )
 
 

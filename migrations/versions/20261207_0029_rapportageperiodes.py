@@ -1,7 +1,7 @@
 """rapportageperiodes: reporting rhythms, expected organisations, period statuses and their history
 
 Revision ID: 0029
-Revises: 0023
+Revises: 0028
 Create Date: 2026-12-07
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 from app.models.base import UtcDateTime
 
 revision: str = '0029'
-down_revision: str | None = '0023'
+down_revision: str | None = '0028'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -38,7 +38,8 @@ def goedgekeurd(session: Session, omgeving: Omgeving) -> Any:
 
 def _is_slot(response: Any) -> dict[str, Any]:
     probleem = assert_problem(response, 409, "Periode goedgekeurd")
-    assert (probleem["type"], probleem["code"], probleem["periodes"]) == (slot.PERIODE_GOEDGEKEURD, slot.CODE, ["2025Q1"])
+    assert (probleem["code"], probleem["periodes"]) == (slot.CODE, ["2025Q1"])
+    assert probleem["type"].endswith("/v1/problemen/periode-goedgekeurd")
     assert "/heropenen" in probleem["detail"]
     return probleem
 

@@ -27,17 +27,21 @@ from app.core.openapi import API_PREFIX, PUBLIC_PATHS
 from app.main import create_app
 from app.models import Organisatie
 from app.toegang.caller import Scope
-from tests.doelstellingen.factories import make_doelstelling, make_evaluatie
+from tests.doelstellingen.factories import make_besluit, make_doelstelling, make_evaluatie
 from tests.ervaringsverhalen.factories import make_verhaal
 from tests.factories import (
     make_contactmoment,
+    make_deskundigheid,
+    make_dienstverband,
     make_doel,
     make_doorverwijzing,
+    make_gesprek,
     make_import_run,
     make_inzet,
     make_professioneel_contact,
     make_ketenpartner,
     make_key,
+    make_ontwikkeldoel,
     make_organisatie,
     make_sleutelpersoon,
     make_uitkomst,
@@ -82,6 +86,11 @@ PAD_PARAMETERS: dict[str, PadParameter] = {
     "doelstellingId": PadParameter(lambda session, org: make_doelstelling(session, org).id),
     "evaluatieId": PadParameter(lambda session, org: make_evaluatie(session, org, doelstellingen=[make_doelstelling(session, org)]).id),
     "contactId": PadParameter(lambda session, org: make_professioneel_contact(session, org).id),
+    "besluitId": PadParameter(lambda session, org: make_besluit(session, org).id),
+    "deskundigheidId": PadParameter(lambda session, org: make_deskundigheid(session, org).id),
+    "ontwikkeldoelId": PadParameter(lambda session, org: make_ontwikkeldoel(session, org).id),
+    "gesprekId": PadParameter(lambda session, org: make_gesprek(session, org).id),
+    "dienstverbandId": PadParameter(lambda session, org: make_dienstverband(session, org).id),
     "ritmeId": PadParameter(lambda session, org: make_ritme(session, [org], gemeentecodes=["GM0599"]).id),
     "periode": PadParameter(None, "een periodecode (2026Q1, 2026-03); een onbekende of ongeldige geeft 404"),
     # Shared, not per organisation: only an unknown value (-> 404) is checked.
