@@ -36,6 +36,7 @@ from app.inwoners.router import router as inwoners_router
 from app.ketenpartners.router import router as ketenpartners_router
 from app.organisaties.router import router as organisaties_router
 from app.professionele_contacten.router import router as professionele_contacten_router
+from app.rapportage.router import router as rapportage_router
 from app.signalen.router import router as signalen_router
 from app.sleutelpersonen.ondersteuning_router import router as ondersteuning_router
 from app.sleutelpersonen.router import router as sleutelpersonen_router
@@ -77,6 +78,7 @@ TAGS = [
     {"name": "evaluaties", "description": "Evaluaties van de doelstellingen: deelnemers per rol, bevindingen en besluiten."},
     {"name": "professionele-contacten", "description": "Bereik onder professionals: adviesvragen, casusoverleg, voorlichting en overleg van sleutelpersonen met professionals."},
     {"name": "deskundigheidsbevordering", "description": "Training, intervisie, coaching en congressen van sleutelpersonen (deskundigheidsbevordering), met de deelnemers."},
+    {"name": "rapportageperiodes", "description": "De rapportagecyclus: ritme van de regio, indienen, goedkeuren, terugsturen en heropenen; goedgekeurde periodes zijn vergrendeld."},
 ]
 
 
@@ -105,6 +107,7 @@ DOMAIN_ROUTERS = (
     doelstellingen_router,
     evaluaties_router,
     professionele_contacten_router,
+    rapportage_router,
 )
 
 

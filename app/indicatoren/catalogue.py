@@ -24,6 +24,7 @@ class Bron(StrEnum):
     # Supporting key persons (issue 26): organisation only, computed in indicatoren/ondersteuning.py.
     deskundigheid = "deskundigheid"  # one row per (training, participant)
     ondersteuning = "ondersteuning"  # one row per key person: active, with a plan, moved on
+    rapportageperiode = "rapportageperiode"  # one row per expected report (rhythm, organisation, period): volledigheid.py
 
 
 class Maat(StrEnum):
@@ -66,6 +67,8 @@ ACTIEF_UITLEG = (
     "dienstverband dat de periode overlapt."
 )
 ALLEEN_ORGANISATIE = " Alleen voor de organisatie zelf; regionale en landelijke sleutels krijgen 403."
+# Expected reports (volledigheid.py) are facts about organisations: per organisation and gemeente only.
+RAPPORTAGE_DIMENSIES = ("organisatie", "gemeente")
 # Signal statuses that carry feedback (terugkoppeling): the signal's loop is closed.
 TERUGGEKOPPELD = ("opgepakt", "niet-opgepakt")
 
@@ -288,6 +291,26 @@ INDICATOREN: dict[str, Indicator] = {
             "interval." + ALLEEN_ORGANISATIE,
             eenheid=Eenheid.aantal, bron=Bron.ondersteuning, maat=Maat.uniek, kolom="sleutelpersoon_id",
             dimensies=ONDERSTEUNING_DIMENSIES,
+        ),
+        Indicator(
+            code="rapportagegraad",
+            naam="Rapportagegraad",
+            definitie="Het aandeel van de organisaties die volgens een rapportageritme (/v1/rapportageritmes) moesten "
+            "rapporteren dat de periode heeft ingediend (status ingediend of goedgekeurd), maal 100. Telt elke afgelopen "
+            "rapportageperiode in het interval waarin haar laatste dag valt. Feiten over organisaties, zonder ruis.",
+            eenheid=Eenheid.percentage, bron=Bron.rapportageperiode, maat=Maat.ratio,
+            teller_omschrijving="verwachte rapportages die zijn ingediend", noemer_omschrijving="verwachte rapportages",
+            dimensies=RAPPORTAGE_DIMENSIES,
+        ),
+        Indicator(
+            code="tijdigheid",
+            naam="Tijdigheid",
+            definitie="Het aandeel van de verwachte rapportages waarvan de deadline verstreken is dat uiterlijk op de "
+            "deadline voor het eerst is ingediend, maal 100. Telt elke rapportageperiode in het interval waarin haar laatste "
+            "dag valt. Feiten over organisaties, zonder ruis.",
+            eenheid=Eenheid.percentage, bron=Bron.rapportageperiode, maat=Maat.ratio,
+            teller_omschrijving="verwachte rapportages tijdig ingediend", noemer_omschrijving="verwachte rapportages met verstreken deadline",
+            dimensies=RAPPORTAGE_DIMENSIES,
         ),
     )
 }

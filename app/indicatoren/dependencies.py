@@ -97,6 +97,8 @@ def waarden_verzoek(
     taal: F = None, leeftijdscategorie: F = None, geslacht: F = None, doelgroep: F = None,
     ketenpartner: F = None, ketenpartnerCategorie: F = None, status: F = None, wijze: F = None,
     actie: F = None, urgentie: F = None, gerichtAan: F = None, bron: F = None, effect: F = None,
+    alleenGoedgekeurd: Annotated[bool, Query(description="Alleen registraties uit periodes die de regio heeft "
+                                             "goedgekeurd (/v1/rapportageritmes); de rest telt niet mee.")] = False,
 ) -> Verzoek:
     """The request object of a catalogue indicator's query; every problem of the query in one 400."""
     parameters = {k: v for k, v in locals().items() if k != "code"}
@@ -105,7 +107,7 @@ def waarden_verzoek(
 
 def _verzoek(indicator: Indicator, eigen_versie: "eigen.EigenVersie | None", problemen: Problemen, *,
              periode: str | None, vanaf: str | None, tot: str | None, interval: str | None, groeperenOp: str | None,
-             **gegeven: str | None) -> Verzoek:
+             alleenGoedgekeurd: bool = False, **gegeven: str | None) -> Verzoek:
     gekozen = _periode(periode, vanaf, tot, problemen)
     gekozen_interval: Interval | None = None
     if interval is not None:
@@ -139,7 +141,7 @@ def _verzoek(indicator: Indicator, eigen_versie: "eigen.EigenVersie | None", pro
     if problemen or gekozen is None:
         raise OngeldigeInvoer.met(problemen)
     return Verzoek(indicator=indicator, periode=gekozen, interval=gekozen_interval, groeperen_op=groepen, filters=filters,
-                   eigen=eigen_versie)
+                   eigen=eigen_versie, alleen_goedgekeurd=alleenGoedgekeurd)
 
 
 def _is_uuid(waarde: str) -> bool:

@@ -26,7 +26,7 @@ from app.core.config import get_settings
 from app.core.errors import GeenToegang, OngeldigeInvoer
 from app.core.periods import Interval, Periode, intervallen
 from app.ervaringsverhalen import service as ervaringsverhalen
-from app.indicatoren import lezingen, tabelcontrole
+from app.indicatoren import lezingen, tabelcontrole, volledigheid
 from app.indicatoren.catalogue import Bron, Eenheid, Indicator, Maat
 from app.indicatoren.perturbatie import Ptable, celsleutel, ptable
 from app.indicatoren.query import NIET_REGIONAAL, UUID_DIMENSIES, IndicatorQuery, row_keys
@@ -53,6 +53,7 @@ class Verzoek:
     # Set for an organisation's own indicator (app/indicatoren/eigen.py): the version of its definition.
     # `indicator` is then the own indicator as shown; `eigen.bereken` computes it from the base.
     eigen: Any = None
+    alleen_goedgekeurd: bool = False  # only records in periods the region approved (volledigheid.py)
 
 
 LEEG_LABEL = "(niet ingevuld)"
@@ -71,6 +72,8 @@ class Rij:
     realisatie: float | None = None
     doel_verwacht: float | None = None  # pace (app/doelen/koppeling.py): expected by today,
     tempo: str | None = None  # and voor / op-schema / achter
+    volledig: bool | None = None  # readers outside the organisation: see volledigheid.annoteer
+    aantal_organisaties: int | None = None
 
 
 @dataclass
@@ -116,6 +119,8 @@ def bereken(session: Session, *, caller: Caller, verzoek: Verzoek, drempel: int,
         from app.indicatoren import ondersteuning  # imports this module's row types
 
         return ondersteuning.bereken(session, caller=caller, verzoek=verzoek, drempel=drempel, max_rijen=max_rijen)
+    if indicator.bron is Bron.rapportageperiode:
+        return volledigheid.bereken(session, caller=caller, verzoek=verzoek)  # facts about organisations, exact
     settings = get_settings()
     beschermd = caller.binding is not Binding.organisatie
     perturbatie = ptable(drempel) if beschermd else None
@@ -142,6 +147,8 @@ def bereken(session: Session, *, caller: Caller, verzoek: Verzoek, drempel: int,
     scope = _scope(query, caller)
     if scope is not None:
         query.where.append(scope)
+    if verzoek.alleen_goedgekeurd:
+        query.where.append(volledigheid.alleen_goedgekeurd(query.c.organisatie_id, datum))
     if indicator.bron is Bron.ervaringsverhaal and beschermd:
         query.where.append(ervaringsverhalen.deelbaar(query.c))  # outside the organisation: shared stories only
     for naam, waarden in indicator.voorwaarde.items():
@@ -250,6 +257,7 @@ def bereken(session: Session, *, caller: Caller, verzoek: Verzoek, drempel: int,
             rijen.append(_rij(indicator, bucket, dimensies, cell, bescherming, cel, delen))
     if beschermd:
         _controleer_ijlheid(rijen, settings.regionaal_max_aandeel_onderdrukt)
+        volledigheid.annoteer(session, caller=caller, verzoek=verzoek, rijen=rijen)
 
     _labels(session, rijen, verzoek.groeperen_op, indicator.bron)
     doeltempo = _doelen(session, rijen, verzoek, caller) if doelen else []

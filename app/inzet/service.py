@@ -33,6 +33,7 @@ from app.inzet.schemas import (
     UrenPerMaand,
 )
 from app.models import Inzet, Sleutelpersoon, utcnow
+from app.rapportage import slot
 from app.toegang import audit, scoping
 from app.toegang.caller import Caller
 
@@ -187,6 +188,7 @@ def create(session: Session, *, caller: Caller, data: InzetCreate) -> tuple[Inze
         return _herhaling(session, caller=caller, bestaand=bestaand, vingerafdruk=vingerafdruk), False
     persoon = _validate(session, caller=caller, values=values, changed=set(values), bestaand=None)
     assert persoon is not None
+    slot.controleer(session, organisatie_id=caller.organisatie_id, datums=[data.datum])
     inzet = Inzet(
         organisatie_id=caller.organisatie_id, extern_id=data.extern_id, sleutelpersoon_id=data.sleutelpersoon_id,
         datum=data.datum, minuten=minuten(data.uren), soort=data.soort,
@@ -229,6 +231,7 @@ def update(session: Session, *, caller: Caller, inzet: Inzet, data: InzetUpdate)
         return inzet
     merged = huidig | changed
     _validate(session, caller=caller, values=merged, changed=set(changed), bestaand=inzet)
+    slot.controleer(session, organisatie_id=inzet.organisatie_id, datums=[inzet.datum, merged["datum"]])
     for naam, waarde in changed.items():
         if naam == "uren":
             inzet.minuten = minuten(waarde)
@@ -246,6 +249,7 @@ def update(session: Session, *, caller: Caller, inzet: Inzet, data: InzetUpdate)
 
 def delete(session: Session, *, caller: Caller, inzet: Inzet) -> None:
     """Soft-delete: the hours count nowhere any more and the record answers 404; the externId stays taken."""
+    slot.controleer(session, organisatie_id=inzet.organisatie_id, datums=[inzet.datum])
     inzet.verwijderd_op = utcnow()
     inzet.gewijzigd_op = inzet.verwijderd_op
     session.add(inzet)

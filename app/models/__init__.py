@@ -28,6 +28,12 @@ from app.models.ondersteuning import (
 )
 from app.models.organisatie import Organisatie
 from app.models.professioneel_contact import ProfessioneelContact, ProfessioneelContactOnderwerp
+from app.models.rapportage import (
+    RapportageHistorie,
+    Rapportageritme,
+    RapportageritmeOrganisatie,
+    Rapportagestatus,
+)
 from app.models.signaal import Signaal, SignaalBericht, SignaalOnderwerp, SignaalStatus
 from app.models.sleutelpersoon import Sleutelpersoon
 from app.models.uitkomst import Uitkomst
@@ -69,6 +75,10 @@ __all__ = [
     "Organisatie",
     "ProfessioneelContact",
     "ProfessioneelContactOnderwerp",
+    "RapportageHistorie",
+    "Rapportageritme",
+    "RapportageritmeOrganisatie",
+    "Rapportagestatus",
     "SQLModel",
     "Signaal",
     "SignaalBericht",

@@ -39,6 +39,7 @@ from app.professionele_contacten.schemas import (
     ProfessioneelContactPublic,
     ProfessioneelContactUpdate,
 )
+from app.rapportage import slot
 from app.toegang import audit, scoping
 from app.toegang.caller import Caller
 
@@ -266,6 +267,7 @@ def create(session: Session, *, caller: Caller, data: ProfessioneelContactCreate
         return _herhaling(session, caller=caller, bestaand=bestaand, vingerafdruk=vingerafdruk), False
     persoon = _validate(session, caller=caller, values=values, changed=set(values), bestaand=None, oude_onderwerpen=[])
     assert persoon is not None
+    slot.controleer(session, organisatie_id=caller.organisatie_id, datums=[data.datum])
     values["gemeentecode"] = values.get("gemeentecode") or persoon.gemeentecode
     contact = ProfessioneelContact(organisatie_id=caller.organisatie_id, extern_id=data.extern_id,
                                    inhoud_hash=vingerafdruk, **_kolommen(values))
@@ -325,6 +327,7 @@ def update(session: Session, *, caller: Caller, contact: ProfessioneelContact,
     if changed.get("terugkoppeling") is not None and "status" not in changes:
         merged["status"] = AdviesStatus.teruggekoppeld  # the asking party answered: the loop is closed
     _validate(session, caller=caller, values=merged, changed=set(changed), bestaand=contact, oude_onderwerpen=oude_onderwerpen)
+    slot.controleer(session, organisatie_id=contact.organisatie_id, datums=[contact.datum, merged["datum"]])
     for naam, waarde in _kolommen(merged).items():
         setattr(contact, naam, waarde)
     if "onderwerpen" in changed:
@@ -341,6 +344,7 @@ def update(session: Session, *, caller: Caller, contact: ProfessioneelContact,
 
 def delete(session: Session, *, caller: Caller, contact: ProfessioneelContact) -> None:
     """Soft-delete: the contact counts nowhere any more and answers 404; the externId stays taken."""
+    slot.controleer(session, organisatie_id=contact.organisatie_id, datums=[contact.datum])
     contact.verwijderd_op = utcnow()
     contact.gewijzigd_op = contact.verwijderd_op
     session.add(contact)

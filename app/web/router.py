@@ -22,6 +22,7 @@ from app.web.pages import (
     importeren,
     opvolging,
     overzicht,
+    rapportage,
     sessies,
     signalen,
     sleutelpersonen,
@@ -31,7 +32,7 @@ from app.web.sessie import AanmeldenNodig, CsrfFout, lees, wis
 from app.web.templating import STATIC, pagina
 
 PAGINAS = (aanmelden, overzicht, vergelijken, sleutelpersonen, app_toegang, opvolging, doelstellingen, signalen, ervaringsverhalen,
-           importeren, sessies)
+           importeren, rapportage, sessies)
 
 
 class _Static(StaticFiles):

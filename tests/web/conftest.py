@@ -45,7 +45,8 @@ HOOFDPAGINAS = frozenset({"aanmelden", "overzicht", "overzicht-regio", "overzich
                           "importeren-proefdraai", "opvolging", "opvolging-telefoon", "app-toegang",
                           "app-uitnodiging-telefoon", "vergelijken",
                           "vergelijken-regio-telefoon", "sleutelpersoon", "sleutelpersoon-telefoon",
-                          "doelstellingen", "doelstelling", "doelstelling-telefoon", "evaluatie-vastleggen"})
+                          "doelstellingen", "doelstelling", "doelstelling-telefoon", "evaluatie-vastleggen",
+                          "rapportage-regio"})
 
 
 def _ontbreekt(chromium: str = CHROMIUM) -> str | None:
