@@ -15,9 +15,11 @@ from app.models.import_mapping import ImportMapping
 from app.models.import_run import ImportRun
 from app.models.inzet import Inzet
 from app.models.ketenpartner import Ketenpartner
+from app.models.kosten import Kosten
 from app.models.lees_audit import LeesAudit
 from app.models.maandafspraak import Maandafspraak
 from app.models.organisatie import Organisatie
+from app.models.project import Project
 from app.models.professioneel_contact import ProfessioneelContact, ProfessioneelContactOnderwerp
 from app.models.signaal import Signaal, SignaalBericht, SignaalOnderwerp, SignaalStatus
 from app.models.sleutelpersoon import Sleutelpersoon
@@ -46,11 +48,13 @@ __all__ = [
     "ImportRun",
     "Inzet",
     "Ketenpartner",
+    "Kosten",
     "LeesAudit",
     "Maandafspraak",
     "Organisatie",
     "ProfessioneelContact",
     "ProfessioneelContactOnderwerp",
+    "Project",
     "SQLModel",
     "Signaal",
     "SignaalBericht",

@@ -1,0 +1,81 @@
+"""Routes for /v1/projecten: the organisation's funding streams, what was spent on them, and SROI inputs."""
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response, status
+
+from app.core import versies
+from app.core.db import SessionDep
+from app.core.openapi import location
+from app.core.pagination import PAGINATED, PaginaDep
+from app.core.validation import GEMEENTECODE_PATTERN
+from app.projecten import service
+from app.projecten.dependencies import ProjectDep
+from app.projecten.schemas import Besteding, ProjectCreate, ProjectPublic, ProjectUpdate
+from app.toegang.dependencies import InzienDep, RegistrerenDep
+
+router = APIRouter(tags=["projecten"])
+
+RegelingFilter = Annotated[str | None, Query(max_length=40, description="Regeling (codelijst `regeling`).", examples=["kansrijke-start"])]
+GemeenteFilter = Annotated[str | None, Query(pattern=GEMEENTECODE_PATTERN, description="Projecten die deze gemeente financiert.", examples=["GM0344"])]
+LopendOpFilter = Annotated[date | None, Query(alias="lopendOp", description="Alleen projecten die op deze dag lopen.", examples=["2026-06-01"])]
+ZoekFilter = Annotated[str | None, Query(max_length=100, description="Deel van de naam (hoofdletterongevoelig).", examples=["kansrijk"])]
+Sortering = service.SORTERING.dep
+
+
+@router.post("/projecten", status_code=status.HTTP_201_CREATED, summary="Project toevoegen")
+def create_project(caller: RegistrerenDep, body: ProjectCreate, session: SessionDep, response: Response) -> ProjectPublic:
+    """Voeg een project (financieringsstroom) toe aan de eigen organisatie: wie betaalt (een gemeente of een andere
+    financier), onder welke regeling, voor welke periode, met welke begroting. Contactmomenten, inzet, contacten met
+    professionals en kosten kunnen daarna met `projectId` op het project worden geboekt."""
+    project = service.create(session, caller=caller, data=body.model_dump(by_alias=False, exclude_unset=False))
+    response.headers["Location"] = location("projecten", project.id)
+    return service.publiek(project)
+
+
+@router.get("/projecten", responses=PAGINATED, summary="Projecten zoeken")
+def list_projecten(
+    caller: InzienDep, session: SessionDep, pagina: PaginaDep, sort: Sortering,
+    regeling: RegelingFilter = None, gemeente: GemeenteFilter = None, lopend_op: LopendOpFilter = None,
+    zoek: ZoekFilter = None,
+) -> list[ProjectPublic]:
+    """De projecten van de eigen organisatie, gepagineerd (standaard op naam)."""
+    statement = service.list_statement(session, caller=caller, regeling=regeling, gemeente=gemeente,
+                                       lopend_op=lopend_op, zoek=zoek, sort=sort)
+    return [service.publiek(p) for p in pagina.van(session, statement)]
+
+
+@router.get("/projecten/{projectId}", summary="Eén project")
+def get_project(caller: InzienDep, project: ProjectDep, response: Response) -> ProjectPublic:
+    """Eén project van de eigen organisatie; dat van een andere organisatie geeft 404."""
+    return versies.met_etag(response, service.publiek(project))
+
+
+@router.patch("/projecten/{projectId}", summary="Project wijzigen")
+def update_project(
+    caller: RegistrerenDep, project: ProjectDep, body: ProjectUpdate, session: SessionDep, response: Response,
+    if_match: versies.IfMatchDep = None,
+) -> ProjectPublic:
+    """Wijzig de meegestuurde velden; dezelfde regels als bij toevoegen gelden voor het resultaat. Met `If-Match`
+    geeft een intussen gewijzigd project 412."""
+    if if_match is not None:
+        versies.vergrendel(session, project)
+        versies.controleer(if_match, service.publiek(project))
+    project = service.update(session, caller=caller, project=project, changes=body.model_dump(exclude_unset=True, by_alias=False))
+    return versies.met_etag(response, service.publiek(project))
+
+
+@router.delete("/projecten/{projectId}", status_code=status.HTTP_204_NO_CONTENT, summary="Project verwijderen",
+               responses={409: {"description": "Er zijn registraties op het project geboekt."}})
+def delete_project(caller: RegistrerenDep, project: ProjectDep, session: SessionDep) -> Response:
+    """Verwijdert een project waarop niets geboekt is. Zijn er contactmomenten, inzet, contacten met professionals of
+    kosten op geboekt (ook verwijderde), dan volgt 409: de historie van wat een financier betaalde blijft kloppen."""
+    service.delete(session, caller=caller, project=project)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get("/projecten/{projectId}/besteding", summary="Besteding van een project tegenover de begroting")
+def get_besteding(caller: InzienDep, project: ProjectDep, session: SessionDep) -> Besteding:
+    """De som van alle kosten die op het project geboekt zijn (exact, op de cent), tegenover de begroting."""
+    return service.besteding(session, caller=caller, projecten=[project])[project.id]
