@@ -88,6 +88,7 @@ def waarden_verzoek(
     taal: F = None, leeftijdscategorie: F = None, geslacht: F = None, doelgroep: F = None,
     ketenpartner: F = None, ketenpartnerCategorie: F = None, status: F = None, wijze: F = None,
     actie: F = None, urgentie: F = None, gerichtAan: F = None, bron: F = None, effect: F = None,
+    project: F = None, regeling: F = None,
 ) -> Verzoek:
     """The request object of an indicator query; every problem of the query in one 400."""
     indicator = indicator_van(code)
@@ -110,6 +111,7 @@ def waarden_verzoek(
         "taal": taal, "leeftijdscategorie": leeftijdscategorie, "geslacht": geslacht, "doelgroep": doelgroep,
         "ketenpartner": ketenpartner, "ketenpartnerCategorie": ketenpartnerCategorie, "status": status,
         "wijze": wijze, "actie": actie, "urgentie": urgentie, "gerichtAan": gerichtAan, "bron": bron, "effect": effect,
+        "project": project, "regeling": regeling,
     }
     filters = {naam: _lijst(naam, waarde, problemen) for naam, waarde in gegeven.items() if waarde is not None}
     # Filter values reach the read audit (for regional keys) and error details: none may hold personal data.

@@ -2,7 +2,6 @@
 
 import uuid
 from datetime import date, datetime
-from decimal import Decimal
 from typing import Any
 
 from pydantic import Field, field_validator, model_validator
@@ -12,13 +11,13 @@ from app.core.persoonsgegevens import Naam
 from app.core.schemas import InputSchema, Schema
 from app.core.validation import Gemeentecode
 
-_NAAM = dict(description="Naam van het project. Persoonsgegevens worden geweigerd.", examples=["Kansrijke Start Utrecht 2026"])
-_REGELING = dict(
-    description="Code uit codelijst `regeling`: sociaal-domein, kansrijke-start, rookvrij, inburgering, zonmw, amif, gala of overig.",
-    examples=["kansrijke-start"],
-)
-_VANAF = dict(description="Eerste dag van het project.", examples=["2026-01-01"])
-_TOT = dict(description="Laatste dag van het project (inclusief); leeg als het doorloopt.", examples=["2026-12-31"])
+_NAAM = {"description": "Naam van het project. Persoonsgegevens worden geweigerd.", "examples": ["Kansrijke Start Utrecht 2026"]}
+_REGELING = {
+    "description": "Code uit codelijst `regeling`: sociaal-domein, kansrijke-start, rookvrij, inburgering, zonmw, amif, gala of overig.",
+    "examples": ["kansrijke-start"],
+}
+_VANAF = {"description": "Eerste dag van het project.", "examples": ["2026-01-01"]}
+_TOT = {"description": "Laatste dag van het project (inclusief); leeg als het doorloopt.", "examples": ["2026-12-31"]}
 _BEGROTING = "Begroting in euro's (twee decimalen), als tekst; leeg als er geen begroting is."
 
 
