@@ -10,10 +10,14 @@ from app.core.db import SessionDep
 from app.core.openapi import location
 from app.core.pagination import PAGINATED, PaginaDep
 from app.core.validation import GEMEENTECODE_PATTERN
-from app.projecten import service
+from app.core.errors import OngeldigeInvoer
+from app.core.formaten import XLSX_MEDIA_TYPE
+from app.core.periods import PeriodeFout, parse_periode, range_periode
+from app.core.validation import vandaag
+from app.projecten import service, sroi
 from app.projecten.dependencies import ProjectDep
 from app.projecten.schemas import Besteding, ProjectCreate, ProjectPublic, ProjectUpdate
-from app.toegang.dependencies import InzienDep, RegistrerenDep
+from app.toegang.dependencies import InzienDep, RapporterenDep, RegistrerenDep
 
 router = APIRouter(tags=["projecten"])
 
@@ -79,3 +83,32 @@ def delete_project(caller: RegistrerenDep, project: ProjectDep, session: Session
 def get_besteding(caller: InzienDep, project: ProjectDep, session: SessionDep) -> Besteding:
     """De som van alle kosten die op het project geboekt zijn (exact, op de cent), tegenover de begroting."""
     return service.besteding(session, caller=caller, projecten=[project])[project.id]
+
+
+SroiPeriode = Annotated[str | None, Query(max_length=40, description="De periode: 2026, 2026Q1, 2026-03, ... of relatief; "
+                                          "standaard de looptijd van het project (tot vandaag als het doorloopt).", examples=["2026"])]
+
+
+@router.get(
+    "/projecten/{projectId}/sroi-invoer",
+    summary="SROI-invoer van een project (XLSX)",
+    response_class=Response,
+    responses={200: {"content": {XLSX_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}}},
+                     "description": "Een werkmap met een blad Toelichting en een blad per soort invoer."}},
+)
+def get_sroi_invoer(caller: RapporterenDep, project: ProjectDep, session: SessionDep, periode: SroiPeriode = None) -> Response:
+    """De invoer voor een SROI-analyse van het project over een periode, als Excel-werkmap: uren per soort, kosten per soort,
+    bereik, afgeronde doorverwijzingen, uitkomsten en verhalen per effect, met een blad Toelichting dat zegt wat elk cijfer
+    is. De SROI zelf is het werk van de analist en wordt niet berekend. Alle cijfers zijn exact (alleen voor de
+    organisatie zelf) en gelijk aan die van de indicatoren met `project=<id>`."""
+    try:
+        if periode is not None:
+            gekozen = parse_periode(periode, today=vandaag())
+        else:
+            gekozen = range_periode(project.vanaf, project.tot or max(project.vanaf, vandaag()))
+    except PeriodeFout as exc:
+        raise OngeldigeInvoer.veld("periode", str(exc)) from exc
+    gegevens = sroi.invoer(session, caller=caller, project=project, periode=gekozen)
+    inhoud = sroi.to_xlsx(gegevens, project=project, periode=gekozen, gemaakt=vandaag())
+    naam = f"sroi-invoer-{gekozen.label.replace('/', '_')}.xlsx"
+    return Response(content=inhoud, media_type=XLSX_MEDIA_TYPE, headers={"Content-Disposition": f'attachment; filename="{naam}"'})
