@@ -10,7 +10,7 @@ a binary float; it accepts a string or a JSON number with at most two decimals.
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import Field, PlainSerializer
+from pydantic import Field, PlainSerializer, WithJsonSchema
 
 MAX_BEDRAG = Decimal("9999999999.99")  # NUMERIC(12,2)
 CENT = Decimal("0.01")
@@ -22,9 +22,22 @@ Bedrag = Annotated[
         description="Bedrag in euro's met ten hoogste twee decimalen, als tekst (`\"12.34\"`) of getal; meer dan 0.",
         examples=["12.34"],
     ),
+    # Documented as what it is: a number, or a decimal string (not free text, so no personal-data guard).
+    WithJsonSchema({
+        "anyOf": [
+            {"type": "number", "minimum": 0.01, "maximum": float(MAX_BEDRAG), "multipleOf": 0.01},
+            {"type": "string", "format": "decimal", "pattern": r"^\d{1,10}(\.\d{1,2})?$"},
+        ],
+        "description": "Bedrag in euro's met ten hoogste twee decimalen, als tekst (`\"12.34\"`) of getal; meer dan 0.",
+        "examples": ["12.34"],
+    }),
 ]
 # Output: always a string with exactly two decimals.
-BedragUit = Annotated[Decimal, PlainSerializer(lambda d: f"{d.quantize(CENT)}", return_type=str, when_used="always")]
+BedragUit = Annotated[
+    Decimal,
+    PlainSerializer(lambda d: f"{d.quantize(CENT)}", return_type=str, when_used="always"),
+    WithJsonSchema({"type": "string", "format": "decimal", "pattern": r"^\d{1,10}\.\d{2}$"}, mode="serialization"),
+]
 
 
 def centen(bedrag: Decimal) -> int:

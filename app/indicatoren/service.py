@@ -13,11 +13,11 @@ cell (mod 256) and the cells are published through cell key perturbation (`pertu
 
 import statistics
 import uuid
-from decimal import ROUND_HALF_UP, Decimal
-from fractions import Fraction
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 from typing import Any
 
 from sqlalchemy import ColumnElement, case, func, literal, select

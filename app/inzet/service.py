@@ -32,8 +32,8 @@ from app.inzet.schemas import (
     InzetUpdate,
     UrenPerMaand,
 )
-from app.projecten import service as projecten
 from app.models import Inzet, Sleutelpersoon, utcnow
+from app.projecten import service as projecten
 from app.toegang import audit, scoping
 from app.toegang.caller import Caller
 

@@ -22,7 +22,6 @@ from app.core import filters as gedeelde_filters
 from app.core import idempotentie
 from app.core.errors import Conflict, OngeldigeInvoer
 from app.core.sorting import Sortering
-from app.projecten import service as projecten
 from app.models import (
     Ketenpartner,
     ProfessioneelContact,
@@ -40,6 +39,7 @@ from app.professionele_contacten.schemas import (
     ProfessioneelContactPublic,
     ProfessioneelContactUpdate,
 )
+from app.projecten import service as projecten
 from app.toegang import audit, scoping
 from app.toegang.caller import Caller
 

@@ -7,13 +7,12 @@ from fastapi import APIRouter, Query, Response, status
 
 from app.core import versies
 from app.core.db import SessionDep
-from app.core.openapi import location
-from app.core.pagination import PAGINATED, PaginaDep
-from app.core.validation import GEMEENTECODE_PATTERN
 from app.core.errors import OngeldigeInvoer
 from app.core.formaten import XLSX_MEDIA_TYPE
+from app.core.openapi import location
+from app.core.pagination import PAGINATED, PaginaDep
 from app.core.periods import PeriodeFout, parse_periode, range_periode
-from app.core.validation import vandaag
+from app.core.validation import GEMEENTECODE_PATTERN, vandaag
 from app.projecten import service, sroi
 from app.projecten.dependencies import ProjectDep
 from app.projecten.schemas import Besteding, ProjectCreate, ProjectPublic, ProjectUpdate

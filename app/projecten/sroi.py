@@ -93,21 +93,21 @@ def invoer(session: Session, *, caller: Caller, project: Project, periode: Perio
 
 
 TOELICHTING = [
-    ("Wat dit is", "De invoer voor een SROI-analyse (maatschappelijke kosten-batenanalyse) van één project over één periode: "
-     "wat er is ingezet (uren, kosten) en wat het opleverde (bereik, afgeronde doorverwijzingen, uitkomsten, verhalen)."),
-    ("Wat dit niet is", "De SROI zelf is het werk van de analist en wordt hier niet berekend: het waarderen van effecten in "
-     "euro's, deadweight, attributie en terugval horen bij de analyse, niet bij de registratie."),
-    ("Uren per soort", "De som van de gewerkte uren (/v1/inzet) die op het project zijn geboekt, per soort inzet "
-     "(indicator inzet-uren met project=...). Daaronder de duur van de contactmomenten op het project (bestede-uren)."),
-    ("Kosten per soort", "De som van de kosten en vergoedingen (/v1/kosten) op het project, per soort, in euro's, exact op de "
-     "cent (indicator kosten). Kosten over een maand tellen op de eerste dag van die maand."),
-    ("Bereik", "Contactmomenten, unieke en nieuwe inwoners, groepsdeelnemers en professionals in de registraties die op het "
-     "project zijn geboekt (de gelijknamige indicatoren met project=...)."),
-    ("Doorverwijzingen", "Doorverwijzingen vanuit de contactmomenten van het project, per huidige status; 'afgerond' is het "
-     "aantal afgeronde doorverwijzingen."),
+    ("Wat dit is", ("De invoer voor een SROI-analyse (maatschappelijke kosten-batenanalyse) van één project over één periode: "
+     "wat er is ingezet (uren, kosten) en wat het opleverde (bereik, afgeronde doorverwijzingen, uitkomsten, verhalen).")),
+    ("Wat dit niet is", ("De SROI zelf is het werk van de analist en wordt hier niet berekend: het waarderen van effecten in "
+     "euro's, deadweight, attributie en terugval horen bij de analyse, niet bij de registratie.")),
+    ("Uren per soort", ("De som van de gewerkte uren (/v1/inzet) die op het project zijn geboekt, per soort inzet "
+     "(indicator inzet-uren met project=...). Daaronder de duur van de contactmomenten op het project (bestede-uren).")),
+    ("Kosten per soort", ("De som van de kosten en vergoedingen (/v1/kosten) op het project, per soort, in euro's, exact op de "
+     "cent (indicator kosten). Kosten over een maand tellen op de eerste dag van die maand.")),
+    ("Bereik", ("Contactmomenten, unieke en nieuwe inwoners, groepsdeelnemers en professionals in de registraties die op het "
+     "project zijn geboekt (de gelijknamige indicatoren met project=...).")),
+    ("Doorverwijzingen", ("Doorverwijzingen vanuit de contactmomenten van het project, per huidige status; 'afgerond' is het "
+     "aantal afgeronde doorverwijzingen.")),
     ("Uitkomsten", "Per contactmoment of doorverwijzing van het project de laatst vastgelegde uitkomst, geteld per resultaat."),
-    ("Verhalen per effect", "Ervaringsverhalen worden niet op een project geboekt: dit is het aantal verhalen van de hele "
-     "organisatie in de periode per effect (indicator aantal-ervaringsverhalen). Een verhaal met meer effecten telt bij elk."),
+    ("Verhalen per effect", ("Ervaringsverhalen worden niet op een project geboekt: dit is het aantal verhalen van de hele "
+     "organisatie in de periode per effect (indicator aantal-ervaringsverhalen). Een verhaal met meer effecten telt bij elk.")),
     ("Cijfers", "Exact, voor de organisatie zelf; niet voor publicatie buiten de organisatie zonder bescherming."),
 ]
 

@@ -10,7 +10,13 @@ from sqlmodel import Session
 
 from app.models import Inzet, Uitkomst
 from tests.ervaringsverhalen.factories import make_verhaal
-from tests.factories import make_contactmoment, make_key, make_ketenpartner, make_organisatie, make_sleutelpersoon
+from tests.factories import (
+    make_contactmoment,
+    make_ketenpartner,
+    make_key,
+    make_organisatie,
+    make_sleutelpersoon,
+)
 from tests.helpers import assert_problem
 from tests.kosten.maak import make_kosten, make_project
 

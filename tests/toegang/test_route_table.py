@@ -27,6 +27,7 @@ from app.core.openapi import API_PREFIX, PUBLIC_PATHS
 from app.main import create_app
 from app.models import Organisatie
 from app.toegang.caller import Scope
+from tests.kosten.maak import make_kosten, make_project
 from tests.doelstellingen.factories import make_doelstelling, make_evaluatie
 from tests.ervaringsverhalen.factories import make_verhaal
 from tests.factories import (
@@ -81,6 +82,8 @@ PAD_PARAMETERS: dict[str, PadParameter] = {
     "doelstellingId": PadParameter(lambda session, org: make_doelstelling(session, org).id),
     "evaluatieId": PadParameter(lambda session, org: make_evaluatie(session, org, doelstellingen=[make_doelstelling(session, org)]).id),
     "contactId": PadParameter(lambda session, org: make_professioneel_contact(session, org).id),
+    "projectId": PadParameter(lambda session, org: make_project(session, org).id),
+    "kostenId": PadParameter(lambda session, org: make_kosten(session, org).id),
     # Shared, not per organisation: only an unknown value (-> 404) is checked.
     "lijst": PadParameter(None, "naam van een codelijst; codelijsten zijn gedeeld"),
     "code": PadParameter(None, "een code of indicatorcode; gedeeld door alle organisaties"),
