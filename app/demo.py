@@ -19,7 +19,7 @@ from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from app import demo_signalen
+from app import demo_projecten, demo_signalen
 from app.codelijsten import service as codelijsten
 from app.contactmomenten import schrijver
 from app.contactmomenten.inhoud import Kinderen, Rijen, inhoud_hash, inhoud_van_record
@@ -439,8 +439,9 @@ def laad_demo_data(
     inzet = _inzet(session, gen, alle_personen, today)
     _doelstellingen(session, gen, per_org, today)
     professioneel = _professionele_contacten(session, gen, per_org[0]["id"], alle_personen, today)
+    projecten = demo_projecten.laad(session, organisaties=per_org, seed=seed, today=today)
     return {"organisaties": per_org, "totaal": totaal, "kwalitatief": kwalitatief, "inzet": inzet,
-            "professionele_contacten": professioneel, "seed": seed, "tot": today.isoformat()}
+            "professionele_contacten": professioneel, "projecten": projecten, "seed": seed, "tot": today.isoformat()}
 
 
 # Contacts of key persons with professionals (issue 25, part 5): (soort, asked by a partner of this

@@ -21,6 +21,7 @@ from app.web.pages import (
     importeren,
     opvolging,
     overzicht,
+    projecten,
     sessies,
     signalen,
     sleutelpersonen,
@@ -29,7 +30,8 @@ from app.web.pages import (
 from app.web.sessie import AanmeldenNodig, CsrfFout, lees, wis
 from app.web.templating import STATIC, pagina
 
-PAGINAS = (aanmelden, overzicht, vergelijken, sleutelpersonen, app_toegang, opvolging, signalen, ervaringsverhalen, importeren, sessies)
+PAGINAS = (aanmelden, overzicht, vergelijken, sleutelpersonen, app_toegang, opvolging, signalen, ervaringsverhalen, importeren, sessies,
+           projecten)
 
 
 class _Static(StaticFiles):
