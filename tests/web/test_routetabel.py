@@ -26,6 +26,7 @@ from app.web.sessie import COOKIE
 from tests.apparaten.helpers import apparaat_cookie, uitnodiging_token
 from tests.ervaringsverhalen.factories import make_verhaal
 from tests.factories import make_doorverwijzing, make_import_run, make_key, make_organisatie, make_sleutelpersoon
+from tests.kosten.maak import make_project
 from tests.signalen.factories import make_signaal
 from tests.web.helpers import cookie_inhoud, meld_aan
 
@@ -69,6 +70,7 @@ PARAMETERS: dict[str, Callable[[Session, Organisatie], Any]] = {
     "doorverwijzing_id": lambda session, org: make_doorverwijzing(session, org).id,
     "uitnodiging_id": _uitnodiging_van,
     "sessie_id": _dashboard_sessie_van,
+    "project_id": lambda session, org: make_project(session, org).id,
 }
 REGIONAAL = {"signaal_id"}  # the inbox: a regional key's route
 
