@@ -118,6 +118,7 @@ def delete(session: Session, *, caller: Caller, project: Project) -> None:
         raise Conflict(f"Op project {project.id} zijn {aantal} registraties geboekt (verwijderde meegeteld als die er "
                        "zijn); het kan niet worden verwijderd. Boek ze eerst op een ander project of op geen project.")
     audit.log(session, caller=caller, actie="verwijderd", resource_type=RESOURCE_TYPE, resource_id=project.id)
+    session.info.pop("projecten.eigen", None)  # a remembered "is ours" must not outlive the project
     session.delete(project)
     session.flush()
 
@@ -154,10 +155,15 @@ def controleer_project(session: Session, *, caller: Caller, project_id: uuid.UUI
     """
     if project_id is None:
         return []
-    gevonden = session.exec(
-        select(Project.id).where(Project.id == project_id, Project.organisatie_id == caller.organisatie_id)
-    ).first()
-    if gevonden is None:
+    # Remembered for the session (one request, or one import's transaction): a bulk import checks
+    # each distinct project once, and nothing outlives the transaction that looked it up.
+    gezien: dict[tuple[uuid.UUID | None, uuid.UUID], bool] = session.info.setdefault("projecten.eigen", {})
+    sleutel = (caller.organisatie_id, project_id)
+    if sleutel not in gezien:
+        gezien[sleutel] = session.exec(
+            select(Project.id).where(Project.id == project_id, Project.organisatie_id == caller.organisatie_id)
+        ).first() is not None
+    if not gezien[sleutel]:
         return [{"name": veld, "reason": f"Project {project_id} bestaat niet in de eigen organisatie."}]
     return []
 
