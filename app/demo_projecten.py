@@ -89,10 +89,11 @@ def laad(session: Session, *, organisaties: list[dict[str, Any]], seed: int, tod
         rijen: list[dict[str, Any]] = []
 
         def kosten(soort: str, centen: int, datum: date, *, persoon: Sleutelpersoon | None, project: Project | None,
-                   per_maand: bool = False, omschrijving: str | None = None) -> None:
+                   per_maand: bool = False, omschrijving: str | None = None, rijen: list[dict[str, Any]] = rijen,
+                   organisatie_id: uuid.UUID = organisatie["id"], gemeente: str = gemeente) -> None:
             moment = datetime.combine(datum, time(16), tzinfo=UTC)
             rijen.append({
-                "id": _id(rng), "organisatie_id": organisatie["id"], "soort": soort, "bedrag_centen": centen,
+                "id": _id(rng), "organisatie_id": organisatie_id, "soort": soort, "bedrag_centen": centen,
                 "datum": datum, "per_maand": per_maand, "sleutelpersoon_id": persoon.id if persoon else None,
                 "project_id": project.id if project else None,
                 "gemeentecode": persoon.gemeentecode if persoon and persoon.gemeentecode else gemeente,
