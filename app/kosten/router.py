@@ -12,11 +12,12 @@ from app.core import versies
 from app.core.db import SessionDep
 from app.core.openapi import location
 from app.core.pagination import PAGINATED, PaginaDep
+from app.core.schemas import schemafouten
 from app.core.periods import PeriodeFout, parse_periode
 from app.core.validation import vandaag
 from app.kosten import service
 from app.kosten.dependencies import KostenDep
-from app.kosten.schemas import KostenCreate, KostenPublic, KostenUpdate
+from app.kosten.schemas import KostenInvoer, KostenPublic, KostenUpdate
 from app.toegang.dependencies import InzienDep, RegistrerenDep
 
 router = APIRouter(tags=["kosten"])
@@ -35,8 +36,8 @@ Sortering = service.SORTERING.dep
 @router.post("/kosten", status_code=status.HTTP_201_CREATED, summary="Kosten vastleggen",
              description="Legt kosten of een vergoeding vast: een soort, een bedrag, een dag (`datum`) of een maand "
              "(`periode`), en optioneel de sleutelpersoon en het project. " + BEDRAGEN)
-def create_kosten(caller: RegistrerenDep, body: KostenCreate, session: SessionDep, response: Response) -> KostenPublic:
-    kosten = service.create(session, caller=caller, data=body)
+def create_kosten(caller: RegistrerenDep, body: KostenInvoer, session: SessionDep, response: Response) -> KostenPublic:
+    kosten = service.create(session, caller=caller, data=body, schemafouten=schemafouten(body))
     response.headers["Location"] = location("kosten", kosten.id)
     return service.publiek(kosten)
 

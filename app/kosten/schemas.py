@@ -8,7 +8,7 @@ from pydantic import AfterValidator, Field, field_validator
 
 from app.core.geld import Bedrag, BedragUit
 from app.core.persoonsgegevens import NAMEN_WAARSCHUWING, VrijeTekst
-from app.core.schemas import InputSchema, Schema
+from app.core.schemas import InputSchema, Schema, alle_fouten
 from app.core.validation import DatumNietInToekomst, Gemeentecode, niet_voor_eerste_datum
 
 MAAND_PATTERN = r"^(20\d\d)-(0[1-9]|1[0-2])$"
@@ -49,6 +49,10 @@ class KostenCreate(InputSchema):
     project_id: uuid.UUID | None = Field(default=None, description=_PROJECT, examples=["0b7e4c1a-2d3f-4a5b-8c6d-7e8f9a0b1c2d"])
     gemeentecode: Gemeentecode | None = Field(default=None, description=_GEMEENTE, examples=["GM0344"])
     omschrijving: Omschrijving | None = None
+
+
+# The create body that arrives with its schema errors, so the service reports them with its own in one 400.
+KostenInvoer = alle_fouten(KostenCreate)
 
 
 class KostenUpdate(InputSchema):

@@ -53,13 +53,17 @@ def _maand_start(periode: str) -> date:
 
 
 def _validate(session: Session, *, caller: Caller, values: dict[str, Any], changed: set[str],
-              bestaand: Kosten | None) -> Sleutelpersoon | None:
-    """All rules in one pass, one 400 with every problem; returns the key person (for the default gemeente)."""
-    problems: list[dict[str, str]] = []
-    if "soort" in changed:
+              bestaand: Kosten | None, schemafouten: list[dict[str, str]] = ()) -> Sleutelpersoon | None:  # type: ignore[assignment]
+    """All rules in one pass, one 400 with every problem (the body's own `schemafouten` first); returns the
+    key person (for the default gemeente)."""
+    problems: list[dict[str, str]] = list(schemafouten)
+    mislukt = {p["name"] for p in problems}
+    if "soort" in changed and values.get("soort") is not None:
         problems += codelijsten.check_codes(session, lijst=codelijsten.KOSTEN_SOORT, values=[("soort", values["soort"])],
                                             allow_inactive=[bestaand.soort] if bestaand else ())
-    if (values.get("datum") is None) == (values.get("periode") is None):
+    if mislukt & {"datum", "periode"}:
+        pass  # already reported by the schema
+    elif (values.get("datum") is None) == (values.get("periode") is None):
         problems.append({"name": "datum", "reason": "Geef precies één van datum (een dag) of periode (een maand, JJJJ-MM)."})
     elif values.get("periode") is not None and _maand_start(values["periode"]) > vandaag().replace(day=1):
         problems.append({"name": "periode", "reason": f"De maand {values['periode']} ligt in de toekomst."})
@@ -86,10 +90,12 @@ def _standaard_gemeente(session: Session, persoon: Sleutelpersoon | None, projec
     return None
 
 
-def create(session: Session, *, caller: Caller, data: KostenCreate) -> Kosten:
-    """Record a cost."""
-    values = data.model_dump(by_alias=False)
-    persoon = _validate(session, caller=caller, values=values, changed=set(values), bestaand=None)
+def create(session: Session, *, caller: Caller, data: KostenCreate,
+           schemafouten: list[dict[str, str]] = ()) -> Kosten:  # type: ignore[assignment]
+    """Record a cost; `schemafouten` (the body's own errors) join the rules' problems in one 400."""
+    values = data.model_dump(by_alias=False, warnings=False)
+    persoon = _validate(session, caller=caller, values=values, changed=set(values), bestaand=None,
+                        schemafouten=schemafouten)
     kosten = Kosten(
         organisatie_id=caller.organisatie_id, soort=data.soort, bedrag_centen=geld.centen(data.bedrag),
         datum=data.datum if data.datum is not None else _maand_start(str(data.periode)), per_maand=data.periode is not None,

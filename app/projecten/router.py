@@ -11,11 +11,12 @@ from app.core.errors import OngeldigeInvoer
 from app.core.formaten import XLSX_MEDIA_TYPE
 from app.core.openapi import location
 from app.core.pagination import PAGINATED, PaginaDep
+from app.core.schemas import schemafouten
 from app.core.periods import PeriodeFout, parse_periode, range_periode
 from app.core.validation import GEMEENTECODE_PATTERN, vandaag
 from app.projecten import service, sroi
 from app.projecten.dependencies import ProjectDep
-from app.projecten.schemas import Besteding, ProjectCreate, ProjectPublic, ProjectUpdate
+from app.projecten.schemas import Besteding, ProjectInvoer, ProjectPublic, ProjectUpdate
 from app.toegang.dependencies import InzienDep, RapporterenDep, RegistrerenDep
 
 router = APIRouter(tags=["projecten"])
@@ -28,11 +29,12 @@ Sortering = service.SORTERING.dep
 
 
 @router.post("/projecten", status_code=status.HTTP_201_CREATED, summary="Project toevoegen")
-def create_project(caller: RegistrerenDep, body: ProjectCreate, session: SessionDep, response: Response) -> ProjectPublic:
+def create_project(caller: RegistrerenDep, body: ProjectInvoer, session: SessionDep, response: Response) -> ProjectPublic:
     """Voeg een project (financieringsstroom) toe aan de eigen organisatie: wie betaalt (een gemeente of een andere
     financier), onder welke regeling, voor welke periode, met welke begroting. Contactmomenten, inzet, contacten met
     professionals en kosten kunnen daarna met `projectId` op het project worden geboekt."""
-    project = service.create(session, caller=caller, data=body.model_dump(by_alias=False, exclude_unset=False))
+    project = service.create(session, caller=caller, data=body.model_dump(by_alias=False, warnings=False),
+                             schemafouten=schemafouten(body))
     response.headers["Location"] = location("projecten", project.id)
     return service.publiek(project)
 

@@ -8,7 +8,7 @@ from pydantic import Field, field_validator, model_validator
 
 from app.core.geld import Bedrag, BedragUit
 from app.core.persoonsgegevens import Naam
-from app.core.schemas import InputSchema, Schema
+from app.core.schemas import InputSchema, Schema, alle_fouten
 from app.core.validation import Gemeentecode
 
 _NAAM = {"description": "Naam van het project. Persoonsgegevens worden geweigerd.", "examples": ["Kansrijke Start Utrecht 2026"]}
@@ -44,6 +44,10 @@ class ProjectCreate(InputSchema):
     vanaf: date = Field(**_VANAF)  # type: ignore[arg-type]
     tot: date | None = Field(default=None, **_TOT)  # type: ignore[arg-type]
     begroting: Bedrag | None = Field(default=None, description=_BEGROTING, examples=["25000.00"])
+
+
+# The create body that arrives with its schema errors, so the service reports them with its own in one 400.
+ProjectInvoer = alle_fouten(ProjectCreate)
 
 
 class ProjectUpdate(InputSchema):

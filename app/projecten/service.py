@@ -63,22 +63,26 @@ def _kolommen(data: dict[str, Any]) -> dict[str, Any]:
     return kolommen
 
 
-def _validate(session: Session, *, values: dict[str, Any], changed: set[str], bestaand: Project | None) -> None:
-    """The project's own rules in one pass: the regeling code list and a period that runs forward."""
-    problems: list[dict[str, str]] = []
-    if "regeling" in changed:
+def _validate(session: Session, *, values: dict[str, Any], changed: set[str], bestaand: Project | None,
+              schemafouten: list[dict[str, str]] = ()) -> None:  # type: ignore[assignment]
+    """The project's own rules in one pass: the regeling code list and a period that runs forward.
+
+    `schemafouten` are the body's own errors (its failed fields are None), reported first."""
+    problems: list[dict[str, str]] = list(schemafouten)
+    if "regeling" in changed and values.get("regeling") is not None:
         problems += codelijsten.check_codes(session, lijst=codelijsten.REGELING, values=[("regeling", values["regeling"])],
                                             allow_inactive=[bestaand.regeling] if bestaand else ())
-    if values.get("tot") is not None and values["tot"] < values["vanaf"]:
+    if values.get("tot") is not None and values.get("vanaf") is not None and values["tot"] < values["vanaf"]:
         problems.append({"name": "tot", "reason": f"tot ({values['tot']}) ligt vóór vanaf ({values['vanaf']})."})
     if problems:
         raise OngeldigeInvoer.met(problems, onderwerp="Het project")
 
 
-def create(session: Session, *, caller: Caller, data: dict[str, Any]) -> Project:
-    """Add a project to the caller's organisation."""
+def create(session: Session, *, caller: Caller, data: dict[str, Any],
+           schemafouten: list[dict[str, str]] = ()) -> Project:  # type: ignore[assignment]
+    """Add a project to the caller's organisation; `schemafouten` join the rules' problems in one 400."""
     kolommen = _kolommen(data)
-    _validate(session, values=kolommen, changed=set(kolommen), bestaand=None)
+    _validate(session, values=kolommen, changed=set(kolommen), bestaand=None, schemafouten=schemafouten)
     project = Project(organisatie_id=caller.organisatie_id, **kolommen)
     audit.created(session, caller=caller, record=project, resource_type=RESOURCE_TYPE,
                   velden=[k for k, v in data.items() if v is not None])

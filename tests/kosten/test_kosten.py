@@ -67,6 +67,9 @@ def test_all_errors_at_once_and_nothing_stored(client: TestClient, session: Sess
         soort="loterij", periode="2026-02", projectId=str(vreemd_project.id), sleutelpersoonId=str(vreemde_persoon.id)))
     reasons = assert_400(response, ["soort", "datum", "projectId", "sleutelpersoonId"])
     assert "eigen organisatie" in reasons["projectId"]
+    # Schema errors and the service's rules in one answer.
+    response = client.post("/v1/kosten", headers=key_a, json=nieuw(bedrag="0.001", soort="loterij", periode="2026-13"))
+    assert_400(response, ["bedrag", "soort", "periode"])
     assert client.get("/v1/kosten", headers=key_a).json() == []
 
 

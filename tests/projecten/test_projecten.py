@@ -59,6 +59,11 @@ def test_all_errors_at_once(client: TestClient, key_a: dict[str, str]) -> None:
     })
     reasons = assert_400(response, ["regeling", "tot"])
     assert "loterij" in reasons["regeling"]
+    # Schema errors and the service's rules in one answer.
+    response = client.post("/v1/projecten", headers=key_a, json={
+        **NIEUW, "financier": {}, "begroting": "1.001", "regeling": "loterij", "vanaf": "2026-06-01", "tot": "2026-01-01",
+    })
+    assert_400(response, ["financier", "begroting", "regeling", "tot"])
 
 
 @pytest.mark.parametrize("financier", [{}, {"gemeentecode": "GM0344", "naam": "ZonMw"}])

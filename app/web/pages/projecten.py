@@ -21,11 +21,12 @@ from app.core.formaten import XLSX_MEDIA_TYPE
 from app.core.validation import vandaag
 from app.indicatoren.dependencies import waarden_verzoek
 from app.kosten import service as kosten
-from app.kosten.schemas import KostenCreate
+from app.kosten.schemas import KostenInvoer
 from app.models import Project
 from app.projecten import service as projecten
 from app.projecten import sroi
-from app.projecten.schemas import ProjectCreate
+from app.core.schemas import schemafouten
+from app.projecten.schemas import ProjectInvoer
 from app.toegang.caller import Scope
 from app.web import adapters
 from app.web.pages.overzicht import PERIODES, kies_periode
@@ -167,8 +168,9 @@ def project_toevoegen(
     body: dict[str, Any] = {"naam": naam, "financier": financier, "regeling": regeling, "vanaf": vanaf or None,
                             "tot": tot or None, "begroting": begroting.replace(",", ".").strip() or None}
     try:
-        data = ProjectCreate.model_validate(body)
-        projecten.create(session, caller=sessie.caller, data=data.model_dump(by_alias=False))
+        data = ProjectInvoer.model_validate(body)  # with its schema errors: one message lists them all
+        projecten.create(session, caller=sessie.caller, data=data.model_dump(by_alias=False, warnings=False),
+                         schemafouten=schemafouten(data))
     except (ValidationError, DomeinFout) as exc:
         if isinstance(exc, DomeinFout) and exc.status != 400:
             raise
@@ -198,7 +200,8 @@ def kosten_registreren(
                             "projectId": project or None, "sleutelpersoonId": sleutelpersoon or None,
                             "omschrijving": omschrijving or None}
     try:
-        kosten.create(session, caller=sessie.caller, data=KostenCreate.model_validate(body))
+        data = KostenInvoer.model_validate(body)
+        kosten.create(session, caller=sessie.caller, data=data, schemafouten=schemafouten(data))
     except (ValidationError, DomeinFout) as exc:
         if isinstance(exc, DomeinFout) and exc.status != 400:
             raise
