@@ -13,17 +13,24 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
+# Serving needs the package only; the test tooling ([dev]: Playwright, pandas, embedded PostgreSQL,
+# schemathesis, ...) is installed by `make test` alone.
+RUNTIME := $(VENV)/.runtime
+$(RUNTIME): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $(RUNTIME)
+
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
-	touch $(STAMP)
+	touch $(STAMP) $(RUNTIME)
 
 ## run: install, migrate the embedded SQLite database, load demo data when empty, serve on :$(PORT) (default 8000)
-run: $(STAMP)
+run: $(RUNTIME)
 	$(BIN)/sleutelmonitor migrate
 	$(BIN)/sleutelmonitor demo-data --als-leeg
 	$(BIN)/sleutelmonitor serve --host 127.0.0.1 --port $(PORT)
 
-migrate: $(STAMP)
+migrate: $(RUNTIME)
 	$(BIN)/sleutelmonitor migrate
 
 ## test: the whole suite on SQLite and on PostgreSQL, the OpenAPI drift check, the ADR lint and the benchmark selftest

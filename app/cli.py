@@ -11,6 +11,9 @@ app = typer.Typer(
     help="Sleutelmonitor: registratie en indicatoren voor Sleutelpersonen Gezondheid.",
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,
+    # Plain help (click's): it wraps at 80 columns without a terminal and never cuts option names
+    # short, where Rich's tables did (`--nieuwe-sleutelperson…` in a pipe or a CI log).
+    rich_markup_mode=None,
 )
 app.add_typer(org_app, name="org")
 app.add_typer(key_app, name="key")

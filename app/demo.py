@@ -47,6 +47,8 @@ from app.demo_verdelingen import (
 from app.models import (
     Doel,
     Doelstelling,
+    EigenIndicator,
+    EigenIndicatorVersie,
     Ervaringsverhaal,
     Evaluatie,
     EvaluatieDoelstelling,
@@ -439,6 +441,7 @@ def laad_demo_data(
     inzet = _inzet(session, gen, alle_personen, today)
     _doelstellingen(session, gen, per_org, today)
     professioneel = _professionele_contacten(session, gen, per_org[0]["id"], alle_personen, today)
+    _eigen_indicatoren(session, gen, per_org)
     projecten = demo_projecten.laad(session, organisaties=per_org, seed=seed, today=today)
     return {"organisaties": per_org, "totaal": totaal, "kwalitatief": kwalitatief, "inzet": inzet,
             "professionele_contacten": professioneel, "projecten": projecten, "seed": seed, "tot": today.isoformat()}
@@ -652,6 +655,32 @@ def _doelstellingen(session: Session, gen: _Generator, organisaties: Sequence[di
     session.add(evaluatie)
     session.flush()
     session.add(EvaluatieDoelstelling(evaluatie_id=evaluatie.id, doelstelling_id=ids[0]))
+    session.flush()
+
+
+# The demo organisation's own indicator (issue 25 part 2): the JGZ goal of its first doelstelling, measured.
+EIGEN_INDICATOR = {
+    "code": "eigen.hulpvragen-jgz-statushouders",
+    "naam": "Hulpvragen JGZ van statushouders",
+    "definitie": "Hulpvragen over de jeugdgezondheidszorg (consultatiebureau, onderwerp zorg.jgz) van inwoners die "
+    "statushouder zijn.",
+    "basis": "aantal-hulpvragen",
+    "filters": {"doelgroep": ["statushouder"], "onderwerp": ["zorg.jgz"]},
+}
+
+
+def _eigen_indicatoren(session: Session, gen: _Generator, organisaties: Sequence[dict[str, Any]]) -> None:
+    """One own indicator of the organisation of the demo key, shared with its region (version 1).
+
+    Made last, so the ids it draws from the generator change none of the records before it."""
+    org = next(o for o in organisaties if o["soort"] == "migrantenorganisatie")
+    indicator = EigenIndicator(id=gen.nieuw_id(), organisatie_id=org["id"], code=EIGEN_INDICATOR["code"],
+                               gedeeld_met_regio=True)
+    session.add(indicator)
+    session.flush()
+    session.add(EigenIndicatorVersie(id=gen.nieuw_id(), eigen_indicator_id=indicator.id, versie=1,
+                                     naam=EIGEN_INDICATOR["naam"], definitie=EIGEN_INDICATOR["definitie"],
+                                     basis=EIGEN_INDICATOR["basis"], filters=EIGEN_INDICATOR["filters"]))
     session.flush()
 
 

@@ -15,6 +15,8 @@ from app import __version__
 from app.core.config import get_settings
 from app.core import logs
 from app.core.errors import install_error_handlers
+from app.core.http import HttpMiddleware
+from app.core.idempotentiesleutel import IdempotentieMiddleware
 from app.core.middleware import BodyLimitMiddleware, HeadersMiddleware
 from app.core.proxy import DoorgestuurdeHeaders
 from app.core.openapi import API_PREFIX, install_openapi, operation_id
@@ -38,6 +40,7 @@ from app.kosten.router import router as kosten_router
 from app.signalen.router import router as signalen_router
 from app.sleutelpersonen.router import router as sleutelpersonen_router
 from app.status.router import router as status_router
+from app.problemen.router import router as problemen_router
 from app.toegang.router import router as toegang_router
 from app.uitkomsten.router import router as uitkomsten_router
 from app.web.router import install as install_dashboard
@@ -82,6 +85,7 @@ TAGS = [
 # /v1 router): every nesting level costs every request another pass of FastAPI's route matching.
 DOMAIN_ROUTERS = (
     status_router,
+    problemen_router,
     organisaties_router,
     toegang_router,
     codelijsten_router,
@@ -130,6 +134,14 @@ async def _lifespan(_app: FastAPI) -> AsyncIterator[None]:
             logger.warning("Import jobs still running at shutdown; their lease or lock file hands them over")
 
 
+# CORS for browser clients of other origins (SLEUTELMONITOR_CORS_ORIGINS): what they may send and read.
+ALLOW_HEADERS = ["Authorization", "Content-Type", "Accept", "If-Match", "If-None-Match", "Idempotency-Key"]
+EXPOSE_HEADERS = [
+    "API-Version", "Link", "X-Total-Count", "Location", "ETag", "Content-Disposition", "Retry-After",
+    "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "Deprecation", "Sunset",
+]
+
+
 def create_app() -> FastAPI:
     settings = get_settings()
     logging.basicConfig(level=settings.log_level.upper())
@@ -174,16 +186,18 @@ def create_app() -> FastAPI:
         app.add_middleware(
             CORSMiddleware,
             allow_origins=settings.cors_origins,
-            allow_methods=["GET", "POST", "PATCH", "DELETE"],
-            allow_headers=["Authorization", "Content-Type", "Accept", "If-Match"],
-            expose_headers=["API-Version", "Link", "X-Total-Count", "Location", "ETag", "Content-Disposition"],
+            allow_methods=["GET", "HEAD", "POST", "PATCH", "DELETE"],
+            allow_headers=ALLOW_HEADERS,
+            expose_headers=EXPOSE_HEADERS,
         )
     def body_limit(path: str) -> int:
         # Historic logs are uploaded whole; every other body is a single record.
         # The dashboard's upload form (/importeren) carries the same files.
         return settings.max_import_bytes if path.startswith((f"{API_PREFIX}/imports", "/importeren")) else settings.max_body_bytes
 
+    app.add_middleware(IdempotentieMiddleware)  # Idempotency-Key: reads bodies the limit below already bounded
     app.add_middleware(BodyLimitMiddleware, limit_for=body_limit)
+    app.add_middleware(HttpMiddleware)  # HEAD, If-None-Match/304, RateLimit-*: inside the security headers
     app.add_middleware(HeadersMiddleware, api_version=__version__)
     # Outermost: every other layer sees the scheme, host and client the trusted proxy saw.
     app.add_middleware(DoorgestuurdeHeaders, trusted_hosts=settings.trusted_proxies)

@@ -64,3 +64,9 @@ def audit_regels(session: Session, **where: Any) -> list[AuditRegel]:
 def namen(response: Any) -> set[str]:
     """The invalidParams names of a problem response."""
     return {p["name"] for p in response.json().get("invalidParams", [])}
+
+
+def zonder_code(params: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """`invalidParams` without their `code`, for tests about names and reasons; every item must have one."""
+    assert all(p.get("code") for p in params), params
+    return [{k: v for k, v in p.items() if k != "code"} for p in params]

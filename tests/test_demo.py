@@ -327,3 +327,20 @@ def test_demo_records_are_served_by_the_api(
     assert eerste["externId"].startswith("demo-") and eerste["onderwerpen"]
     assert client.get(f"/v1/contactmomenten/{eerste['id']}", headers=headers).json() == eerste
 
+
+
+def test_the_demo_organisation_has_an_own_indicator_shared_with_its_region(
+    session: Session, samenvatting: dict[str, Any], client: TestClient
+) -> None:
+    migranten = next(o for o in samenvatting["organisaties"] if o["soort"] == "migrantenorganisatie")
+    organisatie = session.get(Organisatie, migranten["id"])
+    assert organisatie is not None
+    headers = make_key(session, organisatie=organisatie, scopes=("rapporteren",))
+    code = demo.EIGEN_INDICATOR["code"]
+    indicator = client.get(f"/v1/indicatoren/{code}", headers=headers).json()
+    assert indicator["naam"] == "Hulpvragen JGZ van statushouders" and indicator["eigen"]["gedeeldMetRegio"] is True
+    waarden = client.get(f"/v1/indicatoren/{code}/waarden", params={"periode": "laatste-12-maanden"}, headers=headers)
+    assert waarden.status_code == 200 and waarden.json()["versie"] == 1
+    regio = make_key(session, gemeentecodes=list(organisatie.gemeentecodes), scopes=("rapporteren",))
+    assert client.get(f"/v1/indicatoren/{code}/waarden", params={"periode": "laatste-12-maanden"},
+                      headers=regio).json()["onderdrukking"]["toegepast"] is True

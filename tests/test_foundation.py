@@ -4,6 +4,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from app import __version__
+from app.toegang.caller import Scope
 from tests.factories import make_key
 
 
@@ -76,14 +77,44 @@ def test_every_secured_operation_declares_bearer_and_scope(client: TestClient) -
     secured = 0
     for path, item in doc["paths"].items():
         for method, operation in item.items():
-            if path == "/status":
+            if path in ("/status", "/problemen", "/problemen/{code}"):
                 assert "security" not in operation
                 continue
             secured += 1
-            assert operation["security"] == [{"apiSleutel": []}], f"{method} {path}"
-            assert "**Scope:**" in operation["description"], f"{method} {path}"
-            assert {"401", "403"} <= set(operation["responses"]), f"{method} {path}"
+            (requirement,) = operation["security"]
+            scopes = requirement["apiSleutel"]
+            assert set(scopes) <= set(Scope), f"{method} {path}"
+            assert len(scopes) == len(set(scopes)), f"{method} {path}: {scopes}"  # no `registreren, registreren`
+            assert "**Scope:**" not in operation.get("description", ""), f"{method} {path}"  # no prose lists
+            assert {"401", "403", "429", "503"} <= set(operation["responses"]), f"{method} {path}"
     assert secured > 20
+    for scope in Scope:
+        assert f"`{scope.value}`" in doc["components"]["securitySchemes"]["apiSleutel"]["description"]
+
+
+def test_scopes_of_an_operation_are_what_the_route_requires(client: TestClient) -> None:
+    doc = client.get("/v1/openapi.json").json()
+    assert doc["paths"]["/contactmomenten"]["post"]["security"] == [{"apiSleutel": ["registreren"]}]
+    assert doc["paths"]["/organisaties"]["post"]["security"] == [{"apiSleutel": ["beheren"]}]
+    assert doc["paths"]["/contactmomenten"]["get"]["security"] == [{"apiSleutel": ["inzien"]}]
+
+
+def test_retry_after_and_ratelimit_are_documented_where_they_are_sent(client: TestClient) -> None:
+    doc = client.get("/v1/openapi.json").json()
+    for path, item in doc["paths"].items():
+        for method, operation in item.items():
+            responses = operation["responses"]
+            assert "Retry-After" in responses["503"]["headers"], f"{method} {path}"
+            if "requestBody" in operation:
+                assert "415" in responses, f"{method} {path}"
+            if method == "get":
+                assert "304" in responses, f"{method} {path}"
+            if path in ("/status", "/problemen", "/problemen/{code}"):
+                continue
+            assert {"Retry-After", "RateLimit-Remaining"} <= set(responses["429"]["headers"]), f"{method} {path}"
+            for status, response in responses.items():
+                if status.startswith("2"):
+                    assert "RateLimit-Limit" in response["headers"], f"{method} {path} {status}"
 
 
 def test_malformed_json_is_400_problem(client: TestClient, session: Session) -> None:

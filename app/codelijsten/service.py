@@ -251,7 +251,7 @@ def add_code(
     if session.get(Code, (lijst, code)) is not None:
         raise Conflict(
             f"Code `{code}` bestaat al in codelijst {lijst}; codes zijn uniek en blijven bestaan (heractiveer hem met PATCH).",
-            extra={"code": code, "lijst": lijst},
+            extra={"bestaandeCode": code, "lijst": lijst}, code="bestaat-al",
         )
     if volgorde is None:
         volgorde = _next_volgorde(session, lijst=lijst, ouder=ouder)
@@ -316,12 +316,12 @@ def _check_hierarchy(session: Session, *, entry: Code, actief: bool) -> None:
         if children:
             raise Conflict(
                 f"Code `{entry.code}` heeft nog actieve subcodes ({', '.join(children)}); deactiveer die eerst.",
-                extra={"actieveSubcodes": list(children)},
+                extra={"actieveSubcodes": list(children)}, code="subcodes-actief",
             )
     elif entry.ouder is not None:
         parent = session.get(Code, (entry.lijst, entry.ouder))
         if parent is not None and not parent.actief:
             raise Conflict(
                 f"Hoofdcode `{entry.ouder}` is gedeactiveerd; heractiveer die eerst.",
-                extra={"ouder": entry.ouder},
+                extra={"ouder": entry.ouder}, code="hoofdcode-inactief",
             )

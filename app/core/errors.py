@@ -8,9 +8,12 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
-from sqlalchemy.exc import DBAPIError, TimeoutError as PoolTimeout
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect
+
+from app.core.problemen import STANDAARD, VELDCODES, veldcode
 
 logger = logging.getLogger(__name__)
 
@@ -38,16 +41,24 @@ TITLES: dict[int, str] = {
 class InvalidParam(BaseModel):
     name: str = Field(description="Naam van de ongeldige parameter of het ongeldige veld.", examples=["datum"])
     reason: str = Field(description="Waarom de waarde ongeldig is.", examples=["Datum ligt in de toekomst."])
+    code: str = Field(description="Stabiele code van wat er mis is met het veld: "
+                      + ", ".join(f"`{c}`" for c in VELDCODES) + ".", examples=["verplicht"])
 
 
 class Problem(BaseModel):
     """Foutbericht volgens RFC 9457 (application/problem+json)."""
 
-    type: str = Field(default="about:blank", description="URI die het soort fout aanduidt.", examples=["about:blank"])
+    type: str = Field(default="about:blank", description="URI van de soort fout: een pagina van de dienst "
+                      "(`/v1/problemen/{code}`) die zegt wat de fout betekent en wat u kunt doen.",
+                      examples=["https://sleutelmonitor.example.nl/v1/problemen/ongeldige-invoer"])
     title: str = Field(description="Korte Nederlandse omschrijving van het soort fout.", examples=["Ongeldige invoer"])
     status: int = Field(description="HTTP-statuscode.", examples=[400])
     detail: str = Field(description="Uitleg van deze specifieke fout.", examples=["De invoer bevat 1 fout."])
     instance: str | None = Field(default=None, description="Het pad van het verzoek.", examples=["/v1/contactmomenten"])
+    code: str = Field(
+        description="Stabiele code van de soort fout, voor programma's (de `title` is voor mensen en kan veranderen); "
+        "`type` is de pagina van deze code.", examples=["ongeldige-invoer"],
+    )
     invalidParams: list[InvalidParam] | None = Field(
         default=None, description="Bij status 400: alle ongeldige velden tegelijk."
     )
@@ -69,7 +80,8 @@ class ConflictProblem(Problem):
         description="Bij een statusovergang: de statussen waarheen het record vanuit `huidigeStatus` wel kan.",
         examples=[["afgerond", "afgewezen", "onbekend"]],
     )
-    code: str | None = Field(default=None, description="Bij een bestaande code: die code.", examples=["WONEN"])
+    bestaandeCode: str | None = Field(default=None, description="Bij een bestaande code (`code: bestaat-al`): die "
+                                      "code.", examples=["wonen"])
     lijst: str | None = Field(default=None, description="Bij een bestaande code: de codelijst.", examples=["onderwerpen"])
     actieveSubcodes: list[str] | None = Field(
         default=None, description="Bij deactiveren van een hoofdcode: de subcodes die nog actief zijn."
@@ -99,6 +111,7 @@ class DomeinFout(Exception):
         invalid_params: list[dict[str, str]] | None = None,
         headers: dict[str, str] | None = None,
         extra: dict[str, Any] | None = None,
+        code: str | None = None,
     ) -> None:
         super().__init__(detail)
         self.detail = detail
@@ -107,6 +120,8 @@ class DomeinFout(Exception):
         self.invalid_params = invalid_params
         self.headers = headers
         self.extra = extra or {}
+        if code is not None:  # a kind of app/core/problemen.py; without it, the general kind of the status
+            self.extra["code"] = code
 
 
 class OngeldigeInvoer(DomeinFout):
@@ -190,17 +205,27 @@ def problem_body(
     extra: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The problem+json document (also for middleware, which answers outside the app's handlers)."""
+    extra = dict(extra or {})
+    code = extra.pop("code", None) or STANDAARD.get(status, "interne-fout")
     body: dict[str, Any] = {
-        "type": "about:blank",
+        "type": probleem_type(code),
         "title": title or TITLES.get(status, "Fout"),
         "status": status,
         "detail": detail,
         "instance": instance,
+        "code": code,
     }
     if invalid_params:
-        body["invalidParams"] = invalid_params
-    body.update(extra or {})
+        body["invalidParams"] = [p if "code" in p else {**p, "code": "ongeldig"} for p in invalid_params]
+    body.update(extra)
     return body
+
+
+def probleem_type(code: str) -> str:
+    """The `type` URI of a kind of problem: its page, absolute when the public URL is configured."""
+    from app.core.config import get_settings
+
+    return f"{(get_settings().public_url or '').rstrip('/')}/v1/problemen/{code}"
 
 
 def problem_response(
@@ -285,7 +310,8 @@ def _reason(error: dict[str, Any]) -> str:
 
 
 def validation_params(errors: Any) -> list[dict[str, str]]:
-    return [{"name": _location(tuple(e.get("loc", ()))), "reason": _reason(e)} for e in errors]
+    return [{"name": _location(tuple(e.get("loc", ()))), "reason": _reason(e), "code": veldcode(e.get("type", ""))}
+            for e in errors]
 
 
 def install_error_handlers(app: FastAPI) -> None:

@@ -17,12 +17,12 @@ def herhaling(bestaand: T, *, naam: str, extern_id: str, vingerafdruk: str, weg:
         raise Conflict(
             f"Er bestond al een {naam} met externId `{extern_id}`; het is {weg}. "
             "Een externId kan niet opnieuw worden gebruikt.",
-            extra={"bestaandId": str(record.id)},
+            extra={"bestaandId": str(record.id)}, code="externid-verwijderd",
         )
     if record.inhoud_hash != vingerafdruk:
         raise Conflict(
             f"Er bestaat al een {naam} met externId `{extern_id}` met een andere inhoud. "
             f"{wijzig} het bestaande {naam} met PATCH, of gebruik een ander externId.{aanvulling}",
-            extra={"bestaandId": str(record.id)},
+            extra={"bestaandId": str(record.id)}, code="externid-andere-inhoud",
         )
     return bestaand

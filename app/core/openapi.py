@@ -17,7 +17,9 @@ from pydantic import BaseModel
 from app import __version__
 from app.core.config import get_settings
 from app.core.errors import TITLES, ConflictProblem, Problem, VersieProblem
+from app.core.idempotentiesleutel import ZONDER
 from app.core.request_checks import VERBODEN_TEKENS
+from app.toegang.caller import SCOPE_UITLEG
 
 API_PREFIX = "/v1"
 
@@ -25,7 +27,7 @@ API_PREFIX = "/v1"
 def location(*delen: object) -> str:
     """The path of a resource for a Location header: `location("doelen", doel.id)` is `/v1/doelen/<id>`."""
     return "/".join([API_PREFIX, *(str(deel) for deel in delen)])
-PUBLIC_PATHS = {"/v1/status", "/v1/openapi.json"}
+PUBLIC_PATHS = {"/v1/status", "/v1/openapi.json", "/v1/problemen", "/v1/problemen/{code}"}
 
 _PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
 # Statuses whose problem carries extension members, each documented in its own schema.
@@ -50,17 +52,48 @@ def operation_id(route: APIRoute) -> str:
     eerste, *rest = route.name.split("_")
     return eerste + "".join(deel[:1].upper() + deel[1:] for deel in rest)
 _VERSION_HEADER_REF = {"$ref": "#/components/headers/API-Version"}
-_ETAG_HEADER = {
-    "description": "Versie van deze representatie; stuur hem terug in `If-Match` bij PATCH.",
-    "schema": {"type": "string"},
+
+
+def _HEADER_REF(naam: str) -> dict[str, str]:
+    return {"$ref": f"#/components/headers/{naam}"}
+
+
+_HEADERS: dict[str, Any] = {
+    "Retry-After": {"description": "Na hoeveel seconden u het opnieuw kunt proberen.",
+                    "schema": {"type": "integer", "minimum": 0}},
+    "RateLimit-Limit": {"description": "Het aantal verzoeken per minuut voor deze sleutel (IETF draft-ietf-httpapi-ratelimit-headers).",
+                        "schema": {"type": "integer", "minimum": 0}},
+    "RateLimit-Remaining": {"description": "Hoeveel verzoeken er in deze minuut nog over zijn.",
+                            "schema": {"type": "integer", "minimum": 0}},
+    "RateLimit-Reset": {"description": "Over hoeveel seconden de teller weer op nul staat.",
+                        "schema": {"type": "integer", "minimum": 0}},
+    "ETag": {"description": "Versie van deze representatie: stuur hem in `If-None-Match` (een 304 als er niets "
+                            "veranderde) of, bij een enkel record, in `If-Match` bij PATCH.",
+             "schema": {"type": "string"}},
 }
+_HEADERS["Idempotent-Replayed"] = {
+    "description": "`true` als dit het bewaarde antwoord is op een eerder verzoek met dezelfde `Idempotency-Key`.",
+    "schema": {"type": "string", "enum": ["true"]},
+}
+_IDEMPOTENCY_KEY = {
+    "name": "Idempotency-Key", "in": "header", "required": False,
+    "description": "Een unieke waarde per verzoek (bijvoorbeeld een UUID). Stuurt u hetzelfde verzoek met dezelfde "
+    "sleutel nog eens (binnen 24 uur), dan krijgt u het eerste antwoord terug met `Idempotent-Replayed: true` en wordt "
+    "er niets opnieuw geschreven. Dezelfde sleutel met een ander verzoek geeft 409 (`code: idempotency-key-hergebruikt`); "
+    "terwijl het eerste verzoek nog loopt 409 met `Retry-After` (`code: idempotency-key-in-behandeling`).",
+    "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[!-~]+$"},
+    "example": "5f0c6d3e-8a3b-4c1e-9b7a-2d4e6f8a0b1c",
+}
+_RATELIMIT_REFS = {naam: _HEADER_REF(naam) for naam in ("RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset")}
 
 
 def _problem(status: int, description: str) -> dict[str, Any]:
+    model = _PROBLEM_SCHEMAS.get(str(status))
     return {
         "description": description,
         "headers": {"API-Version": _VERSION_HEADER_REF},
-        "content": {"application/problem+json": {"schema": _PROBLEM_REF}},
+        "content": {"application/problem+json": {
+            "schema": {"$ref": f"#/components/schemas/{model.__name__}"} if model else _PROBLEM_REF}},
     }
 
 
@@ -201,11 +234,15 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
             "schema": {"type": "string", "example": __version__},
         }
     }
+    components["headers"].update(_HEADERS)
     components["securitySchemes"] = {
         "apiSleutel": {
             "type": "http",
             "scheme": "bearer",
-            "description": "API-sleutel, verkregen van een beheerder: `Authorization: Bearer smk_...`.",
+            "description": "API-sleutel, verkregen van een beheerder: `Authorization: Bearer smk_...`.\n\n"
+            "Elke sleutel heeft scopes; de `security` van elke operatie noemt de scopes die zij vereist (alle "
+            "genoemde; een lege lijst: elke geldige sleutel, wat u ziet hangt af van de binding):\n\n"
+            + "\n".join(f"- `{scope}`: {uitleg}" for scope, uitleg in SCOPE_UITLEG.items()),
         }
     }
 
@@ -243,21 +280,39 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
             if method in ("post", "put", "patch") or has_params:
                 responses.setdefault("400", _problem(400, "Ongeldige invoer; alle fouten staan in `invalidParams`."))
             if path not in PUBLIC_PATHS:
-                op["security"] = [{"apiSleutel": []}]
+                # OpenAPI 3.1 lets a non-OAuth2 requirement list the roles it needs: here the key's scopes.
+                scopes = list(dict.fromkeys(_scopes_of(route))) if route else []
+                op["security"] = [{"apiSleutel": scopes}]
                 responses.setdefault("401", _problem(401, TITLES[401]))
                 responses.setdefault("403", _problem(403, TITLES[403]))
                 responses.setdefault("429", _problem(429, TITLES[429]))
-                scopes = _scopes_of(route) if route else []
-                note = (
-                    "**Scope:** " + ", ".join(f"`{s}`" for s in scopes)
-                    if scopes
-                    else "**Scope:** geen specifieke scope; elke geldige API-sleutel (wat u ziet hangt af van de binding)."
-                )
-                op["description"] = f"{op.get('description', '').strip()}\n\n{note}".strip()
+                responses["429"]["headers"].update({"Retry-After": _HEADER_REF("Retry-After"), **_RATELIMIT_REFS})
+                for status, response in responses.items():
+                    if str(status).startswith("2"):
+                        response.setdefault("headers", {}).update(_RATELIMIT_REFS)
+            if method == "get":
+                responses.setdefault("304", {
+                    "description": "Niet gewijzigd: de `ETag` van het antwoord staat in `If-None-Match`; er is geen body.",
+                    "headers": {"API-Version": _VERSION_HEADER_REF, "ETag": _HEADER_REF("ETag")},
+                })
+                if "200" in responses and "application/json" in responses["200"].get("content", {}):
+                    responses["200"].setdefault("headers", {}).setdefault("ETag", _HEADER_REF("ETag"))
+            if method == "post" and path.startswith(API_PREFIX) and path not in ZONDER:
+                op.setdefault("parameters", []).append(_IDEMPOTENCY_KEY)
+                responses.setdefault("409", _problem(409, "Conflict, onder meer dezelfde `Idempotency-Key` bij een ander "
+                                                          "verzoek of terwijl het eerste nog loopt (zie `code`)."))
+                for status, response in responses.items():
+                    if str(status).startswith(("2", "4")) and str(status) not in ("401", "403", "429"):
+                        response.setdefault("headers", {})["Idempotent-Replayed"] = _HEADER_REF("Idempotent-Replayed")
+            if "requestBody" in op:
+                responses.setdefault("415", _problem(415, "De body heeft een mediatype dat deze operatie niet leest."))
+            responses.setdefault("503", _problem(503, "De database is niet bereikbaar, alle verbindingen zijn bezet of "
+                                                      "de schijf is vol; probeer het na `Retry-After` seconden opnieuw."))
+            responses["503"].setdefault("headers", {})["Retry-After"] = _HEADER_REF("Retry-After")
             if "{" in path:
                 responses.setdefault("404", _problem(404, TITLES[404]))
             if versioned and method in ("get", "patch"):
-                responses["200"].setdefault("headers", {})["ETag"] = _ETAG_HEADER
+                responses["200"].setdefault("headers", {})["ETag"] = _HEADER_REF("ETag")
             if versioned and method == "patch":
                 responses["412"] = _problem(412, "De `If-Match` noemt een oudere versie; er is niets opgeslagen.")
                 responses["412"]["content"]["application/problem+json"]["schema"] = {

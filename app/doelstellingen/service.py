@@ -23,6 +23,7 @@ from app.core.periods import PeriodeFout, parse_periode
 from app.core.sorting import Sortering
 from app.core.validation import vandaag
 from app.doelstellingen.schemas import DoelstellingCreate, DoelstellingPublic, DoelstellingUpdate
+from app.indicatoren import eigen as eigen_indicatoren
 from app.indicatoren.catalogue import INDICATOREN
 from app.models import Doelstelling, Ketenpartner, utcnow
 from app.toegang import audit, scoping
@@ -66,11 +67,18 @@ def periode_grenzen(periode: str | None, datum_vanaf: date | None, datum_tot: da
     return gekozen.vanaf, gekozen.laatste_dag
 
 
-def indicator_problemen(codes: list[str] | None, *, veld: str = "indicatoren") -> list[dict[str, str]]:
-    """Codes that are not in the indicator catalogue, one problem per code."""
+def indicator_problemen(codes: list[str] | None, *, veld: str = "indicatoren", session: Session | None = None,
+                        caller: Caller | None = None) -> list[dict[str, str]]:
+    """Codes that name no indicator the caller sees (the catalogue, or with a session and caller also the
+    organisation's own active indicators), one problem per code."""
+    def bestaat(code: str) -> bool:
+        if session is None or caller is None:
+            return code in INDICATOREN
+        return eigen_indicatoren.vind(session, caller, code) is not None
+
     return [
         {"name": f"{veld}[{i}]", "reason": f"Onbekende indicator `{code}`; zie /v1/indicatoren."}
-        for i, code in enumerate(codes or []) if code not in INDICATOREN
+        for i, code in enumerate(codes or []) if not bestaat(code)
     ]
 
 
@@ -146,7 +154,7 @@ def _validate(session: Session, *, caller: Caller, values: dict[str, Any], chang
                               veld="beoogdeKetenpartners", naam="ketenpartner",
                               bestaand=[uuid.UUID(str(i)) for i in bestaand.beoogde_ketenpartners] if bestaand else [])
     if "indicatoren" in changed:
-        problems += indicator_problemen(values.get("indicatoren"))
+        problems += indicator_problemen(values.get("indicatoren"), session=session, caller=caller)
     vanaf, tot = values.get("vanaf"), values.get("tot")
     if changed & {"vanaf", "tot"} and vanaf is not None and tot is not None and tot < vanaf:
         problems.append({"name": "tot", "reason": f"tot ({tot.isoformat()}) ligt vóór vanaf ({vanaf.isoformat()})."})

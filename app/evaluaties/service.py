@@ -96,7 +96,7 @@ def _validate(session: Session, *, caller: Caller, values: dict[str, Any], chang
         problems += eigen_ids(session, caller=caller, model=Ervaringsverhaal, ids=values["ervaringsverhalen"],
                               veld="ervaringsverhalen", naam="ervaringsverhaal", bestaand=bestaand.get("ervaringsverhalen", []))
     if "indicatoren" in changed:
-        problems += indicator_problemen(values.get("indicatoren"))
+        problems += indicator_problemen(values.get("indicatoren"), session=session, caller=caller)
     if problems:
         raise OngeldigeInvoer.met(problems, onderwerp="De evaluatie", slot=" Er is niets opgeslagen.")
 

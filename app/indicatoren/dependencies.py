@@ -5,6 +5,7 @@ date next to an unknown dimension next to a filter the indicator does not have. 
 document still shows dates as `format: date` and intervals as an enum.
 """
 
+import inspect
 import uuid
 from datetime import date
 from typing import Annotated, Any
@@ -12,20 +13,28 @@ from typing import Annotated, Any
 from fastapi import Depends, Path, Query
 
 from app.core import persoonsgegevens
+from app.core.db import SessionDep
 from app.core.errors import NietGevonden, OngeldigeInvoer
 from app.core.periods import Interval, Periode, PeriodeFout, parse_periode, range_periode
 from app.core.validation import vandaag
+from app.indicatoren import eigen
 from app.indicatoren.catalogue import INDICATOREN, Indicator
 from app.indicatoren.query import UUID_DIMENSIES
+from app.indicatoren.schemas import EIGEN_CODE_PATTERN
 from app.indicatoren.service import Verzoek
+from app.toegang.dependencies import RapporterenDep
 
 F = Annotated[str | None, Query(description="Filter: een of meer waarden, komma-gescheiden.")]
 Problemen = list[dict[str, str]]
 
 
-# The catalogue's codes, in the document: an unknown code is a 404, but a client (or a fuzzer) can see them.
-IndicatorCode = Annotated[str, Path(description="Code van de indicator.", examples=["aantal-contactmomenten"],
-                                    json_schema_extra={"enum": sorted(INDICATOREN)})]
+# The catalogue's codes, in the document, or an own indicator's `eigen.` code: an unknown code is a 404,
+# but a client (or a fuzzer) can see the catalogue.
+IndicatorCode = Annotated[str, Path(
+    description="Code van de indicator: een code uit de catalogus, of een eigen indicator (`eigen.`...).",
+    examples=["aantal-contactmomenten"], max_length=80,
+    json_schema_extra={"anyOf": [{"enum": sorted(INDICATOREN)}, {"pattern": EIGEN_CODE_PATTERN}]},
+)]
 
 
 def indicator_van(code: str) -> Indicator:
@@ -90,9 +99,14 @@ def waarden_verzoek(
     actie: F = None, urgentie: F = None, gerichtAan: F = None, bron: F = None, effect: F = None,
     project: F = None, regeling: F = None,
 ) -> Verzoek:
-    """The request object of an indicator query; every problem of the query in one 400."""
-    indicator = indicator_van(code)
-    problemen: Problemen = []
+    """The request object of a catalogue indicator's query; every problem of the query in one 400."""
+    parameters = {k: v for k, v in locals().items() if k != "code"}
+    return _verzoek(indicator_van(code), None, [], **parameters)
+
+
+def _verzoek(indicator: Indicator, eigen_versie: "eigen.EigenVersie | None", problemen: Problemen, *,
+             periode: str | None, vanaf: str | None, tot: str | None, interval: str | None, groeperenOp: str | None,
+             **gegeven: str | None) -> Verzoek:
     gekozen = _periode(periode, vanaf, tot, problemen)
     gekozen_interval: Interval | None = None
     if interval is not None:
@@ -105,14 +119,6 @@ def waarden_verzoek(
         {"name": "groeperenOp", "reason": f"Onbekende dimensie `{g}`; toegestaan: {', '.join(indicator.dimensies)}."}
         for g in groepen if g not in indicator.dimensies
     ]
-    gegeven: dict[str, Any] = {
-        "organisatie": organisatie, "gemeente": gemeente, "wijk": wijk, "sleutelpersoon": sleutelpersoon,
-        "onderwerp": onderwerp, "hoofdonderwerp": hoofdonderwerp, "kanaal": kanaal, "soort": soort, "rol": rol,
-        "taal": taal, "leeftijdscategorie": leeftijdscategorie, "geslacht": geslacht, "doelgroep": doelgroep,
-        "ketenpartner": ketenpartner, "ketenpartnerCategorie": ketenpartnerCategorie, "status": status,
-        "wijze": wijze, "actie": actie, "urgentie": urgentie, "gerichtAan": gerichtAan, "bron": bron, "effect": effect,
-        "project": project, "regeling": regeling,
-    }
     filters = {naam: _lijst(naam, waarde, problemen) for naam, waarde in gegeven.items() if waarde is not None}
     # Filter values reach the read audit (for regional keys) and error details: none may hold personal data.
     # A valid UUID of an id dimension is a random id, not personal data (about 3 in 100 random UUIDs look
@@ -126,9 +132,15 @@ def waarden_verzoek(
             problemen.append({"name": naam, "reason": f"Indicator {indicator.code} kan niet op {naam} worden gefilterd."})
         elif naam in UUID_DIMENSIES:
             problemen += [{"name": naam, "reason": f"`{w}` is geen geldige UUID."} for w in waarden if not _is_uuid(w)]
+    if eigen_versie is not None:
+        # A request filter on a fixed dimension narrows it (both hold); one that leaves nothing is refused.
+        eigen.samenvoegen(eigen_versie.filters, filters, problemen)
+        if eigen_versie.noemer_basis is not None:
+            eigen.samenvoegen(eigen_versie.noemer_filters, filters, problemen)
     if problemen or gekozen is None:
         raise OngeldigeInvoer.met(problemen)
-    return Verzoek(indicator=indicator, periode=gekozen, interval=gekozen_interval, groeperen_op=groepen, filters=filters)
+    return Verzoek(indicator=indicator, periode=gekozen, interval=gekozen_interval, groeperen_op=groepen, filters=filters,
+                   eigen=eigen_versie)
 
 
 def _is_uuid(waarde: str) -> bool:
@@ -139,4 +151,36 @@ def _is_uuid(waarde: str) -> bool:
     return True
 
 
-VerzoekDep = Annotated[Verzoek, Depends(waarden_verzoek)]
+def _query(**parameters: Any) -> dict[str, Any]:
+    return parameters
+
+
+# The query parameters of waarden_verzoek (all but the path's code), as one dependency: the route's
+# request object adds the caller and session an own indicator needs, and its `versie`.
+_query.__signature__ = inspect.signature(waarden_verzoek).replace(  # type: ignore[attr-defined]
+    parameters=[p for p in inspect.signature(waarden_verzoek).parameters.values() if p.name != "code"],
+    return_annotation=dict[str, Any],
+)
+Versie = Annotated[int | None, Query(
+    ge=1, le=100000, examples=[1],
+    description="Alleen bij een eigen indicator: de versie van de definitie (standaard de laatste); zo blijven de "
+    "waarden van een oude definitie reproduceerbaar.",
+)]
+
+
+def indicator_verzoek(code: IndicatorCode, session: SessionDep, caller: RapporterenDep,
+                      parameters: Annotated[dict[str, Any], Depends(_query)], versie: Versie = None) -> Verzoek:
+    """The request object of GET /v1/indicatoren/{code}/waarden: a catalogue indicator, or an own one the caller
+    may see (404 otherwise), at its latest version or `versie`; every problem in one 400."""
+    problemen: Problemen = []
+    if not eigen.is_eigen(code):
+        if versie is not None:
+            problemen.append({"name": "versie", "reason": "Alleen eigen indicatoren hebben versies; laat versie weg."})
+        return _verzoek(indicator_van(code), None, problemen, **parameters)
+    organisaties = [w.strip() for w in (parameters.get("organisatie") or "").split(",") if _is_uuid(w.strip())]
+    record = eigen.zoek(session, caller, code, organisatie_id=uuid.UUID(organisaties[0]) if len(organisaties) == 1 else None)
+    eigen_versie = eigen.versie_van(session, record, versie)
+    return _verzoek(eigen_versie.indicator, eigen_versie, problemen, **parameters)
+
+
+VerzoekDep = Annotated[Verzoek, Depends(indicator_verzoek)]

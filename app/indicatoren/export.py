@@ -45,16 +45,29 @@ def _header(resultaat: Resultaat) -> list[str]:
         kop = KOPTEKST.get(naam, naam)
         header += [kop, f"{kop} (omschrijving)"]
     header += ["waarde", "teller", "noemer", "onderdrukt"]
+    if _met_doelen(resultaat):
+        header += DOEL_KOPPEN
     return header
+
+
+# Target columns, only in a table that has a target (app/doelen/koppeling.py), so other exports keep their shape.
+DOEL_KOPPEN = ["doel", "realisatie (% van doel)", "doel verwacht tot vandaag", "tempo"]
+
+
+def _met_doelen(resultaat: Resultaat) -> bool:
+    return any(r.doel is not None for r in resultaat.rijen)
 
 
 def _rows(resultaat: Resultaat) -> list[list[Any]]:
     rows = []
+    met_doelen = _met_doelen(resultaat)
     for rij in resultaat.rijen:
         row: list[Any] = [rij.periode.label, rij.periode.vanaf, rij.periode.laatste_dag]
         for naam in resultaat.verzoek.groeperen_op:
             row += [rij.dimensies[naam], rij.labels.get(naam)]
         row += [rij.waarde, rij.teller, rij.noemer, "ja" if rij.onderdrukt else "nee"]
+        if met_doelen:
+            row += [rij.doel, rij.realisatie, rij.doel_verwacht, rij.tempo]
         rows.append(row)
     return rows
 
@@ -77,8 +90,14 @@ def _metadata(resultaat: Resultaat) -> list[tuple[str, str]]:
     else:
         bescherming = "Geen: exacte aantallen van de eigen organisatie (niet voor publicatie buiten de organisatie)."
     filters = "; ".join(f"{naam} = {', '.join(waarden)}" for naam, waarden in verzoek.filters.items())
+    versie: list[tuple[str, str]] = []
+    if (eigen := verzoek.eigen) is not None:
+        vast = "; ".join(f"{naam} = {', '.join(waarden)}" for naam, waarden in eigen.filters.items()) or "geen"
+        versie = [("Versie", f"{eigen.versie} (eigen indicator van de organisatie, op basis van {eigen.basis.code}; "
+                             f"vaste filters: {vast})")]
     return [
         ("Indicator", f"{indicator.code} {indicator.naam}"),
+        *versie,
         ("Definitie", indicator.definitie),
         ("Eenheid", indicator.eenheid.value),
         ("Teller", indicator.teller_omschrijving or ""),

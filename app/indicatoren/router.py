@@ -1,21 +1,34 @@
-"""GET /v1/indicatoren, /v1/indicatoren/{code} and /v1/indicatoren/{code}/waarden."""
+"""/v1/indicatoren: the catalogue and the organisation's own indicators, their versions and their values."""
 
+import uuid
 from enum import StrEnum
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Path, Query, Request, Response, status
 from fastapi.responses import JSONResponse
 
-from app.core import formaten
+from app.core import formaten, versies
 from app.core.config import get_settings
 from app.core.db import SessionDep
 from app.core.formaten import Formaat
-from app.indicatoren import export
+from app.core.openapi import location
+from app.core.pagination import PAGINATED, PaginaDep
+from app.core.persoonsgegevens import NAMEN_WAARSCHUWING
+from app.core.schemas import schemafouten
+from app.indicatoren import eigen, export
 from app.indicatoren.catalogue import INDICATOREN, Indicator
 from app.indicatoren.dependencies import IndicatorCode, VerzoekDep, indicator_van
-from app.indicatoren.schemas import IndicatorPublic, IndicatorWaarden
-from app.indicatoren.service import Resultaat, bereken
-from app.toegang.dependencies import RapporterenDep
+from app.indicatoren.eigen import bereken
+from app.indicatoren.schemas import (
+    EIGEN_CODE_PATTERN,
+    EigenIndicatorInvoer,
+    EigenIndicatorUpdateInvoer,
+    EigenIndicatorVersiePublic,
+    IndicatorPublic,
+    IndicatorWaarden,
+)
+from app.indicatoren.service import Resultaat
+from app.toegang.dependencies import RapporterenDep, RegistrerenDep
 
 router = APIRouter(tags=["indicatoren"])
 
@@ -42,16 +55,101 @@ def _public(indicator: Indicator) -> IndicatorPublic:
     )
 
 
+EigenCode = Annotated[str, Path(pattern=EIGEN_CODE_PATTERN, max_length=80, description="Code van een eigen indicator.",
+                                examples=["eigen.hulpvragen-jgz-statushouders"])]
+OrganisatieKeuze = Annotated[uuid.UUID | None, Query(
+    description="Alleen voor een regionale sleutel, als meer organisaties in de regio een eigen indicator met deze code "
+    "delen: welke.", examples=["3f2b1c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d"])]
+LOCATION = {"Location": {"description": "URL van de indicator.", "schema": {"type": "string"}}}
+EIGEN_REGELS = (
+    "`basis` is een indicator uit de catalogus die telt (een aantal, uniek aantal of som; bij een `noemer` een aantal "
+    "of uniek aantal); `filters` gebruiken de namen en codes van `/v1/indicatoren/{code}/waarden` die de basis kent "
+    "(niet `organisatie`: een eigen indicator telt altijd de eigen organisatie). Alle fouten komen tegelijk terug."
+)
+
+
 @router.get("/indicatoren", response_model=list[IndicatorPublic], summary="Catalogus van indicatoren")
-def list_indicatoren(caller: RapporterenDep) -> list[IndicatorPublic]:
-    """Alle indicatoren met hun definitie, eenheid en dimensies."""
-    return [_public(i) for i in INDICATOREN.values()]
+def list_indicatoren(caller: RapporterenDep, session: SessionDep) -> list[IndicatorPublic]:
+    """Alle indicatoren met hun definitie, eenheid en dimensies: de catalogus, dan de eigen indicatoren van de
+    organisatie (bij een regionale sleutel: de gedeelde van organisaties in de regio), op code."""
+    return [_public(i) for i in INDICATOREN.values()] + [eigen.publiek(v) for v in eigen.zichtbare(session, caller)]
+
+
+@router.post(
+    "/indicatoren", status_code=201, response_model=IndicatorPublic, summary="Eigen indicator definiëren",
+    description=(
+        "Definieert een indicator van de eigen organisatie uit een maat van de catalogus, met vaste filters en "
+        "eventueel een noemer (dan is het een percentage: 100 x teller / noemer, op een decimaal). De waarden "
+        "(`/v1/indicatoren/{code}/waarden`) werken als bij de catalogus: periodes, intervallen, groeperen, formaten. "
+        f"{EIGEN_REGELS}\n\nMet `gedeeldMetRegio` zien regionale sleutels van de gemeenten van de organisatie de "
+        "waarden, beschermd als elke regionale tabel en geteld over de records van de eigen organisatie.\n\n"
+        + NAMEN_WAARSCHUWING
+    ),
+    responses={201: {"description": "De indicator is gedefinieerd (versie 1).", "headers": LOCATION}},
+)
+def create_eigen_indicator(body: EigenIndicatorInvoer, caller: RegistrerenDep, session: SessionDep,
+                           response: Response) -> IndicatorPublic:
+    versie = eigen.create(session, caller=caller, data=body, schemafouten=schemafouten(body))
+    response.headers["Location"] = location("indicatoren", versie.code)
+    return eigen.publiek(versie)
 
 
 @router.get("/indicatoren/{code}", response_model=IndicatorPublic, summary="Een indicator")
-def get_indicator(code: IndicatorCode, caller: RapporterenDep) -> IndicatorPublic:
-    """De definitie van een indicator."""
-    return _public(indicator_van(code))
+def get_indicator(code: IndicatorCode, caller: RapporterenDep, session: SessionDep, response: Response,
+                  organisatie: OrganisatieKeuze = None) -> IndicatorPublic:
+    """De definitie van een indicator; bij een eigen indicator de laatste versie. Een eigen indicator van een
+    andere organisatie, of een niet gedeelde voor een regionale sleutel, geeft 404."""
+    if eigen.is_eigen(code):
+        record = eigen.zoek(session, caller, code, organisatie_id=organisatie)
+        return versies.met_etag(response, eigen.publiek(eigen.versie_van(session, record)))
+    return versies.met_etag(response, _public(indicator_van(code)))
+
+
+@router.patch(
+    "/indicatoren/{code}", response_model=IndicatorPublic, summary="Eigen indicator wijzigen",
+    description=(
+        "Wijzigt een eigen indicator. Een andere naam, definitie, basis, filters of noemer geeft een nieuwe versie; de "
+        "oude versies blijven opvraagbaar (`/versies`, en waarden met `versie=`). `gedeeldMetRegio` verandert zonder "
+        f"nieuwe versie. Een ingetrokken indicator geeft 409. {EIGEN_REGELS}\n\nStuur de `ETag` van uw versie mee in "
+        "`If-Match`: is de indicator intussen gewijzigd, dan volgt 412 en wordt er niets opgeslagen.\n\n"
+        + NAMEN_WAARSCHUWING
+    ),
+    responses={409: {"description": "De indicator is ingetrokken."}},
+)
+def update_eigen_indicator(code: EigenCode, body: EigenIndicatorUpdateInvoer, caller: RegistrerenDep,
+                           session: SessionDep, response: Response,
+                           if_match: versies.IfMatchDep = None) -> IndicatorPublic:
+    record = eigen.zoek(session, caller, code)
+    if if_match is not None:
+        versies.vergrendel(session, record)
+        versies.controleer(if_match, eigen.publiek(eigen.versie_van(session, record)))
+    gewijzigd = eigen.update(session, caller=caller, record=record, data=body, schemafouten=schemafouten(body))
+    return versies.met_etag(response, eigen.publiek(gewijzigd))
+
+
+@router.delete(
+    "/indicatoren/{code}", status_code=status.HTTP_204_NO_CONTENT, summary="Eigen indicator intrekken",
+    description=(
+        "Trekt een eigen indicator in: hij staat niet meer in de lijst, is niet meer gedeeld en kan niet meer "
+        "veranderen. De code blijft bezet en alle versies blijven voor de eigen organisatie opvraagbaar, met hun "
+        "waarden, zodat eerdere cijfers reproduceerbaar blijven."
+    ),
+)
+def delete_eigen_indicator(code: EigenCode, caller: RegistrerenDep, session: SessionDep) -> Response:
+    eigen.delete(session, caller=caller, record=eigen.zoek(session, caller, code))
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get(
+    "/indicatoren/{code}/versies", response_model=list[EigenIndicatorVersiePublic], responses=PAGINATED,
+    summary="Versies van een eigen indicator",
+    description="Alle versies van de definitie van een eigen indicator, de nieuwste eerst. Zichtbaar als de indicator "
+    "zelf zichtbaar is.",
+)
+def list_versies(code: EigenCode, caller: RapporterenDep, session: SessionDep, pagina: PaginaDep,
+                 organisatie: OrganisatieKeuze = None) -> list[EigenIndicatorVersiePublic]:
+    record = eigen.zoek(session, caller, code, organisatie_id=organisatie)
+    return [eigen.versie_publiek(v) for v in pagina.van(session, eigen.versies_statement(record))]
 
 
 @router.get(
@@ -124,6 +222,10 @@ def get_indicator_waarden(
     return JSONResponse(_as_json(resultaat, indicator))
 
 
+def _public_van(verzoek: Any) -> IndicatorPublic:
+    return eigen.publiek(verzoek.eigen) if verzoek.eigen is not None else _public(verzoek.indicator)
+
+
 def _periode(p: Any) -> dict[str, str]:
     return {"vanaf": p.vanaf.isoformat(), "tot": p.laatste_dag.isoformat(), "label": p.label}
 
@@ -138,13 +240,20 @@ def _as_json(resultaat: Resultaat, indicator: Indicator) -> dict[str, Any]:
         item.update(waarde=rij.waarde, teller=rij.teller, noemer=rij.noemer, onderdrukt=rij.onderdrukt)
         if rij.doel is not None:
             item.update(doel=rij.doel, realisatie=rij.realisatie)
+            if rij.tempo is not None or rij.doel_verwacht is not None:
+                item.update(doelVerwacht=rij.doel_verwacht, tempo=rij.tempo)
         rijen.append(item)
     return {
-        "indicator": _public(indicator).model_dump(by_alias=True),
+        "indicator": _public_van(verzoek).model_dump(by_alias=True, mode="json"),
+        "versie": verzoek.eigen.versie if verzoek.eigen is not None else None,
         "periode": _periode(verzoek.periode),
         "interval": verzoek.interval.value if verzoek.interval else None,
         "groeperenOp": list(verzoek.groeperen_op),
         "filters": {k: list(v) for k, v in verzoek.filters.items()},
         "onderdrukking": export.onderdrukking(resultaat),
         "rijen": rijen,
+        "tempo": [{
+            "doelId": str(t.doel_id), "periode": _periode(t.periode), "filters": t.filters, "doel": t.doel,
+            "doelVerwacht": t.verwacht, "gerealiseerd": t.gerealiseerd, "tempo": t.tempo,
+        } for t in resultaat.doeltempo],
     }

@@ -53,6 +53,9 @@ class Verzoek:
     interval: Interval | None
     groeperen_op: tuple[str, ...]
     filters: dict[str, tuple[str, ...]]
+    # Set for an organisation's own indicator (app/indicatoren/eigen.py): the version of its definition.
+    # `indicator` is then the own indicator as shown; `eigen.bereken` computes it from the base.
+    eigen: Any = None
 
 
 LEEG_LABEL = "(niet ingevuld)"
@@ -69,6 +72,8 @@ class Rij:
     labels: dict[str, str | None] = field(default_factory=dict)
     doel: float | None = None
     realisatie: float | None = None
+    doel_verwacht: float | None = None  # pace (app/doelen/koppeling.py): expected by today,
+    tempo: str | None = None  # and voor / op-schema / achter
 
 
 @dataclass
@@ -77,6 +82,7 @@ class Resultaat:
     rijen: list[Rij]
     onderdrukking: bool
     drempel: int
+    doeltempo: list[Any] = field(default_factory=list)  # the pace of whole target periods (app/doelen/koppeling.py)
 
 
 def _scope(query: IndicatorQuery, caller: Caller) -> ColumnElement[bool] | None:
@@ -104,9 +110,13 @@ def controleer_toegang(verzoek: Verzoek, caller: Caller) -> None:
     scoping.binnen_regio(caller, *verzoek.filters.get("gemeente", ()))  # one rule with the inbox and stories
 
 
-def bereken(session: Session, *, caller: Caller, verzoek: Verzoek, drempel: int, max_rijen: int) -> Resultaat:
+def bereken(session: Session, *, caller: Caller, verzoek: Verzoek, drempel: int, max_rijen: int,
+            doelen: bool = True) -> Resultaat:
     """Compute an indicator for a period, grouped and filtered; exact for the organisation's own key,
-    else through the table checks, the contributor rule and cell key perturbation (docs/onderdrukking.md)."""
+    else through the table checks, the contributor rule and cell key perturbation (docs/onderdrukking.md).
+    `doelen=False` leaves targets off (an own indicator attaches its own, by its own code)."""
+    if verzoek.eigen is not None:
+        raise ValueError("an own indicator is computed by app.indicatoren.eigen.bereken")
     indicator = verzoek.indicator
     settings = get_settings()
     beschermd = caller.binding is not Binding.organisatie
@@ -248,9 +258,9 @@ def bereken(session: Session, *, caller: Caller, verzoek: Verzoek, drempel: int,
         _controleer_ijlheid(rijen, settings.regionaal_max_aandeel_onderdrukt)
 
     _labels(session, rijen, verzoek.groeperen_op, indicator.bron)
-    if caller.binding is Binding.organisatie and caller.organisatie_id and not verzoek.groeperen_op:
-        _doelen(session, rijen, verzoek, caller.organisatie_id)
-    return Resultaat(verzoek=verzoek, rijen=rijen, onderdrukking=perturbatie is not None, drempel=drempel)
+    doeltempo = _doelen(session, rijen, verzoek, caller) if doelen else []
+    return Resultaat(verzoek=verzoek, rijen=rijen, onderdrukking=perturbatie is not None, drempel=drempel,
+                     doeltempo=doeltempo)
 
 
 # The sparsity rule applies to tables of at least this many cells; smaller tables show their
@@ -322,20 +332,13 @@ def _bucket(datum: Any, buckets: Sequence[Periode], laag: int, hoog: int) -> Any
     )
 
 
-def _doelen(session: Session, rijen: list[Rij], verzoek: Verzoek, organisatie_id: uuid.UUID) -> None:
-    """Attach the organisation's target to rows whose interval is exactly a target's period."""
+def _doelen(session: Session, rijen: list[Rij], verzoek: Verzoek, caller: Caller) -> list[Any]:
+    """Targets beside the rows (their part of a spread target, the pace): the rules are in app/doelen/koppeling.py."""
     from app.doelen import (
-        service as doelen,  # doelen imports the catalogue; keep the cycle out of import time
+        koppeling,  # doelen imports the catalogue; keep the cycle out of import time
     )
 
-    targets = doelen.doelen_voor(
-        session, organisatie_id=organisatie_id, indicator=verzoek.indicator.code, filters=verzoek.filters
-    )
-    for rij in rijen:
-        doel = targets.get((rij.periode.vanaf, rij.periode.tot))
-        if doel is not None:
-            rij.doel = doel
-            rij.realisatie = round(100 * rij.waarde / doel, 1) if rij.waarde is not None else None
+    return koppeling.koppel(session, rijen, verzoek, caller)
 
 
 def _normalise(value: Any) -> Any:

@@ -9,11 +9,11 @@ import uuid
 from collections import Counter
 from datetime import date
 
-from sqlalchemy import func
+from sqlalchemy import delete, func
 from sqlmodel import Session, col, select
 
 from app.contactmomenten import service as contactmomenten
-from app.models import Contactmoment, utcnow
+from app.models import Contactmoment, IdempotentieSleutel, utcnow
 from app.toegang import audit, scoping
 from app.toegang.caller import Caller, cli_caller
 
@@ -44,6 +44,9 @@ def vergeet(session: Session, *, caller: Caller, referentie: str) -> int:
     records = list(session.exec(statement))
     if records:
         _ontkoppel(session, records)
+    # Retried POSTs of the last day are remembered by a keyed hash of their body, which may hold this
+    # reference: forget them all (they are only a convenience for retries; externId still holds).
+    session.execute(delete(IdempotentieSleutel))
     # Audited even when nothing matched: the request itself is part of the record. Never the reference.
     audit.log(
         session, caller=caller, actie="vergeten", resource_type=RESOURCE_TYPE, aantal=len(records)

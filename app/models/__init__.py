@@ -10,7 +10,9 @@ from app.models.contactmoment import Contactmoment, ContactmomentActie, Contactm
 from app.models.doel import Doel
 from app.models.doelstelling import Doelstelling, Evaluatie, EvaluatieDoelstelling
 from app.models.doorverwijzing import Doorverwijzing, DoorverwijzingStatus
+from app.models.eigen_indicator import EigenIndicator, EigenIndicatorVersie
 from app.models.ervaringsverhaal import Ervaringsverhaal, ErvaringsverhaalEffect, ErvaringsverhaalOnderwerp
+from app.models.idempotentie_sleutel import IdempotentieSleutel
 from app.models.import_mapping import ImportMapping
 from app.models.import_run import ImportRun
 from app.models.inzet import Inzet
@@ -26,6 +28,7 @@ from app.models.sleutelpersoon import Sleutelpersoon
 from app.models.uitkomst import Uitkomst
 
 __all__ = [
+    "IdempotentieSleutel",
     "Aanmeldpoging",
     "ApiSleutel",
     "Apparaat",
@@ -39,6 +42,8 @@ __all__ = [
     "Doelstelling",
     "Doorverwijzing",
     "DoorverwijzingStatus",
+    "EigenIndicator",
+    "EigenIndicatorVersie",
     "Ervaringsverhaal",
     "ErvaringsverhaalEffect",
     "ErvaringsverhaalOnderwerp",

@@ -13,6 +13,16 @@ class Scope(enum.StrEnum):
     signalen = "signalen"  # regional: signals addressed to its gemeenten, their status and feedback
 
 
+# What each scope allows, for the OpenAPI document's security scheme (one line each, Dutch).
+SCOPE_UITLEG: dict[str, str] = {
+    Scope.registreren: "eigen records vastleggen, wijzigen en lezen (contactmomenten, signalen, inzet, ...).",
+    Scope.inzien: "eigen records lezen.",
+    Scope.rapporteren: "indicatoren opvragen (regionale sleutels: met onthullingscontrole en leesbudget).",
+    Scope.beheren: "beheer: organisaties, API-sleutels en codelijsten.",
+    Scope.signalen: "regionaal: signalen aan de eigen gemeenten lezen en beantwoorden.",
+}
+
+
 class Binding(enum.StrEnum):
     organisatie = "organisatie"
     regio = "regio"

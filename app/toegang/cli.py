@@ -25,8 +25,8 @@ from app.organisaties.schemas import OrganisatieCreate, OrganisatiePublic
 from app.toegang import service
 from app.toegang.caller import Scope, cli_caller
 
-org_app = typer.Typer(help="Organisaties beheren.", no_args_is_help=True)
-key_app = typer.Typer(help="API-sleutels beheren.", no_args_is_help=True)
+org_app = typer.Typer(help="Organisaties beheren.", no_args_is_help=True, rich_markup_mode=None)
+key_app = typer.Typer(help="API-sleutels beheren.", no_args_is_help=True, rich_markup_mode=None)
 
 # Results go to stdout (so `TOKEN=$(sleutelmonitor key create ...)` works); messages to stderr.
 out = Console(highlight=False, soft_wrap=True)
@@ -207,7 +207,7 @@ def key_revoke(
         out.print(f"API-sleutel {key.prefix} ({key.naam}) ingetrokken op {moment}.", markup=False)
 
 
-toegang_app = typer.Typer(help="Toegang bewaken: wie leest welke cijfers.", no_args_is_help=True)
+toegang_app = typer.Typer(help="Toegang bewaken: wie leest welke cijfers.", no_args_is_help=True, rich_markup_mode=None)
 
 
 @toegang_app.command("leespatronen")

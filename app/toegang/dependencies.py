@@ -37,7 +37,9 @@ class RateLimiter:
         self._windows: dict[uuid.UUID, tuple[int, int]] = {}
         self._lock = threading.Lock()
 
-    def check(self, key_id: uuid.UUID, limit: int, *, wie: str = "Deze API-sleutel") -> None:
+    def check(self, key_id: uuid.UUID, limit: int, *, wie: str = "Deze API-sleutel") -> tuple[int, int, int]:
+        """Count a request; returns (limit, remaining, seconds until the window resets) for the
+        RateLimit-* headers, or raises 429 with the same figures and Retry-After."""
         now = time.time()
         window = int(now // 60)
         with self._lock:
@@ -46,13 +48,15 @@ class RateLimiter:
                 current, count = window, 0
             count += 1
             self._windows[key_id] = (current, count)
+        reset = max(1, math.ceil((window + 1) * 60 - now))
         if count > limit:
-            retry_after = max(1, math.ceil((window + 1) * 60 - now))
             raise TeVeelVerzoeken(
                 f"{wie} deed meer dan {limit} verzoeken in een minuut; "
-                f"probeer het over {retry_after} seconden opnieuw.",
-                headers={"Retry-After": str(retry_after)},
+                f"probeer het over {reset} seconden opnieuw.",
+                headers={"Retry-After": str(reset), "RateLimit-Limit": str(limit), "RateLimit-Remaining": "0",
+                         "RateLimit-Reset": str(reset)},
             )
+        return limit, limit - count, reset
 
     def reset(self) -> None:
         with self._lock:
@@ -214,7 +218,7 @@ async def authenticeer(request: Request, session: SessionDep) -> Caller:
         raise NietGeauthenticeerd("De API-sleutel is onbekend.")
     controleer_geldig(key)
 
-    rate_limiter.check(key.id, get_settings().rate_limit_per_minute)
+    request.state.rate_limit = rate_limiter.check(key.id, get_settings().rate_limit_per_minute)
     if _touch_nodig(key):
         _touch(session, key)
     request.state.api_sleutel_prefix = key.prefix
@@ -244,7 +248,7 @@ async def _apparaat(request: Request, session: SessionDep, token: str) -> Caller
     nu = datetime.now(UTC)
     if reden := apparaat.reden_ongeldig(nu):
         raise NietGeauthenticeerd(reden)
-    rate_limiter.check(apparaat.id, get_settings().rate_limit_per_minute)
+    request.state.rate_limit = rate_limiter.check(apparaat.id, get_settings().rate_limit_per_minute)
     bind = session.get_bind()
     if nu - apparaat.laatst_gebruikt_op >= apparaten.GEBRUIK_RESOLUTIE and isinstance(bind, Engine):
         gebruik.schrijf(bind.engine, apparaat.id, apparaten.verleng_statement(apparaat.id, nu))

@@ -175,7 +175,7 @@ def test_only_administrators_write_code_lists(client: TestClient, org_key: dict[
 def test_duplicate_code_is_409(client: TestClient, session: Session, admin: dict[str, str]) -> None:
     body = assert_problem(client.post("/v1/codelijsten/kanaal", headers=admin, json={"code": "video", "label": "Video"}),
                           409, "Conflict")
-    assert body["code"] == "video"
+    assert (body["code"], body["bestaandeCode"]) == ("bestaat-al", "video")
     assert body["lijst"] == "kanaal"
     assert audit_rows(session, "kanaal/video") == []
 

@@ -542,3 +542,53 @@ def test_intervals_are_whole_calendar_units_never_clipped_pieces(aanval: dict[st
     assert begins[0] == date(2025, 2, 24) and all(b.isoweekday() == 1 for b in begins) and len(begins) == 6
     _geweigerd(aanval, "aantal-contactmomenten", periode="2025W14", interval="maand")  # 31 March + 1-6 April
     _geweigerd(aanval, "aantal-contactmomenten", periode="laatste-12-maanden", interval="kwartaal")
+
+
+# --- own indicators (issue 25 part 2) --------------------------------------------------------------
+
+
+def test_own_indicators_give_the_averaging_attack_nothing(aanval: dict[str, Any]) -> None:
+    """Attack 7 with own indicators: an organisation defines the same measure five times (and once with the
+    filter in the request instead of the definition), all shared with the region. Each is the catalogue's
+    cell (same description, same cell key), so averaging all of them recovers exactly what one read does."""
+    from sqlmodel import select
+
+    client, engine = aanval["client"], aanval["engine"]
+    with Session(engine) as session:
+        a = session.exec(select(Organisatie).where(Organisatie.naam == "GGD Regio")).one()
+        a_id = a.id
+        org = make_key(session, organisatie=a, scopes=("registreren", "rapporteren"))
+        session.commit()
+    codes = [f"eigen.swahili-{i}" for i in range(5)]
+    for code in codes:
+        body = {"code": code, "naam": "Contacten in het Swahili", "definitie": "Contactmomenten in het Swahili.",
+                "basis": "aantal-contactmomenten", "filters": {"taal": [SWAHILI]}, "gedeeldMetRegio": True}
+        assert client.post("/v1/indicatoren", json=body, headers=org).status_code == 201
+    alle = {"code": "eigen.alle-contacten", "naam": "Alle contacten", "definitie": "Alle contactmomenten.",
+            "basis": "aantal-contactmomenten", "gedeeldMetRegio": True}
+    assert client.post("/v1/indicatoren", json=alle, headers=org).status_code == 201
+
+    waarheid: Waarheid = aanval["waarheid"]
+    echt = Counter((c["gemeentecode"], c["datum"].month) for c in waarheid.contacten
+                   if c["organisatie_id"] == a_id and c["taal"] == SWAHILI)
+    een_lezing = gemiddeld = cellen = 0
+    for gemeente in GEMEENTEN:
+        catalogus = _vraag(aanval, "aantal-contactmomenten", periode=str(JAAR), interval="maand", gemeente=gemeente,
+                           taal=SWAHILI, organisatie=str(a_id))
+        lezingen = [_vraag(aanval, code, periode=str(JAAR), interval="maand", gemeente=gemeente) for code in codes]
+        lezingen.append(_vraag(aanval, "eigen.alle-contacten", periode=str(JAAR), interval="maand", gemeente=gemeente,
+                               taal=SWAHILI))
+        for lezing in lezingen:
+            assert lezing == catalogus  # every row, every figure: the catalogue's published cell
+        for (begin,), rij in catalogus.items():
+            if begin.month not in MAANDEN:
+                continue
+            waar = echt[gemeente, begin.month]
+            schattingen = [2.0 if r[(begin,)]["waarde"] is None else r[(begin,)]["waarde"] for r in lezingen]
+            een_lezing += round(schattingen[0]) == waar
+            gemiddeld += round(sum(schattingen) / len(schattingen)) == waar
+            cellen += 1
+    print(f"aanval 7 met eigen indicatoren: {len(codes) + 1} definities; een lezing exact {een_lezing}/{cellen}, "
+          f"gemiddeld over alle {gemiddeld}/{cellen}")
+    assert cellen == len(GEMEENTEN) * len(MAANDEN)
+    assert gemiddeld <= een_lezing
