@@ -19,7 +19,7 @@ from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from app import demo_projecten, demo_signalen
+from app import demo_ondersteuning, demo_projecten, demo_signalen
 from app.codelijsten import service as codelijsten
 from app.contactmomenten import schrijver
 from app.contactmomenten.inhoud import Kinderen, Rijen, inhoud_hash, inhoud_van_record
@@ -45,6 +45,7 @@ from app.demo_verdelingen import (
     OrganisatieSpec,
 )
 from app.models import (
+    Besluit,
     Doel,
     Doelstelling,
     EigenIndicator,
@@ -442,9 +443,11 @@ def laad_demo_data(
     _doelstellingen(session, gen, per_org, today)
     professioneel = _professionele_contacten(session, gen, per_org[0]["id"], alle_personen, today)
     _eigen_indicatoren(session, gen, per_org)
+    ondersteuning = demo_ondersteuning.laad(session, personen=[rij for _, rij in alle_personen], seed=seed, today=today)
     projecten = demo_projecten.laad(session, organisaties=per_org, seed=seed, today=today)
     return {"organisaties": per_org, "totaal": totaal, "kwalitatief": kwalitatief, "inzet": inzet,
-            "professionele_contacten": professioneel, "projecten": projecten, "seed": seed, "tot": today.isoformat()}
+            "professionele_contacten": professioneel, "ondersteuning": ondersteuning, "projecten": projecten,
+            "seed": seed, "tot": today.isoformat()}
 
 
 # Contacts of key persons with professionals (issue 25, part 5): (soort, asked by a partner of this
@@ -647,14 +650,16 @@ def _doelstellingen(session: Session, gen: _Generator, organisaties: Sequence[di
         deelnemers=[{"rol": "sleutelpersonen", "aantal": 5}, {"rol": "coordinator", "aantal": 1},
                     {"rol": "ketenpartners", "aantal": 2}, {"rol": "ggd", "aantal": 1}],
         bevindingen="Het bereik onder jonge moeders groeit; de JGZ ziet ze vaker, maar nog weinig voor de eerste afspraak.",
-        besluiten=[{"tekst": "Voorlichting over de JGZ ook in het Tigrinya en het Arabisch", "eigenaar_rol": "coordinator",
-                    "deadline": (datum + timedelta(days=90)).isoformat(), "status": "open"}],
         indicatoren=["bereik-inwoners"], ervaringsverhalen=[str(verhaal)] if verhaal else [],
         aangemaakt_op=datetime.combine(datum, time(16), tzinfo=UTC), gewijzigd_op=datetime.combine(datum, time(16), tzinfo=UTC),
     )
     session.add(evaluatie)
     session.flush()
     session.add(EvaluatieDoelstelling(evaluatie_id=evaluatie.id, doelstelling_id=ids[0]))
+    session.add(Besluit(id=gen.nieuw_id(), organisatie_id=org["id"], evaluatie_id=evaluatie.id, volgorde=0,
+                        tekst="Voorlichting over de JGZ ook in het Tigrinya en het Arabisch", eigenaar_rol="coordinator",
+                        deadline=datum + timedelta(days=90), status="open", aangemaakt_op=evaluatie.aangemaakt_op,
+                        gewijzigd_op=evaluatie.aangemaakt_op))
     session.flush()
 
 
@@ -763,7 +768,8 @@ def demo_data(
     console.print(tabel)
     console.print("  " + ", ".join(f"{k}: {v}" for k, v in samenvatting["kwalitatief"].items())
                   + f", registraties van gewerkte uren: {samenvatting['inzet']}"
-                  + f", contacten met professionals: {samenvatting['professionele_contacten']}")
+                  + f", contacten met professionals: {samenvatting['professionele_contacten']}"
+                  + "".join(f", {k}: {v}" for k, v in samenvatting["ondersteuning"].items()))
     for org in orgs:
         console.print(f"  {org['naam']} ({org['soort']}, {', '.join(org['gemeentecodes'])}): {org['id']}",
                       soft_wrap=True)

@@ -23,6 +23,7 @@ from app.core.openapi import API_PREFIX, install_openapi, operation_id
 from app.core.request_checks import check_request
 from app.codelijsten.router import router as codelijsten_router
 from app.contactmomenten.router import router as contactmomenten_router
+from app.deskundigheid.router import router as deskundigheid_router
 from app.doelen.router import router as doelen_router
 from app.doelstellingen.router import router as doelstellingen_router
 from app.doorverwijzingen.router import router as doorverwijzingen_router
@@ -38,6 +39,7 @@ from app.professionele_contacten.router import router as professionele_contacten
 from app.projecten.router import router as projecten_router
 from app.kosten.router import router as kosten_router
 from app.signalen.router import router as signalen_router
+from app.sleutelpersonen.ondersteuning_router import router as ondersteuning_router
 from app.sleutelpersonen.router import router as sleutelpersonen_router
 from app.status.router import router as status_router
 from app.problemen.router import router as problemen_router
@@ -78,6 +80,7 @@ TAGS = [
     {"name": "professionele-contacten", "description": "Bereik onder professionals: adviesvragen, casusoverleg, voorlichting en overleg van sleutelpersonen met professionals."},
     {"name": "projecten", "description": "Projecten: financieringsstromen (regelingen) waarop werk en kosten worden geboekt."},
     {"name": "kosten", "description": "Kosten en vergoedingen, exact op de cent, per sleutelpersoon en project."},
+    {"name": "deskundigheidsbevordering", "description": "Training, intervisie, coaching en congressen van sleutelpersonen (deskundigheidsbevordering), met de deelnemers."},
 ]
 
 
@@ -90,6 +93,8 @@ DOMAIN_ROUTERS = (
     toegang_router,
     codelijsten_router,
     sleutelpersonen_router,
+    ondersteuning_router,
+    deskundigheid_router,
     ketenpartners_router,
     contactmomenten_router,
     doorverwijzingen_router,

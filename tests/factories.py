@@ -13,12 +13,17 @@ from app.models import (
     Contactmoment,
     ContactmomentActie,
     ContactmomentOnderwerp,
+    DeskundigheidDeelnemer,
+    Deskundigheidsbevordering,
+    Dienstverband,
     Doel,
     Doorverwijzing,
     DoorverwijzingStatus,
+    Gesprek,
     ImportRun,
     Inzet,
     Ketenpartner,
+    Ontwikkeldoel,
     Organisatie,
     ProfessioneelContact,
     ProfessioneelContactOnderwerp,
@@ -320,3 +325,41 @@ def make_professioneel_contact(session: Session, organisatie: Organisatie, sleut
         session.add(ProfessioneelContactOnderwerp(professioneel_contact_id=contact.id, onderwerp=onderwerp))
     session.flush()
     return contact
+
+
+def make_deskundigheid(session: Session, organisatie: Organisatie, *, deelnemers: list[Sleutelpersoon] | None = None,
+                       **overrides: Any) -> Deskundigheidsbevordering:
+    """A training record with participants (one new key person when none are given)."""
+    values: dict[str, Any] = {"organisatie_id": organisatie.id, "soort": "intervisie", "titel": "Intervisie",
+                              "datum": DATUM, "minuten": 120}
+    values.update(overrides)
+    record = Deskundigheidsbevordering(**values)
+    session.add(record)
+    session.flush()
+    for persoon in deelnemers if deelnemers is not None else [make_sleutelpersoon(session, organisatie)]:
+        session.add(DeskundigheidDeelnemer(deskundigheidsbevordering_id=record.id, sleutelpersoon_id=persoon.id))
+    session.flush()
+    return record
+
+
+def _van_persoon(session: Session, model: Any, organisatie: Organisatie, persoon: Sleutelpersoon | None, values: dict[str, Any]) -> Any:
+    persoon = persoon or make_sleutelpersoon(session, organisatie)
+    record = model(organisatie_id=organisatie.id, sleutelpersoon_id=persoon.id, **values)
+    session.add(record)
+    session.flush()
+    return record
+
+
+def make_ontwikkeldoel(session: Session, organisatie: Organisatie, persoon: Sleutelpersoon | None = None, **overrides: Any) -> Ontwikkeldoel:
+    return _van_persoon(session, Ontwikkeldoel, organisatie, persoon,
+                        {"omschrijving": "Een voorlichting geven", "datum": DATUM, "status": "open", **overrides})
+
+
+def make_gesprek(session: Session, organisatie: Organisatie, persoon: Sleutelpersoon | None = None, **overrides: Any) -> Gesprek:
+    return _van_persoon(session, Gesprek, organisatie, persoon, {"datum": DATUM, "soort": "voortgang", **overrides})
+
+
+def make_dienstverband(session: Session, organisatie: Organisatie, persoon: Sleutelpersoon | None = None,
+                       **overrides: Any) -> Dienstverband:
+    return _van_persoon(session, Dienstverband, organisatie, persoon,
+                        {"soort": "vrijwilliger", "vanaf": date(2024, 1, 1), **overrides})

@@ -33,6 +33,7 @@ SOORT_CONTACT = "soort-contact"
 EFFECT = "effect"
 INZET_SOORT = "inzet-soort"
 PROFESSIONEEL_CONTACT_SOORT = "professioneel-contact-soort"
+DESKUNDIGHEID_SOORT = "deskundigheid-soort"
 GEMEENTE = "gemeente"
 REGELING = "regeling"
 KOSTEN_SOORT = "kosten-soort"
@@ -91,6 +92,7 @@ LIJSTEN: dict[str, str] = {
     PROFESSIONEEL_CONTACT_SOORT: "Soorten contacten van sleutelpersonen met professionals: adviesvragen, casusoverleg, voorlichting, ...",
     REGELING: "Regelingen (financieringsstromen) waaruit een project betaald wordt: sociaal domein, Kansrijke Start, ...",
     KOSTEN_SOORT: "Soorten kosten en vergoedingen: vrijwilligersvergoeding, reiskosten, kinderopvang, ...",
+    DESKUNDIGHEID_SOORT: "Soorten deskundigheidsbevordering: basistraining, bijscholing, intervisie, coaching, congres, overig.",
     GEMEENTE: "Gemeenten met hun CBS-code (`GM0344`) en officiële naam, volgens de gemeentelijke indeling van het CBS.",
 }
 

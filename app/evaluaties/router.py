@@ -14,9 +14,17 @@ from app.core.pagination import PAGINATED, PaginaDep
 from app.core.persoonsgegevens import NAMEN_WAARSCHUWING
 from app.core.schemas import schemafouten
 from app.doelstellingen.service import periode_grenzen
-from app.evaluaties import service
-from app.evaluaties.dependencies import EvaluatieDep
-from app.evaluaties.schemas import EvaluatieInvoer, EvaluatiePublic, EvaluatieUpdate
+from app.evaluaties import besluiten, service
+from app.evaluaties.dependencies import BesluitDep, EvaluatieDep
+from app.evaluaties.schemas import (
+    BesluitLijstPublic,
+    BesluitStatus,
+    BesluitUpdate,
+    DeelnemerRol,
+    EvaluatieInvoer,
+    EvaluatiePublic,
+    EvaluatieUpdate,
+)
 from app.toegang.dependencies import InzienDep, RegistrerenDep
 
 router = APIRouter(tags=["evaluaties"])
@@ -99,3 +107,59 @@ def update_evaluatie(
 def delete_evaluatie(caller: RegistrerenDep, evaluatie: EvaluatieDep, session: SessionDep) -> Response:
     service.delete_evaluatie(session, caller=caller, evaluatie=evaluatie)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+# --- /v1/besluiten: the decisions of all evaluations ---------------------------------------------
+
+BesluitSortering = besluiten.SORTERING.dep
+
+
+@router.get("/besluiten", response_model=list[BesluitLijstPublic], responses=PAGINATED, summary="Besluiten opvragen",
+            description="De besluiten van alle evaluaties van de eigen organisatie, elk met de evaluatie en de doelstellingen "
+            "die daar besproken werden; standaard op deadline (besluiten zonder deadline achteraan). `teLaat=true` geeft "
+            "de besluiten waarvan de deadline voorbij is en die niet afgerond zijn.")
+def list_besluiten(
+    caller: InzienDep, session: SessionDep, pagina: PaginaDep, sort: BesluitSortering,
+    status_: Annotated[BesluitStatus | None, Query(alias="status", description="Alleen besluiten met deze status.", examples=["open"])] = None,
+    eigenaar_rol: Annotated[DeelnemerRol | None, Query(alias="eigenaarRol", description="Alleen besluiten van deze eigenaar (rol).",
+                                                       examples=["coordinator"])] = None,
+    deadline_vanaf: Annotated[date | None, Query(alias="deadlineVanaf", description="Deadline op of na deze datum.",
+                                                 examples=["2027-01-01"])] = None,
+    deadline_tot: Annotated[date | None, Query(alias="deadlineTot", description="Deadline op of vóór deze datum (inclusief).",
+                                               examples=["2027-03-31"])] = None,
+    te_laat: Annotated[bool | None, Query(alias="teLaat", description="`true`: alleen besluiten over hun deadline die niet afgerond "
+                                          "zijn; `false`: alle andere.", examples=[True])] = None,
+    evaluatie: Annotated[uuid.UUID | None, Query(description="Alleen besluiten van deze evaluatie (id).",
+                                                 examples=["6c5d4e3f-2a1b-4c9d-8e7f-6a5b4c3d2e1f"])] = None,
+    doelstelling: DoelstellingFilter = None,
+) -> list[BesluitLijstPublic]:
+    gedeelde_filters.controleer_filters(session, periodes=[("deadlineVanaf", deadline_vanaf, "deadlineTot", deadline_tot)])
+    statement = besluiten.list_statement(
+        caller, status=status_.value if status_ else None, eigenaar_rol=eigenaar_rol.value if eigenaar_rol else None,
+        deadline_vanaf=deadline_vanaf, deadline_tot=deadline_tot, te_laat=te_laat, evaluatie=evaluatie, doelstelling=doelstelling,
+        sort=sort,
+    )
+    return besluiten.publiek(session, list(pagina.van(session, statement)))
+
+
+@router.get("/besluiten/{besluitId}", response_model=BesluitLijstPublic, summary="Besluit opvragen",
+            description="Eén besluit van de eigen organisatie; dat van een andere organisatie geeft 404.")
+def get_besluit(caller: InzienDep, besluit: BesluitDep, session: SessionDep, response: Response) -> BesluitLijstPublic:
+    return versies.met_etag(response, besluiten.publiek(session, [besluit])[0])
+
+
+@router.patch(
+    "/besluiten/{besluitId}",
+    response_model=BesluitLijstPublic,
+    summary="Status van een besluit bijwerken",
+    description="Zet de `status` van een besluit (`open`, `bezig`, `afgerond`) of verzet de `deadline`. De evaluatie waar het "
+    "besluit bij hoort telt daarmee ook als gewijzigd. Stuur de `ETag` van uw versie mee in `If-Match`: is het besluit intussen "
+    "gewijzigd, dan volgt 412 en wordt er niets opgeslagen.",
+)
+def update_besluit(caller: RegistrerenDep, besluit: BesluitDep, body: BesluitUpdate, session: SessionDep, response: Response,
+                   if_match: versies.IfMatchDep = None) -> BesluitLijstPublic:
+    if if_match is not None:
+        versies.vergrendel(session, besluit)
+        versies.controleer(if_match, besluiten.publiek(session, [besluit])[0])
+    besluit = besluiten.update(session, caller=caller, besluit=besluit, data=body)
+    return versies.met_etag(response, besluiten.publiek(session, [besluit])[0])

@@ -40,6 +40,10 @@ class Deelnemer(InputSchema):
 class Besluit(InputSchema):
     """Een besluit met wie het oppakt (als rol) en wanneer."""
 
+    id: uuid.UUID | None = Field(
+        default=None, description="Bij wijzigen: het id van een bestaand besluit van deze evaluatie, zodat het zijn id houdt. "
+        "Zonder id houdt een besluit met dezelfde tekst, eigenaarRol en deadline zijn id; anders is het nieuw.",
+        examples=["3e2d1c0b-9a8f-4e7d-8c6b-5a4f3e2d1c0b"])
     tekst: Annotated[VrijeTekst, Field(min_length=1, max_length=1000, description="Het besluit. " + NAMEN_WAARSCHUWING,
                                        examples=["Voorlichting JGZ ook in het Tigrinya aanbieden"])]
     eigenaar_rol: DeelnemerRol = Field(description=f"Wie het besluit uitvoert, als rol: {ROL_UITLEG}.", examples=["coordinator"])
@@ -113,6 +117,7 @@ class DeelnemerPublic(Schema):
 
 
 class BesluitPublic(Schema):
+    id: uuid.UUID = Field(description="Id van het besluit (zie `/v1/besluiten`).", examples=["3e2d1c0b-9a8f-4e7d-8c6b-5a4f3e2d1c0b"])
     tekst: str = Field(description="Het besluit.", examples=["Voorlichting JGZ ook in het Tigrinya aanbieden"])
     eigenaar_rol: DeelnemerRol = Field(description="Wie het uitvoert, als rol.", examples=["coordinator"])
     deadline: date | None = Field(description="Uiterste datum.", examples=["2027-03-31"])
@@ -132,3 +137,28 @@ class EvaluatiePublic(Schema):
     ervaringsverhalen: list[uuid.UUID] = Field(description="Ids van de besproken ervaringsverhalen.", examples=[["2a7c9e1b-4d3f-4b6a-8c2e-1f0d9b8a7c6e"]])
     aangemaakt_op: datetime = Field(description="Tijdstip van vastleggen (UTC).", examples=["2026-12-07T10:15:00Z"])
     gewijzigd_op: datetime = Field(description="Tijdstip van de laatste wijziging (UTC).", examples=["2026-12-07T10:15:00Z"])
+
+
+class BesluitLijstPublic(BesluitPublic):
+    """Een besluit met de evaluatie waarin het genomen werd en de doelstellingen die daar besproken werden."""
+
+    evaluatie_id: uuid.UUID = Field(description="Id van de evaluatie.", examples=["6c5d4e3f-2a1b-4c9d-8e7f-6a5b4c3d2e1f"])
+    evaluatie_datum: date = Field(description="Datum van de evaluatie.", examples=["2026-11-20"])
+    doelstellingen: list[uuid.UUID] = Field(description="Ids van de doelstellingen die de evaluatie besprak.",
+                                            examples=[["0b6f3e2a-1c4d-4e5f-9a8b-7c6d5e4f3a2b"]])
+    te_laat: bool = Field(description="De deadline is voorbij en het besluit is niet afgerond.", examples=[False])
+    gewijzigd_op: datetime = Field(description="Tijdstip van de laatste wijziging (UTC).", examples=["2026-12-07T10:15:00Z"])
+
+
+class BesluitUpdate(InputSchema):
+    """De status van een besluit bijwerken (en eventueel de deadline verzetten)."""
+
+    status: BesluitStatus | None = Field(default=None, description="`open`, `bezig` of `afgerond`.", examples=["afgerond"])
+    deadline: date | None = Field(default=None, description="Nieuwe uiterste datum; `null` wist hem.", examples=["2027-06-30"])
+
+    @field_validator("status", mode="before")
+    @classmethod
+    def _not_null(cls, value: Any) -> Any:
+        if value is None:
+            raise ValueError("Mag niet null zijn; laat het veld weg om het ongewijzigd te laten.")
+        return value

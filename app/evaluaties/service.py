@@ -16,6 +16,7 @@ from app.core import filters as gedeelde_filters
 from app.core.errors import OngeldigeInvoer
 from app.core.sorting import Sortering
 from app.doelstellingen.service import camel, eigen_ids, indicator_problemen
+from app.evaluaties import besluiten as besluiten_
 from app.evaluaties.schemas import EvaluatieCreate, EvaluatiePublic, EvaluatieUpdate
 from app.models import Doelstelling, Ervaringsverhaal, Evaluatie, EvaluatieDoelstelling, utcnow
 from app.toegang import audit, scoping
@@ -30,7 +31,7 @@ SORTERING = Sortering("Evaluatie", {
     "gewijzigdOp": Evaluatie.gewijzigd_op,
 }, standaard="-datum")
 
-_JSON = ("deelnemers", "besluiten", "indicatoren", "ervaringsverhalen")
+_JSON = ("deelnemers", "indicatoren", "ervaringsverhalen")
 
 
 # --- reading ---------------------------------------------------------------------------------
@@ -71,10 +72,11 @@ def _doelstellingen(session: Session, ids: list[uuid.UUID]) -> dict[uuid.UUID, l
 
 def publiek(session: Session, evaluaties: list[Evaluatie]) -> list[EvaluatiePublic]:
     doelstellingen = _doelstellingen(session, [e.id for e in evaluaties])
+    besluiten = besluiten_.per_evaluatie(session, [e.id for e in evaluaties])
     return [
         EvaluatiePublic.model_validate({
             "id": e.id, "datum": e.datum, "deelnemers": e.deelnemers, "doelstellingen": doelstellingen.get(e.id, []),
-            "bevindingen": e.bevindingen, "besluiten": e.besluiten, "indicatoren": e.indicatoren,
+            "bevindingen": e.bevindingen, "besluiten": [besluiten_.als_dict(b) for b in besluiten.get(e.id, [])], "indicatoren": e.indicatoren,
             "ervaringsverhalen": e.ervaringsverhalen, "aangemaakt_op": e.aangemaakt_op, "gewijzigd_op": e.gewijzigd_op,
         })
         for e in evaluaties
@@ -85,10 +87,12 @@ def publiek(session: Session, evaluaties: list[Evaluatie]) -> list[EvaluatiePubl
 
 
 def _validate(session: Session, *, caller: Caller, values: dict[str, Any], changed: set[str], bestaand: dict[str, Any] | None,
-              schemafouten: list[dict[str, str]] = ()) -> None:  # type: ignore[assignment]
-    """Goals and stories of the own organisation, known indicators; one 400 with every problem."""
+              schemafouten: list[dict[str, str]] = (), bestaande_besluiten: list[Any] = ()) -> None:  # type: ignore[assignment]
+    """Goals and stories of the own organisation, known indicators, ids of own decisions; one 400 with every problem."""
     problems: list[dict[str, str]] = list(schemafouten)
     bestaand = bestaand or {}
+    if "besluiten" in changed and values.get("besluiten"):
+        problems += besluiten_.problemen(values["besluiten"], list(bestaande_besluiten))
     if "doelstellingen" in changed and values.get("doelstellingen"):
         problems += eigen_ids(session, caller=caller, model=Doelstelling, ids=values["doelstellingen"], veld="doelstellingen",
                               naam="doelstelling", bestaand=bestaand.get("doelstellingen", []))
@@ -105,7 +109,7 @@ def _json(naam: str, waarde: Any) -> Any:
     """A list as stored in its JSON column: enums as strings, dates in ISO form, ids as text."""
     if naam == "ervaringsverhalen":
         return [str(i) for i in waarde]
-    if naam in ("deelnemers", "besluiten"):
+    if naam == "deelnemers":
         return [
             {k: (v.isoformat() if isinstance(v, date) else str(v) if v is not None and not isinstance(v, int) else v)
              for k, v in item.items()}
@@ -132,6 +136,7 @@ def create(session: Session, *, caller: Caller, data: EvaluatieCreate,
     session.flush()
     _schrijf_doelstellingen(session, evaluatie, values["doelstellingen"], nieuw=True)
     session.flush()
+    besluiten_.schrijf(session, evaluatie=evaluatie, items=values["besluiten"], bestaande=[])
     audit.log(session, caller=caller, actie="aangemaakt", resource_type=RESOURCE_TYPE, resource_id=evaluatie.id,
               velden=[camel(k) for k, v in values.items() if v not in (None, [])])
     return evaluatie
@@ -143,7 +148,9 @@ def _huidig(session: Session, evaluatie: Evaluatie) -> dict[str, Any]:
                                                         "indicatoren", "ervaringsverhalen"})
 
 
-def _gelijk(a: Any, b: Any) -> bool:
+def _gelijk(naam: str, a: Any, b: Any) -> bool:
+    if naam == "besluiten":
+        return besluiten_.gelijk(a, b)
     return _json_vorm(a) == _json_vorm(b)
 
 
@@ -160,13 +167,17 @@ def update(session: Session, *, caller: Caller, evaluatie: Evaluatie, data: Eval
     huidig = _huidig(session, evaluatie)
     # The fields sent, each whole: `exclude_unset` would also drop the defaults inside a nested item.
     changes = data.model_dump(include=data.model_fields_set, by_alias=False)
-    changed = {k: v for k, v in changes.items() if not _gelijk(huidig.get(k), v)}
+    changed = {k: v for k, v in changes.items() if not _gelijk(k, huidig.get(k), v)}
     if not changed:
         return evaluatie
-    _validate(session, caller=caller, values=huidig | changed, changed=set(changed), bestaand=huidig)
+    bestaande_besluiten = besluiten_.per_evaluatie(session, [evaluatie.id]).get(evaluatie.id, [])
+    _validate(session, caller=caller, values=huidig | changed, changed=set(changed), bestaand=huidig,
+              bestaande_besluiten=bestaande_besluiten)
     for naam, waarde in changed.items():
         if naam in _JSON:
             setattr(evaluatie, naam, _json(naam, waarde))
+        elif naam == "besluiten":
+            besluiten_.schrijf(session, evaluatie=evaluatie, items=waarde, bestaande=bestaande_besluiten)
         elif naam != "doelstellingen":
             setattr(evaluatie, naam, waarde)
     if "doelstellingen" in changed:
@@ -185,6 +196,7 @@ def delete_evaluatie(session: Session, *, caller: Caller, evaluatie: Evaluatie) 
     session.expunge(evaluatie)
     # The link rows explicitly: SQLite enforces ON DELETE CASCADE only with foreign keys switched on.
     session.exec(delete(EvaluatieDoelstelling).where(col(EvaluatieDoelstelling.evaluatie_id) == evaluatie_id))  # type: ignore[call-overload]
+    besluiten_.verwijder_van(session, evaluatie_id)
     session.exec(delete(Evaluatie).where(col(Evaluatie.id) == evaluatie_id))  # type: ignore[call-overload]
     session.flush()
     audit.log(session, caller=caller, actie="verwijderd", resource_type=RESOURCE_TYPE, resource_id=evaluatie_id)

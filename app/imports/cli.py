@@ -70,6 +70,10 @@ def _toon_verslag(verslag: service.Verslag, *, opties: service.Opties, seconden:
         str(verslag.gelezen), str(verslag.aangemaakt), str(verslag.bijgewerkt), str(verslag.ongewijzigd),
         str(verslag.afgewezen), verslag.status,
     )
+    pc = verslag.professioneel
+    if pc.gelezen:  # the professional contacts among the rows (docs/import-professionele-contacten.md)
+        tabel.add_row(str(pc.gelezen), str(pc.aangemaakt), str(pc.bijgewerkt), str(pc.ongewijzigd), str(pc.afgewezen),
+                      "waarvan professionele contacten")
     out.print(tabel)
     snelheid = verslag.gelezen / seconden if seconden > 0 else 0.0
     out.print(f"{verslag.gelezen} rijen in {seconden:.1f} s ({snelheid:.0f} rijen/s).")

@@ -104,7 +104,12 @@ VELDEN: tuple[Veld, ...] = (
 )
 VELD: dict[str, Veld] = {v.naam: v for v in VELDEN}
 NEGEREN = "negeren"
-_KOP_NAAR_VELD: dict[str, str] = {normaliseer(k): v.naam for v in VELDEN for k in v.koppen}
+
+
+@functools.cache
+def _kop_naar_veld(velden: tuple[Veld, ...]) -> dict[str, str]:
+    """Normalised header -> field name, for one set of fields (contactmomenten, or professional contacts)."""
+    return {normaliseer(k): v.naam for v in velden for k in v.koppen}
 
 
 def onbekende_waarde(waarde: str, *, veld: str, lijst: str, dichtstbij: list[str]) -> str:
@@ -196,28 +201,33 @@ def controleer_mapping(inhoud: dict[str, Any]) -> Mappingbestand:
     return mapping
 
 
-def veld_voor_kop(kop: str, mapping: Mappingbestand | None = None) -> str | None:
+def veld_voor_kop(kop: str, mapping: Mappingbestand | None = None, velden: tuple[Veld, ...] = VELDEN) -> str | None:
     """The field a header maps to, `negeren` for a column left out on purpose, or None when unknown."""
+    bekend = {v.naam: v for v in velden}
     if mapping is not None:
         for eigen, naam in mapping.kolommen.items():
             if normaliseer(eigen) == normaliseer(kop):
-                return naam or NEGEREN
+                if naam is None or naam == NEGEREN:
+                    return NEGEREN
+                if naam in bekend:
+                    return naam
+    kop_naar_veld = _kop_naar_veld(velden)
     genormaliseerd = normaliseer(kop)
-    if genormaliseerd in _KOP_NAAR_VELD:
-        return _KOP_NAAR_VELD[genormaliseerd]
+    if genormaliseerd in kop_naar_veld:
+        return kop_naar_veld[genormaliseerd]
     # Several columns for one list: "Onderwerp 1", "Onderwerp 2".
     zonder_nummer = re.sub(r"\s*\d+$", "", genormaliseerd)
-    naam = _KOP_NAAR_VELD.get(zonder_nummer)
-    if naam is not None and VELD[naam].meervoudig:
+    naam = kop_naar_veld.get(zonder_nummer)
+    if naam is not None and bekend[naam].meervoudig:
         return naam
     return None
 
 
-def is_koprij(mapping: Mappingbestand | None) -> KopHerkenner:
+def is_koprij(mapping: Mappingbestand | None, velden: tuple[Veld, ...] = VELDEN) -> KopHerkenner:
     """A header recogniser for the readers: a row naming at least two known columns is the header."""
 
     def herken(cellen: list[str]) -> bool:
-        return sum(1 for c in cellen if veld_voor_kop(c, mapping) not in (None, NEGEREN)) >= 2
+        return sum(1 for c in cellen if veld_voor_kop(c, mapping, velden) not in (None, NEGEREN)) >= 2
 
     return herken
 
@@ -231,23 +241,25 @@ class Kolomindeling:
     fouten: list[str] = field(default_factory=list)
 
 
-def deel_kolommen_in(koppen: Iterable[str], mapping: Mappingbestand | None = None) -> Kolomindeling:
+def deel_kolommen_in(koppen: Iterable[str], mapping: Mappingbestand | None = None,
+                     velden: tuple[Veld, ...] = VELDEN) -> Kolomindeling:
     """Assign every column to a field; name what is missing or ambiguous."""
     standaard = mapping.standaard if mapping else {}
+    bekend = {v.naam: v for v in velden}
     indeling = Kolomindeling(kolommen={}, velden={})
     for kop in koppen:
-        naam = veld_voor_kop(kop, mapping)
+        naam = veld_voor_kop(kop, mapping, velden)
         indeling.kolommen[kop] = None if naam in (None, NEGEREN) else naam
         if naam not in (None, NEGEREN):
             indeling.velden.setdefault(naam, []).append(kop)
     for naam, kolommen in indeling.velden.items():
-        if len(kolommen) > 1 and not VELD[naam].meervoudig:
+        if len(kolommen) > 1 and not bekend[naam].meervoudig:
             lijst = " en ".join(f"`{k}`" for k in kolommen)
             indeling.fouten.append(
                 f"De kolommen {lijst} zijn allebei `{naam}`; zet in het mappingbestand de kolom die niet "
                 f"telt op `{NEGEREN}`."
             )
-    for veld in VELDEN:
+    for veld in velden:
         if veld.verplicht and veld.naam not in indeling.velden and veld.naam not in standaard:
             voorbeelden = " of ".join(f"`{k.capitalize()}`" for k in veld.koppen[:2])
             indeling.fouten.append(
@@ -316,8 +328,10 @@ class Vertaler:
         mapping: Mappingbestand | None = None,
         nieuwe_sleutelpersonen: bool = False,
         nieuwe_ketenpartners: bool = False,
+        velden: tuple[Veld, ...] = VELDEN,
     ) -> None:
         self.session = session
+        self.velden = velden
         self.indeling = indeling
         self.mapping = mapping or Mappingbestand()
         self.nieuwe_sleutelpersonen = nieuwe_sleutelpersonen
@@ -403,7 +417,7 @@ class Vertaler:
     def vertaal(self, rij: Rij) -> Vertaling:
         v = Vertaling()
         wijze: tuple[str, str, str] | None = None  # (code, column, text) for every referral of the row
-        for veld in VELDEN:
+        for veld in self.velden:
             kolommen = self.indeling.velden.get(veld.naam, [])
             cellen = [(k, rij.cellen.get(k)) for k in kolommen]
             gevuld = [(k, w) for k, w in cellen if not _leeg(w)]
@@ -472,8 +486,29 @@ class Vertaler:
                 self._ketenpartners(v, veld, gevuld)
             elif veld.soort == "project":
                 _zet(v.data, veld.pad, self._project(veld, kolom, tekst))
+            elif veld.soort == "aanvrager":
+                v.data.setdefault(veld.pad, {}).update(self._aanvrager(kolom, tekst))
         except ValueError as exc:
             v.fout(veld.pad, kolom, "" if veld.soort == "referentie" else tekst, str(exc))
+
+    def _aanvrager(self, kolom: str, tekst: str) -> dict[str, Any]:
+        """Who asked for a professional contact: `gemeente`/`GGD` (with any words after it), else a ketenpartner by name."""
+        naam, _ = self._herschrijf("aangevraagdDoor", tekst)
+        eerste = normaliseer(naam).split(" ")[0]
+        if eerste in ("gemeente", "ggd"):
+            self._noteer(kolom, tekst, eerste)
+            return {"soort": eerste}
+        ids = self.ketenpartners.zoek(naam)
+        if len(ids) == 1:
+            self._noteer(kolom, tekst, "bestaande ketenpartner")
+            return {"soort": "ketenpartner", "ketenpartnerId": ids[0]}
+        self._noteer(kolom, tekst, "FOUT: onbekende aanvrager")
+        if ids:
+            raise ValueError(f"Er zijn {len(ids)} ketenpartners met de naam `{naam}`; maak de namen uniek.")
+        raise ValueError(
+            f"Onbekende aanvrager `{naam}`; schrijf `Gemeente` of `GGD`, of de naam van een ketenpartner op de sociale kaart "
+            "(POST /v1/ketenpartners)."
+        )
 
     def _taal(self, kolom: str, tekst: str) -> str:
         herschreven, _ = self._herschrijf("taal", tekst)

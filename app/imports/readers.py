@@ -462,6 +462,17 @@ class XlsxLezer(_Tabel):
         except Exception as exc:  # see _KAPOT
             raise LeesFout(_ONGELDIG_XLSX) from exc
 
+    def bladnamen(self) -> list[str]:
+        """The names of the workbook's sheets, in order."""
+        werkboek = self._werkboek()
+        try:
+            return [str(n) for n in werkboek.sheetnames]
+        except Exception as exc:  # see _KAPOT
+            raise LeesFout(_ONGELDIG_XLSX) from exc
+        finally:
+            with contextlib.suppress(Exception):
+                werkboek.close()
+
     def _werkblad(self, werkboek: Any) -> Any:
         if self.blad is None:
             return werkboek.worksheets[0]

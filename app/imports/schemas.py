@@ -70,6 +70,16 @@ class OnbekendeNaam(Schema):
     rijen: int = Field(description="Aantal rijen met deze naam.", examples=[42])
 
 
+class ImportTelling(Schema):
+    """The counts of one kind of record in an import."""
+
+    gelezen: int = Field(description="Gelezen rijen van deze soort.", examples=[12])
+    aangemaakt: int = Field(description="Nieuw.", examples=[10])
+    bijgewerkt: int = Field(description="Gecorrigeerd (zelfde externId).", examples=[0])
+    ongewijzigd: int = Field(description="Stonden er al precies zo.", examples=[1])
+    afgewezen: int = Field(description="Afgekeurd (zie `fouten`).", examples=[1])
+
+
 class ImportPublic(Schema):
     """An import run: options, status and counts."""
 
@@ -94,7 +104,8 @@ class ImportPublic(Schema):
     )
     gelezen: int = Field(description="Gelezen gegevensrijen.", examples=[2000])
     verwerkt: int = Field(description="Verwerkte rijen tot nu toe (voortgang van een taak die `bezig` is).", examples=[2000])
-    aangemaakt: int = Field(description="Nieuwe contactmomenten.", examples=[1980])
+    aangemaakt: int = Field(description="Nieuwe records: contactmomenten en professionele contacten (die laatste ook apart in "
+                            "`professioneleContacten`).", examples=[1980])
     bijgewerkt: int = Field(description="Bestaande contactmomenten (zelfde externId) die zijn gecorrigeerd.", examples=[0])
     ongewijzigd: int = Field(description="Rijen die al precies zo bestonden.", examples=[0])
     afgewezen: int = Field(description="Afgekeurde rijen (zie `fouten`).", examples=[20])
@@ -141,6 +152,11 @@ class ImportDetail(ImportPublic):
         description="Namen van ketenpartners die niet bestaan, zoals `onbekendeSleutelpersonen` "
         "(`aanmaken: doorverwijzingen:` of `waarden: doorverwijzingen:`).",
     )
+    professionele_contacten: ImportTelling = Field(
+        default_factory=lambda: ImportTelling(gelezen=0, aangemaakt=0, bijgewerkt=0, ongewijzigd=0, afgewezen=0),
+        description="De professionele contacten onder de rijen (een werkblad `Professionele contacten`, of rijen met "
+        "`registratie` = `professioneel-contact`); ze tellen ook mee in de totalen. Zie docs/import-professionele-contacten.md.",
+    )
 
 
 def publiek(run: ImportRun, *, verwerkt: int | None = None, detail: bool = True) -> ImportPublic:
@@ -183,6 +199,9 @@ def publiek(run: ImportRun, *, verwerkt: int | None = None, detail: bool = True)
         benaderd=rapport.get("benaderd", []),
         onbekende_sleutelpersonen=rapport.get("onbekendeSleutelpersonen", []),
         onbekende_ketenpartners=rapport.get("onbekendeKetenpartners", []),
+        # Reports stored before professional contacts could be imported have none.
+        professionele_contacten=rapport.get("professioneleContacten")
+        or {"gelezen": 0, "aangemaakt": 0, "bijgewerkt": 0, "ongewijzigd": 0, "afgewezen": 0},
     )
 
 

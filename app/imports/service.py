@@ -84,6 +84,7 @@ def importeer(
     if not bewaren and not opties.proefdraai:
         # Nothing was written, so nothing was created, updated or left unchanged either.
         verslag.aangemaakt = verslag.bijgewerkt = verslag.ongewijzigd = 0
+        verslag.professioneel.aangemaakt = verslag.professioneel.bijgewerkt = verslag.professioneel.ongewijzigd = 0
         verslag.nieuwe_sleutelpersonen.clear()
         verslag.nieuwe_ketenpartners.clear()
         if verslag.melding is None:

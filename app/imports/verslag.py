@@ -62,6 +62,21 @@ WAARDE = "…"  # stands in for the value in the reason of an error kind
 
 
 @dataclass
+class Telling:
+    """The counts of one kind of record in a run (the professional contacts beside the totals)."""
+
+    gelezen: int = 0
+    aangemaakt: int = 0
+    bijgewerkt: int = 0
+    ongewijzigd: int = 0
+    afgewezen: int = 0
+
+    def als_json(self) -> dict[str, int]:
+        return {"gelezen": self.gelezen, "aangemaakt": self.aangemaakt, "bijgewerkt": self.bijgewerkt,
+                "ongewijzigd": self.ongewijzigd, "afgewezen": self.afgewezen}
+
+
+@dataclass
 class Verslag:
     """The report of one run: counts, errors grouped by (column, value, reason) with their rows."""
 
@@ -87,6 +102,8 @@ class Verslag:
     kenmerken: dict[int, tuple[str, str]] = field(default_factory=dict)  # rejected row -> (date, key person)
     # `sleutelpersoon` / `doorverwijzingen` -> unknown name -> rows naming it (for the choice on the preview)
     onbekend: dict[str, dict[str, int]] = field(default_factory=dict)
+    # The professional contacts among the rows (issue 25): also counted in the totals above.
+    professioneel: Telling = field(default_factory=Telling)
 
     @property
     def fouten_weggelaten(self) -> int:
@@ -152,6 +169,7 @@ class Verslag:
             "onbekendeSleutelpersonen": self._onbekende("sleutelpersoon"),
             "onbekendeKetenpartners": self._onbekende("doorverwijzingen"),
             "rijkenmerken": {str(r): {"datum": d, "sleutelpersoon": s} for r, (d, s) in sorted(self.kenmerken.items())},
+            "professioneleContacten": self.professioneel.als_json(),
         })
 
 

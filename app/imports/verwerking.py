@@ -16,9 +16,10 @@ from app.contactmomenten import inhoud
 from app.contactmomenten import service as contactmomenten
 from app.contactmomenten.schemas import ContactmomentCreate
 from app.core.errors import Conflict, DomeinFout, OngeldigeInvoer, validation_params
+from app.imports import professioneel as prof
 from app.imports.bulk import Bulkschrijver, Wachtend, sleutel_van_inhoud
 from app.imports.mapping import Vertaler, Vertaling, deel_kolommen_in, is_koprij
-from app.imports.readers import Bron, LeesFout, Rij, als_tekst, lezer_voor
+from app.imports.readers import Bron, LeesFout, Rij, XlsxLezer, als_tekst, lezer_voor
 from app.imports.verslag import Fout, Opties, Verslag
 from app.ketenpartners import service as ketenpartners
 from app.models import Contactmoment
@@ -94,37 +95,90 @@ class Run:
         self.bulk = Bulkschrijver(
             session, caller=caller, afhandelen=self._afgehandeld, per_rij_schrijven=self._schrijf_wachtend
         )
+        # Professional contacts (app/imports/professioneel.py): a sheet of them, or rows marked by a kind column.
+        self.professioneel = prof.Professioneel(self)
+        self.registratiekolom: str | None = None
+        # In a file with a kind column, a missing contactmoment column rejects the contactmoment rows only.
+        self.kolomfouten: list[str] = []
+
+    def _bladen(self, bron: Bron) -> tuple[str | None, bool, str | None]:
+        """XLSX: (the sheet to read first, whether it is a sheet of professional contacts, a second such sheet)."""
+        if self.opties.formaat != "xlsx":
+            return self.opties.blad, False, None
+        namen = XlsxLezer(bron).bladnamen()
+        gevraagd = self.opties.blad
+        hoofd = next((n for n in namen if n.strip().casefold() == gevraagd.strip().casefold()), None) if gevraagd else (
+            namen[0] if namen else None)
+        if hoofd is not None and prof.is_bladnaam(hoofd):
+            return hoofd, True, None
+        if gevraagd is not None and hoofd is None:
+            return gevraagd, False, None  # the reader names the sheets there are
+        return gevraagd, False, next((n for n in namen if prof.is_bladnaam(n)), None)
+
+    def _na_rij(self) -> None:
+        if self.voortgang is not None and self.verslag.gelezen % VOORTGANG_STAP == 0:
+            self.voortgang(self.verslag.gelezen)
+        if self.vastleggen is not None and self.verslag.gelezen % VASTLEG_STAP == 0:
+            self.bulk.flush()  # the rows queued for the batch writer too
+            self.vastleggen()
 
     def lees(self, bron: Bron) -> None:
+        blad, alles_professioneel, tweede_blad = self._bladen(bron)
         lezer = lezer_voor(
             self.opties.formaat,
             bron,
-            blad=self.opties.blad,
+            blad=blad,
             codering=self.opties.codering,
-            herken_kop=is_koprij(self.opties.mapping),
+            herken_kop=prof.herken_kop() if alles_professioneel else is_koprij(self.opties.mapping),
         )
         for rij in lezer.rijen():
-            if self.vertaler is None and lezer.formaat != "ndjson":
-                self.vertaler = self._vertaler(getattr(lezer, "koppen", None) or [])
-            self.verwerk(rij)
-            if self.voortgang is not None and self.verslag.gelezen % VOORTGANG_STAP == 0:
-                self.voortgang(self.verslag.gelezen)
-            if self.vastleggen is not None and self.verslag.gelezen % VASTLEG_STAP == 0:
-                self.bulk.flush()  # the rows queued for the batch writer too
-                self.vastleggen()
+            if alles_professioneel:
+                self._professioneel_blad(rij, getattr(lezer, "koppen", None) or [], blad=None)
+            else:
+                if self.vertaler is None and lezer.formaat != "ndjson":
+                    self.vertaler = self._vertaler(getattr(lezer, "koppen", None) or [])
+                self.verwerk(rij)
+            self._na_rij()
         self.bulk.flush()
+        if self.vertaler is None and lezer.formaat != "ndjson" and not alles_professioneel:
+            self._vertaler(getattr(lezer, "koppen", None) or [])
+        if tweede_blad is not None:
+            self.professioneel.vertaler = None
+            tweede = lezer_voor("xlsx", bron, blad=tweede_blad, herken_kop=prof.herken_kop())
+            for rij in tweede.rijen():
+                self._professioneel_blad(rij, tweede.koppen or [], blad=tweede_blad)
+                self._na_rij()
         if self.voortgang is not None:
             self.voortgang(self.verslag.gelezen)
-        if self.vertaler is None and lezer.formaat != "ndjson":
-            self._vertaler(getattr(lezer, "koppen", None) or [])
         if self.verslag.gelezen == 0:
             raise LeesFout("Het bestand bevat geen gegevensrijen onder de kopregel.")
         if self.vertaler is not None:
             self.verslag.benaderd = dict(self.vertaler.benaderd)
             self.verslag.onbekend = {veld: dict(namen) for veld, namen in self.vertaler.onbekend.items()}
 
+    def _professioneel_blad(self, rij: Rij, koppen: list[str], *, blad: str | None) -> None:
+        """A row of a sheet of professional contacts (the first or a second sheet of an XLSX)."""
+        if self.professioneel.vertaler is None:
+            fouten = self.professioneel.kolommen(koppen, blad=blad)
+            if blad is None:
+                self.verslag.kolommen = list(self.professioneel.indeling.kolommen.items())  # type: ignore[union-attr]
+            if fouten:
+                for fout in fouten:
+                    self.verslag.fout(None, None, "", fout)
+                raise LeesFout("De kolommen van het werkblad met professionele contacten kloppen niet; er is niets ingelezen.")
+        self.verslag.gelezen += 1
+        if rij.fout is not None:
+            self.professioneel._afwijzen(rij.nummer, [(None, "", rij.fout)])
+        else:
+            self.professioneel.tabelrij(rij)
+
     def _vertaler(self, koppen: list[str]) -> Vertaler:
+        self.registratiekolom = next((k for k in koppen if prof.is_registratiekolom(k)), None)
         indeling = deel_kolommen_in(koppen, self.opties.mapping)
+        if self.registratiekolom is not None:
+            indeling.kolommen[self.registratiekolom] = prof.REGISTRATIE
+            self.professioneel.kolommen(koppen)
+            self.kolomfouten, indeling.fouten = indeling.fouten, []
         self.verslag.kolommen = list(indeling.kolommen.items())
         if indeling.fouten:
             for fout in indeling.fouten:
@@ -160,6 +214,14 @@ class Run:
                 "in het rapport; verbeter die en importeer opnieuw, of doe een proefdraai om alle aantallen te zien."
             )
 
+    def _registratie(self, rij: Rij) -> str | None:
+        """The kind of record a row holds: a contactmoment unless its kind column (NDJSON: key) says otherwise."""
+        if self.vertaler is None:
+            return prof.registratie_van(rij.cellen.get(prof.REGISTRATIE)) if prof.REGISTRATIE in rij.cellen else prof.CONTACTMOMENT
+        if self.registratiekolom is None:
+            return prof.CONTACTMOMENT
+        return prof.registratie_van(rij.cellen.get(self.registratiekolom))
+
     def _kolom(self, vertaling: Vertaling, json_rij: dict[str, Any] | None, naam: str, reden: str) -> Fout:
         """An invalidParams entry as (column, value, reason) of the file."""
         if json_rij is not None:
@@ -176,6 +238,23 @@ class Run:
         if rij.fout is not None:
             self._afwijzen(rij.nummer, [(None, "", rij.fout)])
             return
+        registratie = self._registratie(rij)
+        if registratie == prof.PROFESSIONEEL:
+            if self.vertaler is None:
+                self.professioneel.jsonrij(rij)
+            else:
+                self.professioneel.tabelrij(rij)
+            return
+        if registratie is None:
+            kolom = self.registratiekolom or prof.REGISTRATIE
+            waarde = als_tekst(rij.cellen.get(kolom))
+            self._afwijzen(rij.nummer, [(kolom, waarde, prof.ONBEKENDE_REGISTRATIE.format(waarde=waarde))])
+            return
+        if self.kolomfouten:
+            self._afwijzen(rij.nummer, [(None, "", fout) for fout in self.kolomfouten])
+            return
+        if self.vertaler is None and prof.REGISTRATIE in rij.cellen:
+            rij = Rij(rij.nummer, {k: v for k, v in rij.cellen.items() if k != prof.REGISTRATIE})
         json_rij = rij.cellen if self.vertaler is None else None
         if self.vertaler is None:
             vertaling = Vertaling(data=rij.cellen, aanwezig=set(rij.cellen))

@@ -22,6 +22,9 @@ class Bron(StrEnum):
     inzet = "inzet"  # one row per registered inzet (hours of a key person on a day, of one kind)
     professioneel_contact = "professioneel-contact"  # one row per contact of a key person with professionals
     kosten = "kosten"  # one row per cost (amount in whole cents)
+    # Supporting key persons (issue 26): organisation only, computed in indicatoren/ondersteuning.py.
+    deskundigheid = "deskundigheid"  # one row per (training, participant)
+    ondersteuning = "ondersteuning"  # one row per key person: active, with a plan, moved on
 
 
 class Maat(StrEnum):
@@ -65,6 +68,14 @@ QUOTIENT_DIMENSIES = ("organisatie", "gemeente", "sleutelpersoon", *PROJECT_DIME
 # `ketenpartnerCategorie` the category of the ketenpartner that asked (none when a gemeente or GGD asked).
 PROFESSIONEEL_DIMENSIES = ("organisatie", "gemeente", "sleutelpersoon", "soort", "onderwerp", "hoofdonderwerp",
                            "ketenpartnerCategorie", *PROJECT_DIMENSIES)
+# Supporting key persons: figures per person, for the organisation itself only.
+DESKUNDIGHEID_DIMENSIES = ("sleutelpersoon", "soort")
+ONDERSTEUNING_DIMENSIES = ("sleutelpersoon",)
+ACTIEF_UITLEG = (
+    "Actief in een periode is een sleutelpersoon met minstens een contactmoment in de periode, of met een "
+    "dienstverband dat de periode overlapt."
+)
+ALLEEN_ORGANISATIE = " Alleen voor de organisatie zelf; regionale en landelijke sleutels krijgen 403."
 # Signal statuses that carry feedback (terugkoppeling): the signal's loop is closed.
 TERUGGEKOPPELD = ("opgepakt", "niet-opgepakt")
 
@@ -291,6 +302,46 @@ INDICATOREN: dict[str, Indicator] = {
             eenheid=Eenheid.percentage, bron=Bron.inzet, maat=Maat.contract,
             teller_omschrijving="gewerkte uren", noemer_omschrijving="contracturen",
             dimensies=("organisatie", "sleutelpersoon"), alleen_organisatie=True,
+        ),
+        Indicator(
+            code="trainingsuren",
+            naam="Trainingsuren",
+            definitie="De som van de uren deskundigheidsbevordering (/v1/deskundigheidsbevordering: basistraining, "
+            "bijscholing, intervisie, coaching, congres, overig) met een datum in de periode, per deelnemer: een "
+            "bijeenkomst van 2 uur met 3 deelnemers telt 6 uur. Verwijderde records tellen niet mee. `soort` is de "
+            "soort deskundigheidsbevordering." + ALLEEN_ORGANISATIE,
+            eenheid=Eenheid.uren, bron=Bron.deskundigheid, maat=Maat.som, kolom="minuten", factor=1 / 60,
+            dimensies=DESKUNDIGHEID_DIMENSIES,
+        ),
+        Indicator(
+            code="deelname-intervisie",
+            naam="Deelname aan intervisie",
+            definitie="Actieve sleutelpersonen die in de periode minstens een intervisiebijeenkomst bijwoonden, gedeeld "
+            "door alle actieve sleutelpersonen, maal 100. " + ACTIEF_UITLEG + " Per sleutelpersoon gegroepeerd is de "
+            "teller 0 of 1: zo ziet u wie deze periode geen intervisie had." + ALLEEN_ORGANISATIE,
+            eenheid=Eenheid.percentage, bron=Bron.ondersteuning, maat=Maat.ratio,
+            teller_omschrijving="actieve sleutelpersonen met intervisie in de periode",
+            noemer_omschrijving="actieve sleutelpersonen", dimensies=ONDERSTEUNING_DIMENSIES,
+        ),
+        Indicator(
+            code="percentage-met-ontwikkelplan",
+            naam="Percentage met ontwikkelplan",
+            definitie="Actieve sleutelpersonen met een persoonlijk ontwikkelplan (minstens een doel, afgesproken op of "
+            "vóór de laatste dag van de periode), gedeeld door alle actieve sleutelpersonen, maal 100. "
+            + ACTIEF_UITLEG + ALLEEN_ORGANISATIE,
+            eenheid=Eenheid.percentage, bron=Bron.ondersteuning, maat=Maat.ratio,
+            teller_omschrijving="actieve sleutelpersonen met een ontwikkelplan",
+            noemer_omschrijving="actieve sleutelpersonen", dimensies=ONDERSTEUNING_DIMENSIES,
+        ),
+        Indicator(
+            code="doorstroom",
+            naam="Doorstroom naar betaald werk of opleiding",
+            definitie="Het aantal sleutelpersonen dat in de periode doorstroomde: een betaald dienstverband (betaald, "
+            "zzp, oproepkracht, parttime, fulltime) begon direct na een periode als vrijwilliger, of een dienstverband "
+            "eindigde met uitstroomreden betaald-werk of opleiding. Elke sleutelpersoon telt hoogstens een keer per "
+            "interval." + ALLEEN_ORGANISATIE,
+            eenheid=Eenheid.aantal, bron=Bron.ondersteuning, maat=Maat.uniek, kolom="sleutelpersoon_id",
+            dimensies=ONDERSTEUNING_DIMENSIES,
         ),
     )
 }

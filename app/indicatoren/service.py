@@ -118,6 +118,10 @@ def bereken(session: Session, *, caller: Caller, verzoek: Verzoek, drempel: int,
     if verzoek.eigen is not None:
         raise ValueError("an own indicator is computed by app.indicatoren.eigen.bereken")
     indicator = verzoek.indicator
+    if indicator.bron in (Bron.deskundigheid, Bron.ondersteuning):
+        from app.indicatoren import ondersteuning  # imports this module's row types
+
+        return ondersteuning.bereken(session, caller=caller, verzoek=verzoek, drempel=drempel, max_rijen=max_rijen)
     settings = get_settings()
     beschermd = caller.binding is not Binding.organisatie
     perturbatie = ptable(drempel) if beschermd else None

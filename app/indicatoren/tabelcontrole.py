@@ -58,6 +58,7 @@ LIJST_PER_BRON = {
     Bron.inzet: {"soort": codelijsten.INZET_SOORT},
     Bron.professioneel_contact: {"soort": codelijsten.PROFESSIONEEL_CONTACT_SOORT},
     Bron.kosten: {"soort": codelijsten.KOSTEN_SOORT},
+    Bron.deskundigheid: {"soort": codelijsten.DESKUNDIGHEID_SOORT},
 }
 
 

@@ -8,7 +8,7 @@ from app.models.code import Code
 from app.models.dashboard_sessie import Aanmeldpoging, DashboardSessie
 from app.models.contactmoment import Contactmoment, ContactmomentActie, ContactmomentOnderwerp
 from app.models.doel import Doel
-from app.models.doelstelling import Doelstelling, Evaluatie, EvaluatieDoelstelling
+from app.models.doelstelling import Besluit, Doelstelling, Evaluatie, EvaluatieDoelstelling
 from app.models.doorverwijzing import Doorverwijzing, DoorverwijzingStatus
 from app.models.eigen_indicator import EigenIndicator, EigenIndicatorVersie
 from app.models.ervaringsverhaal import Ervaringsverhaal, ErvaringsverhaalEffect, ErvaringsverhaalOnderwerp
@@ -20,6 +20,13 @@ from app.models.ketenpartner import Ketenpartner
 from app.models.kosten import Kosten
 from app.models.lees_audit import LeesAudit
 from app.models.maandafspraak import Maandafspraak
+from app.models.ondersteuning import (
+    DeskundigheidDeelnemer,
+    Deskundigheidsbevordering,
+    Dienstverband,
+    Gesprek,
+    Ontwikkeldoel,
+)
 from app.models.organisatie import Organisatie
 from app.models.project import Project
 from app.models.professioneel_contact import ProfessioneelContact, ProfessioneelContactOnderwerp
@@ -33,11 +40,15 @@ __all__ = [
     "ApiSleutel",
     "Apparaat",
     "AuditRegel",
+    "Besluit",
     "Code",
     "Contactmoment",
     "ContactmomentActie",
     "ContactmomentOnderwerp",
     "DashboardSessie",
+    "DeskundigheidDeelnemer",
+    "Deskundigheidsbevordering",
+    "Dienstverband",
     "Doel",
     "Doelstelling",
     "Doorverwijzing",
@@ -49,6 +60,7 @@ __all__ = [
     "ErvaringsverhaalOnderwerp",
     "Evaluatie",
     "EvaluatieDoelstelling",
+    "Gesprek",
     "ImportMapping",
     "ImportRun",
     "Inzet",
@@ -56,6 +68,7 @@ __all__ = [
     "Kosten",
     "LeesAudit",
     "Maandafspraak",
+    "Ontwikkeldoel",
     "Organisatie",
     "ProfessioneelContact",
     "ProfessioneelContactOnderwerp",

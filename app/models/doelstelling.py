@@ -40,7 +40,8 @@ class Doelstelling(SQLModel, table=True):
 
 
 class Evaluatie(SQLModel, table=True):
-    """An evaluation meeting (issue 25 part 4): who took part (roles and counts, no names), findings, decisions."""
+    """An evaluation meeting (issue 25 part 4): who took part (roles and counts, no names), findings; its
+    decisions are rows of `besluit`."""
 
     __table_args__ = (Index("ix_evaluatie_organisatie_datum", "organisatie_id", "datum"),)
 
@@ -49,7 +50,6 @@ class Evaluatie(SQLModel, table=True):
     datum: date
     deelnemers: list[Any] = json_list_field()
     bevindingen: str | None = Field(default=None, max_length=8000)
-    besluiten: list[Any] = json_list_field()
     indicatoren: list[Any] = json_list_field()
     ervaringsverhalen: list[Any] = json_list_field()
     aangemaakt_op: datetime = timestamp_field()
@@ -63,3 +63,24 @@ class EvaluatieDoelstelling(SQLModel, table=True):
 
     evaluatie_id: uuid.UUID = Field(foreign_key="evaluatie.id", primary_key=True, ondelete="CASCADE")
     doelstelling_id: uuid.UUID = Field(foreign_key="doelstelling.id", primary_key=True, index=True)
+
+
+class Besluit(SQLModel, table=True):
+    """A decision of an evaluation: a row of its own (not JSON) so `/v1/besluiten` can list, filter and
+    change decisions across all evaluations on both databases. `volgorde` keeps the evaluation's order."""
+
+    __table_args__ = (
+        Index("ix_besluit_organisatie_status_deadline", "organisatie_id", "status", "deadline"),
+        Index("ix_besluit_evaluatie_volgorde", "evaluatie_id", "volgorde"),
+    )
+
+    id: uuid.UUID = uuid_pk()
+    organisatie_id: uuid.UUID = Field(foreign_key="organisatie.id")
+    evaluatie_id: uuid.UUID = Field(foreign_key="evaluatie.id", ondelete="CASCADE")
+    volgorde: int
+    tekst: str = Field(max_length=1000)
+    eigenaar_rol: str = Field(max_length=20)
+    deadline: date | None = None
+    status: str = Field(max_length=20)
+    aangemaakt_op: datetime = timestamp_field()
+    gewijzigd_op: datetime = timestamp_field()

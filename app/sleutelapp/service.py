@@ -35,6 +35,7 @@ from app.models import (
     Ketenpartner,
     Maandafspraak,
     Organisatie,
+    ProfessioneelContact,
     Signaal,
     Sleutelpersoon,
     Uitkomst,
@@ -99,6 +100,7 @@ def codelijsten_voor(session: Session, wie: Wie, persoon: Sleutelpersoon) -> dic
         "statussen": _codes(session, codelijsten.DOORVERWIJZING_STATUS),
         "effecten": _codes(session, codelijsten.EFFECT),
         "inzetSoorten": _codes(session, INZET_SOORT),
+        "professioneelSoorten": _codes(session, codelijsten.PROFESSIONEEL_CONTACT_SOORT),
         "gemeenten": [{"code": g, "label": gemeentenamen.get(g, g)} for g in gemeentecodes],
         "ketenpartners": [{"id": str(p.id), "naam": p.naam, "categorie": categorieen.get(p.categorie, p.categorie)}
                           for p in partners],
@@ -132,6 +134,13 @@ def profiel(session: Session, wie: Wie, persoon: Sleutelpersoon) -> dict[str, An
         .where(col(Doorverwijzing.contactmoment_id).in_(recente)).order_by(col(Doorverwijzing.aangemaakt_op).desc())
     ).all()
     partners = Counter(str(k) for k, _ in verwijzingen)
+    # The professional contact form starts as the last one was: the same kind and the same asking party.
+    vorig = session.exec(
+        select(ProfessioneelContact).where(
+            ProfessioneelContact.organisatie_id == wie.organisatie_id, ProfessioneelContact.sleutelpersoon_id == wie.sleutelpersoon_id,
+            col(ProfessioneelContact.verwijderd_op).is_(None))
+        .order_by(col(ProfessioneelContact.datum).desc(), col(ProfessioneelContact.aangemaakt_op).desc()).limit(1)
+    ).first()
     return {
         "sleutelpersoonId": str(persoon.id),
         "weergavenaam": persoon.weergavenaam,
@@ -140,6 +149,11 @@ def profiel(session: Session, wie: Wie, persoon: Sleutelpersoon) -> dict[str, An
             "wijkcode": laatste.wijkcode if laatste else None,
             "kanaal": laatste.kanaal if laatste else None,
             "wijze": verwijzingen[0][1] if verwijzingen else None,
+        },
+        "standaardProfessioneel": {
+            "soort": vorig.soort if vorig else None,
+            "aanvrager": vorig.aangevraagd_door_soort if vorig else None,
+            "ketenpartnerId": str(vorig.aangevraagd_door_ketenpartner_id) if vorig and vorig.aangevraagd_door_ketenpartner_id else None,
         },
         "meestGebruikt": {
             "onderwerpen": [c for c, _ in sorted(onderwerpen.items(), key=lambda x: (-x[1], x[0]))[:MEEST_GEBRUIKT]],
@@ -226,6 +240,8 @@ MAANDCIJFERS: tuple[tuple[str, str], ...] = (
     ("aantal-doorverwijzingen-afgerond", N_("Doorverwijzingen afgerond")),
     ("bestede-uren", N_("Uren in contacten")),
     ("inzet-uren", N_("Gewerkte uren")),
+    ("aantal-professionele-contacten", N_("Contacten met professionals")),
+    ("bereik-professionals", N_("Professionals bereikt")),
 )
 
 

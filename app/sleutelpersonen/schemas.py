@@ -150,3 +150,15 @@ class SleutelpersoonPublic(Schema):
     actief: bool = Field(description="`false` na deactivering; de sleutelpersoon blijft bestaan voor de historie.", examples=[True])
     aangemaakt_op: datetime = Field(description="Tijdstip van registratie (UTC).", examples=["2025-03-14T09:30:00Z"])
     gewijzigd_op: datetime = Field(description="Tijdstip van de laatste wijziging (UTC).", examples=["2025-03-14T09:30:00Z"])
+
+
+# The schemas under a key person (plan, conversations, employment) live beside their service; named
+# here too, so every `*.schemas` module lists the domain's write schemas (tests/test_persoonsgegevens_schemas.py).
+from app.sleutelpersonen.ondersteuning_schemas import (  # noqa: F401
+    DienstverbandCreate,
+    DienstverbandUpdate,
+    GesprekCreate,
+    GesprekUpdate,
+    OntwikkeldoelCreate,
+    OntwikkeldoelUpdate,
+)

@@ -29,6 +29,9 @@ LABELS: dict[str, str] = {
     "onderwerpen": "Onderwerp", "acties": "Actie", "doorverwijzingen": "Doorverwezen naar",
     "wijze": "Wijze van doorverwijzen", "resultaat": "Resultaat", "uitkomst.resultaat": "Resultaat",
     "duurMinuten": "Duur (min)",
+    # Professional contacts (app/imports/professioneel.py).
+    "registratie": "Registratie", "aangevraagdDoor": "Aangevraagd door", "aanvragerGemeente": "Gemeente aanvrager",
+    "aangevraagdDoor.gemeentecode": "Gemeente aanvrager", "aantalProfessionals": "Aantal professionals", "status": "Status",
 }
 
 _SOORTEN: list[tuple[re.Pattern[str], Any]] = [

@@ -6,7 +6,7 @@ Table `project` (a funding stream: financier, regeling, period, budget in cents)
 contactmoment, inzet and professioneel_contact, and the code lists `regeling` and `kosten-soort`.
 
 Revision ID: 0027
-Revises: 0025
+Revises: 0028
 Create Date: 2026-12-07
 """
 
@@ -18,8 +18,8 @@ from alembic import op
 from app.models.base import UtcDateTime
 
 revision: str = '0027'
-# Written on 0023; follows main's head 0025 since main was merged in (one head; the lead rechains at merge).
-down_revision: str | None = '0025'
+# Written on 0023; follows main's head 0028 since main was merged in (one head; the lead rechains at merge).
+down_revision: str | None = '0028'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -37,6 +37,9 @@ OPEN = {
     "DELETE /v1/inzet/{inzetId}",
     "POST /v1/professionele-contacten", "GET /v1/professionele-contacten", "GET /v1/professionele-contacten/{contactId}",
     "PATCH /v1/professionele-contacten/{contactId}", "DELETE /v1/professionele-contacten/{contactId}",
+    # The key person reads its own development plan (read-only; issue 26, part 3).
+    "GET /v1/sleutelpersonen/{sleutelpersoonId}/ontwikkelplan",
+    "GET /v1/sleutelpersonen/{sleutelpersoonId}/ontwikkelplan/{ontwikkeldoelId}",
 }
 # Shared within the organisation (or by all): a colleague's record is also the device's.
 GEDEELD = {"ketenpartnerId", "lijst", "code"}

@@ -1,12 +1,12 @@
-"""Builders for goals and evaluations stored directly (for tenancy walks and fuzzing)."""
+"""Builders for goals, evaluations and their decisions stored directly (for tenancy walks and fuzzing)."""
 
 from datetime import date, timedelta
 from typing import Any
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from app.core.validation import vandaag
-from app.models import Doelstelling, Evaluatie, EvaluatieDoelstelling, Organisatie
+from app.models import Besluit, Doelstelling, Evaluatie, EvaluatieDoelstelling, Organisatie
 
 
 def make_doelstelling(session: Session, organisatie: Organisatie, **overrides: Any) -> Doelstelling:
@@ -30,12 +30,20 @@ def make_evaluatie(session: Session, organisatie: Organisatie, *, doelstellingen
         "organisatie_id": organisatie.id,
         "datum": vandaag() - timedelta(days=7),
         "deelnemers": [{"rol": "coordinator", "aantal": 1}],
-        "besluiten": [{"tekst": "Besluit", "eigenaar_rol": "coordinator", "deadline": None, "status": "open"}],
     }
+    besluiten = overrides.pop("besluiten", [{"tekst": "Besluit", "eigenaar_rol": "coordinator", "deadline": None, "status": "open"}])
     values.update(overrides)
     evaluatie = Evaluatie(**values)
     session.add(evaluatie)
     session.flush()
+    session.add_all([Besluit(organisatie_id=organisatie.id, evaluatie_id=evaluatie.id, volgorde=i, **b) for i, b in enumerate(besluiten)])
     session.add_all([EvaluatieDoelstelling(evaluatie_id=evaluatie.id, doelstelling_id=d.id) for d in doelstellingen])
     session.flush()
     return evaluatie
+
+
+def make_besluit(session: Session, organisatie: Organisatie, **overrides: Any) -> Besluit:
+    """The one decision of a new evaluation."""
+    evaluatie = make_evaluatie(session, organisatie, **overrides)
+    session.flush()
+    return session.exec(select(Besluit).where(Besluit.evaluatie_id == evaluatie.id)).one()

@@ -43,7 +43,9 @@ def test_create_read_change_delete(client: TestClient, session: Session, omgevin
     e = created.json()
     assert created.headers["Location"] == f"/v1/evaluaties/{e['id']}"
     assert e["doelstellingen"] == [doel] and e["ervaringsverhalen"] == [str(verhaal.id)]
+    besluit_id = e["besluiten"][0].pop("id")
     assert e["besluiten"] == [{"tekst": "Voorlichting JGZ ook in het Tigrinya", "eigenaarRol": "coordinator", "deadline": "2027-03-31", "status": "open"}]
+    e["besluiten"][0]["id"] = besluit_id
     assert e["deelnemers"][0] == {"rol": "sleutelpersonen", "aantal": 6}
 
     got = client.get(f"/v1/evaluaties/{e['id']}", headers=h)
@@ -53,6 +55,7 @@ def test_create_read_change_delete(client: TestClient, session: Session, omgevin
     changed = client.patch(f"/v1/evaluaties/{e['id']}", json={"besluiten": besluiten, "doelstellingen": []}, headers={**h, "If-Match": etag})
     assert changed.status_code == 200, changed.text
     assert changed.json()["besluiten"][0]["status"] == "bezig" and changed.json()["doelstellingen"] == []
+    assert changed.json()["besluiten"][0]["id"] == besluit_id  # a status change keeps the decision's id
     assert_problem(client.patch(f"/v1/evaluaties/{e['id']}", json={"bevindingen": "Anders"}, headers={**h, "If-Match": etag}), 412)
     # The same content again changes nothing and writes no audit row.
     assert client.patch(f"/v1/evaluaties/{e['id']}", json={"besluiten": besluiten}, headers=h).status_code == 200
@@ -144,5 +147,6 @@ def test_a_decision_sent_in_a_patch_gets_its_defaults(client: TestClient, omgevi
     e = client.post("/v1/evaluaties", json=body(), headers=h).json()
     response = client.patch(f"/v1/evaluaties/{e['id']}", json={"besluiten": [{"eigenaarRol": "ggd", "tekst": "Cijfers delen"}]}, headers=h)
     assert response.status_code == 200, response.text
-    assert response.json()["besluiten"] == [{"tekst": "Cijfers delen", "eigenaarRol": "ggd", "deadline": None, "status": "open"}]
+    assert [{k: v for k, v in b.items() if k != "id"} for b in response.json()["besluiten"]] == [
+        {"tekst": "Cijfers delen", "eigenaarRol": "ggd", "deadline": None, "status": "open"}]
     assert client.get(f"/v1/evaluaties/{e['id']}", headers=h).json()["besluiten"] == response.json()["besluiten"]

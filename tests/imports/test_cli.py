@@ -157,3 +157,16 @@ def test_opgeslagen_mapping_opslaan_en_gebruiken(session: Session, omgeving: Omg
     assert _aantal(session, omgeving) == 1
     persoon = session.exec(select(Sleutelpersoon).where(Sleutelpersoon.weergavenaam == "Nieuw N.")).one()
     assert (persoon.actief, persoon.gemeentecode) == (False, "GM0344")
+
+
+def test_a_workbook_with_professional_contacts_prints_their_counts(omgeving: Omgeving, tmp_path: Path) -> None:
+    pad = tmp_path / "logboek.xlsx"
+    pad.write_bytes(xlsx_bytes({
+        "Contacten": [KOP, rij()],
+        "Professionele contacten": [["Datum", "Sleutelpersoon", "Soort", "Aangevraagd door", "Gemeente", "Aantal professionals"],
+                                    ["3-11-2025", "Mays A.", "Casusoverleg", "GGD", "GM0344", "6"]],
+    }))
+    result = invoke(str(pad), "--org", str(omgeving.caller.organisatie_id), "--proefdraai")
+    assert result.exit_code == 0, result.output
+    regel = next(r for r in result.stdout.splitlines() if "waarvan professionele contacten" in r)
+    assert regel.split()[:5] == ["│", "1", "│", "1", "│"], regel

@@ -203,3 +203,16 @@ def test_a_device_records_and_reads_its_own_contacts_only(client: TestClient, se
     assert "bestaandId" not in conflict
     assert client.patch(f"{URL}/{eigen.json()['id']}", json={"status": "gegeven"}, headers=telefoon).status_code == 200
     assert client.delete(f"{URL}/{eigen.json()['id']}", headers=telefoon).status_code == 204
+
+
+def test_a_device_retry_with_the_same_extern_id_stores_one(client: TestClient, session: Session, omgeving: Omgeving) -> None:
+    """The app's queue sends again when an answer was lost: the same externId (made on the phone) is one contact."""
+    telefoon = als_apparaat(apparaat_cookie(session, omgeving.sleutelpersoon.id))
+    session.commit()
+    verzoek = body(omgeving, externId="3f0c8e2a-7b1d-4c55-9a0e-2d6f1b4c8e71")
+    eerste = client.post(URL, json=verzoek, headers=telefoon)
+    tweede = client.post(URL, json=verzoek, headers=telefoon)
+    assert (eerste.status_code, tweede.status_code) == (201, 200), tweede.text
+    assert tweede.json()["id"] == eerste.json()["id"]
+    assert [c["id"] for c in client.get(URL, headers=telefoon).json()] == [eerste.json()["id"]]
+    assert [r.actie for r in audit_regels(session, resource_id=eerste.json()["id"])] == ["aangemaakt"]

@@ -27,18 +27,22 @@ from app.core.openapi import API_PREFIX, PUBLIC_PATHS
 from app.main import create_app
 from app.models import Organisatie
 from app.toegang.caller import Scope
+from tests.doelstellingen.factories import make_besluit, make_doelstelling, make_evaluatie
 from tests.kosten.maak import make_kosten, make_project
-from tests.doelstellingen.factories import make_doelstelling, make_evaluatie
 from tests.ervaringsverhalen.factories import make_verhaal
 from tests.factories import (
     make_contactmoment,
+    make_deskundigheid,
+    make_dienstverband,
     make_doel,
     make_doorverwijzing,
+    make_gesprek,
     make_import_run,
     make_inzet,
     make_professioneel_contact,
     make_ketenpartner,
     make_key,
+    make_ontwikkeldoel,
     make_organisatie,
     make_sleutelpersoon,
     make_uitkomst,
@@ -84,6 +88,11 @@ PAD_PARAMETERS: dict[str, PadParameter] = {
     "contactId": PadParameter(lambda session, org: make_professioneel_contact(session, org).id),
     "projectId": PadParameter(lambda session, org: make_project(session, org).id),
     "kostenId": PadParameter(lambda session, org: make_kosten(session, org).id),
+    "besluitId": PadParameter(lambda session, org: make_besluit(session, org).id),
+    "deskundigheidId": PadParameter(lambda session, org: make_deskundigheid(session, org).id),
+    "ontwikkeldoelId": PadParameter(lambda session, org: make_ontwikkeldoel(session, org).id),
+    "gesprekId": PadParameter(lambda session, org: make_gesprek(session, org).id),
+    "dienstverbandId": PadParameter(lambda session, org: make_dienstverband(session, org).id),
     # Shared, not per organisation: only an unknown value (-> 404) is checked.
     "lijst": PadParameter(None, "naam van een codelijst; codelijsten zijn gedeeld"),
     "code": PadParameter(None, "een code of indicatorcode; gedeeld door alle organisaties"),

@@ -44,7 +44,8 @@ HOOFDPAGINAS = frozenset({"aanmelden", "overzicht", "overzicht-regio", "overzich
                           "sleutelpersonen", "signalen-inbox", "signalen-organisatie", "ervaringsverhalen",
                           "importeren-proefdraai", "opvolging", "opvolging-telefoon", "app-toegang",
                           "app-uitnodiging-telefoon", "vergelijken",
-                          "vergelijken-regio-telefoon", "projecten", "projecten-telefoon"})
+                          "vergelijken-regio-telefoon", "projecten", "projecten-telefoon",
+                          "sleutelpersoon", "sleutelpersoon-telefoon"})
 
 
 def _ontbreekt(chromium: str = CHROMIUM) -> str | None:

@@ -235,3 +235,19 @@ def test_de_upload_van_een_proefdraai_blijft_tot_hij_verloopt(client: TestClient
     assert upload in taken.ruim_op()
     antwoord = client.post("/importeren/uitvoeren", data={**velden, "actie": "goede-rijen"})
     assert antwoord.status_code == 400 and "niet meer beschikbaar" in antwoord.text
+
+
+def test_proefdraai_toont_de_professionele_contacten(client: TestClient, omgeving: Omgeving, sleutel: dict[str, str],
+                                                      gestart: list[uuid.UUID]) -> None:
+    """A file with the kind column: the dry run's summary counts the professional contacts apart (issue 25)."""
+    meld_aan(client, sleutel)
+    bekend = omgeving.sleutelpersoon.weergavenaam
+    kop = ["Registratie", "Datum", "Sleutelpersoon", "Soort", "Aangevraagd door", "Gemeente", "Aantal professionals"]
+    bestand = csv_bytes([["professioneel-contact", "3-11-2025", bekend, "Casusoverleg", "GGD", "GM0344", "6"],
+                         ["professioneel-contact", "4-11-2025", bekend, "Adviesvraag", "Gemeente", "GM0344", "0"]], kop=kop)
+    antwoord = _proefdraai(client, bestand)
+    assert antwoord.status_code == 200, antwoord.text
+    tekst = _tekst(antwoord.text)
+    assert "Waarvan professionele contacten: 2 gelezen, 1 zouden nieuw zijn, 0 zouden bijgewerkt worden, 0 stonden er al, 1 afgekeurd." in tekst
+    assert "Aantal professionals" in tekst  # the refused row's column, by its header
+    assert [woord for woord in JARGON if woord in tekst] == []

@@ -2,6 +2,7 @@
 
 import pytest
 
+from app.imports import professioneel
 from app.imports.mapping import deel_kolommen_in, onbekende_waarde
 from app.web import importmeldingen
 from tests.web.test_importeren import JARGON
@@ -27,6 +28,12 @@ API_REDENEN = [
     ("Een atomaire import (alles of niets) van een bestand groter dan 50 MB houdt deze database (SQLite) zo lang bezet "
     "dat andere registraties mislukken. Importeer per rij (`perRij=true`): dat legt elke paar duizend rijen vast."),
     "Regel 3 is geen geldig NDJSON-object.",
+    *deel_kolommen_in(["Datum"], velden=professioneel.VELDEN).fouten,
+    ("Onbekende aanvrager `Bakker`; schrijf `Gemeente` of `GGD`, of de naam van een ketenpartner op de sociale kaart "
+     "(POST /v1/ketenpartners)."),
+    professioneel.ONBEKENDE_REGISTRATIE.format(waarde="brief"),
+    professioneel.ONBEKENDE_SLEUTELPERSOON.format(naam="Samir B."),
+    "Een professioneel contact maakt geen sleutelpersoon aan; registreer de sleutelpersoon eerst.",
 ]
 API_MELDINGEN = [
     ("Er is niets opgeslagen: 20 van de 2000 rijen zijn afgekeurd en de import is atomair (alles of niets). Verbeter "

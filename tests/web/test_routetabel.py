@@ -25,7 +25,15 @@ from app.web import sessieopslag
 from app.web.sessie import COOKIE
 from tests.apparaten.helpers import apparaat_cookie, uitnodiging_token
 from tests.ervaringsverhalen.factories import make_verhaal
-from tests.factories import make_doorverwijzing, make_import_run, make_key, make_organisatie, make_sleutelpersoon
+from tests.factories import (
+    make_dienstverband,
+    make_doorverwijzing,
+    make_import_run,
+    make_key,
+    make_ontwikkeldoel,
+    make_organisatie,
+    make_sleutelpersoon,
+)
 from tests.kosten.maak import make_project
 from tests.signalen.factories import make_signaal
 from tests.web.helpers import cookie_inhoud, meld_aan
@@ -71,6 +79,8 @@ PARAMETERS: dict[str, Callable[[Session, Organisatie], Any]] = {
     "uitnodiging_id": _uitnodiging_van,
     "sessie_id": _dashboard_sessie_van,
     "project_id": lambda session, org: make_project(session, org).id,
+    "ontwikkeldoel_id": lambda session, org: make_ontwikkeldoel(session, org).id,
+    "dienstverband_id": lambda session, org: make_dienstverband(session, org).id,
 }
 REGIONAAL = {"signaal_id"}  # the inbox: a regional key's route
 

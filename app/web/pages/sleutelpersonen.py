@@ -16,9 +16,28 @@ from app.core.errors import GeenToegang, OngeldigeInvoer
 from app.core.periods import Periode, maand
 from app.core.request_checks import REDEN, VERBODEN_TEKENS
 from app.core.validation import vandaag
+from app.deskundigheid import service as deskundigheid
+from app.deskundigheid.schemas import DeskundigheidCreate
 from app.doorverwijzingen import service as doorverwijzingen
 from app.inzet import service as inzet
-from app.models import Contactmoment, Ketenpartner, Maandafspraak, Organisatie, Uitkomst, utcnow
+from app.models import (
+    Contactmoment,
+    Gesprek,
+    Ketenpartner,
+    Maandafspraak,
+    Ontwikkeldoel,
+    Organisatie,
+    Uitkomst,
+    utcnow,
+)
+from app.sleutelpersonen import ondersteuning
+from app.sleutelpersonen.ondersteuning_schemas import (
+    DienstverbandCreate,
+    DienstverbandUpdate,
+    GesprekCreate,
+    OntwikkeldoelCreate,
+    OntwikkeldoelUpdate,
+)
 from app.toegang import audit, scoping
 from app.toegang.caller import Scope
 from app.web import adapters
@@ -257,3 +276,148 @@ def bewaar_afspraken(
               velden=["afspraken"])
     return RedirectResponse(f"/sleutelpersonen/{persoon.id}/maandoverzicht?maand={sleutel}&opgeslagen=1#afspraken",
                             status_code=303)
+
+
+# --- the key person's page: training, plan, conversations, employment (issue 26, part 8) ------------
+
+DOELSTATUS = {"open": "Open", "bezig": "Bezig", "behaald": "Behaald", "vervallen": "Vervallen"}
+GESPREKSOORT = {"voortgang": "Voortgangsgesprek", "functionering": "Functioneringsgesprek", "afsluiting": "Afsluitend gesprek"}
+UITSTROOM = {"betaald-werk": "Betaald werk", "opleiding": "Opleiding", "verhuisd": "Verhuisd", "gestopt": "Gestopt",
+             "overig": "Overig"}
+LIJST_MAX = 50  # the newest records of each kind; the API pages through the rest
+
+
+def _persoon_context(session: Session, sessie: WebSessie, persoon: Any) -> dict[str, Any]:
+    caller = sessie.caller
+    trainingen = deskundigheid.publieke_lijst(session, list(session.exec(deskundigheid.list_statement(
+        deskundigheid.eigen_statement(caller), sleutelpersoon=persoon.id).limit(LIJST_MAX))))
+    kwartaal_begin = date(vandaag().year, 3 * ((vandaag().month - 1) // 3) + 1, 1)
+    intervisie_kwartaal = [t for t in trainingen if t.soort == "intervisie" and t.datum >= kwartaal_begin]
+    return {
+        "sessie": sessie, "actief": "sleutelpersonen", "persoon": persoon,
+        "mag_schrijven": caller.has(Scope.registreren), "vandaag": vandaag(),
+        "trainingen": trainingen, "intervisie_kwartaal": intervisie_kwartaal, "kwartaal_begin": kwartaal_begin,
+        "trainingsuren": getal(sum(t.uren for t in trainingen)),
+        "doelen": list(session.exec(ondersteuning.lijst(session, Ontwikkeldoel, caller=caller, persoon=persoon).limit(LIJST_MAX))),
+        "gesprekken": list(session.exec(ondersteuning.lijst(session, Gesprek, caller=caller, persoon=persoon).limit(LIJST_MAX))),
+        "perioden": ondersteuning.perioden(session, persoon_id=persoon.id),
+        "soorten": adapters.labels(session, "deskundigheid-soort"), "dienstverbanden": adapters.labels(session, "dienstverband"),
+        "doelstatus": DOELSTATUS, "gespreksoort": GESPREKSOORT, "uitstroom": UITSTROOM,
+    }
+
+
+@router.get("/sleutelpersonen/{sleutelpersoon_id}", response_class=HTMLResponse)
+def sleutelpersoon(request: Request, sleutelpersoon_id: uuid.UUID, sessie: SessieDep, session: SessionDep) -> Response:
+    """One key person: training and intervision attended, the development plan, conversations, employment."""
+    persoon = adapters.sleutelpersoon(session, sessie.caller, sleutelpersoon_id)
+    return pagina(request, "sleutelpersoon.html", _persoon_context(session, sessie, persoon))
+
+
+def _schrijver(request: Request, sessie: WebSessie, session: Session, sleutelpersoon_id: uuid.UUID, csrf: str) -> Any:
+    """The key person for a form's write: CSRF, scope `registreren`, and the person within the organisation (else 404)."""
+    controleer_csrf(request, csrf, sessie.csrf)
+    persoon = adapters.sleutelpersoon(session, sessie.caller, sleutelpersoon_id)
+    if not sessie.caller.has(Scope.registreren):
+        raise GeenToegang("Vastleggen vraagt een sleutel met scope `registreren`.")
+    return persoon
+
+
+def _invoer(schema: Any, waarden: dict[str, Any], onderwerp: str) -> Any:
+    """Validate a form through the API's own schema: the same rules, every error at once, in Dutch."""
+    from pydantic import ValidationError
+
+    from app.core.errors import validation_params
+
+    try:
+        return schema.model_validate(waarden)
+    except ValidationError as exc:
+        raise OngeldigeInvoer.met(validation_params(exc.errors()), onderwerp=onderwerp) from None
+
+
+Tekst = Annotated[str, Form(max_length=4000)]
+
+
+@router.post("/sleutelpersonen/{sleutelpersoon_id}/gesprekken")
+def nieuw_gesprek(request: Request, sleutelpersoon_id: uuid.UUID, sessie: SessieDep, session: SessionDep,
+                  csrf: Tekst = "", datum: Tekst = "", soort: Tekst = "", afspraken: Tekst = "") -> Response:
+    persoon = _schrijver(request, sessie, session, sleutelpersoon_id, csrf)
+    body = _invoer(GesprekCreate, {"datum": datum, "soort": soort, "afspraken": afspraken.strip() or None}, "Het gesprek")
+    ondersteuning.create(session, Gesprek, caller=sessie.caller, persoon=persoon, data=body.model_dump(by_alias=False))
+    return RedirectResponse(f"/sleutelpersonen/{persoon.id}?opgeslagen=gesprek#gesprekken", status_code=303)
+
+
+@router.post("/sleutelpersonen/{sleutelpersoon_id}/ontwikkelplan")
+def nieuw_doel(request: Request, sleutelpersoon_id: uuid.UUID, sessie: SessieDep, session: SessionDep,
+               csrf: Tekst = "", omschrijving: Tekst = "", datum: Tekst = "", streefdatum: Tekst = "") -> Response:
+    persoon = _schrijver(request, sessie, session, sleutelpersoon_id, csrf)
+    body = _invoer(OntwikkeldoelCreate, {"omschrijving": omschrijving, "datum": datum or vandaag().isoformat(),
+                                         "streefdatum": streefdatum or None}, "Het ontwikkeldoel")
+    ondersteuning.create(session, Ontwikkeldoel, caller=sessie.caller, persoon=persoon, data=body.model_dump(by_alias=False))
+    return RedirectResponse(f"/sleutelpersonen/{persoon.id}?opgeslagen=doel#ontwikkelplan", status_code=303)
+
+
+@router.post("/sleutelpersonen/{sleutelpersoon_id}/ontwikkelplan/{ontwikkeldoel_id}/status")
+def doel_status(request: Request, sleutelpersoon_id: uuid.UUID, ontwikkeldoel_id: uuid.UUID, sessie: SessieDep,
+                session: SessionDep, csrf: Tekst = "", status: Tekst = "") -> Response:
+    persoon = _schrijver(request, sessie, session, sleutelpersoon_id, csrf)
+    doel = ondersteuning.get(session, Ontwikkeldoel, caller=sessie.caller, persoon=persoon, record_id=ontwikkeldoel_id,
+                             naam="Ontwikkeldoel")
+    body = _invoer(OntwikkeldoelUpdate, {"status": status}, "Het ontwikkeldoel")
+    ondersteuning.update(session, caller=sessie.caller, record=doel, changes=body.model_dump(exclude_unset=True, by_alias=False))
+    return RedirectResponse(f"/sleutelpersonen/{persoon.id}?opgeslagen=doel#ontwikkelplan", status_code=303)
+
+
+@router.post("/sleutelpersonen/{sleutelpersoon_id}/deskundigheid")
+def nieuwe_training(request: Request, sleutelpersoon_id: uuid.UUID, sessie: SessieDep, session: SessionDep,
+                    csrf: Tekst = "", soort: Tekst = "", titel: Tekst = "", datum: Tekst = "", uren: Tekst = "",
+                    aanbieder: Tekst = "") -> Response:
+    """A training for this key person alone; a session with several participants is recorded through the API or an import."""
+    persoon = _schrijver(request, sessie, session, sleutelpersoon_id, csrf)
+    body = _invoer(DeskundigheidCreate, {"soort": soort, "titel": titel, "datum": datum, "uren": uren.replace(",", "."),
+                                         "aanbieder": aanbieder.strip() or None, "deelnemers": [str(persoon.id)]},
+                   "De training")
+    deskundigheid.create(session, caller=sessie.caller, data=body.model_dump(by_alias=False))
+    return RedirectResponse(f"/sleutelpersonen/{persoon.id}?opgeslagen=training#deskundigheid", status_code=303)
+
+
+@router.post("/sleutelpersonen/{sleutelpersoon_id}/dienstverbanden")
+def nieuw_dienstverband(request: Request, sleutelpersoon_id: uuid.UUID, sessie: SessieDep, session: SessionDep,
+                        csrf: Tekst = "", soort: Tekst = "", vanaf: Tekst = "") -> Response:
+    """A change of employment: the open period closes the day before the new one starts."""
+    persoon = _schrijver(request, sessie, session, sleutelpersoon_id, csrf)
+    body = _invoer(DienstverbandCreate, {"soort": soort, "vanaf": vanaf}, "Het dienstverband")
+    ondersteuning.voeg_periode_toe(session, caller=sessie.caller, persoon=persoon, data=body.model_dump(by_alias=False))
+    return RedirectResponse(f"/sleutelpersonen/{persoon.id}?opgeslagen=dienstverband#dienstverband", status_code=303)
+
+
+def _open_periode(session: Session, sessie: WebSessie, persoon: Any, dienstverband_id: uuid.UUID) -> Any:
+    periode = ondersteuning.get_periode(session, caller=sessie.caller, persoon=persoon, periode_id=dienstverband_id)
+    if periode.tot is not None:
+        raise OngeldigeInvoer("Dit dienstverband is al afgesloten.")
+    return periode
+
+
+@router.get("/sleutelpersonen/{sleutelpersoon_id}/dienstverbanden/{dienstverband_id}/afsluiten", response_class=HTMLResponse)
+def afsluiten_bevestigen(request: Request, sleutelpersoon_id: uuid.UUID, dienstverband_id: uuid.UUID,
+                         sessie: SessieDep, session: SessionDep) -> Response:
+    """Closing employment is final for the figures (doorstroom): a page of its own asks to confirm it."""
+    persoon = adapters.sleutelpersoon(session, sessie.caller, sleutelpersoon_id)
+    periode = _open_periode(session, sessie, persoon, dienstverband_id)
+    return pagina(request, "dienstverband_afsluiten.html", {
+        "sessie": sessie, "actief": "sleutelpersonen", "persoon": persoon, "periode": periode,
+        "soort": adapters.labels(session, "dienstverband").get(periode.soort, periode.soort), "uitstroom": UITSTROOM,
+        "vandaag": vandaag(),
+    })
+
+
+@router.post("/sleutelpersonen/{sleutelpersoon_id}/dienstverbanden/{dienstverband_id}/afsluiten")
+def afsluiten(request: Request, sleutelpersoon_id: uuid.UUID, dienstverband_id: uuid.UUID, sessie: SessieDep,
+              session: SessionDep, csrf: Tekst = "", tot: Tekst = "", reden: Tekst = "", bevestigd: Tekst = "") -> Response:
+    persoon = _schrijver(request, sessie, session, sleutelpersoon_id, csrf)
+    periode = _open_periode(session, sessie, persoon, dienstverband_id)
+    if bevestigd != "ja":
+        return RedirectResponse(f"/sleutelpersonen/{persoon.id}/dienstverbanden/{periode.id}/afsluiten", status_code=303)
+    body = _invoer(DienstverbandUpdate, {"tot": tot, "uitstroomReden": reden or None}, "Het dienstverband")
+    ondersteuning.wijzig_periode(session, caller=sessie.caller, persoon=persoon, periode=periode,
+                                 changes=body.model_dump(exclude_unset=True, by_alias=False))
+    return RedirectResponse(f"/sleutelpersonen/{persoon.id}?opgeslagen=afgesloten#dienstverband", status_code=303)

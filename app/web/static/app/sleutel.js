@@ -1,6 +1,7 @@
 /* Sleutelmonitor app for key persons: plain JavaScript, no build step.
    Screens switch by URL hash; contacts go through an IndexedDB queue (offline first) and are sent to
-   /v1/contactmomenten with an externId made here, so a retry never stores a contact twice.
+   /v1/contactmomenten (contacts with professionals to /v1/professionele-contacten) with an externId made
+   here, so a retry never stores a contact twice.
    Texts come from the server's gettext catalogue (the JSON block #teksten); `_` marks them for Babel. */
 (function () {
   'use strict';
@@ -83,6 +84,8 @@
     weg: function (id) { return opslag('readwrite', function (s) { return s.delete(id); }); }
   };
 
+  // Where a queued item goes: a contactmoment (items queued before `pad` existed too), or a contact with professionals.
+  var CONTACTMOMENTEN = '/v1/contactmomenten', PROFESSIONEEL = '/v1/professionele-contacten';
   var bezig = null;
   function verstuur() {
     if (bezig) return bezig;
@@ -91,7 +94,7 @@
       function volgende(n) {
         if (n >= wachtend.length) return null;
         var item = wachtend[n];
-        return api('/v1/contactmomenten', 'POST', item.body).then(function (r) {
+        return api(item.pad || CONTACTMOMENTEN, 'POST', item.body).then(function (r) {
           if (r.status === 200 || r.status === 201) {
             return wachtrij.weg(item.externId).then(function () { recent(item, 'verstuurd'); return volgende(n + 1); });
           }
@@ -124,7 +127,9 @@
           el('p', {}, [el('strong', {tekst: _('Niet opgeslagen:') + ' '}), item.samenvatting || '']),
           (item.fouten || []).length ? el('ul', {'class': 'redenen'}, item.fouten.map(function (f) { return el('li', {tekst: f.reason}); }))
             : el('p', {'class': 'reden', tekst: item.reden}),
-          el('button', {type: 'button', 'class': 'knop knop-licht', onclick: function () { bewerk(item); }, tekst: _('Aanpassen')}),
+          el('button', {type: 'button', 'class': 'knop knop-licht', onclick: function () {
+            if (item.pad === PROFESSIONEEL) { location.hash = 'professionals'; bewerkProfessioneel(item); } else bewerk(item);
+          }, tekst: _('Aanpassen')}),
           el('button', {type: 'button', 'class': 'knop knop-licht', onclick: function () { gooiWeg(item, this); }, tekst: _('Weggooien')})
         ]));
       });
@@ -209,6 +214,7 @@
     });
     var effecten = $('verhaal-effecten'); effecten.textContent = '';
     (codes.effecten || []).forEach(function (c) { effecten.appendChild(keuze('checkbox', 'effect', c.code, c.label, false)); });
+    vulProfessioneel();
     var soorten = $('uren-soorten'); soorten.textContent = '';
     soorten.parentNode.hidden = !(codes.inzetSoorten || []).length;
     (codes.inzetSoorten || []).forEach(function (c, i) { soorten.appendChild(keuze('radio', 'urenSoort', c.code, c.label, i === 0)); });
@@ -403,6 +409,97 @@
     toonFouten(item.fouten || [], '', VELDEN, 'fout-algemeen', item.reden);
   }
 
+  // --- contacts with professionals (advice asked, casusoverleg, voorlichting) -----------------------
+  var bewerktProf = null;
+  function vulProfessioneel() {
+    var s = (profiel && profiel.standaardProfessioneel) || {};
+    var soorten = $('prof-soorten'); soorten.textContent = '';
+    (codes.professioneelSoorten || []).forEach(function (c, i) {
+      soorten.appendChild(keuze('radio', 'profSoort', c.code, c.label, s.soort ? c.code === s.soort : i === 0));
+    });
+    var partners = $('prof-partner'); partners.textContent = '';
+    (codes.ketenpartners || []).forEach(function (p) { partners.appendChild(el('option', {value: p.id, tekst: p.naam})); });
+    var onderwerp = $('prof-onderwerp'); onderwerp.textContent = '';
+    onderwerp.appendChild(el('option', {value: '', tekst: _('Geen onderwerp')}));
+    (codes.onderwerpen || []).forEach(function (c) { onderwerp.appendChild(el('option', {value: c.code, tekst: c.pad})); });
+  }
+  function toonPartnerKeuze() { $('prof-veld-partner').hidden = waarde('profAanvrager') !== 'ketenpartner'; }
+  function leegProfessioneel() {
+    // The last contact's kind and asking party again: the same wijkteam often asks more than once.
+    var s = (profiel && profiel.standaardProfessioneel) || {}, heeftPartners = (codes.ketenpartners || []).length > 0;
+    var aanvrager = s.aanvrager || (heeftPartners ? 'ketenpartner' : 'gemeente');
+    $('prof-form').reset();
+    bewerktProf = null;
+    $('prof-datum').value = vandaag(); $('prof-datum').max = vandaag();
+    document.querySelectorAll('input[name=profSoort]').forEach(function (i, n) { i.checked = s.soort ? i.value === s.soort : n === 0; });
+    document.querySelectorAll('input[name=profAanvrager]').forEach(function (i) { i.checked = i.value === aanvrager; });
+    if (s.ketenpartnerId && partner(s.ketenpartnerId)) $('prof-partner').value = s.ketenpartnerId;
+    toonPartnerKeuze();
+    wisFouten($('prof-form'));
+  }
+  function professioneelUitFormulier(externId) {
+    var aanvrager = waarde('profAanvrager'), onderwerp = $('prof-onderwerp').value, body = {
+      externId: externId, sleutelpersoonId: profiel && profiel.sleutelpersoonId, datum: $('prof-datum').value, soort: waarde('profSoort'),
+      aangevraagdDoor: aanvrager === 'ketenpartner' ? {soort: 'ketenpartner', ketenpartnerId: $('prof-partner').value || null}
+        : {soort: aanvrager, gemeentecode: gemeenteVan() || null},
+      aantalProfessionals: parseInt($('prof-aantal').value, 10) || null, onderwerpen: onderwerp ? [onderwerp] : []
+    };
+    if ($('prof-duur').value) body.duurMinuten = parseInt($('prof-duur').value, 10);
+    return body;
+  }
+  function controleerProfessioneel(body) {
+    var fouten = [];
+    if (!body.datum) fouten.push({name: 'datum', reason: _('Kies een datum.')});
+    else if (body.datum > vandaag()) fouten.push({name: 'datum', reason: _('De datum mag niet in de toekomst liggen.')});
+    if (!body.soort) fouten.push({name: 'soort', reason: _('Kies wat voor contact het was.')});
+    if (body.aangevraagdDoor.soort === 'ketenpartner' && !body.aangevraagdDoor.ketenpartnerId) fouten.push({name: 'aangevraagdDoor', reason: _('Kies de organisatie die erom vroeg.')});
+    if (!(body.aantalProfessionals >= 1)) fouten.push({name: 'aantalProfessionals', reason: _('Vul in hoeveel professionals er waren (1 of meer).')});
+    return fouten;
+  }
+  var PROF_VELDEN = {datum: 'prof-datum', soort: 'prof-veld-soort', aangevraagdDoor: 'prof-veld-aanvrager',
+    aantalProfessionals: 'prof-aantal', onderwerpen: 'prof-onderwerp', duurMinuten: 'prof-duur'};
+  function samenvattingProfessioneel(body) {
+    return datumTekst(body.datum) + ' · ' + label('professioneelSoorten', body.soort) + ' · ' +
+      (body.aantalProfessionals === 1 ? _('1 professional') : _('{n} professionals', {n: body.aantalProfessionals}));
+  }
+  function opslaanProfessioneel(e) {
+    e.preventDefault();
+    wisFouten($('prof-form'));
+    var externId = bewerktProf || uuid(), body = professioneelUitFormulier(externId);
+    var fouten = controleerProfessioneel(body);
+    if (fouten.length) { toonFouten(fouten, 'prof-', PROF_VELDEN, 'fout-prof'); return; }
+    var item = {externId: externId, pad: PROFESSIONEEL, body: body, status: 'wacht', aangemaakt: new Date().toISOString(),
+      samenvatting: samenvattingProfessioneel(body)};
+    if (profiel) {  // the next form starts like this one, offline too (the server's profile says the same once sent)
+      profiel.standaardProfessioneel = {soort: body.soort, aanvrager: body.aangevraagdDoor.soort,
+        ketenpartnerId: body.aangevraagdDoor.ketenpartnerId || null};
+      bewaard('profiel', profiel);
+    }
+    leegProfessioneel();
+    melding('prof-opgeslagen', navigator.onLine ? _('Opgeslagen. Het contact wordt verstuurd.')
+      : _('Bewaard op je telefoon. Het wordt verstuurd als er weer internet is.'));
+    wachtrij.zet(item).then(function () { return toonWachtrij().then(verstuur); }).then(function () {
+      return wachtrij.alle().then(function (items) {
+        var nog = items.filter(function (i) { return i.externId === externId; })[0];
+        if (!nog) melding('prof-opgeslagen', _('Opgeslagen en verstuurd.'));
+        else if (nog.status === 'wacht') recent(nog, 'wacht');
+        else { melding('prof-opgeslagen', _('Niet opgeslagen. Kijk wat er mis is.')); bewerkProfessioneel(nog); }
+      });
+    });
+  }
+  function bewerkProfessioneel(item) {
+    leegProfessioneel();
+    var b = item.body;
+    bewerktProf = item.externId;
+    $('prof-datum').value = b.datum; $('prof-aantal').value = b.aantalProfessionals || ''; $('prof-duur').value = b.duurMinuten || '';
+    document.querySelectorAll('input[name=profSoort]').forEach(function (i) { i.checked = i.value === b.soort; });
+    document.querySelectorAll('input[name=profAanvrager]').forEach(function (i) { i.checked = i.value === b.aangevraagdDoor.soort; });
+    if (b.aangevraagdDoor.ketenpartnerId) $('prof-partner').value = b.aangevraagdDoor.ketenpartnerId;
+    $('prof-onderwerp').value = (b.onderwerpen || [])[0] || '';
+    toonPartnerKeuze();
+    toonFouten(item.fouten || [], 'prof-', PROF_VELDEN, 'fout-prof', item.reden);
+  }
+
   // --- follow up -----------------------------------------------------------------------------
   function melding(id, tekst) { var p = $(id); p.hidden = !tekst; p.textContent = tekst || ''; }
   function geenVerbinding(id) { melding(id, _('Geen internet. Probeer het straks opnieuw.')); }
@@ -550,13 +647,14 @@
   function gemeenteVan() { return (profiel && profiel.standaard && profiel.standaard.gemeentecode) || ((codes.gemeenten || [])[0] || {}).code; }
 
   // --- navigation and start ----------------------------------------------------------------
-  var SCHERMEN = ['registreren', 'opvolgen', 'maand', 'uren', 'signaal', 'verhaal'];
+  var SCHERMEN = ['registreren', 'professionals', 'opvolgen', 'maand', 'uren', 'signaal', 'verhaal'];
   function toon(naam, focus) {
     if (!profiel) return;
     if (SCHERMEN.indexOf(naam) < 0) naam = 'registreren';
     SCHERMEN.forEach(function (s) { $('scherm-' + s).hidden = s !== naam; });
+    var tab = naam === 'professionals' ? 'registreren' : naam;  // contacts with professionals are registered too
     document.querySelectorAll('[data-naar]').forEach(function (a) {
-      if (a.dataset.naar === naam) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');
+      if (a.dataset.naar === tab) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');
     });
     if (naam === 'opvolgen') laadOpvolgen();
     if (naam === 'maand') laadMaand();
@@ -565,6 +663,8 @@
   }
   function start() {
     $('contact').addEventListener('submit', opslaan);
+    $('prof-form').addEventListener('submit', opslaanProfessioneel);
+    document.querySelectorAll('input[name=profAanvrager]').forEach(function (i) { i.addEventListener('change', toonPartnerKeuze); });
     $('annuleer-wijziging').addEventListener('click', function () { leegFormulier(); });
     $('zoek-onderwerp').addEventListener('input', toonOnderwerpen);
     $('zoek-partner').addEventListener('input', toonPartners);
@@ -636,7 +736,7 @@
     function toonApp() {
       getoond = true;
       $('wie').textContent = profiel.weergavenaam;
-      vulKeuzes(); leegFormulier(); toonRecent();
+      vulKeuzes(); leegFormulier(); leegProfessioneel(); toonRecent();
       toon(location.hash.slice(1), false);
       document.body.dataset.klaar = '1';
     }
@@ -644,7 +744,12 @@
     laadBasis().then(function (aangemeld) {
       if (!aangemeld || !profiel || !codes) { afgemeld(); return; }
       if (!getoond) toonApp();
-      else { $('wie').textContent = profiel.weergavenaam; toonOnderwerpen(); toonPartners(); }
+      else {
+        $('wie').textContent = profiel.weergavenaam; toonOnderwerpen(); toonPartners();
+        // Code lists kept from before this version of the app had no kinds of professional contact.
+        if (!$('prof-soorten').children.length) vulProfessioneel();
+        if (!bewerktProf && !$('prof-aantal').value) leegProfessioneel();  // untouched: the fresh profile's defaults
+      }
       verstuur();
     });
   }
