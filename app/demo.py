@@ -19,7 +19,7 @@ from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from app import demo_ondersteuning, demo_rapportage, demo_signalen
+from app import demo_ondersteuning, demo_projecten, demo_rapportage, demo_signalen
 from app.codelijsten import service as codelijsten
 from app.contactmomenten import schrijver
 from app.contactmomenten.inhoud import Kinderen, Rijen, inhoud_hash, inhoud_van_record
@@ -445,8 +445,10 @@ def laad_demo_data(
     _eigen_indicatoren(session, gen, per_org)
     ondersteuning = demo_ondersteuning.laad(session, personen=[rij for _, rij in alle_personen], seed=seed, today=today)
     rapportage = demo_rapportage.laad(session, organisaties=per_org, nieuw_id=gen.nieuw_id, today=today)
+    projecten = demo_projecten.laad(session, organisaties=per_org, seed=seed, today=today)
     return {"organisaties": per_org, "totaal": totaal, "kwalitatief": kwalitatief, "inzet": inzet,
             "professionele_contacten": professioneel, "ondersteuning": ondersteuning, "rapportage": rapportage,
+            "projecten": projecten,
             "seed": seed, "tot": today.isoformat()}
 
 

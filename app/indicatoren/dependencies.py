@@ -97,6 +97,7 @@ def waarden_verzoek(
     taal: F = None, leeftijdscategorie: F = None, geslacht: F = None, doelgroep: F = None,
     ketenpartner: F = None, ketenpartnerCategorie: F = None, status: F = None, wijze: F = None,
     actie: F = None, urgentie: F = None, gerichtAan: F = None, bron: F = None, effect: F = None,
+    project: F = None, regeling: F = None,
     alleenGoedgekeurd: Annotated[bool, Query(description="Alleen registraties uit periodes die de regio heeft "
                                              "goedgekeurd (/v1/rapportageritmes); de rest telt niet mee.")] = False,
 ) -> Verzoek:

@@ -48,7 +48,7 @@ class IndicatorPublic(Schema):
     code: str = Field(description="Stabiele code van de indicator.", examples=["aantal-contactmomenten"])
     naam: str = Field(description="Nederlandse naam.", examples=["Aantal contactmomenten"])
     definitie: str = Field(description="Definitie in gewone taal.", examples=["Het aantal geregistreerde contactmomenten in de periode."])
-    eenheid: str = Field(description="Eenheid: aantal, percentage, uren of dagen.", examples=["aantal"])
+    eenheid: str = Field(description="Eenheid: aantal, percentage, uren, dagen of euro.", examples=["aantal"])
     teller: str | None = Field(default=None, description="Bij een percentage: wat de teller telt.", examples=["doorverwijzingen met status afgerond"])
     noemer: str | None = Field(default=None, description="Bij een percentage: wat de noemer telt.", examples=["doorverwijzingen met een eindstatus"])
     dimensies: list[str] = Field(description="Dimensies om op te groeperen of te filteren.", examples=[["gemeente", "onderwerp"]])
@@ -154,6 +154,8 @@ class IndicatorRij(Schema):
     gerichtAan: DimensieWaarde | None = None  # noqa: N815
     bron: DimensieWaarde | None = None
     effect: DimensieWaarde | None = None
+    project: DimensieWaarde | None = None
+    regeling: DimensieWaarde | None = None
 
 
 class Onderdrukking(Schema):

@@ -17,6 +17,7 @@ from app.models.import_mapping import ImportMapping
 from app.models.import_run import ImportRun
 from app.models.inzet import Inzet
 from app.models.ketenpartner import Ketenpartner
+from app.models.kosten import Kosten
 from app.models.lees_audit import LeesAudit
 from app.models.maandafspraak import Maandafspraak
 from app.models.ondersteuning import (
@@ -27,6 +28,7 @@ from app.models.ondersteuning import (
     Ontwikkeldoel,
 )
 from app.models.organisatie import Organisatie
+from app.models.project import Project
 from app.models.professioneel_contact import ProfessioneelContact, ProfessioneelContactOnderwerp
 from app.models.rapportage import (
     RapportageHistorie,
@@ -69,6 +71,7 @@ __all__ = [
     "ImportRun",
     "Inzet",
     "Ketenpartner",
+    "Kosten",
     "LeesAudit",
     "Maandafspraak",
     "Ontwikkeldoel",
@@ -79,6 +82,7 @@ __all__ = [
     "Rapportageritme",
     "RapportageritmeOrganisatie",
     "Rapportagestatus",
+    "Project",
     "SQLModel",
     "Signaal",
     "SignaalBericht",

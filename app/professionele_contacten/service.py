@@ -40,6 +40,7 @@ from app.professionele_contacten.schemas import (
     ProfessioneelContactUpdate,
 )
 from app.rapportage import slot
+from app.projecten import service as projecten
 from app.toegang import audit, scoping
 from app.toegang.caller import Caller
 
@@ -132,7 +133,7 @@ def publiek(contact: ProfessioneelContact, onderwerpen: list[str]) -> Profession
         aantal_professionals=contact.aantal_professionals, onderwerpen=sorted(onderwerpen),
         duur_minuten=contact.duur_minuten, gemeentecode=contact.gemeentecode,
         status=AdviesStatus(contact.status) if contact.status else None, terugkoppeling=terugkoppeling,
-        aangemaakt_op=contact.aangemaakt_op, gewijzigd_op=contact.gewijzigd_op,
+        project_id=contact.project_id, aangemaakt_op=contact.aangemaakt_op, gewijzigd_op=contact.gewijzigd_op,
     )
 
 
@@ -152,6 +153,8 @@ def vingerafdruk_van(values: dict[str, Any]) -> str:
     """Fingerprint of the submitted content (without externId): a retry has the same one."""
     inhoud = {k: values.get(k) for k in _INHOUD}
     inhoud["onderwerpen"] = sorted(inhoud.get("onderwerpen") or [])
+    if values.get("project_id") is not None:  # without a project: the fingerprint from before projects (issue 26)
+        inhoud["project_id"] = values["project_id"]
     return hashlib.sha256(json.dumps(inhoud, sort_keys=True, default=str).encode()).hexdigest()
 
 
@@ -208,6 +211,8 @@ def _validate(session: Session, *, caller: Caller, values: dict[str, Any], chang
     if persoon is None:
         problems.append({"name": "sleutelpersoonId", "reason": f"Sleutelpersoon {values['sleutelpersoon_id']} bestaat niet."})
     _loop(values, problems)
+    if "project_id" in changed:
+        problems += projecten.controleer_project(session, caller=caller, project_id=values.get("project_id"))
     if problems:
         raise OngeldigeInvoer.met(problems, onderwerp="Het professionele contact", slot=" Er is niets opgeslagen.")
     return persoon
@@ -247,6 +252,7 @@ def _kolommen(values: dict[str, Any]) -> dict[str, Any]:
         "status": str(values["status"]) if values.get("status") is not None else None,
         "terugkoppeling_tekst": terugkoppeling["tekst"] if terugkoppeling else None,
         "terugkoppeling_datum": terugkoppeling["datum"] if terugkoppeling else None,
+        "project_id": values.get("project_id"),
     }
 
 
@@ -305,6 +311,7 @@ def _huidig(contact: ProfessioneelContact, onderwerpen: list[str]) -> dict[str, 
         "aantal_professionals": contact.aantal_professionals, "onderwerpen": sorted(onderwerpen),
         "duur_minuten": contact.duur_minuten, "gemeentecode": contact.gemeentecode,
         "status": AdviesStatus(contact.status) if contact.status else None, "terugkoppeling": terugkoppeling,
+        "project_id": contact.project_id,
     }
 
 

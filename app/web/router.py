@@ -22,6 +22,7 @@ from app.web.pages import (
     importeren,
     opvolging,
     overzicht,
+    projecten,
     rapportage,
     sessies,
     signalen,
@@ -31,8 +32,8 @@ from app.web.pages import (
 from app.web.sessie import AanmeldenNodig, CsrfFout, lees, wis
 from app.web.templating import STATIC, pagina
 
-PAGINAS = (aanmelden, overzicht, vergelijken, sleutelpersonen, app_toegang, opvolging, doelstellingen, signalen, ervaringsverhalen,
-           importeren, rapportage, sessies)
+PAGINAS = (aanmelden, overzicht, vergelijken, sleutelpersonen, app_toegang, opvolging, doelstellingen, projecten, signalen,
+           ervaringsverhalen, importeren, rapportage, sessies)
 
 
 class _Static(StaticFiles):

@@ -181,3 +181,16 @@ def test_erasure_is_allowed_and_recorded_as_a_change(client: TestClient, session
                      headers=regio).json()
     assert vak["status"] == "goedgekeurd" and vak["wijzigingenNaGoedkeuring"] == 1
     assert vak["historie"][-1]["actie"] == "gewijzigd-na-goedkeuring"
+
+
+def test_costs_in_an_approved_period(client: TestClient, session: Session, omgeving: Omgeving, goedgekeurd: Any) -> None:
+    """Costs (/v1/kosten) follow the same lock: by day, and a month's cost by its first day."""
+    h = omgeving.headers
+    kosten = {"soort": "reiskosten", "bedrag": "12.50", "sleutelpersoonId": str(omgeving.sleutelpersoon.id)}
+    _is_slot(client.post("/v1/kosten", json={**kosten, "datum": DATUM.isoformat()}, headers=h))
+    _is_slot(client.post("/v1/kosten", json={**kosten, "periode": "2025-02"}, headers=h))
+    buiten = client.post("/v1/kosten", json={**kosten, "datum": BUITEN}, headers=h)
+    assert buiten.status_code == 201, buiten.text
+    _is_slot(client.patch(f"/v1/kosten/{buiten.json()['id']}", json={"datum": DATUM.isoformat()}, headers=h))
+    assert client.patch(f"/v1/kosten/{buiten.json()['id']}", json={"bedrag": "13.00"}, headers=h).status_code == 200
+    assert client.delete(f"/v1/kosten/{buiten.json()['id']}", headers=h).status_code == 204

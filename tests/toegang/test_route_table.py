@@ -28,6 +28,7 @@ from app.main import create_app
 from app.models import Organisatie
 from app.toegang.caller import Scope
 from tests.doelstellingen.factories import make_besluit, make_doelstelling, make_evaluatie
+from tests.kosten.maak import make_kosten, make_project
 from tests.ervaringsverhalen.factories import make_verhaal
 from tests.factories import (
     make_contactmoment,
@@ -86,6 +87,8 @@ PAD_PARAMETERS: dict[str, PadParameter] = {
     "doelstellingId": PadParameter(lambda session, org: make_doelstelling(session, org).id),
     "evaluatieId": PadParameter(lambda session, org: make_evaluatie(session, org, doelstellingen=[make_doelstelling(session, org)]).id),
     "contactId": PadParameter(lambda session, org: make_professioneel_contact(session, org).id),
+    "projectId": PadParameter(lambda session, org: make_project(session, org).id),
+    "kostenId": PadParameter(lambda session, org: make_kosten(session, org).id),
     "besluitId": PadParameter(lambda session, org: make_besluit(session, org).id),
     "deskundigheidId": PadParameter(lambda session, org: make_deskundigheid(session, org).id),
     "ontwikkeldoelId": PadParameter(lambda session, org: make_ontwikkeldoel(session, org).id),

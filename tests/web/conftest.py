@@ -46,7 +46,7 @@ HOOFDPAGINAS = frozenset({"aanmelden", "overzicht", "overzicht-regio", "overzich
                           "app-uitnodiging-telefoon", "vergelijken",
                           "vergelijken-regio-telefoon", "sleutelpersoon", "sleutelpersoon-telefoon",
                           "doelstellingen", "doelstelling", "doelstelling-telefoon", "evaluatie-vastleggen",
-                          "rapportage-regio"})
+                          "rapportage-regio", "projecten", "projecten-telefoon"})
 
 
 def _ontbreekt(chromium: str = CHROMIUM) -> str | None:
