@@ -80,7 +80,7 @@ bench-selftest: $(STAMP)
 
 ## screenshots: the dashboard's main pages with demo data, saved by the browser tests under docs/screenshots/
 screenshots: $(STAMP)
-	SLEUTELMONITOR_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest tests/web/test_browser.py tests/web/test_browser_coordinator.py tests/web/test_app.py
+	SLEUTELMONITOR_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest tests/web/test_browser.py tests/web/test_browser_coordinator.py tests/web/test_app.py tests/web/test_doelstellingen_browser.py tests/web/test_browser_sleutelpersoon.py tests/web/test_browser_rapportage.py
 
 ## app-teksten: the app's texts from its sources into the catalogue (locale/messages.pot) and the .po of every
 ## language; new texts then need a translation in en and ar (tests/sleutelapp/test_i18n.py checks it). The .po

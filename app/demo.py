@@ -19,7 +19,7 @@ from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from app import demo_ondersteuning, demo_signalen
+from app import demo_ondersteuning, demo_projecten, demo_rapportage, demo_signalen
 from app.codelijsten import service as codelijsten
 from app.contactmomenten import schrijver
 from app.contactmomenten.inhoud import Kinderen, Rijen, inhoud_hash, inhoud_van_record
@@ -444,9 +444,12 @@ def laad_demo_data(
     professioneel = _professionele_contacten(session, gen, per_org[0]["id"], alle_personen, today)
     _eigen_indicatoren(session, gen, per_org)
     ondersteuning = demo_ondersteuning.laad(session, personen=[rij for _, rij in alle_personen], seed=seed, today=today)
+    rapportage = demo_rapportage.laad(session, organisaties=per_org, nieuw_id=gen.nieuw_id, today=today)
+    projecten = demo_projecten.laad(session, organisaties=per_org, seed=seed, today=today)
     return {"organisaties": per_org, "totaal": totaal, "kwalitatief": kwalitatief, "inzet": inzet,
-            "professionele_contacten": professioneel, "ondersteuning": ondersteuning, "seed": seed,
-            "tot": today.isoformat()}
+            "professionele_contacten": professioneel, "ondersteuning": ondersteuning, "rapportage": rapportage,
+            "projecten": projecten,
+            "seed": seed, "tot": today.isoformat()}
 
 
 # Contacts of key persons with professionals (issue 25, part 5): (soort, asked by a partner of this
@@ -700,14 +703,14 @@ def _demo_sleutels(session: Session, organisaties: Sequence[dict[str, Any]]) -> 
     )
     _, regio_token = toegang.create_key(
         session, caller=cli_caller(), naam="Demo: regionale rapportage Utrecht en Amersfoort",
-        scopes=[Scope.rapporteren, Scope.signalen], gemeentecodes=["GM0344", "GM0307"],
+        scopes=[Scope.rapporteren, Scope.signalen, Scope.goedkeuren], gemeentecodes=["GM0344", "GM0307"],
     )
     _, beheer_token = toegang.create_key(
         session, caller=cli_caller(), naam="Demo: beheer", scopes=[Scope.beheren], beheer=True,
     )
     return [
         (f"Organisatiesleutel {migranten['naam']} (registreren, inzien, rapporteren)", org_token, "/contactmomenten"),
-        ("Regionale sleutel GM0344, GM0307 (rapporteren, signalen; ook /ontvangen-signalen)", regio_token,
+        ("Regionale sleutel GM0344, GM0307 (rapporteren, signalen, goedkeuren; ook /ontvangen-signalen en /rapportageritmes)", regio_token,
          "/indicatoren/aantal-contactmomenten/waarden?periode=laatste-12-maanden&groeperenOp=gemeente"),
         ("Beheersleutel (beheren)", beheer_token, "/organisaties"),
     ]

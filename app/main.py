@@ -36,6 +36,9 @@ from app.inwoners.router import router as inwoners_router
 from app.ketenpartners.router import router as ketenpartners_router
 from app.organisaties.router import router as organisaties_router
 from app.professionele_contacten.router import router as professionele_contacten_router
+from app.rapportage.router import router as rapportage_router
+from app.projecten.router import router as projecten_router
+from app.kosten.router import router as kosten_router
 from app.signalen.router import router as signalen_router
 from app.sleutelpersonen.ondersteuning_router import router as ondersteuning_router
 from app.sleutelpersonen.router import router as sleutelpersonen_router
@@ -78,7 +81,10 @@ TAGS = [
     {"name": "evaluaties", "description": "Evaluaties van de doelstellingen: deelnemers per rol, bevindingen en besluiten."},
     {"name": "professionele-contacten", "description": "Bereik onder professionals: adviesvragen, casusoverleg, voorlichting en overleg van sleutelpersonen met professionals."},
     {"name": "verantwoordingen", "description": "De verantwoording van een organisatie over een periode in één keer: XLSX of PDF."},
+    {"name": "projecten", "description": "Projecten: financieringsstromen (regelingen) waarop werk en kosten worden geboekt."},
+    {"name": "kosten", "description": "Kosten en vergoedingen, exact op de cent, per sleutelpersoon en project."},
     {"name": "deskundigheidsbevordering", "description": "Training, intervisie, coaching en congressen van sleutelpersonen (deskundigheidsbevordering), met de deelnemers."},
+    {"name": "rapportageperiodes", "description": "De rapportagecyclus: ritme van de regio, indienen, goedkeuren, terugsturen en heropenen; goedgekeurde periodes zijn vergrendeld."},
 ]
 
 
@@ -108,6 +114,9 @@ DOMAIN_ROUTERS = (
     evaluaties_router,
     professionele_contacten_router,
     verantwoording_router,
+    rapportage_router,
+    projecten_router,
+    kosten_router,
 )
 
 

@@ -268,7 +268,7 @@ def test_cli_loads_once_and_prints_development_keys(
                            for k in sleutels.values())
         assert bindingen == [
             (False, (), True, ("beheren",)),
-            (False, ("GM0307", "GM0344"), False, ("rapporteren", "signalen")),
+            (False, ("GM0307", "GM0344"), False, ("goedkeuren", "rapporteren", "signalen")),
             (True, (), False, ("inzien", "rapporteren", "registreren")),
         ]
         # The printed tokens are the real ones: each matches a stored hash.

@@ -28,7 +28,8 @@ ANDERE = ["0612345678", "fatima@example.nl", "NL91ABNA0417164300", "3511AB 12"]
 ANDERE_IN_TEKST = ["Fatima (06) 12345678", "Fatima at example dot nl", "Fatima NL91 ABNA 0417 1643 00", "Fatima 3511 AB, nr 12"]
 # Identifiers from partner apps: a BSN-like run inside a longer id is allowed (see IdZonderBsn).
 IDENTIFIERS = {"externId"}
-OVERGESLAGEN_FORMATEN = {"date", "date-time", "uuid", "binary"}
+# `decimal`: an amount of money as a string ("12.34", app.core.geld), digits and a point only.
+OVERGESLAGEN_FORMATEN = {"date", "date-time", "uuid", "binary", "decimal"}
 # The reference of an erasure request refuses a BSN only: a reference registered before the wider guard
 # (with a phone number in it, say) must still be erasable. It is looked up, never stored.
 ALLEEN_BSN = {("VergeetVerzoek", ("inwonerReferentie",))}

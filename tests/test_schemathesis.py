@@ -169,7 +169,7 @@ def sleutels(session: Session) -> dict[str, dict[str, str]]:
     headers = {
         "organisatie": make_key(session, organisatie=organisatie, scopes=("registreren", "rapporteren")),
         "beheer": make_key(session, beheer=True, scopes=("beheren",)),
-        "regio": make_key(session, gemeentecodes=["GM0344"], scopes=("signalen", "rapporteren")),
+        "regio": make_key(session, gemeentecodes=["GM0344"], scopes=("signalen", "rapporteren", "goedkeuren")),
     }
     return headers
 

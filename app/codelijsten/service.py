@@ -35,6 +35,8 @@ INZET_SOORT = "inzet-soort"
 PROFESSIONEEL_CONTACT_SOORT = "professioneel-contact-soort"
 DESKUNDIGHEID_SOORT = "deskundigheid-soort"
 GEMEENTE = "gemeente"
+REGELING = "regeling"
+KOSTEN_SOORT = "kosten-soort"
 
 
 def codes(session: Session, *, lijst: str) -> dict[str, Code]:
@@ -88,6 +90,8 @@ LIJSTEN: dict[str, str] = {
     EFFECT: "Effecten van de inzet van sleutelpersonen in ervaringsverhalen (handreiking, hoofdstuk 7).",
     INZET_SOORT: "Soorten inzet: waaraan een sleutelpersoon de gewerkte uren besteedde.",
     PROFESSIONEEL_CONTACT_SOORT: "Soorten contacten van sleutelpersonen met professionals: adviesvragen, casusoverleg, voorlichting, ...",
+    REGELING: "Regelingen (financieringsstromen) waaruit een project betaald wordt: sociaal domein, Kansrijke Start, ...",
+    KOSTEN_SOORT: "Soorten kosten en vergoedingen: vrijwilligersvergoeding, reiskosten, kinderopvang, ...",
     DESKUNDIGHEID_SOORT: "Soorten deskundigheidsbevordering: basistraining, bijscholing, intervisie, coaching, congres, overig.",
     GEMEENTE: "Gemeenten met hun CBS-code (`GM0344`) en officiële naam, volgens de gemeentelijke indeling van het CBS.",
 }

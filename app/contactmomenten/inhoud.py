@@ -46,6 +46,7 @@ VELDEN = tuple(
         "aantal_deelnemers",
         "rol",
         "duur_minuten",
+        "project_id",
     )
 )
 EIGEN_VELDEN = tuple(veld.kolom for veld in VELDEN)
@@ -65,8 +66,14 @@ class Kinderen:
     uitkomst: Any | None = None
 
 
+# Columns a row dict may leave out (writers that predate them: demo data, bench): their value is None.
+WEGLAATBAAR = frozenset({"project_id"})
+
+
 def _waarde(bron: Any, naam: str) -> Any:
-    return bron[naam] if isinstance(bron, dict) else getattr(bron, naam)
+    if isinstance(bron, dict):
+        return bron.get(naam) if naam in WEGLAATBAAR else bron[naam]
+    return getattr(bron, naam)
 
 
 def _json(waarde: Any) -> Any:
@@ -94,6 +101,10 @@ def inhoud_hash(inhoud: dict[str, Any]) -> str:
 
 
 def _canoniek(inhoud: dict[str, Any]) -> dict[str, Any]:
+    # A record without a project has the fingerprint it had before projects existed (issue 26), so a
+    # retry of a contact posted then is still recognised as the same content.
+    if inhoud.get("projectId") is None:
+        inhoud.pop("projectId", None)
     # Order carries no meaning in these lists, so a retry that lists them differently is the same content.
     inhoud["onderwerpen"] = sorted(inhoud["onderwerpen"])
     inhoud["acties"] = sorted(inhoud["acties"])

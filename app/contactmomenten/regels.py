@@ -19,6 +19,7 @@ from app.core.errors import OngeldigeInvoer
 from app.core.validation import check_wijk_in_gemeente
 from app.ketenpartners import service as ketenpartners
 from app.models import Contactmoment, Doorverwijzing, Uitkomst
+from app.projecten import service as projecten
 from app.sleutelpersonen import service as sleutelpersonen
 from app.toegang.caller import Caller
 
@@ -91,6 +92,9 @@ def controleer(
                 "reason": f"Sleutelpersoon {data.sleutelpersoon_id} bestaat niet.",
             }
         )
+    # Not through the remembered yes of _is_eigen: a project can be deleted (when nothing is charged to it).
+    if data.project_id is not None and (bestaand is None or data.project_id != bestaand.project_id):
+        problems += projecten.controleer_project(session, caller=caller, project_id=data.project_id)
     partners: dict[uuid.UUID, bool] = {}
     for i, verwijzing in enumerate(verwijzingen):
         if verwijzing.ketenpartner_id not in partners:

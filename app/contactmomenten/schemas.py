@@ -157,6 +157,12 @@ class ContactmomentBase(Schema):
         description="Duur van het contact in minuten (1 tot en met 1440).",
         examples=[45],
     )
+    project_id: uuid.UUID | None = Field(
+        default=None,
+        description="Het project (financieringsstroom, /v1/projecten) van de eigen organisatie waarop het contact "
+        "geboekt wordt (optioneel). Een datum buiten de looptijd van het project is toegestaan.",
+        examples=["0b7e4c1a-2d3f-4a5b-8c6d-7e8f9a0b1c2d"],
+    )
 
 
 class ContactmomentCreate(GeenBsn, ContactmomentBase):
@@ -249,6 +255,10 @@ class ContactmomentUpdate(InputSchema):
     )
     duur_minuten: int | None = Field(
         default=None, ge=1, le=1440, description="Duur in minuten.", examples=[30]
+    )
+    project_id: uuid.UUID | None = Field(
+        default=None, description="Project (id); null haalt het contact van het project af.",
+        examples=["0b7e4c1a-2d3f-4a5b-8c6d-7e8f9a0b1c2d"],
     )
     onderwerpen: Onderwerpen = None  # type: ignore[assignment]
     acties: Acties = None  # type: ignore[assignment]

@@ -41,6 +41,7 @@ from app.models import (
     Uitkomst,
     utcnow,
 )
+from app.rapportage import slot
 from app.toegang import audit, scoping
 from app.toegang.caller import Caller
 
@@ -136,9 +137,9 @@ def create(session: Session, *, caller: Caller, data: ContactmomentCreate) -> tu
     With an externId already in use, the same content returns the existing record (created False)
     and different content raises 409 naming it. Flushes nothing through the ORM, never commits.
 
-    Validation needs no query when the code lists and key persons are cached, so the first statement
-    of the transaction is the INSERT: on SQLite the write lock is held only for the INSERTs and the
-    COMMIT. The INSERT itself tells a retry apart (ON CONFLICT DO NOTHING writes nothing), so a new
+    Validation needs no query when the code lists and key persons are cached, so the statements of
+    the transaction are the lock check of approved periods (one indexed read, `rapportage.slot`) and
+    the INSERTs: on SQLite the write lock is held only for those and the COMMIT. The INSERT itself tells a retry apart (ON CONFLICT DO NOTHING writes nothing), so a new
     contactmoment costs no externId lookup. The externId is looked up only when the INSERT hit an
     existing row, or when validation failed: a retry of the same content answers 200 even if one of
     its codes was deactivated after the first post.
@@ -170,6 +171,14 @@ def create(session: Session, *, caller: Caller, data: ContactmomentCreate) -> tu
             return gevonden
         raise regels.weiger(problems)
 
+    try:
+        slot.controleer(session, organisatie_id=caller.organisatie_id, datums=[data.datum])
+    except slot.PeriodeGoedgekeurd:
+        # A retry of a record already stored changes nothing, so it is answered as ever (200).
+        gevonden = herhaling()
+        if gevonden is not None:
+            return gevonden
+        raise
     rijen = nieuwe_rijen(
         data, organisatie_id=caller.organisatie_id, sleutel_id=caller.sleutel_id, inwoner_hash=inwoner_hash,
         vingerafdruk=vingerafdruk, nu=utcnow(),
@@ -243,6 +252,8 @@ def update(
     velden += ["inwonerReferentie"] * referentie_gewijzigd
     if not velden:
         return record
+    # The old date and the new: a correction may neither change an approved period nor move a record into one.
+    slot.controleer(session, organisatie_id=record.organisatie_id, datums=[record.datum, data.datum])
 
     problems = regels.controleer(
         session,
@@ -329,6 +340,7 @@ def _verschuif_datum(
 
 def delete(session: Session, *, caller: Caller, record: Contactmoment) -> None:
     """Soft-delete: the record disappears from every read and count; the externId stays taken."""
+    slot.controleer(session, organisatie_id=record.organisatie_id, datums=[record.datum])
     nu = utcnow()
     record.verwijderd_op = nu
     record.gewijzigd_op = nu

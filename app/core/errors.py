@@ -82,6 +82,12 @@ class ConflictProblem(Problem):
     )
     bestaandeCode: str | None = Field(default=None, description="Bij een bestaande code (`code: bestaat-al`): die "
                                       "code.", examples=["wonen"])
+    periodes: list[str] | None = Field(
+        default=None,
+        description="Bij een schrijfactie in een goedgekeurde rapportageperiode (`code: periode-goedgekeurd`): de "
+        "goedgekeurde periodes die het raakt.",
+        examples=[["2026Q1"]],
+    )
     lijst: str | None = Field(default=None, description="Bij een bestaande code: de codelijst.", examples=["onderwerpen"])
     actieveSubcodes: list[str] | None = Field(
         default=None, description="Bij deactiveren van een hoofdcode: de subcodes die nog actief zijn."

@@ -97,12 +97,34 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
 ]
 
 
+# `laatste-N-maanden|kwartalen|jaren`: the N whole units before the current one, at most this many.
+_LAATSTE = re.compile(r"^laatste-(\d{1,3})-(maanden|kwartalen|jaren)$")
+MAX_LAATSTE = {"maanden": 120, "kwartalen": 40, "jaren": 10}
+
+
 def parse_periode(value: str, *, today: date) -> Periode:
-    """Parse one period expression, absolute or relative to `today`."""
+    """Parse one period expression: absolute, relative to `today`, or a range `A/B` of two absolute ones
+    (from the start of A to the end of B, as ISO 8601 writes intervals: `2024Q4/2026Q3`)."""
     text = value.strip()
+    if "/" in text:
+        begin, _, einde = text.partition("/")
+        if not begin.strip() or not einde.strip() or "/" in einde:
+            raise PeriodeFout(f"Een bereik is twee perioden met een / ertussen, zoals 2024Q4/2026Q3; niet `{value}`.")
+        eerste, laatste = _absoluut(begin.strip(), today), _absoluut(einde.strip(), today)
+        if laatste.tot <= eerste.vanaf or laatste.vanaf < eerste.vanaf:
+            raise PeriodeFout(f"In het bereik `{text}` begint {laatste.label} vóór {eerste.label}; zet de vroegste voorop.")
+        return Periode(eerste.vanaf, laatste.tot, f"{eerste.label}/{laatste.label}")
     relative = _relative(text.lower(), today)
     if relative is not None:
         return relative
+    return _absoluut(text, today, value)
+
+
+def _absoluut(text: str, today: date, value: str | None = None) -> Periode:
+    """One absolute period (a year, quarter, month, ISO week or day)."""
+    value = value or text
+    if _relative(text.lower(), today) is not None:
+        raise PeriodeFout(f"In een bereik staan twee absolute perioden (zoals 2024Q4/2026Q3), geen `{text}`.")
     for pattern, kind in _PATTERNS:
         match = pattern.match(text)
         if not match:
@@ -125,8 +147,9 @@ def parse_periode(value: str, *, today: date) -> Periode:
         except ValueError as exc:
             raise PeriodeFout(f"{text} is geen bestaande datum.") from exc
     raise PeriodeFout(
-        f"Onbekende periode `{value}`; gebruik bijvoorbeeld 2025, 2025Q1, 2025-03, 2025W10 "
-        f"of een van: {', '.join(RELATIEVE_PERIODES)}."
+        f"Onbekende periode `{value}`; gebruik bijvoorbeeld 2025, 2025Q1, 2025-03, 2025W10, een bereik als "
+        f"2024Q4/2026Q3, laatste-N-maanden, laatste-N-kwartalen, laatste-N-jaren of een van: "
+        f"{', '.join(RELATIEVE_PERIODES)}."
     )
 
 
@@ -145,11 +168,21 @@ def _relative(text: str, today: date) -> Periode | None:
         return jaar(today.year)
     if text == "vorig-jaar":
         return jaar(today.year - 1)
-    if text == "laatste-12-maanden":
-        # The twelve whole months before the current one, plus nothing of the running month.
+    match = _LAATSTE.match(text)
+    if match is None:
+        return None
+    aantal, eenheid = int(match.group(1)), match.group(2)
+    if not 1 <= aantal <= MAX_LAATSTE[eenheid]:
+        raise PeriodeFout(f"`{text}`: N ligt tussen 1 en {MAX_LAATSTE[eenheid]} {eenheid}.")
+    # The N whole units before the current one, nothing of the running one.
+    if eenheid == "maanden":
         end = _month_start(today)
-        return Periode(_add_months(end, -12), end, "laatste-12-maanden")
-    return None
+        return Periode(_add_months(end, -aantal), end, text)
+    if eenheid == "kwartalen":
+        end = _quarter_start(today)
+        return Periode(_add_months(end, -3 * aantal), end, text)
+    end = date(today.year, 1, 1)
+    return Periode(date(today.year - aantal, 1, 1), end, text)
 
 
 def range_periode(vanaf: date, tot: date) -> Periode:

@@ -44,6 +44,11 @@ SOORTEN: dict[str, Soort] = {
                              "worden gedeactiveerd; deactiveer eerst de subcodes."),
     "hoofdcode-inactief": Soort(409, "Conflict", "Een subcode van een gedeactiveerde hoofdcode (`ouder`) kan niet "
                                 "worden geheractiveerd; heractiveer eerst de hoofdcode."),
+    "periode-goedgekeurd": Soort(409, "Periode goedgekeurd", "De datum van de registratie valt in een rapportageperiode "
+                                 "die de regio heeft goedgekeurd (`periodes`); toevoegen, wijzigen en verwijderen kan "
+                                 "dan niet. Vraag de regio de periode te heropenen; de `detail` noemt het verzoek."),
+    "periode-loopt-nog": Soort(409, "Periode loopt nog", "Een rapportageperiode kan pas worden ingediend als ze "
+                               "voorbij is."),
     "idempotency-key-hergebruikt": Soort(409, "Conflict", "Deze `Idempotency-Key` hoorde bij een ander verzoek "
                                          "(methode, pad of body). Gebruik een nieuwe sleutel voor een nieuw verzoek."),
     "idempotency-key-in-behandeling": Soort(409, "Conflict", "Het eerste verzoek met deze `Idempotency-Key` loopt "

@@ -20,6 +20,7 @@ from app.doorverwijzingen.schemas import (
 )
 from app.doorverwijzingen.statussen import EINDSTATUSSEN, OVERGANGEN
 from app.models import Contactmoment, Doorverwijzing, DoorverwijzingStatus, utcnow
+from app.rapportage import slot
 from app.toegang import audit, scoping
 from app.toegang.caller import Caller
 
@@ -121,6 +122,7 @@ def wijzig_status(
     """Move a referral to a new status (400 on bad input, 409 on a transition the table refuses)."""
     contactmoment = session.get(Contactmoment, verwijzing.contactmoment_id)
     assert contactmoment is not None
+    slot.controleer(session, organisatie_id=contactmoment.organisatie_id, datums=[contactmoment.datum])
     status_datum = data.status_datum or vandaag()
     problems = codelijsten.check_codes(
         session, lijst=codelijsten.DOORVERWIJZING_STATUS, values=[("status", data.status)]

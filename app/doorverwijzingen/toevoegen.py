@@ -25,6 +25,7 @@ from app.core.errors import Conflict, OngeldigeInvoer, validation_params
 from app.doorverwijzingen.schemas import DoorverwijzingToevoegen
 from app.doorverwijzingen.service import RESOURCE_TYPE, raak_contactmoment_aan
 from app.models import Contactmoment, Doorverwijzing, DoorverwijzingStatus, utcnow
+from app.rapportage import slot
 from app.toegang import audit, scoping
 from app.toegang.caller import Caller
 
@@ -104,6 +105,7 @@ def create(session: Session, *, caller: Caller, contactmoment: Contactmoment, da
         return _herhaling(session, caller=caller, bestaand=bestaand, vingerafdruk=vingerafdruk), False
     if controleer_versie is not None:
         controleer_versie()
+    slot.controleer(session, organisatie_id=contactmoment.organisatie_id, datums=[contactmoment.datum])
     problemen = _problemen(session, caller=caller, contactmoment=contactmoment, data=data)
     if problemen:
         raise OngeldigeInvoer.met(problemen, onderwerp="De doorverwijzing", slot=" Er is niets opgeslagen.")

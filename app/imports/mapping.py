@@ -35,7 +35,7 @@ from app.imports.waarden import (
     lees_wijkcode,
     normaliseer,
 )
-from app.models import Ketenpartner, Sleutelpersoon
+from app.models import Ketenpartner, Project, Sleutelpersoon
 from app.toegang import scoping
 from app.toegang.caller import Caller
 
@@ -99,6 +99,8 @@ VELDEN: tuple[Veld, ...] = (
     Veld("resultaat", "code", "uitkomst.resultaat", ("resultaat", "uitkomst"), codelijsten.RESULTAAT),
     Veld("duurMinuten", "minuten", "duurMinuten",
          ("duur min", "duur", "minuten", "duur in minuten", "duur minuten", "tijd min")),
+    # Optional (issue 26): the project the contact is charged to, by its name (or id) in the organisation.
+    Veld("project", "project", "projectId", ("project", "projectnaam", "project naam", "financieringsstroom")),
 )
 VELD: dict[str, Veld] = {v.naam: v for v in VELDEN}
 NEGEREN = "negeren"
@@ -349,6 +351,10 @@ class Vertaler:
         self.ketenpartners = NaamIndex(
             session.exec(scoping.eigen(select(Ketenpartner.id, Ketenpartner.naam), Ketenpartner, caller)).all()  # type: ignore[arg-type]
         )
+        self.projecten = NaamIndex(
+            session.exec(scoping.eigen(select(Project.id, Project.naam), Project, caller)).all()  # type: ignore[arg-type]
+        )
+        self.project_ids = {i for ids in self.projecten.namen.values() for i in ids}
         self._indexen: dict[str, CodeIndex] = {}
         # (column, value, code) of values matched by words only: the report lists them for a check.
         self.benaderd: dict[tuple[str, str], str] = {}
@@ -478,6 +484,8 @@ class Vertaler:
                 self._sleutelpersoon(v, veld, kolom, tekst)
             elif veld.soort == "ketenpartners":
                 self._ketenpartners(v, veld, gevuld)
+            elif veld.soort == "project":
+                _zet(v.data, veld.pad, self._project(veld, kolom, tekst))
             elif veld.soort == "aanvrager":
                 v.data.setdefault(veld.pad, {}).update(self._aanvrager(kolom, tekst))
         except ValueError as exc:
@@ -554,6 +562,28 @@ class Vertaler:
                     v.bronnen[f"{veld.pad}[{len(codes)}]"] = (kolom, deel)
                     codes.append(treffer.code)
         v.data[veld.pad] = codes
+
+    def _project(self, veld: Veld, kolom: str, tekst: str) -> uuid.UUID:
+        """A project of the organisation, by name (as in the mapping file's `waarden: project:`) or by id.
+
+        The organisation's projects are read once per import (`self.projecten`), so every distinct
+        value is looked up in memory, not per row in the database."""
+        naam, _ = self._herschrijf(veld.naam, tekst)
+        try:
+            project_id = uuid.UUID(naam.strip())
+        except ValueError:
+            ids = self.projecten.zoek(naam)
+        else:
+            ids = [project_id] if project_id in self.project_ids else []
+        if len(ids) == 1:
+            self._noteer(kolom, tekst, "bestaand project")
+            return ids[0]
+        if len(ids) > 1:
+            self._noteer(kolom, tekst, "FOUT: meerdere projecten met deze naam")
+            raise ValueError(f"Er zijn {len(ids)} projecten met de naam `{naam}`; maak de namen uniek of gebruik het id.")
+        self._noteer(kolom, tekst, "FOUT: onbekend project")
+        raise ValueError(f"Onbekend project `{naam}`; maak het eerst aan (POST /v1/projecten of de pagina Projecten), of leg "
+                         "een andere schrijfwijze vast in het mappingbestand (`waarden: project:`).")
 
     def _sleutelpersoon(self, v: Vertaling, veld: Veld, kolom: str, tekst: str) -> None:
         naam, _ = self._herschrijf(veld.naam, tekst)

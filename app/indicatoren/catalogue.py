@@ -21,9 +21,11 @@ class Bron(StrEnum):
     ervaringsverhaal = "ervaringsverhaal"  # one row per experience story
     inzet = "inzet"  # one row per registered inzet (hours of a key person on a day, of one kind)
     professioneel_contact = "professioneel-contact"  # one row per contact of a key person with professionals
+    kosten = "kosten"  # one row per cost (amount in whole cents)
     # Supporting key persons (issue 26): organisation only, computed in indicatoren/ondersteuning.py.
     deskundigheid = "deskundigheid"  # one row per (training, participant)
     ondersteuning = "ondersteuning"  # one row per key person: active, with a plan, moved on
+    rapportageperiode = "rapportageperiode"  # one row per expected report (rhythm, organisation, period): volledigheid.py
 
 
 class Maat(StrEnum):
@@ -32,6 +34,8 @@ class Maat(StrEnum):
     som = "som"  # sum of `kolom` over distinct rows
     ratio = "ratio"  # teller / noemer, both counts under a condition, as a percentage
     mediaan = "mediaan"  # median of `kolom` over distinct rows
+    quotient = "quotient"  # one indicator's value divided by another's over the same filters (`delen`)
+    contract = "contract"  # inzet hours as a percentage of contract hours (urenPerWeek x weeks)
 
 
 class Eenheid(StrEnum):
@@ -39,11 +43,14 @@ class Eenheid(StrEnum):
     percentage = "percentage"
     uren = "uren"
     dagen = "dagen"
+    euro = "euro"
 
 
+# `project` and `regeling`: the funding stream a record is charged to (issue 26) and its scheme.
+PROJECT_DIMENSIES = ("project", "regeling")
 CONTACT_DIMENSIES = (
     "organisatie", "gemeente", "wijk", "sleutelpersoon", "onderwerp", "hoofdonderwerp", "kanaal",
-    "soort", "rol", "taal", "leeftijdscategorie", "geslacht", "doelgroep", "actie",
+    "soort", "rol", "taal", "leeftijdscategorie", "geslacht", "doelgroep", "actie", *PROJECT_DIMENSIES,
 )
 DOORVERWIJZING_DIMENSIES = ("ketenpartner", "ketenpartnerCategorie", "status", "wijze")
 ALLE_DIMENSIES = CONTACT_DIMENSIES + DOORVERWIJZING_DIMENSIES
@@ -53,11 +60,15 @@ SIGNAAL_DIMENSIES = (
 )
 VERHAAL_DIMENSIES = ("organisatie", "gemeente", "wijk", "onderwerp", "hoofdonderwerp", "bron", "effect")
 # Hours have no wijk, topic or resident: the gemeente is where they count (the key person's by default).
-INZET_DIMENSIES = ("organisatie", "gemeente", "sleutelpersoon", "soort")
+INZET_DIMENSIES = ("organisatie", "gemeente", "sleutelpersoon", "soort", *PROJECT_DIMENSIES)
+# Costs: `soort` is the kind of cost (code list kosten-soort); `gemeente` where the cost counts.
+KOSTEN_DIMENSIES = ("organisatie", "gemeente", "sleutelpersoon", "soort", *PROJECT_DIMENSIES)
+# A quotient of costs and contacts can only be cut by what both have, with the same meaning.
+QUOTIENT_DIMENSIES = ("organisatie", "gemeente", "sleutelpersoon", *PROJECT_DIMENSIES)
 # Contacts with professionals: `soort` is their own kind (code list professioneel-contact-soort),
 # `ketenpartnerCategorie` the category of the ketenpartner that asked (none when a gemeente or GGD asked).
 PROFESSIONEEL_DIMENSIES = ("organisatie", "gemeente", "sleutelpersoon", "soort", "onderwerp", "hoofdonderwerp",
-                           "ketenpartnerCategorie")
+                           "ketenpartnerCategorie", *PROJECT_DIMENSIES)
 # Supporting key persons: figures per person, for the organisation itself only.
 DESKUNDIGHEID_DIMENSIES = ("sleutelpersoon", "soort")
 ONDERSTEUNING_DIMENSIES = ("sleutelpersoon",)
@@ -66,6 +77,8 @@ ACTIEF_UITLEG = (
     "dienstverband dat de periode overlapt."
 )
 ALLEEN_ORGANISATIE = " Alleen voor de organisatie zelf; regionale en landelijke sleutels krijgen 403."
+# Expected reports (volledigheid.py) are facts about organisations: per organisation and gemeente only.
+RAPPORTAGE_DIMENSIES = ("organisatie", "gemeente")
 # Signal statuses that carry feedback (terugkoppeling): the signal's loop is closed.
 TERUGGEKOPPELD = ("opgepakt", "niet-opgepakt")
 
@@ -90,6 +103,8 @@ class Indicator:
     teller_omschrijving: str | None = None
     noemer_omschrijving: str | None = None
     dimensies: tuple[str, ...] = ALLE_DIMENSIES
+    delen: tuple[str, str] | None = None  # for quotient: the codes of the numerator and denominator indicators
+    alleen_organisatie: bool = False  # refused (403) for every reader but the organisation's own key
 
 
 INDICATOREN: dict[str, Indicator] = {
@@ -250,6 +265,48 @@ INDICATOREN: dict[str, Indicator] = {
             dimensies=PROFESSIONEEL_DIMENSIES,
         ),
         Indicator(
+            code="kosten",
+            naam="Kosten",
+            definitie="De som van de kosten en vergoedingen (/v1/kosten) met een datum in de periode, in euro's, exact op "
+            "de cent; verwijderde kosten tellen niet mee. Kosten over een maand tellen op de eerste dag van die maand. "
+            "`soort` is de soort kosten (codelijst kosten-soort); `gemeente` de gemeente waar de kosten meetellen. "
+            "Regionale cijfers: afgerond op 10 euro en met ruis, en onderdrukt als er minder sleutelpersonen dan de "
+            "drempel achter de som zitten (kosten zonder sleutelpersoon tellen daarbij voor niemand).",
+            eenheid=Eenheid.euro, bron=Bron.kosten, maat=Maat.som, kolom="bedrag_centen", factor=1 / 100, basis=1000,
+            dimensies=KOSTEN_DIMENSIES,
+        ),
+        Indicator(
+            code="kosten-per-contactmoment",
+            naam="Kosten per contactmoment",
+            definitie="De kosten (indicator kosten) gedeeld door het aantal contactmomenten (aantal-contactmomenten), "
+            "met dezelfde periode en filters, in euro's op de cent. Alleen voor de organisatie zelf: een quotiënt van "
+            "twee beschermde cijfers is niet te beschermen zonder dat het de ruis van beide prijsgeeft.",
+            eenheid=Eenheid.euro, bron=Bron.kosten, maat=Maat.quotient, delen=("kosten", "aantal-contactmomenten"),
+            teller_omschrijving="kosten in euro's", noemer_omschrijving="contactmomenten",
+            dimensies=QUOTIENT_DIMENSIES, alleen_organisatie=True,
+        ),
+        Indicator(
+            code="kosten-per-bereikte-inwoner",
+            naam="Kosten per bereikte inwoner",
+            definitie="De kosten (indicator kosten) gedeeld door het aantal unieke inwoners in individuele "
+            "contactmomenten (bereik-inwoners), met dezelfde periode en filters, in euro's op de cent. Alleen voor de "
+            "organisatie zelf.",
+            eenheid=Eenheid.euro, bron=Bron.kosten, maat=Maat.quotient, delen=("kosten", "bereik-inwoners"),
+            teller_omschrijving="kosten in euro's", noemer_omschrijving="unieke inwoners",
+            dimensies=QUOTIENT_DIMENSIES, alleen_organisatie=True,
+        ),
+        Indicator(
+            code="inzet-t.o.v.-contract",
+            naam="Inzet ten opzichte van contract",
+            definitie="De gewerkte uren (/v1/inzet) als percentage van de contracturen: urenPerWeek maal het aantal "
+            "dagen in het interval (binnen de actieve periode van de sleutelpersoon) gedeeld door 7, op één decimaal. "
+            "Alleen sleutelpersonen met urenPerWeek tellen mee (hun uren en hun contracturen). Bedoeld per sleutelpersoon "
+            "en maand (groeperenOp=sleutelpersoon&interval=maand). Alleen voor de organisatie zelf.",
+            eenheid=Eenheid.percentage, bron=Bron.inzet, maat=Maat.contract,
+            teller_omschrijving="gewerkte uren", noemer_omschrijving="contracturen",
+            dimensies=("organisatie", "sleutelpersoon"), alleen_organisatie=True,
+        ),
+        Indicator(
             code="trainingsuren",
             naam="Trainingsuren",
             definitie="De som van de uren deskundigheidsbevordering (/v1/deskundigheidsbevordering: basistraining, "
@@ -288,6 +345,26 @@ INDICATOREN: dict[str, Indicator] = {
             "interval." + ALLEEN_ORGANISATIE,
             eenheid=Eenheid.aantal, bron=Bron.ondersteuning, maat=Maat.uniek, kolom="sleutelpersoon_id",
             dimensies=ONDERSTEUNING_DIMENSIES,
+        ),
+        Indicator(
+            code="rapportagegraad",
+            naam="Rapportagegraad",
+            definitie="Het aandeel van de organisaties die volgens een rapportageritme (/v1/rapportageritmes) moesten "
+            "rapporteren dat de periode heeft ingediend (status ingediend of goedgekeurd), maal 100. Telt elke afgelopen "
+            "rapportageperiode in het interval waarin haar laatste dag valt. Feiten over organisaties, zonder ruis.",
+            eenheid=Eenheid.percentage, bron=Bron.rapportageperiode, maat=Maat.ratio,
+            teller_omschrijving="verwachte rapportages die zijn ingediend", noemer_omschrijving="verwachte rapportages",
+            dimensies=RAPPORTAGE_DIMENSIES,
+        ),
+        Indicator(
+            code="tijdigheid",
+            naam="Tijdigheid",
+            definitie="Het aandeel van de verwachte rapportages waarvan de deadline verstreken is dat uiterlijk op de "
+            "deadline voor het eerst is ingediend, maal 100. Telt elke rapportageperiode in het interval waarin haar laatste "
+            "dag valt. Feiten over organisaties, zonder ruis.",
+            eenheid=Eenheid.percentage, bron=Bron.rapportageperiode, maat=Maat.ratio,
+            teller_omschrijving="verwachte rapportages tijdig ingediend", noemer_omschrijving="verwachte rapportages met verstreken deadline",
+            dimensies=RAPPORTAGE_DIMENSIES,
         ),
     )
 }

@@ -87,7 +87,7 @@ def _periode(periode: str | None, vanaf: str | None, tot: str | None, problemen:
 
 def waarden_verzoek(
     code: IndicatorCode,
-    periode: Annotated[str | None, Query(description="2025, 2025Q1, 2025-03, 2025W10, of relatief: deze-maand, vorige-maand, dit-kwartaal, vorig-kwartaal, dit-jaar (standaard), vorig-jaar, laatste-12-maanden.", examples=["2025Q1"])] = None,
+    periode: Annotated[str | None, Query(description="2025, 2025Q1, 2025-03, 2025W10, een bereik van twee daarvan (2024Q4/2026Q3), of relatief: deze-maand, vorige-maand, dit-kwartaal, vorig-kwartaal, dit-jaar (standaard), vorig-jaar, laatste-N-maanden (1-120), laatste-N-kwartalen (1-40), laatste-N-jaren (1-10). Regionale sleutels: alleen hele kalendereenheden en laatste-12-maanden.", examples=["2025Q1"])] = None,
     vanaf: Annotated[str | None, Query(description="Begin van een eigen periode (samen met tot).", examples=["2025-01-01"], json_schema_extra={"format": "date"})] = None,
     tot: Annotated[str | None, Query(description="Einde van een eigen periode, inclusief.", examples=["2025-06-30"], json_schema_extra={"format": "date"})] = None,
     interval: Annotated[str | None, Query(description="Geef een tijdreeks met een rij per interval, ook als de waarde 0 is.", json_schema_extra={"enum": [i.value for i in Interval]})] = None,
@@ -97,6 +97,9 @@ def waarden_verzoek(
     taal: F = None, leeftijdscategorie: F = None, geslacht: F = None, doelgroep: F = None,
     ketenpartner: F = None, ketenpartnerCategorie: F = None, status: F = None, wijze: F = None,
     actie: F = None, urgentie: F = None, gerichtAan: F = None, bron: F = None, effect: F = None,
+    project: F = None, regeling: F = None,
+    alleenGoedgekeurd: Annotated[bool, Query(description="Alleen registraties uit periodes die de regio heeft "
+                                             "goedgekeurd (/v1/rapportageritmes); de rest telt niet mee.")] = False,
 ) -> Verzoek:
     """The request object of a catalogue indicator's query; every problem of the query in one 400."""
     parameters = {k: v for k, v in locals().items() if k != "code"}
@@ -105,7 +108,7 @@ def waarden_verzoek(
 
 def _verzoek(indicator: Indicator, eigen_versie: "eigen.EigenVersie | None", problemen: Problemen, *,
              periode: str | None, vanaf: str | None, tot: str | None, interval: str | None, groeperenOp: str | None,
-             **gegeven: str | None) -> Verzoek:
+             alleenGoedgekeurd: bool = False, **gegeven: str | None) -> Verzoek:
     gekozen = _periode(periode, vanaf, tot, problemen)
     gekozen_interval: Interval | None = None
     if interval is not None:
@@ -139,7 +142,7 @@ def _verzoek(indicator: Indicator, eigen_versie: "eigen.EigenVersie | None", pro
     if problemen or gekozen is None:
         raise OngeldigeInvoer.met(problemen)
     return Verzoek(indicator=indicator, periode=gekozen, interval=gekozen_interval, groeperen_op=groepen, filters=filters,
-                   eigen=eigen_versie)
+                   eigen=eigen_versie, alleen_goedgekeurd=alleenGoedgekeurd)
 
 
 def _is_uuid(waarde: str) -> bool:

@@ -68,6 +68,8 @@ def tabel_parameters(verzoek: "Verzoek") -> dict[str, Any]:
         "interval": verzoek.interval.value if verzoek.interval else None,
         "groeperenOp": sorted(verzoek.groeperen_op),
         "filters": {naam: sorted(waarden) for naam, waarden in sorted(verzoek.filters.items())},
+        # Only when asked, so the identity (and hash) of every other table stays as it was.
+        **({"alleenGoedgekeurd": True} if verzoek.alleen_goedgekeurd else {}),
     }
 
 

@@ -22,8 +22,10 @@ from app.models import (
     ErvaringsverhaalOnderwerp,
     Inzet,
     Ketenpartner,
+    Kosten,
     ProfessioneelContact,
     ProfessioneelContactOnderwerp,
+    Project,
     Signaal,
     SignaalOnderwerp,
     Sleutelpersoon,
@@ -42,6 +44,7 @@ CONTACT_KOLOMMEN = {
     "leeftijdscategorie": "leeftijdscategorie",
     "geslacht": "geslacht",
     "doelgroep": "doelgroep",
+    "project": "project_id",
 }
 FAMILIE = {
     "onderwerp": "onderwerp",
@@ -53,7 +56,7 @@ FAMILIE = {
     "wijze": "doorverwijzing",
     "effect": "effect",
 }
-UUID_DIMENSIES = {"organisatie", "sleutelpersoon", "ketenpartner"}
+UUID_DIMENSIES = {"organisatie", "sleutelpersoon", "ketenpartner", "project"}
 
 
 
@@ -77,9 +80,13 @@ BASIS = {
     # `soort` of a professional contact is its own column too; `status` is the adviesvraag's loop.
     Bron.professioneel_contact: Basis(ProfessioneelContact, ProfessioneelContactOnderwerp, "professioneel_contact_id",
                                       {"soort": "soort", "status": "status"}),
+    # `soort` of a cost is its own column too (code list kosten-soort).
+    Bron.kosten: Basis(Kosten, None, "", {"soort": "soort"}),
 }
 # Dimensions that would single out a key person; regional reports aggregate over them.
-NIET_REGIONAAL = {"sleutelpersoon"}
+# A project is one organisation's funding stream: a regional table per project would be one
+# organisation's figures, so it is refused like a key person; `regeling` (a scheme many share) is allowed.
+NIET_REGIONAAL = {"sleutelpersoon", "project"}
 
 
 class IndicatorQuery:
@@ -120,6 +127,7 @@ class IndicatorQuery:
         self.u: Any = None
         self.s: Any = None
         self.e: Any = None
+        self.p: Any = None
         if bron is Bron.hulpvraag:
             self._join_onderwerp()
         elif bron is Bron.actie:
@@ -167,6 +175,10 @@ class IndicatorQuery:
     def _join_ketenpartner(self) -> None:
         self._join_doorverwijzing()
         self._join("k", Ketenpartner, lambda t: t.id == self.d.ketenpartner_id)
+
+    def _join_project(self) -> None:
+        """The project a record is charged to; none (an outer join) for a record without one."""
+        self._join("p", Project, lambda t: t.id == self.c.project_id, isouter=True)
 
     def _join_sleutelpersoon(self) -> None:
         self._join("s", Sleutelpersoon, lambda t: t.id == self.c.sleutelpersoon_id)
@@ -235,6 +247,9 @@ class IndicatorQuery:
         if naam == "effect":
             self._join_effect()
             return self.e.effect
+        if naam == "regeling":
+            self._join_project()
+            return self.p.regeling
         if naam in CONTACT_KOLOMMEN:
             return self.c[CONTACT_KOLOMMEN[naam]]
         if naam == "onderwerp":
@@ -273,6 +288,9 @@ class IndicatorQuery:
         for naam, waarden in filters.items():
             if naam in self.basis.kolommen:
                 conditions.append(self.c[self.basis.kolommen[naam]].in_(waarden))
+            elif naam == "regeling":
+                projecten = select(Project.__table__.c.id).where(Project.__table__.c.regeling.in_(waarden))
+                conditions.append(self.c.project_id.in_(projecten))
             elif naam == "ketenpartnerCategorie" and self.indicator.bron is Bron.professioneel_contact:
                 conditions.append(self._aanvrager_filter(waarden))
             elif naam in CONTACT_KOLOMMEN:

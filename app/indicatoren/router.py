@@ -242,6 +242,8 @@ def _as_json(resultaat: Resultaat, indicator: Indicator) -> dict[str, Any]:
             item.update(doel=rij.doel, realisatie=rij.realisatie)
             if rij.tempo is not None or rij.doel_verwacht is not None:
                 item.update(doelVerwacht=rij.doel_verwacht, tempo=rij.tempo)
+        if rij.volledig is not None:
+            item.update(volledig=rij.volledig, aantalOrganisaties=rij.aantal_organisaties)
         rijen.append(item)
     return {
         "indicator": _public_van(verzoek).model_dump(by_alias=True, mode="json"),

@@ -48,7 +48,7 @@ class IndicatorPublic(Schema):
     code: str = Field(description="Stabiele code van de indicator.", examples=["aantal-contactmomenten"])
     naam: str = Field(description="Nederlandse naam.", examples=["Aantal contactmomenten"])
     definitie: str = Field(description="Definitie in gewone taal.", examples=["Het aantal geregistreerde contactmomenten in de periode."])
-    eenheid: str = Field(description="Eenheid: aantal, percentage, uren of dagen.", examples=["aantal"])
+    eenheid: str = Field(description="Eenheid: aantal, percentage, uren, dagen of euro.", examples=["aantal"])
     teller: str | None = Field(default=None, description="Bij een percentage: wat de teller telt.", examples=["doorverwijzingen met status afgerond"])
     noemer: str | None = Field(default=None, description="Bij een percentage: wat de noemer telt.", examples=["doorverwijzingen met een eindstatus"])
     dimensies: list[str] = Field(description="Dimensies om op te groeperen of te filteren.", examples=[["gemeente", "onderwerp"]])
@@ -125,6 +125,13 @@ class IndicatorRij(Schema):
     realisatie: float | None = Field(default=None, description="Waarde als percentage van het doel, op een decimaal.", examples=[42.0])
     doel_verwacht: float | None = Field(default=None, description="Bij een interval waarin vandaag valt: wat er volgens het doel tot en met vandaag bereikt zou zijn (naar rato van de verstreken dagen of volgens de verdeling; bij een percentage of mediaan het doel zelf).", examples=[61.5])
     tempo: str | None = Field(default=None, description="Bij een interval waarin vandaag valt: `voor`, `op-schema` of `achter`. Op schema is binnen 10% van `doelVerwacht`. Regionale sleutels zien het tempo van de beschermde (met ruis) waarde; een onderdrukte waarde heeft geen tempo.", examples=["op-schema"], json_schema_extra={"enum": ["voor", "op-schema", "achter"]})
+    volledig: bool | None = Field(default=None, description="Alleen buiten de eigen organisatie: waar als elke organisatie die "
+                                  "voor deze cel moest rapporteren (/v1/rapportageritmes) alle periodes in het interval heeft "
+                                  "ingediend (met alleenGoedgekeurd: goedgekeurd gekregen); onwaar als er een ontbreekt of niemand "
+                                  "hoefde te rapporteren.", examples=[True])
+    aantal_organisaties: int | None = Field(default=None, description="Alleen buiten de eigen organisatie: het aantal verwachte "
+                                            "organisaties waarvan alle periodes in het interval zijn ingediend (met "
+                                            "alleenGoedgekeurd: goedgekeurd).", examples=[3])
     organisatie: DimensieWaarde | None = None
     gemeente: DimensieWaarde | None = None
     wijk: DimensieWaarde | None = None
@@ -147,6 +154,8 @@ class IndicatorRij(Schema):
     gerichtAan: DimensieWaarde | None = None  # noqa: N815
     bron: DimensieWaarde | None = None
     effect: DimensieWaarde | None = None
+    project: DimensieWaarde | None = None
+    regeling: DimensieWaarde | None = None
 
 
 class Onderdrukking(Schema):

@@ -15,22 +15,25 @@ import statistics
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 from typing import Any
 
 from sqlalchemy import ColumnElement, case, func, literal, select
 from sqlmodel import Session
 
 from app.codelijsten import service as codelijsten
+from app.core import geld
 from app.core.config import get_settings
 from app.core.errors import GeenToegang, OngeldigeInvoer
 from app.core.periods import Interval, Periode, intervallen
 from app.ervaringsverhalen import service as ervaringsverhalen
-from app.indicatoren import lezingen, tabelcontrole
+from app.indicatoren import lezingen, tabelcontrole, volledigheid
 from app.indicatoren.catalogue import Bron, Eenheid, Indicator, Maat
 from app.indicatoren.perturbatie import Ptable, celsleutel, ptable
 from app.indicatoren.query import NIET_REGIONAAL, UUID_DIMENSIES, IndicatorQuery, row_keys
-from app.models import Code, Ketenpartner, Organisatie, Sleutelpersoon
+from app.models import Code, Inzet, Ketenpartner, Organisatie, Project, Sleutelpersoon
 from app.toegang import scoping
 from app.toegang.caller import Binding, Caller
 
@@ -53,6 +56,7 @@ class Verzoek:
     # Set for an organisation's own indicator (app/indicatoren/eigen.py): the version of its definition.
     # `indicator` is then the own indicator as shown; `eigen.bereken` computes it from the base.
     eigen: Any = None
+    alleen_goedgekeurd: bool = False  # only records in periods the region approved (volledigheid.py)
 
 
 LEEG_LABEL = "(niet ingevuld)"
@@ -71,6 +75,8 @@ class Rij:
     realisatie: float | None = None
     doel_verwacht: float | None = None  # pace (app/doelen/koppeling.py): expected by today,
     tempo: str | None = None  # and voor / op-schema / achter
+    volledig: bool | None = None  # readers outside the organisation: see volledigheid.annoteer
+    aantal_organisaties: int | None = None
 
 
 @dataclass
@@ -95,6 +101,9 @@ def controleer_toegang(verzoek: Verzoek, caller: Caller) -> None:
     """Refuse what a regional key may not see: other gemeenten, and per-key-person figures."""
     if caller.binding is Binding.organisatie:
         return
+    if verzoek.indicator.alleen_organisatie:
+        raise GeenToegang(f"Indicator {verzoek.indicator.code} is er alleen voor de organisatie zelf; regionale en "
+                          "landelijke sleutels zien hem niet.")
     geweigerd = NIET_REGIONAAL & (set(verzoek.groeperen_op) | set(verzoek.filters))
     if geweigerd:
         raise GeenToegang(
@@ -116,6 +125,8 @@ def bereken(session: Session, *, caller: Caller, verzoek: Verzoek, drempel: int,
         from app.indicatoren import ondersteuning  # imports this module's row types
 
         return ondersteuning.bereken(session, caller=caller, verzoek=verzoek, drempel=drempel, max_rijen=max_rijen)
+    if indicator.bron is Bron.rapportageperiode:
+        return volledigheid.bereken(session, caller=caller, verzoek=verzoek)  # facts about organisations, exact
     settings = get_settings()
     beschermd = caller.binding is not Binding.organisatie
     perturbatie = ptable(drempel) if beschermd else None
@@ -135,6 +146,10 @@ def bereken(session: Session, *, caller: Caller, verzoek: Verzoek, drempel: int,
             lezingen.registreer(session, caller=caller, verzoek=verzoek, geweigerd=f"{exc.status}: {exc.detail}")
             raise
         lezingen.registreer(session, caller=caller, verzoek=verzoek)  # audit and daily budget; may 429
+    if indicator.maat is Maat.quotient:
+        return _quotient(session, caller=caller, verzoek=verzoek, drempel=drempel, max_rijen=max_rijen)
+    if indicator.maat is Maat.contract:
+        return _contract(session, caller=caller, verzoek=verzoek, buckets=buckets, drempel=drempel, max_rijen=max_rijen)
     query = IndicatorQuery(indicator, session.get_bind().dialect.name)
 
     datum = query.c.datum
@@ -142,6 +157,8 @@ def bereken(session: Session, *, caller: Caller, verzoek: Verzoek, drempel: int,
     scope = _scope(query, caller)
     if scope is not None:
         query.where.append(scope)
+    if verzoek.alleen_goedgekeurd:
+        query.where.append(volledigheid.alleen_goedgekeurd(query.c.organisatie_id, datum))
     if indicator.bron is Bron.ervaringsverhaal and beschermd:
         query.where.append(ervaringsverhalen.deelbaar(query.c))  # outside the organisation: shared stories only
     for naam, waarden in indicator.voorwaarde.items():
@@ -250,6 +267,7 @@ def bereken(session: Session, *, caller: Caller, verzoek: Verzoek, drempel: int,
             rijen.append(_rij(indicator, bucket, dimensies, cell, bescherming, cel, delen))
     if beschermd:
         _controleer_ijlheid(rijen, settings.regionaal_max_aandeel_onderdrukt)
+        volledigheid.annoteer(session, caller=caller, verzoek=verzoek, rijen=rijen)
 
     _labels(session, rijen, verzoek.groeperen_op, indicator.bron)
     doeltempo = _doelen(session, rijen, verzoek, caller) if doelen else []
@@ -428,6 +446,8 @@ def _rij(indicator: Indicator, bucket: Periode, dimensies: dict[str, Any], cell:
         sleutel = celsleutel(bescherming.geheim, maat, int(cell.get("sleutel") or 0), cel)
         if not bescherming.genoeg_personen(cell.get("personen")):
             raw = None
+        elif indicator.bron is Bron.kosten and int(cell.get("personen") or 0) < bescherming.min_personen:
+            raw = None  # money: a sum over fewer key persons than the threshold is never shown, none included
         elif indicator.maat in (Maat.som, Maat.mediaan):
             raw = bescherming.ptable.som(float(raw or 0), records=int(cell.get("records") or 0), celsleutel=sleutel,
                                          basis=indicator.basis, min_records=bescherming.min_records)
@@ -435,6 +455,8 @@ def _rij(indicator: Indicator, bucket: Periode, dimensies: dict[str, Any], cell:
             raw = bescherming.ptable.aantal(int(raw or 0), sleutel)
     if raw is None:
         rij.onderdrukt = True
+    elif indicator.eenheid is Eenheid.euro:
+        rij.waarde = float(geld.euro(int(raw)))  # whole cents to euros: exact, then the nearest float prints the same
     elif indicator.eenheid is Eenheid.uren:
         rij.waarde = round(float(raw) * indicator.factor, 1)
     elif indicator.maat is Maat.mediaan:
@@ -459,7 +481,8 @@ def _labels(session: Session, rijen: list[Rij], groeperen_op: Sequence[str], bro
             )
             labels = {code: label for code, label in found}
         elif naam in UUID_DIMENSIES:
-            model: Any = {"organisatie": Organisatie, "sleutelpersoon": Sleutelpersoon, "ketenpartner": Ketenpartner}[naam]
+            model: Any = {"organisatie": Organisatie, "sleutelpersoon": Sleutelpersoon, "ketenpartner": Ketenpartner,
+                          "project": Project}[naam]
             column = model.weergavenaam if naam == "sleutelpersoon" else model.naam
             found = session.execute(select(model.id, column).where(model.id.in_([uuid.UUID(c) for c in codes])))
             labels = {str(i): label for i, label in found}
@@ -467,3 +490,95 @@ def _labels(session: Session, rijen: list[Rij], groeperen_op: Sequence[str], bro
             value = rij.dimensies[naam]
             # An empty value (a contact without that attribute) gets a label too, next to `onbekend`.
             rij.labels[naam] = labels.get(value, value) if value is not None else LEEG_LABEL
+
+
+# --- Indicators computed from others, for the organisation only (issue 26) --------------------
+
+
+def _quotient(session: Session, *, caller: Caller, verzoek: Verzoek, drempel: int, max_rijen: int) -> Resultaat:
+    """One indicator divided by another over the same period, interval, grouping and filters, per cell.
+
+    Both are exact here (organisation only). The value is euros per unit, to the cent with half up
+    rounding of the exact quotient; `noemer` is the denominator's count. A cell whose denominator is
+    0 has no value."""
+    from app.indicatoren.catalogue import INDICATOREN
+
+    assert verzoek.indicator.delen is not None
+    teller_code, noemer_code = verzoek.indicator.delen
+    delen = [bereken(session, caller=caller, drempel=drempel, max_rijen=max_rijen,
+                     verzoek=Verzoek(indicator=INDICATOREN[code], periode=verzoek.periode, interval=verzoek.interval,
+                                     groeperen_op=verzoek.groeperen_op, filters=verzoek.filters))
+             for code in (teller_code, noemer_code)]
+    per_cel = [{(r.periode.vanaf, *(r.dimensies[n] for n in verzoek.groeperen_op)): r for r in deel.rijen} for deel in delen]
+    cellen = sorted(set(per_cel[0]) | set(per_cel[1]), key=lambda k: (k[0], _sort_key(k[1:])))
+    rijen = []
+    for cel in cellen:
+        teller, noemer = per_cel[0].get(cel), per_cel[1].get(cel)
+        voorbeeld = teller or noemer
+        assert voorbeeld is not None
+        euro = Decimal(str(teller.waarde)) if teller is not None and teller.waarde is not None else Decimal(0)
+        aantal = int(noemer.waarde) if noemer is not None and noemer.waarde is not None else 0
+        rij = Rij(periode=voorbeeld.periode, dimensies=dict(voorbeeld.dimensies), waarde=None, noemer=aantal,
+                  labels={**(noemer.labels if noemer else {}), **(teller.labels if teller else {})})
+        if aantal:
+            rij.waarde = float((euro / aantal).quantize(geld.CENT, rounding=ROUND_HALF_UP))
+        rijen.append(rij)
+    return Resultaat(verzoek=verzoek, rijen=rijen, onderdrukking=False, drempel=drempel)
+
+
+def _contract(session: Session, *, caller: Caller, verzoek: Verzoek, buckets: list[Periode], drempel: int,
+              max_rijen: int) -> Resultaat:
+    """Inzet hours against contract hours, per interval (and key person when grouped), as a percentage.
+
+    Contract hours of a key person in an interval: urenPerWeek x the interval's days within the key
+    person's active period / 7. Only key persons with urenPerWeek count, for hours and contract alike."""
+    personen_statement = scoping.eigen(select(Sleutelpersoon), Sleutelpersoon, caller).where(
+        Sleutelpersoon.uren_per_week.is_not(None))  # type: ignore[union-attr]
+    if "sleutelpersoon" in verzoek.filters:
+        personen_statement = personen_statement.where(
+            Sleutelpersoon.id.in_([uuid.UUID(w) for w in verzoek.filters["sleutelpersoon"]]))  # type: ignore[attr-defined]
+    if "organisatie" in verzoek.filters:
+        personen_statement = personen_statement.where(
+            Sleutelpersoon.organisatie_id.in_([uuid.UUID(w) for w in verzoek.filters["organisatie"]]))  # type: ignore[attr-defined]
+    personen = list(session.scalars(personen_statement))
+    ids = [p.id for p in personen]
+    bucket_expr = _bucket(Inzet.datum, buckets, 0, len(buckets)) if len(buckets) > 1 else literal(0)
+    minuten: dict[tuple[int, uuid.UUID], int] = {}
+    if ids:
+        statement = (select(bucket_expr.label("bucket"), Inzet.sleutelpersoon_id, func.sum(Inzet.minuten))
+                     .where(Inzet.sleutelpersoon_id.in_(ids), Inzet.verwijderd_op.is_(None),  # type: ignore[attr-defined,union-attr]
+                            Inzet.datum >= buckets[0].vanaf, Inzet.datum < buckets[-1].tot)
+                     .group_by("bucket", Inzet.sleutelpersoon_id))
+        minuten = {(int(b), _uuid_van(p)): int(m or 0) for b, p, m in session.execute(statement)}
+    per_persoon = "sleutelpersoon" in verzoek.groeperen_op
+    if per_persoon and len(buckets) * max(1, len(personen)) > max_rijen:
+        raise OngeldigeInvoer.veld("groeperenOp", f"Deze combinatie geeft meer dan {max_rijen} rijen; kies een grover "
+                                   "interval of een kortere periode.")
+    rijen: list[Rij] = []
+    for index, bucket in enumerate(buckets):
+        groepen = [[p] for p in sorted(personen, key=lambda p: (p.weergavenaam, str(p.id)))] if per_persoon else [personen]
+        for groep in groepen:
+            gewerkt = sum(minuten.get((index, p.id), 0) for p in groep)
+            contract = sum(Fraction(str(p.uren_per_week)) * 60 * _actieve_dagen(p, bucket) / 7 for p in groep)
+            dimensies: dict[str, Any] = {}
+            if per_persoon:
+                dimensies["sleutelpersoon"] = str(groep[0].id)
+            if "organisatie" in verzoek.groeperen_op:
+                dimensies["organisatie"] = str(caller.organisatie_id)
+            rij = Rij(periode=bucket, dimensies={n: dimensies[n] for n in verzoek.groeperen_op}, waarde=None)
+            if contract:
+                rij.waarde = float(round(Decimal(100 * gewerkt) / Decimal(float(contract)), 1))
+            rijen.append(rij)
+    _labels(session, rijen, verzoek.groeperen_op, verzoek.indicator.bron)
+    return Resultaat(verzoek=verzoek, rijen=rijen, onderdrukking=False, drempel=drempel)
+
+
+def _actieve_dagen(persoon: Sleutelpersoon, periode: Periode) -> int:
+    """Days of the period within the key person's active period (actiefVanaf .. actiefTot, inclusive)."""
+    begin = max(periode.vanaf, persoon.actief_vanaf or periode.vanaf)
+    einde = min(periode.tot, (persoon.actief_tot + timedelta(days=1)) if persoon.actief_tot else periode.tot)
+    return max(0, (einde - begin).days)
+
+
+def _uuid_van(waarde: Any) -> uuid.UUID:
+    return waarde if isinstance(waarde, uuid.UUID) else uuid.UUID(_normalise(waarde))

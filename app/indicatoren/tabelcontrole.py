@@ -51,11 +51,13 @@ LIJST_VAN = {
     "ketenpartnerCategorie": codelijsten.KETENPARTNER_CATEGORIE,
     "wijze": codelijsten.DOORVERWIJZING_WIJZE,
     "effect": codelijsten.EFFECT,
+    "regeling": codelijsten.REGELING,
 }
 # A dimension whose values come from another code list for one source: inzet has its own `soort`.
 LIJST_PER_BRON = {
     Bron.inzet: {"soort": codelijsten.INZET_SOORT},
     Bron.professioneel_contact: {"soort": codelijsten.PROFESSIONEEL_CONTACT_SOORT},
+    Bron.kosten: {"soort": codelijsten.KOSTEN_SOORT},
     Bron.deskundigheid: {"soort": codelijsten.DESKUNDIGHEID_SOORT},
 }
 
@@ -74,7 +76,7 @@ VASTE_LIJSTEN = {
 SIGNAAL_STATUSSEN = ("ingediend", "ontvangen", "in-behandeling", "opgepakt", "niet-opgepakt")
 OPEN_LIJSTEN = ("taal", "wijk")  # no code list: grouping needs a filter that names the values
 # Dimensions whose column may be empty: the table has a row "(niet ingevuld)" for them.
-LEEG_MOGELIJK = {"rol", "taal", "leeftijdscategorie", "geslacht", "doelgroep", "wijk"}
+LEEG_MOGELIJK = {"rol", "taal", "leeftijdscategorie", "geslacht", "doelgroep", "wijk", "regeling"}
 # Dimensions that may be empty for one source only: a professional contact a gemeente or GGD asked for
 # has no ketenpartnerCategorie.
 LEEG_PER_BRON = {Bron.professioneel_contact: {"ketenpartnerCategorie"}}

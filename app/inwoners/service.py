@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 
 from app.contactmomenten import service as contactmomenten
 from app.models import Contactmoment, IdempotentieSleutel, utcnow
+from app.rapportage import service as rapportage
 from app.toegang import audit, scoping
 from app.toegang.caller import Caller, cli_caller
 
@@ -43,6 +44,9 @@ def vergeet(session: Session, *, caller: Caller, referentie: str) -> int:
     )
     records = list(session.exec(statement))
     if records:
+        # Always allowed, also in an approved period; there it is recorded as a change of the approved figures.
+        rapportage.meld_wijziging(session, caller=caller, organisatie_id=caller.organisatie_id,
+                                  datums=[r.datum for r in records])
         _ontkoppel(session, records)
     # Retried POSTs of the last day are remembered by a keyed hash of their body, which may hold this
     # reference: forget them all (they are only a convenience for retries; externId still holds).

@@ -66,6 +66,10 @@ class InzetCreate(InputSchema):
         examples=["GM0344"],
     )
     toelichting: Toelichting | None = None
+    project_id: uuid.UUID | None = Field(
+        default=None, description="Het project (/v1/projecten) van de eigen organisatie waarop de uren geboekt worden (optioneel).",
+        examples=["0b7e4c1a-2d3f-4a5b-8c6d-7e8f9a0b1c2d"],
+    )
 
 
 class InzetUpdate(InputSchema):
@@ -77,6 +81,8 @@ class InzetUpdate(InputSchema):
     soort: Soort | None = None
     gemeentecode: Gemeentecode | None = Field(default=None, description="Gemeente; `null` wist haar.", examples=["GM0344"])
     toelichting: Toelichting | None = Field(default=None, description="Toelichting; `null` wist haar. " + NAMEN_WAARSCHUWING)
+    project_id: uuid.UUID | None = Field(default=None, description="Project (id); `null` haalt de uren van het project af.",
+                                         examples=["0b7e4c1a-2d3f-4a5b-8c6d-7e8f9a0b1c2d"])
 
     @field_validator("sleutelpersoon_id", "datum", "uren", "soort", mode="before")
     @classmethod
@@ -95,6 +101,8 @@ class InzetPublic(Schema):
     soort: str = Field(description="Code uit codelijst `inzet-soort`.", examples=["groepsactiviteit"])
     gemeentecode: str | None = Field(description="Gemeente waar de uren meetellen.", examples=["GM0344"])
     toelichting: str | None = Field(description="Toelichting.", examples=["Voorlichting over de zorgverzekering in het buurthuis"])
+    project_id: uuid.UUID | None = Field(default=None, description="Het project waarop de uren geboekt zijn, of null.",
+                                         examples=["0b7e4c1a-2d3f-4a5b-8c6d-7e8f9a0b1c2d"])
     aangemaakt_op: datetime = Field(description="Tijdstip van vastleggen.", examples=["2026-12-03T17:30:00Z"])
     gewijzigd_op: datetime = Field(description="Tijdstip van de laatste wijziging.", examples=["2026-12-03T17:30:00Z"])
 

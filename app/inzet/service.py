@@ -33,6 +33,8 @@ from app.inzet.schemas import (
     UrenPerMaand,
 )
 from app.models import Inzet, Sleutelpersoon, utcnow
+from app.rapportage import slot
+from app.projecten import service as projecten
 from app.toegang import audit, scoping
 from app.toegang.caller import Caller
 
@@ -95,7 +97,7 @@ def publiek(inzet: Inzet) -> InzetPublic:
     return InzetPublic(
         id=inzet.id, extern_id=inzet.extern_id, sleutelpersoon_id=inzet.sleutelpersoon_id, datum=inzet.datum,
         uren=uren(inzet.minuten), soort=inzet.soort, gemeentecode=inzet.gemeentecode, toelichting=inzet.toelichting,
-        aangemaakt_op=inzet.aangemaakt_op, gewijzigd_op=inzet.gewijzigd_op,
+        project_id=inzet.project_id, aangemaakt_op=inzet.aangemaakt_op, gewijzigd_op=inzet.gewijzigd_op,
     )
 
 
@@ -106,6 +108,8 @@ def vingerafdruk_van(values: dict[str, Any]) -> str:
     """Fingerprint of the submitted content (without externId): a retry has the same one."""
     inhoud = {k: values.get(k) for k in _INHOUD}
     inhoud["uren"] = minuten(inhoud["uren"]) if inhoud["uren"] is not None else None
+    if values.get("project_id") is not None:  # without a project: the fingerprint from before projects (issue 26)
+        inhoud["project_id"] = values["project_id"]
     return hashlib.sha256(json.dumps(inhoud, sort_keys=True, default=str).encode()).hexdigest()
 
 
@@ -155,6 +159,8 @@ def _validate(session: Session, *, caller: Caller, values: dict[str, Any], chang
                 f"{_getal(eerder + erbij)} uur, meer dan {MAX_UREN_PER_DAG} uur op één dag. Er kan op {dag} nog "
                 f"hoogstens {_getal(MAX_MINUTEN_PER_DAG - eerder)} uur bij.",
             })
+    if "project_id" in changed:
+        problems += projecten.controleer_project(session, caller=caller, project_id=values.get("project_id"))
     if problems:
         raise OngeldigeInvoer.met(problems, onderwerp="De inzet", slot=" Er is niets opgeslagen.")
     return persoon
@@ -187,10 +193,12 @@ def create(session: Session, *, caller: Caller, data: InzetCreate) -> tuple[Inze
         return _herhaling(session, caller=caller, bestaand=bestaand, vingerafdruk=vingerafdruk), False
     persoon = _validate(session, caller=caller, values=values, changed=set(values), bestaand=None)
     assert persoon is not None
+    slot.controleer(session, organisatie_id=caller.organisatie_id, datums=[data.datum])
     inzet = Inzet(
         organisatie_id=caller.organisatie_id, extern_id=data.extern_id, sleutelpersoon_id=data.sleutelpersoon_id,
         datum=data.datum, minuten=minuten(data.uren), soort=data.soort,
         gemeentecode=data.gemeentecode or persoon.gemeentecode, toelichting=data.toelichting, inhoud_hash=vingerafdruk,
+        project_id=data.project_id,
     )
     try:
         # A savepoint, so a concurrent POST with the same externId ends up as a retry, not a 500.
@@ -217,6 +225,7 @@ def _huidig(inzet: Inzet) -> dict[str, Any]:
     return {
         "sleutelpersoon_id": inzet.sleutelpersoon_id, "datum": inzet.datum, "uren": uren(inzet.minuten),
         "soort": inzet.soort, "gemeentecode": inzet.gemeentecode, "toelichting": inzet.toelichting,
+        "project_id": inzet.project_id,
     }
 
 
@@ -229,6 +238,7 @@ def update(session: Session, *, caller: Caller, inzet: Inzet, data: InzetUpdate)
         return inzet
     merged = huidig | changed
     _validate(session, caller=caller, values=merged, changed=set(changed), bestaand=inzet)
+    slot.controleer(session, organisatie_id=inzet.organisatie_id, datums=[inzet.datum, merged["datum"]])
     for naam, waarde in changed.items():
         if naam == "uren":
             inzet.minuten = minuten(waarde)
@@ -246,6 +256,7 @@ def update(session: Session, *, caller: Caller, inzet: Inzet, data: InzetUpdate)
 
 def delete(session: Session, *, caller: Caller, inzet: Inzet) -> None:
     """Soft-delete: the hours count nowhere any more and the record answers 404; the externId stays taken."""
+    slot.controleer(session, organisatie_id=inzet.organisatie_id, datums=[inzet.datum])
     inzet.verwijderd_op = utcnow()
     inzet.gewijzigd_op = inzet.verwijderd_op
     session.add(inzet)

@@ -17,6 +17,7 @@ from app.models.import_mapping import ImportMapping
 from app.models.import_run import ImportRun
 from app.models.inzet import Inzet
 from app.models.ketenpartner import Ketenpartner
+from app.models.kosten import Kosten
 from app.models.lees_audit import LeesAudit
 from app.models.maandafspraak import Maandafspraak
 from app.models.ondersteuning import (
@@ -27,7 +28,14 @@ from app.models.ondersteuning import (
     Ontwikkeldoel,
 )
 from app.models.organisatie import Organisatie
+from app.models.project import Project
 from app.models.professioneel_contact import ProfessioneelContact, ProfessioneelContactOnderwerp
+from app.models.rapportage import (
+    RapportageHistorie,
+    Rapportageritme,
+    RapportageritmeOrganisatie,
+    Rapportagestatus,
+)
 from app.models.signaal import Signaal, SignaalBericht, SignaalOnderwerp, SignaalStatus
 from app.models.sleutelpersoon import Sleutelpersoon
 from app.models.uitkomst import Uitkomst
@@ -63,12 +71,18 @@ __all__ = [
     "ImportRun",
     "Inzet",
     "Ketenpartner",
+    "Kosten",
     "LeesAudit",
     "Maandafspraak",
     "Ontwikkeldoel",
     "Organisatie",
     "ProfessioneelContact",
     "ProfessioneelContactOnderwerp",
+    "RapportageHistorie",
+    "Rapportageritme",
+    "RapportageritmeOrganisatie",
+    "Rapportagestatus",
+    "Project",
     "SQLModel",
     "Signaal",
     "SignaalBericht",

@@ -34,6 +34,8 @@ class Inzet(SQLModel, table=True):
     soort: str = Field(max_length=40)
     gemeentecode: str | None = Field(default=None, max_length=6)
     toelichting: str | None = Field(default=None, max_length=500)
+    # The funding stream the record is charged to (issue 26): a project of the same organisation.
+    project_id: uuid.UUID | None = Field(default=None, foreign_key="project.id", index=True)
     # Fingerprint of the submitted content, to tell a safe retry from a conflicting re-use of externId.
     inhoud_hash: str = Field(max_length=64)
     record_key: int | None = record_key_field()

@@ -41,6 +41,8 @@ class ProfessioneelContact(SQLModel, table=True):
     status: str | None = Field(default=None, max_length=20)  # adviesvraag only
     terugkoppeling_tekst: str | None = Field(default=None, max_length=4000)
     terugkoppeling_datum: date | None = None
+    # The funding stream the record is charged to (issue 26): a project of the same organisation.
+    project_id: uuid.UUID | None = Field(default=None, foreign_key="project.id", index=True)
     # Fingerprint of the submitted content, to tell a safe retry from a conflicting re-use of externId.
     inhoud_hash: str = Field(max_length=64)
     record_key: int | None = record_key_field()

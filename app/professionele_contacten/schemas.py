@@ -118,6 +118,10 @@ class ProfessioneelContactCreate(InputSchema):
     aantal_professionals: AantalProfessionals
     onderwerpen: Onderwerpen = Field(default_factory=list)
     duur_minuten: DuurMinuten | None = None
+    project_id: uuid.UUID | None = Field(
+        default=None, description="Het project (/v1/projecten) van de eigen organisatie waarop het contact geboekt wordt (optioneel).",
+        examples=["0b7e4c1a-2d3f-4a5b-8c6d-7e8f9a0b1c2d"],
+    )
     gemeentecode: Gemeentecode | None = Field(
         default=None, description="Gemeente waar het contact meetelt in regionale cijfers; standaard de gemeente van de sleutelpersoon.",
         examples=["GM0344"],
@@ -136,6 +140,8 @@ class ProfessioneelContactUpdate(InputSchema):
     aantal_professionals: AantalProfessionals | None = None
     onderwerpen: Onderwerpen | None = None
     duur_minuten: DuurMinuten | None = Field(default=None, description="Duur in minuten; `null` wist hem.", examples=[45])
+    project_id: uuid.UUID | None = Field(default=None, description="Project (id); `null` haalt het contact van het project af.",
+                                         examples=["0b7e4c1a-2d3f-4a5b-8c6d-7e8f9a0b1c2d"])
     gemeentecode: Gemeentecode | None = Field(default=None, description="Gemeente; `null` wist haar.", examples=["GM0344"])
     status: AdviesStatus | None = Field(default=None, description=STATUS_UITLEG, examples=["teruggekoppeld"])
     terugkoppeling: AdviesTerugkoppeling | None = Field(default=None, description="De terugkoppeling van de vragende partij; `null` wist haar.")
@@ -169,6 +175,8 @@ class ProfessioneelContactPublic(Schema):
     aantal_professionals: int = Field(description="Aantal bereikte professionals.", examples=[6])
     onderwerpen: list[str] = Field(description="Codes uit codelijst `onderwerp`.", examples=[["zorg.jgz"]])
     duur_minuten: int | None = Field(description="Duur in minuten.", examples=[45])
+    project_id: uuid.UUID | None = Field(default=None, description="Het project waarop het contact geboekt is, of null.",
+                                         examples=["0b7e4c1a-2d3f-4a5b-8c6d-7e8f9a0b1c2d"])
     gemeentecode: str | None = Field(description="Gemeente waar het contact meetelt.", examples=["GM0344"])
     status: AdviesStatus | None = Field(description="Bij een adviesvraag: gevraagd, gegeven of teruggekoppeld; anders null.", examples=["gegeven"])
     terugkoppeling: AdviesTerugkoppelingPublic | None = Field(description="De terugkoppeling van de vragende partij, of null.")

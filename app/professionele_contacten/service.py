@@ -39,6 +39,8 @@ from app.professionele_contacten.schemas import (
     ProfessioneelContactPublic,
     ProfessioneelContactUpdate,
 )
+from app.rapportage import slot
+from app.projecten import service as projecten
 from app.toegang import audit, scoping
 from app.toegang.caller import Caller
 
@@ -131,7 +133,7 @@ def publiek(contact: ProfessioneelContact, onderwerpen: list[str]) -> Profession
         aantal_professionals=contact.aantal_professionals, onderwerpen=sorted(onderwerpen),
         duur_minuten=contact.duur_minuten, gemeentecode=contact.gemeentecode,
         status=AdviesStatus(contact.status) if contact.status else None, terugkoppeling=terugkoppeling,
-        aangemaakt_op=contact.aangemaakt_op, gewijzigd_op=contact.gewijzigd_op,
+        project_id=contact.project_id, aangemaakt_op=contact.aangemaakt_op, gewijzigd_op=contact.gewijzigd_op,
     )
 
 
@@ -151,6 +153,8 @@ def vingerafdruk_van(values: dict[str, Any]) -> str:
     """Fingerprint of the submitted content (without externId): a retry has the same one."""
     inhoud = {k: values.get(k) for k in _INHOUD}
     inhoud["onderwerpen"] = sorted(inhoud.get("onderwerpen") or [])
+    if values.get("project_id") is not None:  # without a project: the fingerprint from before projects (issue 26)
+        inhoud["project_id"] = values["project_id"]
     return hashlib.sha256(json.dumps(inhoud, sort_keys=True, default=str).encode()).hexdigest()
 
 
@@ -207,6 +211,8 @@ def _validate(session: Session, *, caller: Caller, values: dict[str, Any], chang
     if persoon is None:
         problems.append({"name": "sleutelpersoonId", "reason": f"Sleutelpersoon {values['sleutelpersoon_id']} bestaat niet."})
     _loop(values, problems)
+    if "project_id" in changed:
+        problems += projecten.controleer_project(session, caller=caller, project_id=values.get("project_id"))
     if problems:
         raise OngeldigeInvoer.met(problems, onderwerp="Het professionele contact", slot=" Er is niets opgeslagen.")
     return persoon
@@ -246,6 +252,7 @@ def _kolommen(values: dict[str, Any]) -> dict[str, Any]:
         "status": str(values["status"]) if values.get("status") is not None else None,
         "terugkoppeling_tekst": terugkoppeling["tekst"] if terugkoppeling else None,
         "terugkoppeling_datum": terugkoppeling["datum"] if terugkoppeling else None,
+        "project_id": values.get("project_id"),
     }
 
 
@@ -266,6 +273,7 @@ def create(session: Session, *, caller: Caller, data: ProfessioneelContactCreate
         return _herhaling(session, caller=caller, bestaand=bestaand, vingerafdruk=vingerafdruk), False
     persoon = _validate(session, caller=caller, values=values, changed=set(values), bestaand=None, oude_onderwerpen=[])
     assert persoon is not None
+    slot.controleer(session, organisatie_id=caller.organisatie_id, datums=[data.datum])
     values["gemeentecode"] = values.get("gemeentecode") or persoon.gemeentecode
     contact = ProfessioneelContact(organisatie_id=caller.organisatie_id, extern_id=data.extern_id,
                                    inhoud_hash=vingerafdruk, **_kolommen(values))
@@ -303,6 +311,7 @@ def _huidig(contact: ProfessioneelContact, onderwerpen: list[str]) -> dict[str, 
         "aantal_professionals": contact.aantal_professionals, "onderwerpen": sorted(onderwerpen),
         "duur_minuten": contact.duur_minuten, "gemeentecode": contact.gemeentecode,
         "status": AdviesStatus(contact.status) if contact.status else None, "terugkoppeling": terugkoppeling,
+        "project_id": contact.project_id,
     }
 
 
@@ -325,6 +334,7 @@ def update(session: Session, *, caller: Caller, contact: ProfessioneelContact,
     if changed.get("terugkoppeling") is not None and "status" not in changes:
         merged["status"] = AdviesStatus.teruggekoppeld  # the asking party answered: the loop is closed
     _validate(session, caller=caller, values=merged, changed=set(changed), bestaand=contact, oude_onderwerpen=oude_onderwerpen)
+    slot.controleer(session, organisatie_id=contact.organisatie_id, datums=[contact.datum, merged["datum"]])
     for naam, waarde in _kolommen(merged).items():
         setattr(contact, naam, waarde)
     if "onderwerpen" in changed:
@@ -341,6 +351,7 @@ def update(session: Session, *, caller: Caller, contact: ProfessioneelContact,
 
 def delete(session: Session, *, caller: Caller, contact: ProfessioneelContact) -> None:
     """Soft-delete: the contact counts nowhere any more and answers 404; the externId stays taken."""
+    slot.controleer(session, organisatie_id=contact.organisatie_id, datums=[contact.datum])
     contact.verwijderd_op = utcnow()
     contact.gewijzigd_op = contact.verwijderd_op
     session.add(contact)

@@ -11,6 +11,7 @@ class Scope(enum.StrEnum):
     rapporteren = "rapporteren"  # indicators
     beheren = "beheren"  # administration: organisations, keys, code lists
     signalen = "signalen"  # regional: signals addressed to its gemeenten, their status and feedback
+    goedkeuren = "goedkeuren"  # regional: reporting rhythms of its gemeenten; approve, send back, reopen periods
 
 
 # What each scope allows, for the OpenAPI document's security scheme (one line each, Dutch).
@@ -33,13 +34,17 @@ class Binding(enum.StrEnum):
 
 ALLOWED_SCOPES: dict[Binding, frozenset[Scope]] = {
     Binding.organisatie: frozenset({Scope.registreren, Scope.inzien, Scope.rapporteren}),
-    Binding.regio: frozenset({Scope.rapporteren, Scope.signalen}),
+    Binding.regio: frozenset({Scope.rapporteren, Scope.signalen, Scope.goedkeuren}),
     Binding.beheer: frozenset({Scope.beheren, Scope.rapporteren}),
     Binding.sleutelpersoon: frozenset({Scope.registreren, Scope.inzien}),
 }
 
 # A scope that implies others: a key that may write may also read what it wrote.
-IMPLIED: dict[Scope, frozenset[Scope]] = {Scope.registreren: frozenset({Scope.inzien})}
+# An administrator may do what a region does with reporting periods, for every gemeente.
+IMPLIED: dict[Scope, frozenset[Scope]] = {
+    Scope.registreren: frozenset({Scope.inzien}),
+    Scope.beheren: frozenset({Scope.goedkeuren}),
+}
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,9 @@ class ApiSleutelBase(Schema):
             "Rechten van de sleutel: `registreren` en `inzien` (registraties van de eigen organisatie), "
             "`rapporteren` (indicatoren; voor een regionale sleutel ook de gedeelde ervaringsverhalen), "
             "`beheren` (organisaties, sleutels, codelijsten), `signalen` (alleen regionale sleutels: de "
-            "signalen gericht aan de eigen gemeenten ontvangen, hun status wijzigen en terugkoppelen)."
+            "signalen gericht aan de eigen gemeenten ontvangen, hun status wijzigen en terugkoppelen), `goedkeuren` "
+            "(alleen regionale sleutels: het rapportageritme van de eigen gemeenten vastleggen en de ingediende "
+            "periodes goedkeuren, terugsturen of heropenen)."
         ),
         examples=[["registreren", "rapporteren"]],
     )

@@ -10,6 +10,7 @@ from app.core.errors import NietGevonden, OngeldigeInvoer
 from app.core.validation import vandaag
 from app.doorverwijzingen import service as doorverwijzingen
 from app.models import Contactmoment, Uitkomst
+from app.rapportage import slot
 from app.toegang import audit, scoping
 from app.toegang.caller import Caller
 from app.uitkomsten.schemas import UitkomstCreate
@@ -97,6 +98,7 @@ def create(session: Session, *, caller: Caller, data: UitkomstCreate) -> Uitkoms
     if problems:
         raise OngeldigeInvoer.met(problems, onderwerp="De uitkomst")
     assert contactmoment is not None and caller.organisatie_id is not None
+    slot.controleer(session, organisatie_id=contactmoment.organisatie_id, datums=[contactmoment.datum])
 
     uitkomst = Uitkomst(
         organisatie_id=caller.organisatie_id,

@@ -34,6 +34,8 @@ def opmaak(waarde: Any, soort: str = Soort.tekst) -> str:
         return str(waarde.strftime("%d-%m-%Y"))
     if isinstance(waarde, bool):
         return "ja" if waarde else "nee"
+    if soort == Soort.euro and isinstance(waarde, int | float):
+        return "€ " + getal(waarde, 2)
     if isinstance(waarde, int | float):
         tekst = getal(waarde, 1 if soort in (Soort.uren, Soort.percentage) and not float(waarde).is_integer() else None)
         return tekst + ("%" if soort == Soort.percentage else eenheid)

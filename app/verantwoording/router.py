@@ -4,6 +4,7 @@ from enum import StrEnum
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
+from sqlmodel import Session
 
 from app.core.db import SessionDep
 from app.core.errors import OngeldigeInvoer
@@ -11,7 +12,7 @@ from app.core.formaten import XLSX_MEDIA_TYPE
 from app.core.periods import Periode
 from app.toegang.caller import Binding, Caller, Scope
 from app.toegang.dependencies import vereist
-from app.verantwoording import pdf, service, xlsx
+from app.verantwoording import kosten, pdf, service, xlsx
 
 router = APIRouter(tags=["verantwoordingen"])
 
@@ -80,6 +81,19 @@ def get_verantwoording(
                     "dit-kwartaal, vorig-kwartaal, deze-maand, vorige-maand.",
         examples=["2026"],
     )],
+    project_id: Annotated[str | None, Query(
+        alias="projectId", max_length=36,
+        description="Alleen het werk van dit project van de organisatie (een ander id: 404). Indicatoren zonder "
+                    "uitsplitsing naar project (signalen, verhalen) gaan over de hele organisatie; de kolom Geldt voor "
+                    "zegt welke.",
+        examples=["0b7e4c1a-2d3f-4a5b-8c6d-7e8f9a0b1c2d"], json_schema_extra={"format": "uuid"},
+    )] = None,
+    financier: Annotated[str | None, Query(
+        max_length=200,
+        description="Alleen het werk van de projecten van deze financier: een gemeentecode (GM0344) of de naam van de "
+                    "financier zoals bij het project (ZonMw). Niet samen met projectId.",
+        examples=["GM0344"],
+    )] = None,
     formaat: Annotated[str | None, Query(
         description="`xlsx` (standaard) of `pdf`; zonder `formaat` kiest `Accept` (application/pdf).",
         examples=["pdf"], json_schema_extra={"enum": [f.value for f in Verantwoordingsformaat]},
@@ -87,10 +101,13 @@ def get_verantwoording(
 ) -> Response:
     """De verantwoording van de eigen organisatie over een periode, in één keer.
 
-    De bundel bevat de indicatoren uit hoofdstuk 7 van de handreiking met doelen en realisatie, de uren, het
+    De bundel bevat de indicatoren uit hoofdstuk 7 van de handreiking met doelen en realisatie, de uren, de
+    kosten (per soort en project, per contactmoment en per bereikte inwoner, besteding tegen begroting), het
     bereik onder inwoners en professionals, de doorverwijzingen (afgerond), de signalen met wat ermee gebeurde
     en de ervaringsverhalen die gedeeld mogen worden (met toestemming). De cijfers zijn exact en gelijk aan
     `GET /v1/indicatoren/{code}/waarden` met dezelfde periode en de sleutel van de organisatie.
+    Met `projectId` of `financier` gaat de verantwoording over dat deel van het werk: dan gelden de cijfers met
+    `project=<id>` (de projecten van de financier), waar de indicator die uitsplitsing kent.
 
     `formaat=xlsx` geeft een werkmap met een blad per onderdeel en een blad Toelichting (definities van elke
     indicator, organisatie, periode en aanmaaktijd); percentages staan als percentage (de cel bevat de
@@ -101,14 +118,20 @@ def get_verantwoording(
     regionale of landelijke sleutel krijgt 403. De verantwoording bevat geen gegevens van inwoners en geen
     namen van sleutelpersonen.
     """
-    gekozen, gekozen_periode = _controleer(formaat, periode)
-    verantwoording = service.maak(session, caller=caller, periode=gekozen_periode)
+    gekozen, gekozen_periode, selectie, omschrijving = controleer(
+        session, caller, formaat=formaat, periode=periode, project_id=project_id, financier=financier)
+    verantwoording = service.maak(session, caller=caller, periode=gekozen_periode, selectie=selectie,
+                                  selectie_tekst=omschrijving)
     return bestand(verantwoording, kies_formaat(request, gekozen))
 
 
-def _controleer(formaat: str | None, periode: str) -> tuple[Verantwoordingsformaat | None, Periode]:
-    """Both query keys in one pass, so a 400 names every invalid one at once."""
-    problemen: list[dict[str, str]] = []
+def controleer(
+    session: Session, caller: Caller, *, formaat: str | None, periode: str, project_id: str | None = None,
+    financier: str | None = None,
+) -> tuple[Verantwoordingsformaat | None, Periode, dict[str, tuple[str, ...]], str | None]:
+    """Every query key in one pass, so a 400 names every invalid one at once (another organisation's project: 404)."""
+    selectie, omschrijving, problemen = kosten.selectie(session, caller=caller, project_id=project_id,
+                                                        financier=financier)
     gekozen = None
     if formaat is not None:
         try:
@@ -121,4 +144,4 @@ def _controleer(formaat: str | None, periode: str) -> tuple[Verantwoordingsforma
         problemen += exc.invalid_params or []
     if problemen:
         raise OngeldigeInvoer.met(problemen, onderwerp="Het verzoek")
-    return gekozen, gekozen_periode
+    return gekozen, gekozen_periode, selectie, omschrijving

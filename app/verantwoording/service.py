@@ -53,6 +53,7 @@ class Soort:
     percentage = "percentage"
     datum = "datum"
     dagen = "dagen"
+    euro = "euro"
 
 
 @dataclass(frozen=True)
@@ -160,7 +161,7 @@ def maak(session: Session, *, caller: Caller, periode: Periode, selectie: dict[s
         raise NietGevonden(f"Organisatie {caller.organisatie_id} bestaat niet.")
     context = Context(session=session, caller=caller, organisatie=organisatie, periode=periode,
                       selectie=dict(selectie or {}))
-    secties = [sectie(context) for sectie in SECTIES]
+    secties = [sectie(context) for sectie in alle_secties()]
     return Verantwoording(
         organisatie=organisatie, periode=periode, gemaakt_op=datetime.now(UTC), secties=secties,
         definities=list(INDICATOREN.values()), kerncijfers=_kerncijfers(secties[0]), selectie=selectie_tekst,
@@ -181,8 +182,8 @@ def waarde(context: Context, code: str, *, groeperen_op: Sequence[str] = (),
 
 
 def _soort(indicator: Indicator) -> str:
-    return {Eenheid.percentage: Soort.percentage, Eenheid.uren: Soort.uren, Eenheid.dagen: Soort.dagen}.get(
-        indicator.eenheid, Soort.aantal)
+    return {Eenheid.percentage: Soort.percentage, Eenheid.uren: Soort.uren, Eenheid.dagen: Soort.dagen,
+            Eenheid.euro: Soort.euro}.get(indicator.eenheid, Soort.aantal)
 
 
 # --- sections ------------------------------------------------------------------------------------
@@ -231,7 +232,7 @@ class Getal:
     soort: str
 
 
-def _per(resultaat: Resultaat, dimensie: str) -> list[tuple[str, Rij]]:
+def per_dimensie(resultaat: Resultaat, dimensie: str) -> list[tuple[str, Rij]]:
     return [(r.labels.get(dimensie) or r.dimensies[dimensie] or "onbekend", r) for r in resultaat.rijen]
 
 
@@ -243,7 +244,7 @@ def uren(context: Context) -> Sectie:
                   "opgetelde duur van hun contactmomenten (bestede-uren).",
         kolommen=[Kolom("Wat"), Kolom("Soort"), Kolom("Uren", Soort.uren)],
     )
-    for label, rij in _per(waarde(context, "inzet-uren", groeperen_op=["soort"]), "soort"):
+    for label, rij in per_dimensie(waarde(context, "inzet-uren", groeperen_op=["soort"]), "soort"):
         sectie.rijen.append(["Inzet (geregistreerde uren)", label, rij.waarde])
     sectie.rijen.append(["Inzet (geregistreerde uren)", "Totaal", waarde(context, "inzet-uren").rijen[0].waarde])
     sectie.rijen.append(["Duur van contactmomenten", "Totaal", waarde(context, "bestede-uren").rijen[0].waarde])
@@ -264,7 +265,7 @@ def bereik(context: Context) -> Sectie:
         sectie.rijen.append(["Inwoners", naam, "Totaal", waarde(context, code).rijen[0].waarde])
     for code, naam in (("aantal-professionele-contacten", "Contacten met professionals"),
                        ("bereik-professionals", "Bereikte professionals")):
-        for label, rij in _per(waarde(context, code, groeperen_op=["soort"]), "soort"):
+        for label, rij in per_dimensie(waarde(context, code, groeperen_op=["soort"]), "soort"):
             sectie.rijen.append(["Professionals", naam, label, rij.waarde])
         sectie.rijen.append(["Professionals", naam, "Totaal", waarde(context, code).rijen[0].waarde])
     return sectie
@@ -284,7 +285,7 @@ def doorverwijzingen(context: Context) -> Sectie:
     dimensie = "ketenpartnerCategorie"
     afgerond = {r.dimensies[dimensie]: r for r in waarde(
         context, "percentage-doorverwijzingen-afgerond", groeperen_op=[dimensie]).rijen}
-    for label, rij in _per(waarde(context, "aantal-doorverwijzingen", groeperen_op=[dimensie]), dimensie):
+    for label, rij in per_dimensie(waarde(context, "aantal-doorverwijzingen", groeperen_op=[dimensie]), dimensie):
         pct = afgerond.get(rij.dimensies[dimensie])
         sectie.rijen.append([label, rij.waarde, pct.noemer if pct else 0, pct.teller if pct else 0,
                              pct.waarde if pct else None])
@@ -385,6 +386,16 @@ SECTIES: tuple[Callable[[Context], Sectie], ...] = (
     gedeelde_verhalen,
 )
 
+
+
+def alle_secties() -> tuple[Callable[[Context], Sectie], ...]:
+    """The sections in the report's order; those of other domains are imported here, out of import time
+    (they import this module)."""
+    from app.verantwoording import kosten
+
+    return (SECTIES[0], uren, kosten.kosten, *SECTIES[2:])
+
+
 # The figures on the report's first page, from the indicators section (code, label).
 KERNCIJFERS = (
     ("aantal-contactmomenten", "Contactmomenten"),
@@ -395,8 +406,8 @@ KERNCIJFERS = (
     ("aantal-doorverwijzingen", "Doorverwijzingen"),
     ("percentage-doorverwijzingen-afgerond", "Doorverwijzingen afgerond"),
     ("inzet-uren", "Gewerkte uren"),
+    ("kosten", "Kosten"),
     ("actieve-sleutelpersonen", "Actieve sleutelpersonen"),
-    ("aantal-professionele-contacten", "Contacten met professionals"),
     ("aantal-signalen", "Signalen"),
     ("percentage-signalen-teruggekoppeld", "Signalen teruggekoppeld"),
 )

@@ -19,7 +19,7 @@ from app.indicatoren.export import bladnaam
 from app.verantwoording.service import Getal, Sectie, Soort, Verantwoording
 
 # Wide columns for long text; numbers and dates stay narrow.
-_BREEDTE = {Soort.tekst: 28, Soort.datum: 12, Soort.aantal: 14, Soort.uren: 12, Soort.percentage: 14}
+_BREEDTE = {Soort.euro: 14, Soort.tekst: 28, Soort.datum: 12, Soort.aantal: 14, Soort.uren: 12, Soort.percentage: 14}
 _LANG = {"Verhaal": 80, "Terugkoppeling": 60, "Signaal": 45, "Citaat": 45, "Titel": 40, "Indicator": 40}
 
 
@@ -37,7 +37,9 @@ def _schrijf(cell: Any, waarde: Any, soort: str) -> None:
         cell.number_format = "0.0%"
         return
     cell.value = waarde
-    if isinstance(waarde, date):
+    if soort == Soort.euro:
+        cell.number_format = '"€" #,##0.00'
+    elif isinstance(waarde, date):
         cell.number_format = "dd-mm-yyyy"
     elif isinstance(waarde, float):
         cell.number_format = "0.0" if soort == Soort.uren or not waarde.is_integer() else "0"

@@ -19,12 +19,13 @@ from app.core.config import get_settings
 from app.core.errors import GeenToegang, NietGevonden
 from app.core.formaten import Formaat
 from app.doelen import service as doelen
+from app.doelstellingen import service as doelstellingen
 from app.ervaringsverhalen import export as verhalen_exports
 from app.ervaringsverhalen import service as verhalen
-from app.indicatoren import export
-from app.indicatoren.catalogue import TERUGGEKOPPELD
-from app.indicatoren.dependencies import waarden_verzoek
-from app.indicatoren.service import Resultaat, Rij, bereken
+from app.indicatoren import eigen, export
+from app.indicatoren.catalogue import INDICATOREN, TERUGGEKOPPELD
+from app.indicatoren.dependencies import indicator_verzoek, waarden_verzoek
+from app.indicatoren.service import Resultaat, Rij
 from app.models import Doel, Ervaringsverhaal, Signaal
 from app.signalen import service as signalen
 from app.sleutelpersonen import service as sleutelpersonen
@@ -47,13 +48,27 @@ def indicator(
     if not caller.has(Scope.rapporteren):
         raise GeenToegang("Deze API-sleutel mist de scope `rapporteren`; het overzicht toont geen cijfers.")
     gefilterd = {naam: ",".join(waarden) for naam, waarden in (filters or {}).items() if waarden}
-    verzoek = waarden_verzoek(
-        code, periode=periode, vanaf=vanaf, tot=tot, interval=interval,
-        groeperenOp=",".join(groeperen_op) or None, **gefilterd,
-    )
+    parameters: dict[str, Any] = {"periode": periode, "vanaf": vanaf, "tot": tot, "interval": interval,
+                                  "groeperenOp": ",".join(groeperen_op) or None, **gefilterd}
+    # An own indicator (`eigen.`) as the API resolves it: one the caller may see, at its latest version (404 else).
+    verzoek = (indicator_verzoek(code, session, caller, parameters) if eigen.is_eigen(code)
+               else waarden_verzoek(code, **parameters))
     settings = get_settings()
-    return bereken(session, caller=caller, verzoek=verzoek, drempel=settings.suppression_threshold,
-                   max_rijen=settings.max_indicator_rows)
+    return eigen.bereken(session, caller=caller, verzoek=verzoek, drempel=settings.suppression_threshold,
+                         max_rijen=settings.max_indicator_rows)
+
+
+def indicator_keuzes(session: Session, caller: Caller) -> list[tuple[str, str]]:
+    """(code, name) of the indicators a goal of this organisation may name: the catalogue and its own, by name."""
+    keuzes = [(code, i.naam) for code, i in INDICATOREN.items()]
+    keuzes += [(v.code, v.indicator.naam) for v in eigen.zichtbare(session, caller)]
+    return sorted(keuzes, key=lambda c: c[1].lower())
+
+
+def indicator_naam(session: Session, caller: Caller, code: str) -> str | None:
+    """The name of an indicator the caller may see (catalogue or own), or None."""
+    gevonden = eigen.vind(session, caller, code)
+    return gevonden.naam if gevonden is not None else None
 
 
 def totaal(resultaat: Resultaat) -> Rij:
@@ -95,6 +110,10 @@ class DoelVoortgang:
     realisatie: float | None
     filters: dict[str, list[str]]
     eenheid: str = "aantal"
+    vanaf: date | None = None
+    tot: date | None = None  # exclusive, as stored
+    verwacht: float | None = None  # expected so far, when the values carry pace
+    tempo: str | None = None  # voor, op-schema, achter
 
     @property
     def teken(self) -> str:
@@ -114,13 +133,46 @@ def doelen_in(session: Session, caller: Caller, *, vanaf: date, tot: date) -> li
             tot=doelen.laatste_dag(doel).isoformat(), filters=doel.filters,  # type: ignore[attr-defined]
         )
         rij = totaal(resultaat)
+        verwacht, tempo = tempo_van(rij)
         uitkomst.append(DoelVoortgang(
             indicator=doel.indicator, naam=resultaat.verzoek.indicator.naam, periode=doel.periode, doel=doel.waarde,
             waarde=rij.waarde, realisatie=rij.realisatie if rij.realisatie is not None else (
                 round(100 * rij.waarde / doel.waarde, 1) if rij.waarde is not None and doel.waarde else None),
-            filters=doel.filters, eenheid=resultaat.verzoek.indicator.eenheid.value,
+            filters=doel.filters, eenheid=resultaat.verzoek.indicator.eenheid.value, vanaf=doel.vanaf, tot=doel.tot,
+            verwacht=verwacht, tempo=tempo,
         ))
     return uitkomst
+
+
+TEMPO_NAMEN = {"voor": "Voor op schema", "op-schema": "Op schema", "achter": "Achter op schema"}
+
+
+def tempo_van(rij: Rij) -> tuple[float | None, str | None]:
+    """(expected so far, status) as the indicator values carry them; (None, None) where they carry no pace."""
+    tempo: Any = getattr(rij, "tempo", None)
+    verwacht = getattr(rij, "doel_verwacht", None)
+    if isinstance(tempo, dict):
+        verwacht = tempo.get("verwacht", tempo.get("doelVerwacht", verwacht))
+        tempo = tempo.get("status")
+    elif tempo is not None and not isinstance(tempo, str):
+        verwacht = getattr(tempo, "verwacht", getattr(tempo, "doel_verwacht", verwacht))
+        tempo = getattr(tempo, "status", None)
+    return verwacht, (str(tempo) if tempo is not None else None)
+
+
+# --- doelstellingen ---------------------------------------------------------------------------
+
+
+def doelstellingen_per_indicator(session: Session, caller: Caller) -> dict[str, list[tuple[uuid.UUID, str, date, date | None]]]:
+    """The organisation's live goals by the indicator codes they name: (id, titel, vanaf, tot) each."""
+    if caller.binding is not Binding.organisatie or not caller.has(Scope.inzien):
+        return {}
+    per_indicator: dict[str, list[tuple[uuid.UUID, str, date, date | None]]] = {}
+    statement = doelstellingen.list_statement(doelstellingen.eigen_statement(caller)).limit(200)
+    for d in session.exec(statement):
+        for code in d.indicatoren:
+            per_indicator.setdefault(code, []).append((d.id, d.titel, d.vanaf, d.tot))
+    return per_indicator
 
 
 # --- sleutelpersonen --------------------------------------------------------------------------

@@ -17,10 +17,13 @@ from app.sleutelapp import router as sleutelapp
 from app.web.pages import (
     aanmelden,
     app_toegang,
+    doelstellingen,
     ervaringsverhalen,
     importeren,
     opvolging,
     overzicht,
+    projecten,
+    rapportage,
     sessies,
     signalen,
     sleutelpersonen,
@@ -30,7 +33,8 @@ from app.web.pages import (
 from app.web.sessie import AanmeldenNodig, CsrfFout, lees, wis
 from app.web.templating import STATIC, pagina
 
-PAGINAS = (aanmelden, overzicht, vergelijken, sleutelpersonen, app_toegang, opvolging, signalen, ervaringsverhalen, verantwoording, importeren, sessies)
+PAGINAS = (aanmelden, overzicht, vergelijken, sleutelpersonen, app_toegang, opvolging, doelstellingen, projecten, signalen,
+           ervaringsverhalen, verantwoording, importeren, rapportage, sessies)
 
 
 class _Static(StaticFiles):

@@ -265,9 +265,11 @@ PERIODS = ["2024", "2025Q2", "2025-03", "laatste-12-maanden"]
 
 # Signals and stories have their own oracle: tests/indicatoren/test_signalen_verhalen.py.
 # Signals, stories, hours and professional contacts have oracles of their own (test_signalen_verhalen.py,
-# test_inzet_uren.py, test_professionele_contacten.py, test_ondersteuning.py).
+# test_inzet_uren.py, test_professionele_contacten.py, test_ondersteuning.py); costs and their quotients too
+# (test_kosten.py).
 CONTACT_INDICATOREN = sorted(c for c, i in INDICATOREN.items() if i.bron not in (
-    Bron.signaal, Bron.ervaringsverhaal, Bron.inzet, Bron.professioneel_contact, Bron.deskundigheid, Bron.ondersteuning))
+    Bron.signaal, Bron.ervaringsverhaal, Bron.inzet, Bron.professioneel_contact, Bron.deskundigheid, Bron.ondersteuning,
+    Bron.rapportageperiode, Bron.kosten))
 
 
 @pytest.mark.parametrize("code", CONTACT_INDICATOREN)

@@ -115,4 +115,5 @@ def test_the_catalogue_lists_the_indicator(client: TestClient, session: Session,
     headers = make_key(session, organisatie=data["organisatie"], scopes=("rapporteren",))
     session.commit()
     indicator = client.get("/v1/indicatoren/inzet-uren", headers=headers).json()
-    assert (indicator["eenheid"], indicator["dimensies"]) == ("uren", ["organisatie", "gemeente", "sleutelpersoon", "soort"])
+    assert (indicator["eenheid"], indicator["dimensies"]) == (
+        "uren", ["organisatie", "gemeente", "sleutelpersoon", "soort", "project", "regeling"])

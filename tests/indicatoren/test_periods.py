@@ -81,3 +81,43 @@ def test_weekly_intervals_are_clipped_to_the_period() -> None:
     assert parts[1].label == "2025W02"
     assert parts[-1].tot == date(2026, 1, 1)
     assert len(parts) == 53
+
+
+@pytest.mark.parametrize(
+    ("text", "vanaf", "tot"),
+    [
+        ("laatste-12-maanden", date(2025, 2, 1), date(2026, 2, 1)),
+        ("laatste-24-maanden", date(2024, 2, 1), date(2026, 2, 1)),
+        ("laatste-1-maanden", date(2026, 1, 1), date(2026, 2, 1)),
+        ("laatste-4-kwartalen", date(2025, 1, 1), date(2026, 1, 1)),
+        ("laatste-6-kwartalen", date(2024, 7, 1), date(2026, 1, 1)),
+        ("laatste-2-jaren", date(2024, 1, 1), date(2026, 1, 1)),
+        ("2024Q4/2026Q3", date(2024, 10, 1), date(2026, 10, 1)),
+        ("2024/2025", date(2024, 1, 1), date(2026, 1, 1)),
+        ("2025-03/2025-05", date(2025, 3, 1), date(2025, 6, 1)),
+        ("2025-03-10/2025-03-12", date(2025, 3, 10), date(2025, 3, 13)),
+        ("2025Q1/2025-02", date(2025, 1, 1), date(2025, 3, 1)),  # a month inside the quarter ends the range
+    ],
+)
+def test_sliding_periods_and_ranges(text: str, vanaf: date, tot: date) -> None:
+    periode = parse_periode(text, today=TODAY)
+    assert (periode.vanaf, periode.tot) == (vanaf, tot)
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ("laatste-0-maanden", "tussen 1 en 120"),
+        ("laatste-121-maanden", "tussen 1 en 120"),
+        ("laatste-41-kwartalen", "tussen 1 en 40"),
+        ("laatste-11-jaren", "tussen 1 en 10"),
+        ("2026Q3/2024Q4", "vroegste voorop"),
+        ("2025/dit-jaar", "twee absolute perioden"),
+        ("2025/", "twee perioden"),
+        ("2024/2025/2026", "twee perioden"),
+        ("2025/2025-13", "bestaat niet"),
+    ],
+)
+def test_bad_ranges_say_why(text: str, fragment: str) -> None:
+    with pytest.raises(PeriodeFout, match=fragment):
+        parse_periode(text, today=TODAY)

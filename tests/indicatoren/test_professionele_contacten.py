@@ -159,7 +159,8 @@ def test_labels_come_from_the_own_code_list(client: TestClient, session: Session
     assert_problem(client.get(AANTAL, params={"periode": JAAR, "groeperenOp": "kanaal"}, headers=headers), 400)
     indicator = client.get("/v1/indicatoren/bereik-professionals", headers=headers).json()
     assert (indicator["eenheid"], indicator["dimensies"]) == (
-        "aantal", ["organisatie", "gemeente", "sleutelpersoon", "soort", "onderwerp", "hoofdonderwerp", "ketenpartnerCategorie"])
+        "aantal", ["organisatie", "gemeente", "sleutelpersoon", "soort", "onderwerp", "hoofdonderwerp", "ketenpartnerCategorie",
+                   "project", "regeling"])
 
 
 def test_a_regional_read_goes_through_the_protection(client: TestClient, session: Session, data: dict[str, Any]) -> None:

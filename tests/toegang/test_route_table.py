@@ -28,6 +28,7 @@ from app.main import create_app
 from app.models import Organisatie
 from app.toegang.caller import Scope
 from tests.doelstellingen.factories import make_besluit, make_doelstelling, make_evaluatie
+from tests.kosten.maak import make_kosten, make_project
 from tests.ervaringsverhalen.factories import make_verhaal
 from tests.factories import (
     make_contactmoment,
@@ -46,6 +47,7 @@ from tests.factories import (
     make_sleutelpersoon,
     make_uitkomst,
 )
+from tests.rapportage.factories import make_ritme
 from tests.signalen.factories import make_bericht, make_signaal
 from tests.toegang.helpers import admin_key, key_of
 
@@ -85,19 +87,26 @@ PAD_PARAMETERS: dict[str, PadParameter] = {
     "doelstellingId": PadParameter(lambda session, org: make_doelstelling(session, org).id),
     "evaluatieId": PadParameter(lambda session, org: make_evaluatie(session, org, doelstellingen=[make_doelstelling(session, org)]).id),
     "contactId": PadParameter(lambda session, org: make_professioneel_contact(session, org).id),
+    "projectId": PadParameter(lambda session, org: make_project(session, org).id),
+    "kostenId": PadParameter(lambda session, org: make_kosten(session, org).id),
     "besluitId": PadParameter(lambda session, org: make_besluit(session, org).id),
     "deskundigheidId": PadParameter(lambda session, org: make_deskundigheid(session, org).id),
     "ontwikkeldoelId": PadParameter(lambda session, org: make_ontwikkeldoel(session, org).id),
     "gesprekId": PadParameter(lambda session, org: make_gesprek(session, org).id),
     "dienstverbandId": PadParameter(lambda session, org: make_dienstverband(session, org).id),
+    "ritmeId": PadParameter(lambda session, org: make_ritme(session, [org], gemeentecodes=["GM0599"]).id),
+    "periode": PadParameter(None, "een periodecode (2026Q1, 2026-03); een onbekende of ongeldige geeft 404"),
     # Shared, not per organisation: only an unknown value (-> 404) is checked.
     "lijst": PadParameter(None, "naam van een codelijst; codelijsten zijn gedeeld"),
     "code": PadParameter(None, "een code of indicatorcode; gedeeld door alle organisaties"),
 }
 
 
-# For routes of a regional key (scope `signalen`): a record outside the key's region (GM0344).
+# For routes of a regional key (scope `signalen` or `goedkeuren`): a record outside the key's region (GM0344).
 REGIONALE_PAD_PARAMETERS: dict[str, PadParameter] = {
+    "ritmeId": PadParameter(lambda session, org: make_ritme(session, [org], gemeentecodes=["GM0599"]).id),
+    "periode": PadParameter(lambda session, org: "2025Q1"),
+    "organisatieId": PadParameter(lambda session, org: org.id),
     "signaalId": PadParameter(lambda session, org: make_signaal(session, org, gericht_aan_gemeentecode="GM0599").id),
     "berichtId": PadParameter(
         lambda session, org: make_bericht(session, make_signaal(session, org, gericht_aan_gemeentecode="GM0599")).id
@@ -113,7 +122,7 @@ class Route:
     method: str
     path: str
     beheer: bool  # needs scope beheren
-    regionaal: bool = False  # needs scope signalen (a regional key)
+    regionaal: bool = False  # needs scope signalen or goedkeuren (a regional key)
 
     @property
     def parameters(self) -> list[str]:
@@ -144,7 +153,8 @@ def _routes() -> Iterator[Route]:
         if not context.path.startswith(API_PREFIX):
             continue  # the dashboard: signed in by session, not by key (tests/web/test_routetabel.py)
         for method in sorted(context.methods - {"HEAD", "OPTIONS"}):
-            yield Route(method, context.path, _needs_beheren(context.dependant), _needs(context.dependant, Scope.signalen))
+            regionaal = _needs(context.dependant, Scope.signalen) or _needs(context.dependant, Scope.goedkeuren)
+            yield Route(method, context.path, _needs_beheren(context.dependant), regionaal)
 
 
 ROUTES = sorted(_routes(), key=str)
@@ -205,8 +215,8 @@ def test_unknown_or_foreign_id_is_404(client: TestClient, session: Session, rout
         headers = admin_key(session)
         attempts = {"an unknown id": {name: uuid.uuid4() for name in route.parameters}}
     elif route.regionaal:
-        headers = make_key(session, gemeentecodes=["GM0344"], scopes=("signalen", "rapporteren"))
-        other = make_organisatie(session)
+        headers = make_key(session, gemeentecodes=["GM0344"], scopes=("signalen", "rapporteren", "goedkeuren"))
+        other = make_organisatie(session, gemeentecodes=["GM0599"])
         attempts = {
             "an unknown id": {name: uuid.uuid4() for name in route.parameters},
             "a record outside the key's region": {

@@ -38,7 +38,7 @@ from tests.signalen.factories import make_signaal
 
 JAAR = 2025
 URL = "/v1/verantwoordingen"
-SECTIES = ["Toelichting", "Indicatoren", "Uren", "Bereik", "Doorverwijzingen", "Signalen", "Ervaringsverhalen"]
+SECTIES = ["Toelichting", "Indicatoren", "Uren", "Kosten", "Bereik", "Doorverwijzingen", "Signalen", "Ervaringsverhalen"]
 
 
 def _organisatie_met_werk(session: Session, naam: str, *, aantal: int, prefix: str) -> dict[str, Any]:
@@ -135,8 +135,9 @@ def test_de_werkmap_heeft_de_cijfers_van_de_api(client: TestClient, data: dict[s
         assert rij["Waarde"] == verwacht, code
         assert (rij["Teller"], rij["Noemer"]) == (api["teller"], api["noemer"]), code
         assert rij["Doel"] == api.get("doel") and rij["Realisatie van het doel"] == _pct(api.get("realisatie")), code
-        assert werkmap["Indicatoren"].cell(row=2 + list(INDICATOREN).index(code), column=4).number_format == (
+        assert verwacht is None or werkmap["Indicatoren"].cell(row=2 + list(INDICATOREN).index(code), column=4).number_format == (
             "0.0%" if indicator.eenheid is Eenheid.percentage else
+            '"€" #,##0.00' if indicator.eenheid.value == "euro" else
             "0.0" if isinstance(verwacht, float) and (indicator.eenheid is Eenheid.uren or not verwacht.is_integer())
             else "General" if not isinstance(verwacht, float) else "0"), code
     # The target is there, and the figures are not trivially empty.
@@ -217,6 +218,8 @@ def test_de_pdf_heeft_de_cijfers_van_de_api(client: TestClient, data: dict[str, 
         verwacht = [_nl(api["waarde"]) + {Eenheid.percentage: "%", Eenheid.uren: " uur", Eenheid.dagen: " dagen"}.get(
             indicator.eenheid, "")
                     if api["waarde"] is not None else "–", _nl(api["teller"]), _nl(api["noemer"])]
+        if indicator.eenheid.value == "euro" and api["waarde"] is not None:
+            verwacht[0] = "€ " + getal(api["waarde"], 2)
         assert f" {code} {' '.join(verwacht)} " in doorlopend, (code, verwacht)
     assert "Alfa: moeders kennen het consultatiebureau niet" in doorlopend
     assert "De GGD nodigt voortaan uit in het Tigrinya." in doorlopend

@@ -44,7 +44,9 @@ HOOFDPAGINAS = frozenset({"aanmelden", "overzicht", "overzicht-regio", "overzich
                           "sleutelpersonen", "signalen-inbox", "signalen-organisatie", "ervaringsverhalen",
                           "importeren-proefdraai", "opvolging", "opvolging-telefoon", "app-toegang",
                           "app-uitnodiging-telefoon", "vergelijken",
-                          "vergelijken-regio-telefoon", "sleutelpersoon", "sleutelpersoon-telefoon"})
+                          "vergelijken-regio-telefoon", "sleutelpersoon", "sleutelpersoon-telefoon",
+                          "doelstellingen", "doelstelling", "doelstelling-telefoon", "evaluatie-vastleggen",
+                          "rapportage-regio", "projecten", "projecten-telefoon"})
 
 
 def _ontbreekt(chromium: str = CHROMIUM) -> str | None:

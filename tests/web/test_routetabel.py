@@ -24,6 +24,7 @@ from app.toegang.caller import Binding, Caller
 from app.web import sessieopslag
 from app.web.sessie import COOKIE
 from tests.apparaten.helpers import apparaat_cookie, uitnodiging_token
+from tests.doelstellingen.factories import make_doelstelling
 from tests.ervaringsverhalen.factories import make_verhaal
 from tests.factories import (
     make_dienstverband,
@@ -34,6 +35,7 @@ from tests.factories import (
     make_organisatie,
     make_sleutelpersoon,
 )
+from tests.kosten.maak import make_project
 from tests.signalen.factories import make_signaal
 from tests.web.helpers import cookie_inhoud, meld_aan
 
@@ -77,8 +79,10 @@ PARAMETERS: dict[str, Callable[[Session, Organisatie], Any]] = {
     "doorverwijzing_id": lambda session, org: make_doorverwijzing(session, org).id,
     "uitnodiging_id": _uitnodiging_van,
     "sessie_id": _dashboard_sessie_van,
+    "project_id": lambda session, org: make_project(session, org).id,
     "ontwikkeldoel_id": lambda session, org: make_ontwikkeldoel(session, org).id,
     "dienstverband_id": lambda session, org: make_dienstverband(session, org).id,
+    "doelstelling_id": lambda session, org: make_doelstelling(session, org).id,
 }
 REGIONAAL = {"signaal_id"}  # the inbox: a regional key's route
 

@@ -192,10 +192,17 @@ def overzicht(
         _doorverwijzingen(session, caller, gekozen),
     ]
     doelen = adapters.doelen_in(session, caller, vanaf=per.vanaf, tot=per.tot)
+    # Each target links to the goals that name its indicator and whose term overlaps the target's period.
+    per_indicator = adapters.doelstellingen_per_indicator(session, caller) if doelen else {}
+    doelstellingen = [
+        [(d_id, titel) for d_id, titel, vanaf, tot in per_indicator.get(d.indicator, [])
+         if d.vanaf is not None and d.tot is not None and vanaf < d.tot and (tot is None or tot >= d.vanaf)]
+        for d in doelen
+    ]
     return pagina(request, "overzicht.html", {
         "sessie": sessie, "actief": "overzicht", "periodes": PERIODES, "periode": gekozen,
         "eigen": eigen if eigen and not fouten else "", "fouten": fouten, "per": per, "tegels": tegels,
-        "grafieken": grafieken, "doelen": doelen, "hoofdonderwerp": hoofdonderwerp,
+        "grafieken": grafieken, "doelen": list(zip(doelen, doelstellingen, strict=True)), "tempo_namen": adapters.TEMPO_NAMEN, "hoofdonderwerp": hoofdonderwerp,
         "onderdrukking": totaal.onderdrukking, "drempel": totaal.drempel,
     })
 
