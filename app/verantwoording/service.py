@@ -164,7 +164,8 @@ def maak(session: Session, *, caller: Caller, periode: Periode, selectie: dict[s
     secties = [sectie(context) for sectie in alle_secties()]
     return Verantwoording(
         organisatie=organisatie, periode=periode, gemaakt_op=datetime.now(UTC), secties=secties,
-        definities=list(INDICATOREN.values()), kerncijfers=_kerncijfers(secties[0]), selectie=selectie_tekst,
+        definities=list(INDICATOREN.values()), kerncijfers=_kerncijfers(next(s for s in secties if s.code == "Indicatoren")),
+        selectie=selectie_tekst,
     )
 
 
@@ -391,9 +392,9 @@ SECTIES: tuple[Callable[[Context], Sectie], ...] = (
 def alle_secties() -> tuple[Callable[[Context], Sectie], ...]:
     """The sections in the report's order; those of other domains are imported here, out of import time
     (they import this module)."""
-    from app.verantwoording import kosten
+    from app.verantwoording import kosten, rapportage
 
-    return (SECTIES[0], uren, kosten.kosten, *SECTIES[2:])
+    return (rapportage.periodestatus, SECTIES[0], uren, kosten.kosten, *SECTIES[2:])
 
 
 # The figures on the report's first page, from the indicators section (code, label).

@@ -38,7 +38,7 @@ from tests.signalen.factories import make_signaal
 
 JAAR = 2025
 URL = "/v1/verantwoordingen"
-SECTIES = ["Toelichting", "Indicatoren", "Uren", "Kosten", "Bereik", "Doorverwijzingen", "Signalen", "Ervaringsverhalen"]
+SECTIES = ["Toelichting", "Status", "Indicatoren", "Uren", "Kosten", "Bereik", "Doorverwijzingen", "Signalen", "Ervaringsverhalen"]
 
 
 def _organisatie_met_werk(session: Session, naam: str, *, aantal: int, prefix: str) -> dict[str, Any]:
