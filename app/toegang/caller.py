@@ -21,6 +21,8 @@ SCOPE_UITLEG: dict[str, str] = {
     Scope.rapporteren: "indicatoren opvragen (regionale sleutels: met onthullingscontrole en leesbudget).",
     Scope.beheren: "beheer: organisaties, API-sleutels en codelijsten.",
     Scope.signalen: "regionaal: signalen aan de eigen gemeenten lezen en beantwoorden.",
+    Scope.goedkeuren: "regionaal: rapportageritmes van de eigen gemeenten vastleggen en rapportageperiodes "
+    "goedkeuren, terugsturen of heropenen.",
 }
 
 
