@@ -88,7 +88,7 @@ def test_every_patch_takes_if_match_and_every_get_of_it_an_etag() -> None:
 
     doc = json.loads((Path(__file__).resolve().parent.parent / "openapi" / "openapi.json").read_text(encoding="utf-8"))
     patches = [(path, item) for path, item in doc["paths"].items() if "patch" in item]
-    assert len(patches) == 15  # /inzet/{inzetId} the eleventh (issue 23); doelstellingen, evaluaties, professionele-contacten and own indicators (issue 25)
+    assert len(patches) == 23  # /inzet/{inzetId} the eleventh (issue 23); doelstellingen, evaluaties, professionele-contacten, own indicators, besluiten (issue 25); deskundigheid, ontwikkelplan, gesprekken, dienstverbanden, projecten, kosten (issue 26); rapportageritmes (issue 27)
     for path, item in patches:
         assert any(p["name"] == "If-Match" for p in item["patch"]["parameters"]), path
         assert "412" in item["patch"]["responses"], path
@@ -103,3 +103,28 @@ def test_a_key_person_is_versioned(client: TestClient, session: Session) -> None
     assert client.patch(url, json={"urenPerWeek": 8}, headers={**headers, "If-Match": versie}).status_code == 200
     assert_problem(client.patch(url, json={"urenPerWeek": 12}, headers={**headers, "If-Match": versie}), 412)
     assert client.get(url, headers=headers).json()["urenPerWeek"] == 8
+
+
+def test_the_support_records_are_versioned(client: TestClient, session: Session) -> None:
+    """Conversations, plan goals, employment periods and trainings (issue 26): a stale If-Match is a 412."""
+    from tests.factories import make_deskundigheid, make_dienstverband, make_gesprek
+
+    omgeving = make_omgeving(session, gemeentecodes=["GM0344"])
+    headers = make_key(session, organisatie=omgeving.organisatie, scopes=("registreren", "inzien"))
+    persoon = omgeving.sleutelpersoon
+    gesprek = make_gesprek(session, omgeving.organisatie, persoon)
+    periode = make_dienstverband(session, omgeving.organisatie, persoon)
+    training = make_deskundigheid(session, omgeving.organisatie, deelnemers=[persoon])
+    session.commit()
+    basis = f"/v1/sleutelpersonen/{persoon.id}"
+    for url, eerste, tweede in (
+        (f"{basis}/gesprekken/{gesprek.id}", {"soort": "functionering"}, {"soort": "afsluiting"}),
+        (f"{basis}/dienstverbanden/{periode.id}", {"vanaf": "2024-02-01"}, {"vanaf": "2024-03-01"}),
+        (f"/v1/deskundigheidsbevordering/{training.id}", {"titel": "Intervisie maart"}, {"titel": "Intervisie april"}),
+    ):
+        versie = client.get(url, headers=headers).headers["ETag"]
+        eerst = client.patch(url, json=eerste, headers={**headers, "If-Match": versie})
+        assert eerst.status_code == 200, (url, eerst.text)
+        assert eerst.headers["ETag"] != versie
+        assert_problem(client.patch(url, json=tweede, headers={**headers, "If-Match": versie}), 412)
+        assert client.patch(url, json=tweede, headers={**headers, "If-Match": eerst.headers["ETag"]}).status_code == 200

@@ -63,7 +63,7 @@ def check_codes(
             continue
         entry = known.get(value)
         if entry is None:
-            problems.append({"name": name, "reason": f"Onbekende code `{value}` in codelijst {lijst}."})
+            problems.append({"name": name, "reason": f"Onbekende code `{value}` in codelijst {lijst}.", "code": "niet-toegestaan"})
         elif not entry.actief and value not in keep:
             problems.append({"name": name, "reason": f"Code `{value}` in codelijst {lijst} is gedeactiveerd."})
     return problems

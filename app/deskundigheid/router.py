@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response, status
 
 from app.codelijsten import service as codelijsten
 from app.core import filters as gedeelde_filters
+from app.core import versies
 from app.core.db import SessionDep
 from app.core.errors import OngeldigeInvoer
 from app.core.openapi import location
@@ -65,17 +66,23 @@ def list_deskundigheid(
 
 
 @router.get("/deskundigheidsbevordering/{deskundigheidId}", summary="Eén training of intervisiebijeenkomst")
-def get_deskundigheid(caller: InzienDep, record: DeskundigheidDep, session: SessionDep) -> DeskundigheidPublic:
+def get_deskundigheid(caller: InzienDep, record: DeskundigheidDep, session: SessionDep,
+                      response: Response) -> DeskundigheidPublic:
     """Eén record van de eigen organisatie; dat van een andere organisatie, of een verwijderd, geeft 404."""
-    return service.publieke_lijst(session, [record])[0]
+    return versies.met_etag(response, service.publieke_lijst(session, [record])[0])
 
 
 @router.patch("/deskundigheidsbevordering/{deskundigheidId}", summary="Training of intervisie wijzigen")
 def update_deskundigheid(caller: RegistrerenDep, record: DeskundigheidDep, body: DeskundigheidUpdate,
-                         session: SessionDep) -> DeskundigheidPublic:
-    """Wijzigt de meegestuurde velden; `deelnemers` vervangt de hele lijst. De regels gelden voor het resultaat."""
+                         session: SessionDep, response: Response,
+                         if_match: versies.IfMatchDep = None) -> DeskundigheidPublic:
+    """Wijzigt de meegestuurde velden; `deelnemers` vervangt de hele lijst. De regels gelden voor het resultaat.
+    Met `If-Match` geeft een intussen gewijzigd record 412."""
+    if if_match is not None:
+        versies.vergrendel(session, record)
+        versies.controleer(if_match, service.publieke_lijst(session, [record])[0])
     record = service.update(session, caller=caller, record=record, changes=body.model_dump(exclude_unset=True, by_alias=False))
-    return service.publieke_lijst(session, [record])[0]
+    return versies.met_etag(response, service.publieke_lijst(session, [record])[0])
 
 
 @router.delete("/deskundigheidsbevordering/{deskundigheidId}", status_code=status.HTTP_204_NO_CONTENT,
@@ -93,14 +100,17 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 async def _bestand(request: Request) -> tuple[str, bytes]:
     """The uploaded file and its format (an async dependency: reading the body needs no thread; the route is sync)."""
     soort = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    formaat = {"text/csv": "csv", XLSX: "xlsx"}.get(soort)
+    formaat = {"text/csv": "csv", XLSX: "xlsx", "application/octet-stream": "?"}.get(soort)
     if formaat is None:
-        raise OngeldigeInvoer.veld("Content-Type", f"Stuur het bestand als text/csv of als {XLSX}.")
+        raise OngeldigeInvoer.veld("Content-Type", f"Stuur het bestand als text/csv, als {XLSX} of als "
+                                   "application/octet-stream.")
     inhoud = bytearray()
     async for blok in request.stream():
         inhoud += blok
         if len(inhoud) > MAX_IMPORT_BYTES:
             raise OngeldigeInvoer.veld("body", "Het bestand is groter dan 1 MB; splits het op.")
+    if formaat == "?":  # a generated client's plain upload: an xlsx is a zip file, anything else is read as CSV
+        formaat = "xlsx" if inhoud.startswith(b"PK\x03\x04") else "csv"
     return formaat, bytes(inhoud)
 
 
@@ -116,7 +126,9 @@ async def _bestand(request: Request) -> tuple[str, bytes]:
         "wordt niets opgeslagen. Met `proefdraai=true` wordt nooit iets opgeslagen."
     ),
     openapi_extra={"requestBody": {"required": True, "content": {
-        "text/csv": {"schema": {"type": "string"}}, XLSX: {"schema": {"type": "string", "format": "binary"}}}}},
+        "text/csv": {"schema": {"type": "string"}}, XLSX: {"schema": {"type": "string", "format": "binary"}},
+        # For generated clients: the same file as bytes, CSV or xlsx told apart by its first bytes.
+        "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}},
 )
 def importeer_deskundigheid(
     caller: RegistrerenDep, bestand: Annotated[tuple[str, bytes], Depends(_bestand)], session: SessionDep,

@@ -11,6 +11,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
+from app.core import versies
 from app.core.db import SessionDep
 from app.core.openapi import location
 from app.core.pagination import PAGINATED, PaginaDep, paginate_list
@@ -59,15 +60,19 @@ def list_ritmes(caller: GoedkeurenDep, session: SessionDep, pagina: PaginaDep) -
 
 @router.get("/rapportageritmes/{ritmeId}", response_model=RapportageritmePublic, summary="Rapportageritme opvragen",
             description="Eén rapportageritme; een ritme van een andere regio geeft 404.")
-def get_ritme(ritme: RitmeDep, session: SessionDep) -> RapportageritmePublic:
-    return service.ritme_publiek(session, ritme)
+def get_ritme(ritme: RitmeDep, session: SessionDep, response: Response) -> RapportageritmePublic:
+    return versies.met_etag(response, service.ritme_publiek(session, ritme))
 
 
 @router.patch("/rapportageritmes/{ritmeId}", response_model=RapportageritmePublic, summary="Rapportageritme wijzigen",
               description="Wijzigt de naam, de termijn of de organisaties die moeten rapporteren. Het ritme en de gemeenten "
               "liggen vast: leg voor een ander ritme een nieuw ritme vast.")
-def update_ritme(ritme: RitmeDep, body: RapportageritmeUpdate, caller: GoedkeurenDep, session: SessionDep) -> RapportageritmePublic:
-    return service.ritme_publiek(session, service.update_ritme(session, caller=caller, ritme=ritme, data=body))
+def update_ritme(ritme: RitmeDep, body: RapportageritmeUpdate, caller: GoedkeurenDep, session: SessionDep,
+                 response: Response, if_match: versies.IfMatchDep = None) -> RapportageritmePublic:
+    if if_match is not None:  # a rhythm changed meanwhile: 412, nothing saved
+        versies.vergrendel(session, ritme)
+        versies.controleer(if_match, service.ritme_publiek(session, ritme))
+    return versies.met_etag(response, service.ritme_publiek(session, service.update_ritme(session, caller=caller, ritme=ritme, data=body)))
 
 
 @router.get("/rapportageritmes/{ritmeId}/periodes", response_model=list[RapportageperiodePublic], responses=PAGINATED,

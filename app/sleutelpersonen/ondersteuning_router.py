@@ -8,6 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Response, status
 
+from app.core import versies
 from app.core.db import SessionDep
 from app.core.pagination import PAGINATED, PaginaDep
 from app.models import Gesprek, Ontwikkeldoel
@@ -63,19 +64,23 @@ def create_ontwikkeldoel(caller: RegistrerenDep, persoon: SleutelpersoonDep, bod
 
 @router.get(PLAN + "/{ontwikkeldoelId}", summary="Eén doel van het ontwikkelplan")
 def get_ontwikkeldoel(caller: EigenInzienDep, persoon: SleutelpersoonDep, doel_id: DoelId,
-                      session: SessionDep) -> OntwikkeldoelPublic:
+                      session: SessionDep, response: Response) -> OntwikkeldoelPublic:
     """Eén doel; een doel van een andere sleutelpersoon of organisatie geeft 404."""
     doel = service.get(session, Ontwikkeldoel, caller=caller, persoon=persoon, record_id=doel_id, naam="Ontwikkeldoel")
-    return OntwikkeldoelPublic.model_validate(doel)
+    return versies.met_etag(response, OntwikkeldoelPublic.model_validate(doel))
 
 
 @router.patch(PLAN + "/{ontwikkeldoelId}", summary="Doel van het ontwikkelplan wijzigen")
 def update_ontwikkeldoel(caller: RegistrerenDep, persoon: SleutelpersoonDep, doel_id: DoelId, body: OntwikkeldoelUpdate,
-                         session: SessionDep) -> OntwikkeldoelPublic:
-    """Wijzigt de meegestuurde velden, bijvoorbeeld de status (open, bezig, behaald, vervallen)."""
+                         session: SessionDep, response: Response, if_match: versies.IfMatchDep = None) -> OntwikkeldoelPublic:
+    """Wijzigt de meegestuurde velden, bijvoorbeeld de status (open, bezig, behaald, vervallen). Met `If-Match`
+    geeft een intussen gewijzigd doel 412."""
     doel = service.get(session, Ontwikkeldoel, caller=caller, persoon=persoon, record_id=doel_id, naam="Ontwikkeldoel")
+    if if_match is not None:
+        versies.vergrendel(session, doel)
+        versies.controleer(if_match, OntwikkeldoelPublic.model_validate(doel))
     doel = service.update(session, caller=caller, record=doel, changes=body.model_dump(exclude_unset=True, by_alias=False))
-    return OntwikkeldoelPublic.model_validate(doel)
+    return versies.met_etag(response, OntwikkeldoelPublic.model_validate(doel))
 
 
 @router.delete(PLAN + "/{ontwikkeldoelId}", status_code=status.HTTP_204_NO_CONTENT, summary="Doel verwijderen")
@@ -106,19 +111,23 @@ def create_gesprek(caller: RegistrerenDep, persoon: SleutelpersoonDep, body: Ges
 
 
 @router.get(GESPREKKEN + "/{gesprekId}", summary="Eén gesprek")
-def get_gesprek(caller: InzienDep, persoon: SleutelpersoonDep, gesprek_id: GesprekId, session: SessionDep) -> GesprekPublic:
+def get_gesprek(caller: InzienDep, persoon: SleutelpersoonDep, gesprek_id: GesprekId, session: SessionDep,
+                response: Response) -> GesprekPublic:
     """Eén gesprek; een gesprek van een andere sleutelpersoon of organisatie geeft 404."""
-    return GesprekPublic.model_validate(
-        service.get(session, Gesprek, caller=caller, persoon=persoon, record_id=gesprek_id, naam="Gesprek"))
+    return versies.met_etag(response, GesprekPublic.model_validate(
+        service.get(session, Gesprek, caller=caller, persoon=persoon, record_id=gesprek_id, naam="Gesprek")))
 
 
 @router.patch(GESPREKKEN + "/{gesprekId}", summary="Gesprek wijzigen")
 def update_gesprek(caller: RegistrerenDep, persoon: SleutelpersoonDep, gesprek_id: GesprekId, body: GesprekUpdate,
-                   session: SessionDep) -> GesprekPublic:
-    """Wijzigt de meegestuurde velden."""
+                   session: SessionDep, response: Response, if_match: versies.IfMatchDep = None) -> GesprekPublic:
+    """Wijzigt de meegestuurde velden. Met `If-Match` geeft een intussen gewijzigd gesprek 412."""
     gesprek = service.get(session, Gesprek, caller=caller, persoon=persoon, record_id=gesprek_id, naam="Gesprek")
+    if if_match is not None:
+        versies.vergrendel(session, gesprek)
+        versies.controleer(if_match, GesprekPublic.model_validate(gesprek))
     gesprek = service.update(session, caller=caller, record=gesprek, changes=body.model_dump(exclude_unset=True, by_alias=False))
-    return GesprekPublic.model_validate(gesprek)
+    return versies.met_etag(response, GesprekPublic.model_validate(gesprek))
 
 
 @router.delete(GESPREKKEN + "/{gesprekId}", status_code=status.HTTP_204_NO_CONTENT, summary="Gesprek verwijderen")
@@ -151,10 +160,22 @@ def create_dienstverband(caller: RegistrerenDep, persoon: SleutelpersoonDep, bod
 
 @router.patch(DIENSTVERBANDEN + "/{dienstverbandId}", summary="Dienstverband afsluiten of corrigeren")
 def update_dienstverband(caller: RegistrerenDep, persoon: SleutelpersoonDep, periode_id: PeriodeId,
-                         body: DienstverbandUpdate, session: SessionDep) -> DienstverbandPublic:
+                         body: DienstverbandUpdate, session: SessionDep, response: Response,
+                         if_match: versies.IfMatchDep = None) -> DienstverbandPublic:
     """Sluit een periode af met `tot` (en bij vertrek `uitstroomReden`: betaald-werk, opleiding, verhuisd, gestopt,
-    overig), of corrigeert haar. Perioden overlappen nooit."""
+    overig), of corrigeert haar. Perioden overlappen nooit. Met `If-Match` geeft een intussen gewijzigde periode 412."""
     periode = service.get_periode(session, caller=caller, persoon=persoon, periode_id=periode_id)
+    if if_match is not None:
+        versies.vergrendel(session, periode)
+        versies.controleer(if_match, DienstverbandPublic.model_validate(periode))
     periode = service.wijzig_periode(session, caller=caller, persoon=persoon, periode=periode,
                                      changes=body.model_dump(exclude_unset=True, by_alias=False))
-    return DienstverbandPublic.model_validate(periode)
+    return versies.met_etag(response, DienstverbandPublic.model_validate(periode))
+
+
+@router.get(DIENSTVERBANDEN + "/{dienstverbandId}", summary="Eén dienstverband")
+def get_dienstverband(caller: InzienDep, persoon: SleutelpersoonDep, periode_id: PeriodeId, session: SessionDep,
+                      response: Response) -> DienstverbandPublic:
+    """Eén periode van het dienstverband, met haar `ETag` voor een latere PATCH; een andere geeft 404."""
+    periode = service.get_periode(session, caller=caller, persoon=persoon, periode_id=periode_id)
+    return versies.met_etag(response, DienstverbandPublic.model_validate(periode))
