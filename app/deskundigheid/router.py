@@ -4,13 +4,12 @@ import uuid
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request, Response, status
+from fastapi import APIRouter, Depends, Query, Response, status
 
 from app.codelijsten import service as codelijsten
 from app.core import filters as gedeelde_filters
 from app.core import versies
 from app.core.db import SessionDep
-from app.core.errors import OngeldigeInvoer
 from app.core.openapi import location
 from app.core.pagination import PAGINATED, PaginaDep
 from app.core.schemas import alle_fouten, schemafouten
@@ -23,6 +22,7 @@ from app.deskundigheid.schemas import (
     DeskundigheidUpdate,
     ImportFout,
 )
+from app.imports import upload
 from app.toegang.dependencies import InzienDep, RegistrerenDep
 
 router = APIRouter(tags=["deskundigheidsbevordering"])
@@ -93,27 +93,6 @@ def delete_deskundigheid(caller: RegistrerenDep, record: DeskundigheidDep, sessi
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-MAX_IMPORT_BYTES = 1_048_576
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-async def _bestand(request: Request) -> tuple[str, bytes]:
-    """The uploaded file and its format (an async dependency: reading the body needs no thread; the route is sync)."""
-    soort = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    formaat = {"text/csv": "csv", XLSX: "xlsx", "application/octet-stream": "?"}.get(soort)
-    if formaat is None:
-        raise OngeldigeInvoer.veld("Content-Type", f"Stuur het bestand als text/csv, als {XLSX} of als "
-                                   "application/octet-stream.")
-    inhoud = bytearray()
-    async for blok in request.stream():
-        inhoud += blok
-        if len(inhoud) > MAX_IMPORT_BYTES:
-            raise OngeldigeInvoer.veld("body", "Het bestand is groter dan 1 MB; splits het op.")
-    if formaat == "?":  # a generated client's plain upload: an xlsx is a zip file, anything else is read as CSV
-        formaat = "xlsx" if inhoud.startswith(b"PK\x03\x04") else "csv"
-    return formaat, bytes(inhoud)
-
-
 @router.post(
     "/deskundigheidsbevordering/import", response_model=DeskundigheidImport, summary="Trainingen importeren",
     description=(
@@ -125,13 +104,10 @@ async def _bestand(request: Request) -> tuple[str, bytes]:
         "alleen de nieuwe deelnemers, zodat hetzelfde bestand nogmaals importeren niets verandert. Atomair: bij een fout "
         "wordt niets opgeslagen. Met `proefdraai=true` wordt nooit iets opgeslagen."
     ),
-    openapi_extra={"requestBody": {"required": True, "content": {
-        "text/csv": {"schema": {"type": "string"}}, XLSX: {"schema": {"type": "string", "format": "binary"}},
-        # For generated clients: the same file as bytes, CSV or xlsx told apart by its first bytes.
-        "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}},
+    openapi_extra=upload.REQUEST_BODY,
 )
 def importeer_deskundigheid(
-    caller: RegistrerenDep, bestand: Annotated[tuple[str, bytes], Depends(_bestand)], session: SessionDep,
+    caller: RegistrerenDep, bestand: Annotated[tuple[str, bytes], Depends(upload.bestand)], session: SessionDep,
     proefdraai: Annotated[bool, Query(description="Alleen controleren; niets opslaan.", examples=[True])] = False,
 ) -> DeskundigheidImport:
     formaat, inhoud = bestand

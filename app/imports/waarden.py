@@ -4,12 +4,14 @@ that match free text to codes and to the names of key persons and ketenpartners 
 
 import difflib
 import functools
+import math
 import re
 import unicodedata
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from app.codelijsten.synoniemen import SYNONIEMEN
@@ -84,6 +86,56 @@ def lees_geheel_getal(waarde: Any) -> int:
     if m := re.fullmatch(r"([+-]?\d+)([.,]0+)?", tekst):
         return int(m[1])
     raise ValueError(f"`{als_tekst(waarde)}` is geen geheel getal.")
+
+
+_BEDRAG = re.compile(r"^[+-]?\d[\d.,]*$")
+_VOORBEELD_BEDRAG = "gebruik bijvoorbeeld 12,50 of € 1.234,56"
+
+
+def lees_bedrag(waarde: Any) -> Decimal:
+    """An amount in euros, exact: `12,50`, `€ 12,50`, `12.50`, `1.234,56`, `1,234.56`, or a number cell.
+
+    Never through a binary float: text becomes a Decimal directly. A number cell of an xlsx is a
+    float already; it is read as the 15 significant digits Excel itself shows, so 0.1 stays 0.10.
+    Whatever has more than two decimals is left as it is, for the schema to refuse. A lone `.` or
+    `,` followed by three digits (`1.234`) could be thousands or decimals, and is refused.
+    """
+    if isinstance(waarde, bool):
+        raise ValueError(f"`{als_tekst(waarde)}` is geen bedrag; {_VOORBEELD_BEDRAG}.")  # noqa: TRY004  callers report ValueError
+    if isinstance(waarde, Decimal):
+        return waarde
+    if isinstance(waarde, int):
+        return Decimal(waarde)
+    if isinstance(waarde, float):
+        if not math.isfinite(waarde):
+            raise ValueError(f"`{als_tekst(waarde)}` is geen bedrag; {_VOORBEELD_BEDRAG}.")
+        return Decimal(format(waarde, ".15g"))
+    tekst = re.sub(r"(?i)\s|€|eur(o|os)?\b", "", str(waarde).replace("\u00a0", " ").replace("\u202f", " "))
+    tekst = re.sub(r"[,.]-$", "", tekst)  # `12,-`: whole euros, as Dutch price tags write them
+    if not _BEDRAG.match(tekst):
+        raise ValueError(f"`{als_tekst(waarde)}` is geen bedrag; {_VOORBEELD_BEDRAG}.")
+    teken, cijfers = ("-", tekst[1:]) if tekst[0] in "+-" else ("", tekst)
+    komma, punt = cijfers.count(","), cijfers.count(".")
+    if komma and punt:  # the last one separates the cents: 1.234,56 (Dutch) or 1,234.56
+        decimaal = "," if cijfers.rfind(",") > cijfers.rfind(".") else "."
+        if cijfers.count(decimaal) > 1:
+            raise ValueError(f"`{als_tekst(waarde)}` is geen bedrag; {_VOORBEELD_BEDRAG}.")
+    elif komma + punt != 1:  # none, or 1.234.567: thousands only
+        decimaal = None
+    else:
+        decimaal = "," if komma else "."
+        if len(cijfers) - cijfers.index(decimaal) - 1 == 3 and not cijfers.startswith(("0", decimaal)):
+            raise ValueError(f"`{als_tekst(waarde)}` is onduidelijk: duizendtallen of decimalen? Schrijf het bedrag "
+                             "met een komma voor de centen, bijvoorbeeld 1234,00 of 1.234,00.")
+    geheel, _, centen = cijfers.partition(decimaal) if decimaal else (cijfers, "", "")
+    scheiding = {",", "."} - {decimaal}
+    if any(s in geheel for s in scheiding):
+        if not re.fullmatch(r"\d{1,3}([.,]\d{3})+", geheel) or len({c for c in geheel if c in ",."}) > 1:
+            raise ValueError(f"`{als_tekst(waarde)}` is geen bedrag; {_VOORBEELD_BEDRAG}.")
+        geheel = re.sub(r"[.,]", "", geheel)
+    if not geheel.isdigit() or (decimaal and not centen.isdigit()):
+        raise ValueError(f"`{als_tekst(waarde)}` is geen bedrag; {_VOORBEELD_BEDRAG}.")
+    return Decimal(f"{teken}{geheel}.{centen}" if centen else f"{teken}{geheel}")
 
 
 def lees_minuten(waarde: Any) -> int:

@@ -4,20 +4,21 @@ import uuid
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Depends, Query, Response, status
 
 from app.codelijsten import service as codelijsten
 from app.core import filters as gedeelde_filters
-from app.core import versies
+from app.core import geld, versies
 from app.core.db import SessionDep
 from app.core.openapi import location
 from app.core.pagination import PAGINATED, PaginaDep
-from app.core.schemas import schemafouten
 from app.core.periods import PeriodeFout, parse_periode
+from app.core.schemas import schemafouten
 from app.core.validation import vandaag
-from app.kosten import service
+from app.imports import upload
+from app.kosten import importeren, service
 from app.kosten.dependencies import KostenDep
-from app.kosten.schemas import KostenInvoer, KostenPublic, KostenUpdate
+from app.kosten.schemas import KostenImport, KostenInvoer, KostenPublic, KostenUpdate
 from app.toegang.dependencies import InzienDep, RegistrerenDep
 
 router = APIRouter(tags=["kosten"])
@@ -93,3 +94,31 @@ def update_kosten(
 def delete_kosten(caller: RegistrerenDep, kosten: KostenDep, session: SessionDep) -> Response:
     service.delete(session, caller=caller, kosten=kosten)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post(
+    "/kosten/import", response_model=KostenImport, summary="Kosten importeren",
+    description=(
+        "Importeert kosten en vergoedingen uit een spreadsheet: CSV zoals Nederlandse Excel het opslaat "
+        "(`Content-Type: text/csv`) of xlsx. Kolommen: Soort, Bedrag (`12,50`, `€ 12,50`, `12.50` of `1.234,56`; exact op "
+        "de cent), Datum of Periode (een maand, JJJJ-MM), Sleutelpersoon (naam of id), Project (naam of id), Gemeente "
+        "(code of naam) en Omschrijving. Elke rij doorloopt dezelfde controles als `POST /kosten`, ook de controle op "
+        "persoonsgegevens en op goedgekeurde rapportageperiodes. Kosten die er al zijn (zelfde soort, bedrag, datum of "
+        "periode, sleutelpersoon, project en omschrijving) worden niet nog eens vastgelegd: hetzelfde bestand nogmaals "
+        "importeren verandert niets, en een bestand met rijen erbij voegt alleen die toe. Staat een rij twee keer in "
+        "het bestand, dan zijn het twee kosten. Atomair: bij een fout wordt niets opgeslagen. Met `proefdraai=true` "
+        "wordt nooit iets opgeslagen."
+    ),
+    openapi_extra=upload.REQUEST_BODY,
+)
+def importeer_kosten(
+    caller: RegistrerenDep, bestand: Annotated[tuple[str, bytes], Depends(upload.bestand)], session: SessionDep,
+    proefdraai: Annotated[bool, Query(description="Alleen controleren; niets opslaan.", examples=[True])] = False,
+) -> KostenImport:
+    formaat, inhoud = bestand
+    verslag = importeren.importeer(session, caller=caller, inhoud_=inhoud, formaat=formaat, proefdraai=proefdraai)
+    return KostenImport(
+        proefdraai=verslag.proefdraai, opgeslagen=verslag.opgeslagen, gelezen=verslag.gelezen,
+        aangemaakt=verslag.aangemaakt, ongewijzigd=verslag.ongewijzigd, afgewezen=verslag.afgewezen,
+        totaal=geld.euro(verslag.totaal_centen), fouten=verslag.fouten,
+    )

@@ -10,6 +10,7 @@ from app.core.geld import Bedrag, BedragUit
 from app.core.persoonsgegevens import NAMEN_WAARSCHUWING, VrijeTekst
 from app.core.schemas import InputSchema, Schema, alle_fouten
 from app.core.validation import DatumNietInToekomst, Gemeentecode, niet_voor_eerste_datum
+from app.deskundigheid.schemas import ImportFout
 
 MAAND_PATTERN = r"^(20\d\d)-(0[1-9]|1[0-2])$"
 
@@ -97,3 +98,18 @@ class KostenOverzicht(Schema):
     per_soort: dict[str, BedragUit] = Field(description="Dezelfde som per soort (alleen soorten met kosten).",
                                              examples=[{"reiskosten": "23.45", "vrijwilligersvergoeding": "100.00"}])
     kosten: list[KostenPublic] = Field(description="De kosten zelf, oudste eerst.")
+
+
+class KostenImport(Schema):
+    """Het rapport van een import van kosten."""
+
+    proefdraai: bool = Field(description="Waar bij een proefdraai: er is niets opgeslagen.", examples=[True])
+    opgeslagen: bool = Field(description="Waar als de rijen zijn opgeslagen (geen proefdraai en geen fouten).", examples=[False])
+    gelezen: int = Field(description="Gelezen rijen.", examples=[12])
+    aangemaakt: int = Field(description="Rijen die nieuwe kosten werden (of bij een proefdraai zouden worden).", examples=[10])
+    ongewijzigd: int = Field(description="Rijen waarvan de kosten er al waren (zelfde soort, bedrag, datum of periode, "
+                             "sleutelpersoon, project en omschrijving), en die dus niet nog eens zijn vastgelegd.", examples=[2])
+    afgewezen: int = Field(description="Afgekeurde rijen.", examples=[0])
+    totaal: BedragUit = Field(description="Som van de bedragen van de goedgekeurde rijen in euro's (exact op de cent).",
+                              examples=["1234.56"])
+    fouten: list[ImportFout] = Field(description="De fouten per rij en kolom (hoogstens 100).")

@@ -1,0 +1,34 @@
+"""The upload of one spreadsheet in a request body, shared by the small imports (trainings, costs).
+
+CSV (`text/csv`), xlsx, or `application/octet-stream` for generated clients, told apart by the first
+bytes: an xlsx is a zip file, anything else is read as CSV. Bounded at 1 MB while it streams in.
+"""
+
+from fastapi import Request
+
+from app.core.errors import OngeldigeInvoer
+
+MAX_IMPORT_BYTES = 1_048_576
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# For the route's `openapi_extra`: the three ways to send the file.
+REQUEST_BODY = {"requestBody": {"required": True, "content": {
+    "text/csv": {"schema": {"type": "string"}}, XLSX: {"schema": {"type": "string", "format": "binary"}},
+    # For generated clients: the same file as bytes, CSV or xlsx told apart by its first bytes.
+    "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}}
+
+
+async def bestand(request: Request) -> tuple[str, bytes]:
+    """The uploaded file and its format (an async dependency: reading the body needs no thread; the route is sync)."""
+    soort = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    formaat = {"text/csv": "csv", XLSX: "xlsx", "application/octet-stream": "?"}.get(soort)
+    if formaat is None:
+        raise OngeldigeInvoer.veld("Content-Type", f"Stuur het bestand als text/csv, als {XLSX} of als "
+                                   "application/octet-stream.")
+    inhoud = bytearray()
+    async for blok in request.stream():
+        inhoud += blok
+        if len(inhoud) > MAX_IMPORT_BYTES:
+            raise OngeldigeInvoer.veld("body", "Het bestand is groter dan 1 MB; splits het op.")
+    if formaat == "?":
+        formaat = "xlsx" if inhoud.startswith(b"PK\x03\x04") else "csv"
+    return formaat, bytes(inhoud)
