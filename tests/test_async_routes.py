@@ -27,7 +27,7 @@ ASYNC_TOEGESTAAN = {
     "app.toegang.dependencies.vereist.<locals>.dependency": "compares scopes, no I/O",
     "app.web.sessie.web_sessie": "reads the cookie; the key check goes through the thread pool",
     "app.imports.router.ontvang_bestand": "streams the body; the zip check and large copies go through the thread pool",
-    "app.deskundigheid.router._bestand": "streams a body of at most 1 MB into memory; no parsing, no database",
+    "app.imports.upload.bestand": "streams a body of at most 1 MB into memory; no parsing, no database (the trainings and costs imports)",
     "app.doelen.dependencies.doellezer": "checks the caller's binding and scopes, no I/O",
 }
 
