@@ -172,6 +172,12 @@ def test_costs_of_another_organisation_do_not_count_as_already_there(
     lezen = make_key(session, organisatie=andere.organisatie, scopes=("inzien",))
     session.commit()
     assert [k["bedrag"] for k in client.get("/v1/kosten", headers=lezen).json()] == ["4.60"]
+    # Another organisation's project is unknown by name and by id.
+    vreemd = make_project(session, andere.organisatie, naam="Hun project")
+    session.commit()
+    verslag = _post(client, omgeving, _csv("Telefoon;10;4-3-2026;;;Hun project;;", f"Telefoon;10;4-3-2026;;;{vreemd.id};;"))
+    assert [(f["rij"], f["kolom"]) for f in verslag["fouten"]] == [(2, "Project"), (3, "Project")]
+    assert "eigen organisatie" in verslag["fouten"][1]["reden"] and verslag["opgeslagen"] is False
 
 
 def test_a_row_in_an_approved_period_is_refused_and_nothing_is_stored(
