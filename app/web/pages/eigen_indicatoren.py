@@ -108,9 +108,9 @@ def _filter_keuzes(session: Session, sessie: WebSessie) -> dict[str, list[Groep]
         "onderwerp": [Groep(h.label, [(c.code, c.label) for c in onderwerpen if c.code.split(".")[0] == h.code and "." in c.code])
                       for h in hoofd],
     }
-    keuzes["onderwerp"] = [g for g in keuzes["onderwerp"] if g.opties] + [
-        Groep("Zonder deelonderwerpen", [(h.code, h.label) for h in hoofd
-                                          if not any(c.code.startswith(h.code + ".") for c in onderwerpen)])]
+    # A main topic without subtopics (overig) is itself the topic a question has.
+    los = [(h.code, h.label) for h in hoofd if not any(c.code.startswith(h.code + ".") for c in onderwerpen)]
+    keuzes["onderwerp"] = [g for g in keuzes["onderwerp"] if g.opties] + ([Groep("Zonder deelonderwerpen", los)] if los else [])
     for naam, lijst in LIJSTEN.items():
         codes = sorted(codelijsten.lookup(session, lijst=lijst).values(), key=lambda c: (c.volgorde, c.code))
         keuzes[naam] = [Groep(None, [(c.code, c.label) for c in codes if c.actief])]
