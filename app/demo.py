@@ -441,7 +441,8 @@ def laad_demo_data(
     _doelen(session, gen, per_org, today)
     inzet = _inzet(session, gen, alle_personen, today)
     _doelstellingen(session, gen, per_org, today)
-    professioneel = _professionele_contacten(session, gen, per_org[0]["id"], alle_personen, today)
+    # Every organisation's key persons advise professionals: each report shows its reach among them.
+    professioneel = sum(_professionele_contacten(session, gen, org["id"], alle_personen, today) for org in per_org)
     _eigen_indicatoren(session, gen, per_org)
     ondersteuning = demo_ondersteuning.laad(session, personen=[rij for _, rij in alle_personen], seed=seed, today=today)
     rapportage = demo_rapportage.laad(session, organisaties=per_org, nieuw_id=gen.nieuw_id, today=today)
@@ -477,7 +478,7 @@ TERUGKOPPELINGEN = (
 
 def _professionele_contacten(session: Session, gen: _Generator, organisatie_id: uuid.UUID,
                              personen: Sequence[tuple[_Persoon, dict[str, Any]]], today: date) -> int:
-    """A few contacts of the first organisation's key persons with professionals, over the last three
+    """A few contacts of an organisation's key persons with professionals, over the last three
     months: advice asked (some answered, some with the asking party's terugkoppeling), case meetings,
     talks to professionals, a klankbordgroep. Made last, so the ids they draw change no record before them."""
     from app.models import ProfessioneelContact, ProfessioneelContactOnderwerp

@@ -83,6 +83,11 @@ def installeer() -> None:
     logger = logging.getLogger(ACCESS_LOGGER)
     if not any(isinstance(f, ZonderQueryString) for f in logger.filters):
         logger.addFilter(ZonderQueryString())
+    # WeasyPrint logs every layout step of a report at INFO, and fontTools its subsetting: an operator's log
+    # keeps their warnings and errors only.
+    for naam in ("weasyprint", "fontTools"):
+        if logging.getLogger(naam).level == logging.NOTSET:
+            logging.getLogger(naam).setLevel(logging.WARNING)
     huidige = logging.getLogRecordFactory()
     if not getattr(huidige, "veilig", False):
         logging.setLogRecordFactory(_record_factory(huidige))

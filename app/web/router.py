@@ -18,6 +18,7 @@ from app.web.pages import (
     aanmelden,
     app_toegang,
     doelstellingen,
+    eigen_indicatoren,
     ervaringsverhalen,
     importeren,
     opvolging,
@@ -33,7 +34,9 @@ from app.web.pages import (
 from app.web.sessie import AanmeldenNodig, CsrfFout, lees, wis
 from app.web.templating import STATIC, pagina
 
-PAGINAS = (aanmelden, overzicht, vergelijken, sleutelpersonen, app_toegang, opvolging, doelstellingen, projecten, signalen,
+PAGINAS = (aanmelden, overzicht, vergelijken, sleutelpersonen, app_toegang, opvolging,
+           eigen_indicatoren,  # before doelstellingen: /doelstellingen/indicatoren is no goal id
+           doelstellingen, projecten, signalen,
            ervaringsverhalen, verantwoording, importeren, rapportage, sessies)
 
 

@@ -35,6 +35,7 @@ from tests.factories import (
     make_organisatie,
     make_sleutelpersoon,
 )
+from tests.indicatoren.factories import make_eigen_indicator
 from tests.kosten.maak import make_project
 from tests.signalen.factories import make_signaal
 from tests.web.helpers import cookie_inhoud, meld_aan
@@ -83,6 +84,7 @@ PARAMETERS: dict[str, Callable[[Session, Organisatie], Any]] = {
     "ontwikkeldoel_id": lambda session, org: make_ontwikkeldoel(session, org).id,
     "dienstverband_id": lambda session, org: make_dienstverband(session, org).id,
     "doelstelling_id": lambda session, org: make_doelstelling(session, org).id,
+    "indicator_code": lambda session, org: make_eigen_indicator(session, org).code,
 }
 REGIONAAL = {"signaal_id"}  # the inbox: a regional key's route
 
