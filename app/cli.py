@@ -52,7 +52,16 @@ def serve(
     """Start de API-server (uvicorn)."""
     import uvicorn
 
-    uvicorn.run(**uvicorn_opties(host=host, port=port, workers=workers, reload=reload))
+    from app.core import logs
+    from app.core.config import get_settings
+    from app.core.proces import bereid_metrics_map
+
+    settings = get_settings()
+    if settings.metrics_aan:
+        bereid_metrics_map()  # before any worker imports prometheus_client
+    # Logging as configured here applies in every worker process too (JSON lines by default).
+    log_config = logs.log_config(settings.log_formaat, settings.log_level)
+    uvicorn.run(**uvicorn_opties(host=host, port=port, workers=workers, reload=reload), log_config=log_config)
 
 
 def uvicorn_opties(*, host: str, port: int, workers: int, reload: bool) -> dict[str, object]:
