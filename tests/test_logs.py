@@ -15,8 +15,8 @@ from pathlib import Path
 import httpx
 import pytest
 import uvicorn
-from sqlalchemy import Engine, text
 from fastapi.testclient import TestClient
+from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError
 
 from app.core.logs import JsonFormatter

@@ -133,7 +133,7 @@ def test_requests_are_counted_by_route_template_never_by_raw_path(session: Sessi
     na = _waarden(na_tekst)
     for id_ in (*ids, "niet-99"):
         assert id_ not in na_tekst
-    verschil = lambda *sleutel: _verzoeken(na, *sleutel) - _verzoeken(voor, *sleutel)  # noqa: E731
+    verschil = lambda *sleutel: _verzoeken(na, *sleutel) - _verzoeken(voor, *sleutel)
     assert verschil("GET", "/v1/sleutelpersonen/{sleutelpersoonId}", 401) == 2
     assert verschil("GET", "(onbekend)", 404) == 1
     assert verschil("HEAD", "/v1/status/live", 200) == 1
