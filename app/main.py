@@ -57,7 +57,8 @@ acties, doorverwijzingen naar ketenpartners en uitkomsten) en berekent daaruit d
 uit het monitoringhoofdstuk van de Pharos-handreiking.
 
 Alle fouten zijn `application/problem+json` (RFC 9457). Ongeldige invoer geeft status 400 met
-alle fouten tegelijk in `invalidParams`. Elk antwoord draagt de header `API-Version`.
+alle fouten tegelijk in `invalidParams`. Elk antwoord draagt de headers `API-Version` en `X-Request-ID`
+(stuurt u zelf een `X-Request-ID` van 16 tot 128 tekens mee, dan krijgt u die terug; noem hem bij een vraag aan de beheerder).
 """
 
 TAGS = [

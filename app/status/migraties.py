@@ -8,12 +8,15 @@ previous version still serves (README, "Running in production"); that version st
 safe because every migration keeps the previous version working.
 """
 
+import logging
 from enum import StrEnum
 from functools import lru_cache
 
 from sqlalchemy import Connection
 
 from app.core.errors import DienstNietBeschikbaar
+
+logger = logging.getLogger(__name__)
 
 
 class Migratiestand(StrEnum):
@@ -36,8 +39,14 @@ def controleer(connection: Connection) -> Migratiestand:
     """The schema's state against this version's migrations; 503 when it is behind or not migrated at all."""
     from alembic.runtime.migration import MigrationContext
 
+    try:
+        koppen, bekend = _scripts()
+    except Exception as exc:  # an installation without its migrations: say so, not "unreachable"
+        logger.exception("The migration scripts of this version could not be read")
+        raise DienstNietBeschikbaar(
+            "De migraties van deze versie zijn niet gevonden; de installatie is onvolledig.", headers={"Retry-After": "300"}
+        ) from exc
     huidig = frozenset(MigrationContext.configure(connection).get_current_heads())
-    koppen, bekend = _scripts()
     if huidig == koppen:
         return Migratiestand.actueel
     if huidig and not huidig & bekend:

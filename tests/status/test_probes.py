@@ -114,3 +114,14 @@ def test_ready_reports_a_full_disk(eigen_db: Engine, app_op, monkeypatch: pytest
         monkeypatch.delenv("SLEUTELMONITOR_MIN_VRIJE_SCHIJF_MB")
         get_settings.cache_clear()
     assert detail.endswith("is (bijna) vol.")
+
+
+def test_an_installation_without_its_migrations_is_not_ready_and_says_why(eigen_db: Engine, app_op, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    from app.status import migraties
+
+    def kapot() -> None:
+        raise FileNotFoundError("migrations/")
+
+    monkeypatch.setattr(migraties, "_scripts", kapot)
+    with app_op(eigen_db) as client:
+        assert "installatie is onvolledig" in _is_503(client.get("/v1/status/ready"))
