@@ -10,7 +10,7 @@ uses, started here in a temporary folder and listening on loopback TCP. Checked,
 1. the process runs as a non-root user (the image's `USER`), in the image's working directory;
 2. the image holds none of the test tooling (pytest, Playwright, schemathesis, pandas, ...);
 3. the entrypoint migrates an empty database to the head revision of this source tree, then serves;
-4. `/v1/status` answers 200, the dashboard's sign-in page and its style sheet load, and an API call without a
+4. `/v1/status`, `/v1/status/live` and `/v1/status/ready` answer 200, the dashboard's sign-in page and its style sheet load, and an API call without a
    key is a 401 problem+json;
 5. the server stops on SIGTERM.
 
@@ -157,6 +157,10 @@ def main(image: str) -> int:  # noqa: PLR0915 - one straight script of checks
             engine.dispose()
             head = _head_revisie()
             controle(revisie == head, "migraties gedraaid tot head", f"database {revisie}, broncode {head}")
+
+            for probe in ("live", "ready"):
+                code, _, lichaam = _probeer(f"http://127.0.0.1:{poort}/v1/status/{probe}")
+                controle(code == 200, f"/v1/status/{probe} is 200", f"{code} {lichaam[:120].decode('utf-8', 'replace')}")
 
             code, kop, lichaam = _probeer(f"http://127.0.0.1:{poort}/")
             html = lichaam.decode("utf-8", "replace")
