@@ -392,7 +392,7 @@ def _reason(error: dict[str, Any]) -> str:
         # Our own validators raise ValueError with a Dutch message; pydantic prefixes it.
         return str(error.get("msg", "")).removeprefix("Value error, ")
     if kind == "literal_error" or kind == "enum":
-        expected = (error.get("ctx") or {}).get("expected", "")
+        expected = str((error.get("ctx") or {}).get("expected", "")).replace(" or ", " of ")  # pydantic's English "or"
         return f"Ongeldige waarde; toegestaan: {expected}."
     ctx = error.get("ctx") or {}
     if kind == "string_pattern_mismatch":

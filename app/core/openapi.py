@@ -165,6 +165,10 @@ def _collapse_nullable(node: Any) -> Any:
                 merged = {k: v for k, v in node.items() if k != "anyOf"}
                 merged.update(other)
                 merged["type"] = [other["type"], "null"]
+                if "const" in merged:  # a nullable single value: the value or null
+                    merged["enum"] = [merged.pop("const")]
+                if "enum" in merged and None not in merged["enum"]:
+                    merged["enum"] = [*merged["enum"], None]
                 node = merged
             elif "$ref" in other:
                 rest = {k: v for k, v in node.items() if k != "anyOf"}
