@@ -1,6 +1,7 @@
 """Response schemas of the indicator endpoints."""
 
 from datetime import date, datetime
+from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import Field
@@ -8,7 +9,7 @@ from pydantic import Field
 from app.core.periods import Interval
 from app.core.persoonsgegevens import NAMEN_WAARSCHUWING, VrijeTekst
 from app.core.schemas import InputSchema, Schema, alle_fouten
-from app.indicatoren.catalogue import Eenheid
+from app.indicatoren.catalogue import INDICATOREN, Eenheid
 
 # An own indicator's code: namespaced, so it never clashes with a catalogue code.
 EIGEN_CODE_PATTERN = r"^eigen\.[a-z0-9]+(-[a-z0-9]+)*$"
@@ -33,6 +34,13 @@ class NoemerPublic(Schema):
     filters: dict[str, list[str]] = Field(description="Vaste filters van de noemer.", examples=[{"doelgroep": ["statushouder"]}])
 
 
+# Every dimension an indicator of the catalogue has (a custom indicator has those of its base): an enum in the
+# document, derived from the catalogue so a new indicator's dimensions join it.
+Dimensie = StrEnum(  # type: ignore[misc]
+    "Dimensie", {d: d for d in dict.fromkeys(d for indicator in INDICATOREN.values() for d in indicator.dimensies)}
+)
+
+
 class EigenDefinitiePublic(Schema):
     organisatie_id: str = Field(description="De organisatie die de indicator definieerde.", examples=["3f2b1c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d"])
     versie: int = Field(description="Versie van de definitie (1, 2, ...); elke wijziging geeft een nieuwe.", examples=[1])
@@ -53,7 +61,7 @@ class IndicatorPublic(Schema):
     eenheid: Eenheid = Field(description="Eenheid: aantal, percentage, uren, dagen of euro.", examples=["aantal"])
     teller: str | None = Field(default=None, description="Bij een percentage: wat de teller telt.", examples=["doorverwijzingen met status afgerond"])
     noemer: str | None = Field(default=None, description="Bij een percentage: wat de noemer telt.", examples=["doorverwijzingen met een eindstatus"])
-    dimensies: list[str] = Field(description="Dimensies om op te groeperen of te filteren.", examples=[["gemeente", "onderwerp"]])
+    dimensies: list[Dimensie] = Field(description="Dimensies om op te groeperen of te filteren.", examples=[["gemeente", "onderwerp"]])
     eigen: EigenDefinitiePublic | None = Field(default=None, description="Bij een eigen indicator van een organisatie: de "
                                                  "definitie (basis, vaste filters, noemer) en de versie. Leeg bij de catalogus.")
 
@@ -195,7 +203,7 @@ class IndicatorWaarden(Schema):
                                "(de laatste, of die van `versie=`). Leeg bij de catalogus.", examples=[2])
     periode: PeriodePublic
     interval: Interval | None = Field(description="Interval van de tijdreeks, of leeg voor een totaal.", examples=["maand"])
-    groeperen_op: list[str] = Field(description="De dimensies waarop is gegroepeerd.", examples=[["gemeente"]])
+    groeperen_op: list[Dimensie] = Field(description="De dimensies waarop is gegroepeerd.", examples=[["gemeente"]])
     filters: dict[str, list[str]] = Field(description="De toegepaste filters.", examples=[{"gemeente": ["GM0344"]}])
     onderdrukking: Onderdrukking
     rijen: list[IndicatorRij] = Field(description="De waarden, in vaste volgorde: interval, dan dimensiewaarden.")
