@@ -29,7 +29,7 @@ API_PREFIX = "/v1"
 def location(*delen: object) -> str:
     """The path of a resource for a Location header: `location("doelen", doel.id)` is `/v1/doelen/<id>`."""
     return "/".join([API_PREFIX, *(str(deel) for deel in delen)])
-PUBLIC_PATHS = {"/v1/status", "/v1/openapi.json", "/v1/problemen", "/v1/problemen/{code}"}
+PUBLIC_PATHS = {"/v1/status", "/v1/status/live", "/v1/status/ready", "/v1/openapi.json", "/v1/problemen", "/v1/problemen/{code}"}
 
 _PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
 # Statuses whose problem carries extension members, each documented in its own schema; 409 is a `oneOf` of the
