@@ -4,6 +4,7 @@ import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import Literal
 
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
@@ -23,10 +24,10 @@ router = APIRouter(tags=["status"])
 
 
 class Status(BaseModel):
-    status: str = Field(description="`ok` als de dienst, de database en de schijf bruikbaar zijn.", examples=["ok"])
+    status: Literal["ok"] = Field(description="`ok` als de dienst, de database en de schijf bruikbaar zijn.", examples=["ok"])
     versie: str = Field(description="Versie van de API (semver).", examples=[__version__])
-    database: str = Field(description="`bereikbaar`; anders antwoordt de dienst met 503.", examples=["bereikbaar"])
-    schijf: str = Field(
+    database: Literal["bereikbaar"] = Field(description="`bereikbaar`; anders antwoordt de dienst met 503.", examples=["bereikbaar"])
+    schijf: Literal["beschikbaar"] = Field(
         description="`beschikbaar`; bij een volle of alleen-lezen schijf antwoordt de dienst met 503.",
         examples=["beschikbaar"],
     )
