@@ -203,3 +203,8 @@ class IndicatorWaarden(Schema):
     tempo: list[DoelTempo] = Field(default_factory=list, description="Het tempo over de hele periode van elk doel waarvan de "
                                    "periode precies de gevraagde is en vandaag bevat, naast de rijen (bij een interval de som van "
                                    "de rijen; alleen voor aantallen en sommen, of zonder interval).")
+
+
+class MeerIndicatorWaarden(Schema):
+    indicatoren: list[IndicatorWaarden] = Field(description="De waarden per gevraagde code, in de volgorde van `codes`; "
+                                                "elk in dezelfde vorm als `GET /v1/indicatoren/{code}/waarden`.")
