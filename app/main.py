@@ -15,6 +15,7 @@ from app import __version__
 from app.core.config import get_settings
 from app.core import logs
 from app.core.errors import install_error_handlers
+from app.core.filternamen import VerouderdeFiltersMiddleware
 from app.core.http import HttpMiddleware
 from app.core.idempotentiesleutel import IdempotentieMiddleware
 from app.core.middleware import BodyLimitMiddleware, HeadersMiddleware
@@ -208,6 +209,7 @@ def create_app() -> FastAPI:
 
     app.add_middleware(IdempotentieMiddleware)  # Idempotency-Key: reads bodies the limit below already bounded
     app.add_middleware(BodyLimitMiddleware, limit_for=body_limit)
+    app.add_middleware(VerouderdeFiltersMiddleware)  # Deprecation/Sunset/Link after an old filter name
     app.add_middleware(HttpMiddleware)  # HEAD, If-None-Match/304, RateLimit-*: inside the security headers
     app.add_middleware(HeadersMiddleware, api_version=__version__)
     # Outermost: every other layer sees the scheme, host and client the trusted proxy saw.

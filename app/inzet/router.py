@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
+from app.core.filternamen import hernoemd
 from app.codelijsten import service as codelijsten
 from app.core import filters as gedeelde_filters
 from app.core import versies
@@ -31,7 +32,7 @@ DAGREGEL = (
 )
 
 SleutelpersoonFilter = Annotated[
-    uuid.UUID | None, Query(description="Alleen inzet van deze sleutelpersoon (id).", examples=["7d9f1c2b-3a4e-4f5d-8e6c-1b2a3c4d5e6f"])
+    uuid.UUID | None, hernoemd("sleutelpersoonId", "sleutelpersoon", uuid.UUID, description="Alleen inzet van deze sleutelpersoon (id).", examples=["7d9f1c2b-3a4e-4f5d-8e6c-1b2a3c4d5e6f"])
 ]
 SoortFilter = Annotated[str | None, Query(max_length=40, description="Alleen inzet van deze soort (codelijst `inzet-soort`).", examples=["overleg"])]
 PeriodeFilter = Annotated[
