@@ -150,3 +150,12 @@ def test_oude_naam_ook_bij_head_en_304(client: TestClient, contacten: dict[str, 
     assert opnieuw.status_code == 304 and opnieuw.headers["deprecation"] == DEPRECATION
     head = client.head("/v1/contactmomenten", params={"gemeente": "GM0344"}, headers=headers)
     assert head.status_code == 200 and head.headers["sunset"] == SUNSET_HEADER
+
+
+def test_een_fout_noemt_de_naam_die_de_client_stuurde(client: TestClient, contacten: dict[str, Any]) -> None:
+    headers = contacten["headers"]
+    assert_400(client.get("/v1/contactmomenten", params={"onderwerp": "bestaat.niet"}, headers=headers), ["onderwerp"])
+    assert_400(client.get("/v1/contactmomenten", params={"onderwerpen": "bestaat.niet"}, headers=headers), ["onderwerpen"])
+    fout = client.get("/v1/contactmomenten", params={"onderwerp": "bestaat.niet", "kanaal": "duif"}, headers=headers)
+    assert_400(fout, ["onderwerp", "kanaal"])
+    assert fout.headers["deprecation"] == DEPRECATION

@@ -13,6 +13,7 @@ document marks them `deprecated`, and an answer to a request that used one carri
 Both names with different values is a 400: the service cannot know which one the client meant.
 """
 
+import json
 from datetime import UTC, datetime
 from email.utils import format_datetime
 from typing import Annotated, Any
@@ -56,7 +57,7 @@ def hernoemd(nieuw: str, oud: str, soort: Any, **query: Any) -> Any:
     ) -> Any:
         if oude_waarde is None:
             return nieuwe_waarde
-        setattr(request.state, _STATE, [*getattr(request.state, _STATE, []), oud])  # scope["state"], for the middleware
+        setattr(request.state, _STATE, {**getattr(request.state, _STATE, {}), nieuw: oud})  # scope["state"]: middleware
         if nieuwe_waarde is not None and nieuwe_waarde != oude_waarde:
             raise OngeldigeInvoer.met([{
                 "name": oud, "code": "ongeldig",
@@ -79,13 +80,45 @@ class VerouderdeFiltersMiddleware:
             await self.app(scope, receive, send)
             return
         state: dict[str, Any] = scope.setdefault("state", {})
+        start: Message | None = None
+        delen: list[bytes] = []
 
         async def verstuur(message: Message) -> None:
-            if message["type"] == "http.response.start" and state.get(_STATE):
+            nonlocal start
+            oude_namen: dict[str, str] = state.get(_STATE) or {}
+            if message["type"] == "http.response.start":
+                if not oude_namen:
+                    await send(message)
+                    return
                 message = {**message, "headers": [*message.get("headers", []), *verouderd_headers()]}
-            await send(message)
+                if message["status"] != 400:
+                    await send(message)
+                    return
+                start = message  # a 400 names the parameters as the client sent them: rewrite its body
+                return
+            if start is None:
+                await send(message)
+                return
+            delen.append(message.get("body", b""))
+            if message.get("more_body", False):
+                return
+            body = _als_verzonden(b"".join(delen), oude_namen)
+            headers = [(k, v) for k, v in start["headers"] if k.lower() != b"content-length"]
+            await send({**start, "headers": [*headers, (b"content-length", str(len(body)).encode())]})
+            await send({"type": "http.response.body", "body": body})
 
         await self.app(scope, receive, verstuur)
+
+
+def _als_verzonden(body: bytes, oude_namen: dict[str, str]) -> bytes:
+    """A 400's invalidParams under the names the client used: `onderwerp`, not `onderwerpen`, if it sent that."""
+    try:
+        probleem = json.loads(body)
+        for veld in probleem.get("invalidParams", []):
+            veld["name"] = oude_namen.get(veld.get("name"), veld.get("name"))
+    except (ValueError, AttributeError, TypeError):
+        return body
+    return json.dumps(probleem, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 def verouderd_headers() -> list[tuple[bytes, bytes]]:
