@@ -6,17 +6,16 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from app.core.filternamen import hernoemd
 from app.codelijsten import service as codelijsten
 from app.contactmomenten import service as contactmomenten
 from app.contactmomenten.dependencies import ContactmomentDep
 from app.core import versies
 from app.core.db import SessionDep
+from app.core.filternamen import hernoemd
 from app.core.filters import controleer_filters
 from app.core.openapi import location
 from app.core.pagination import PAGINATED, PaginaDep
 from app.doorverwijzingen import service, toevoegen
-from app.doorverwijzingen.statussen import EINDSTATUSSEN
 from app.doorverwijzingen.dependencies import DoorverwijzingDep
 from app.doorverwijzingen.schemas import (
     DoorverwijzingDetail,
@@ -24,6 +23,7 @@ from app.doorverwijzingen.schemas import (
     DoorverwijzingToevoegen,
     DoorverwijzingUpdate,
 )
+from app.doorverwijzingen.statussen import EINDSTATUSSEN
 from app.models import Doorverwijzing
 from app.toegang.dependencies import EigenInzienDep, EigenRegistrerenDep
 

@@ -5,11 +5,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response, status
 
-from app.core.filternamen import hernoemd
 from app.codelijsten import service as codelijsten
 from app.core import filters as gedeelde_filters
 from app.core import formaten, versies
 from app.core.db import SessionDep
+from app.core.filternamen import hernoemd
 from app.core.formaten import Formaat
 from app.core.openapi import API_PREFIX
 from app.core.pagination import PAGINATED, PagineringDep, paginate

@@ -17,7 +17,13 @@ from app.core.persoonsgegevens import NAMEN_WAARSCHUWING
 from app.core.schemas import schemafouten
 from app.indicatoren import eigen, export
 from app.indicatoren.catalogue import INDICATOREN, Indicator
-from app.indicatoren.dependencies import MAX_CODES, IndicatorCode, MeerVerzoekenDep, VerzoekDep, indicator_van
+from app.indicatoren.dependencies import (
+    MAX_CODES,
+    IndicatorCode,
+    MeerVerzoekenDep,
+    VerzoekDep,
+    indicator_van,
+)
 from app.indicatoren.eigen import bereken
 from app.indicatoren.schemas import (
     EIGEN_CODE_PATTERN,

@@ -5,15 +5,15 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
-from app.core.filternamen import hernoemd
 from app.core import versies
 from app.core.db import SessionDep
 from app.core.errors import OngeldigeInvoer
+from app.core.filternamen import hernoemd
 from app.core.formaten import XLSX_MEDIA_TYPE
 from app.core.openapi import location
 from app.core.pagination import PAGINATED, PaginaDep
-from app.core.schemas import schemafouten
 from app.core.periods import PeriodeFout, parse_periode, range_periode
+from app.core.schemas import schemafouten
 from app.core.validation import GEMEENTECODE_PATTERN, vandaag
 from app.projecten import service, sroi
 from app.projecten.dependencies import ProjectDep

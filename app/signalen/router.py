@@ -5,11 +5,11 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response, status
 
-from app.core.filternamen import hernoemd
 from app.codelijsten import service as codelijsten
 from app.core import filters as gedeelde_filters
 from app.core import versies
 from app.core.db import SessionDep
+from app.core.filternamen import hernoemd
 from app.core.openapi import API_PREFIX, location
 from app.core.pagination import PAGINATED, PAGINATION_HEADERS, PagineringDep, paginate
 from app.core.persoonsgegevens import NAMEN_WAARSCHUWING

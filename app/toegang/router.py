@@ -6,9 +6,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Response
 
-from app.core.filternamen import hernoemd
 from app.core.db import SessionDep
 from app.core.errors import GeenToegang, OngeldigeInvoer
+from app.core.filternamen import hernoemd
 from app.core.openapi import location
 from app.core.pagination import PAGINATED, PaginaDep
 from app.models import ApiSleutel, AuditRegel

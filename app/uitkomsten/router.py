@@ -5,9 +5,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response
 
-from app.core.filternamen import hernoemd
 from app.codelijsten import service as codelijsten
 from app.core.db import SessionDep
+from app.core.filternamen import hernoemd
 from app.core.filters import controleer_filters
 from app.core.openapi import location
 from app.core.pagination import PAGINATED, PaginaDep
