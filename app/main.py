@@ -12,17 +12,18 @@ from fastapi.staticfiles import StaticFiles
 from swagger_ui_bundle import swagger_ui_path
 
 from app import __version__
-from app.core.config import get_settings
+from app.codelijsten.router import router as codelijsten_router
+from app.contactmomenten.router import router as contactmomenten_router
 from app.core import db, logs, metrics
+from app.core.config import get_settings
 from app.core.errors import install_error_handlers
+from app.core.filternamen import VerouderdeFiltersMiddleware
 from app.core.http import HttpMiddleware
 from app.core.idempotentiesleutel import IdempotentieMiddleware
 from app.core.middleware import BodyLimitMiddleware, HeadersMiddleware
-from app.core.proxy import DoorgestuurdeHeaders
 from app.core.openapi import API_PREFIX, install_openapi, operation_id
+from app.core.proxy import DoorgestuurdeHeaders
 from app.core.request_checks import check_request
-from app.codelijsten.router import router as codelijsten_router
-from app.contactmomenten.router import router as contactmomenten_router
 from app.deskundigheid.router import router as deskundigheid_router
 from app.doelen.router import router as doelen_router
 from app.doelstellingen.router import router as doelstellingen_router
@@ -31,19 +32,19 @@ from app.ervaringsverhalen.router import router as ervaringsverhalen_router
 from app.evaluaties.router import router as evaluaties_router
 from app.imports.router import router as imports_router
 from app.indicatoren.router import router as indicatoren_router
-from app.inzet.router import router as inzet_router
 from app.inwoners.router import router as inwoners_router
+from app.inzet.router import router as inzet_router
 from app.ketenpartners.router import router as ketenpartners_router
-from app.organisaties.router import router as organisaties_router
-from app.professionele_contacten.router import router as professionele_contacten_router
-from app.rapportage.router import router as rapportage_router
-from app.projecten.router import router as projecten_router
 from app.kosten.router import router as kosten_router
+from app.organisaties.router import router as organisaties_router
+from app.problemen.router import router as problemen_router
+from app.professionele_contacten.router import router as professionele_contacten_router
+from app.projecten.router import router as projecten_router
+from app.rapportage.router import router as rapportage_router
 from app.signalen.router import router as signalen_router
 from app.sleutelpersonen.ondersteuning_router import router as ondersteuning_router
 from app.sleutelpersonen.router import router as sleutelpersonen_router
 from app.status.router import router as status_router
-from app.problemen.router import router as problemen_router
 from app.toegang.router import router as toegang_router
 from app.uitkomsten.router import router as uitkomsten_router
 from app.verantwoording.router import router as verantwoording_router
@@ -213,6 +214,7 @@ def create_app() -> FastAPI:
         app.add_middleware(metrics.RouteTemplateMiddleware)  # innermost: sees the route that matched
     app.add_middleware(IdempotentieMiddleware)  # Idempotency-Key: reads bodies the limit below already bounded
     app.add_middleware(BodyLimitMiddleware, limit_for=body_limit)
+    app.add_middleware(VerouderdeFiltersMiddleware)  # Deprecation/Sunset/Link after an old filter name
     app.add_middleware(HttpMiddleware)  # HEAD, If-None-Match/304, RateLimit-*: inside the security headers
     app.add_middleware(HeadersMiddleware, api_version=__version__)
     if settings.metrics_aan:

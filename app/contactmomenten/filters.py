@@ -11,6 +11,7 @@ from sqlmodel import Session, col
 from sqlmodel.sql.expression import SelectOfScalar
 
 from app.codelijsten import service as codelijsten
+from app.core.filternamen import hernoemd
 from app.core.filters import controleer_filters, onderwerp_filter
 from app.core.validation import GEMEENTECODE_PATTERN, WIJKCODE_PATTERN
 from app.models import Contactmoment, ContactmomentOnderwerp
@@ -26,18 +27,19 @@ class ContactmomentFilters:
     datum_tot: Annotated[
         date | None, Query(alias="datumTot", description="Alleen contacten op of vóór deze datum (inclusief).", examples=["2025-03-31"])
     ] = None
-    sleutelpersoon: Annotated[
-        uuid.UUID | None, Query(description="Alleen contacten van deze sleutelpersoon (id).", examples=["7d9f1c2b-3a4e-4f5d-8e6c-1b2a3c4d5e6f"])
-    ] = None
-    gemeente: Annotated[
-        str | None, Query(pattern=GEMEENTECODE_PATTERN, description="Alleen contacten in deze gemeente (CBS-code).", examples=["GM0344"])
-    ] = None
-    wijk: Annotated[
-        str | None, Query(pattern=WIJKCODE_PATTERN, description="Alleen contacten in deze wijk (CBS-code).", examples=["WK034401"])
-    ] = None
-    onderwerp: Annotated[
-        str | None, Query(max_length=80, description="Alleen contacten over dit onderwerp; een hoofdonderwerp (`geld`) omvat zijn subonderwerpen (`geld.toeslagen`).", examples=["geld"])
-    ] = None
+    sleutelpersoon_id: Annotated[uuid.UUID | None, hernoemd(
+        "sleutelpersoonId", "sleutelpersoon", uuid.UUID, description="Alleen contacten van deze sleutelpersoon (id).",
+        examples=["7d9f1c2b-3a4e-4f5d-8e6c-1b2a3c4d5e6f"])] = None
+    gemeentecode: Annotated[str | None, hernoemd(
+        "gemeentecode", "gemeente", str, pattern=GEMEENTECODE_PATTERN,
+        description="Alleen contacten in deze gemeente (CBS-code).", examples=["GM0344"])] = None
+    wijkcode: Annotated[str | None, hernoemd(
+        "wijkcode", "wijk", str, pattern=WIJKCODE_PATTERN, description="Alleen contacten in deze wijk (CBS-code).",
+        examples=["WK034401"])] = None
+    onderwerpen: Annotated[str | None, hernoemd(
+        "onderwerpen", "onderwerp", str, max_length=80, description="Alleen contacten met dit onderwerp in "
+        "`onderwerpen`; een hoofdonderwerp (`geld`) omvat zijn subonderwerpen (`geld.toeslagen`).",
+        examples=["geld"])] = None
     kanaal: Annotated[
         str | None, Query(max_length=40, description="Alleen contacten via dit kanaal.", examples=["huisbezoek"])
     ] = None
@@ -60,7 +62,7 @@ class ContactmomentFilters:
         controleer_filters(
             session,
             codes=[
-                ("onderwerp", codelijsten.ONDERWERP, self.onderwerp),
+                ("onderwerpen", codelijsten.ONDERWERP, self.onderwerpen),
                 ("kanaal", codelijsten.KANAAL, self.kanaal),
                 ("soort", codelijsten.SOORT_CONTACT, self.soort),
             ],
@@ -71,9 +73,9 @@ class ContactmomentFilters:
     def toepassen(self, statement: SelectOfScalar[Contactmoment]) -> SelectOfScalar[Contactmoment]:
         """The statement narrowed by every filter that is set."""
         gelijk: list[tuple[Any, Any]] = [
-            (Contactmoment.sleutelpersoon_id, self.sleutelpersoon),
-            (Contactmoment.gemeentecode, self.gemeente),
-            (Contactmoment.wijkcode, self.wijk),
+            (Contactmoment.sleutelpersoon_id, self.sleutelpersoon_id),
+            (Contactmoment.gemeentecode, self.gemeentecode),
+            (Contactmoment.wijkcode, self.wijkcode),
             (Contactmoment.kanaal, self.kanaal),
             (Contactmoment.soort, self.soort),
             (Contactmoment.extern_id, self.extern_id),
@@ -85,11 +87,11 @@ class ContactmomentFilters:
             statement = statement.where(Contactmoment.datum >= self.datum_vanaf)
         if self.datum_tot is not None:
             statement = statement.where(Contactmoment.datum <= self.datum_tot)
-        if self.onderwerp is not None:
+        if self.onderwerpen is not None:
             statement = statement.where(
                 exists().where(
                     ContactmomentOnderwerp.contactmoment_id == Contactmoment.id,
-                    onderwerp_filter(ContactmomentOnderwerp.onderwerp, self.onderwerp),
+                    onderwerp_filter(ContactmomentOnderwerp.onderwerp, self.onderwerpen),
                 )
             )
         if self.gewijzigd_sinds is not None:

@@ -10,6 +10,7 @@ from app.codelijsten import service as codelijsten
 from app.core import filters as gedeelde_filters
 from app.core import versies
 from app.core.db import SessionDep
+from app.core.filternamen import hernoemd
 from app.core.openapi import location
 from app.core.pagination import PAGINATED, PaginaDep
 from app.core.schemas import alle_fouten, schemafouten
@@ -31,7 +32,7 @@ DeskundigheidInvoer = alle_fouten(DeskundigheidCreate)
 
 SoortFilter = Annotated[str | None, Query(max_length=40, description="Alleen deze soort (codelijst `deskundigheid-soort`).",
                                           examples=["intervisie"])]
-SleutelpersoonFilter = Annotated[uuid.UUID | None, Query(description="Alleen bijeenkomsten met deze deelnemer (id).",
+SleutelpersoonFilter = Annotated[uuid.UUID | None, hernoemd("deelnemers", "sleutelpersoon", uuid.UUID, description="Alleen bijeenkomsten met deze deelnemer (id).",
                                                          examples=["7d9f1c2b-3a4e-4f5d-8e6c-1b2a3c4d5e6f"])]
 DatumVanaf = Annotated[date | None, Query(alias="datumVanaf", description="Op of na deze datum.", examples=["2026-10-01"])]
 DatumTot = Annotated[date | None, Query(alias="datumTot", description="Op of vóór deze datum (inclusief).", examples=["2026-12-31"])]

@@ -11,11 +11,11 @@ from app.contactmomenten import service as contactmomenten
 from app.contactmomenten.dependencies import ContactmomentDep
 from app.core import versies
 from app.core.db import SessionDep
+from app.core.filternamen import hernoemd
 from app.core.filters import controleer_filters
 from app.core.openapi import location
 from app.core.pagination import PAGINATED, PaginaDep
 from app.doorverwijzingen import service, toevoegen
-from app.doorverwijzingen.statussen import EINDSTATUSSEN
 from app.doorverwijzingen.dependencies import DoorverwijzingDep
 from app.doorverwijzingen.schemas import (
     DoorverwijzingDetail,
@@ -23,6 +23,7 @@ from app.doorverwijzingen.schemas import (
     DoorverwijzingToevoegen,
     DoorverwijzingUpdate,
 )
+from app.doorverwijzingen.statussen import EINDSTATUSSEN
 from app.models import Doorverwijzing
 from app.toegang.dependencies import EigenInzienDep, EigenRegistrerenDep
 
@@ -101,13 +102,13 @@ def list_doorverwijzingen(
         str | None, Query(max_length=20, description="Alleen doorverwijzingen met deze huidige status.", examples=["verwezen"])
     ] = None,
     ketenpartner: Annotated[
-        uuid.UUID | None, Query(description="Alleen doorverwijzingen naar deze ketenpartner (id).", examples=["6f1c2a4e-8b1d-4c7e-9a0b-3d2e1f4a5b6c"])
+        uuid.UUID | None, hernoemd("ketenpartnerId", "ketenpartner", uuid.UUID, description="Alleen doorverwijzingen naar deze ketenpartner (id).", examples=["6f1c2a4e-8b1d-4c7e-9a0b-3d2e1f4a5b6c"])
     ] = None,
     onderwerp: Annotated[
         str | None, Query(max_length=80, description="Alleen doorverwijzingen over dit onderwerp; een hoofdonderwerp omvat zijn subonderwerpen.", examples=["geld"])
     ] = None,
     contactmoment: Annotated[
-        uuid.UUID | None, Query(description="Alleen doorverwijzingen van dit contactmoment (id).", examples=["3fa85f64-5717-4562-b3fc-2c963f66afa6"])
+        uuid.UUID | None, hernoemd("contactmomentId", "contactmoment", uuid.UUID, description="Alleen doorverwijzingen van dit contactmoment (id).", examples=["3fa85f64-5717-4562-b3fc-2c963f66afa6"])
     ] = None,
     datum_vanaf: Annotated[
         date | None, Query(alias="datumVanaf", description="Contactmoment op of na deze datum.", examples=["2025-01-01"])
@@ -127,7 +128,7 @@ def list_doorverwijzingen(
             f"(eindstatus {', '.join(f'`{s}`' for s in EINDSTATUSSEN)})."), examples=[True])
     ] = None,
     sleutelpersoon: Annotated[
-        uuid.UUID | None, Query(description="Alleen doorverwijzingen van contactmomenten van deze sleutelpersoon (id).",
+        uuid.UUID | None, hernoemd("sleutelpersoonId", "sleutelpersoon", uuid.UUID, description="Alleen doorverwijzingen van contactmomenten van deze sleutelpersoon (id).",
                                 examples=["8d2f6a1c-3b4e-4f5a-9c8d-7e6f5a4b3c2d"])
     ] = None,
 ) -> list[Doorverwijzing]:

@@ -9,6 +9,7 @@ from app.codelijsten import service as codelijsten
 from app.core import filters as gedeelde_filters
 from app.core import formaten, versies
 from app.core.db import SessionDep
+from app.core.filternamen import hernoemd
 from app.core.formaten import Formaat
 from app.core.openapi import API_PREFIX
 from app.core.pagination import PAGINATED, PagineringDep, paginate
@@ -33,11 +34,11 @@ from app.toegang.dependencies import (
 
 router = APIRouter(tags=["ervaringsverhalen"])
 
-GemeenteFilter = Annotated[str | None, Query(pattern=GEMEENTECODE_PATTERN, description="Gemeente van het verhaal.", examples=["GM0344"])]
+GemeenteFilter = Annotated[str | None, hernoemd("gemeentecode", "gemeente", str, pattern=GEMEENTECODE_PATTERN, description="Gemeente van het verhaal.", examples=["GM0344"])]
 BronFilter = Annotated[Bron | None, Query(description="Alleen verhalen van deze bron.", examples=["inwoner"])]
-EffectFilter = Annotated[str | None, Query(max_length=40, description="Alleen verhalen met dit effect (codelijst `effect`).", examples=["eerder-in-beeld"])]
+EffectFilter = Annotated[str | None, hernoemd("effecten", "effect", str, max_length=40, description="Alleen verhalen met dit effect (codelijst `effect`).", examples=["eerder-in-beeld"])]
 OnderwerpFilter = Annotated[
-    str | None, Query(max_length=80, description="Alleen verhalen over dit onderwerp; een hoofdonderwerp omvat zijn subonderwerpen.", examples=["gezondheid"])
+    str | None, hernoemd("onderwerpen", "onderwerp", str, max_length=80, description="Alleen verhalen over dit onderwerp; een hoofdonderwerp omvat zijn subonderwerpen.", examples=["gezondheid"])
 ]
 DatumVanaf = Annotated[date | None, Query(alias="datumVanaf", description="Verhalen op of na deze datum.", examples=["2026-01-01"])]
 DatumTot = Annotated[date | None, Query(alias="datumTot", description="Verhalen op of vóór deze datum (inclusief).", examples=["2026-12-31"])]

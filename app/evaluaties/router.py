@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, Response, status
 from app.core import filters as gedeelde_filters
 from app.core import versies
 from app.core.db import SessionDep
+from app.core.filternamen import hernoemd
 from app.core.openapi import location
 from app.core.pagination import PAGINATED, PaginaDep
 from app.core.persoonsgegevens import NAMEN_WAARSCHUWING
@@ -35,7 +36,7 @@ REGELS = (
 )
 
 DoelstellingFilter = Annotated[
-    uuid.UUID | None, Query(description="Alleen evaluaties die deze doelstelling bespraken (id).", examples=["0b6f3e2a-1c4d-4e5f-9a8b-7c6d5e4f3a2b"])
+    uuid.UUID | None, hernoemd("doelstellingen", "doelstelling", uuid.UUID, description="Alleen evaluaties die deze doelstelling bespraken (id).", examples=["0b6f3e2a-1c4d-4e5f-9a8b-7c6d5e4f3a2b"])
 ]
 PeriodeFilter = Annotated[
     str | None,
@@ -129,7 +130,7 @@ def list_besluiten(
                                                examples=["2027-03-31"])] = None,
     te_laat: Annotated[bool | None, Query(alias="teLaat", description="`true`: alleen besluiten over hun deadline die niet afgerond "
                                           "zijn; `false`: alle andere.", examples=[True])] = None,
-    evaluatie: Annotated[uuid.UUID | None, Query(description="Alleen besluiten van deze evaluatie (id).",
+    evaluatie: Annotated[uuid.UUID | None, hernoemd("evaluatieId", "evaluatie", uuid.UUID, description="Alleen besluiten van deze evaluatie (id).",
                                                  examples=["6c5d4e3f-2a1b-4c9d-8e7f-6a5b4c3d2e1f"])] = None,
     doelstelling: DoelstellingFilter = None,
 ) -> list[BesluitLijstPublic]:

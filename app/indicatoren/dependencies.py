@@ -186,3 +186,62 @@ def indicator_verzoek(code: IndicatorCode, session: SessionDep, caller: Rapporte
 
 
 VerzoekDep = Annotated[Verzoek, Depends(indicator_verzoek)]
+
+
+# GET /v1/indicatoren/waarden: several indicators in one call. Each code becomes the request object a single
+# call would make, so each goes through the same checks, audit and budget (service.bereken) as its own call.
+MAX_CODES = 20
+Codes = Annotated[str, Query(
+    max_length=2000, examples=["aantal-contactmomenten,bereik-inwoners"],
+    description=f"De indicatoren, komma-gescheiden: codes uit de catalogus of eigen indicatoren (`eigen.`...), ten "
+    f"hoogste {MAX_CODES}. Onbekende codes geven samen één 400.",
+)]
+
+
+def meer_verzoeken(codes: Codes, session: SessionDep, caller: RapporterenDep,
+                   parameters: Annotated[dict[str, Any], Depends(_query)]) -> list[Verzoek]:
+    """One request object per code, with the same query; every problem of every code in one 400."""
+    # Unknown codes are named in the answer: one that looks like personal data is refused without an echo.
+    problemen: Problemen = persoonsgegevens.controleer({"codes": codes})
+    gevraagd = () if problemen else _lijst("codes", codes, problemen)
+    if len(gevraagd) > MAX_CODES:
+        problemen.append({"name": "codes", "code": "te-lang", "reason": f"Ten hoogste {MAX_CODES} indicatoren per "
+                          f"verzoek; u vroeg er {len(gevraagd)}. Verdeel ze over meer verzoeken."})
+    organisaties = [w.strip() for w in (parameters.get("organisatie") or "").split(",") if _is_uuid(w.strip())]
+    organisatie_id = uuid.UUID(organisaties[0]) if len(organisaties) == 1 else None
+    delen: list[tuple[Indicator, eigen.EigenVersie | None]] = []
+    for code in gevraagd:
+        indicator = INDICATOREN.get(code)
+        if indicator is not None:
+            delen.append((indicator, None))
+            continue
+        try:
+            if not eigen.is_eigen(code):
+                raise NietGevonden(code)
+            # An own indicator the caller may not see is as unknown as a typo: the answer tells nothing apart.
+            versie = eigen.versie_van(session, eigen.zoek(session, caller, code, organisatie_id=organisatie_id))
+        except NietGevonden:
+            problemen.append({"name": "codes", "code": "niet-toegestaan", "reason": f"Indicator `{code}` bestaat niet "
+                              "(of is niet zichtbaar voor deze sleutel); zie GET /v1/indicatoren voor de catalogus."})
+            continue
+        except OngeldigeInvoer as fout:  # two organisations in the region share the code: name one
+            problemen += fout.invalid_params or []
+            continue
+        delen.append((versie.indicator, versie))
+    verzoeken: list[Verzoek] = []
+    gezien: set[tuple[str, str]] = set()
+    for indicator, eigen_versie in delen:
+        try:
+            verzoeken.append(_verzoek(indicator, eigen_versie, [], **parameters))
+        except OngeldigeInvoer as fout:
+            # A problem of the shared query (a bad period) comes once, not once per code.
+            for probleem in fout.invalid_params or []:
+                if (probleem["name"], probleem["reason"]) not in gezien:
+                    gezien.add((probleem["name"], probleem["reason"]))
+                    problemen.append(probleem)
+    if problemen:
+        raise OngeldigeInvoer.met(problemen)
+    return verzoeken
+
+
+MeerVerzoekenDep = Annotated[list[Verzoek], Depends(meer_verzoeken)]

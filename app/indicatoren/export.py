@@ -15,7 +15,7 @@ from app.indicatoren.catalogue import Eenheid
 from app.indicatoren.perturbatie import ptable
 from app.indicatoren.service import Resultaat
 
-__all__ = ["CSV_MEDIA_TYPE", "XLSX_MEDIA_TYPE", "cel", "onderdrukking", "to_csv", "to_xlsx"]
+__all__ = ["CSV_MEDIA_TYPE", "PROCENT_OPMAAK", "XLSX_MEDIA_TYPE", "cel", "onderdrukking", "to_csv", "to_xlsx"]
 
 # Excel refuses a sheet name over 31 characters and these: \ / ? * [ ] :
 _BLADNAAM_VERBODEN = str.maketrans({c: " " for c in "\\/?*[]:"})
@@ -33,6 +33,12 @@ def onderdrukking(resultaat: Resultaat) -> dict[str, Any]:
         "maxRuis": parameters.max_ruis,
         "variantie": round(parameters.variantie, 2),
     }
+
+
+# One scale for percentages in every format (issue 28): 77.8 means 77.8 %, in JSON, CSV and XLSX alike. The
+# workbook holds that same number and shows it with a literal percent sign; Excel's bare `%` format would
+# multiply by 100 and so need a fraction (0.778) that no other format gives.
+PROCENT_OPMAAK = '0.0"%"'
 
 
 # Column headings a reader understands, for the dimensions whose API name is a camelCase code.
@@ -132,19 +138,20 @@ def to_xlsx(resultaat: Resultaat) -> bytes:
     sheet.append(header)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    waarde_kolom = header.index("waarde") + 1
+    # The columns on the percent scale: the value (and its targets) of a percentage, and every realisation.
+    procent = {"realisatie (% van doel)"}
+    if indicator.eenheid is Eenheid.percentage:
+        procent |= {"waarde", "doel", "doel verwacht tot vandaag"}
+    getallen = {"waarde"}
     for row in _rows(resultaat):
         sheet.append(row)
-        for cell in sheet[sheet.max_row]:
+        for kop, cell in zip(header, sheet[sheet.max_row], strict=True):
             if isinstance(cell.value, str):
                 cell.data_type = "s"  # text stays text: openpyxl would store `=…` as a formula
-        waarde = sheet.cell(row=sheet.max_row, column=waarde_kolom)
-        if indicator.eenheid is Eenheid.percentage and isinstance(waarde.value, int | float):
-            # Stored as a fraction so Excel's percent format shows 42,5 % and sums and charts stay right.
-            waarde.value = round(waarde.value / 100, 6)  # 67.1 / 100 is 0.6709999999999999 in binary
-            waarde.number_format = "0.0%"
-        elif isinstance(waarde.value, float):
-            waarde.number_format = "0.0"
+            elif kop in procent and isinstance(cell.value, int | float):
+                cell.number_format = PROCENT_OPMAAK
+            elif kop in getallen and isinstance(cell.value, float):
+                cell.number_format = "0.0"
     for column in ("B", "C"):
         for cell in sheet[column][1:]:
             cell.number_format = "dd-mm-yyyy"

@@ -17,7 +17,13 @@ from app.core.persoonsgegevens import NAMEN_WAARSCHUWING
 from app.core.schemas import schemafouten
 from app.indicatoren import eigen, export
 from app.indicatoren.catalogue import INDICATOREN, Indicator
-from app.indicatoren.dependencies import IndicatorCode, VerzoekDep, indicator_van
+from app.indicatoren.dependencies import (
+    MAX_CODES,
+    IndicatorCode,
+    MeerVerzoekenDep,
+    VerzoekDep,
+    indicator_van,
+)
 from app.indicatoren.eigen import bereken
 from app.indicatoren.schemas import (
     EIGEN_CODE_PATTERN,
@@ -26,6 +32,7 @@ from app.indicatoren.schemas import (
     EigenIndicatorVersiePublic,
     IndicatorPublic,
     IndicatorWaarden,
+    MeerIndicatorWaarden,
 )
 from app.indicatoren.service import Resultaat
 from app.toegang.dependencies import RapporterenDep, RegistrerenDep
@@ -68,6 +75,20 @@ EIGEN_REGELS = (
 )
 
 
+BUDGET_429 = {
+    "description": (
+        "Te veel verzoeken: meer dan het toegestane aantal per minuut, of (titel \"Dagbudget voor "
+        "regionale tabellen op\") het dagbudget van verschillende tabellen van een sleutel die niet "
+        "aan een organisatie gebonden is. Een tabel die vandaag al is opgevraagd, telt niet opnieuw; "
+        "het budget begint om middernacht (Nederlandse tijd) opnieuw."
+    ),
+    "headers": {"Retry-After": {
+        "description": "Seconden tot het opnieuw kan: het einde van de minuut, of middernacht in Nederland.",
+        "schema": {"type": "integer", "minimum": 1},
+    }},
+}
+
+
 @router.get("/indicatoren", response_model=list[IndicatorPublic], summary="Catalogus van indicatoren")
 def list_indicatoren(caller: RapporterenDep, session: SessionDep) -> list[IndicatorPublic]:
     """Alle indicatoren met hun definitie, eenheid en dimensies: de catalogus, dan de eigen indicatoren van de
@@ -92,6 +113,28 @@ def create_eigen_indicator(body: EigenIndicatorInvoer, caller: RegistrerenDep, s
     versie = eigen.create(session, caller=caller, data=body, schemafouten=schemafouten(body))
     response.headers["Location"] = location("indicatoren", versie.code)
     return eigen.publiek(versie)
+
+
+# Before /indicatoren/{code}: else `waarden` would be taken for a code.
+@router.get(
+    "/indicatoren/waarden", response_model=MeerIndicatorWaarden, summary="Waarden van meer indicatoren",
+    responses={429: BUDGET_429},
+    description=(
+        f"De waarden van ten hoogste {MAX_CODES} indicatoren (`codes=a,b`) over dezelfde periode, groepering en "
+        "filters, in één antwoord: per code hetzelfde als `GET /v1/indicatoren/{code}/waarden` (alleen JSON). Elke "
+        "code gaat door dezelfde controles als een losse vraag: een filter dat een indicator niet kent, of een "
+        "onbekende code, geeft één 400 met alle fouten. Voor een sleutel die niet aan een organisatie gebonden is, "
+        "is elke code een eigen tabel: beschermd, vastgelegd en meegeteld in het dagbudget als een losse vraag "
+        "(een tabel die vandaag al is opgevraagd, telt niet opnieuw); raakt het budget op, dan volgt 429 voor het "
+        "hele verzoek. Een eigen indicator geeft zijn laatste versie."
+    ),
+)
+def get_waarden_van_meer(caller: RapporterenDep, verzoeken: MeerVerzoekenDep, session: SessionDep) -> Response:
+    settings = get_settings()
+    resultaten = [bereken(session, caller=caller, verzoek=verzoek, drempel=settings.suppression_threshold,
+                          max_rijen=settings.max_indicator_rows) for verzoek in verzoeken]
+    # The body of each code exactly as its own call gives it (keys present only where they are there).
+    return JSONResponse({"indicatoren": [_as_json(r, r.verzoek.indicator) for r in resultaten]})
 
 
 @router.get("/indicatoren/{code}", response_model=IndicatorPublic, summary="Een indicator")
@@ -161,18 +204,7 @@ def list_versies(code: EigenCode, caller: RapporterenDep, session: SessionDep, p
             *FORMATEN, json_schema={"$ref": "#/components/schemas/IndicatorWaarden"},
             beschrijving="De waarden: JSON, CSV (twee varianten) of een Excel-werkmap met toelichting.",
         ),
-        429: {
-            "description": (
-                "Te veel verzoeken: meer dan het toegestane aantal per minuut, of (titel \"Dagbudget voor "
-                "regionale tabellen op\") het dagbudget van verschillende tabellen van een sleutel die niet "
-                "aan een organisatie gebonden is. Een tabel die vandaag al is opgevraagd, telt niet opnieuw; "
-                "het budget begint om middernacht (Nederlandse tijd) opnieuw."
-            ),
-            "headers": {"Retry-After": {
-                "description": "Seconden tot het opnieuw kan: het einde van de minuut, of middernacht in Nederland.",
-                "schema": {"type": "integer", "minimum": 1},
-            }},
-        },
+        429: BUDGET_429,
     },
 )
 def get_indicator_waarden(

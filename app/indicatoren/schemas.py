@@ -127,12 +127,15 @@ class DimensieWaarde(Schema):
 
 class IndicatorRij(Schema):
     periode: PeriodePublic = Field(description="Het interval van deze rij.")
-    waarde: float | None = Field(description="De waarde; leeg als die is onderdrukt of de noemer 0 is.", examples=[42])
+    waarde: float | None = Field(description="De waarde; leeg als die is onderdrukt of de noemer 0 is. Een percentage staat "
+                                 "op de schaal 0-100 (77.8 is 77,8%), in JSON, CSV en XLSX hetzelfde getal (de werkmap "
+                                 "toont het met de opmaak `0.0\"%\"`).", examples=[42])
     teller: int | None = Field(default=None, description="Bij een percentage: de teller.", examples=[30])
     noemer: int | None = Field(default=None, description="Bij een percentage: de noemer.", examples=[40])
     onderdrukt: bool = Field(description="Waar als de waarde niet wordt getoond (alleen bij beschermde cijfers): het aantal met ruis valt onder de drempel (ook bij 0: onderdrukt betekent dus niet dat er iemand is), de cel bevat werk van te weinig sleutelpersonen, of een som of mediaan heeft te weinig records.", examples=[False])
     doel: float | None = Field(default=None, description="Streefwaarde van deze rij, als er een doel voor is: een doel voor precies dit interval, of het deel van een doel voor een jaar of kwartaal (naar rato van de dagen of volgens de verdeling, in honderdsten; de delen tellen op tot het doel). Een percentage of mediaan geldt in elk deel. Een doel met een filter van één waarde staat bij de rij van die waarde. Alleen aanwezig als er een doel is.", examples=[100])
-    realisatie: float | None = Field(default=None, description="Waarde als percentage van het doel, op een decimaal.", examples=[42.0])
+    realisatie: float | None = Field(default=None, description="Waarde als percentage van het doel, op een decimaal, op de "
+                                     "schaal 0-100 (42.0 is 42%).", examples=[42.0])
     doel_verwacht: float | None = Field(default=None, description="Bij een interval waarin vandaag valt: wat er volgens het doel tot en met vandaag bereikt zou zijn (naar rato van de verstreken dagen of volgens de verdeling; bij een percentage of mediaan het doel zelf).", examples=[61.5])
     tempo: str | None = Field(default=None, description="Bij een interval waarin vandaag valt: `voor`, `op-schema` of `achter`. Op schema is binnen 10% van `doelVerwacht`. Regionale sleutels zien het tempo van de beschermde (met ruis) waarde; een onderdrukte waarde heeft geen tempo.", examples=["op-schema"], json_schema_extra={"enum": ["voor", "op-schema", "achter"]})
     volledig: bool | None = Field(default=None, description="Alleen buiten de eigen organisatie: waar als elke organisatie die "
@@ -210,3 +213,8 @@ class IndicatorWaarden(Schema):
     tempo: list[DoelTempo] = Field(default_factory=list, description="Het tempo over de hele periode van elk doel waarvan de "
                                    "periode precies de gevraagde is en vandaag bevat, naast de rijen (bij een interval de som van "
                                    "de rijen; alleen voor aantallen en sommen, of zonder interval).")
+
+
+class MeerIndicatorWaarden(Schema):
+    indicatoren: list[IndicatorWaarden] = Field(description="De waarden per gevraagde code, in de volgorde van `codes`; "
+                                                "elk in dezelfde vorm als `GET /v1/indicatoren/{code}/waarden`.")

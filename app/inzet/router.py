@@ -12,6 +12,7 @@ from app.core import filters as gedeelde_filters
 from app.core import versies
 from app.core.db import SessionDep
 from app.core.errors import OngeldigeInvoer
+from app.core.filternamen import hernoemd
 from app.core.openapi import location
 from app.core.pagination import PAGINATED, PaginaDep
 from app.core.periods import PeriodeFout, parse_periode
@@ -31,7 +32,7 @@ DAGREGEL = (
 )
 
 SleutelpersoonFilter = Annotated[
-    uuid.UUID | None, Query(description="Alleen inzet van deze sleutelpersoon (id).", examples=["7d9f1c2b-3a4e-4f5d-8e6c-1b2a3c4d5e6f"])
+    uuid.UUID | None, hernoemd("sleutelpersoonId", "sleutelpersoon", uuid.UUID, description="Alleen inzet van deze sleutelpersoon (id).", examples=["7d9f1c2b-3a4e-4f5d-8e6c-1b2a3c4d5e6f"])
 ]
 SoortFilter = Annotated[str | None, Query(max_length=40, description="Alleen inzet van deze soort (codelijst `inzet-soort`).", examples=["overleg"])]
 PeriodeFilter = Annotated[

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Query, Response, status
 
 from app.core import versies
 from app.core.db import SessionDep
+from app.core.filternamen import hernoemd
 from app.core.openapi import location
 from app.core.pagination import PAGINATED, PaginaDep
 from app.core.validation import GEMEENTECODE_PATTERN
@@ -32,7 +33,7 @@ CategorieFilter = Annotated[
     Query(max_length=40, description="Categorie (codelijst `ketenpartner-categorie`).", examples=["huisarts"]),
 ]
 GemeenteFilter = Annotated[
-    str | None, Query(pattern=GEMEENTECODE_PATTERN, description="CBS-gemeentecode.", examples=["GM0344"])
+    str | None, hernoemd("gemeentecode", "gemeente", str, pattern=GEMEENTECODE_PATTERN, description="CBS-gemeentecode.", examples=["GM0344"])
 ]
 ActiefFilter = Annotated[
     bool | None,

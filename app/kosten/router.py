@@ -10,6 +10,7 @@ from app.codelijsten import service as codelijsten
 from app.core import filters as gedeelde_filters
 from app.core import geld, versies
 from app.core.db import SessionDep
+from app.core.filternamen import hernoemd
 from app.core.openapi import location
 from app.core.pagination import PAGINATED, PaginaDep
 from app.core.periods import PeriodeFout, parse_periode
@@ -25,8 +26,8 @@ router = APIRouter(tags=["kosten"])
 
 BEDRAGEN = ("`bedrag` is een bedrag in euro's met ten hoogste twee decimalen. Het antwoord geeft het als tekst (`\"12.34\"`), "
             "zodat geen client het als binair kommagetal leest; verstuurd mag als tekst of als getal. Alle sommen zijn exact op de cent.")
-SleutelpersoonFilter = Annotated[uuid.UUID | None, Query(description="Alleen kosten van deze sleutelpersoon (id).", examples=["7d9f1c2b-3a4e-4f5d-8e6c-1b2a3c4d5e6f"])]
-ProjectFilter = Annotated[uuid.UUID | None, Query(description="Alleen kosten op dit project (id).", examples=["0b7e4c1a-2d3f-4a5b-8c6d-7e8f9a0b1c2d"])]
+SleutelpersoonFilter = Annotated[uuid.UUID | None, hernoemd("sleutelpersoonId", "sleutelpersoon", uuid.UUID, description="Alleen kosten van deze sleutelpersoon (id).", examples=["7d9f1c2b-3a4e-4f5d-8e6c-1b2a3c4d5e6f"])]
+ProjectFilter = Annotated[uuid.UUID | None, hernoemd("projectId", "project", uuid.UUID, description="Alleen kosten op dit project (id).", examples=["0b7e4c1a-2d3f-4a5b-8c6d-7e8f9a0b1c2d"])]
 SoortFilter = Annotated[str | None, Query(max_length=40, description="Alleen kosten van deze soort (codelijst `kosten-soort`).", examples=["reiskosten"])]
 PeriodeFilter = Annotated[str | None, Query(max_length=40, description="Alleen kosten in deze periode: 2026, 2026Q1, 2026-03, ... Niet samen met datumVanaf/datumTot.", examples=["2026"])]
 DatumVanaf = Annotated[date | None, Query(alias="datumVanaf", description="Kosten op of na deze datum.", examples=["2026-01-01"])]

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Query, Response
 
 from app.core import versies
 from app.core.db import SessionDep
+from app.core.filternamen import hernoemd
 from app.core.openapi import location
 from app.core.pagination import PAGINATED, PaginaDep
 from app.core.validation import GEMEENTECODE_PATTERN
@@ -51,7 +52,7 @@ def list_organisaties(
     soort: Annotated[str | None, Query(description="Alleen organisaties van deze soort.", examples=["ggd"])] = None,
     gemeente: Annotated[
         str | None,
-        Query(pattern=GEMEENTECODE_PATTERN, description="Alleen organisaties die in deze gemeente werken.", examples=["GM0344"]),
+        hernoemd("gemeentecodes", "gemeente", str, pattern=GEMEENTECODE_PATTERN, description="Alleen organisaties die in deze gemeente werken.", examples=["GM0344"]),
     ] = None,
 ) -> list[Organisatie]:
     statement = service.organisaties_query(caller=caller, actief=actief, soort=soort, gemeente=gemeente)

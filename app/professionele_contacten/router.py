@@ -10,6 +10,7 @@ from app.codelijsten import service as codelijsten
 from app.core import filters as gedeelde_filters
 from app.core import versies
 from app.core.db import SessionDep
+from app.core.filternamen import hernoemd
 from app.core.openapi import location
 from app.core.pagination import PAGINATED, PaginaDep
 from app.core.periods import PeriodeFout, parse_periode
@@ -36,15 +37,15 @@ LUS = (
 )
 
 SleutelpersoonFilter = Annotated[
-    uuid.UUID | None, Query(description="Alleen contacten van deze sleutelpersoon (id).", examples=["7d9f1c2b-3a4e-4f5d-8e6c-1b2a3c4d5e6f"])
+    uuid.UUID | None, hernoemd("sleutelpersoonId", "sleutelpersoon", uuid.UUID, description="Alleen contacten van deze sleutelpersoon (id).", examples=["7d9f1c2b-3a4e-4f5d-8e6c-1b2a3c4d5e6f"])
 ]
 SoortFilter = Annotated[str | None, Query(max_length=40, description="Alleen contacten van deze soort (codelijst `professioneel-contact-soort`).",
                                           examples=["adviesvraag"])]
 StatusFilter = Annotated[AdviesStatus | None, Query(description="Alleen adviesvragen met deze status.", examples=["gegeven"])]
 KetenpartnerFilter = Annotated[
-    uuid.UUID | None, Query(description="Alleen contacten waarom deze ketenpartner vroeg (id).", examples=["6f1c2a4e-8b1d-4c7e-9a0b-3d2e1f4a5b6c"])
+    uuid.UUID | None, hernoemd("ketenpartnerId", "ketenpartner", uuid.UUID, description="Alleen contacten waarom deze ketenpartner vroeg (id).", examples=["6f1c2a4e-8b1d-4c7e-9a0b-3d2e1f4a5b6c"])
 ]
-OnderwerpFilter = Annotated[str | None, Query(max_length=80, description="Alleen contacten over dit onderwerp; een hoofdonderwerp omvat zijn subonderwerpen.",
+OnderwerpFilter = Annotated[str | None, hernoemd("onderwerpen", "onderwerp", str, max_length=80, description="Alleen contacten over dit onderwerp; een hoofdonderwerp omvat zijn subonderwerpen.",
                                               examples=["zorg"])]
 GemeenteFilter = Annotated[str | None, Query(max_length=6, description="Alleen contacten die in deze gemeente meetellen.", examples=["GM0344"])]
 PeriodeFilter = Annotated[

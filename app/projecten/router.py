@@ -8,11 +8,12 @@ from fastapi import APIRouter, Query, Response, status
 from app.core import versies
 from app.core.db import SessionDep
 from app.core.errors import OngeldigeInvoer
+from app.core.filternamen import hernoemd
 from app.core.formaten import XLSX_MEDIA_TYPE
 from app.core.openapi import location
 from app.core.pagination import PAGINATED, PaginaDep
-from app.core.schemas import schemafouten
 from app.core.periods import PeriodeFout, parse_periode, range_periode
+from app.core.schemas import schemafouten
 from app.core.validation import GEMEENTECODE_PATTERN, vandaag
 from app.projecten import service, sroi
 from app.projecten.dependencies import ProjectDep
@@ -22,7 +23,7 @@ from app.toegang.dependencies import InzienDep, RapporterenDep, RegistrerenDep
 router = APIRouter(tags=["projecten"])
 
 RegelingFilter = Annotated[str | None, Query(max_length=40, description="Regeling (codelijst `regeling`).", examples=["kansrijke-start"])]
-GemeenteFilter = Annotated[str | None, Query(pattern=GEMEENTECODE_PATTERN, description="Projecten die deze gemeente financiert.", examples=["GM0344"])]
+GemeenteFilter = Annotated[str | None, hernoemd("gemeentecode", "gemeente", str, pattern=GEMEENTECODE_PATTERN, description="Projecten die deze gemeente financiert.", examples=["GM0344"])]
 LopendOpFilter = Annotated[date | None, Query(alias="lopendOp", description="Alleen projecten die op deze dag lopen.", examples=["2026-06-01"])]
 ZoekFilter = Annotated[str | None, Query(max_length=100, description="Deel van de naam (hoofdletterongevoelig).", examples=["kansrijk"])]
 Sortering = service.SORTERING.dep

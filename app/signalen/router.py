@@ -9,6 +9,7 @@ from app.codelijsten import service as codelijsten
 from app.core import filters as gedeelde_filters
 from app.core import versies
 from app.core.db import SessionDep
+from app.core.filternamen import hernoemd
 from app.core.openapi import API_PREFIX, location
 from app.core.pagination import PAGINATED, PAGINATION_HEADERS, PagineringDep, paginate
 from app.core.persoonsgegevens import NAMEN_WAARSCHUWING
@@ -53,9 +54,9 @@ StatusFilter = Annotated[SignaalStatusCode | None, Query(description="Alleen sig
 UrgentieFilter = Annotated[Urgentie | None, Query(description="Alleen signalen met deze urgentie.", examples=["hoog"])]
 OnderwerpFilter = Annotated[
     str | None,
-    Query(max_length=80, description="Alleen signalen over dit onderwerp; een hoofdonderwerp omvat zijn subonderwerpen.", examples=["zorg"]),
+    hernoemd("onderwerpen", "onderwerp", str, max_length=80, description="Alleen signalen over dit onderwerp; een hoofdonderwerp omvat zijn subonderwerpen.", examples=["zorg"]),
 ]
-GemeenteFilter = Annotated[str | None, Query(pattern=GEMEENTECODE_PATTERN, description="Gemeente waar het signaal speelt.", examples=["GM0344"])]
+GemeenteFilter = Annotated[str | None, hernoemd("gemeentecode", "gemeente", str, pattern=GEMEENTECODE_PATTERN, description="Gemeente waar het signaal speelt.", examples=["GM0344"])]
 SoortFilter = Annotated[GerichtAanSoort | None, Query(alias="gerichtAan", description="Alleen signalen gericht aan deze soort ontvanger.", examples=["gemeente"])]
 DatumVanaf = Annotated[date | None, Query(alias="datumVanaf", description="Signalen op of na deze datum.", examples=["2026-01-01"])]
 DatumTot = Annotated[date | None, Query(alias="datumTot", description="Signalen op of vóór deze datum (inclusief).", examples=["2026-12-31"])]

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Query, Response, status
 
 from app.core import versies
 from app.core.db import SessionDep
+from app.core.filternamen import hernoemd
 from app.core.openapi import location
 from app.core.pagination import PAGINATED, PaginaDep
 from app.core.schemas import schemafouten
@@ -39,14 +40,14 @@ ActiefFilter = Annotated[
     Query(description="Alleen actieve (`true`) of gedeactiveerde (`false`) sleutelpersonen.", examples=[True]),
 ]
 GemeenteFilter = Annotated[
-    str | None, Query(pattern=GEMEENTECODE_PATTERN, description="CBS-gemeentecode.", examples=["GM0344"])
+    str | None, hernoemd("gemeentecode", "gemeente", str, pattern=GEMEENTECODE_PATTERN, description="CBS-gemeentecode.", examples=["GM0344"])
 ]
 RolFilter = Annotated[
     str | None,
-    Query(max_length=80, description="Alleen sleutelpersonen met deze rol (codelijst `rol`).", examples=["bemiddelaar"]),
+    hernoemd("rollen", "rol", str, max_length=80, description="Alleen sleutelpersonen met deze rol (codelijst `rol`).", examples=["bemiddelaar"]),
 ]
 TaalFilter = Annotated[
-    Taalcode | None, Query(description="Alleen sleutelpersonen die deze taal spreken.", examples=["ar"])
+    Taalcode | None, hernoemd("talen", "taal", Taalcode, description="Alleen sleutelpersonen die deze taal spreken.", examples=["ar"])
 ]
 ZoekFilter = Annotated[
     str | None,

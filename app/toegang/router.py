@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Path, Query, Response
 
 from app.core.db import SessionDep
 from app.core.errors import GeenToegang, OngeldigeInvoer
+from app.core.filternamen import hernoemd
 from app.core.openapi import location
 from app.core.pagination import PAGINATED, PaginaDep
 from app.models import ApiSleutel, AuditRegel
@@ -116,8 +117,8 @@ def revoke_api_sleutel(key: BeheerdeSleutelDep, caller: BeherenDep, session: Ses
 )
 def list_audit_regels(
     caller: AuditLezerDep, session: SessionDep, pagina: PaginaDep,
-    vanaf: Annotated[datetime | None, Query(description="Vanaf dit tijdstip (inclusief).", examples=["2025-03-01T00:00:00Z"])] = None,
-    tot: Annotated[datetime | None, Query(description="Tot dit tijdstip (exclusief).", examples=["2025-04-01T00:00:00Z"])] = None,
+    vanaf: Annotated[datetime | None, hernoemd("tijdstipVanaf", "vanaf", datetime, description="Vanaf dit tijdstip (inclusief).", examples=["2025-03-01T00:00:00Z"])] = None,
+    tot: Annotated[datetime | None, hernoemd("tijdstipTot", "tot", datetime, description="Tot dit tijdstip (exclusief).", examples=["2025-04-01T00:00:00Z"])] = None,
     actie: Annotated[str | None, Query(description="Alleen deze actie.", examples=["gewijzigd"])] = None,
     resource_type: Annotated[str | None, Query(alias="resourceType", description="Alleen deze soort resource.", examples=["organisatie"])] = None,
     resource_id: Annotated[str | None, Query(alias="resourceId", description="Alleen deze resource.", examples=["0b6e8a4e-2f6c-4d8e-9a51-3f7c2d1e9b10"])] = None,

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Path, Query, Response
 
 from app.codelijsten import service as codelijsten
 from app.core.db import SessionDep
+from app.core.filternamen import hernoemd
 from app.core.filters import controleer_filters
 from app.core.openapi import location
 from app.core.pagination import PAGINATED, PaginaDep
@@ -45,10 +46,10 @@ def create_uitkomst(
 def list_uitkomsten(
     caller: EigenInzienDep, session: SessionDep, pagina: PaginaDep,
     contactmoment: Annotated[
-        uuid.UUID | None, Query(description="Alleen uitkomsten van dit contactmoment (id).", examples=["3fa85f64-5717-4562-b3fc-2c963f66afa6"])
+        uuid.UUID | None, hernoemd("contactmomentId", "contactmoment", uuid.UUID, description="Alleen uitkomsten van dit contactmoment (id).", examples=["3fa85f64-5717-4562-b3fc-2c963f66afa6"])
     ] = None,
     doorverwijzing: Annotated[
-        uuid.UUID | None, Query(description="Alleen uitkomsten van deze doorverwijzing (id).", examples=["0b9d3c1e-2f4a-4e5b-8c6d-7e8f9a0b1c2d"])
+        uuid.UUID | None, hernoemd("doorverwijzingId", "doorverwijzing", uuid.UUID, description="Alleen uitkomsten van deze doorverwijzing (id).", examples=["0b9d3c1e-2f4a-4e5b-8c6d-7e8f9a0b1c2d"])
     ] = None,
     resultaat: Annotated[
         str | None, Query(max_length=20, description="Alleen uitkomsten met dit resultaat.", examples=["opgelost"])

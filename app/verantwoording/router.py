@@ -110,8 +110,8 @@ def get_verantwoording(
     `project=<id>` (de projecten van de financier), waar de indicator die uitsplitsing kent.
 
     `formaat=xlsx` geeft een werkmap met een blad per onderdeel en een blad Toelichting (definities van elke
-    indicator, organisatie, periode en aanmaaktijd); percentages staan als percentage (de cel bevat de
-    fractie, opgemaakt als 0,0%). `formaat=pdf` geeft een toegankelijke PDF (tagged, PDF/UA-1) met de naam van
+    indicator, organisatie, periode en aanmaaktijd); percentages staan als percentage (de cel bevat
+    hetzelfde getal als de API, 45.5 voor 45,5%, opgemaakt met een procentteken). `formaat=pdf` geeft een toegankelijke PDF (tagged, PDF/UA-1) met de naam van
     de organisatie, de periode en de aanmaaktijd.
 
     Alleen een sleutel van de organisatie zelf (scope `rapporteren`) haalt haar verantwoording op; een

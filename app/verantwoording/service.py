@@ -40,7 +40,7 @@ MAX_REGELS = 500
 
 PERCENTAGE_SCHAAL = (
     "Percentages staan op één schaal: als percentage, 45,5% is 45,5 van de 100. In de Excel-werkmap bevat de cel "
-    "de fractie (0,455) met de opmaak 0,0%, zodat Excel 45,5% toont en ermee kan rekenen; in de PDF staat 45,5%."
+    "hetzelfde getal als de API (45,5), opgemaakt met een procentteken; in de PDF staat 45,5%."
 )
 
 

@@ -1,8 +1,8 @@
 """The accountability report as an Excel workbook: a sheet per section and a Toelichting sheet.
 
-Each section is an Excel table (autofilter, banded rows) with Dutch headers. Percentages are stored as
-fractions with the format 0.0% (as the indicator export does), so Excel shows 45,5% and can compute
-with it; hours and other decimals get one decimal. Every text is a string cell, never a formula.
+Each section is an Excel table (autofilter, banded rows) with Dutch headers. Percentages are on the one
+scale of the API (45.5 is 45,5%, as JSON, CSV and the indicator export give it) under a format with a
+literal percent sign, so Excel shows 45,5%; hours and other decimals get one decimal. Every text is a string cell, never a formula.
 """
 
 import io
@@ -15,7 +15,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
-from app.indicatoren.export import bladnaam
+from app.indicatoren.export import PROCENT_OPMAAK, bladnaam
 from app.verantwoording.service import Getal, Sectie, Soort, Verantwoording
 
 # Wide columns for long text; numbers and dates stay narrow.
@@ -32,11 +32,10 @@ def _schrijf(cell: Any, waarde: Any, soort: str) -> None:
         cell.value = waarde
         cell.data_type = "s"  # text stays text: openpyxl would store `=…` as a formula (OWASP CSV injection)
         return
-    if soort == Soort.percentage and isinstance(waarde, int | float):
-        cell.value = round(waarde / 100, 6)  # 67.1 / 100 is 0.6709999999999999 in binary
-        cell.number_format = "0.0%"
-        return
     cell.value = waarde
+    if soort == Soort.percentage and isinstance(waarde, int | float):
+        cell.number_format = PROCENT_OPMAAK
+        return
     if soort == Soort.euro:
         cell.number_format = '"€" #,##0.00'
     elif isinstance(waarde, date):

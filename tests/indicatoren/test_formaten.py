@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 from datetime import date
 from typing import Any
 
@@ -84,8 +85,8 @@ def test_xlsx_for_analysts(client: TestClient, opgelost: dict[str, Any]) -> None
                       "waarde", "teller", "noemer", "onderdrukt")
     assert row[4] == "Zoë Öztürk"
     waarde = data.cell(row=2, column=6)
-    assert waarde.value == pytest.approx(0.667)
-    assert waarde.number_format == "0.0%"
+    assert waarde.value == 66.7  # the percent scale of JSON and CSV (issue 28), shown as a percent
+    assert toont_als_procent(waarde.number_format)
     (table,) = data.tables.values()
     assert table.ref == "A1:I2"  # an Excel table, so every column has its filter
     toelichting = dict(workbook["Toelichting"].iter_rows(values_only=True))
@@ -95,6 +96,43 @@ def test_xlsx_for_analysts(client: TestClient, opgelost: dict[str, Any]) -> None
     assert toelichting["Gegroepeerd op"] == "sleutelpersoon"
     assert toelichting["Bescherming"].startswith("Geen: exacte aantallen")
     assert toelichting["Gemaakt op"].endswith("UTC")
+
+
+def toont_als_procent(opmaak: str) -> bool:
+    """True when an Excel number format shows the stored number itself followed by a percent sign.
+
+    A bare `%` in a format multiplies by 100 (0.778 shows as 77.8 %); a quoted `"%"` is a literal sign, so
+    77.8 shows as 77.8%. The format must have the literal and no bare one."""
+    letterlijk = re.findall(r'"([^"]*)"', opmaak)
+    zonder_letterlijk = re.sub(r'"[^"]*"', "", opmaak).replace("\\%", "")
+    return any("%" in deel for deel in letterlijk) and "%" not in zonder_letterlijk and "0" in zonder_letterlijk
+
+
+def test_toont_als_procent_tells_the_scales_apart() -> None:
+    assert toont_als_procent('0.0"%"') and toont_als_procent('0.0" %"')
+    assert not toont_als_procent("0.0%") and not toont_als_procent("0.0") and not toont_als_procent("General")
+
+
+def test_one_percentage_scale_in_json_csv_and_xlsx(client: TestClient, opgelost: dict[str, Any]) -> None:
+    """The same percentage is the same number in every format: 66.7 means 66.7 %, never 0.667 (issue 28)."""
+    headers = opgelost["headers"]
+    as_json = client.get(URL, params=PARAMS, headers=headers).json()["rijen"][0]["waarde"]
+    excel = client.get(URL, params={**PARAMS, "formaat": "csv"}, headers=headers).content.decode("utf-8-sig")
+    excel_csv = next(csv.DictReader(io.StringIO(excel), delimiter=";"))["waarde"]
+    rfc = client.get(URL, params={**PARAMS, "formaat": "csv-rfc4180"}, headers=headers).text
+    rfc_csv = next(csv.DictReader(io.StringIO(rfc)))["waarde"]
+    werkmap = load_workbook(io.BytesIO(client.get(URL, params={**PARAMS, "formaat": "xlsx"}, headers=headers).content))
+    blad = werkmap.worksheets[0]
+    kolom = [c.value for c in blad[1]].index("waarde") + 1
+    cel = blad.cell(row=2, column=kolom)
+    assert as_json == float(excel_csv.replace(",", ".")) == float(rfc_csv) == cel.value == 66.7
+    assert toont_als_procent(cel.number_format), cel.number_format
+
+
+def test_the_document_states_the_percentage_scale(client: TestClient) -> None:
+    schemas = client.get("/v1/openapi.json").json()["components"]["schemas"]
+    for veld in ("waarde", "realisatie"):
+        assert "0-100" in schemas["IndicatorRij"]["properties"][veld]["description"], veld
 
 
 def test_gemeente_labels_are_cbs_names(client: TestClient, opgelost: dict[str, Any]) -> None:

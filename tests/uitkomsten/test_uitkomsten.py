@@ -216,10 +216,11 @@ def test_scopes(client: TestClient, session: Session, omgeving: Omgeving) -> Non
 def test_an_unknown_query_parameter_is_refused_not_ignored(
     client: TestClient, session: Session, omgeving: Omgeving
 ) -> None:
-    """`contactmomentId` is not a filter (`contactmoment` is): ignoring it would return other contacts' outcomes."""
+    """`contactmoment_id` is not a filter (`contactmomentId` is): ignoring it would return other contacts' outcomes."""
     record = contactmoment(session, omgeving)
-    response = client.get(URL, params={"contactmomentId": str(record.id), "x": "1"}, headers=omgeving.headers)
+    response = client.get(URL, params={"contactmoment_id": str(record.id), "x": "1"}, headers=omgeving.headers)
     assert response.status_code == 400, response.text
-    assert [p["name"] for p in response.json()["invalidParams"]] == ["contactmomentId", "x"]
-    assert "`contactmoment`" in response.json()["invalidParams"][0]["reason"]
+    assert [p["name"] for p in response.json()["invalidParams"]] == ["contactmoment_id", "x"]
+    assert client.get(URL, params={"contactmomentId": str(record.id)}, headers=omgeving.headers).status_code == 200
+    # The old name still works, deprecated (issue 28).
     assert client.get(URL, params={"contactmoment": str(record.id)}, headers=omgeving.headers).status_code == 200

@@ -116,11 +116,6 @@ def _blad(werkmap: Any, naam: str) -> list[dict[str, Any]]:
     return [dict(zip(kop, r, strict=True)) for r in rijen[1:] if any(v is not None for v in r)]
 
 
-def _pct(waarde: float | None) -> float | None:
-    """A percentage of the API (0-100) as the workbook stores it (a fraction under the format 0.0%)."""
-    return None if waarde is None else round(waarde / 100, 6)
-
-
 def test_de_werkmap_heeft_de_cijfers_van_de_api(client: TestClient, data: dict[str, Any]) -> None:
     a = data["a"]
     werkmap = _werkmap(client, a["headers"])
@@ -131,18 +126,18 @@ def test_de_werkmap_heeft_de_cijfers_van_de_api(client: TestClient, data: dict[s
     for code, indicator in INDICATOREN.items():
         (api,) = _api(client, a["headers"], code)
         rij = indicatoren[code]
-        verwacht = _pct(api["waarde"]) if indicator.eenheid is Eenheid.percentage else api["waarde"]
+        verwacht = api["waarde"]  # one scale (issue 28): a percentage is the API's 0-100 number in the workbook too
         assert rij["Waarde"] == verwacht, code
         assert (rij["Teller"], rij["Noemer"]) == (api["teller"], api["noemer"]), code
-        assert rij["Doel"] == api.get("doel") and rij["Realisatie van het doel"] == _pct(api.get("realisatie")), code
+        assert rij["Doel"] == api.get("doel") and rij["Realisatie van het doel"] == api.get("realisatie"), code
         assert verwacht is None or werkmap["Indicatoren"].cell(row=2 + list(INDICATOREN).index(code), column=4).number_format == (
-            "0.0%" if indicator.eenheid is Eenheid.percentage else
+            '0.0"%"' if indicator.eenheid is Eenheid.percentage else
             '"€" #,##0.00' if indicator.eenheid.value == "euro" else
             "0.0" if isinstance(verwacht, float) and (indicator.eenheid is Eenheid.uren or not verwacht.is_integer())
             else "General" if not isinstance(verwacht, float) else "0"), code
     # The target is there, and the figures are not trivially empty.
     assert indicatoren["aantal-contactmomenten"]["Waarde"] == 24 and indicatoren["aantal-contactmomenten"]["Doel"] == 40
-    assert indicatoren["aantal-contactmomenten"]["Realisatie van het doel"] == 0.6
+    assert indicatoren["aantal-contactmomenten"]["Realisatie van het doel"] == 60.0
 
     uren = {(r["Wat"], r["Soort"]): r["Uren"] for r in _blad(werkmap, "Uren")}
     for api in _api(client, a["headers"], "inzet-uren", groeperenOp="soort"):
@@ -162,7 +157,7 @@ def test_de_werkmap_heeft_de_cijfers_van_de_api(client: TestClient, data: dict[s
     for api in _api(client, a["headers"], "aantal-doorverwijzingen", groeperenOp="ketenpartnerCategorie"):
         rij, pct = verwijzingen[api["ketenpartnerCategorie"]["label"]], percentages[api["ketenpartnerCategorie"]["label"]]
         assert (rij["Doorverwijzingen"], rij["Met eindstatus"], rij["Afgerond"]) == (api["waarde"], pct["noemer"], pct["teller"])
-        assert rij["Percentage afgerond"] == _pct(pct["waarde"])
+        assert rij["Percentage afgerond"] == pct["waarde"]
     assert verwijzingen["Totaal"]["Doorverwijzingen"] == 23
 
     signalen = {r["Signaal"]: r for r in _blad(werkmap, "Signalen")}

@@ -626,7 +626,7 @@
   function laadUren() {
     $('uren-datum').value = $('uren-datum').value || vandaag();
     var begin = vandaag().slice(0, 8) + '01';
-    api('/v1/inzet?sleutelpersoon=' + profiel.sleutelpersoonId + '&datumVanaf=' + begin + '&pageSize=100').then(function (r) {
+    api('/v1/inzet?sleutelpersoonId=' + profiel.sleutelpersoonId + '&datumVanaf=' + begin + '&pageSize=100').then(function (r) {
       var lijst = $('uren-lijst'); lijst.textContent = '';
       if (!r.ok) { lijst.appendChild(el('li', {tekst: r.status === 404 ? _('Uren registreren kan hier nog niet.') : _('Dat lukte niet.')})); return; }
       (r.data || []).forEach(function (u) { lijst.appendChild(el('li', {'class': 'kaart', tekst: datumTekst(u.datum) + ' · ' + _('{n} uur', {n: u.uren}) + ' · ' + label('inzetSoorten', u.soort)})); });
