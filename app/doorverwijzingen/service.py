@@ -7,6 +7,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
+from app.gebeurtenissen import service as gebeurtenissen
 from app.codelijsten import service as codelijsten
 from app.core.errors import Conflict, NietGevonden, OngeldigeInvoer
 from app.core.filters import onderwerp_filter
@@ -182,6 +183,7 @@ def wijzig_status(
         resource_id=verwijzing.id,
         velden=["status", "statusDatum"],
     )
+    gebeurtenissen.leg_vast(session, "doorverwijzing.status-gewijzigd", verwijzing, gegevens={"status": data.status})
     return verwijzing
 
 

@@ -17,6 +17,7 @@ from pydantic import ValidationError
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from app.gebeurtenissen import service as gebeurtenissen
 from app.contactmomenten import regels
 from app.contactmomenten import service as contactmomenten
 from app.contactmomenten.inhoud import als_invoer
@@ -137,6 +138,7 @@ def create(session: Session, *, caller: Caller, contactmoment: Contactmoment, da
     session.flush()
     audit.log(session, caller=caller, actie="aangemaakt", resource_type=RESOURCE_TYPE, resource_id=verwijzing.id,
               velden=_velden(data))
+    gebeurtenissen.leg_vast(session, "doorverwijzing.aangemaakt", verwijzing, gegevens={"status": verwijzing.status})
     return verwijzing, True
 
 
