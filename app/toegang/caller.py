@@ -24,6 +24,9 @@ SCOPE_UITLEG: dict[str, str] = {
     Scope.signalen: "regionaal: signalen aan de eigen gemeenten lezen en beantwoorden.",
     Scope.goedkeuren: "regionaal: rapportageritmes van de eigen gemeenten vastleggen en rapportageperiodes "
     "goedkeuren, terugsturen of heropenen.",
+    Scope.gebeurtenissen: "de gebeurtenissenfeed lezen en webhooks beheren, alleen voor wat de sleutel mag zien "
+    "(regionaal: ontvangen signalen en rapportageperiodes van de eigen gemeenten). Inbegrepen bij `registreren`, "
+    "`signalen` en `goedkeuren`.",
 }
 
 
