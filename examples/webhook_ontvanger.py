@@ -64,7 +64,7 @@ def maak_server(geheim: str, poort: int = 0, *, verwerk: Any = None) -> Threadin
     gezien: set[str] = set()
 
     class Ontvanger(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802
+        def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
             try:
                 bericht = controleer(geheim, dict(self.headers.items()), body)

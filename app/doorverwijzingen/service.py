@@ -7,7 +7,6 @@ from typing import Any
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
-from app.gebeurtenissen import service as gebeurtenissen
 from app.codelijsten import service as codelijsten
 from app.core.errors import Conflict, NietGevonden, OngeldigeInvoer
 from app.core.filters import onderwerp_filter
@@ -20,6 +19,7 @@ from app.doorverwijzingen.schemas import (
     StatusHistorie,
 )
 from app.doorverwijzingen.statussen import EINDSTATUSSEN, OVERGANGEN
+from app.gebeurtenissen import service as gebeurtenissen
 from app.models import Contactmoment, Doorverwijzing, DoorverwijzingStatus, utcnow
 from app.rapportage import slot
 from app.toegang import audit, scoping

@@ -17,7 +17,6 @@ from pydantic import ValidationError
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from app.gebeurtenissen import service as gebeurtenissen
 from app.contactmomenten import regels
 from app.contactmomenten import service as contactmomenten
 from app.contactmomenten.inhoud import als_invoer
@@ -25,6 +24,7 @@ from app.contactmomenten.schemas import ContactmomentCreate
 from app.core.errors import Conflict, OngeldigeInvoer, validation_params
 from app.doorverwijzingen.schemas import DoorverwijzingToevoegen
 from app.doorverwijzingen.service import RESOURCE_TYPE, raak_contactmoment_aan
+from app.gebeurtenissen import service as gebeurtenissen
 from app.models import Contactmoment, Doorverwijzing, DoorverwijzingStatus, utcnow
 from app.rapportage import slot
 from app.toegang import audit, scoping

@@ -9,7 +9,7 @@ from sqlalchemy import Engine
 
 from app.core.db import SessionDep
 from app.gebeurtenissen import service
-from app.gebeurtenissen.schemas import GebeurtenisSoort, GebeurtenissenPagina
+from app.gebeurtenissen.schemas import GebeurtenissenPagina, GebeurtenisSoort
 from app.toegang.caller import Caller, Scope
 from app.toegang.dependencies import vereist
 

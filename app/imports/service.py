@@ -20,9 +20,9 @@ from pathlib import Path
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
-from app.gebeurtenissen import service as gebeurtenissen
 from app.core.config import get_settings
 from app.core.errors import Conflict, OngeldigeInvoer
+from app.gebeurtenissen import service as gebeurtenissen
 from app.imports.mapping import Vertaler, deel_kolommen_in, is_koprij
 from app.imports.readers import Bron, LeesFout, lezer_voor
 from app.imports.verslag import (  # noqa: F401  re-exported: the service's vocabulary for router, CLI and tests

@@ -12,10 +12,10 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from app.gebeurtenissen import service as gebeurtenissen
 from app.core.errors import Conflict, GeenToegang, NietGevonden, OngeldigeInvoer
 from app.core.periods import Periode
 from app.core.validation import TIJDZONE, vandaag
+from app.gebeurtenissen import service as gebeurtenissen
 from app.models import (
     Organisatie,
     RapportageHistorie,

@@ -8,12 +8,12 @@ from sqlalchemy import String, cast, func
 from sqlmodel import Session, select
 from sqlmodel.sql.expression import SelectOfScalar
 
-from app.gebeurtenissen import service as gebeurtenissen
 from app.codelijsten import service as codelijsten
 from app.core.errors import OngeldigeInvoer
 from app.core.records import samengevoegd, verschil
 from app.core.sorting import Sortering
 from app.core.validation import niet_in_toekomst
+from app.gebeurtenissen import service as gebeurtenissen
 from app.models import Sleutelpersoon
 from app.sleutelpersonen import ondersteuning
 from app.toegang import audit, scoping

@@ -12,7 +12,13 @@ from app.gebeurtenissen.router import GebeurtenissenDep
 from app.models import Webhook, WebhookAflevering
 from app.toegang.dependencies import CallerDep
 from app.webhooks import service
-from app.webhooks.schemas import AfleveringPublic, WebhookAangemaakt, WebhookCreate, WebhookPublic, WebhookUpdate
+from app.webhooks.schemas import (
+    AfleveringPublic,
+    WebhookAangemaakt,
+    WebhookCreate,
+    WebhookPublic,
+    WebhookUpdate,
+)
 
 router = APIRouter(tags=["webhooks"])
 

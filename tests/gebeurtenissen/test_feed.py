@@ -116,10 +116,9 @@ def test_the_event_is_rolled_back_with_a_failed_write(client: TestClient, sessio
     assert client.post("/v1/contactmomenten", json=body(omgeving, kanaal="postduif"), headers=omgeving.headers).status_code == 400
     # A write that fails after the event was written (the same transaction): nothing stays.
     session.commit()
-    with pytest.raises(RuntimeError):
-        with session.begin_nested():
-            gebeurtenissen.leg_vast(session, "sleutelpersoon.aangemaakt", omgeving.sleutelpersoon)
-            raise RuntimeError("de schrijfactie mislukt na het vastleggen")
+    with pytest.raises(RuntimeError), session.begin_nested():
+        gebeurtenissen.leg_vast(session, "sleutelpersoon.aangemaakt", omgeving.sleutelpersoon)
+        raise RuntimeError("de schrijfactie mislukt na het vastleggen")
     assert session.exec(select(func.count()).select_from(Gebeurtenis)).one() == voor  # type: ignore[call-overload]
 
 

@@ -27,7 +27,7 @@ def ontvanger(status: int = 200) -> Iterator[Ontvanger]:
     staat = Ontvanger(url="", status=status)
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802
+        def do_POST(self) -> None:
             lengte = int(self.headers.get("Content-Length") or 0)
             staat.ontvangen.append(Ontvangen(self.path, {k.lower(): v for k, v in self.headers.items()}, self.rfile.read(lengte)))
             self.send_response(staat.status)

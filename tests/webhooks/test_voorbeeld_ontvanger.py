@@ -66,7 +66,7 @@ def test_the_example_receives_a_real_delivery(databases: DatabaseFactory, intern
             s.bind(("127.0.0.1", 0))
             poort = s.getsockname()[1]
         with Session(engine, expire_on_commit=False) as session:
-            webhook, geheim = webhooks.create(session, caller=caller, url=f"http://127.0.0.1:{poort}/", soorten=[])
+            _webhook, geheim = webhooks.create(session, caller=caller, url=f"http://127.0.0.1:{poort}/", soorten=[])
             resource_id = uuid.uuid4()
             gebeurtenissen.leg_vast(session, "sleutelpersoon.aangemaakt", resource_id=resource_id, organisatie_id=organisatie.id)
             session.commit()
