@@ -44,6 +44,9 @@ SOORTEN: dict[str, str] = {
     "contactmoment.verwijderd": "Een contactmoment is verwijderd (tombstone: het record is niet meer op te vragen).",
     "doorverwijzing.aangemaakt": "Een doorverwijzing is aan een contactmoment toegevoegd.",
     "doorverwijzing.status-gewijzigd": "De status van een doorverwijzing is gewijzigd (`gegevens.status`).",
+    "uitkomst.aangemaakt": "Een uitkomst is vastgelegd bij een contactmoment of doorverwijzing (`gegevens.resultaat`).",
+    "ketenpartner.aangemaakt": "Een ketenpartner is aan de sociale kaart toegevoegd.",
+    "ketenpartner.gewijzigd": "Een ketenpartner is gewijzigd, gedeactiveerd of geheractiveerd.",
     "sleutelpersoon.aangemaakt": "Een sleutelpersoon is geregistreerd.",
     "sleutelpersoon.gewijzigd": "Een sleutelpersoon is gewijzigd of gedeactiveerd.",
     "signaal.aangemaakt": "Een signaal is ingediend.",
@@ -116,6 +119,7 @@ def leg_vast(
 _PADEN = {
     "contactmoment": "contactmomenten", "doorverwijzing": "doorverwijzingen", "sleutelpersoon": "sleutelpersonen",
     "signaal": "signalen", "import": "imports", "rapportageperiode": "rapportageperiodes",
+    "uitkomst": "uitkomsten", "ketenpartner": "ketenpartners",
 }
 
 

@@ -186,3 +186,14 @@ def test_a_late_commit_is_not_skipped(databases: DatabaseFactory) -> None:
         snel.close()
     finally:
         engine.dispose()
+
+
+def test_a_ketenpartner_change_is_an_event(client: TestClient, omgeving: Omgeving) -> None:
+    h = omgeving.headers
+    gemaakt = client.post("/v1/ketenpartners", json={"naam": "Schuldhulp Zuid", "categorie": "schuldhulpverlening",
+                                                      "gemeentecode": "GM0344"}, headers=h)
+    assert gemaakt.status_code == 201, gemaakt.text
+    assert client.delete(f"/v1/ketenpartners/{gemaakt.json()['id']}", headers=h).status_code == 204
+    pagina = feed(client, h, soort=["ketenpartner.aangemaakt", "ketenpartner.gewijzigd"])
+    assert soorten(pagina) == ["ketenpartner.aangemaakt", "ketenpartner.gewijzigd"]
+    assert pagina["gebeurtenissen"][0]["href"] == f"/v1/ketenpartners/{gemaakt.json()['id']}"

@@ -182,3 +182,23 @@ def test_a_restart_loses_no_delivery(engine: Engine, databases: DatabaseFactory)
             nieuw.dispose()
     assert [a.status for a in _afleveringen(engine)] == ["geslaagd"] * 3
     assert len({json.loads(v.body)["data"]["volgnummer"] for v in server.ontvangen}) == 3
+
+
+def test_a_hundred_events_in_one_round(engine: Engine) -> None:
+    """A figure for the report (no timing assertion): 100 events, two webhooks, delivered in one round."""
+    organisatie = _organisatie(engine)
+    with ontvanger() as server:
+        _webhook(engine, organisatie, server.url)
+        _webhook(engine, organisatie, server.url, ["sleutelpersoon.aangemaakt"])
+        with Session(engine) as session:
+            for _ in range(100):
+                gebeurtenissen.leg_vast(session, "sleutelpersoon.aangemaakt", resource_id=uuid.uuid4(),
+                                        organisatie_id=organisatie.id)
+            session.commit()
+        begin = time.monotonic()
+        rondes = []
+        while (ronde := bezorging.stap(engine=engine)).geprobeerd:
+            rondes.append(ronde)
+        duur = time.monotonic() - begin
+        assert sum(r.geslaagd for r in rondes) == 200 == len(server.ontvangen)
+    print(f"\nwebhook deliveries: 200 (100 events x 2 webhooks) in {len(rondes)} rounds, {duur:.2f} s wall time")
