@@ -137,6 +137,10 @@ def nummer(bind: Engine | Connection | Session, *, nu: datetime | None = None, w
     if isinstance(bind, Engine):
         from app.core.db import schrijvend_met_wachttijd
 
+        # A read first: most rounds find nothing, and need not take SQLite's write slot for that.
+        with Session(bind) as lezen:
+            if lezen.execute(select(_TABEL.c.id).where(_TABEL.c.volgnummer.is_(None)).limit(1)).first() is None:
+                return 0
         with Session(schrijvend_met_wachttijd(bind, wachttijd)) as session:
             aantal = _nummer(session, nu or utcnow())
             session.commit()
