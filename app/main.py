@@ -30,6 +30,7 @@ from app.doelstellingen.router import router as doelstellingen_router
 from app.doorverwijzingen.router import router as doorverwijzingen_router
 from app.ervaringsverhalen.router import router as ervaringsverhalen_router
 from app.evaluaties.router import router as evaluaties_router
+from app.gebeurtenissen.router import router as gebeurtenissen_router
 from app.imports.router import router as imports_router
 from app.indicatoren.router import router as indicatoren_router
 from app.inwoners.router import router as inwoners_router
@@ -48,6 +49,7 @@ from app.status.router import router as status_router
 from app.toegang.router import router as toegang_router
 from app.uitkomsten.router import router as uitkomsten_router
 from app.verantwoording.router import router as verantwoording_router
+from app.webhooks.router import router as webhooks_router
 from app.web.router import install as install_dashboard
 
 logger = logging.getLogger(__name__)
@@ -86,6 +88,8 @@ TAGS = [
     {"name": "projecten", "description": "Projecten: financieringsstromen (regelingen) waarop werk en kosten worden geboekt."},
     {"name": "kosten", "description": "Kosten en vergoedingen, exact op de cent, per sleutelpersoon en project."},
     {"name": "deskundigheidsbevordering", "description": "Training, intervisie, coaching en congressen van sleutelpersonen (deskundigheidsbevordering), met de deelnemers."},
+    {"name": "gebeurtenissen", "description": "De gebeurtenissenfeed: elke wijziging (ook verwijderingen) in volgorde, met een cursor."},
+    {"name": "webhooks", "description": "Webhooks: gebeurtenissen ondertekend afgeleverd (Standard Webhooks), met herhaalpogingen en afleverlog."},
     {"name": "rapportageperiodes", "description": "De rapportagecyclus: ritme van de regio, indienen, goedkeuren, terugsturen en heropenen; goedgekeurde periodes zijn vergrendeld."},
 ]
 
@@ -119,12 +123,14 @@ DOMAIN_ROUTERS = (
     rapportage_router,
     projecten_router,
     kosten_router,
+    gebeurtenissen_router,
+    webhooks_router,
 )
 
 
 @asynccontextmanager
 async def _lifespan(_app: FastAPI) -> AsyncIterator[None]:
-    """Each worker looks for waiting and abandoned import jobs (and sweeps their uploads) while it runs."""
+    """Each worker looks for waiting and abandoned import jobs (and sweeps their uploads), and delivers webhooks, while it runs."""
     from app.core.proces import sterf_met_ouder, stop_taken_bij_signaal
     from app.imports import taken
 
@@ -135,11 +141,20 @@ async def _lifespan(_app: FastAPI) -> AsyncIterator[None]:
     poller = taken.Poller(interval) if interval > 0 else None
     if poller is not None:
         poller.start()
+    # Webhook deliveries (and event retention): a sibling poller, persisted in the database like the jobs.
+    from app.webhooks import bezorging
+
+    webhook_interval = get_settings().webhook_poll_seconden
+    webhook_poller = bezorging.Poller(webhook_interval) if webhook_interval > 0 else None
+    if webhook_poller is not None:
+        webhook_poller.start()
     try:
         yield
     finally:
         if poller is not None:
             poller.stop()
+        if webhook_poller is not None:
+            webhook_poller.stop()
         # Running jobs hand their run back (`sleutelmonitor serve` asks them at SIGTERM already).
         if taken.stop(get_settings().graceful_shutdown_seconden):
             taken.hervat()  # nothing runs any more; an app made again in this process (tests) may run jobs

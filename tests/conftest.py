@@ -23,6 +23,8 @@ os.environ.setdefault("SLEUTELMONITOR_RATE_LIMIT_PER_MINUTE", "100000")
 os.environ.setdefault("SLEUTELMONITOR_PERTURBATIE_GEHEIM", "test-perturbatie-vast")
 # No import poller in the app under test: tests that need it call app.imports.taken.herstel() themselves.
 os.environ.setdefault("SLEUTELMONITOR_IMPORT_POLL_SECONDEN", "0")
+# Nor a webhook poller: tests drive app.webhooks.bezorging.stap() themselves.
+os.environ.setdefault("SLEUTELMONITOR_WEBHOOK_POLL_SECONDEN", "0")
 
 from alembic import command  # noqa: E402
 from alembic.config import Config  # noqa: E402

@@ -13,6 +13,7 @@ from pydantic.alias_generators import to_camel
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
+from app.gebeurtenissen import service as gebeurtenissen
 from app.contactmomenten import regels, schrijver
 from app.contactmomenten.filters import ContactmomentFilters
 from app.contactmomenten.inhoud import (
@@ -205,7 +206,10 @@ def create(session: Session, *, caller: Caller, data: ContactmomentCreate) -> tu
         doorverwijzingen=rijen.doorverwijzingen,
         uitkomst=rijen.uitkomsten[0] if rijen.uitkomsten else None,
     )
-    return publiek(rijen.contactmomenten[0], kinderen), True
+    nieuw = rijen.contactmomenten[0]
+    gebeurtenissen.leg_vast(session, "contactmoment.aangemaakt", resource_id=nieuw["id"],
+                            organisatie_id=nieuw["organisatie_id"], extern_id=nieuw.get("extern_id"))
+    return publiek(nieuw, kinderen), True
 
 
 
@@ -308,6 +312,7 @@ def update(
         resource_id=record.id,
         velden=velden,
     )
+    gebeurtenissen.leg_vast(session, "contactmoment.gewijzigd", record)
     return record
 
 
@@ -348,6 +353,7 @@ def delete(session: Session, *, caller: Caller, record: Contactmoment) -> None:
     session.add(record)
     session.flush()
     audit.log(session, caller=caller, actie="verwijderd", resource_type=RESOURCE_TYPE, resource_id=record.id)
+    gebeurtenissen.leg_vast(session, "contactmoment.verwijderd", record)
 
 
 def herbereken_inhoud_hash(session: Session, *, records: list[Contactmoment]) -> None:

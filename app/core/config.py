@@ -116,6 +116,20 @@ class Settings(BaseSettings):
     # An upload may pause at most this many seconds between two parts of its body; then it is dropped.
     body_timeout_seconden: float = Field(default=60.0, gt=0)
 
+    # Events (app/gebeurtenissen): how long the feed keeps them (a cursor older than that gets 410), and
+    # how long the webhook delivery log is kept.
+    gebeurtenissen_bewaardagen: int = Field(default=30, ge=1, le=366)
+    # Webhooks (app/webhooks): every worker delivers due deliveries every this many seconds (0: never, for
+    # tests); a delivery waits at most this long for an answer; after `webhook_max_pogingen` attempts a
+    # delivery is given up, after `webhook_max_fouten` failed attempts in a row the subscription is disabled.
+    webhook_poll_seconden: float = Field(default=2.0, ge=0)
+    webhook_timeout_seconden: float = Field(default=5.0, gt=0, le=30)
+    webhook_max_pogingen: int = Field(default=8, ge=1, le=20)
+    webhook_max_fouten: int = Field(default=20, ge=1)
+    # Allow webhook URLs on loopback, private and link-local addresses, and plain http (tests, a closed
+    # network). Off: only https to public addresses (no requests to the cloud metadata service or the LAN).
+    webhook_interne_adressen: bool = False
+
     # Operations (issue 30, docs/productie.md). Prometheus metrics at /metrics are off (404) unless a bearer
     # token or allowed networks are set; with both, a scrape needs both. Networks: comma-separated IPs or
     # CIDR networks (10.0.0.0/8, fd00::/8), matched against the client address after trusted proxies.

@@ -29,6 +29,7 @@ TITLES: dict[int, str] = {
     405: "Methode niet toegestaan",
     406: "Gevraagd formaat niet beschikbaar",
     409: "Conflict",
+    410: "Verdwenen",
     412: "Versie verouderd",
     428: "Versie vereist",
     413: "Verzoek te groot",

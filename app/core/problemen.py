@@ -62,6 +62,9 @@ SOORTEN: dict[str, Soort] = {
     "te-veel-verzoeken": Soort(429, "Te veel verzoeken", "De sleutel deed te veel verzoeken (per minuut) of las te "
                                "veel tabellen (per dag). Probeer het na `Retry-After` seconden opnieuw; "
                                "`RateLimit-Remaining` toont vooraf hoeveel er nog over zijn."),
+    "cursor-verlopen": Soort(410, "Cursor verlopen", "Gebeurtenissen worden een ingestelde tijd bewaard (standaard 30 "
+                             "dagen) en die na deze cursor zijn deels al verwijderd. Synchroniseer opnieuw met de lijsten "
+                             "(`gewijzigdSinds`) en lees de feed daarna zonder `na`."),
     "interne-fout": Soort(500, "Interne serverfout", "Een fout in de dienst zelf; meld hem met de tijd van het verzoek."),
     "dienst-niet-beschikbaar": Soort(503, "Dienst niet beschikbaar", "De database is niet bereikbaar, alle "
                                      "verbindingen zijn bezet of de schijf is vol. Probeer het na `Retry-After` "

@@ -19,6 +19,7 @@ from app.doorverwijzingen.schemas import (
     StatusHistorie,
 )
 from app.doorverwijzingen.statussen import EINDSTATUSSEN, OVERGANGEN
+from app.gebeurtenissen import service as gebeurtenissen
 from app.models import Contactmoment, Doorverwijzing, DoorverwijzingStatus, utcnow
 from app.rapportage import slot
 from app.toegang import audit, scoping
@@ -182,6 +183,7 @@ def wijzig_status(
         resource_id=verwijzing.id,
         velden=["status", "statusDatum"],
     )
+    gebeurtenissen.leg_vast(session, "doorverwijzing.status-gewijzigd", verwijzing, gegevens={"status": data.status})
     return verwijzing
 
 

@@ -24,6 +24,7 @@ from app.contactmomenten.schemas import ContactmomentCreate
 from app.core.errors import Conflict, OngeldigeInvoer, validation_params
 from app.doorverwijzingen.schemas import DoorverwijzingToevoegen
 from app.doorverwijzingen.service import RESOURCE_TYPE, raak_contactmoment_aan
+from app.gebeurtenissen import service as gebeurtenissen
 from app.models import Contactmoment, Doorverwijzing, DoorverwijzingStatus, utcnow
 from app.rapportage import slot
 from app.toegang import audit, scoping
@@ -138,6 +139,7 @@ def create(session: Session, *, caller: Caller, contactmoment: Contactmoment, da
     session.flush()
     audit.log(session, caller=caller, actie="aangemaakt", resource_type=RESOURCE_TYPE, resource_id=verwijzing.id,
               velden=_velden(data))
+    gebeurtenissen.leg_vast(session, "doorverwijzing.aangemaakt", verwijzing, gegevens={"status": verwijzing.status})
     return verwijzing, True
 
 

@@ -22,6 +22,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 
 from app.core.config import get_settings
 from app.core.errors import Conflict, OngeldigeInvoer
+from app.gebeurtenissen import service as gebeurtenissen
 from app.imports.mapping import Vertaler, deel_kolommen_in, is_koprij
 from app.imports.readers import Bron, LeesFout, lezer_voor
 from app.imports.verslag import (  # noqa: F401  re-exported: the service's vocabulary for router, CLI and tests
@@ -64,7 +65,9 @@ def importeer(
     # Committing as it goes leaves no savepoint to roll back to: what was committed stays.
     buiten = _GeenSavepoint() if tussentijds else session.begin_nested()
     try:
-        run_state.lees(bron)
+        # One `import.voltooid` event for the run (below), not one per row it wrote.
+        with gebeurtenissen.stil(session):
+            run_state.lees(bron)
     except LeesFout as exc:
         verslag.melding = str(exc)
         verslag.onleesbaar = True
@@ -188,6 +191,16 @@ def _leg_vast(session: Session, *, caller: Caller, run: ImportRun, verslag: Vers
         resource_id=run.id,
         aantal=verslag.aangemaakt + verslag.bijgewerkt if verslag.opgeslagen else 0,
     )
+    if not run.proefdraai:
+        voltooid(session, run)
+
+
+def voltooid(session: Session, run: ImportRun) -> None:
+    """The one event of a finished import run, with its counts; a consumer re-syncs with `gewijzigdSinds`."""
+    gebeurtenissen.leg_vast(session, "import.voltooid", run, gegevens={
+        "status": run.status, "gelezen": run.gelezen, "aangemaakt": run.aangemaakt, "bijgewerkt": run.bijgewerkt,
+        "ongewijzigd": run.ongewijzigd, "afgewezen": run.afgewezen,
+    })
 
 
 # --- Runs ----------------------------------------------------------------------------------------

@@ -402,6 +402,9 @@ def _mislukt(engine: Engine, run_id: uuid.UUID, melding: str, *, alleen_van: str
         run.werker = run.lease_tot = run.bestandspad = None
         run.rapport = {**(run.rapport or {}), "melding": melding}
         session.add(run)
+        session.flush()
+        if not run.proefdraai:
+            service.voltooid(session, run)
         session.commit()
     return True
 

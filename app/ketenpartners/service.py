@@ -11,6 +11,7 @@ from app.codelijsten import service as codelijsten
 from app.core.errors import OngeldigeInvoer
 from app.core.records import samengevoegd, verschil
 from app.core.sorting import Sortering
+from app.gebeurtenissen import service as gebeurtenissen
 from app.models import Ketenpartner
 from app.toegang import audit, scoping
 from app.toegang.caller import Caller
@@ -55,6 +56,7 @@ def create(session: Session, *, caller: Caller, data: dict[str, Any]) -> Ketenpa
     _validate(session, values=data, changed=set(data))
     partner = Ketenpartner(organisatie_id=caller.organisatie_id, **data)
     audit.created(session, caller=caller, record=partner, resource_type=RESOURCE_TYPE, velden=data)
+    gebeurtenissen.leg_vast(session, "ketenpartner.aangemaakt", partner)
     return partner
 
 
@@ -64,6 +66,7 @@ def update(session: Session, *, caller: Caller, partner: Ketenpartner, changes: 
     if changed:
         _validate(session, values=samengevoegd(partner, changed), changed=set(changed), bestaand=partner)
         audit.apply_changes(session, caller=caller, record=partner, changed=changed, resource_type=RESOURCE_TYPE)
+        gebeurtenissen.leg_vast(session, "ketenpartner.gewijzigd", partner)
     return partner
 
 

@@ -10,6 +10,7 @@ from app.models.contactmoment import Contactmoment, ContactmomentActie, Contactm
 from app.models.doel import Doel
 from app.models.doelstelling import Besluit, Doelstelling, Evaluatie, EvaluatieDoelstelling
 from app.models.doorverwijzing import Doorverwijzing, DoorverwijzingStatus
+from app.models.gebeurtenis import Gebeurtenis, GebeurtenisTeller, Webhook, WebhookAflevering
 from app.models.eigen_indicator import EigenIndicator, EigenIndicatorVersie
 from app.models.ervaringsverhaal import Ervaringsverhaal, ErvaringsverhaalEffect, ErvaringsverhaalOnderwerp
 from app.models.idempotentie_sleutel import IdempotentieSleutel
@@ -41,6 +42,8 @@ from app.models.sleutelpersoon import Sleutelpersoon
 from app.models.uitkomst import Uitkomst
 
 __all__ = [
+    "Gebeurtenis",
+    "GebeurtenisTeller",
     "IdempotentieSleutel",
     "Aanmeldpoging",
     "ApiSleutel",
@@ -90,6 +93,8 @@ __all__ = [
     "SignaalStatus",
     "Sleutelpersoon",
     "Uitkomst",
+    "Webhook",
+    "WebhookAflevering",
     "Uitnodiging",
     "UtcDateTime",
     "utcnow",

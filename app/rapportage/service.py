@@ -15,6 +15,7 @@ from sqlmodel import Session, col, select
 from app.core.errors import Conflict, GeenToegang, NietGevonden, OngeldigeInvoer
 from app.core.periods import Periode
 from app.core.validation import TIJDZONE, vandaag
+from app.gebeurtenissen import service as gebeurtenissen
 from app.models import (
     Organisatie,
     RapportageHistorie,
@@ -316,6 +317,14 @@ def _stap(session: Session, *, caller: Caller, vak: Vak, stap: str, toelichting:
     audit.log(session, caller=caller, actie=ACTIE[stap], resource_type=PERIODE, resource_id=status.id,
               organisatie_id=vak.organisatie.id, velden=["status"] + (["toelichting"] if toelichting else []))
     session.flush()
+    # The organisation hears every step; the region hears them too (the rhythm's gemeenten are its own).
+    gebeurtenissen.leg_vast(
+        session, f"rapportageperiode.{ACTIE[stap]}", resource_id=status.id, organisatie_id=vak.organisatie.id,
+        href=f"/v1/rapportageperiodes?periode={vak.periode.label}",
+        regio_gemeentecodes=list(vak.ritme.gemeentecodes),
+        regio_href=f"/v1/rapportageritmes/{vak.ritme.id}/periodes/{vak.periode.label}/organisaties/{vak.organisatie.id}",
+        gegevens={"periode": vak.periode.label, "status": naar.value},
+    )
     vak.status = status
     return vak
 

@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
+from app.gebeurtenissen import service as gebeurtenissen
 from app.codelijsten import service as codelijsten
 from app.core import filters as gedeelde_filters
 from app.core import idempotentie
@@ -298,6 +299,7 @@ def create(session: Session, *, caller: Caller, data: SignaalCreate) -> tuple[Si
     session.flush()
     audit.log(session, caller=caller, actie="aangemaakt", resource_type=RESOURCE_TYPE, resource_id=signaal.id,
               velden=[_camel(k) for k, v in values.items() if v is not None])
+    _gebeurtenis(session, "signaal.aangemaakt", signaal)
     return signaal, True
 
 
@@ -343,6 +345,7 @@ def update(session: Session, *, caller: Caller, signaal: Signaal, data: SignaalU
         session.flush()
         audit.log(session, caller=caller, actie="gewijzigd", resource_type=RESOURCE_TYPE, resource_id=signaal.id,
                   velden=[_camel(k) for k in changed])
+        _gebeurtenis(session, "signaal.gewijzigd", signaal)
     if "status" in status_velden:
         wijzig_status(session, caller=caller, signaal=signaal, data=StatusWijziging.model_validate(status_velden))
     elif status_velden:
@@ -378,6 +381,7 @@ def withdraw(session: Session, *, caller: Caller, signaal: Signaal) -> None:
     session.add(signaal)
     session.flush()
     audit.log(session, caller=caller, actie="ingetrokken", resource_type=RESOURCE_TYPE, resource_id=signaal.id)
+    _gebeurtenis(session, "signaal.ingetrokken", signaal)
 
 
 def wijzig_status(session: Session, *, caller: Caller, signaal: Signaal, data: StatusWijziging) -> Signaal:
@@ -423,6 +427,7 @@ def wijzig_status(session: Session, *, caller: Caller, signaal: Signaal, data: S
     # In the organisation's audit trail too, also when the receiver (a regional key) made the change.
     audit.log(session, caller=caller, actie="status-gewijzigd", resource_type=RESOURCE_TYPE, resource_id=signaal.id,
               velden=velden, organisatie_id=signaal.organisatie_id)
+    _gebeurtenis(session, "signaal.status-gewijzigd", signaal, gegevens={"status": signaal.status})
     return signaal
 
 
@@ -536,7 +541,18 @@ def _nieuw_bericht(
     session.flush()
     audit.log(session, caller=caller, actie="aangemaakt", resource_type=BERICHT_RESOURCE_TYPE, resource_id=bericht.id,
               velden=["tekst", "datum", "van"] + (["externId"] if extern_id else []), organisatie_id=signaal.organisatie_id)
+    _gebeurtenis(session, "signaal.bericht", signaal, gegevens={"berichtId": str(bericht.id), "van": van.value})
     return bericht
+
+
+def _gebeurtenis(session: Session, soort: str, signaal: Signaal, *, gegevens: dict[str, str] | None = None) -> None:
+    """The event of a change to a signal; one addressed to a gemeente or GGD is also in that region's feed."""
+    regionaal = signaal.gericht_aan_soort in REGIONAAL and signaal.gericht_aan_gemeentecode is not None
+    gebeurtenissen.leg_vast(
+        session, soort, signaal, gegevens=gegevens,
+        regio_gemeentecodes=[signaal.gericht_aan_gemeentecode] if regionaal else None,  # type: ignore[list-item]
+        regio_href=f"/v1/ontvangen-signalen/{signaal.id}" if regionaal else None,
+    )
 
 
 # --- retention -------------------------------------------------------------------------------

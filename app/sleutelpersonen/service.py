@@ -13,6 +13,7 @@ from app.core.errors import OngeldigeInvoer
 from app.core.records import samengevoegd, verschil
 from app.core.sorting import Sortering
 from app.core.validation import niet_in_toekomst
+from app.gebeurtenissen import service as gebeurtenissen
 from app.models import Sleutelpersoon
 from app.sleutelpersonen import ondersteuning
 from app.toegang import audit, scoping
@@ -87,6 +88,7 @@ def create(
     _validate(session, values=data, changed=set(data), schemafouten=schemafouten)
     persoon = Sleutelpersoon(organisatie_id=caller.organisatie_id, **data)
     audit.created(session, caller=caller, record=persoon, resource_type=RESOURCE_TYPE, velden=data)
+    gebeurtenissen.leg_vast(session, "sleutelpersoon.aangemaakt", persoon)
     if persoon.dienstverband is not None:
         ondersteuning.wissel_huidig(session, caller=caller, persoon=persoon, soort=persoon.dienstverband)
     return persoon
@@ -103,6 +105,7 @@ def update(session: Session, *, caller: Caller, persoon: Sleutelpersoon, changes
     if changed:
         _validate(session, values=samengevoegd(persoon, changed), changed=set(changed), bestaand=persoon)
         audit.apply_changes(session, caller=caller, record=persoon, changed=changed, resource_type=RESOURCE_TYPE)
+        gebeurtenissen.leg_vast(session, "sleutelpersoon.gewijzigd", persoon)
         if "dienstverband" in changed:
             # The old field is the current period: its history follows (see ondersteuning.wissel_huidig).
             ondersteuning.wissel_huidig(session, caller=caller, persoon=persoon, soort=changed["dienstverband"])

@@ -12,6 +12,7 @@ class Scope(enum.StrEnum):
     beheren = "beheren"  # administration: organisations, keys, code lists
     signalen = "signalen"  # regional: signals addressed to its gemeenten, their status and feedback
     goedkeuren = "goedkeuren"  # regional: reporting rhythms of its gemeenten; approve, send back, reopen periods
+    gebeurtenissen = "gebeurtenissen"  # the event feed and webhook subscriptions (what the key may see)
 
 
 # What each scope allows, for the OpenAPI document's security scheme (one line each, Dutch).
@@ -23,6 +24,9 @@ SCOPE_UITLEG: dict[str, str] = {
     Scope.signalen: "regionaal: signalen aan de eigen gemeenten lezen en beantwoorden.",
     Scope.goedkeuren: "regionaal: rapportageritmes van de eigen gemeenten vastleggen en rapportageperiodes "
     "goedkeuren, terugsturen of heropenen.",
+    Scope.gebeurtenissen: "de gebeurtenissenfeed lezen en webhooks beheren, alleen voor wat de sleutel mag zien "
+    "(regionaal: ontvangen signalen en rapportageperiodes van de eigen gemeenten). Inbegrepen bij `registreren`, "
+    "`signalen` en `goedkeuren`.",
 }
 
 
@@ -35,16 +39,19 @@ class Binding(enum.StrEnum):
 
 
 ALLOWED_SCOPES: dict[Binding, frozenset[Scope]] = {
-    Binding.organisatie: frozenset({Scope.registreren, Scope.inzien, Scope.rapporteren}),
-    Binding.regio: frozenset({Scope.rapporteren, Scope.signalen, Scope.goedkeuren}),
+    Binding.organisatie: frozenset({Scope.registreren, Scope.inzien, Scope.rapporteren, Scope.gebeurtenissen}),
+    Binding.regio: frozenset({Scope.rapporteren, Scope.signalen, Scope.goedkeuren, Scope.gebeurtenissen}),
     Binding.beheer: frozenset({Scope.beheren, Scope.rapporteren}),
     Binding.sleutelpersoon: frozenset({Scope.registreren, Scope.inzien}),
 }
 
 # A scope that implies others: a key that may write may also read what it wrote.
 # An administrator may do what a region does with reporting periods, for every gemeente.
+# Who may write or answer records may also hear that they changed (the feed filters what each key sees).
 IMPLIED: dict[Scope, frozenset[Scope]] = {
-    Scope.registreren: frozenset({Scope.inzien}),
+    Scope.registreren: frozenset({Scope.inzien, Scope.gebeurtenissen}),
+    Scope.signalen: frozenset({Scope.gebeurtenissen}),
+    Scope.goedkeuren: frozenset({Scope.gebeurtenissen}),
     Scope.beheren: frozenset({Scope.goedkeuren}),
 }
 

@@ -9,6 +9,7 @@ from app.codelijsten import service as codelijsten
 from app.core.errors import NietGevonden, OngeldigeInvoer
 from app.core.validation import vandaag
 from app.doorverwijzingen import service as doorverwijzingen
+from app.gebeurtenissen import service as gebeurtenissen
 from app.models import Contactmoment, Uitkomst
 from app.rapportage import slot
 from app.toegang import audit, scoping
@@ -119,4 +120,5 @@ def create(session: Session, *, caller: Caller, data: UitkomstCreate) -> Uitkoms
         resource_id=uitkomst.id,
         velden=data.model_dump(exclude_unset=True, by_alias=True).keys(),
     )
+    gebeurtenissen.leg_vast(session, "uitkomst.aangemaakt", uitkomst, gegevens={"resultaat": uitkomst.resultaat})
     return uitkomst

@@ -107,7 +107,7 @@ def test_create_reports_all_domain_errors_at_once(client: TestClient, session: S
     )
     assert response.status_code == 400
     assert zonder_code(response.json()["invalidParams"]) == [
-        {"name": "scopes", "reason": "Scope registreren past niet bij binding regio; toegestaan: goedkeuren, rapporteren, signalen."},
+        {"name": "scopes", "reason": "Scope registreren past niet bij binding regio; toegestaan: gebeurtenissen, goedkeuren, rapporteren, signalen."},
         {"name": "verlooptOp", "reason": "De vervaldatum ligt in het verleden."},
     ]
 

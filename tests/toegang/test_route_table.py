@@ -50,6 +50,7 @@ from tests.factories import (
 from tests.rapportage.factories import make_ritme
 from tests.signalen.factories import make_bericht, make_signaal
 from tests.toegang.helpers import admin_key, key_of
+from tests.webhooks.factories import make_webhook
 
 UNAUTHENTICATED = PUBLIC_PATHS | {"/v1/docs"}
 BODY_METHODS = {"POST", "PUT", "PATCH"}
@@ -95,6 +96,7 @@ PAD_PARAMETERS: dict[str, PadParameter] = {
     "gesprekId": PadParameter(lambda session, org: make_gesprek(session, org).id),
     "dienstverbandId": PadParameter(lambda session, org: make_dienstverband(session, org).id),
     "ritmeId": PadParameter(lambda session, org: make_ritme(session, [org], gemeentecodes=["GM0599"]).id),
+    "webhookId": PadParameter(lambda session, org: make_webhook(session, org).id),
     "periode": PadParameter(None, "een periodecode (2026Q1, 2026-03); een onbekende of ongeldige geeft 404"),
     # Shared, not per organisation: only an unknown value (-> 404) is checked.
     "lijst": PadParameter(None, "naam van een codelijst; codelijsten zijn gedeeld"),
