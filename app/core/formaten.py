@@ -32,6 +32,13 @@ class Formaat(StrEnum):
     markdown = "markdown"
 
 
+class CsvFormaat(StrEnum):
+    """The two CSV dialects, for the operations that answer CSV only."""
+
+    csv = "csv"
+    csv_rfc4180 = "csv-rfc4180"
+
+
 MEDIATYPE = {
     Formaat.json: JSON_MEDIA_TYPE,
     Formaat.csv: CSV_MEDIA_TYPE,

@@ -1,7 +1,6 @@
 """Routes for /v1/ervaringsverhalen (own stories) and /v1/gedeelde-ervaringsverhalen (a region's shared stories)."""
 
 from datetime import date
-from enum import StrEnum
 from typing import Annotated, Any
 from urllib.parse import parse_qsl, urlencode
 
@@ -184,11 +183,6 @@ def export_gedeelde_ervaringsverhalen_xlsx(caller: RegioRapporterenDep, session:
     return export.exporteer(session, caller=caller, formaat=Formaat.xlsx, **filters)
 
 
-class CsvFormaat(StrEnum):
-    csv = "csv"
-    csv_rfc4180 = "csv-rfc4180"
-
-
 @router.get(
     "/gedeelde-ervaringsverhalen/export.csv",
     summary="Gedeelde ervaringsverhalen als CSV",
@@ -202,8 +196,8 @@ class CsvFormaat(StrEnum):
 def export_gedeelde_ervaringsverhalen_csv(
     caller: RegioRapporterenDep, session: SessionDep, filters: ExportfiltersDep,
     formaat: Annotated[
-        CsvFormaat, Query(description="`csv` (Nederlandse Excel) of `csv-rfc4180` (komma's).", examples=["csv"])
-    ] = CsvFormaat.csv,
+        formaten.CsvFormaat, Query(description="`csv` (Nederlandse Excel) of `csv-rfc4180` (komma's).", examples=["csv"])
+    ] = formaten.CsvFormaat.csv,
 ) -> Response:
     return export.exporteer(session, caller=caller, formaat=Formaat(formaat.value), **filters)
 

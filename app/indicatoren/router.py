@@ -228,7 +228,7 @@ def get_indicator_waarden(
     session: SessionDep,
     # Deprecated since API 0.3 (issue 28): one operation per format, so that every generated client
     # types the answer. Left out of the document; still honoured.
-    formaat: Annotated[Waardenformaat | None, Query(include_in_schema=False)] = None,
+    formaat: Annotated[str | None, Query(include_in_schema=False, pattern=f"^({'|'.join(Waardenformaat)})$")] = None,
 ) -> Response:
     resultaat = _bereken(verzoek, caller, session)
     gekozen = formaten.kies(request, formaat, FORMATEN)
@@ -241,11 +241,6 @@ def get_indicator_waarden(
     extensie = "xlsx" if gekozen is Formaat.xlsx else "csv"
     deprecation.markeer(antwoord.headers, opvolger=f"{request.url.path}.{extensie}" + (f"?{urlencode(query)}" if query else ""))
     return antwoord
-
-
-class CsvFormaat(StrEnum):
-    csv = "csv"
-    csv_rfc4180 = "csv-rfc4180"
 
 
 @router.get(
@@ -265,8 +260,8 @@ def get_indicator_waarden_csv(
     verzoek: VerzoekDep,
     session: SessionDep,
     formaat: Annotated[
-        CsvFormaat, Query(description="`csv` (Nederlandse Excel) of `csv-rfc4180` (komma's).", examples=["csv"])
-    ] = CsvFormaat.csv,
+        formaten.CsvFormaat, Query(description="`csv` (Nederlandse Excel) of `csv-rfc4180` (komma's).", examples=["csv"])
+    ] = formaten.CsvFormaat.csv,
 ) -> Response:
     return _bestand(_bereken(verzoek, caller, session), Formaat(formaat.value))
 
