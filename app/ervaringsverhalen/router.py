@@ -7,8 +7,8 @@ from urllib.parse import parse_qsl, urlencode
 from fastapi import APIRouter, Depends, Query, Request, Response, status
 
 from app.codelijsten import service as codelijsten
-from app.core import filters as gedeelde_filters
 from app.core import deprecation, formaten, versies
+from app.core import filters as gedeelde_filters
 from app.core.db import SessionDep
 from app.core.formaten import Formaat
 from app.core.openapi import API_PREFIX

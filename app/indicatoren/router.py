@@ -1,9 +1,9 @@
 """/v1/indicatoren: the catalogue and the organisation's own indicators, their versions and their values."""
 
 import uuid
-from urllib.parse import parse_qsl, urlencode
 from enum import StrEnum
 from typing import Annotated, Any
+from urllib.parse import parse_qsl, urlencode
 
 from fastapi import APIRouter, Path, Query, Request, Response, status
 from fastapi.responses import JSONResponse
@@ -21,7 +21,6 @@ from app.indicatoren.catalogue import INDICATOREN, Indicator
 from app.indicatoren.dependencies import IndicatorCode, VerzoekDep, indicator_van
 from app.indicatoren.eigen import bereken
 from app.indicatoren.schemas import (
-    EIGEN_CODE_PATTERN,
     EigenIndicatorInvoer,
     EigenIndicatorUpdateInvoer,
     EigenIndicatorVersiePublic,

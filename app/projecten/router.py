@@ -11,8 +11,8 @@ from app.core.errors import OngeldigeInvoer
 from app.core.formaten import OCTET_MEDIA_TYPE, XLSX_MEDIA_TYPE
 from app.core.openapi import location
 from app.core.pagination import PAGINATED, PaginaDep
-from app.core.schemas import schemafouten
 from app.core.periods import PeriodeFout, parse_periode, range_periode
+from app.core.schemas import schemafouten
 from app.core.validation import GEMEENTECODE_PATTERN, vandaag
 from app.projecten import service, sroi
 from app.projecten.dependencies import ProjectDep

@@ -4,7 +4,6 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, func, select
 
-from app.imports import router as imports_router
 from app.models import Contactmoment
 from tests.factories import make_key
 from tests.helpers import assert_400, assert_problem
