@@ -28,9 +28,13 @@ def _alembic_config():  # type: ignore[no-untyped-def]
 
     from alembic.config import Config
 
-    root = Path(__file__).resolve().parent.parent
-    config = Config(str(root / "alembic.ini"))
-    config.set_main_option("script_location", str(root / "migrations"))
+    import migrations
+
+    # The migrations are a package of their own (in the wheel too), so this works from the source tree and
+    # from an installed service alike; alembic.ini is only for running `alembic` by hand in the source tree.
+    config = Config()
+    config.set_main_option("script_location", str(Path(migrations.__file__).resolve().parent))
+    config.set_main_option("path_separator", "os")
     return config
 
 
