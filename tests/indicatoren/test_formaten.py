@@ -164,3 +164,8 @@ def test_document_gives_json_csv_and_xlsx_each_one_media_type() -> None:
     xlsx = paden["/indicatoren/{code}/waarden.xlsx"]["get"]["responses"]["200"]["content"]
     assert list(xlsx) == [XLSX, "application/octet-stream"]
     assert {s["schema"]["format"] for s in xlsx.values()} == {"binary"}
+
+
+def test_the_deprecated_formaat_is_still_checked(client: TestClient, opgelost: dict[str, Any]) -> None:
+    assert_400(client.get(URL, params={**PARAMS, "formaat": "pdf"}, headers=opgelost["headers"]), ["formaat"])
+    assert_400(client.get(URL + ".csv", params={**PARAMS, "formaat": "xlsx"}, headers=opgelost["headers"]), ["formaat"])
