@@ -44,9 +44,9 @@ RUN printf '#!/bin/sh\nset -e\nsleutelmonitor migrate\nexec sleutelmonitor "$@"\
 USER 10001
 WORKDIR /srv/sleutelmonitor
 EXPOSE 8000
-# The image has no curl; /v1/status answers 503 when the database is unreachable.
+# The image has no curl; /v1/status/ready answers 503 when the database is unreachable, behind on migrations or the disk full.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
-  CMD ["python3", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/v1/status', timeout=4)"]
+  CMD ["python3", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/v1/status/ready', timeout=4)"]
 ENTRYPOINT ["docker-entrypoint"]
 # One process per container: scale with replicas (the rate limit is counted per process).
 CMD ["serve", "--host", "0.0.0.0", "--port", "8000"]

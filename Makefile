@@ -28,7 +28,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 run: $(RUNTIME)
 	$(BIN)/sleutelmonitor migrate
 	$(BIN)/sleutelmonitor demo-data --als-leeg
-	$(BIN)/sleutelmonitor serve --host 127.0.0.1 --port $(PORT)
+	SLEUTELMONITOR_LOG_FORMAAT=$${SLEUTELMONITOR_LOG_FORMAAT:-tekst} $(BIN)/sleutelmonitor serve --host 127.0.0.1 --port $(PORT)
 
 migrate: $(RUNTIME)
 	$(BIN)/sleutelmonitor migrate

@@ -1,5 +1,8 @@
 """The `sleutelmonitor` command: serve, migrate, and administration."""
 
+from pathlib import Path
+from typing import Annotated
+
 import typer
 
 from app.demo import demo_data
@@ -56,7 +59,16 @@ def serve(
     """Start de API-server (uvicorn)."""
     import uvicorn
 
-    uvicorn.run(**uvicorn_opties(host=host, port=port, workers=workers, reload=reload))
+    from app.core import logs
+    from app.core.config import get_settings
+    from app.core.proces import bereid_metrics_map
+
+    settings = get_settings()
+    if settings.metrics_aan:
+        bereid_metrics_map()  # before any worker imports prometheus_client
+    # Logging as configured here applies in every worker process too (JSON lines by default).
+    log_config = logs.log_config(settings.log_formaat, settings.log_level)
+    uvicorn.run(**uvicorn_opties(host=host, port=port, workers=workers, reload=reload), log_config=log_config)
 
 
 def uvicorn_opties(*, host: str, port: int, workers: int, reload: bool) -> dict[str, object]:
@@ -83,6 +95,62 @@ def uvicorn_opties(*, host: str, port: int, workers: int, reload: bool) -> dict[
         # Requests in progress get this long after SIGTERM; import jobs are handed back at once.
         "timeout_graceful_shutdown": settings.graceful_shutdown_seconden,
     }
+
+
+PG_DUMP = (
+    "Op PostgreSQL maakt u backups met de eigen gereedschappen van PostgreSQL (of die van uw platform):\n"
+    "  pg_dump --format=custom --file=<bestand> <database>\n"
+    "  pg_restore --clean --if-exists --dbname=<database> <bestand>\n"
+    "Sleutelmonitor doet dat niet na; zie docs/productie.md."
+)
+
+
+def _sqlite_bestand():  # type: ignore[no-untyped-def]
+    from app.core.backup import sqlite_bestand
+    from app.core.config import get_settings
+
+    bestand = sqlite_bestand(get_settings().database_url)
+    if bestand is None:
+        typer.echo(PG_DUMP, err=True)
+        raise typer.Exit(2)
+    return bestand
+
+
+@app.command()
+def backup(
+    bestand: Annotated[Path, typer.Argument(help="Het backupbestand dat wordt gemaakt.")],
+    ja: bool = typer.Option(False, "--ja", help="Overschrijf een bestaand backupbestand."),
+) -> None:
+    """Maak een backup van de SQLite-database, ook terwijl de dienst draait."""
+    from app.core.backup import BackupFout, maak
+
+    try:
+        verslag = maak(_sqlite_bestand(), bestand, overschrijven=ja)
+    except BackupFout as fout:
+        typer.echo(str(fout), err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"Backup gemaakt: {verslag.pad} ({verslag.bytes / 1_048_576:.1f} MB, schema {verslag.revisie}).")
+
+
+@app.command()
+def herstel(
+    bestand: Annotated[Path, typer.Argument(help="De backup die wordt teruggezet.")],
+    ja: bool = typer.Option(False, "--ja", help="Vervang een bestaande database (stop eerst de dienst)."),
+) -> None:
+    """Zet een backup terug als de SQLite-database (weigert zonder --ja te overschrijven)."""
+    from app.core.backup import BackupFout
+    from app.core.backup import herstel as herstel_backup
+    from app.status.migraties import _scripts
+
+    try:
+        verslag = herstel_backup(bestand, _sqlite_bestand(), overschrijven=ja)
+    except BackupFout as fout:
+        typer.echo(str(fout), err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"Hersteld: {verslag.pad} ({verslag.bytes / 1_048_576:.1f} MB, schema {verslag.revisie}).")
+    koppen, _ = _scripts()
+    if verslag.revisie not in koppen:
+        typer.echo("Het schema is niet dat van deze versie: voer `sleutelmonitor migrate` uit voor u de dienst start.")
 
 
 @app.command("ptable")

@@ -13,7 +13,7 @@ from swagger_ui_bundle import swagger_ui_path
 
 from app import __version__
 from app.core.config import get_settings
-from app.core import logs
+from app.core import db, logs, metrics
 from app.core.errors import install_error_handlers
 from app.core.http import HttpMiddleware
 from app.core.idempotentiesleutel import IdempotentieMiddleware
@@ -57,7 +57,8 @@ acties, doorverwijzingen naar ketenpartners en uitkomsten) en berekent daaruit d
 uit het monitoringhoofdstuk van de Pharos-handreiking.
 
 Alle fouten zijn `application/problem+json` (RFC 9457). Ongeldige invoer geeft status 400 met
-alle fouten tegelijk in `invalidParams`. Elk antwoord draagt de header `API-Version`.
+alle fouten tegelijk in `invalidParams`. Elk antwoord draagt de headers `API-Version` en `X-Request-ID`
+(stuurt u zelf een `X-Request-ID` van 16 tot 128 tekens mee, dan krijgt u die terug; noem hem bij een vraag aan de beheerder).
 """
 
 TAGS = [
@@ -146,10 +147,10 @@ async def _lifespan(_app: FastAPI) -> AsyncIterator[None]:
 
 
 # CORS for browser clients of other origins (SLEUTELMONITOR_CORS_ORIGINS): what they may send and read.
-ALLOW_HEADERS = ["Authorization", "Content-Type", "Accept", "If-Match", "If-None-Match", "Idempotency-Key"]
+ALLOW_HEADERS = ["Authorization", "Content-Type", "Accept", "If-Match", "If-None-Match", "Idempotency-Key", "X-Request-ID"]
 EXPOSE_HEADERS = [
     "API-Version", "Link", "X-Total-Count", "Location", "ETag", "Content-Disposition", "Retry-After",
-    "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "Deprecation", "Sunset",
+    "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "Deprecation", "Sunset", "X-Request-ID",
 ]
 
 
@@ -173,6 +174,7 @@ def create_app() -> FastAPI:
         app.include_router(domain_router, prefix=API_PREFIX, dependencies=[Depends(check_request)])
     install_openapi(app)
     install_error_handlers(app)
+    app.add_route(metrics.PAD, metrics.endpoint, methods=["GET"], include_in_schema=False)
     install_dashboard(app)  # after the API's error handlers: it wraps them for pages outside /v1
 
     @app.get(f"{API_PREFIX}/openapi.json", include_in_schema=False)
@@ -206,10 +208,16 @@ def create_app() -> FastAPI:
         # The dashboard's upload form (/importeren) carries the same files.
         return settings.max_import_bytes if path.startswith((f"{API_PREFIX}/imports", "/importeren")) else settings.max_body_bytes
 
+    if settings.metrics_aan:  # Prometheus (app/core/metrics.py); off, nothing is measured
+        metrics.volg_pool(db.get_engine())
+        app.add_middleware(metrics.RouteTemplateMiddleware)  # innermost: sees the route that matched
     app.add_middleware(IdempotentieMiddleware)  # Idempotency-Key: reads bodies the limit below already bounded
     app.add_middleware(BodyLimitMiddleware, limit_for=body_limit)
     app.add_middleware(HttpMiddleware)  # HEAD, If-None-Match/304, RateLimit-*: inside the security headers
     app.add_middleware(HeadersMiddleware, api_version=__version__)
+    if settings.metrics_aan:
+        app.add_middleware(metrics.MetricsMiddleware)  # every response, 304 and 413 included
+    app.add_middleware(logs.RequestIdMiddleware)  # X-Request-ID on every response, and in every log line
     # Outermost: every other layer sees the scheme, host and client the trusted proxy saw.
     app.add_middleware(DoorgestuurdeHeaders, trusted_hosts=settings.trusted_proxies)
     return app

@@ -95,6 +95,7 @@ def main() -> None:
         "SLEUTELMONITOR_SECRET_KEY": "chaos-" + "x" * 40, "SLEUTELMONITOR_RATE_LIMIT_PER_MINUTE": "1000000",
         "SLEUTELMONITOR_IMPORT_MAP": str(tmp / "uploads"), "SLEUTELMONITOR_IMPORT_LEASE_SECONDEN": "8",
         "SLEUTELMONITOR_IMPORT_POLL_SECONDEN": "1",
+        "SLEUTELMONITOR_LOG_FORMAAT": "tekst",  # the causes of 500s are read from plain tracebacks below
     }
     os.environ.update(omgeving)
     subprocess.run([sys.executable, "-m", "app.cli", "migrate"], env=omgeving, cwd=ROOT, check=True, capture_output=True)

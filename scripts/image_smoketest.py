@@ -10,7 +10,7 @@ uses, started here in a temporary folder and listening on loopback TCP. Checked,
 1. the process runs as a non-root user (the image's `USER`), in the image's working directory;
 2. the image holds none of the test tooling (pytest, Playwright, schemathesis, pandas, ...);
 3. the entrypoint migrates an empty database to the head revision of this source tree, then serves;
-4. `/v1/status` answers 200, the dashboard's sign-in page and its style sheet load, and an API call without a
+4. `/v1/status`, `/v1/status/live` and `/v1/status/ready` answer 200, the dashboard's sign-in page and its style sheet load, and an API call without a
    key is a 401 problem+json;
 5. the server stops on SIGTERM.
 
@@ -49,12 +49,20 @@ def _buildah(*args: str, **kwargs: Any) -> subprocess.CompletedProcess[str]:
     return subprocess.run(["buildah", *args], capture_output=True, text=True, check=False, **kwargs)
 
 
-def _haal(url: str) -> tuple[int, dict[str, str], bytes]:
+def _haal(url: str, timeout: float = 30) -> tuple[int, dict[str, str], bytes]:
     try:
-        with urllib.request.urlopen(url, timeout=5) as antwoord:  # noqa: S310 - a loopback URL of our own
+        with urllib.request.urlopen(url, timeout=timeout) as antwoord:  # noqa: S310 - a loopback URL of our own
             return antwoord.status, dict(antwoord.headers), antwoord.read()
     except urllib.error.HTTPError as fout:
         return fout.code, dict(fout.headers), fout.read()
+
+
+def _probeer(url: str) -> tuple[int | None, dict[str, str], bytes]:
+    """`_haal`, with a connection failure or time-out as status None (a failed check, not a traceback)."""
+    try:
+        return _haal(url)
+    except (urllib.error.URLError, ConnectionError, OSError):
+        return None, {}, b""
 
 
 def _head_revisie() -> str:
@@ -133,9 +141,10 @@ def main(image: str) -> int:  # noqa: PLR0915 - one straight script of checks
                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
             )
             status = None
-            while time.monotonic() - begin < 120 and proces.poll() is None:
+            # Generous: on a loaded machine (a CI run beside the suite) migrating and starting took 2 minutes.
+            while time.monotonic() - begin < 300 and proces.poll() is None:
                 try:
-                    status, _, _ = _haal(f"http://127.0.0.1:{poort}/v1/status")
+                    status, _, _ = _haal(f"http://127.0.0.1:{poort}/v1/status", timeout=10)
                     break
                 except (urllib.error.URLError, ConnectionError, OSError):
                     time.sleep(0.5)
@@ -149,19 +158,23 @@ def main(image: str) -> int:  # noqa: PLR0915 - one straight script of checks
             head = _head_revisie()
             controle(revisie == head, "migraties gedraaid tot head", f"database {revisie}, broncode {head}")
 
-            code, kop, lichaam = _haal(f"http://127.0.0.1:{poort}/")
+            for probe in ("live", "ready"):
+                code, _, lichaam = _probeer(f"http://127.0.0.1:{poort}/v1/status/{probe}")
+                controle(code == 200, f"/v1/status/{probe} is 200", f"{code} {lichaam[:120].decode('utf-8', 'replace')}")
+
+            code, kop, lichaam = _probeer(f"http://127.0.0.1:{poort}/")
             html = lichaam.decode("utf-8", "replace")
             controle(code == 200 and "text/html" in kop.get("content-type", "") and "<form" in html,
                      "aanmeldpagina van het dashboard", f"{code}, {len(lichaam)} bytes")
             stijl = re.search(r'href="(/static/[^"]+\.css[^"]*)"', html)
             if stijl:
-                code, kop, lichaam = _haal(f"http://127.0.0.1:{poort}{stijl.group(1)}")
+                code, kop, lichaam = _probeer(f"http://127.0.0.1:{poort}{stijl.group(1)}")
                 controle(code == 200 and "text/css" in kop.get("content-type", "") and len(lichaam) > 100,
                          "statische bestanden", f"{stijl.group(1)}: {code}, {len(lichaam)} bytes")
             else:
                 controle(False, "statische bestanden", "geen stylesheet op de aanmeldpagina")
 
-            code, kop, lichaam = _haal(f"http://127.0.0.1:{poort}/v1/contactmomenten")
+            code, kop, lichaam = _probeer(f"http://127.0.0.1:{poort}/v1/contactmomenten")
             controle(code == 401 and kop.get("content-type", "").startswith("application/problem+json"),
                      "API zonder sleutel: 401 problem+json", f"{code} {kop.get('content-type')}")
 
@@ -169,7 +182,7 @@ def main(image: str) -> int:  # noqa: PLR0915 - one straight script of checks
             try:
                 proces.wait(timeout=30)
                 try:
-                    _haal(f"http://127.0.0.1:{poort}/v1/status")
+                    _haal(f"http://127.0.0.1:{poort}/v1/status", timeout=5)
                     gestopt = False
                 except (urllib.error.URLError, ConnectionError, OSError):
                     gestopt = True

@@ -36,7 +36,7 @@ from sqlmodel import Session  # noqa: E402
 from app.core import db  # noqa: E402
 from app.core.config import get_settings  # noqa: E402
 from app.core.db import get_engine, get_session, make_engine  # noqa: E402
-from tests import privacyscan  # noqa: E402
+from tests import conflictwaarneming, privacyscan  # noqa: E402
 from tests.factories import Omgeving, make_omgeving  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -256,6 +256,7 @@ def app(session: Session):  # type: ignore[no-untyped-def]
     pogingen.reset()
     application = create_app()
     application.dependency_overrides[get_session] = productiesessie(session)
+    application.add_middleware(conflictwaarneming.Waarnemer)  # every 409/412 must be documented (end of session)
     return application
 
 
@@ -312,6 +313,32 @@ def fresh_database_url(databases: DatabaseFactory) -> Iterator[Callable[[], str]
 
 def pytest_report_header(config: pytest.Config) -> str:
     return f"sleutelmonitor test database: {BACKEND}"
+
+
+def _ongedocumenteerd(config: pytest.Config) -> list[str]:
+    """The 409/412 answers of this session that the OpenAPI document does not describe (computed once)."""
+    if not hasattr(config, "_sleutelmonitor_ongedocumenteerd"):
+        fouten: list[str] = []
+        if conflictwaarneming.WAARNEMINGEN:
+            from app.main import create_app
+
+            fouten = conflictwaarneming.ongedocumenteerd(conflictwaarneming.WAARNEMINGEN, create_app().openapi())
+        config._sleutelmonitor_ongedocumenteerd = fouten  # type: ignore[attr-defined]
+    return config._sleutelmonitor_ongedocumenteerd  # type: ignore[attr-defined]
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Fail the run when a test received a 409 or 412 the document does not describe (tests/conflictwaarneming.py)."""
+    if _ongedocumenteerd(session.config) and exitstatus == 0:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    fouten = _ongedocumenteerd(config)
+    if fouten:
+        terminalreporter.section("409/412 answers missing from the OpenAPI document", red=True)
+        for fout in fouten:
+            terminalreporter.line(fout, red=True)
 
 
 # --- One organisation with a key person, a partner and a registration key (tests/factories.py) ---

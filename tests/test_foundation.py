@@ -77,7 +77,7 @@ def test_every_secured_operation_declares_bearer_and_scope(client: TestClient) -
     secured = 0
     for path, item in doc["paths"].items():
         for method, operation in item.items():
-            if path in ("/status", "/problemen", "/problemen/{code}"):
+            if path in ("/status", "/status/live", "/status/ready", "/problemen", "/problemen/{code}"):
                 assert "security" not in operation
                 continue
             secured += 1
@@ -109,7 +109,7 @@ def test_retry_after_and_ratelimit_are_documented_where_they_are_sent(client: Te
                 assert "415" in responses, f"{method} {path}"
             if method == "get":
                 assert "304" in responses, f"{method} {path}"
-            if path in ("/status", "/problemen", "/problemen/{code}"):
+            if path in ("/status", "/status/live", "/status/ready", "/problemen", "/problemen/{code}"):
                 continue
             assert {"Retry-After", "RateLimit-Remaining"} <= set(responses["429"]["headers"]), f"{method} {path}"
             for status, response in responses.items():

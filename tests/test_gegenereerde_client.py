@@ -265,15 +265,46 @@ def test_partner_app_flow_through_the_generated_client(partner: dict[str, Any]) 
     assert isinstance(terug, models.ContactmomentPublic)
     assert (terug.id, terug.extern_id, terug.onderwerpen) == (contact.id, "partner-app-1", ["geld.toeslagen"])
 
-    # Move the referral on; a transition the table refuses comes back as a typed ConflictProblem.
+    # Move the referral on (the new status is an enum); a transition the table refuses comes back typed as its
+    # kind of 409, told apart from the others by `code`.
     verwijzing = terug.doorverwijzingen[0]
-    verder = update_doorverwijzing.sync(verwijzing.id, client=client, body=models.DoorverwijzingUpdate(status="aangekomen"))
+    verder = update_doorverwijzing.sync(verwijzing.id, client=client,
+                                        body=models.DoorverwijzingUpdate(status=models.Doorverwijzingstatus.AANGEKOMEN))
     assert isinstance(verder, models.DoorverwijzingDetail)
     assert verder.status == "aangekomen"
-    terug_naar = update_doorverwijzing.sync(verwijzing.id, client=client, body=models.DoorverwijzingUpdate(status="voorgesteld"))
-    assert isinstance(terug_naar, models.ConflictProblem)
+    terug_naar = update_doorverwijzing.sync(verwijzing.id, client=client,
+                                            body=models.DoorverwijzingUpdate(status=models.Doorverwijzingstatus.VOORGESTELD))
+    assert isinstance(terug_naar, models.StatusovergangProblem)
+    assert (terug_naar.code, terug_naar.status) == ("statusovergang", 409)
     assert terug_naar.huidige_status == "aangekomen"
     assert set(terug_naar.toegestane_statussen) == {"afgerond", "afgewezen", "onbekend"}
+
+
+def test_an_externid_clash_comes_back_typed_per_kind(partner: dict[str, Any]) -> None:
+    """Issue 28: the same externId with other content is an `ExternidAndereInhoudProblem` with `bestaand_id`; a
+    reused Idempotency-Key on the same operation is its own type."""
+    client, omgeving = partner["client"], partner["omgeving"]
+    models = _module("models")
+    create_contactmoment = _module("api.contactmomenten.create_contactmoment")
+
+    def contact(duur: int) -> Any:
+        return models.ContactmomentCreate(
+            sleutelpersoon_id=omgeving.sleutelpersoon.id, gemeentecode="GM0344", kanaal="persoonlijk",
+            datum=date(2025, 3, 14), onderwerpen=["geld.toeslagen"], extern_id="partner-app-botsing", duur_minuten=duur,
+        )
+
+    eerste = create_contactmoment.sync(client=client, body=contact(30))
+    assert isinstance(eerste, models.ContactmomentPublic)
+    botsing = create_contactmoment.sync_detailed(client=client, body=contact(45))
+    assert botsing.status_code == 409
+    assert isinstance(botsing.parsed, models.ExternidAndereInhoudProblem), botsing.content
+    assert (botsing.parsed.code, botsing.parsed.bestaand_id) == ("externid-andere-inhoud", eerste.id)
+
+    sleutel = "client-sleutel-1"
+    assert create_contactmoment.sync_detailed(client=client, body=contact(30), idempotency_key=sleutel).status_code == 200
+    hergebruikt = create_contactmoment.sync_detailed(client=client, body=contact(60), idempotency_key=sleutel)
+    assert isinstance(hergebruikt.parsed, models.IdempotencyKeyHergebruiktProblem), hergebruikt.content
+    assert hergebruikt.parsed.code == "idempotency-key-hergebruikt"
 
 
 def test_add_a_referral_and_record_hours_through_the_generated_client(partner: dict[str, Any]) -> None:

@@ -194,7 +194,8 @@ def create(session: Session, *, caller: Caller, data: ContactmomentCreate) -> tu
             return gevonden
         if caller.is_apparaat:
             # The externId is taken by a colleague's contactmoment, which this device may not see.
-            raise Conflict(f"Het externId `{data.extern_id}` is in de organisatie al in gebruik; gebruik een ander.")
+            raise Conflict(f"Het externId `{data.extern_id}` is in de organisatie al in gebruik; gebruik een ander.",
+                           code="externid-in-gebruik")
     else:
         raise RuntimeError("contactmoment not inserted, and no record with its externId")
     # The response comes straight from the rows just written: no ORM objects, no reading back.
@@ -267,7 +268,7 @@ def update(
         ander = zoek_extern_id(session, caller=scoping.als_organisatie(caller), extern_id=data.extern_id)
         if ander is not None and ander.id != record.id:
             raise Conflict(
-                f"Er bestaat al een contactmoment met externId `{data.extern_id}`.",
+                f"Er bestaat al een contactmoment met externId `{data.extern_id}`.", code="externid-in-gebruik",
                 extra={"bestaandId": str(ander.id)} if scoping.zichtbaar(caller, ander) else None,
             )
     uitkomsten: list[Uitkomst] = []

@@ -3,6 +3,7 @@
 import hashlib
 import hmac
 from functools import lru_cache
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 from typing import Literal
 
@@ -115,6 +116,22 @@ class Settings(BaseSettings):
     # An upload may pause at most this many seconds between two parts of its body; then it is dropped.
     body_timeout_seconden: float = Field(default=60.0, gt=0)
 
+    # Operations (issue 30, docs/productie.md). Prometheus metrics at /metrics are off (404) unless a bearer
+    # token or allowed networks are set; with both, a scrape needs both. Networks: comma-separated IPs or
+    # CIDR networks (10.0.0.0/8, fd00::/8), matched against the client address after trusted proxies.
+    metrics_token: str | None = None
+    metrics_netwerken: str = ""
+    # `sleutelmonitor serve` logs one JSON object per line (`json`) or uvicorn's plain text (`tekst`).
+    log_formaat: Literal["json", "tekst"] = "json"
+
+    @property
+    def metrics_aan(self) -> bool:
+        return bool(self.metrics_token or self.metrics_netwerken.strip())
+
+    @property
+    def metrics_netwerken_lijst(self) -> list[IPv4Network | IPv6Network]:
+        return [ip_network(deel.strip(), strict=False) for deel in self.metrics_netwerken.split(",") if deel.strip()]
+
     @property
     def perturbatie_sleutel(self) -> bytes:
         """The key of the cell-key hash: the setting, or a key derived from the server secret."""
@@ -136,6 +153,12 @@ class Settings(BaseSettings):
                 "set a random secret (e.g. `python -c 'import secrets; print(secrets.token_urlsafe(48))'`) "
                 "before running against PostgreSQL or in production."
             )
+        if self.metrics_token is not None and len(self.metrics_token) < 32:
+            raise ValueError("SLEUTELMONITOR_METRICS_TOKEN must be at least 32 characters (a random token).")
+        try:
+            _ = self.metrics_netwerken_lijst
+        except ValueError as exc:
+            raise ValueError(f"SLEUTELMONITOR_METRICS_NETWERKEN: {exc}") from exc
         if self.default_page_size > self.max_page_size:
             raise ValueError("default_page_size may not exceed max_page_size")
         return self

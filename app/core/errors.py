@@ -2,18 +2,19 @@
 
 import logging
 import sqlite3
-from typing import Any
+import uuid
+from typing import Any, Literal
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, create_model
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect
 
-from app.core.problemen import STANDAARD, VELDCODES, veldcode
+from app.core.problemen import SOORTEN, STANDAARD, VELDCODES, veldcode
 
 logger = logging.getLogger(__name__)
 
@@ -45,62 +46,164 @@ class InvalidParam(BaseModel):
                       + ", ".join(f"`{c}`" for c in VELDCODES) + ".", examples=["verplicht"])
 
 
-class Problem(BaseModel):
-    """Foutbericht volgens RFC 9457 (application/problem+json)."""
+_VOORBEELD_URL = "https://sleutelmonitor.example.nl"
 
-    type: str = Field(default="about:blank", description="URI van de soort fout: een pagina van de dienst "
-                      "(`/v1/problemen/{code}`) die zegt wat de fout betekent en wat u kunt doen.",
-                      examples=["https://sleutelmonitor.example.nl/v1/problemen/ongeldige-invoer"])
-    title: str = Field(description="Korte Nederlandse omschrijving van het soort fout.", examples=["Ongeldige invoer"])
-    status: int = Field(description="HTTP-statuscode.", examples=[400])
-    detail: str = Field(description="Uitleg van deze specifieke fout.", examples=["De invoer bevat 1 fout."])
+
+class ProblemBasis(BaseModel):
+    """The members every problem has (RFC 9457 plus `code`); each kind below narrows `status` and `code`."""
+
+    # No examples on the members that depend on the kind: this schema serves every status (each response of the
+    # document carries examples of its own status, and each kind below has its own).
+    type: str = Field(description="URI van de soort fout: een pagina van de dienst (`/v1/problemen/{code}`) die zegt "
+                      "wat de fout betekent en wat u kunt doen.")
+    title: str = Field(description="Korte Nederlandse omschrijving van het soort fout.")
+    status: int = Field(description="HTTP-statuscode.")
+    detail: str = Field(description="Uitleg van deze specifieke fout.")
     instance: str | None = Field(default=None, description="Het pad van het verzoek.", examples=["/v1/contactmomenten"])
     code: str = Field(
         description="Stabiele code van de soort fout, voor programma's (de `title` is voor mensen en kan veranderen); "
-        "`type` is de pagina van deze code.", examples=["ongeldige-invoer"],
+        "`type` is de pagina van deze code. `GET /v1/problemen` noemt ze alle.",
     )
+
+
+class Problem(ProblemBasis):
+    """Foutbericht volgens RFC 9457 (application/problem+json)."""
+
     invalidParams: list[InvalidParam] | None = Field(
         default=None, description="Bij status 400: alle ongeldige velden tegelijk."
     )
 
 
-class ConflictProblem(Problem):
-    """Foutbericht bij status 409, met de leden die zeggen wat er botste en wat wel kan."""
+def _soort(naam: str, code: str, uitleg: str, voorbeeld: dict[str, Any], **velden: Any) -> type[ProblemBasis]:
+    """The schema of one kind of problem: `status` and `code` fixed to its values, with its own members.
 
-    bestaandId: str | None = Field(
-        default=None,
-        description="Bij een dubbel `externId` of een bestaand doel: de id van het record dat er al is.",
-        examples=["1c9e5f5a-4a1d-4c1b-9d8e-2f3a4b5c6d7e"],
+    `code` is a single-value enum (`const`), so a 409 response can be a `oneOf` of kinds with `code` as its
+    discriminator, and every example names its own status and code (not the 400 of the base).
+    """
+    soort = SOORTEN[code]
+    instance = voorbeeld.pop("instance", "/v1/contactmomenten")
+    detail = voorbeeld.pop("detail")
+    volledig = {"type": f"{_VOORBEELD_URL}/v1/problemen/{code}", "title": soort.titel, "status": soort.status,
+                "detail": detail, "instance": instance, "code": code, **voorbeeld}
+    model = create_model(
+        naam,
+        __base__=ProblemBasis,
+        __doc__=f"Foutbericht bij status {soort.status} met `code: {code}`: {uitleg}",
+        type=(str, Field(description="URI van de soort fout: de pagina van de dienst die zegt wat hij betekent.",
+                         examples=[volledig["type"]])),
+        title=(str, Field(description="Korte Nederlandse omschrijving van het soort fout.", examples=[soort.titel])),
+        status=(Literal[soort.status], Field(description="HTTP-statuscode.", examples=[soort.status])),  # type: ignore[valid-type]
+        detail=(str, Field(description="Uitleg van deze specifieke fout.", examples=[detail])),
+        code=(Literal[code], Field(description="Stabiele code van de soort fout.", examples=[code])),  # type: ignore[valid-type]
+        **velden,
     )
-    huidigeStatus: str | None = Field(
-        default=None, description="Bij een statusovergang: de status die het record nu heeft.", examples=["aangekomen"]
-    )
-    toegestaneStatussen: list[str] | None = Field(
-        default=None,
-        description="Bij een statusovergang: de statussen waarheen het record vanuit `huidigeStatus` wel kan.",
-        examples=[["afgerond", "afgewezen", "onbekend"]],
-    )
-    bestaandeCode: str | None = Field(default=None, description="Bij een bestaande code (`code: bestaat-al`): die "
-                                      "code.", examples=["wonen"])
-    periodes: list[str] | None = Field(
-        default=None,
-        description="Bij een schrijfactie in een goedgekeurde rapportageperiode (`code: periode-goedgekeurd`): de "
-        "goedgekeurde periodes die het raakt.",
-        examples=[["2026Q1"]],
-    )
-    lijst: str | None = Field(default=None, description="Bij een bestaande code: de codelijst.", examples=["onderwerpen"])
-    actieveSubcodes: list[str] | None = Field(
-        default=None, description="Bij deactiveren van een hoofdcode: de subcodes die nog actief zijn."
-    )
-    ouder: str | None = Field(
-        default=None, description="Bij heractiveren van een subcode: de hoofdcode die gedeactiveerd is."
-    )
+    model.model_config["json_schema_extra"] = {"examples": [volledig]}
+    model.model_rebuild(force=True)
+    return model
 
 
-class VersieProblem(Problem):
-    """Foutbericht bij status 412: `If-Match` noemt een oudere versie dan die van de server."""
+_BESTAAND_ID = Field(description="De id van het record dat er al is.", examples=["1c9e5f5a-4a1d-4c1b-9d8e-2f3a4b5c6d7e"])
+_BESTAAND_ID_ZICHTBAAR = Field(
+    default=None, description="De id van het record dat het `externId` heeft, als u dat record mag zien.",
+    examples=["1c9e5f5a-4a1d-4c1b-9d8e-2f3a4b5c6d7e"],
+)
+_HUIDIGE_STATUS = Field(description="De status die het record nu heeft.", examples=["aangekomen"])
+_ID = "1c9e5f5a-4a1d-4c1b-9d8e-2f3a4b5c6d7e"
 
-    huidigeEtag: str = Field(description="De ETag van de huidige versie; haal het record opnieuw op.", examples=['"3"'])
+# One schema per kind of 409 (app/core/problemen.py), in the order of SOORTEN; `conflict` is the general kind.
+CONFLICT_SCHEMAS: dict[str, type[ProblemBasis]] = {
+    "conflict": _soort(
+        "ConflictProblem", "conflict", "het verzoek botst met de huidige toestand; de `detail` zegt waarmee.",
+        {"detail": "De import wordt nog verwerkt; verwijderen kan als hij klaar is.", "instance": f"/v1/imports/{_ID}"},
+        huidigeStatus=(str | None, Field(default=None, description="Als de botsing met de status van het record is: "
+                                         "die status.", examples=["ontvangen"])),
+    ),
+    "externid-in-gebruik": _soort(
+        "ExternidInGebruikProblem", "externid-in-gebruik", "het `externId` is al in gebruik door een ander record.",
+        {"detail": "Het externId `crm-2025-000123` is in de organisatie al in gebruik; gebruik een ander externId."},
+        bestaandId=(uuid.UUID | None, _BESTAAND_ID_ZICHTBAAR),
+    ),
+    "externid-andere-inhoud": _soort(
+        "ExternidAndereInhoudProblem", "externid-andere-inhoud",
+        "er bestaat al een record met dit `externId` met een andere inhoud; wijzig dat met PATCH.",
+        {"detail": "Er bestaat al een contactmoment met externId `crm-2025-000123` met een andere inhoud. Corrigeer "
+                   "het bestaande contactmoment met PATCH, of gebruik een ander externId.", "bestaandId": _ID},
+        bestaandId=(uuid.UUID, _BESTAAND_ID),
+    ),
+    "externid-verwijderd": _soort(
+        "ExternidVerwijderdProblem", "externid-verwijderd",
+        "het record met dit `externId` is verwijderd; een `externId` wordt niet opnieuw gebruikt.",
+        {"detail": "Er bestond al een contactmoment met externId `crm-2025-000123`; het is verwijderd. Een externId "
+                   "kan niet opnieuw worden gebruikt.", "bestaandId": _ID},
+        bestaandId=(uuid.UUID, Field(description="De id van het verwijderde record.", examples=[_ID])),
+    ),
+    "statusovergang": _soort(
+        "StatusovergangProblem", "statusovergang", "deze statusovergang is niet toegestaan vanuit `huidigeStatus`.",
+        {"detail": "Een doorverwijzing met status `aangekomen` kan niet naar status `voorgesteld`. Toegestane "
+                   "volgende statussen: afgerond, afgewezen, onbekend.", "instance": f"/v1/doorverwijzingen/{_ID}",
+         "huidigeStatus": "aangekomen", "toegestaneStatussen": ["afgerond", "afgewezen", "onbekend"]},
+        huidigeStatus=(str, _HUIDIGE_STATUS),
+        toegestaneStatussen=(list[str], Field(
+            description="De statussen waarheen het record vanuit `huidigeStatus` wel kan (leeg: geen).",
+            examples=[["afgerond", "afgewezen", "onbekend"]])),
+    ),
+    "bestaat-al": _soort(
+        "BestaatAlProblem", "bestaat-al", "er bestaat al zo'n record; wijzig dat.",
+        {"detail": "Code `wonen` bestaat al in codelijst onderwerpen; codes zijn uniek en blijven bestaan (heractiveer "
+                   "hem met PATCH).", "instance": "/v1/codelijsten/onderwerpen", "bestaandeCode": "wonen",
+         "lijst": "onderwerpen"},
+        bestaandId=(uuid.UUID | None, Field(default=None, description="Bij een bestaand record (een doel): zijn id.",
+                                            examples=[_ID])),
+        bestaandeCode=(str | None, Field(default=None, description="Bij een bestaande code: die code.",
+                                         examples=["wonen"])),
+        lijst=(str | None, Field(default=None, description="Bij een bestaande code: de codelijst.",
+                                 examples=["onderwerpen"])),
+    ),
+    "subcodes-actief": _soort(
+        "SubcodesActiefProblem", "subcodes-actief", "een hoofdcode met actieve subcodes kan niet worden gedeactiveerd.",
+        {"detail": "Code `wonen` heeft nog actieve subcodes (wonen.energie); deactiveer die eerst.",
+         "instance": "/v1/codelijsten/onderwerpen/wonen", "actieveSubcodes": ["wonen.energie"]},
+        actieveSubcodes=(list[str], Field(description="De subcodes die nog actief zijn.", examples=[["wonen.energie"]])),
+    ),
+    "hoofdcode-inactief": _soort(
+        "HoofdcodeInactiefProblem", "hoofdcode-inactief",
+        "een subcode van een gedeactiveerde hoofdcode kan niet worden geheractiveerd.",
+        {"detail": "Hoofdcode `wonen` is gedeactiveerd; heractiveer die eerst.",
+         "instance": "/v1/codelijsten/onderwerpen/wonen.energie", "ouder": "wonen"},
+        ouder=(str, Field(description="De hoofdcode die gedeactiveerd is.", examples=["wonen"])),
+    ),
+    "periode-goedgekeurd": _soort(
+        "PeriodeGoedgekeurdProblem", "periode-goedgekeurd",
+        "de datum valt in een rapportageperiode die de regio heeft goedgekeurd.",
+        {"detail": "De rapportageperiode 2026Q1 is goedgekeurd door de regio; registraties met een datum in die "
+                   "periode kunnen niet meer worden toegevoegd, gewijzigd of verwijderd.", "periodes": ["2026Q1"]},
+        periodes=(list[str], Field(description="De goedgekeurde periodes die het verzoek raakt.", examples=[["2026Q1"]])),
+    ),
+    "periode-loopt-nog": _soort(
+        "PeriodeLooptNogProblem", "periode-loopt-nog", "een rapportageperiode kan pas worden ingediend als ze voorbij is.",
+        {"detail": "De periode 2026Q4 loopt nog tot en met 2026-12-31; indienen kan vanaf de dag erna.",
+         "instance": "/v1/rapportageperiodes/2026Q4/indienen"},
+    ),
+    "idempotency-key-hergebruikt": _soort(
+        "IdempotencyKeyHergebruiktProblem", "idempotency-key-hergebruikt",
+        "deze `Idempotency-Key` hoorde bij een ander verzoek.",
+        {"detail": "Deze `Idempotency-Key` is al gebruikt voor een ander verzoek (een andere methode, een ander pad of "
+                   "een andere body). Gebruik een nieuwe sleutel voor een nieuw verzoek."},
+    ),
+    "idempotency-key-in-behandeling": _soort(
+        "IdempotencyKeyInBehandelingProblem", "idempotency-key-in-behandeling",
+        "het eerste verzoek met deze `Idempotency-Key` loopt nog; probeer het na `Retry-After` seconden opnieuw.",
+        {"detail": "Het eerste verzoek met deze `Idempotency-Key` wordt nog verwerkt; probeer het zo opnieuw."},
+    ),
+}
+
+# 412: `If-Match` names an older version.
+VersieProblem = _soort(
+    "VersieProblem", "versie-verouderd", "`If-Match` noemt een oudere versie dan die van de server.",
+    {"detail": "Het record is gewijzigd sinds versie \"2\"; er is niets opgeslagen.", "instance": f"/v1/doorverwijzingen/{_ID}",
+     "huidigeEtag": '"3"'},
+    huidigeEtag=(str, Field(description="De ETag van de huidige versie; haal het record opnieuw op.", examples=['"3"'])),
+)
 
 
 class DomeinFout(Exception):
@@ -289,7 +392,7 @@ def _reason(error: dict[str, Any]) -> str:
         # Our own validators raise ValueError with a Dutch message; pydantic prefixes it.
         return str(error.get("msg", "")).removeprefix("Value error, ")
     if kind == "literal_error" or kind == "enum":
-        expected = (error.get("ctx") or {}).get("expected", "")
+        expected = str((error.get("ctx") or {}).get("expected", "")).replace(" or ", " of ")  # pydantic's English "or"
         return f"Ongeldige waarde; toegestaan: {expected}."
     ctx = error.get("ctx") or {}
     if kind == "string_pattern_mismatch":

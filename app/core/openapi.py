@@ -16,8 +16,10 @@ from pydantic import BaseModel
 
 from app import __version__
 from app.core.config import get_settings
-from app.core.errors import TITLES, ConflictProblem, Problem, VersieProblem
+from app.core.conflicten import CONFLICTEN, IDEMPOTENTIE
+from app.core.errors import CONFLICT_SCHEMAS, TITLES, Problem, VersieProblem
 from app.core.idempotentiesleutel import ZONDER
+from app.core.problemen import SOORTEN, STANDAARD
 from app.core.request_checks import VERBODEN_TEKENS
 from app.toegang.caller import SCOPE_UITLEG
 
@@ -27,11 +29,13 @@ API_PREFIX = "/v1"
 def location(*delen: object) -> str:
     """The path of a resource for a Location header: `location("doelen", doel.id)` is `/v1/doelen/<id>`."""
     return "/".join([API_PREFIX, *(str(deel) for deel in delen)])
-PUBLIC_PATHS = {"/v1/status", "/v1/openapi.json", "/v1/problemen", "/v1/problemen/{code}"}
+PUBLIC_PATHS = {"/v1/status", "/v1/status/live", "/v1/status/ready", "/v1/openapi.json", "/v1/problemen", "/v1/problemen/{code}"}
 
 _PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
-# Statuses whose problem carries extension members, each documented in its own schema.
-_PROBLEM_SCHEMAS: dict[str, type[Problem]] = {"409": ConflictProblem, "412": VersieProblem}
+# Statuses whose problem carries extension members, each documented in its own schema; 409 is a `oneOf` of the
+# kinds an operation can raise (`_conflict_inhoud`).
+_PROBLEM_SCHEMAS: dict[str, type[BaseModel]] = {"412": VersieProblem}
+_VOORBEELD_URL = "https://sleutelmonitor.example.nl"
 
 
 # Schemas that a route names only in `openapi_extra` (a multipart body read by hand), so FastAPI does not see them.
@@ -88,13 +92,53 @@ _RATELIMIT_REFS = {naam: _HEADER_REF(naam) for naam in ("RateLimit-Limit", "Rate
 
 
 def _problem(status: int, description: str) -> dict[str, Any]:
-    model = _PROBLEM_SCHEMAS.get(str(status))
-    return {
-        "description": description,
-        "headers": {"API-Version": _VERSION_HEADER_REF},
-        "content": {"application/problem+json": {
-            "schema": {"$ref": f"#/components/schemas/{model.__name__}"} if model else _PROBLEM_REF}},
-    }
+    """A problem response; its content is set once per operation by `_problem_inhoud`."""
+    return {"description": description, "headers": {"API-Version": _VERSION_HEADER_REF}}
+
+
+def _voorbeelden() -> dict[str, Any]:
+    """`components/examples`: one problem per kind, with its own status, title and code (never the 400 of the base)."""
+    voorbeelden: dict[str, Any] = {}
+    for code, soort in SOORTEN.items():
+        model = CONFLICT_SCHEMAS.get(code) or _PROBLEM_SCHEMAS.get(str(soort.status))
+        if model is not None and model.model_json_schema()["properties"]["code"].get("const") == code:
+            waarde = dict(model.model_json_schema()["examples"][0])
+        else:
+            waarde = {"type": f"{_VOORBEELD_URL}/v1/problemen/{code}", "title": soort.titel, "status": soort.status,
+                      "detail": soort.beschrijving, "instance": "/v1/contactmomenten", "code": code}
+            if soort.status == 400:
+                waarde["detail"] = "De invoer bevat 1 fout; zie invalidParams."
+                waarde["invalidParams"] = [{"name": "datum", "reason": "Verplicht veld ontbreekt.", "code": "verplicht"}]
+        voorbeelden[code] = {"summary": f"{soort.status} `{code}`", "value": waarde}
+    return voorbeelden
+
+
+def _problem_inhoud(status: int, soorten: tuple[str, ...]) -> dict[str, Any]:
+    """The problem+json content of one response: its schema, and examples of the kinds it can be."""
+    if status == 409:
+        soorten = soorten or ("conflict",)
+        modellen = [CONFLICT_SCHEMAS[code] for code in soorten]
+        if len(modellen) == 1:
+            schema: dict[str, Any] = {"$ref": f"#/components/schemas/{modellen[0].__name__}"}
+        else:
+            schema = {
+                "oneOf": [{"$ref": f"#/components/schemas/{m.__name__}"} for m in modellen],
+                "discriminator": {"propertyName": "code", "mapping": {
+                    code: f"#/components/schemas/{CONFLICT_SCHEMAS[code].__name__}" for code in soorten}},
+            }
+    else:
+        model = _PROBLEM_SCHEMAS.get(str(status))
+        schema = {"$ref": f"#/components/schemas/{model.__name__}"} if model else _PROBLEM_REF
+        soorten = (STANDAARD.get(status, "interne-fout"),)
+    return {"schema": schema, "examples": {code: {"$ref": f"#/components/examples/{code}"} for code in soorten}}
+
+
+def conflictsoorten(method: str, path: str, operation_id: str) -> tuple[str, ...]:
+    """The kinds of 409 an operation can answer with (app/core/conflicten.py), the Idempotency-Key kinds included."""
+    soorten = CONFLICTEN.get(operation_id, ())
+    if method == "post" and path.startswith(API_PREFIX) and path not in ZONDER:
+        soorten = (*soorten, *IDEMPOTENTIE)
+    return soorten
 
 
 def _scopes_of(route: APIRoute) -> list[str]:
@@ -121,6 +165,10 @@ def _collapse_nullable(node: Any) -> Any:
                 merged = {k: v for k, v in node.items() if k != "anyOf"}
                 merged.update(other)
                 merged["type"] = [other["type"], "null"]
+                if "const" in merged:  # a nullable single value: the value or null
+                    merged["enum"] = [merged.pop("const")]
+                if "enum" in merged and None not in merged["enum"]:
+                    merged["enum"] = [*merged["enum"], None]
                 node = merged
             elif "$ref" in other:
                 rest = {k: v for k, v in node.items() if k != "anyOf"}
@@ -224,7 +272,7 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
         {k: v for k, v in Problem.model_json_schema(ref_template="#/components/schemas/{model}")
          .pop("$defs", {}).items()}
     )
-    for model in (Problem, *_PROBLEM_SCHEMAS.values(), *_EXTRA_SCHEMAS):
+    for model in (Problem, *CONFLICT_SCHEMAS.values(), *_PROBLEM_SCHEMAS.values(), *_EXTRA_SCHEMAS):
         schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
         schema.pop("$defs", None)
         schemas[model.__name__] = schema
@@ -235,6 +283,7 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
         }
     }
     components["headers"].update(_HEADERS)
+    components["examples"] = _voorbeelden()
     components["securitySchemes"] = {
         "apiSleutel": {
             "type": "http",
@@ -266,11 +315,7 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
             responses.pop("422", None)
             for status, response in responses.items():
                 response.setdefault("headers", {})["API-Version"] = _VERSION_HEADER_REF
-                if str(status).startswith(("4", "5")):
-                    model = _PROBLEM_SCHEMAS.get(str(status))
-                    ref = {"$ref": f"#/components/schemas/{model.__name__}"} if model else _PROBLEM_REF
-                    response["content"] = {"application/problem+json": {"schema": ref}}
-                else:
+                if not str(status).startswith(("4", "5")):
                     for media in response.get("content", {}).values():
                         # FastAPI titles inline response schemas after the path ("Response List Doelen V1
                         # Doelen Get"); generators would turn that into a type name.
@@ -299,8 +344,6 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
                     responses["200"].setdefault("headers", {}).setdefault("ETag", _HEADER_REF("ETag"))
             if method == "post" and path.startswith(API_PREFIX) and path not in ZONDER:
                 op.setdefault("parameters", []).append(_IDEMPOTENCY_KEY)
-                responses.setdefault("409", _problem(409, "Conflict, onder meer dezelfde `Idempotency-Key` bij een ander "
-                                                          "verzoek of terwijl het eerste nog loopt (zie `code`)."))
                 for status, response in responses.items():
                     if str(status).startswith(("2", "4")) and str(status) not in ("401", "403", "429"):
                         response.setdefault("headers", {})["Idempotent-Replayed"] = _HEADER_REF("Idempotent-Replayed")
@@ -315,12 +358,18 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
                 responses["200"].setdefault("headers", {})["ETag"] = _HEADER_REF("ETag")
             if versioned and method == "patch":
                 responses["412"] = _problem(412, "De `If-Match` noemt een oudere versie; er is niets opgeslagen.")
-                responses["412"]["content"]["application/problem+json"]["schema"] = {
-                    "$ref": "#/components/schemas/VersieProblem"
-                }
+            soorten = conflictsoorten(method, path, op["operationId"])
+            if soorten:
+                responses.setdefault("409", _problem(409, "Conflict met de huidige toestand."))
+                responses["409"]["description"] = (
+                    f"{responses['409']['description'].rstrip()} Soorten (`code`): "
+                    + ", ".join(f"`{code}`" for code in soorten) + ".")
             if "requestBody" in op:
                 responses.setdefault("413", _problem(413, TITLES[413]))
             responses.setdefault("500", _problem(500, TITLES[500]))
+            for status, response in responses.items():
+                if str(status).startswith(("4", "5")):
+                    response["content"] = {"application/problem+json": _problem_inhoud(int(status), soorten)}
             for parameter in op.get("parameters", []):
                 if parameter.get("name") == "pageSize":
                     # The largest page is a setting, checked by `pagination.paginering`; the document

@@ -8,14 +8,18 @@ already in use". On Linux a worker asks the kernel for SIGTERM when its parent d
 """
 
 import asyncio
+import atexit
 import ctypes
 import logging
 import multiprocessing
 import os
+import shutil
 import signal
 import sys
+import tempfile
 import threading
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
@@ -68,6 +72,29 @@ def stop_taken_bij_signaal() -> bool:
         handler._stopt_taken = True  # type: ignore[attr-defined]
         signal.signal(sig, handler)
     return True
+
+
+def bereid_metrics_map() -> Path:
+    """Point prometheus-client's multiprocess mode at an empty folder, before the workers start.
+
+    Every worker writes its metric values to files there; a scrape adds them up (app/core/metrics.py).
+    An operator's `PROMETHEUS_MULTIPROC_DIR` is emptied (values of an earlier run would be added to
+    this one's); without it a temporary folder is made and removed when the server stops. It must be
+    set before prometheus_client is imported, which reads it once: `serve` calls this first.
+    """
+    gegeven = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if gegeven:
+        map_ = Path(gegeven)
+        map_.mkdir(parents=True, exist_ok=True)
+        for bestand in map_.glob("*.db"):
+            bestand.unlink()
+    else:
+        map_ = Path(tempfile.mkdtemp(prefix="sleutelmonitor-metrics-"))
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(map_)
+        atexit.register(shutil.rmtree, map_, ignore_errors=True)
+    if "prometheus_client" in sys.modules:
+        logger.warning("prometheus_client was imported before its multiprocess folder was set; figures are per worker")
+    return map_
 
 
 class BegrensdHttp(HttpToolsProtocol):

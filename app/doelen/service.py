@@ -144,7 +144,7 @@ def create(session: Session, *, caller: Caller, data: DoelCreate) -> Doel:
         ).first()
         raise Conflict(
             f"Er bestaat al een doel voor {data.indicator} in {periode.label} met dit filter.",
-            extra={"bestaandId": str(bestaand.id) if bestaand else None},
+            code="bestaat-al", extra={"bestaandId": str(bestaand.id)} if bestaand else None,
         ) from exc
     audit.log(session, caller=caller, actie="aangemaakt", resource_type="doel", resource_id=doel.id)
     return doel

@@ -8,6 +8,7 @@ from pydantic import Field
 from app.core.persoonsgegevens import IdZonderPersoonsgegevens
 from app.core.schemas import GeenBsn, InputSchema, Schema
 from app.core.validation import DatumNietInToekomst
+from app.doorverwijzingen.statussen import Doorverwijzingstatus
 
 
 class DoorverwijzingBase(Schema):
@@ -62,7 +63,9 @@ class DoorverwijzingToevoegen(DoorverwijzingCreate):
 class DoorverwijzingUpdate(InputSchema):
     """A status change of a referral."""
 
-    status: str = Field(max_length=20, description="De nieuwe status, code uit codelijst `doorverwijzing-status`.", examples=["aangekomen"])
+    status: Doorverwijzingstatus = Field(description="De nieuwe status: een status waarheen de statusovergangen kunnen "
+                                         "(de codelijst `doorverwijzing-status` kan er meer hebben, maar daarheen "
+                                         "leidt geen overgang).", examples=["aangekomen"])
     status_datum: DatumNietInToekomst | None = Field(
         default=None,
         description="Datum van de statuswijziging; standaard vandaag. Niet in de toekomst, niet vóór de datum van het contactmoment en niet vóór de datum van de huidige status.",

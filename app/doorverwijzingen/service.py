@@ -155,7 +155,7 @@ def wijzig_status(
         raise Conflict(
             f"Een doorverwijzing met status `{verwijzing.status}` kan niet naar status `{data.status}`. "
             f"Toegestane volgende statussen: {vervolg}.",
-            extra={"huidigeStatus": verwijzing.status, "toegestaneStatussen": list(toegestaan)},
+            code="statusovergang", extra={"huidigeStatus": verwijzing.status, "toegestaneStatussen": list(toegestaan)},
         )
 
     nu = utcnow()

@@ -4,6 +4,8 @@ One definition of "final", used by the transition table below and by the indicat
 (`percentage-doorverwijzingen-afgerond` divides by the referrals with a final status).
 """
 
+from enum import StrEnum
+
 # Final: the referral is closed, and no status may follow, not even `onbekend`: a closed referral is
 # what the completion indicators count. A resident who did not show up is referred anew (a new
 # referral with a new contactmoment), so the old one keeps counting as it was closed.
@@ -18,3 +20,9 @@ OVERGANGEN: dict[str, tuple[str, ...]] = {
     "onbekend": ("voorgesteld", "verwezen", "aangekomen", "afgerond", "afgewezen", "niet-verschenen"),
     **{status: () for status in EINDSTATUSSEN},
 }
+
+# The statuses a PATCH can move a referral to: every target of the table above, as an enum in the document.
+Doorverwijzingstatus = StrEnum(  # type: ignore[misc]
+    "Doorverwijzingstatus",
+    {status.replace("-", "_"): status for status in OVERGANGEN if any(status in naar for naar in OVERGANGEN.values())},
+)

@@ -57,12 +57,13 @@ def _herhaling(session: Session, *, caller: Caller, bestaand: Doorverwijzing, vi
         .where(col(Contactmoment.verwijderd_op).is_(None))
     ).first()
     if zichtbaar is None:
-        raise Conflict(f"Het externId `{bestaand.extern_id}` is in de organisatie al in gebruik; gebruik een ander externId.")
+        raise Conflict(f"Het externId `{bestaand.extern_id}` is in de organisatie al in gebruik; gebruik een ander externId.",
+                       code="externid-in-gebruik")
     if bestaand.inhoud_hash != vingerafdruk:
         raise Conflict(
             f"Er bestaat al een doorverwijzing met externId `{bestaand.extern_id}` met een andere inhoud. Wijzig de "
             f"status van de bestaande doorverwijzing met PATCH /v1/doorverwijzingen/{bestaand.id}, of gebruik een ander externId.",
-            extra={"bestaandId": str(bestaand.id)},
+            extra={"bestaandId": str(bestaand.id)}, code="externid-andere-inhoud",
         )
     return bestaand
 

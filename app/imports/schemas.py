@@ -8,6 +8,7 @@ from pydantic import ConfigDict, Field
 
 from app.core.schemas import Schema
 from app.imports.readers import schoon_json
+from app.imports.verslag import Importmodus, Importstatus
 from app.models import ImportRun
 
 
@@ -84,11 +85,11 @@ class ImportPublic(Schema):
     """An import run: options, status and counts."""
 
     id: uuid.UUID = Field(description="Id van de import.", examples=["1c9e5f5a-4a1d-4c1b-9d8e-2f3a4b5c6d7e"])
-    status: str = Field(
+    status: Importstatus = Field(
         description="`wachtend` of `bezig` (taak), `geslaagd`, `gedeeltelijk` (per rij: een deel afgekeurd) of `mislukt`.",
         examples=["geslaagd"],
     )
-    modus: str = Field(
+    modus: Importmodus = Field(
         description="`atomair` (alles of niets) of `per-rij` (geldige rijen opgeslagen, de rest gemeld).",
         examples=["atomair"],
     )

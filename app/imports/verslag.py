@@ -2,7 +2,7 @@
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from app.core import formaten, persoonsgegevens
 from app.core.config import get_settings
@@ -11,6 +11,9 @@ from app.imports.readers import schoon_json
 
 WACHTEND, BEZIG, GESLAAGD, MISLUKT, GEDEELTELIJK = "wachtend", "bezig", "geslaagd", "mislukt", "gedeeltelijk"
 ATOMAIR, PER_RIJ = "atomair", "per-rij"
+# The same values as types, so the OpenAPI document lists them (tests/test_enums.py checks they agree).
+Importstatus = Literal["wachtend", "bezig", "geslaagd", "mislukt", "gedeeltelijk"]
+Importmodus = Literal["atomair", "per-rij"]
 MAX_WAARDE = 200
 # Stands in for a cell value that holds personal data: the report names the row, column and kind only.
 WEGGELATEN = "(weggelaten: bevat persoonsgegevens)"

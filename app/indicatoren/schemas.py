@@ -1,12 +1,15 @@
 """Response schemas of the indicator endpoints."""
 
 from datetime import date, datetime
-from typing import Annotated
+from enum import StrEnum
+from typing import Annotated, Literal
 
 from pydantic import Field
 
+from app.core.periods import Interval
 from app.core.persoonsgegevens import NAMEN_WAARSCHUWING, VrijeTekst
 from app.core.schemas import InputSchema, Schema, alle_fouten
+from app.indicatoren.catalogue import INDICATOREN, Eenheid
 
 # An own indicator's code: namespaced, so it never clashes with a catalogue code.
 EIGEN_CODE_PATTERN = r"^eigen\.[a-z0-9]+(-[a-z0-9]+)*$"
@@ -31,6 +34,13 @@ class NoemerPublic(Schema):
     filters: dict[str, list[str]] = Field(description="Vaste filters van de noemer.", examples=[{"doelgroep": ["statushouder"]}])
 
 
+# Every dimension an indicator of the catalogue has (a custom indicator has those of its base): an enum in the
+# document, derived from the catalogue so a new indicator's dimensions join it.
+Dimensie = StrEnum(  # type: ignore[misc]
+    "Dimensie", {d: d for d in dict.fromkeys(d for indicator in INDICATOREN.values() for d in indicator.dimensies)}
+)
+
+
 class EigenDefinitiePublic(Schema):
     organisatie_id: str = Field(description="De organisatie die de indicator definieerde.", examples=["3f2b1c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d"])
     versie: int = Field(description="Versie van de definitie (1, 2, ...); elke wijziging geeft een nieuwe.", examples=[1])
@@ -39,7 +49,7 @@ class EigenDefinitiePublic(Schema):
     noemer: NoemerPublic | None = Field(default=None, description="Bij een percentage: de noemer.")
     gedeeld_met_regio: bool = Field(description="Regionale sleutels van de gemeenten van de organisatie zien de (beschermde) "
                                     "waarden.", examples=[True])
-    status: str = Field(description="`actief` of `ingetrokken`.", examples=["actief"])
+    status: Literal["actief", "ingetrokken"] = Field(description="`actief` of `ingetrokken`.", examples=["actief"])
     aangemaakt_op: datetime = Field(description="Moment van aanmaken.")
     gewijzigd_op: datetime = Field(description="Moment van de laatste wijziging.")
 
@@ -48,10 +58,10 @@ class IndicatorPublic(Schema):
     code: str = Field(description="Stabiele code van de indicator.", examples=["aantal-contactmomenten"])
     naam: str = Field(description="Nederlandse naam.", examples=["Aantal contactmomenten"])
     definitie: str = Field(description="Definitie in gewone taal.", examples=["Het aantal geregistreerde contactmomenten in de periode."])
-    eenheid: str = Field(description="Eenheid: aantal, percentage, uren, dagen of euro.", examples=["aantal"])
+    eenheid: Eenheid = Field(description="Eenheid: aantal, percentage, uren, dagen of euro.", examples=["aantal"])
     teller: str | None = Field(default=None, description="Bij een percentage: wat de teller telt.", examples=["doorverwijzingen met status afgerond"])
     noemer: str | None = Field(default=None, description="Bij een percentage: wat de noemer telt.", examples=["doorverwijzingen met een eindstatus"])
-    dimensies: list[str] = Field(description="Dimensies om op te groeperen of te filteren.", examples=[["gemeente", "onderwerp"]])
+    dimensies: list[Dimensie] = Field(description="Dimensies om op te groeperen of te filteren.", examples=[["gemeente", "onderwerp"]])
     eigen: EigenDefinitiePublic | None = Field(default=None, description="Bij een eigen indicator van een organisatie: de "
                                                  "definitie (basis, vaste filters, noemer) en de versie. Leeg bij de catalogus.")
 
@@ -165,7 +175,7 @@ class Onderdrukking(Schema):
         examples=[True],
     )
     drempel: int = Field(description="Aantallen van 1 tot deze drempel worden nooit getoond (`onderdrukt`).", examples=[5])
-    methode: str | None = Field(
+    methode: Literal["celsleutelperturbatie"] | None = Field(
         default=None,
         description="De beschermingsmethode: `celsleutelperturbatie` (de methode van ONS en ABS). Elk getoond "
         "aantal kan tot `maxRuis` afwijken van de telling; dezelfde cel geeft altijd hetzelfde antwoord. Totalen "
@@ -192,8 +202,8 @@ class IndicatorWaarden(Schema):
     versie: int | None = Field(default=None, description="Bij een eigen indicator: de versie van de definitie die is gebruikt "
                                "(de laatste, of die van `versie=`). Leeg bij de catalogus.", examples=[2])
     periode: PeriodePublic
-    interval: str | None = Field(description="Interval van de tijdreeks, of leeg voor een totaal.", examples=["maand"])
-    groeperen_op: list[str] = Field(description="De dimensies waarop is gegroepeerd.", examples=[["gemeente"]])
+    interval: Interval | None = Field(description="Interval van de tijdreeks, of leeg voor een totaal.", examples=["maand"])
+    groeperen_op: list[Dimensie] = Field(description="De dimensies waarop is gegroepeerd.", examples=[["gemeente"]])
     filters: dict[str, list[str]] = Field(description="De toegepaste filters.", examples=[{"gemeente": ["GM0344"]}])
     onderdrukking: Onderdrukking
     rijen: list[IndicatorRij] = Field(description="De waarden, in vaste volgorde: interval, dan dimensiewaarden.")

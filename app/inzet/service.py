@@ -179,7 +179,8 @@ def _herhaling(session: Session, *, caller: Caller, bestaand: Inzet, vingerafdru
     """A retry returns the caller's stored record; anything else (other content, a colleague's) is a 409."""
     zichtbaar = session.exec(scoping.eigen(select(Inzet).where(Inzet.id == bestaand.id), Inzet, caller)).first()
     if zichtbaar is None:
-        raise Conflict(f"Het externId `{bestaand.extern_id}` is in de organisatie al in gebruik; gebruik een ander externId.")
+        raise Conflict(f"Het externId `{bestaand.extern_id}` is in de organisatie al in gebruik; gebruik een ander externId.",
+                       code="externid-in-gebruik")
     return idempotentie.herhaling(bestaand, naam="inzetrecord", extern_id=str(bestaand.extern_id), vingerafdruk=vingerafdruk,
                                   wijzig="Corrigeer")
 

@@ -233,7 +233,8 @@ def _herhaling(session: Session, *, caller: Caller, bestaand: ProfessioneelConta
     zichtbaar = session.exec(scoping.eigen(
         select(ProfessioneelContact).where(ProfessioneelContact.id == bestaand.id), ProfessioneelContact, caller)).first()
     if zichtbaar is None:
-        raise Conflict(f"Het externId `{bestaand.extern_id}` is in de organisatie al in gebruik; gebruik een ander externId.")
+        raise Conflict(f"Het externId `{bestaand.extern_id}` is in de organisatie al in gebruik; gebruik een ander externId.",
+                       code="externid-in-gebruik")
     return idempotentie.herhaling(bestaand, naam="professioneel contact", extern_id=str(bestaand.extern_id),
                                   vingerafdruk=vingerafdruk, wijzig="Corrigeer")
 

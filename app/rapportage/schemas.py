@@ -2,7 +2,7 @@
 
 import uuid
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field
 
@@ -62,7 +62,8 @@ class RapportageritmePublic(Schema):
 
 class HistorieStap(Schema):
     tijdstip: datetime = Field(description="Wanneer.")
-    actie: str = Field(description="`ingediend`, `goedgekeurd`, `teruggestuurd`, `heropend` of `gewijzigd-na-goedkeuring` "
+    actie: Literal["ingediend", "goedgekeurd", "teruggestuurd", "heropend", "gewijzigd-na-goedkeuring"] = Field(
+        description="`ingediend`, `goedgekeurd`, `teruggestuurd`, `heropend` of `gewijzigd-na-goedkeuring` "
                        "(een wissing van een inwoner (AVG) raakte de goedgekeurde cijfers).", examples=["goedgekeurd"])
     status: Periodestatus = Field(description="De status na deze stap.", examples=["goedgekeurd"])
     sleutel_id: uuid.UUID | None = Field(default=None, description="De API-sleutel die de stap zette (wie).")

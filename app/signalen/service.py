@@ -288,7 +288,8 @@ def create(session: Session, *, caller: Caller, data: SignaalCreate) -> tuple[Si
         bestaand = _zoek_extern_id(session, caller=caller, extern_id=data.extern_id)
         if bestaand is None and caller.is_apparaat:
             # Taken by a colleague's signal, which this device may not see.
-            raise Conflict(f"Het externId `{data.extern_id}` is in de organisatie al in gebruik; gebruik een ander.") from None
+            raise Conflict(f"Het externId `{data.extern_id}` is in de organisatie al in gebruik; gebruik een ander.",
+                           code="externid-in-gebruik") from None
         if bestaand is None:
             raise
         return idempotentie.herhaling(bestaand, naam="signaal", extern_id=str(bestaand.extern_id), vingerafdruk=vingerafdruk, weg="ingetrokken", wijzig="Corrigeer"), False
@@ -320,7 +321,7 @@ def update(session: Session, *, caller: Caller, signaal: Signaal, data: SignaalU
     if "extern_id" in changed and changed["extern_id"] is not None:
         ander = _zoek_extern_id(session, caller=scoping.als_organisatie(caller), extern_id=changed["extern_id"])
         if ander is not None and ander.id != signaal.id:
-            raise Conflict(f"Er bestaat al een signaal met externId `{changed['extern_id']}`.",
+            raise Conflict(f"Er bestaat al een signaal met externId `{changed['extern_id']}`.", code="externid-in-gebruik",
                            extra={"bestaandId": str(ander.id)} if scoping.zichtbaar(caller, ander) else None)
     if status_velden and signaal.gericht_aan_soort != GerichtAanSoort.ketenpartner:
         raise Conflict(
@@ -402,7 +403,7 @@ def wijzig_status(session: Session, *, caller: Caller, signaal: Signaal, data: S
         raise Conflict(
             f"Een signaal met status `{signaal.status}` kan niet naar status `{data.status.value}`. "
             f"Toegestane volgende statussen: {vervolg}.",
-            extra={"huidigeStatus": signaal.status, "toegestaneStatussen": [s.value for s in toegestaan]},
+            code="statusovergang", extra={"huidigeStatus": signaal.status, "toegestaneStatussen": [s.value for s in toegestaan]},
         )
     if problems:
         raise OngeldigeInvoer.met(problems, onderwerp="De statuswijziging")
@@ -481,7 +482,7 @@ def _herhaald_bericht(bestaand: SignaalBericht, *, vingerafdruk: str, extern_id:
         raise Conflict(
             f"Er bestaat al een bericht met externId `{extern_id}` bij dit signaal, met een andere inhoud. "
             "Een bericht verandert niet; stuur een nieuw bericht met een ander externId.",
-            extra={"bestaandId": str(bestaand.id)},
+            extra={"bestaandId": str(bestaand.id)}, code="externid-andere-inhoud",
         )
     return bestaand
 

@@ -2,11 +2,13 @@
 
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
+from typing import Literal
 
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
-from sqlalchemy import Engine, text
+from sqlalchemy import Connection, Engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
@@ -15,15 +17,17 @@ from app.core import db
 from app.core.config import get_settings
 from app.core.errors import DienstNietBeschikbaar
 from app.core.storingen import KORT
+from app.status import migraties
+from app.status.migraties import Migratiestand
 
 router = APIRouter(tags=["status"])
 
 
 class Status(BaseModel):
-    status: str = Field(description="`ok` als de dienst, de database en de schijf bruikbaar zijn.", examples=["ok"])
+    status: Literal["ok"] = Field(description="`ok` als de dienst, de database en de schijf bruikbaar zijn.", examples=["ok"])
     versie: str = Field(description="Versie van de API (semver).", examples=[__version__])
-    database: str = Field(description="`bereikbaar`; anders antwoordt de dienst met 503.", examples=["bereikbaar"])
-    schijf: str = Field(
+    database: Literal["bereikbaar"] = Field(description="`bereikbaar`; anders antwoordt de dienst met 503.", examples=["bereikbaar"])
+    schijf: Literal["beschikbaar"] = Field(
         description="`beschikbaar`; bij een volle of alleen-lezen schijf antwoordt de dienst met 503.",
         examples=["beschikbaar"],
     )
@@ -58,32 +62,89 @@ def _schijf(engine: Engine) -> str | None:
     return None
 
 
-@router.get("/status", response_model=Status, summary="Status van de dienst",
-    description=(
-        "Geeft aan of de dienst draait, de database bereikbaar en schrijfbaar is en de schijf ruimte heeft; "
-        "zonder authenticatie."
-    ),
-    responses={503: {"description": "De database is niet bereikbaar of alleen-lezen, of de schijf is vol."}},
-)
-def get_status() -> Status:
-    engine = db.get_engine()
+def _controleer_database(connection: Connection) -> None:
+    """Raise 503 when the database refuses writes (a standby, or set read-only)."""
+    if connection.dialect.name == "postgresql":
+        # A standby (or a database set read-only) answers SELECT 1, but refuses every write.
+        alleen_lezen = connection.execute(text("SHOW transaction_read_only")).scalar() == "on"
+    else:
+        connection.execute(text("SELECT 1"))
+        alleen_lezen = False
+    if alleen_lezen:
+        raise DienstNietBeschikbaar("De database is alleen-lezen.", headers={"Retry-After": "30"})
+
+
+def _controleer(engine: Engine, *verder: Callable[[Connection], None]) -> None:
+    """Database reachable and writable (plus any further checks on the same connection), then the disk."""
     try:
         with engine.connect() as connection:
-            if engine.dialect.name == "postgresql":
-                # A standby (or a database set read-only) answers SELECT 1, but refuses every write.
-                alleen_lezen = connection.execute(text("SHOW transaction_read_only")).scalar() == "on"
-            else:
-                connection.execute(text("SELECT 1"))
-                alleen_lezen = False
+            _controleer_database(connection)
+            for controle in verder:
+                controle(connection)
+    except DienstNietBeschikbaar:
+        raise
     except PoolTimeout as exc:
         raise DienstNietBeschikbaar(
             "Alle databaseverbindingen van de dienst zijn bezet.", headers={"Retry-After": str(KORT)}
         ) from exc
     except Exception as exc:  # any other failure means: not reachable
         raise DienstNietBeschikbaar("De database is niet bereikbaar.", headers={"Retry-After": "30"}) from exc
-    if alleen_lezen:
-        raise DienstNietBeschikbaar("De database is alleen-lezen.", headers={"Retry-After": "30"})
     probleem = _schijf(engine)
     if probleem is not None:
         raise DienstNietBeschikbaar(probleem, headers={"Retry-After": "30"})
+
+
+@router.get("/status", response_model=Status, summary="Status van de dienst",
+    description=(
+        "Geeft aan of de dienst draait, de database bereikbaar en schrijfbaar is en de schijf ruimte heeft; "
+        "zonder authenticatie. Voor een orchestrator zijn er `/status/live` en `/status/ready`."
+    ),
+    responses={503: {"description": "De database is niet bereikbaar of alleen-lezen, of de schijf is vol."}},
+)
+def get_status() -> Status:
+    _controleer(db.get_engine())
     return Status(status="ok", versie=__version__, database="bereikbaar", schijf="beschikbaar")
+
+
+class Levend(BaseModel):
+    status: str = Field(description="Altijd `ok`: het proces draait en antwoordt.", examples=["ok"])
+    versie: str = Field(description="Versie van de API (semver).", examples=[__version__])
+
+
+@router.get("/status/live", response_model=Levend, summary="Draait het proces (liveness)",
+    description=(
+        "Antwoordt zodra het proces verzoeken aanneemt, zonder de database te raadplegen: een orchestrator "
+        "herstart de dienst alleen als dit uitblijft (liveness probe). Zonder authenticatie."
+    ),
+)
+async def get_status_live() -> Levend:
+    # Async and without I/O: it answers on the event loop, also while every thread-pool thread is busy.
+    return Levend(status="ok", versie=__version__)
+
+
+class Gereed(Status):
+    migraties: Migratiestand = Field(
+        description=(
+            "`actueel`: het databaseschema staat op de nieuwste migratie van deze versie; `nieuwer`: de database is al "
+            "gemigreerd voor een volgende versie (tijdens een upgrade dient deze versie nog, zie de README). Staat "
+            "het schema achter, dan antwoordt de dienst met 503."
+        ),
+        examples=["actueel"],
+    )
+
+
+@router.get("/status/ready", response_model=Gereed, summary="Kan de dienst verzoeken aan (readiness)",
+    description=(
+        "Geeft aan of deze instantie verkeer kan krijgen: de database is bereikbaar en schrijfbaar, haar schema staat "
+        "op de migraties van deze versie (of nieuwer) en de schijf heeft ruimte. Een loadbalancer stuurt geen "
+        "verkeer naar een instantie die 503 antwoordt (readiness probe). Zonder authenticatie."
+    ),
+    responses={503: {"description": (
+        "De database is niet bereikbaar of alleen-lezen, de migraties van deze versie zijn nog niet uitgevoerd, "
+        "of de schijf is vol."
+    )}},
+)
+def get_status_ready() -> Gereed:
+    stand: list[Migratiestand] = []
+    _controleer(db.get_engine(), lambda connection: stand.append(migraties.controleer(connection)))
+    return Gereed(status="ok", versie=__version__, database="bereikbaar", schijf="beschikbaar", migraties=stand[0])
