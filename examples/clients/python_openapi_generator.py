@@ -14,10 +14,10 @@ import time
 from datetime import date
 from typing import Any
 
-from sleutelmonitor_openapi import (ApiClient, ApiException, ConflictProblem, ContactmomentCreate,
+from sleutelmonitor_openapi import (ApiClient, ApiException, ContactmomentCreate,
                                     ContactmomentenApi, Configuration, DoorverwijzingCreate, DoorverwijzingenApi,
                                     DoorverwijzingUpdate, ImportsApi, IndicatorenApi, KetenpartnerCreate, KetenpartnersApi,
-                                    SleutelpersonenApi, SleutelpersoonCreate, VersieProblem)
+                                    SleutelpersonenApi, SleutelpersoonCreate, StatusovergangProblem, VersieProblem)
 from sleutelmonitor_openapi.exceptions import ConflictException
 
 LOGBOEK = "Datum;Sleutelpersoon;Gemeente;Kanaal;Onderwerp\r\n14-3-2025;Amal B.;GM0344;Persoonlijk;Toeslagen\r\n".encode("utf-8-sig")
@@ -39,12 +39,12 @@ def partnerflow(api: ApiClient) -> dict[str, Any]:
     try:
         verwijzingen.update_doorverwijzing(verwijzing_id, DoorverwijzingUpdate(status="voorgesteld"), if_match=verder.headers["etag"])
     except ConflictException as fout:
-        terug = fout.data
+        terug = fout.data.actual_instance  # a 409 is one of its kinds (oneOf); this one a status transition
     try:
         verwijzingen.update_doorverwijzing(verwijzing_id, DoorverwijzingUpdate(status="afgerond"), if_match=oud)
     except ApiException as fout:
         verouderd = fout.data
-    assert isinstance(terug, ConflictProblem) and isinstance(verouderd, VersieProblem)
+    assert isinstance(terug, StatusovergangProblem) and isinstance(verouderd, VersieProblem)
 
     imports = ImportsApi(api)
     run = imports.create_import(bestand=("logboek.csv", LOGBOEK), per_rij=True)

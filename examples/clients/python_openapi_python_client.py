@@ -19,10 +19,10 @@ from sleutelmonitor_client.api.imports import create_import, get_import
 from sleutelmonitor_client.api.indicatoren import get_indicator_waarden, get_indicator_waarden_csv, get_indicator_waarden_xlsx
 from sleutelmonitor_client.api.ketenpartners import create_ketenpartner
 from sleutelmonitor_client.api.sleutelpersonen import create_sleutelpersoon
-from sleutelmonitor_client.models import (ConflictProblem, ContactmomentCreate, ContactmomentPublic, DoorverwijzingCreate,
-                                          DoorverwijzingDetail, DoorverwijzingUpdate, ImportDetail, ImportFormulier,
+from sleutelmonitor_client.models import (ContactmomentCreate, ContactmomentPublic, DoorverwijzingCreate, DoorverwijzingDetail,
+                                          Doorverwijzingstatus, DoorverwijzingUpdate, ImportDetail, ImportFormulier,
                                           IndicatorWaarden, KetenpartnerCreate, KetenpartnerPublic, SleutelpersoonCreate,
-                                          SleutelpersoonPublic, VersieProblem)
+                                          SleutelpersoonPublic, StatusovergangProblem, VersieProblem)
 from sleutelmonitor_client.types import File
 
 LOGBOEK = "Datum;Sleutelpersoon;Gemeente;Kanaal;Onderwerp\r\n14-3-2025;Amal B.;GM0344;Persoonlijk;Toeslagen\r\n".encode("utf-8-sig")
@@ -41,11 +41,11 @@ def partnerflow(client: AuthenticatedClient) -> dict[str, Any]:
 
     verwijzing_id = eerste.parsed.doorverwijzingen[0].id
     oud = get_doorverwijzing.sync_detailed(verwijzing_id, client=client).headers["ETag"]
-    verder = update_doorverwijzing.sync_detailed(verwijzing_id, client=client, body=DoorverwijzingUpdate(status="aangekomen"), if_match=oud)
-    terug = update_doorverwijzing.sync(verwijzing_id, client=client, body=DoorverwijzingUpdate(status="voorgesteld"),
+    verder = update_doorverwijzing.sync_detailed(verwijzing_id, client=client, body=DoorverwijzingUpdate(status=Doorverwijzingstatus.AANGEKOMEN), if_match=oud)
+    terug = update_doorverwijzing.sync(verwijzing_id, client=client, body=DoorverwijzingUpdate(status=Doorverwijzingstatus.VOORGESTELD),
                                        if_match=verder.headers["ETag"])
-    verouderd = update_doorverwijzing.sync(verwijzing_id, client=client, body=DoorverwijzingUpdate(status="afgerond"), if_match=oud)
-    assert isinstance(verder.parsed, DoorverwijzingDetail) and isinstance(terug, ConflictProblem) and isinstance(verouderd, VersieProblem)
+    verouderd = update_doorverwijzing.sync(verwijzing_id, client=client, body=DoorverwijzingUpdate(status=Doorverwijzingstatus.AFGEROND), if_match=oud)
+    assert isinstance(verder.parsed, DoorverwijzingDetail) and isinstance(terug, StatusovergangProblem) and isinstance(verouderd, VersieProblem)
 
     bestand = File(payload=io.BytesIO(LOGBOEK), file_name="logboek.csv", mime_type="text/csv")
     run = create_import.sync(client=client, body=ImportFormulier(bestand=bestand), per_rij=True)
