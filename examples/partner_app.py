@@ -9,8 +9,8 @@ What it shows, in the order a partner app needs it:
 2. **Never overwrite someone else's change.** Every PATCH sends the `ETag` of the version it read in
    `If-Match`. When another app (or a person in the dashboard) changed the record in between, the answer
    is 412 and nothing is saved: read again, apply the change to the new version, send again.
-3. **Fetch a report as a file.** `formaat=csv` gives CSV that Dutch Excel opens as is; `csv-rfc4180`
-   is the comma variant for other tools.
+3. **Fetch a report as a file.** `/waarden.csv` gives CSV that Dutch Excel opens as is (`formaat=csv-rfc4180`
+   is the comma variant for other tools); `/waarden.xlsx` a workbook.
 
 Run it against a local server (`make run` prints a key with scope registreren):
 
@@ -60,8 +60,8 @@ def werk_doorverwijzing_bij(api: httpx.Client, doorverwijzing_id: str, status: s
 
 def rapport(api: httpx.Client, indicator: str, periode: str, *, formaat: str = "csv") -> bytes:
     """Indicator values as a file: `csv` for Dutch Excel, `csv-rfc4180` for tools, or `xlsx`."""
-    antwoord = api.get(f"/indicatoren/{indicator}/waarden",
-                       params={"periode": periode, "groeperenOp": "gemeente", "formaat": formaat})
+    bestand, variant = ("waarden.xlsx", {}) if formaat == "xlsx" else ("waarden.csv", {"formaat": formaat})
+    antwoord = api.get(f"/indicatoren/{indicator}/{bestand}", params={"periode": periode, "groeperenOp": "gemeente", **variant})
     antwoord.raise_for_status()
     return antwoord.content
 

@@ -104,7 +104,9 @@ def _voer_uit(app: Any, session: Session, m: str) -> tuple[list[dict[str, Any]],
     tabel = [dict(zip(koppen, rij, strict=True)) for rij in data]
     getypeerd = [{**rij, **{k: _als(rij[k], soort, query["cultuur"]) for k, soort in query["typen"]}} for rij in tabel]
 
-    json_antwoord = client.get("/" + query["pad"], params={**query["query"], "formaat": "json"},
+    # The same values as JSON: the path without `.csv` (API 0.3), without the deprecated `formaat`.
+    json_antwoord = client.get("/" + query["pad"].removesuffix(".csv"),
+                               params={k: v for k, v in query["query"].items() if k != "formaat"},
                                headers={"Authorization": sleutel})
     assert json_antwoord.status_code == 200
     return getypeerd, json_antwoord.json(), dag

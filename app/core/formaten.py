@@ -19,6 +19,7 @@ JSON_MEDIA_TYPE = "application/json"
 CSV_MEDIA_TYPE = "text/csv"
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MARKDOWN_MEDIA_TYPE = "text/markdown"
+OCTET_MEDIA_TYPE = "application/octet-stream"
 
 FORMULETEKENS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -29,6 +30,13 @@ class Formaat(StrEnum):
     csv_rfc4180 = "csv-rfc4180"
     xlsx = "xlsx"
     markdown = "markdown"
+
+
+class CsvFormaat(StrEnum):
+    """The two CSV dialects, for the operations that answer CSV only."""
+
+    csv = "csv"
+    csv_rfc4180 = "csv-rfc4180"
 
 
 MEDIATYPE = {
@@ -68,6 +76,9 @@ def responses(*formaten: Formaat, json_schema: dict[str, Any] | None = None, bes
             content[JSON_MEDIA_TYPE] = {"schema": json_schema or {"type": "object"}}
         elif formaat is Formaat.xlsx:
             content[XLSX_MEDIA_TYPE] = {"schema": {"type": "string", "format": "binary"}}
+            # The same bytes for generators that know no spreadsheet type (openapi-python-client reads only
+            # `application/octet-stream` as a file); the server sends the spreadsheet type whatever `Accept` says.
+            content[OCTET_MEDIA_TYPE] = {"schema": {"type": "string", "format": "binary"}}
         elif formaat in (Formaat.csv, Formaat.csv_rfc4180):
             content[CSV_MEDIA_TYPE] = {"schema": {"type": "string"}}
         else:

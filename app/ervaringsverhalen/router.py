@@ -1,13 +1,14 @@
 """Routes for /v1/ervaringsverhalen (own stories) and /v1/gedeelde-ervaringsverhalen (a region's shared stories)."""
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
+from urllib.parse import parse_qsl, urlencode
 
-from fastapi import APIRouter, Query, Request, Response, status
+from fastapi import APIRouter, Depends, Query, Request, Response, status
 
 from app.codelijsten import service as codelijsten
+from app.core import deprecation, formaten, versies
 from app.core import filters as gedeelde_filters
-from app.core import formaten, versies
 from app.core.db import SessionDep
 from app.core.filternamen import hernoemd
 from app.core.formaten import Formaat
@@ -134,32 +135,80 @@ def list_gedeelde_ervaringsverhalen(
     return service.gedeeld(session, paginate(session, statement, paginering=paginering, request=request, response=response))
 
 
-@router.get(
-    "/gedeelde-ervaringsverhalen/export",
-    summary="Gedeelde ervaringsverhalen exporteren",
-    description=(
-        "De gedeelde verhalen van de regio (dezelfde filters als de lijst) als werkblad (`formaat=xlsx`: één rij per "
-        f"verhaal in een Excel-tabel, met gemeentenamen en de labels van onderwerpen en effecten), als CSV "
-        f"(`formaat=csv` voor Nederlandse Excel, `formaat=csv-rfc4180` met komma's) of als leesbaar verslag per effect "
-        f"(`formaat=markdown`), voor het jaarverslag aan een gemeente. Zonder `formaat` beslist `Accept`, anders xlsx. "
-        f"Hoogstens {service.MAX_EXPORT} verhalen; kies anders een kortere periode."
-    ),
-    response_class=Response,
-    responses=formaten.responses(
-        Formaat.xlsx, Formaat.csv, Formaat.markdown, beschrijving="Het werkblad, de CSV of het verslag."
-    ),
-)
-def export_gedeelde_ervaringsverhalen(
+def exportfilters(
     caller: RegioRapporterenDep, session: SessionDep,
-    request: Request,
-    formaat: Annotated[
-        Exportformaat | None, Query(description="Formaat van het antwoord. " + formaten.KEUZE_UITLEG, examples=["xlsx"])
-    ] = None,
     gemeente: GemeenteFilter = None, bron: BronFilter = None, effect: EffectFilter = None, onderwerp: OnderwerpFilter = None,
     datum_vanaf: DatumVanaf = None, datum_tot: DatumTot = None,
-) -> Response:
+) -> dict[str, Any]:
+    """The list's filters for an export, checked: within the key's region, known codes, a valid period."""
     scoping.binnen_regio(caller, gemeente)
     _controleer(session, effect, onderwerp, datum_vanaf, datum_tot)
+    return {"gemeente": gemeente, "bron": bron, "effect": effect, "onderwerp": onderwerp, "datum_vanaf": datum_vanaf,
+            "datum_tot": datum_tot}
+
+
+ExportfiltersDep = Annotated[dict[str, Any], Depends(exportfilters)]
+EXPORT_UITLEG = f"Dezelfde filters als de lijst; hoogstens {service.MAX_EXPORT} verhalen, kies anders een kortere periode."
+# Deprecated since API 0.3 (issue 28): `/export?formaat=` with one operation per format, so every generated
+# client types the answer. The old route keeps working, outside the document.
+OPVOLGER = {Formaat.xlsx: "export.xlsx", Formaat.csv: "export.csv", Formaat.csv_rfc4180: "export.csv",
+            Formaat.markdown: "export.md"}
+
+
+@router.get("/gedeelde-ervaringsverhalen/export", include_in_schema=False)
+def export_gedeelde_ervaringsverhalen(
+    caller: RegioRapporterenDep, session: SessionDep, request: Request, filters: ExportfiltersDep,
+    formaat: Exportformaat | None = None,
+) -> Response:
     gekozen = formaten.kies(request, formaat, (Formaat.xlsx, Formaat.csv, Formaat.csv_rfc4180, Formaat.markdown))
-    return export.exporteer(session, caller=caller, formaat=gekozen, gemeente=gemeente, bron=bron, effect=effect,
-                            onderwerp=onderwerp, datum_vanaf=datum_vanaf, datum_tot=datum_tot)
+    antwoord = export.exporteer(session, caller=caller, formaat=gekozen, **filters)
+    query = [(k, v) for k, v in parse_qsl(request.url.query, keep_blank_values=True) if k != "formaat"]
+    if gekozen is Formaat.csv_rfc4180:
+        query.append(("formaat", gekozen.value))
+    opvolger = request.url.path.removesuffix("export") + OPVOLGER[gekozen]
+    deprecation.markeer(antwoord.headers, opvolger=opvolger + (f"?{urlencode(query)}" if query else ""))
+    return antwoord
+
+
+@router.get(
+    "/gedeelde-ervaringsverhalen/export.xlsx",
+    summary="Gedeelde ervaringsverhalen als Excel-werkmap",
+    description=(
+        "De gedeelde verhalen van de regio als werkblad: één rij per verhaal in een Excel-tabel, met gemeentenamen en "
+        f"de labels van onderwerpen en effecten, voor het jaarverslag aan een gemeente. {EXPORT_UITLEG}"
+    ),
+    response_class=Response,
+    responses=formaten.responses(Formaat.xlsx, beschrijving="Het werkblad."),
+)
+def export_gedeelde_ervaringsverhalen_xlsx(caller: RegioRapporterenDep, session: SessionDep, filters: ExportfiltersDep) -> Response:
+    return export.exporteer(session, caller=caller, formaat=Formaat.xlsx, **filters)
+
+
+@router.get(
+    "/gedeelde-ervaringsverhalen/export.csv",
+    summary="Gedeelde ervaringsverhalen als CSV",
+    description=(
+        "De gedeelde verhalen van de regio als CSV: `formaat=csv` (standaard) voor Nederlandse Excel, "
+        f"`formaat=csv-rfc4180` met komma's. {EXPORT_UITLEG}"
+    ),
+    response_class=Response,
+    responses=formaten.responses(Formaat.csv, beschrijving="De CSV."),
+)
+def export_gedeelde_ervaringsverhalen_csv(
+    caller: RegioRapporterenDep, session: SessionDep, filters: ExportfiltersDep,
+    formaat: Annotated[
+        formaten.CsvFormaat, Query(description="`csv` (Nederlandse Excel) of `csv-rfc4180` (komma's).", examples=["csv"])
+    ] = formaten.CsvFormaat.csv,
+) -> Response:
+    return export.exporteer(session, caller=caller, formaat=Formaat(formaat.value), **filters)
+
+
+@router.get(
+    "/gedeelde-ervaringsverhalen/export.md",
+    summary="Gedeelde ervaringsverhalen als verslag",
+    description=f"De gedeelde verhalen van de regio als leesbaar verslag per effect (Markdown). {EXPORT_UITLEG}",
+    response_class=Response,
+    responses=formaten.responses(Formaat.markdown, beschrijving="Het verslag."),
+)
+def export_gedeelde_ervaringsverhalen_md(caller: RegioRapporterenDep, session: SessionDep, filters: ExportfiltersDep) -> Response:
+    return export.exporteer(session, caller=caller, formaat=Formaat.markdown, **filters)

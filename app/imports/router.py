@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from app.core import db, formaten, persoonsgegevens
+from app.core import db, deprecation, formaten, persoonsgegevens
 from app.core.config import get_settings
 from app.core.db import SessionDep
 from app.core.errors import MediatypeNietOndersteund, OngeldigeInvoer, TeGroot
@@ -56,20 +56,15 @@ LOCATION = {"Location": {"description": "URL van de import.", "schema": {"type":
 
 
 class ImportFormulier(BaseModel):
-    """Een import als formulier (`multipart/form-data`): het bestand plus dezelfde opties als de queryparameters."""
+    """Een import als formulier (`multipart/form-data`): het bestand, en eventueel een mapping voor deze import.
+
+    De opties (`proefdraai`, `perRij`, ...) zijn queryparameters.
+    """
 
     bestand: bytes = Field(
         description="Het logboek (CSV, xlsx of NDJSON). Het formaat volgt uit het Content-Type van dit deel, "
         "anders uit de bestandsnaam, anders uit de inhoud.",
         json_schema_extra={"type": "string", "format": "binary"},
-    )
-    proefdraai: bool = Field(default=False, description="Alleen controleren en rapporteren; er wordt niets opgeslagen.")
-    perRij: bool = Field(default=False, description="Geldige rijen opslaan en de rest rapporteren.")
-    nieuweSleutelpersonenAanmaken: bool = Field(default=False, description="Onbekende namen van sleutelpersonen aanmaken.")
-    nieuweKetenpartnersAanmaken: bool = Field(default=False, description="Onbekende ketenpartners aanmaken.")
-    blad: str | None = Field(default=None, max_length=100, description="Werkblad van een xlsx-bestand; standaard het eerste.")
-    bestandsnaam: str | None = Field(
-        default=None, max_length=255, description="Oorspronkelijke bestandsnaam; standaard die van `bestand`."
     )
     mapping: str | None = Field(
         default=None, max_length=MAX_MAPPING_TEKENS,
@@ -78,36 +73,33 @@ class ImportFormulier(BaseModel):
         "per regel vóór de opgeslagen mapping van de organisatie.",
         examples=["aanmaken:\n  sleutelpersoon: [Samir B.]\nwaarden:\n  sleutelpersoon:\n    M. Abdi: Mays A.\n"],
     )
-    opgeslagenMapping: bool = Field(
-        default=True, description="De opgeslagen mapping van de organisatie gebruiken (`GET /import-mapping`)."
-    )
 
 
 register_schema(ImportFormulier)
 
+# One body type, so every generator makes one typed method (issue 28: openapi-generator picked
+# `application/x-ndjson` out of five and failed). The raw bodies still work and are described in prose.
 REQUEST_BODY = {
     "required": True,
     "description": (
-        "Het bestand, op een van drie manieren:\n\n"
-        "- als body met het eigen mediatype: `curl --data-binary @logboek.csv -H 'Content-Type: text/csv'`. Bij CSV "
-        "mag `charset` in het Content-Type staan; zonder wordt UTF-8 (met of zonder BOM) of anders Windows-1252 herkend;\n"
-        "- als `application/octet-stream` (wat gegenereerde clients sturen): het formaat volgt uit `bestandsnaam`, "
-        "anders uit de inhoud (xlsx, NDJSON of CSV);\n"
-        "- als formulier (`multipart/form-data`, een browserformulier of Postman): het veld `bestand` plus de opties "
-        "als velden: `curl -F bestand=@logboek.xlsx -F perRij=true`. Velden winnen van queryparameters."
+        "Het bestand als formulier (`multipart/form-data`) met het veld `bestand`, en eventueel `mapping`: "
+        "`curl -F bestand=@logboek.xlsx '…/v1/imports?perRij=true'`. De opties zijn altijd queryparameters.\n\n"
+        "Zonder formulier kan het ook: het bestand zelf als body, met zijn eigen mediatype (`text/csv`, "
+        f"`{XLSX_MEDIA_TYPE}`, `{NDJSON_MEDIA_TYPE}`; bij CSV mag `charset` in het Content-Type staan) of als "
+        "`application/octet-stream` (het formaat volgt dan uit `bestandsnaam`, anders uit de inhoud): "
+        "`curl --data-binary @logboek.csv -H 'Content-Type: text/csv' '…/v1/imports?proefdraai=true'`.\n\n"
+        "Verouderd: de opties als velden van het formulier. Ze werken nog (een veld wint van dezelfde "
+        "queryparameter), en het antwoord draagt dan de header `Deprecation`."
     ),
     "content": {
         MULTIPART_MEDIA_TYPE: {
             "schema": {"$ref": "#/components/schemas/ImportFormulier"},
             "encoding": {"bestand": {"contentType": f"{CSV_MEDIA_TYPE}, {XLSX_MEDIA_TYPE}, {NDJSON_MEDIA_TYPE}, {OCTET_MEDIA_TYPE}"}},
         },
-        OCTET_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}},
-        CSV_MEDIA_TYPE: {"schema": {"type": "string"}},
-        XLSX_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}},
-        NDJSON_MEDIA_TYPE: {"schema": {"type": "string"}},
     },
 }
-# Form fields that carry options, by their name in the form (the same as the query parameters).
+# Form fields that carry options, by their name in the form (the same as the query parameters). Deprecated since
+# API 0.3 (the options are query parameters); still read, and the answer says `Deprecation`.
 _VLAGGEN = {"proefdraai": "proefdraai", "perRij": "per_rij", "nieuweSleutelpersonenAanmaken": "nieuwe_sleutelpersonen",
             "nieuweKetenpartnersAanmaken": "nieuwe_ketenpartners", "opgeslagenMapping": "opgeslagen_mapping"}
 _TEKSTVELDEN = {"blad": 100, "bestandsnaam": 255}
@@ -212,11 +204,15 @@ def _formaat(request: Request, opties: service.Opties) -> tuple[str | None, str 
 
 
 async def ontvang_bestand(
-    request: Request, caller: RegistrerenDep, opties: Annotated[service.Opties, Depends(import_opties)]
+    request: Request, response: Response, caller: RegistrerenDep,
+    opties: Annotated[service.Opties, Depends(import_opties)],
 ) -> Upload:
     """Read the body: kept in memory when small, streamed to a temporary file when large."""
     if request.headers.get("content-type", "").split(";")[0].strip().lower() == MULTIPART_MEDIA_TYPE:
-        return await run_in_threadpool(_controleer, await _ontvang_formulier(request, opties))
+        upload, verouderd = await _ontvang_formulier(request, opties)
+        if verouderd:
+            deprecation.markeer(response.headers)
+        return await run_in_threadpool(_controleer, upload)
     formaat, codering = _formaat(request, opties)
     opties = replace(opties, formaat=formaat or "", codering=codering)
     buffer = bytearray()
@@ -284,8 +280,11 @@ def _controleer(upload: Upload) -> Upload:
     return upload
 
 
-async def _ontvang_formulier(request: Request, opties: service.Opties) -> Upload:
-    """A form upload: the file in `bestand`, options as fields (winning from the query); every problem in one 400."""
+async def _ontvang_formulier(request: Request, opties: service.Opties) -> tuple[Upload, bool]:
+    """A form upload: the file in `bestand`, maybe a `mapping`; every problem in one 400.
+
+    Options sent as fields (the deprecated way) win from the query; the flag says whether there were any.
+    """
     try:
         # Room for a few stray fields, so they are named in the 400 below rather than refused wholesale.
         formulier = await request.form(max_files=5, max_fields=2 * (len(_VLAGGEN) + len(_TEKSTVELDEN) + 1))
@@ -325,6 +324,7 @@ async def _ontvang_formulier(request: Request, opties: service.Opties) -> Upload
         problemen.append({"name": "bestand", "reason": "Voeg het logboek toe als bestandsveld `bestand`."})
     if problemen or not isinstance(bestand, UploadFile):
         raise OngeldigeInvoer.met(problemen, onderwerp="Het formulier")
+    verouderd = any(naam != "mapping" for naam in waarden)
     opties = replace(opties, **waarden)  # type: ignore[arg-type]
     naam = opties.bestandsnaam or bestand.filename
     opties = replace(opties, bestandsnaam=naam)
@@ -336,10 +336,10 @@ async def _ontvang_formulier(request: Request, opties: service.Opties) -> Upload
     opties = replace(opties, formaat=formaat)
     await bestand.seek(0)
     if (bestand.size or 0) <= GROTE_IMPORT_BYTES:
-        return Upload(opties, inhoud=await bestand.read())
+        return Upload(opties, inhoud=await bestand.read()), verouderd
     # The form's own spool file is closed with the request; a job needs a file that outlives it.
     # Copied in a worker thread: up to 200 MB of disk I/O must not stall the event loop.
-    return Upload(opties, pad=await run_in_threadpool(_kopieer, bestand.file))
+    return Upload(opties, pad=await run_in_threadpool(_kopieer, bestand.file)), verouderd
 
 
 def _kopieer(bron: IO[bytes]) -> Path:

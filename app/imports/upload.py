@@ -11,10 +11,11 @@ from app.core.errors import OngeldigeInvoer
 MAX_IMPORT_BYTES = 1_048_576
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # For the route's `openapi_extra`: the three ways to send the file.
+# Bytes first: openapi-generator uses the first media type only, and sends a file as bytes whatever it is.
 REQUEST_BODY = {"requestBody": {"required": True, "content": {
-    "text/csv": {"schema": {"type": "string"}}, XLSX: {"schema": {"type": "string", "format": "binary"}},
-    # For generated clients: the same file as bytes, CSV or xlsx told apart by its first bytes.
-    "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}}
+    # For generated clients: the file as bytes, CSV or xlsx told apart by its first bytes.
+    "application/octet-stream": {"schema": {"type": "string", "format": "binary"}},
+    "text/csv": {"schema": {"type": "string"}}, XLSX: {"schema": {"type": "string", "format": "binary"}}}}}
 
 
 async def bestand(request: Request) -> tuple[str, bytes]:

@@ -3,11 +3,12 @@
 import uuid
 from enum import StrEnum
 from typing import Annotated, Any
+from urllib.parse import parse_qsl, urlencode
 
 from fastapi import APIRouter, Path, Query, Request, Response, status
 from fastapi.responses import JSONResponse
 
-from app.core import formaten, versies
+from app.core import deprecation, formaten, versies
 from app.core.config import get_settings
 from app.core.db import SessionDep
 from app.core.formaten import Formaat
@@ -26,7 +27,6 @@ from app.indicatoren.dependencies import (
 )
 from app.indicatoren.eigen import bereken
 from app.indicatoren.schemas import (
-    EIGEN_CODE_PATTERN,
     EigenIndicatorInvoer,
     EigenIndicatorUpdateInvoer,
     EigenIndicatorVersiePublic,
@@ -195,63 +195,119 @@ def list_versies(code: EigenCode, caller: RapporterenDep, session: SessionDep, p
     return [eigen.versie_publiek(v) for v in pagina.van(session, eigen.versies_statement(record))]
 
 
+TE_VEEL_VERZOEKEN = {429: BUDGET_429}
+BESCHERMING = """Organisatiesleutels zien de eigen organisatie exact. Regionale en landelijke sleutels zien de
+gemeenten van hun regio, beschermd zoals de tabelbouwers van ONS en ABS: te gedetailleerde tabellen
+worden geweigerd (400: geen dagcijfers, een hele week, maand, kwartaal of jaar, ten hoogste drie
+kenmerken, een filter met meer waarden alleen op een gegroepeerde dimensie, taal en wijk met een
+filter dat de waarden noemt); elk getal krijgt een kleine, vaste ruis (ten hoogste 2) met een
+eigen celsleutel per maat en cel; niets onder de drempel wordt getoond, ook 0 niet
+(`onderdrukt: true`); cellen met werk van minder dan drie sleutelpersonen worden onderdrukt. De
+rijen zijn altijd alle combinaties van de gevraagde lijsten. Dezelfde vraag geeft altijd hetzelfde
+antwoord, in JSON, CSV en XLSX.
+
+Elke lezing met een sleutel die niet aan een organisatie gebonden is (regionaal, landelijk, beheer;
+ook via het dashboard) wordt vastgelegd met haar parameters, nooit met de uitkomst. Zo'n sleutel mag
+per dag een beperkt aantal verschillende tabellen opvragen (een tabel: indicator, periode, interval,
+groepering en filters); daarna volgt 429 tot middernacht. Dezelfde tabel opnieuw opvragen, ook in een
+ander formaat, telt niet mee."""
+BESTANDEN = (
+    "Dezelfde waarden als bestand, met dezelfde parameters: `/indicatoren/{code}/waarden.csv` (`formaat=csv` opent "
+    "met een dubbelklik in Nederlandse Excel: puntkomma, decimale komma, UTF-8 met BOM; `formaat=csv-rfc4180` "
+    "heeft komma's en decimale punten) en `/indicatoren/{code}/waarden.xlsx` (een werkmap met een tabel met "
+    "filters, omschrijvingen naast de codes, percentages als percentage en een blad `Toelichting` met definitie, "
+    "periode, filters, groepering, beschermingsmethode en aanmaaktijd). Ook vanuit Excel \"Van het web\" en "
+    "Power Query."
+)
+
+
+def _bereken(verzoek: Any, caller: Any, session: Any) -> Resultaat:
+    settings = get_settings()
+    return bereken(session, caller=caller, verzoek=verzoek, drempel=settings.suppression_threshold,
+                   max_rijen=settings.max_indicator_rows)
+
+
+def _bestandsnaam(verzoek: Any) -> str:
+    return f"{verzoek.indicator.code}-{verzoek.periode.label.replace('/', '_')}"
+
+
+def _bestand(resultaat: Resultaat, formaat: Formaat) -> Response:
+    naam = _bestandsnaam(resultaat.verzoek)
+    if formaat is Formaat.xlsx:
+        return formaten.bestand(export.to_xlsx(resultaat), formaat, naam)
+    return formaten.bestand(export.to_csv(resultaat, formaat), formaat, naam)
+
+
 @router.get(
     "/indicatoren/{code}/waarden",
     response_model=IndicatorWaarden,
     summary="Waarden van een indicator",
-    responses={
-        **formaten.responses(
-            *FORMATEN, json_schema={"$ref": "#/components/schemas/IndicatorWaarden"},
-            beschrijving="De waarden: JSON, CSV (twee varianten) of een Excel-werkmap met toelichting.",
-        ),
-        429: BUDGET_429,
-    },
+    description=(
+        "Berekent de indicator over de periode, optioneel per interval en gegroepeerd op dimensies.\n\n"
+        f"{BESCHERMING}\n\n{BESTANDEN}\n\nVerouderd: `formaat=csv|csv-rfc4180|xlsx` of `Accept: text/csv` (of het "
+        "xlsx-type) op deze URL geven nog steeds het bestand, met de header `Deprecation` en een `Link` naar de "
+        "URL hierboven."
+    ),
+    responses={**TE_VEEL_VERZOEKEN},
 )
 def get_indicator_waarden(
     caller: RapporterenDep,
     verzoek: VerzoekDep,
     request: Request,
     session: SessionDep,
-    formaat: Annotated[
-        Waardenformaat | None,
-        Query(description="Formaat van het antwoord. " + formaten.KEUZE_UITLEG, examples=["csv"]),
-    ] = None,
+    # Deprecated since API 0.3 (issue 28): one operation per format, so that every generated client
+    # types the answer. Left out of the document; still honoured.
+    formaat: Annotated[str | None, Query(include_in_schema=False, pattern=f"^({'|'.join(Waardenformaat)})$")] = None,
 ) -> Response:
-    """Berekent de indicator over de periode, optioneel per interval en gegroepeerd op dimensies.
-
-    Organisatiesleutels zien de eigen organisatie exact. Regionale en landelijke sleutels zien de
-    gemeenten van hun regio, beschermd zoals de tabelbouwers van ONS en ABS: te gedetailleerde tabellen
-    worden geweigerd (400: geen dagcijfers, een hele week, maand, kwartaal of jaar, ten hoogste drie
-    kenmerken, een filter met meer waarden alleen op een gegroepeerde dimensie, taal en wijk met een
-    filter dat de waarden noemt); elk getal krijgt een kleine, vaste ruis (ten hoogste 2) met een
-    eigen celsleutel per maat en cel; niets onder de drempel wordt getoond, ook 0 niet
-    (`onderdrukt: true`); cellen met werk van minder dan drie sleutelpersonen worden onderdrukt. De
-    rijen zijn altijd alle combinaties van de gevraagde lijsten. Dezelfde vraag geeft altijd hetzelfde
-    antwoord, in JSON, CSV en XLSX.
-
-    Elke lezing met een sleutel die niet aan een organisatie gebonden is (regionaal, landelijk, beheer;
-    ook via het dashboard) wordt vastgelegd met haar parameters, nooit met de uitkomst. Zo'n sleutel mag
-    per dag een beperkt aantal verschillende tabellen opvragen (een tabel: indicator, periode, interval,
-    groepering en filters); daarna volgt 429 tot middernacht. Dezelfde tabel opnieuw opvragen, ook in een
-    ander formaat, telt niet mee.
-
-    Kies het formaat met `formaat=json|csv|csv-rfc4180|xlsx` (ook vanuit Excel "Van het web" en Power
-    Query) of met `Accept`. `csv` opent met een dubbelklik in Nederlandse Excel (puntkomma, decimale komma,
-    UTF-8 met BOM); `csv-rfc4180` heeft komma's en decimale punten. De werkmap heeft een tabel met filters,
-    omschrijvingen naast de codes, percentages als percentage en een blad `Toelichting` met definitie,
-    periode, filters, groepering, beschermingsmethode en aanmaaktijd.
-    """
-    settings = get_settings()
-    resultaat = bereken(session, caller=caller, verzoek=verzoek, drempel=settings.suppression_threshold,
-                        max_rijen=settings.max_indicator_rows)
-    indicator, label = verzoek.indicator, verzoek.periode.label.replace("/", "_")
+    resultaat = _bereken(verzoek, caller, session)
     gekozen = formaten.kies(request, formaat, FORMATEN)
-    naam = f"{indicator.code}-{label}"
-    if gekozen is Formaat.xlsx:
-        return formaten.bestand(export.to_xlsx(resultaat), gekozen, naam)
-    if gekozen in (Formaat.csv, Formaat.csv_rfc4180):
-        return formaten.bestand(export.to_csv(resultaat, gekozen), gekozen, naam)
-    return JSONResponse(_as_json(resultaat, indicator))
+    if gekozen is Formaat.json:
+        return JSONResponse(_as_json(resultaat, verzoek.indicator))
+    antwoord = _bestand(resultaat, gekozen)
+    query = [(k, v) for k, v in parse_qsl(request.url.query, keep_blank_values=True) if k != "formaat"]
+    if gekozen is Formaat.csv_rfc4180:
+        query.append(("formaat", gekozen.value))
+    extensie = "xlsx" if gekozen is Formaat.xlsx else "csv"
+    deprecation.markeer(antwoord.headers, opvolger=f"{request.url.path}.{extensie}" + (f"?{urlencode(query)}" if query else ""))
+    return antwoord
+
+
+@router.get(
+    "/indicatoren/{code}/waarden.csv",
+    response_class=Response,
+    summary="Waarden van een indicator als CSV",
+    description=(
+        "De waarden van `/indicatoren/{code}/waarden` (dezelfde parameters) als CSV, met een kolom per dimensie, "
+        "een kolom met de omschrijving ernaast, en `waarde`, `teller`, `noemer` en `onderdrukt`. `formaat=csv` "
+        "(standaard) opent met een dubbelklik in Nederlandse Excel (puntkomma, decimale komma, UTF-8 met BOM); "
+        f"`formaat=csv-rfc4180` heeft komma's en decimale punten.\n\n{BESCHERMING}"
+    ),
+    responses={**formaten.responses(Formaat.csv, beschrijving="De waarden als CSV."), **TE_VEEL_VERZOEKEN},
+)
+def get_indicator_waarden_csv(
+    caller: RapporterenDep,
+    verzoek: VerzoekDep,
+    session: SessionDep,
+    formaat: Annotated[
+        formaten.CsvFormaat, Query(description="`csv` (Nederlandse Excel) of `csv-rfc4180` (komma's).", examples=["csv"])
+    ] = formaten.CsvFormaat.csv,
+) -> Response:
+    return _bestand(_bereken(verzoek, caller, session), Formaat(formaat.value))
+
+
+@router.get(
+    "/indicatoren/{code}/waarden.xlsx",
+    response_class=Response,
+    summary="Waarden van een indicator als Excel-werkmap",
+    description=(
+        "De waarden van `/indicatoren/{code}/waarden` (dezelfde parameters) als Excel-werkmap: een tabel met "
+        "filters, omschrijvingen naast de codes, percentages als percentage en een blad `Toelichting` met "
+        f"definitie, periode, filters, groepering, beschermingsmethode en aanmaaktijd.\n\n{BESCHERMING}"
+    ),
+    responses={**formaten.responses(Formaat.xlsx, beschrijving="De waarden als Excel-werkmap."), **TE_VEEL_VERZOEKEN},
+)
+def get_indicator_waarden_xlsx(caller: RapporterenDep, verzoek: VerzoekDep, session: SessionDep) -> Response:
+    return _bestand(_bereken(verzoek, caller, session), Formaat.xlsx)
 
 
 def _public_van(verzoek: Any) -> IndicatorPublic:

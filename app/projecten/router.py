@@ -9,7 +9,7 @@ from app.core import versies
 from app.core.db import SessionDep
 from app.core.errors import OngeldigeInvoer
 from app.core.filternamen import hernoemd
-from app.core.formaten import XLSX_MEDIA_TYPE
+from app.core.formaten import OCTET_MEDIA_TYPE, XLSX_MEDIA_TYPE
 from app.core.openapi import location
 from app.core.pagination import PAGINATED, PaginaDep
 from app.core.periods import PeriodeFout, parse_periode, range_periode
@@ -95,7 +95,9 @@ SroiPeriode = Annotated[str | None, Query(max_length=40, description="De periode
     "/projecten/{projectId}/sroi-invoer",
     summary="SROI-invoer van een project (XLSX)",
     response_class=Response,
-    responses={200: {"content": {XLSX_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}}},
+    # The same bytes as octet-stream too, for generators that know no spreadsheet type (formaten.responses).
+    responses={200: {"content": {XLSX_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}},
+                                 OCTET_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}}},
                      "description": "Een werkmap met een blad Toelichting en een blad per soort invoer."}},
 )
 def get_sroi_invoer(caller: RapporterenDep, project: ProjectDep, session: SessionDep, periode: SroiPeriode = None) -> Response:

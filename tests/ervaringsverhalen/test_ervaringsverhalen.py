@@ -208,3 +208,26 @@ def test_markdown_report_escapes_markup_from_stories() -> None:
     assert "### \\# Kop \\[klik\\](http://evil.example)" in tekst
     assert "\\<script\\>alert(1)\\</script\\>" in tekst and "<script>" not in tekst
     assert "\\*\\*vet\\*\\*" in tekst and "Org \\| X" in tekst
+
+
+def test_each_export_format_has_its_own_operation(client: TestClient, session: Session) -> None:
+    """Issue 28: `/export.xlsx`, `/export.csv` and `/export.md`, so a generated client types each answer; the old
+    `/export?formaat=` gives the same file, marked deprecated with a link to its successor."""
+    _, regio, _ = _regio_scenario(client, session)
+    basis = "/v1/gedeelde-ervaringsverhalen/export"
+    for formaat, pad, params in (("xlsx", ".xlsx", {}), ("csv", ".csv", {}), ("csv-rfc4180", ".csv", {"formaat": "csv-rfc4180"}),
+                                 ("markdown", ".md", {})):
+        nieuw = client.get(basis + pad, params={**params, "gemeente": "GM0344"}, headers=regio)
+        oud = client.get(basis, params={"formaat": formaat, "gemeente": "GM0344"}, headers=regio)
+        assert nieuw.status_code == oud.status_code == 200, nieuw.text
+        assert nieuw.headers["content-type"] == oud.headers["content-type"]
+        assert "Deprecation" not in nieuw.headers and oud.headers["Deprecation"].startswith("@")
+        opvolger = oud.headers["Link"].split(";")[0].strip("<>")
+        assert opvolger.startswith(basis + pad + "?") and "gemeente=GM0344" in opvolger
+        if formaat == "xlsx":
+            rijen = [list(load_workbook(io.BytesIO(r.content)).active.iter_rows(values_only=True)) for r in (nieuw, oud)]
+            assert rijen[0] == rijen[1]
+        elif formaat != "markdown":  # the report carries the moment it was made
+            assert nieuw.content == oud.content == client.get(opvolger, headers=regio).content
+    buiten = client.get(basis + ".csv", params={"formaat": "xlsx"}, headers=regio)
+    assert buiten.status_code == 400

@@ -4,7 +4,6 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, func, select
 
-from app.imports import router as imports_router
 from app.models import Contactmoment
 from tests.factories import make_key
 from tests.helpers import assert_400, assert_problem
@@ -82,13 +81,40 @@ def test_old_excel_as_octet_stream_is_415(client: TestClient, sleutel: dict[str,
     assert ".xls" in response.json()["detail"]
 
 
-def test_document_offers_every_upload_form() -> None:
+def test_document_offers_one_upload_body_and_each_option_once() -> None:
+    """Issue 28: one body type (openapi-generator picked `application/x-ndjson` out of five and failed), and
+    every option either a query parameter or a form field, never both (generators made `proefdraai2`)."""
     from app.main import create_app
 
-    body = create_app().openapi()["paths"]["/imports"]["post"]["requestBody"]["content"]
+    doc = create_app().openapi()
+    operatie = doc["paths"]["/imports"]["post"]
+    body = operatie["requestBody"]["content"]
+    assert list(body) == ["multipart/form-data"]
     assert body["multipart/form-data"]["schema"] == {"$ref": "#/components/schemas/ImportFormulier"}
-    assert body["application/octet-stream"]["schema"] == {"type": "string", "format": "binary"}
-    assert imports_router.CSV_MEDIA_TYPE in body
+    velden = list(doc["components"]["schemas"]["ImportFormulier"]["properties"])
+    assert velden[0] == "bestand" and velden == ["bestand", "mapping"]
+    query = {p["name"] for p in operatie["parameters"] if p["in"] == "query"}
+    assert query == {"proefdraai", "perRij", "nieuweSleutelpersonenAanmaken", "nieuweKetenpartnersAanmaken", "blad",
+                     "bestandsnaam", "opgeslagenMapping"}
+    assert not query & set(velden)
+
+
+def test_options_in_the_query_are_not_deprecated(client: TestClient, sleutel: dict[str, str]) -> None:
+    response = client.post(URL, headers=sleutel, params={"perRij": "true", "proefdraai": "true"},
+                           files={"bestand": ("x.csv", csv_bytes([rij(), rij(Datum="31-2-2025")]), "text/csv")},
+                           data={"mapping": "waarden: {}\n"})
+    assert response.status_code == 201, response.text
+    assert (response.json()["modus"], response.json()["proefdraai"]) == ("per-rij", True)
+    assert "Deprecation" not in response.headers
+
+
+def test_options_as_form_fields_still_work_and_say_deprecation(client: TestClient, sleutel: dict[str, str]) -> None:
+    response = client.post(URL, headers=sleutel, files={"bestand": ("x.csv", csv_bytes([rij()]), "text/csv")},
+                           data={"proefdraai": "true"})
+    assert response.status_code == 201, response.text
+    assert response.json()["proefdraai"] is True
+    assert response.headers["Deprecation"].startswith("@")
+    assert int(response.headers["Deprecation"][1:]) > 0
 
 
 def test_error_report_in_both_csv_dialects(client: TestClient, sleutel: dict[str, str]) -> None:

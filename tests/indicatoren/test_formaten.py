@@ -163,3 +163,47 @@ def test_empty_dimension_value_is_labelled(client: TestClient, session: Session)
     rijen = client.get("/v1/indicatoren/aantal-contactmomenten/waarden",
                        params={**PARAMS, "groeperenOp": "leeftijdscategorie"}, headers=headers).json()["rijen"]
     assert rijen[0]["leeftijdscategorie"] == {"code": None, "label": "(niet ingevuld)"}
+
+
+def test_each_file_format_has_its_own_operation(client: TestClient, opgelost: dict[str, Any]) -> None:
+    """Issue 28: one operation per format, so a generated client types CSV as text and XLSX as bytes; the old
+    `formaat=` answers the same bytes, marked deprecated with a link to its successor."""
+    headers = opgelost["headers"]
+    for formaat, pad in (("csv", ".csv"), ("csv-rfc4180", ".csv"), ("xlsx", ".xlsx")):
+        nieuw = client.get(URL + pad, params={**PARAMS, **({} if formaat == "xlsx" else {"formaat": formaat})},
+                           headers=headers)
+        oud = client.get(URL, params={**PARAMS, "formaat": formaat}, headers=headers)
+        assert nieuw.status_code == oud.status_code == 200, nieuw.text
+        assert nieuw.headers["content-type"] == oud.headers["content-type"]
+        assert "Deprecation" not in nieuw.headers and oud.headers["Deprecation"].startswith("@")
+        opvolger = oud.headers["Link"].split(";")[0].strip("<>")
+        assert opvolger.startswith(URL + pad + "?") and ("formaat=csv-rfc4180" in opvolger) == (formaat == "csv-rfc4180")
+        via_link = client.get(opvolger, headers=headers)
+        if formaat == "xlsx":  # a workbook records when it was made; compare its table
+            assert pandas.read_excel(io.BytesIO(nieuw.content)).equals(pandas.read_excel(io.BytesIO(oud.content)))
+            assert via_link.headers["content-type"] == XLSX
+        else:
+            assert nieuw.content == oud.content == via_link.content
+    zonder = client.get(URL + ".csv", params=PARAMS, headers=headers)
+    assert zonder.content.startswith(b"\xef\xbb\xbf")  # the Excel variant by default
+    accept = client.get(URL, params=PARAMS, headers={**headers, "Accept": "text/csv"})
+    assert accept.content == zonder.content and accept.headers["Deprecation"].startswith("@")
+    assert "Deprecation" not in client.get(URL, params=PARAMS, headers=headers).headers
+
+
+def test_document_gives_json_csv_and_xlsx_each_one_media_type() -> None:
+    from app.main import create_app
+
+    paden = create_app().openapi()["paths"]
+    json_op = paden["/indicatoren/{code}/waarden"]["get"]
+    assert list(json_op["responses"]["200"]["content"]) == ["application/json"]
+    assert "formaat" not in {p["name"] for p in json_op["parameters"]}
+    assert list(paden["/indicatoren/{code}/waarden.csv"]["get"]["responses"]["200"]["content"]) == ["text/csv"]
+    xlsx = paden["/indicatoren/{code}/waarden.xlsx"]["get"]["responses"]["200"]["content"]
+    assert list(xlsx) == [XLSX, "application/octet-stream"]
+    assert {s["schema"]["format"] for s in xlsx.values()} == {"binary"}
+
+
+def test_the_deprecated_formaat_is_still_checked(client: TestClient, opgelost: dict[str, Any]) -> None:
+    assert_400(client.get(URL, params={**PARAMS, "formaat": "pdf"}, headers=opgelost["headers"]), ["formaat"])
+    assert_400(client.get(URL + ".csv", params={**PARAMS, "formaat": "xlsx"}, headers=opgelost["headers"]), ["formaat"])
