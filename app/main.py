@@ -17,6 +17,7 @@ from app.core import logs
 from app.core.errors import install_error_handlers
 from app.core.http import HttpMiddleware
 from app.core.idempotentiesleutel import IdempotentieMiddleware
+from app.core import spans
 from app.core.middleware import BodyLimitMiddleware, HeadersMiddleware
 from app.core.proxy import DoorgestuurdeHeaders
 from app.core.openapi import API_PREFIX, install_openapi, operation_id
@@ -212,4 +213,7 @@ def create_app() -> FastAPI:
     app.add_middleware(HeadersMiddleware, api_version=__version__)
     # Outermost: every other layer sees the scheme, host and client the trusted proxy saw.
     app.add_middleware(DoorgestuurdeHeaders, trusted_hosts=settings.trusted_proxies)
+    if settings.meet_spans:
+        # Measuring only (docs/performance.md): around everything, so `totaal` is the request's whole time here.
+        app.add_middleware(spans.SpanMiddleware, pad=settings.meet_spans)
     return app

@@ -28,7 +28,7 @@ from app.contactmomenten.inhoud import (
     referentie_hash,
 )
 from app.contactmomenten.schemas import ContactmomentCreate, ContactmomentPublic
-from app.core import idempotentie
+from app.core import idempotentie, spans
 from app.core.errors import Conflict, validation_params
 from app.core.sorting import Sortering
 from app.core.schemas import schemafouten
@@ -151,7 +151,8 @@ def create(session: Session, *, caller: Caller, data: ContactmomentCreate) -> tu
         # One pass: the schema's errors with those of the rules over the fields that were valid.
         heeft_referentie = inwoner_hash is not None
         raise regels.weiger(fouten + regels.controleer(session, caller=caller, data=data, heeft_referentie=heeft_referentie))
-    vingerafdruk = inhoud_hash(inhoud_van_invoer(data, inwoner_hash=inwoner_hash))
+    with spans.span("vingerafdruk"):
+        vingerafdruk = inhoud_hash(inhoud_van_invoer(data, inwoner_hash=inwoner_hash))
 
     def herhaling() -> tuple[ContactmomentPublic, bool] | None:
         bestaand = zoek_extern_id(session, caller=caller, extern_id=data.extern_id) if data.extern_id else None
@@ -164,7 +165,8 @@ def create(session: Session, *, caller: Caller, data: ContactmomentCreate) -> tu
         )
         return publiek_een(session, record=bestaand), False
 
-    problems = regels.controleer(session, caller=caller, data=data, heeft_referentie=inwoner_hash is not None)
+    with spans.span("regels"):
+        problems = regels.controleer(session, caller=caller, data=data, heeft_referentie=inwoner_hash is not None)
     if problems:
         gevonden = herhaling()
         if gevonden is not None:
@@ -172,7 +174,8 @@ def create(session: Session, *, caller: Caller, data: ContactmomentCreate) -> tu
         raise regels.weiger(problems)
 
     try:
-        slot.controleer(session, organisatie_id=caller.organisatie_id, datums=[data.datum])
+        with spans.span("periodeslot"):
+            slot.controleer(session, organisatie_id=caller.organisatie_id, datums=[data.datum])
     except slot.PeriodeGoedgekeurd:
         # A retry of a record already stored changes nothing, so it is answered as ever (200).
         gevonden = herhaling()
@@ -187,7 +190,9 @@ def create(session: Session, *, caller: Caller, data: ContactmomentCreate) -> tu
     # writes nothing and answers 200/409 from the row the winner wrote. Should that row be gone by
     # the time we read it (erased in between), the write is simply tried once more.
     for _poging in range(2):
-        if schrijver.schrijf(session, caller=caller, rijen=rijen):
+        with spans.span("schrijven"):
+            geschreven = schrijver.schrijf(session, caller=caller, rijen=rijen)
+        if geschreven:
             break
         gevonden = herhaling()
         if gevonden is not None:
@@ -204,7 +209,8 @@ def create(session: Session, *, caller: Caller, data: ContactmomentCreate) -> tu
         doorverwijzingen=rijen.doorverwijzingen,
         uitkomst=rijen.uitkomsten[0] if rijen.uitkomsten else None,
     )
-    return publiek(rijen.contactmomenten[0], kinderen), True
+    with spans.span("antwoord"):
+        return publiek(rijen.contactmomenten[0], kinderen), True
 
 
 
