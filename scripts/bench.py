@@ -51,6 +51,7 @@ from sqlmodel import Session  # noqa: E402
 import bench_data as bd  # noqa: E402
 import bench_http as bh  # noqa: E402
 import bench_import as bi  # noqa: E402
+import bench_spans  # noqa: E402
 from bench_db import Database, Postgres  # noqa: E402
 from app.core.periods import Interval, Periode, jaar, kwartaal, maand  # noqa: E402
 from app.core.validation import vandaag  # noqa: E402
@@ -258,6 +259,8 @@ class Bench:
         self.postgres: Postgres | None = None
         self.vandaag = vandaag()
         self.omgeving: dict[str, str] = {}
+        # Per database: where a POST's time goes (scripts/bench_spans.py), as a Markdown table.
+        self.spans: dict[str, str] = {}
 
     # -- plumbing --
 
@@ -506,6 +509,26 @@ class Bench:
                 self.versheid(db, wereld, gen, server, token, omvang)
         finally:
             server.stop()
+        if doen_schrijven:
+            self.waar_de_tijd_blijft(db, maak_post, omvang)
+
+    def waar_de_tijd_blijft(self, db: Database, maak_post: Callable[[int], Callable[[int], bytes]], omvang: int) -> None:
+        """The same load once more against a server that measures its spans (app/core/spans.py): where a POST's time goes.
+
+        A separate run, so the measuring itself (a few perf_counter_ns calls per request) does not touch the figures above.
+        """
+        prefix = self.tmp / f"spans-{db.backend}-{omvang}"
+        env = self.env(db) | {"SLEUTELMONITOR_MEET_SPANS": str(prefix)}
+        poort = bh.vrije_poort()
+        server = bh.start([bh.sleutelmonitor(), "serve", "--host", bh.HOST, "--port", str(poort), "--workers", "2"],
+                          env=env, poort=poort, log=self.tmp / "serve-spans.log")
+        try:
+            bh.belast(poort, maak_post(poort), gelijktijdig=self.modus.gelijktijdig, seconden=min(1.0, self.modus.seconden))
+            bh.belast(poort, maak_post(poort), gelijktijdig=self.modus.gelijktijdig, seconden=self.modus.seconden)
+        finally:
+            server.stop()  # the workers write their totals every 200 requests and when they exit
+        verzoeken, ns = bench_spans.samenvoegen(prefix)
+        self.spans[f"{db.backend}, {omvang:,} records"] = bench_spans.markdown(verzoeken, ns)
 
     def http_indicator(self, db: Database, wereld: bd.Wereld, server: bh.Server, token: str, omvang: int) -> None:
         geval = indicator_gevallen(wereld, db.backend)[0]
@@ -697,6 +720,8 @@ def main(argv: list[str] | None = None) -> int:
     duur = time.perf_counter() - begin
 
     Console(highlight=False, width=220).print(bench.tabel())
+    for waar, tabel in bench.spans.items():
+        console.print(f"\nWhere a POST's time goes ({waar}, 32 clients, 2 workers, measured in a separate run):\n{tabel}")
     info = machine()
     console.print(f"machine: {info['nproc']} cores, {info['cpu']}, {info['memory']}, Python {info['python']}; "
                   f"run took {duur:.0f} s")
@@ -705,6 +730,7 @@ def main(argv: list[str] | None = None) -> int:
             "modus": modus.naam, "machine": info, "seconden": round(duur),
             "pg_instellingen": {} if args.pg_standaard else PG_INSTELLINGEN,
             "metingen": [asdict(m) | {"verhouding": m.verhouding} for m in bench.metingen],
+            "spans": bench.spans,
         }, indent=2, default=str))
 
     if args.selftest:

@@ -9,6 +9,7 @@ ContextVar look-up; nothing is measured or written.
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import threading
@@ -58,6 +59,7 @@ class _Totalen:
         self.ns: dict[str, int] = {}
         self.keren: dict[str, int] = {}
         self.verzoeken = 0
+        atexit.register(self.schrijf)
 
     def voeg_toe(self, gemeten: dict[str, int]) -> None:
         with self.lock:
@@ -69,6 +71,8 @@ class _Totalen:
                 self.schrijf()
 
     def schrijf(self) -> None:
+        if not self.verzoeken:
+            return
         tijdelijk = self.pad.with_suffix(".tmp")
         tijdelijk.write_text(json.dumps({"verzoeken": self.verzoeken, "ns": self.ns, "keren": self.keren}))
         tijdelijk.replace(self.pad)
