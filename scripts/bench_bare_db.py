@@ -20,12 +20,12 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from fastapi import FastAPI  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
+import bench_data as bd
+from fastapi import FastAPI
+from sqlalchemy.engine import make_url
 
-import bench_data as bd  # noqa: E402
-from app.contactmomenten.schemas import ContactmomentCreate  # noqa: E402
-from app.core.config import get_settings  # noqa: E402
+from app.contactmomenten.schemas import ContactmomentCreate
+from app.core.config import get_settings
 
 _LOKAAL = threading.local()
 
