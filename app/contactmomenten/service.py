@@ -173,6 +173,20 @@ def create(session: Session, *, caller: Caller, data: ContactmomentCreate) -> tu
             return gevonden
         raise regels.weiger(problems)
 
+    # The rows and the response are built before the first statement of the transaction: on SQLite that
+    # statement takes the write slot, which then covers only the period check, the INSERTs and the COMMIT.
+    rijen = nieuwe_rijen(
+        data, organisatie_id=caller.organisatie_id, sleutel_id=caller.sleutel_id, inwoner_hash=inwoner_hash,
+        vingerafdruk=vingerafdruk, nu=utcnow(),
+    )
+    with spans.span("antwoord"):
+        # The response comes straight from the rows about to be written: no ORM objects, no reading back.
+        antwoord = publiek(rijen.contactmomenten[0], Kinderen(
+            onderwerpen=[o["onderwerp"] for o in rijen.onderwerpen],
+            acties=[a["actie"] for a in rijen.acties],
+            doorverwijzingen=rijen.doorverwijzingen,
+            uitkomst=rijen.uitkomsten[0] if rijen.uitkomsten else None,
+        ))
     try:
         with spans.span("periodeslot"):
             slot.controleer(session, organisatie_id=caller.organisatie_id, datums=[data.datum])
@@ -182,10 +196,6 @@ def create(session: Session, *, caller: Caller, data: ContactmomentCreate) -> tu
         if gevonden is not None:
             return gevonden
         raise
-    rijen = nieuwe_rijen(
-        data, organisatie_id=caller.organisatie_id, sleutel_id=caller.sleutel_id, inwoner_hash=inwoner_hash,
-        vingerafdruk=vingerafdruk, nu=utcnow(),
-    )
     # The unique index decides between us and a concurrent post with the same externId; the loser
     # writes nothing and answers 200/409 from the row the winner wrote. Should that row be gone by
     # the time we read it (erased in between), the write is simply tried once more.
@@ -202,15 +212,7 @@ def create(session: Session, *, caller: Caller, data: ContactmomentCreate) -> tu
             raise Conflict(f"Het externId `{data.extern_id}` is in de organisatie al in gebruik; gebruik een ander.")
     else:
         raise RuntimeError("contactmoment not inserted, and no record with its externId")
-    # The response comes straight from the rows just written: no ORM objects, no reading back.
-    kinderen = Kinderen(
-        onderwerpen=[o["onderwerp"] for o in rijen.onderwerpen],
-        acties=[a["actie"] for a in rijen.acties],
-        doorverwijzingen=rijen.doorverwijzingen,
-        uitkomst=rijen.uitkomsten[0] if rijen.uitkomsten else None,
-    )
-    with spans.span("antwoord"):
-        return publiek(rijen.contactmomenten[0], kinderen), True
+    return antwoord, True
 
 
 
