@@ -526,7 +526,7 @@ class Bench:
             bh.belast(poort, maak_post(poort), gelijktijdig=self.modus.gelijktijdig, seconden=min(1.0, self.modus.seconden))
             bh.belast(poort, maak_post(poort), gelijktijdig=self.modus.gelijktijdig, seconden=self.modus.seconden)
         finally:
-            server.stop()  # the workers write their totals every 200 requests and when they exit
+            server.stop()  # the workers write their totals twice a second
         verzoeken, ns = bench_spans.samenvoegen(prefix)
         self.spans[f"{db.backend}, {omvang:,} records"] = bench_spans.markdown(verzoeken, ns)
 

@@ -2,7 +2,7 @@
 
 With `SLEUTELMONITOR_MEET_SPANS=<path>` every worker adds up, per request, the nanoseconds spent in each
 span (`with spans.span("schrijven"):`) and the request's whole time in the server (`totaal`, from the first
-ASGI call to the last byte sent), and every `SCHRIJF_ELKE` requests writes the totals to `<path>.<pid>.json`.
+ASGI call to the last byte sent), and writes the totals to `<path>.<pid>.json` at most twice a second.
 `scripts/bench_spans.py` merges the workers' files into one table. Off (the default) a span is one
 ContextVar look-up; nothing is measured or written.
 """
@@ -23,7 +23,8 @@ from typing import Any
 # The spans of the request being served (None: not measured). A dict, so a span in the thread pool (which
 # runs in a copy of the request's context) adds to the same request.
 _HUIDIG: ContextVar[dict[str, int] | None] = ContextVar("spans", default=None)
-SCHRIJF_ELKE = 200
+# A worker writes its totals at most once per this many seconds (and at exit, when it exits normally).
+SCHRIJF_ELKE_SECONDEN = 0.5
 
 
 @contextmanager
@@ -59,6 +60,7 @@ class _Totalen:
         self.ns: dict[str, int] = {}
         self.keren: dict[str, int] = {}
         self.verzoeken = 0
+        self.geschreven = 0.0
         atexit.register(self.schrijf)
 
     def voeg_toe(self, gemeten: dict[str, int]) -> None:
@@ -67,12 +69,13 @@ class _Totalen:
             for naam, ns in gemeten.items():
                 self.ns[naam] = self.ns.get(naam, 0) + ns
                 self.keren[naam] = self.keren.get(naam, 0) + 1
-            if self.verzoeken % SCHRIJF_ELKE == 0:
+            if time.monotonic() - self.geschreven >= SCHRIJF_ELKE_SECONDEN:
                 self.schrijf()
 
     def schrijf(self) -> None:
         if not self.verzoeken:
             return
+        self.geschreven = time.monotonic()
         tijdelijk = self.pad.with_suffix(".tmp")
         tijdelijk.write_text(json.dumps({"verzoeken": self.verzoeken, "ns": self.ns, "keren": self.keren}))
         tijdelijk.replace(self.pad)
