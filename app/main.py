@@ -20,6 +20,7 @@ from app.core.errors import install_error_handlers
 from app.core.filternamen import VerouderdeFiltersMiddleware
 from app.core.http import HttpMiddleware
 from app.core.idempotentiesleutel import IdempotentieMiddleware
+from app.core import spans
 from app.core.middleware import BodyLimitMiddleware, HeadersMiddleware
 from app.core.openapi import API_PREFIX, install_openapi, operation_id
 from app.core.proxy import DoorgestuurdeHeaders
@@ -237,4 +238,7 @@ def create_app() -> FastAPI:
     app.add_middleware(logs.RequestIdMiddleware)  # X-Request-ID on every response, and in every log line
     # Outermost: every other layer sees the scheme, host and client the trusted proxy saw.
     app.add_middleware(DoorgestuurdeHeaders, trusted_hosts=settings.trusted_proxies)
+    if settings.meet_spans:
+        # Measuring only (docs/performance.md): around everything, so `totaal` is the request's whole time here.
+        app.add_middleware(spans.SpanMiddleware, pad=settings.meet_spans)
     return app

@@ -51,6 +51,7 @@ from sqlmodel import Session  # noqa: E402
 import bench_data as bd  # noqa: E402
 import bench_http as bh  # noqa: E402
 import bench_import as bi  # noqa: E402
+import bench_spans  # noqa: E402
 from bench_db import Database, Postgres  # noqa: E402
 from app.core.periods import Interval, Periode, jaar, kwartaal, maand  # noqa: E402
 from app.core.validation import vandaag  # noqa: E402
@@ -258,6 +259,8 @@ class Bench:
         self.postgres: Postgres | None = None
         self.vandaag = vandaag()
         self.omgeving: dict[str, str] = {}
+        # Per database: where a POST's time goes (scripts/bench_spans.py), as a Markdown table.
+        self.spans: dict[str, str] = {}
 
     # -- plumbing --
 
@@ -448,6 +451,7 @@ class Bench:
 
         # The bare baseline first, then the service, one server at a time on the same cores.
         kaal: bh.Belasting | None = None
+        kaal_db: bh.Belasting | None = None
         if doen_schrijven:
             poort = bh.vrije_poort()
             server = bh.start([sys.executable, str(ROOT / "scripts" / "bench_bare.py"), str(poort), "2"],
@@ -458,12 +462,23 @@ class Bench:
             finally:
                 server.stop()
             self.log(f"bare FastAPI: {kaal.per_seconde:.0f} req/s, p99 {ms(kaal.percentiel(99))} ms")
+            # The second baseline: the same bare app, but it inserts the same rows with raw SQL and commits.
+            poort = bh.vrije_poort()
+            server = bh.start([sys.executable, str(ROOT / "scripts" / "bench_bare_db.py"), str(poort), "2", org_uuid],
+                              env=self.env(db), poort=poort, log=self.tmp / "bare-db.log")
+            try:
+                bh.belast(poort, maak_post(poort), gelijktijdig=gelijktijdig, seconden=min(1.0, seconden))
+                kaal_db = bh.belast(poort, maak_post(poort), gelijktijdig=gelijktijdig, seconden=seconden)
+            finally:
+                server.stop()
+            self.log(f"bare FastAPI + raw INSERT: {kaal_db.per_seconde:.0f} req/s, p99 {ms(kaal_db.percentiel(99))} ms, "
+                     f"statuses {kaal_db.statussen}")
 
         poort = bh.vrije_poort()
         server = bh.start([bh.sleutelmonitor(), "serve", "--host", bh.HOST, "--port", str(poort), "--workers", "2"],
                           env=self.env(db), poort=poort, log=self.tmp / "serve.log")
         try:
-            if doen_schrijven and kaal is not None:
+            if doen_schrijven and kaal is not None and kaal_db is not None:
                 bh.belast(poort, maak_post(poort), gelijktijdig=gelijktijdig, seconden=min(1.0, seconden))
                 echt = bh.belast(poort, maak_post(poort), gelijktijdig=gelijktijdig, seconden=seconden)
                 fout = {s: n for s, n in echt.statussen.items() if s != 201}
@@ -473,9 +488,19 @@ class Bench:
                     details={"p50": ms(echt.percentiel(50)), "p95": ms(echt.percentiel(95)),
                              "p99": ms(echt.percentiel(99)), "baseline p99": ms(kaal.percentiel(99)),
                              "requests": float(echt.aantal), "non-201": json.dumps(fout) if fout else "none"},
-                    doel=">= 40% of baseline, p99 < 100 ms",
-                    gehaald=echt.per_seconde >= 0.4 * kaal.per_seconde and echt.percentiel(99) < 0.1 and not fout,
+                    doel=">= 25% of baseline, p99 < 100 ms",
+                    gehaald=echt.per_seconde >= 0.25 * kaal.per_seconde and echt.percentiel(99) < 0.1 and not fout,
                     fout=None if echt.aantal else "no request completed",
+                ))
+                kaal_fout = {s: n for s, n in kaal_db.statussen.items() if s != 201}
+                self.metingen.append(Meting(
+                    "schrijven", "the same, against bare FastAPI + raw INSERT and commit", db.backend, omvang, "req/s",
+                    round(echt.per_seconde, 1), round(kaal_db.per_seconde, 1),
+                    details={"baseline p50": ms(kaal_db.percentiel(50)), "baseline p99": ms(kaal_db.percentiel(99)),
+                             "baseline non-201": json.dumps(kaal_fout) if kaal_fout else "none"},
+                    doel=">= 50% of baseline, p99 < 100 ms",
+                    gehaald=echt.per_seconde >= 0.5 * kaal_db.per_seconde and echt.percentiel(99) < 0.1 and not fout,
+                    fout=None if kaal_db.aantal and not kaal_fout else f"baseline statuses {kaal_db.statussen}",
                 ))
                 self.log(f"service: {echt.per_seconde:.0f} req/s, p99 {ms(echt.percentiel(99))} ms, statuses {echt.statussen}")
             if "indicatoren" in self.onderdelen:
@@ -484,6 +509,26 @@ class Bench:
                 self.versheid(db, wereld, gen, server, token, omvang)
         finally:
             server.stop()
+        if doen_schrijven:
+            self.waar_de_tijd_blijft(db, maak_post, omvang)
+
+    def waar_de_tijd_blijft(self, db: Database, maak_post: Callable[[int], Callable[[int], bytes]], omvang: int) -> None:
+        """The same load once more against a server that measures its spans (app/core/spans.py): where a POST's time goes.
+
+        A separate run, so the measuring itself (a few perf_counter_ns calls per request) does not touch the figures above.
+        """
+        prefix = self.tmp / f"spans-{db.backend}-{omvang}"
+        env = self.env(db) | {"SLEUTELMONITOR_MEET_SPANS": str(prefix)}
+        poort = bh.vrije_poort()
+        server = bh.start([bh.sleutelmonitor(), "serve", "--host", bh.HOST, "--port", str(poort), "--workers", "2"],
+                          env=env, poort=poort, log=self.tmp / "serve-spans.log")
+        try:
+            bh.belast(poort, maak_post(poort), gelijktijdig=self.modus.gelijktijdig, seconden=min(1.0, self.modus.seconden))
+            bh.belast(poort, maak_post(poort), gelijktijdig=self.modus.gelijktijdig, seconden=self.modus.seconden)
+        finally:
+            server.stop()  # the workers write their totals twice a second
+        verzoeken, ns = bench_spans.samenvoegen(prefix)
+        self.spans[f"{db.backend}, {omvang:,} records"] = bench_spans.markdown(verzoeken, ns)
 
     def http_indicator(self, db: Database, wereld: bd.Wereld, server: bh.Server, token: str, omvang: int) -> None:
         geval = indicator_gevallen(wereld, db.backend)[0]
@@ -675,6 +720,8 @@ def main(argv: list[str] | None = None) -> int:
     duur = time.perf_counter() - begin
 
     Console(highlight=False, width=220).print(bench.tabel())
+    for waar, tabel in bench.spans.items():
+        console.print(f"\nWhere a POST's time goes ({waar}, 32 clients, 2 workers, measured in a separate run):\n{tabel}")
     info = machine()
     console.print(f"machine: {info['nproc']} cores, {info['cpu']}, {info['memory']}, Python {info['python']}; "
                   f"run took {duur:.0f} s")
@@ -683,6 +730,7 @@ def main(argv: list[str] | None = None) -> int:
             "modus": modus.naam, "machine": info, "seconden": round(duur),
             "pg_instellingen": {} if args.pg_standaard else PG_INSTELLINGEN,
             "metingen": [asdict(m) | {"verhouding": m.verhouding} for m in bench.metingen],
+            "spans": bench.spans,
         }, indent=2, default=str))
 
     if args.selftest:

@@ -172,6 +172,22 @@ def preload(session: Session, *, lijsten: Iterable[str]) -> None:
     cache.update({lijst: gelezen[lijst] for lijst in ontbrekend})
 
 
+_ACTIEF_KEY = "codelijsten.actief"
+
+
+def actieve_codes(session: Session, *, lijst: str) -> frozenset[str]:
+    """The active codes of one list, derived from (and living exactly as long as) the session's lookup cache.
+
+    For the hot path of validation: a value in this set needs no further check (see `check_codes`).
+    """
+    known = lookup(session, lijst=lijst)
+    afgeleid: dict[str, tuple[Any, frozenset[str]]] = session.info.setdefault(_ACTIEF_KEY, {})
+    gevonden = afgeleid.get(lijst)
+    if gevonden is None or gevonden[0] is not known:
+        gevonden = afgeleid[lijst] = (known, frozenset(code for code, entry in known.items() if entry.actief))
+    return gevonden[1]
+
+
 def _clear_lookup(session: Session) -> None:
     session.info.pop(_CACHE_KEY, None)
 

@@ -10,7 +10,7 @@ from app.contactmomenten.schemas import (
     ContactmomentPublic,
     ContactmomentUpdate,
 )
-from app.core import versies
+from app.core import spans, versies
 from app.core.db import SessionDep, commit_after
 from app.core.openapi import location
 from app.core.pagination import PAGINATED, PaginaDep
@@ -52,8 +52,10 @@ def create_contactmoment(
     publiek, aangemaakt = commit_after(session, lambda: service.create(session, caller=caller, data=body))
     # Serialised here, once: returning the model would have FastAPI validate it again as response_model
     # (in another thread-pool hop) before serialising it; the document still declares ContactmomentPublic.
+    with spans.span("antwoord"):
+        inhoud = publiek.model_dump_json(by_alias=True)
     return Response(
-        content=publiek.model_dump_json(by_alias=True),
+        content=inhoud,
         status_code=201 if aangemaakt else 200,
         media_type="application/json",
         headers={"Location": location("contactmomenten", publiek.id)},

@@ -29,7 +29,7 @@ from app.contactmomenten.inhoud import (
     referentie_hash,
 )
 from app.contactmomenten.schemas import ContactmomentCreate, ContactmomentPublic
-from app.core import idempotentie
+from app.core import idempotentie, spans
 from app.core.errors import Conflict, validation_params
 from app.core.sorting import Sortering
 from app.core.schemas import schemafouten
@@ -152,7 +152,8 @@ def create(session: Session, *, caller: Caller, data: ContactmomentCreate) -> tu
         # One pass: the schema's errors with those of the rules over the fields that were valid.
         heeft_referentie = inwoner_hash is not None
         raise regels.weiger(fouten + regels.controleer(session, caller=caller, data=data, heeft_referentie=heeft_referentie))
-    vingerafdruk = inhoud_hash(inhoud_van_invoer(data, inwoner_hash=inwoner_hash))
+    with spans.span("vingerafdruk"):
+        vingerafdruk = inhoud_hash(inhoud_van_invoer(data, inwoner_hash=inwoner_hash))
 
     def herhaling() -> tuple[ContactmomentPublic, bool] | None:
         bestaand = zoek_extern_id(session, caller=caller, extern_id=data.extern_id) if data.extern_id else None
@@ -165,30 +166,44 @@ def create(session: Session, *, caller: Caller, data: ContactmomentCreate) -> tu
         )
         return publiek_een(session, record=bestaand), False
 
-    problems = regels.controleer(session, caller=caller, data=data, heeft_referentie=inwoner_hash is not None)
+    with spans.span("regels"):
+        problems = regels.controleer(session, caller=caller, data=data, heeft_referentie=inwoner_hash is not None)
     if problems:
         gevonden = herhaling()
         if gevonden is not None:
             return gevonden
         raise regels.weiger(problems)
 
+    # The rows and the response are built before the first statement of the transaction: on SQLite that
+    # statement takes the write slot, which then covers only the period check, the INSERTs and the COMMIT.
+    rijen = nieuwe_rijen(
+        data, organisatie_id=caller.organisatie_id, sleutel_id=caller.sleutel_id, inwoner_hash=inwoner_hash,
+        vingerafdruk=vingerafdruk, nu=utcnow(),
+    )
+    with spans.span("antwoord"):
+        # The response comes straight from the rows about to be written: no ORM objects, no reading back.
+        antwoord = publiek(rijen.contactmomenten[0], Kinderen(
+            onderwerpen=[o["onderwerp"] for o in rijen.onderwerpen],
+            acties=[a["actie"] for a in rijen.acties],
+            doorverwijzingen=rijen.doorverwijzingen,
+            uitkomst=rijen.uitkomsten[0] if rijen.uitkomsten else None,
+        ))
     try:
-        slot.controleer(session, organisatie_id=caller.organisatie_id, datums=[data.datum])
+        with spans.span("periodeslot"):
+            slot.controleer(session, organisatie_id=caller.organisatie_id, datums=[data.datum])
     except slot.PeriodeGoedgekeurd:
         # A retry of a record already stored changes nothing, so it is answered as ever (200).
         gevonden = herhaling()
         if gevonden is not None:
             return gevonden
         raise
-    rijen = nieuwe_rijen(
-        data, organisatie_id=caller.organisatie_id, sleutel_id=caller.sleutel_id, inwoner_hash=inwoner_hash,
-        vingerafdruk=vingerafdruk, nu=utcnow(),
-    )
     # The unique index decides between us and a concurrent post with the same externId; the loser
     # writes nothing and answers 200/409 from the row the winner wrote. Should that row be gone by
     # the time we read it (erased in between), the write is simply tried once more.
     for _poging in range(2):
-        if schrijver.schrijf(session, caller=caller, rijen=rijen):
+        with spans.span("schrijven"):
+            geschreven = schrijver.schrijf(session, caller=caller, rijen=rijen)
+        if geschreven:
             break
         gevonden = herhaling()
         if gevonden is not None:
@@ -199,17 +214,10 @@ def create(session: Session, *, caller: Caller, data: ContactmomentCreate) -> tu
                            code="externid-in-gebruik")
     else:
         raise RuntimeError("contactmoment not inserted, and no record with its externId")
-    # The response comes straight from the rows just written: no ORM objects, no reading back.
-    kinderen = Kinderen(
-        onderwerpen=[o["onderwerp"] for o in rijen.onderwerpen],
-        acties=[a["actie"] for a in rijen.acties],
-        doorverwijzingen=rijen.doorverwijzingen,
-        uitkomst=rijen.uitkomsten[0] if rijen.uitkomsten else None,
-    )
     nieuw = rijen.contactmomenten[0]
     gebeurtenissen.leg_vast(session, "contactmoment.aangemaakt", resource_id=nieuw["id"],
                             organisatie_id=nieuw["organisatie_id"], extern_id=nieuw.get("extern_id"))
-    return publiek(nieuw, kinderen), True
+    return antwoord, True
 
 
 

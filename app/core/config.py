@@ -38,6 +38,8 @@ class Settings(BaseSettings):
     max_indicator_rows: int = Field(default=10_000, ge=1)
     max_body_bytes: int = Field(default=1_048_576, ge=1024)
     max_import_bytes: int = Field(default=200 * 1_048_576, ge=1024)
+    # Measuring only: where each request's time goes, per worker in `<path>.<pid>.json` (app/core/spans.py).
+    meet_spans: str | None = None
     # Limits of the import readers on what a file may hold, whatever its size on disk.
     max_import_rijen: int = Field(default=2_000_000, ge=1)
     max_import_cel_tekens: int = Field(default=10_000, ge=100)

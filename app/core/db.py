@@ -19,7 +19,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlmodel import Session, create_engine
 
-from app.core import caches
+from app.core import caches, spans
 from app.core.config import get_settings
 from app.core.errors import CommitOnbekend
 
@@ -370,7 +370,8 @@ def commit_after(session: Session, werk: Callable[[], T]) -> T:
     hop and the event loop's queue, which capped POST /v1/contactmomenten at ~150 req/s.
     """
     uitkomst = werk()
-    _vastleggen(session)
+    with spans.span("commit"):
+        _vastleggen(session)
     return uitkomst
 
 

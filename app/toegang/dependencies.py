@@ -16,7 +16,7 @@ from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import Engine
 from sqlmodel import Session, select, update
 
-from app.core import caches
+from app.core import caches, spans
 from app.core.config import get_settings
 from app.core.db import SessionDep, kort_lezen, schrijvend_met_wachttijd
 from app.core.errors import GeenToegang, NietGeauthenticeerd, TeVeelVerzoeken
@@ -198,6 +198,12 @@ async def authenticeer(request: Request, session: SessionDep) -> Caller:
     Async on purpose: with the key cached (nearly always) it does no I/O, so it runs on the event
     loop; only a cache miss or the lastUsedAt write goes through the thread pool.
     """
+    with spans.span("auth"):
+        caller = await _authenticeer(request, session)
+    return caller
+
+
+async def _authenticeer(request: Request, session: SessionDep) -> Caller:
     header = request.headers.get("authorization", "")
     if not header and (apparaat_token := request.cookies.get(APPARAAT_COOKIE)):
         return await _apparaat(request, session, apparaat_token)
@@ -218,7 +224,8 @@ async def authenticeer(request: Request, session: SessionDep) -> Caller:
         raise NietGeauthenticeerd("De API-sleutel is onbekend.")
     controleer_geldig(key)
 
-    request.state.rate_limit = rate_limiter.check(key.id, get_settings().rate_limit_per_minute)
+    with spans.span("ratelimit"):
+        request.state.rate_limit = rate_limiter.check(key.id, get_settings().rate_limit_per_minute)
     if _touch_nodig(key):
         _touch(session, key)
     request.state.api_sleutel_prefix = key.prefix
