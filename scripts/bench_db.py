@@ -163,7 +163,7 @@ class Database:
                 conn.execute(f"DROP INDEX {naam}")
             gedaan = 0
             for n, rijen in bd.stroom(gen, wereld, aantal, batch=20_000, dialect=self.backend):
-                for tabel, kolommen in bd.TABELLEN.items():
+                for tabel, kolommen in bd.LAAD_TABELLEN.items():
                     self.schrijf(conn, tabel, kolommen, rijen[tabel])
                     tellingen[tabel] = tellingen.get(tabel, 0) + len(rijen[tabel])
                 gedaan += n
