@@ -20,7 +20,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Any
 
-from sqlalchemy import BigInteger, ColumnElement, case, cast, func, literal, select
+from sqlalchemy import BigInteger, ColumnElement, bindparam, case, cast, func, literal, select
 from sqlmodel import Session
 
 from app.codelijsten import service as codelijsten
@@ -161,11 +161,14 @@ def bereken(session: Session, *, caller: Caller, verzoek: Verzoek, drempel: int,
         query.where.append(volledigheid.alleen_goedgekeurd(query.c.organisatie_id, datum))
     if indicator.bron is Bron.ervaringsverhaal and beschermd:
         query.where.append(ervaringsverhalen.deelbaar(query.c))  # outside the organisation: shared stories only
+    # The catalogue's fixed conditions are written into the SQL as literals (they are constants, never
+    # input): SQLite uses a partial index only when it can prove the query's condition implies the
+    # index's, which it cannot for bound parameters (`ix_doorverwijzing_periode_eindstatus`).
     for naam, waarden in indicator.voorwaarde.items():
-        query.where.append(query.voorwaarde_kolom(naam).in_(waarden))
+        query.where.append(query.voorwaarde_kolom(naam).in_(_vast(waarden)))
     if indicator.maat is Maat.ratio:
         for naam, waarden in indicator.noemer.items():
-            query.where.append(query.voorwaarde_kolom(naam).in_(waarden))
+            query.where.append(query.voorwaarde_kolom(naam).in_(_vast(waarden)))
 
     if verzoek.interval is Interval.dag or len(buckets) == 1:
         bucket_expr: Any = datum if verzoek.interval is Interval.dag else literal(0)
@@ -284,6 +287,11 @@ def bereken(session: Session, *, caller: Caller, verzoek: Verzoek, drempel: int,
     doeltempo = _doelen(session, rijen, verzoek, caller) if doelen else []
     return Resultaat(verzoek=verzoek, rijen=rijen, onderdrukking=perturbatie is not None, drempel=drempel,
                      doeltempo=doeltempo)
+
+
+def _vast(waarden: Sequence[str]) -> Any:
+    """A catalogue constant as literals in the SQL text (see `bereken`)."""
+    return bindparam("vast", list(waarden), expanding=True, literal_execute=True, unique=True)
 
 
 def _per_persoon(inner: Any, group_cols: list[Any], *, ratio: bool) -> list[Any]:

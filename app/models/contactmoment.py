@@ -25,7 +25,7 @@ class Contactmoment(SQLModel, table=True):
         Index("ix_contactmoment_organisatie_gewijzigd", "organisatie_id", "gewijzigd_op"),
         # An organisation's reach (distinct residents) per key person, from the index alone (migration 0032).
         Index("ix_contactmoment_organisatie_bereik", "organisatie_id", "datum", "soort", "sleutelpersoon_id",
-              "inwoner_hash", postgresql_where=text("verwijderd_op IS NULL"), sqlite_where=text("verwijderd_op IS NULL")),
+              "inwoner_hash", "verwijderd_op", postgresql_where=text("verwijderd_op IS NULL"), sqlite_where=text("verwijderd_op IS NULL")),
     )
 
     id: uuid.UUID = uuid_pk()
@@ -64,11 +64,11 @@ class ContactmomentOnderwerp(SQLModel, table=True):
         # Regional, national and an organisation's own help-question figures read the live topic rows of a
         # period from one of these alone, without the contactmoment (migration 0032, docs/performance.md).
         Index("ix_contactmoment_onderwerp_gemeente_periode", "contact_gemeentecode", "contact_datum", "onderwerp",
-              "record_key", "contact_sleutelpersoon_id", postgresql_where=LEVEND, sqlite_where=LEVEND),
+              "record_key", "contact_sleutelpersoon_id", "contact_verwijderd_op", postgresql_where=LEVEND, sqlite_where=LEVEND),
         Index("ix_contactmoment_onderwerp_periode", "contact_datum", "onderwerp", "record_key",
-              "contact_sleutelpersoon_id", postgresql_where=LEVEND, sqlite_where=LEVEND),
+              "contact_sleutelpersoon_id", "contact_verwijderd_op", postgresql_where=LEVEND, sqlite_where=LEVEND),
         Index("ix_contactmoment_onderwerp_organisatie_periode", "contact_organisatie_id", "contact_datum", "onderwerp",
-              "record_key", "contact_sleutelpersoon_id", postgresql_where=LEVEND, sqlite_where=LEVEND),
+              "record_key", "contact_sleutelpersoon_id", "contact_verwijderd_op", postgresql_where=LEVEND, sqlite_where=LEVEND),
     )
 
     contactmoment_id: uuid.UUID = Field(

@@ -29,12 +29,12 @@ class Doorverwijzing(SQLModel, table=True):
         # Regional, national and an organisation's own referral figures read the live referrals of a period
         # from one of these alone, without the contactmoment (migration 0032, docs/performance.md).
         Index("ix_doorverwijzing_gemeente_periode", "contact_gemeentecode", "contact_datum", "status",
-              "ketenpartner_id", "record_key", "contact_sleutelpersoon_id", postgresql_where=LEVEND,
+              "ketenpartner_id", "record_key", "contact_sleutelpersoon_id", "contact_verwijderd_op", postgresql_where=LEVEND,
               sqlite_where=LEVEND),
         Index("ix_doorverwijzing_periode_eindstatus", "contact_datum", "ketenpartner_id", "status", "record_key",
-              "contact_sleutelpersoon_id", postgresql_where=LEVEND_EINDSTATUS, sqlite_where=LEVEND_EINDSTATUS),
+              "contact_sleutelpersoon_id", "contact_verwijderd_op", postgresql_where=LEVEND_EINDSTATUS, sqlite_where=LEVEND_EINDSTATUS),
         Index("ix_doorverwijzing_organisatie_periode", "organisatie_id", "contact_datum", "status", "ketenpartner_id",
-              "record_key", "contact_sleutelpersoon_id", postgresql_where=LEVEND, sqlite_where=LEVEND),
+              "record_key", "contact_sleutelpersoon_id", "contact_verwijderd_op", postgresql_where=LEVEND, sqlite_where=LEVEND),
     )
 
     id: uuid.UUID = uuid_pk()

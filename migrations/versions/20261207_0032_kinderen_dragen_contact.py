@@ -52,24 +52,29 @@ KOPIEEN = {
 LEVEND = sa.text("contact_verwijderd_op IS NULL")
 EINDSTATUS = sa.text("contact_verwijderd_op IS NULL AND status IN ('afgerond', 'afgewezen', 'niet-verschenen')")
 # Covering indexes of the live rows: regional (gemeente first), national (date first), an organisation's own.
+# The deletion mark is also the last column (always NULL in them): SQLite counts an index as covering only
+# when it holds every column the query names, the partial index's own condition included.
 INDEXEN = {
     "contactmoment_onderwerp": [
         ("ix_contactmoment_onderwerp_gemeente_periode",
-         ["contact_gemeentecode", "contact_datum", "onderwerp", "record_key", "contact_sleutelpersoon_id"], LEVEND),
+         ["contact_gemeentecode", "contact_datum", "onderwerp", "record_key", "contact_sleutelpersoon_id",
+          "contact_verwijderd_op"], LEVEND),
         ("ix_contactmoment_onderwerp_periode",
-         ["contact_datum", "onderwerp", "record_key", "contact_sleutelpersoon_id"], LEVEND),
+         ["contact_datum", "onderwerp", "record_key", "contact_sleutelpersoon_id", "contact_verwijderd_op"], LEVEND),
         ("ix_contactmoment_onderwerp_organisatie_periode",
-         ["contact_organisatie_id", "contact_datum", "onderwerp", "record_key", "contact_sleutelpersoon_id"], LEVEND),
+         ["contact_organisatie_id", "contact_datum", "onderwerp", "record_key", "contact_sleutelpersoon_id",
+          "contact_verwijderd_op"], LEVEND),
     ],
     "doorverwijzing": [
         ("ix_doorverwijzing_gemeente_periode",
          ["contact_gemeentecode", "contact_datum", "status", "ketenpartner_id", "record_key",
-          "contact_sleutelpersoon_id"], LEVEND),
+          "contact_sleutelpersoon_id", "contact_verwijderd_op"], LEVEND),
         ("ix_doorverwijzing_periode_eindstatus",
-         ["contact_datum", "ketenpartner_id", "status", "record_key", "contact_sleutelpersoon_id"], EINDSTATUS),
+         ["contact_datum", "ketenpartner_id", "status", "record_key", "contact_sleutelpersoon_id",
+          "contact_verwijderd_op"], EINDSTATUS),
         ("ix_doorverwijzing_organisatie_periode",
-         ["organisatie_id", "contact_datum", "status", "ketenpartner_id", "record_key", "contact_sleutelpersoon_id"],
-         LEVEND),
+         ["organisatie_id", "contact_datum", "status", "ketenpartner_id", "record_key", "contact_sleutelpersoon_id",
+          "contact_verwijderd_op"], LEVEND),
     ],
 }
 TYPEN = {
@@ -150,7 +155,8 @@ def verwijder_triggers() -> None:
 
 
 # An organisation's own reach per key person (count of distinct residents) from the index alone.
-BEREIK = ("ix_contactmoment_organisatie_bereik", ["organisatie_id", "datum", "soort", "sleutelpersoon_id", "inwoner_hash"])
+BEREIK = ("ix_contactmoment_organisatie_bereik", ["organisatie_id", "datum", "soort", "sleutelpersoon_id", "inwoner_hash",
+                                                     "verwijderd_op"])
 LEVEND_CONTACT = sa.text("verwijderd_op IS NULL")
 
 
