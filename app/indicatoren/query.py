@@ -8,7 +8,19 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, and_, case, cast, exists, func, literal, or_, select, tuple_
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    and_,
+    case,
+    cast,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+    tuple_,
+)
 
 from app.core.errors import OngeldigeInvoer
 from app.indicatoren.catalogue import Bron, Indicator, Maat
@@ -57,6 +69,50 @@ FAMILIE = {
     "effect": "effect",
 }
 UUID_DIMENSIES = {"organisatie", "sleutelpersoon", "ketenpartner", "project"}
+# Columns of the contact that its topic rows and referrals carry themselves (migration 0032), kept equal
+# by the database in the same statement as every write (app/contactmomenten/afgeleid.py).
+KOPIE_ONDERWERP = {
+    "id": "contactmoment_id", "datum": "contact_datum", "gemeentecode": "contact_gemeentecode",
+    "organisatie_id": "contact_organisatie_id", "sleutelpersoon_id": "contact_sleutelpersoon_id",
+    "verwijderd_op": "contact_verwijderd_op",
+}
+KOPIE_DOORVERWIJZING = {
+    "id": "contactmoment_id", "datum": "contact_datum", "gemeentecode": "contact_gemeentecode",
+    "organisatie_id": "organisatie_id", "sleutelpersoon_id": "contact_sleutelpersoon_id",
+    "verwijderd_op": "contact_verwijderd_op",
+}
+
+
+class ContactKolommen:
+    """The contact's columns as a help question or a referral query sees them: the child row's own
+    copies where it has them, else the contactmoment's, joined the first time such a column is asked.
+
+    A query that only needs the date, gemeente, organisation, key person and deletion mark (the
+    regional and national tables, issue 29) so reads the child table alone, from a covering index.
+    """
+
+    def __init__(self, query: "IndicatorQuery", kind: Any, kopie: dict[str, str]) -> None:
+        self._query = query
+        self._kind = kind
+        self._kopie = kopie
+        self._contact: Any = None
+
+    def __getitem__(self, naam: str) -> Any:
+        if naam in self._kopie:
+            return self._kind.c[self._kopie[naam]]
+        if self._contact is None:
+            self._contact = Contactmoment.__table__.alias("c")
+            self._query.from_ = self._query.from_.join(self._contact, self._contact.c.id == self._kind.c.contactmoment_id)
+        return self._contact.c[naam]
+
+    def __getattr__(self, naam: str) -> Any:
+        if naam.startswith("_"):
+            raise AttributeError(naam)
+        return self[naam]
+
+    def __contains__(self, naam: str) -> bool:
+        return naam in self._kopie or naam in Contactmoment.__table__.c
+
 
 
 
@@ -98,6 +154,7 @@ class IndicatorQuery:
         bron = indicator.bron
         self.basis = BASIS.get(bron, CONTACT_BASIS)
         contact = Contactmoment.__table__
+        kind: Any = None
         if bron is Bron.eerste_contact:
             rang = func.row_number().over(
                 partition_by=(contact.c.organisatie_id, contact.c.inwoner_hash),
@@ -115,25 +172,29 @@ class IndicatorQuery:
             self.c = ranked.c
             self.from_: Any = ranked
             self.where: list[ColumnElement[bool]] = [ranked.c.rang == 1]
+        elif bron in (Bron.hulpvraag, Bron.doorverwijzing):
+            # The source's own child table first: it carries the contact's date, gemeente, organisation,
+            # key person and deletion mark, so the usual tables need no contactmoment at all.
+            kind = (ContactmomentOnderwerp if bron is Bron.hulpvraag else Doorverwijzing).__table__.alias(
+                "o" if bron is Bron.hulpvraag else "d")
+            self.from_ = kind
+            self.c = ContactKolommen(self, kind, KOPIE_ONDERWERP if bron is Bron.hulpvraag else KOPIE_DOORVERWIJZING)
+            self.where = [self.c.verwijderd_op.is_(None)]
         else:
             alias = self.basis.model.__table__.alias("c")
             self.c = alias.c
             self.from_ = alias
             self.where = [alias.c.verwijderd_op.is_(None)] if "verwijderd_op" in alias.c else []
-        self.o: Any = None
+        self.o: Any = kind.c if bron is Bron.hulpvraag else None
         self.a: Any = None
-        self.d: Any = None
+        self.d: Any = kind.c if bron is Bron.doorverwijzing else None  # their own table, not joined
         self.k: Any = None
         self.u: Any = None
         self.s: Any = None
         self.e: Any = None
         self.p: Any = None
-        if bron is Bron.hulpvraag:
-            self._join_onderwerp()
-        elif bron is Bron.actie:
+        if bron is Bron.actie:
             self._join_actie()
-        elif bron is Bron.doorverwijzing:
-            self._join_doorverwijzing()
         elif bron is Bron.uitkomst:
             # The latest outcome per contact or referral: an outcome of a contact in the period for which
             # no later one exists. Filtering on the period's contacts first keeps the query bounded by

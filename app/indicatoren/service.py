@@ -20,7 +20,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Any
 
-from sqlalchemy import ColumnElement, case, func, literal, select
+from sqlalchemy import BigInteger, ColumnElement, bindparam, case, cast, func, literal, select
 from sqlmodel import Session
 
 from app.codelijsten import service as codelijsten
@@ -161,11 +161,14 @@ def bereken(session: Session, *, caller: Caller, verzoek: Verzoek, drempel: int,
         query.where.append(volledigheid.alleen_goedgekeurd(query.c.organisatie_id, datum))
     if indicator.bron is Bron.ervaringsverhaal and beschermd:
         query.where.append(ervaringsverhalen.deelbaar(query.c))  # outside the organisation: shared stories only
+    # The catalogue's fixed conditions are written into the SQL as literals (they are constants, never
+    # input): SQLite uses a partial index only when it can prove the query's condition implies the
+    # index's, which it cannot for bound parameters (`ix_doorverwijzing_periode_eindstatus`).
     for naam, waarden in indicator.voorwaarde.items():
-        query.where.append(query.voorwaarde_kolom(naam).in_(waarden))
+        query.where.append(query.voorwaarde_kolom(naam).in_(_vast(waarden)))
     if indicator.maat is Maat.ratio:
         for naam, waarden in indicator.noemer.items():
-            query.where.append(query.voorwaarde_kolom(naam).in_(waarden))
+            query.where.append(query.voorwaarde_kolom(naam).in_(_vast(waarden)))
 
     if verzoek.interval is Interval.dag or len(buckets) == 1:
         bucket_expr: Any = datum if verzoek.interval is Interval.dag else literal(0)
@@ -201,17 +204,28 @@ def bereken(session: Session, *, caller: Caller, verzoek: Verzoek, drempel: int,
     inner = inner_select.subquery("rijen")
 
     group_cols = [inner.c.bucket] + [inner.c[f"dim{i}"] for i in range(len(dims))]
-    if indicator.maat is Maat.aantal or uniek_per_cel:
+    if indicator.maat is Maat.uniek and not uniek_per_cel and indicator.maat is not Maat.mediaan:
+        # Distinct values per cell as a DISTINCT select counted per cell: a hash aggregate on PostgreSQL,
+        # where count(DISTINCT ...) sorts every cell's values (issue 29: reach per key person of a
+        # large organisation, 1.2 s -> see docs/performance.md).
+        inner = select(*group_cols, inner.c.waarde).where(inner.c.waarde.is_not(None)).distinct().subquery("waarden")
+        group_cols = [inner.c.bucket] + [inner.c[f"dim{i}"] for i in range(len(dims))]
+    per_persoon = beschermd and not uniek_per_cel and indicator.maat in (Maat.aantal, Maat.ratio)
+    if per_persoon:
+        measures = _per_persoon(inner, group_cols, ratio=indicator.maat is Maat.ratio)
+        group_cols = [measures[0].c[kolom.name] for kolom in group_cols]
+        measures = measures[1:]
+    elif indicator.maat is Maat.aantal or uniek_per_cel:
         measures = [func.count().label("waarde")]
     elif indicator.maat is Maat.uniek:
-        measures = [func.count(inner.c.waarde.distinct()).label("waarde")]
+        measures = [func.count().label("waarde")]  # rows of the DISTINCT select above
     elif indicator.maat is Maat.som:
         measures = [func.coalesce(func.sum(inner.c.waarde), 0).label("waarde"), func.count().label("records")]
     elif indicator.maat is Maat.mediaan:
         measures = []  # computed per cell from the rows, see _mediaan_per_cel
     else:
         measures = [func.sum(inner.c.in_teller).label("teller"), func.count().label("noemer")]
-    if beschermd and measures:
+    if beschermd and measures and not per_persoon:
         # Record key sums, in the same query as the counts (mod 256); each measure hashes them into its
         # own cell key in _rij.
         if indicator.maat is Maat.ratio:
@@ -273,6 +287,40 @@ def bereken(session: Session, *, caller: Caller, verzoek: Verzoek, drempel: int,
     doeltempo = _doelen(session, rijen, verzoek, caller) if doelen else []
     return Resultaat(verzoek=verzoek, rijen=rijen, onderdrukking=perturbatie is not None, drempel=drempel,
                      doeltempo=doeltempo)
+
+
+def _vast(waarden: Sequence[str]) -> Any:
+    """A catalogue constant as literals in the SQL text (see `bereken`)."""
+    return bindparam("vast", list(waarden), expanding=True, literal_execute=True, unique=True)
+
+
+def _per_persoon(inner: Any, group_cols: list[Any], *, ratio: bool) -> list[Any]:
+    """A protected count or rate, aggregated in two steps: per cell and key person, then per cell.
+
+    The contributor rule needs the number of distinct key persons of every cell (for a rate: of its
+    numerator too). Grouping first by (cell, key person) makes that a plain count of the first step's
+    rows, a hash aggregate on both databases, instead of a count(DISTINCT) per cell that sorts every
+    cell's rows (PostgreSQL: two sorts for a rate). Counts and record key sums add up across the two
+    steps, so the figures are the same. Returns the first step's subquery and the measures.
+    """
+    delen = [func.count().label("n"), func.sum(inner.c.rkey).label("nk")]
+    if ratio:
+        delen += [func.sum(inner.c.in_teller).label("t"),
+                  func.sum(case((inner.c.in_teller == 1, inner.c.rkey), else_=0)).label("tk")]
+    stap = select(*group_cols, inner.c.sp, *delen).group_by(*group_cols, inner.c.sp).subquery("per_persoon")
+
+    def som(kolom: Any) -> Any:
+        return cast(func.sum(kolom), BigInteger)
+
+    if ratio:
+        measures = [
+            som(stap.c.t).label("teller"), som(stap.c.n).label("noemer"),
+            (som(stap.c.tk) % 256).label("teller_sleutel"), (som(stap.c.nk) % 256).label("noemer_sleutel"),
+            func.count(case((stap.c.t > 0, stap.c.sp), else_=None)).label("teller_personen"),
+        ]
+    else:
+        measures = [som(stap.c.n).label("waarde"), (som(stap.c.nk) % 256).label("sleutel")]
+    return [stap, *measures, func.count(stap.c.sp).label("personen")]
 
 
 # The sparsity rule applies to tables of at least this many cells; smaller tables show their

@@ -1,10 +1,13 @@
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import Index, UniqueConstraint
+from sqlalchemy import Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from app.models.base import UtcDateTime, record_key_field, timestamp_field, uuid_pk
+
+# The live rows of a child table: its contact is not (soft) deleted.
+LEVEND = text("contact_verwijderd_op IS NULL")
 
 
 class Contactmoment(SQLModel, table=True):
@@ -20,6 +23,9 @@ class Contactmoment(SQLModel, table=True):
         Index("ix_contactmoment_gemeente_periode", "gemeentecode", "datum", "verwijderd_op", "id", "record_key",
               "sleutelpersoon_id"),
         Index("ix_contactmoment_organisatie_gewijzigd", "organisatie_id", "gewijzigd_op"),
+        # An organisation's reach (distinct residents) per key person, from the index alone (migration 0032).
+        Index("ix_contactmoment_organisatie_bereik", "organisatie_id", "datum", "soort", "sleutelpersoon_id",
+              "inwoner_hash", "verwijderd_op", postgresql_where=text("verwijderd_op IS NULL"), sqlite_where=text("verwijderd_op IS NULL")),
     )
 
     id: uuid.UUID = uuid_pk()
@@ -53,13 +59,30 @@ class Contactmoment(SQLModel, table=True):
 class ContactmomentOnderwerp(SQLModel, table=True):
     __tablename__ = "contactmoment_onderwerp"
     # Help questions of a region's contacts, with their record keys, read from the index alone.
-    __table_args__ = (Index("ix_contactmoment_onderwerp_sleutel", "contactmoment_id", "onderwerp", "record_key"),)
+    __table_args__ = (
+        Index("ix_contactmoment_onderwerp_sleutel", "contactmoment_id", "onderwerp", "record_key"),
+        # Regional, national and an organisation's own help-question figures read the live topic rows of a
+        # period from one of these alone, without the contactmoment (migration 0032, docs/performance.md).
+        Index("ix_contactmoment_onderwerp_gemeente_periode", "contact_gemeentecode", "contact_datum", "onderwerp",
+              "record_key", "contact_sleutelpersoon_id", "contact_verwijderd_op", postgresql_where=LEVEND, sqlite_where=LEVEND),
+        Index("ix_contactmoment_onderwerp_periode", "contact_datum", "onderwerp", "record_key",
+              "contact_sleutelpersoon_id", "contact_verwijderd_op", postgresql_where=LEVEND, sqlite_where=LEVEND),
+        Index("ix_contactmoment_onderwerp_organisatie_periode", "contact_organisatie_id", "contact_datum", "onderwerp",
+              "record_key", "contact_sleutelpersoon_id", "contact_verwijderd_op", postgresql_where=LEVEND, sqlite_where=LEVEND),
+    )
 
     contactmoment_id: uuid.UUID = Field(
         foreign_key="contactmoment.id", primary_key=True, ondelete="CASCADE"
     )
     onderwerp: str = Field(primary_key=True, max_length=80, index=True)
     record_key: int | None = record_key_field()
+    # Copies of the contact's columns, kept equal by database triggers in the same statement (migration 0032;
+    # app/contactmomenten/afgeleid.py). Left None by a writer, they are filled from the contact.
+    contact_datum: date | None = None
+    contact_gemeentecode: str | None = Field(default=None, max_length=6)
+    contact_organisatie_id: uuid.UUID | None = None
+    contact_sleutelpersoon_id: uuid.UUID | None = None
+    contact_verwijderd_op: datetime | None = Field(default=None, sa_type=UtcDateTime)
 
 
 class ContactmomentActie(SQLModel, table=True):

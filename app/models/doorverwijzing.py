@@ -4,7 +4,10 @@ from datetime import date, datetime
 from sqlalchemy import Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
-from app.models.base import record_key_field, timestamp_field, uuid_pk
+from app.models.base import UtcDateTime, record_key_field, timestamp_field, uuid_pk
+from app.models.contactmoment import LEVEND
+
+LEVEND_EINDSTATUS = text("contact_verwijderd_op IS NULL AND status IN ('afgerond', 'afgewezen', 'niet-verschenen')")
 
 
 class Doorverwijzing(SQLModel, table=True):
@@ -23,6 +26,15 @@ class Doorverwijzing(SQLModel, table=True):
             postgresql_where=text("status IN ('afgerond', 'afgewezen', 'niet-verschenen')"),
             sqlite_where=text("status IN ('afgerond', 'afgewezen', 'niet-verschenen')"),
         ),
+        # Regional, national and an organisation's own referral figures read the live referrals of a period
+        # from one of these alone, without the contactmoment (migration 0032, docs/performance.md).
+        Index("ix_doorverwijzing_gemeente_periode", "contact_gemeentecode", "contact_datum", "status",
+              "ketenpartner_id", "record_key", "contact_sleutelpersoon_id", "contact_verwijderd_op", postgresql_where=LEVEND,
+              sqlite_where=LEVEND),
+        Index("ix_doorverwijzing_periode_eindstatus", "contact_datum", "ketenpartner_id", "status", "record_key",
+              "contact_sleutelpersoon_id", "contact_verwijderd_op", postgresql_where=LEVEND_EINDSTATUS, sqlite_where=LEVEND_EINDSTATUS),
+        Index("ix_doorverwijzing_organisatie_periode", "organisatie_id", "contact_datum", "status", "ketenpartner_id",
+              "record_key", "contact_sleutelpersoon_id", "contact_verwijderd_op", postgresql_where=LEVEND, sqlite_where=LEVEND),
     )
 
     id: uuid.UUID = uuid_pk()
@@ -39,6 +51,12 @@ class Doorverwijzing(SQLModel, table=True):
     record_key: int | None = record_key_field()
     aangemaakt_op: datetime = timestamp_field()
     gewijzigd_op: datetime = timestamp_field()
+    # Copies of the contact's columns, kept equal by database triggers in the same statement (migration 0032;
+    # app/contactmomenten/afgeleid.py). Left None by a writer, they are filled from the contact.
+    contact_datum: date | None = None
+    contact_gemeentecode: str | None = Field(default=None, max_length=6)
+    contact_sleutelpersoon_id: uuid.UUID | None = None
+    contact_verwijderd_op: datetime | None = Field(default=None, sa_type=UtcDateTime)
 
 
 class DoorverwijzingStatus(SQLModel, table=True):
