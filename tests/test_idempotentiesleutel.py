@@ -161,3 +161,46 @@ def test_erasure_forgets_every_stored_key(client: TestClient, session: Session, 
     response = client.post("/v1/inwoners/_vergeet", json={"inwonerReferentie": "CLIENT-REF-9001"}, headers=wis_headers)
     assert response.status_code == 200, response.text
     assert _aantal(session, IdempotentieSleutel) == 0  # neither the contact's key nor the erasure's own
+
+
+GEHEIME_VELDEN = {"sleutel", "geheim", "token"}
+
+
+def test_no_answer_that_carries_a_secret_is_kept(app: object) -> None:
+    """An answer with a secret shown once (an API key's token, a webhook's signing secret) must not be stored
+    for replay: the database keeps only hashes of secrets. Every POST whose success schema has such a member
+    is outside the Idempotency-Key (ZONDER), and the document does not offer the header there."""
+    from app.core.idempotentiesleutel import ZONDER
+
+    document = app.openapi()  # type: ignore[attr-defined]
+    schemas = document["components"]["schemas"]
+    met_geheim = set()
+    for pad, operaties in document["paths"].items():
+        post = operaties.get("post")
+        if not post:
+            continue
+        for status, antwoord in post["responses"].items():
+            if not status.startswith("2"):
+                continue
+            ref = antwoord.get("content", {}).get("application/json", {}).get("schema", {}).get("$ref", "")
+            leden = set(schemas.get(ref.rsplit("/", 1)[-1], {}).get("properties", {}))
+            if leden & GEHEIME_VELDEN:
+                met_geheim.add(f"/v1{pad}" if not pad.startswith("/v1") else pad)
+                namen = {p.get("name") for p in post.get("parameters", [])}
+                assert "Idempotency-Key" not in namen, pad
+    assert met_geheim == {"/v1/api-sleutels", "/v1/webhooks"}
+    assert met_geheim <= ZONDER
+
+
+def test_an_api_key_token_never_lands_in_the_idempotency_store(client: TestClient, session: Session) -> None:
+    from tests.factories import make_organisatie
+
+    admin = make_key(session, beheer=True, scopes=("beheren",))
+    organisatie = make_organisatie(session)
+    verzoek = {"naam": "Registratie-app", "scopes": ["registreren"], "organisatieId": str(organisatie.id)}
+    eerste = client.post("/v1/api-sleutels", json=verzoek, headers={**admin, "Idempotency-Key": "sleutel-1"})
+    tweede = client.post("/v1/api-sleutels", json=verzoek, headers={**admin, "Idempotency-Key": "sleutel-1"})
+    assert eerste.status_code == tweede.status_code == 201, eerste.text
+    assert "Idempotent-Replayed" not in tweede.headers
+    assert eerste.json()["sleutel"] != tweede.json()["sleutel"]  # two keys: the spare is revoked by hand
+    assert _aantal(session, IdempotentieSleutel) == 0

@@ -15,7 +15,8 @@ its answer, the reservation stays "bezig" and a retry gets the 409 until the key
 then reads the record (by its externId or Location) instead of writing twice.
 
 Erasing a resident (`/v1/inwoners/_vergeet`) forgets every stored key, since a request body may have
-held the reference; the erasure request itself is never stored.
+held the reference; the erasure request itself is never stored, nor are the answers that carry a secret
+shown once (`ZONDER`).
 
 A replay is answered from the stored answer without running the request: for at most `BEWAARTIJD`,
 also after the key was revoked; it holds only what that key was answered before.
@@ -45,8 +46,11 @@ HEADER = b"idempotency-key"
 GELDIG = re.compile(r"[\x21-\x7e]{1,255}")
 # Answers that depend on the moment rather than on the request: never replayed.
 NIET_BEWAREN = {401, 403, 408, 429}
-# Erasure is idempotent by itself, and its body is a resident reference: nothing of it is kept.
-ZONDER = {"/v1/inwoners/_vergeet"}
+# Not covered, so nothing of their answer is kept: erasure (idempotent by itself, and its body is a resident
+# reference), and the two POSTs whose answer carries a secret shown once (an API key's token, a webhook's
+# signing secret). Storing that answer for a replay would put the secret in the database for a day, where
+# otherwise only its hash or salt is kept. A retry of these creates a second key or webhook; revoke the spare.
+ZONDER = {"/v1/inwoners/_vergeet", "/v1/api-sleutels", "/v1/webhooks"}
 BEWAARDE_HEADERS = ("content-type", "location", "etag", "content-disposition")
 
 

@@ -80,3 +80,18 @@ def test_a_regional_subscription_gets_only_regional_kinds(client: TestClient, se
     assert gemaakt.json()["gemeentecodes"] == ["GM0344"] and gemaakt.json()["organisatieId"] is None
     andere_regio = make_key(session, gemeentecodes=["GM0599"], scopes=("signalen",))
     assert client.get(f"/v1/webhooks/{gemaakt.json()['id']}", headers=andere_regio).status_code == 404
+
+
+def test_the_secret_is_not_kept_for_an_idempotency_key_replay(client: TestClient, session: Session, omgeving: Omgeving,
+                                                             interne_adressen: None) -> None:
+    """The answer holds `geheim`; kept for a replay, the secret would sit in the database for a day."""
+    from sqlmodel import func, select
+
+    from app.models import IdempotentieSleutel
+
+    h = {**omgeving.headers, "Idempotency-Key": "webhook-1"}
+    eerste = client.post("/v1/webhooks", json={"url": "http://127.0.0.1:9/hook"}, headers=h)
+    assert eerste.status_code == 201, eerste.text
+    assert eerste.json()["geheim"].startswith("whsec_")
+    session.expire_all()
+    assert session.exec(select(func.count()).select_from(IdempotentieSleutel)).one() == 0
