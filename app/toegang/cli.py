@@ -128,8 +128,8 @@ def _binding(session: Session, key: ApiSleutel) -> str:
 @key_app.command("create")
 def key_create(
     scope: Annotated[list[Scope], typer.Option(
-        "--scope",
-        help="Scope (herhaalbaar). `signalen` alleen met --regio: signalen aan die gemeenten ontvangen en terugkoppelen; `goedkeuren` alleen met --regio: rapportageperiodes goedkeuren.",
+        "--scope", metavar="SCOPE",
+        help=f"Scope (herhaalbaar): {', '.join(s.value for s in Scope)}. `signalen` alleen met --regio: signalen aan die gemeenten ontvangen en terugkoppelen; `goedkeuren` alleen met --regio: rapportageperiodes goedkeuren.",
     )],
     org: Annotated[str | None, typer.Option("--org", help="Id van de organisatie waaraan de sleutel gebonden is.")] = None,
     regio: Annotated[
