@@ -47,6 +47,7 @@ from pathlib import Path
 from sqlalchemy import Engine, or_, update
 from sqlmodel import Session, col, select
 
+from app.core import poller
 from app.core.config import get_settings
 from app.core.db import checkpoint, get_engine, schrijvend_met_wachttijd
 from app.core.errors import OngeldigeInvoer
@@ -510,30 +511,8 @@ def ruim_op() -> list[Path]:
     return weg
 
 
-class Poller:
+class Poller(poller.Poller):
     """A daemon thread per worker: recovery every `import_poll_seconden`, uploads swept now and then."""
 
     def __init__(self, interval: float, *, stap: Callable[[], object] = herstel) -> None:
-        self.interval = interval
-        self.stap = stap
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._loop, name="import-poller", daemon=True)
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-
-    def _loop(self) -> None:
-        opgeruimd = 0.0
-        while True:
-            try:
-                if time.monotonic() - opgeruimd > OPRUIMEN_SECONDEN:
-                    ruim_op()
-                    opgeruimd = time.monotonic()
-                self.stap()
-            except Exception:  # the database may be down; try again next round
-                logger.warning("Import poller round failed", exc_info=True)
-            if self._stop.wait(self.interval):
-                return
+        super().__init__("import-poller", interval, stap=stap, opruimen=ruim_op, opruim_interval=OPRUIMEN_SECONDEN)

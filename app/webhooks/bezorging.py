@@ -19,7 +19,6 @@ deliveries, the webhook is disabled; PATCH `actief: true` enables it again.
 """
 
 import logging
-import threading
 import time
 import uuid
 from dataclasses import dataclass
@@ -30,6 +29,7 @@ from sqlalchemy import Engine, and_, or_, update
 from sqlmodel import Session, col, select
 from standardwebhooks.webhooks import Webhook as Ondertekenaar
 
+from app.core import poller
 from app.core.config import get_settings
 from app.core.db import get_engine, schrijvend_met_wachttijd
 from app.gebeurtenissen import service as gebeurtenissen
@@ -199,29 +199,9 @@ def _uitslag(engine: Engine, aflevering_id: uuid.UUID, webhook_id: uuid.UUID, st
         session.commit()
 
 
-class Poller:
+class Poller(poller.Poller):
     """A daemon thread per worker: a delivery round every `webhook_poll_seconden`, retention once an hour."""
 
     def __init__(self, interval: float) -> None:
-        self.interval = interval
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._loop, name="webhook-poller", daemon=True)
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-
-    def _loop(self) -> None:
-        opgeruimd = 0.0
-        while True:
-            try:
-                if time.monotonic() - opgeruimd > OPRUIMEN_SECONDEN:
-                    gebeurtenissen.ruim_op(_engine())
-                    opgeruimd = time.monotonic()
-                stap()
-            except Exception:  # the database may be down; try again next round
-                logger.warning("Webhook poller round failed", exc_info=True)
-            if self._stop.wait(self.interval):
-                return
+        super().__init__("webhook-poller", interval, stap=lambda: stap(), opruimen=lambda: gebeurtenissen.ruim_op(_engine()),
+                         opruim_interval=OPRUIMEN_SECONDEN)
