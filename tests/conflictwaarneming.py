@@ -11,7 +11,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
+
+from app.core.middleware import HttpLaag
 
 GEVOLGD = (409, 412)
 
@@ -27,16 +29,10 @@ class Waarneming:
 WAARNEMINGEN: set[Waarneming] = set()
 
 
-class Waarnemer:
+class Waarnemer(HttpLaag):
     """ASGI middleware that notes the 409 and 412 answers (their `code` read from the body)."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
         status: int | None = None
         delen: list[bytes] = []
 

@@ -19,9 +19,10 @@ from email.utils import format_datetime
 from typing import Annotated, Any
 
 from fastapi import Depends, Query, Request
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 
 from app.core.errors import OngeldigeInvoer
+from app.core.middleware import HttpLaag
 
 # The release that renamed the filters, and the date after which the old names may go (with v2).
 VEROUDERD_SINDS = datetime(2026, 12, 7, tzinfo=UTC)
@@ -69,16 +70,10 @@ def hernoemd(nieuw: str, oud: str, soort: Any, **query: Any) -> Any:
     return Depends(filter_)
 
 
-class VerouderdeFiltersMiddleware:
+class VerouderdeFiltersMiddleware(HttpLaag):
     """Adds Deprecation, Sunset and Link to the answer of a request that used an old filter name."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
         state: dict[str, Any] = scope.setdefault("state", {})
         start: Message | None = None
         delen: list[bytes] = []

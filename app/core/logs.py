@@ -27,7 +27,9 @@ from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any
 
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
+
+from app.core.middleware import HttpLaag
 
 WEGGELATEN = "melding weggelaten (kan waarden bevatten)"
 # uvicorn's access logger and the position of the path (with its query string) in its arguments:
@@ -129,16 +131,10 @@ def request_id_uit(scope: Scope) -> str:
     return str(uuid.uuid4())
 
 
-class RequestIdMiddleware:
+class RequestIdMiddleware(HttpLaag):
     """Give each request an id: in every log record written for it (the access log included) and in its response."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
         request_id = request_id_uit(scope)
         scope.setdefault("state", {})["request_id"] = request_id
         header = (HEADER, request_id.encode("latin-1"))

@@ -43,6 +43,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.core.config import get_settings
 from app.core.errors import PROBLEM_MEDIA_TYPE, TITLES, problem_body
+from app.core.middleware import HttpLaag
 
 disable_created_metrics()  # no `_created` series beside every counter: half the scrape, no use in alerts
 
@@ -111,7 +112,7 @@ class RouteTemplateMiddleware:
                 meting["route"] = route_template(scope)
 
 
-class MetricsMiddleware:
+class MetricsMiddleware(HttpLaag):
     """Outer: count every response (those of other middleware too: 304, 413) with its status and duration.
 
     Per request this costs a counter and a histogram update: a few µs, or some 30 µs on a loaded
@@ -119,13 +120,7 @@ class MetricsMiddleware:
     which would double that.
     """
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
         meting: dict[str, Any] = {"root_path": scope.get("root_path", ""), "route": None}
         scope = {**scope, _SLEUTEL: meting}
         status = 500  # an exception before the response started: the server's error middleware answers 500

@@ -18,6 +18,22 @@ SECURITY_HEADERS: list[tuple[bytes, bytes]] = [
 ]
 
 
+class HttpLaag:
+    """A pure ASGI middleware for HTTP requests (`http`); lifespan and other scopes pass through untouched."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        await self.http(scope, receive, send)
+
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
+        raise NotImplementedError
+
+
 class HeadersMiddleware:
     """Add `API-Version` and the ADR security headers to every HTTP response, errors included."""
 
