@@ -49,9 +49,16 @@ def _routes() -> list[APIRoute]:
     return routes  # type: ignore[return-value]
 
 
+# Async routes reviewed (path: why it must run on the event loop).
+ASYNC_ROUTES_TOEGESTAAN = {
+    "{'GET'} /status/live": "the liveness probe does no I/O and must answer while every thread-pool thread is busy",
+}
+
+
 def test_no_route_is_async() -> None:
     async_routes = sorted(f"{r.methods} {r.path}" for r in _routes() if inspect.iscoroutinefunction(r.endpoint))
-    assert async_routes == [], "make these routes `def` (FastAPI runs them in the thread pool)"
+    assert [r for r in async_routes if r not in ASYNC_ROUTES_TOEGESTAAN] == [], (
+        "make these routes `def` (FastAPI runs them in the thread pool)")
 
 
 def test_async_dependencies_are_reviewed() -> None:

@@ -217,13 +217,13 @@ def test_each_export_format_has_its_own_operation(client: TestClient, session: S
     basis = "/v1/gedeelde-ervaringsverhalen/export"
     for formaat, pad, params in (("xlsx", ".xlsx", {}), ("csv", ".csv", {}), ("csv-rfc4180", ".csv", {"formaat": "csv-rfc4180"}),
                                  ("markdown", ".md", {})):
-        nieuw = client.get(basis + pad, params={**params, "gemeente": "GM0344"}, headers=regio)
-        oud = client.get(basis, params={"formaat": formaat, "gemeente": "GM0344"}, headers=regio)
+        nieuw = client.get(basis + pad, params={**params, "gemeentecode": "GM0344"}, headers=regio)
+        oud = client.get(basis, params={"formaat": formaat, "gemeentecode": "GM0344"}, headers=regio)
         assert nieuw.status_code == oud.status_code == 200, nieuw.text
         assert nieuw.headers["content-type"] == oud.headers["content-type"]
         assert "Deprecation" not in nieuw.headers and oud.headers["Deprecation"].startswith("@")
         opvolger = oud.headers["Link"].split(";")[0].strip("<>")
-        assert opvolger.startswith(basis + pad + "?") and "gemeente=GM0344" in opvolger
+        assert opvolger.startswith(basis + pad + "?") and "gemeentecode=GM0344" in opvolger
         if formaat == "xlsx":
             rijen = [list(load_workbook(io.BytesIO(r.content)).active.iter_rows(values_only=True)) for r in (nieuw, oud)]
             assert rijen[0] == rijen[1]
