@@ -42,7 +42,7 @@ def _laad(session: Session, gen: bd.Generator, wereld: bd.Wereld, contacten: lis
     rijen = bd.lege_rijen()
     for contact in contacten:
         bd.contact_rijen(contact, dialect, rijen)
-    for tabel, kolommen in bd.TABELLEN.items():
+    for tabel, kolommen in bd.LAAD_TABELLEN.items():
         bench_db.schrijf(dialect, conn, tabel, kolommen, rijen[tabel])
 
 
