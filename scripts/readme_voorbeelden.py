@@ -115,7 +115,7 @@ def genereer() -> dict[str, str]:
 
 def blokken(tekst: str) -> dict[str, str]:
     """The generated blocks in a README text, by name."""
-    patroon = re.compile(r"<!-- begin: readme_voorbeelden (\S+) -->\n(.*?)" + re.escape(EINDE), re.S)
+    patroon = re.compile(r"<!-- begin: readme_voorbeelden (\S+) -->\n(.*?)" + re.escape(EINDE), re.DOTALL)
     return {m.group(1): m.group(2) for m in patroon.finditer(tekst)}
 
 

@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def _query() -> str:
     tekst = (ROOT / "README.md").read_text(encoding="utf-8")
-    blok = re.search(r"```powerquery\n(.*?)```", tekst, re.S)
+    blok = re.search(r"```powerquery\n(.*?)```", tekst, re.DOTALL)
     assert blok, "README.md has no ```powerquery block"
     return blok.group(1)
 
@@ -40,7 +40,7 @@ def _record(tekst: str) -> dict[str, str]:
 
 def _lees(m: str) -> dict[str, Any]:
     sleutelvariabele, _ = re.search(r'(\w+)\s*=\s*"(smk_[^"]*)"', m).groups()  # type: ignore[union-attr]
-    web = re.search(r'Web\.Contents\(\s*"([^"]+)"\s*,\s*\[(.*?)\]\s*\)\s*,\s*\n', m, re.S)
+    web = re.search(r'Web\.Contents\(\s*"([^"]+)"\s*,\s*\[(.*?)\]\s*\)\s*,\s*\n', m, re.DOTALL)
     assert web, "Web.Contents(address, [options]) not found"
     opties = web.group(2)
     pad = re.search(r'RelativePath\s*=\s*"([^"]+)"', opties)
@@ -50,12 +50,12 @@ def _lees(m: str) -> dict[str, Any]:
     header = re.fullmatch(r'\s*(\w+)\s*=\s*"([^"]*)"\s*&\s*(\w+)\s*', headers.group(1))
     assert header, f"unexpected Headers record: {headers.group(1)}"
     assert header.group(3) == sleutelvariabele, "the header must carry the key variable"
-    csv_opties = re.search(r"Csv\.Document\(\w+,\s*\[(.*?)\]\)", m, re.S)
+    csv_opties = re.search(r"Csv\.Document\(\w+,\s*\[(.*?)\]\)", m, re.DOTALL)
     assert csv_opties
     delimiter = re.search(r'Delimiter\s*=\s*"(.)"', csv_opties.group(1))
     encoding = re.search(r"Encoding\s*=\s*(\d+)", csv_opties.group(1))
     assert delimiter and encoding
-    typen = re.search(r'Table\.TransformColumnTypes\(\s*\w+,\s*\{(.*)\}\s*,\s*"([\w-]+)"\)', m, re.S)
+    typen = re.search(r'Table\.TransformColumnTypes\(\s*\w+,\s*\{(.*)\}\s*,\s*"([\w-]+)"\)', m, re.DOTALL)
     assert typen
     return {
         "adres": web.group(1),
