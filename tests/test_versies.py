@@ -88,7 +88,7 @@ def test_every_patch_takes_if_match_and_every_get_of_it_an_etag() -> None:
 
     doc = json.loads((Path(__file__).resolve().parent.parent / "openapi" / "openapi.json").read_text(encoding="utf-8"))
     patches = [(path, item) for path, item in doc["paths"].items() if "patch" in item]
-    assert len(patches) == 23  # /inzet/{inzetId} the eleventh (issue 23); doelstellingen, evaluaties, professionele-contacten, own indicators, besluiten (issue 25); deskundigheid, ontwikkelplan, gesprekken, dienstverbanden, projecten, kosten (issue 26); rapportageritmes (issue 27)
+    assert len(patches) == 24  # /inzet/{inzetId} the eleventh (issue 23); doelstellingen, evaluaties, professionele-contacten, own indicators, besluiten (issue 25); deskundigheid, ontwikkelplan, gesprekken, dienstverbanden, projecten, kosten (issue 26); rapportageritmes (issue 27); webhooks (issue 28)
     for path, item in patches:
         assert any(p["name"] == "If-Match" for p in item["patch"]["parameters"]), path
         assert "412" in item["patch"]["responses"], path

@@ -5,6 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Response, status
 
+from app.core import versies
 from app.core.db import SessionDep
 from app.core.openapi import location
 from app.core.pagination import PAGINATED, PaginaDep, paginate_list
@@ -67,19 +68,25 @@ def list_webhooks(caller: GebeurtenissenDep, session: SessionDep, pagina: Pagina
 
 
 @router.get("/webhooks/{webhookId}", summary="Webhook opvragen")
-def get_webhook(caller: GebeurtenissenDep, webhook: WebhookDep) -> WebhookPublic:
-    """Eén webhook; die van een andere organisatie of regio geeft 404. Het geheim wordt nooit meer getoond."""
-    return _publiek(webhook)
+def get_webhook(caller: GebeurtenissenDep, webhook: WebhookDep, response: Response) -> WebhookPublic:
+    """Eén webhook, met zijn `ETag` voor een latere PATCH; die van een andere organisatie of regio geeft 404. Het
+    geheim wordt nooit meer getoond."""
+    return versies.met_etag(response, _publiek(webhook))
 
 
 @router.patch("/webhooks/{webhookId}", summary="Webhook wijzigen")
-def update_webhook(caller: GebeurtenissenDep, webhook: WebhookDep, body: WebhookUpdate, session: SessionDep) -> WebhookPublic:
+def update_webhook(caller: GebeurtenissenDep, webhook: WebhookDep, body: WebhookUpdate, session: SessionDep,
+                   response: Response, if_match: versies.IfMatchDep = None) -> WebhookPublic:
     """Wijzig `url` of `soorten`, of schakel de webhook uit (`actief: false`) of weer in (`actief: true`, ook na
-    automatisch uitschakelen: de teller van fouten op rij begint opnieuw, wachtende afleveringen gaan meteen)."""
+    automatisch uitschakelen: de teller van fouten op rij begint opnieuw, wachtende afleveringen gaan meteen).
+    Met `If-Match` geeft een intussen gewijzigde webhook 412."""
+    if if_match is not None:
+        versies.vergrendel(session, webhook)
+        versies.controleer(if_match, _publiek(webhook))
     changes = body.model_dump(exclude_unset=True, by_alias=False)
     if "soorten" in changes and changes["soorten"] is not None:
         changes["soorten"] = [str(s) for s in changes["soorten"]]
-    return _publiek(service.update_(session, caller=caller, webhook=webhook, changes=changes))
+    return versies.met_etag(response, _publiek(service.update_(session, caller=caller, webhook=webhook, changes=changes)))
 
 
 @router.delete("/webhooks/{webhookId}", status_code=status.HTTP_204_NO_CONTENT, summary="Webhook verwijderen")

@@ -95,3 +95,13 @@ def test_the_secret_is_not_kept_for_an_idempotency_key_replay(client: TestClient
     assert eerste.json()["geheim"].startswith("whsec_")
     session.expire_all()
     assert session.exec(select(func.count()).select_from(IdempotentieSleutel)).one() == 0
+
+
+def test_a_stale_if_match_is_a_412(client: TestClient, omgeving: Omgeving, interne_adressen: None) -> None:
+    gemaakt = client.post("/v1/webhooks", json={"url": "http://127.0.0.1:9/hook"}, headers=omgeving.headers)
+    url = gemaakt.headers["Location"]
+    versie = client.get(url, headers=omgeving.headers).headers["ETag"]
+    assert client.patch(url, json={"actief": False}, headers={**omgeving.headers, "If-Match": versie}).status_code == 200
+    oud = client.patch(url, json={"actief": True}, headers={**omgeving.headers, "If-Match": versie})
+    assert oud.status_code == 412 and oud.json()["code"] == "versie-verouderd"
+    assert client.get(url, headers=omgeving.headers).json()["actief"] is False
