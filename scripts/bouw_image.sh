@@ -45,7 +45,7 @@ if [ -z "$(buildah images --quiet "$basis" 2>/dev/null)" ]; then
 fi
 
 ca=()
-bundel="${PIP_CERT:-${SSL_CERT_FILE:-}}"
+bundel="${PIP_CERT:-${SSL_CERT_FILE:-/etc/ssl/certs/ca-certificates.crt}}"
 if [ -n "$bundel" ] && [ -f "$bundel" ]; then ca=(--secret "id=pip-ca,src=$bundel"); fi
 start=$(date +%s)
 buildah bud --quiet --format docker --isolation chroot --network host --layers=false "${ca[@]}" \
