@@ -11,7 +11,7 @@ nothing is saved; a dry run (proefdraai) saves nothing either.
 
 import re
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
@@ -21,13 +21,13 @@ from app.codelijsten import service as codelijsten
 from app.core.errors import OngeldigeInvoer, validation_params
 from app.deskundigheid import service
 from app.deskundigheid.schemas import DeskundigheidCreate
+from app.imports import upload
 from app.imports.readers import LeesFout, lezer_voor
 from app.imports.waarden import lees_datum, normaliseer
 from app.models import Deskundigheidsbevordering, Sleutelpersoon
 from app.toegang import scoping
 from app.toegang.caller import Caller
 
-MAX_FOUTEN = 100
 # Recognised column headers (normalised: lower case, no accents or punctuation) -> field.
 KOPPEN = {
     "soort": "soort", "type": "soort", "titel": "titel", "naam training": "titel", "training": "titel",
@@ -41,19 +41,8 @@ VELD_KOP = {"soort": "Soort", "titel": "Titel", "datum": "Datum", "uren": "Uren"
 
 
 @dataclass
-class Verslag:
-    proefdraai: bool
-    gelezen: int = 0
-    aangemaakt: int = 0
+class Verslag(upload.Verslag):
     bijgewerkt: int = 0
-    ongewijzigd: int = 0
-    afgewezen: int = 0
-    fouten: list[dict[str, Any]] = field(default_factory=list)
-    opgeslagen: bool = False
-
-    def fout(self, rij: int, kolom: str | None, reden: str) -> None:
-        if len(self.fouten) < MAX_FOUTEN:
-            self.fouten.append({"rij": rij, "kolom": kolom, "reden": reden})
 
 
 def _soorten(session: Session) -> dict[str, str]:

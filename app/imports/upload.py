@@ -4,6 +4,9 @@ CSV (`text/csv`), xlsx, or `application/octet-stream` for generated clients, tol
 bytes: an xlsx is a zip file, anything else is read as CSV. Bounded at 1 MB while it streams in.
 """
 
+from dataclasses import dataclass, field
+from typing import Any
+
 from fastapi import Request
 
 from app.core.errors import OngeldigeInvoer
@@ -33,3 +36,24 @@ async def bestand(request: Request) -> tuple[str, bytes]:
     if formaat == "?":
         formaat = "xlsx" if inhoud.startswith(b"PK\x03\x04") else "csv"
     return formaat, bytes(inhoud)
+
+
+# A small import reports at most this many errors (row, column, reason); the count of rejected rows is whole.
+MAX_FOUTEN = 100
+
+
+@dataclass
+class Verslag:
+    """The report of a small import (trainings, costs): counts and the first `MAX_FOUTEN` errors."""
+
+    proefdraai: bool
+    gelezen: int = 0
+    aangemaakt: int = 0
+    ongewijzigd: int = 0
+    afgewezen: int = 0
+    fouten: list[dict[str, Any]] = field(default_factory=list)
+    opgeslagen: bool = False
+
+    def fout(self, rij: int, kolom: str | None, reden: str) -> None:
+        if len(self.fouten) < MAX_FOUTEN:
+            self.fouten.append({"rij": rij, "kolom": kolom, "reden": reden})

@@ -19,7 +19,7 @@ every check, the service's included.
 
 import uuid
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -29,6 +29,7 @@ from app.codelijsten import service as codelijsten
 from app.core import geld
 from app.core.errors import OngeldigeInvoer
 from app.core.schemas import schemafouten
+from app.imports import upload
 from app.imports.readers import LeesFout, als_tekst, lezer_voor
 from app.imports.waarden import lees_bedrag, lees_datum, lees_gemeentecode, normaliseer
 from app.kosten import service
@@ -38,7 +39,6 @@ from app.rapportage.slot import PeriodeGoedgekeurd
 from app.toegang import scoping
 from app.toegang.caller import Caller
 
-MAX_FOUTEN = 100
 # Recognised column headers (normalised: lower case, no accents or punctuation) -> field.
 KOPPEN = {
     "soort": "soort", "soort kosten": "soort", "kostensoort": "soort", "type": "soort",
@@ -57,19 +57,8 @@ Inhoud = tuple[str, int, date, bool, uuid.UUID | None, uuid.UUID | None, str | N
 
 
 @dataclass
-class Verslag:
-    proefdraai: bool
-    gelezen: int = 0
-    aangemaakt: int = 0
-    ongewijzigd: int = 0
-    afgewezen: int = 0
+class Verslag(upload.Verslag):
     totaal_centen: int = 0
-    fouten: list[dict[str, Any]] = field(default_factory=list)
-    opgeslagen: bool = False
-
-    def fout(self, rij: int, kolom: str | None, reden: str) -> None:
-        if len(self.fouten) < MAX_FOUTEN:
-            self.fouten.append({"rij": rij, "kolom": kolom, "reden": reden})
 
 
 @dataclass
