@@ -17,6 +17,7 @@ from tests.web.conftest import (
     Dashboard,
     aanmelden,
     axe,
+    downloaden,
     laadtijd,
     personen_van,
     schermafdruk,
@@ -162,9 +163,8 @@ def test_grafiek_getekend_tabel_en_download(page: Any, dashboard: Dashboard) -> 
     page.wait_for_url(re.compile(r"hoofdonderwerp="))
     assert "per subonderwerp" in page.locator("#onderwerpen h2").inner_text()
 
-    with page.expect_download() as download:
-        page.locator("#onderwerpen .downloads a", has_text="als CSV").click()
-    regels = Path(download.value.path()).read_text(encoding="utf-8").splitlines()
+    download = downloaden(page, page.locator("#onderwerpen .downloads a", has_text="als CSV"))
+    regels = Path(download.path()).read_text(encoding="utf-8").splitlines()
     assert "onderwerp" in regels[0] and "onderdrukt" in regels[0]
     assert len(regels) == 1 + page.locator("#onderwerpen tbody tr").count()
 

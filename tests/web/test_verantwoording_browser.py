@@ -16,7 +16,7 @@ from pypdf import PdfReader
 
 from app.core.periods import parse_periode
 from app.core.validation import vandaag
-from tests.web.conftest import SCREENSHOTS, Dashboard, aanmelden, axe
+from tests.web.conftest import SCREENSHOTS, Dashboard, aanmelden, axe, downloaden
 
 TELEFOON = {"viewport": {"width": 375, "height": 740}, "is_mobile": True, "has_touch": True, "locale": "nl-NL"}
 
@@ -29,10 +29,9 @@ def test_verantwoording_downloaden(browser: Any, page: Any, dashboard: Dashboard
     dit_jaar = parse_periode("dit-jaar", today=vandaag()).label
     assert page.get_by_role("heading", level=1).inner_text().startswith("Verantwoording")
 
-    with page.expect_download() as gedownload:
-        page.get_by_role("link", name=f"Verantwoording {dit_jaar} als PDF").click()
+    gedownload = downloaden(page, page.get_by_role("link", name=f"Verantwoording {dit_jaar} als PDF"))
     pdf = tmp_path / "verantwoording.pdf"
-    gedownload.value.save_as(pdf)
+    gedownload.save_as(pdf)
     tekst = " ".join("\n".join(p.extract_text() for p in PdfReader(pdf).pages).split())
     assert f"Verantwoording {dashboard.org.naam}" in tekst and f"periode {dit_jaar}" in tekst
     if SCREENSHOTS and shutil.which("pdftoppm"):
@@ -45,9 +44,8 @@ def test_verantwoording_downloaden(browser: Any, page: Any, dashboard: Dashboard
     page.get_by_label("Periode", exact=True).select_option("vorig-jaar")
     page.get_by_role("button", name="Kies periode").click()
     page.wait_for_url("**periode=vorig-jaar**")
-    with page.expect_download() as gedownload:
-        page.get_by_role("link", name=f"Verantwoording {vorig_jaar} als Excel (xlsx)").click()
-    werkmap = load_workbook(io.BytesIO(Path(gedownload.value.path()).read_bytes()))
+    gedownload = downloaden(page, page.get_by_role("link", name=f"Verantwoording {vorig_jaar} als Excel (xlsx)"))
+    werkmap = load_workbook(io.BytesIO(Path(gedownload.path()).read_bytes()))
     assert "Indicatoren" in werkmap.sheetnames and "Toelichting" in werkmap.sheetnames
     assert any(vorig_jaar in str(c) for rij in werkmap["Toelichting"].iter_rows(values_only=True) for c in rij if c)
 
