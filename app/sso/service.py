@@ -74,13 +74,19 @@ def claim_waarden(claims: dict[str, Any], claim: str) -> list[str]:
         waarde = [waarde]
     if not isinstance(waarde, list):
         return []
-    return sorted({w for w in waarde[:MAX_WAARDEN] if isinstance(w, str) and 0 < len(w) <= MAX_WAARDE})
+    # A value with control characters (NUL, which PostgreSQL refuses in text) can match no mapping: dropped.
+    return sorted({w for w in waarde[:MAX_WAARDEN]
+                   if isinstance(w, str) and 0 < len(w) <= MAX_WAARDE and not _heeft_stuurteken(w)})
+
+
+def _heeft_stuurteken(tekst: str) -> bool:
+    return any(ord(t) < 32 or ord(t) == 127 for t in tekst)
 
 
 def _controleer_waarde(claim_waarde: str) -> list[dict[str, str]]:
     if not claim_waarde or len(claim_waarde) > MAX_WAARDE:
         return [{"name": "claimWaarde", "reason": f"Geef een groep of rol van 1 tot {MAX_WAARDE} tekens."}]
-    if claim_waarde != claim_waarde.strip() or any(ord(t) < 32 or ord(t) == 127 for t in claim_waarde):
+    if claim_waarde != claim_waarde.strip() or _heeft_stuurteken(claim_waarde):
         return [{"name": "claimWaarde", "reason": "Een groep of rol begint en eindigt niet met een spatie en bevat geen stuurtekens."}]
     return []
 
