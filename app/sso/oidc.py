@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
-from authlib.common.urls import add_params_to_uri
 import requests
-from authlib.integrations.requests_client import OAuth2Session
+from authlib.common.urls import add_params_to_uri
+from authlib.integrations.requests_client import OAuth2Session, OAuthError
 from authlib.oidc.core import CodeIDToken
 from joserfc import jwt
 from joserfc.errors import InvalidKeyIdError, JoseError
@@ -158,8 +158,9 @@ def wissel_code(*, code: str, code_verifier: str, nonce: str, iss: str | None) -
                                        grant_type="authorization_code", timeout=TIMEOUT_SECONDEN)
     except requests.RequestException as exc:
         raise IdpOnbereikbaar(f"token endpoint: {type(exc).__name__}") from None
-    except Exception as exc:  # Authlib's OAuthError: the provider refused the code (used, expired, wrong client)
-        raise OngeldigAntwoord(f"de identity provider weigerde de code ({getattr(exc, 'error', type(exc).__name__)})") from None
+    except (OAuthError, ValueError) as exc:  # the provider refused the code (used, expired, wrong client)
+        reden = getattr(exc, "error", None) or type(exc).__name__
+        raise OngeldigAntwoord(f"de identity provider weigerde de code ({reden})") from None
     id_token = token.get("id_token")
     if not isinstance(id_token, str):
         raise OngeldigAntwoord("het antwoord van de identity provider bevat geen ID-token")
@@ -190,9 +191,7 @@ def controleer_id_token(id_token: str, *, document: dict[str, Any], nonce: str,
                               "sub": {"essential": True}, "exp": {"essential": True}},
                              params)
         claims.validate(leeway=60)
-    except IdpOnbereikbaar:
-        raise
-    except Exception as exc:  # joserfc and Authlib errors: a bad signature, a wrong audience, an old token
+    except (JoseError, ValueError, TypeError, KeyError) as exc:  # bad signature, wrong audience, old token, garbage
         raise OngeldigAntwoord(f"het ID-token is ongeldig ({type(exc).__name__})") from None
     if not isinstance(claims.get("sub"), str) or not claims["sub"]:
         raise OngeldigAntwoord("het ID-token noemt geen gebruiker (sub)")

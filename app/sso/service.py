@@ -29,7 +29,15 @@ from sqlmodel.sql.expression import SelectOfScalar
 
 from app.core.config import get_settings
 from app.core.errors import Conflict, NietGevonden, OngeldigeInvoer
-from app.models import ApiSleutel, DashboardSessie, Organisatie, SsoAanmelding, SsoGebruiker, SsoKoppeling, utcnow
+from app.models import (
+    ApiSleutel,
+    DashboardSessie,
+    Organisatie,
+    SsoAanmelding,
+    SsoGebruiker,
+    SsoKoppeling,
+    utcnow,
+)
 from app.toegang import audit
 from app.toegang import service as toegang
 from app.toegang.caller import Binding, Caller, Scope, cli_caller
@@ -103,8 +111,9 @@ def create(
     problemen += [{**p, "reason": p["reason"].replace(" of beheer", "")} for p in binding_problemen]
     if problemen:
         raise OngeldigeInvoer.met(problemen)
-    if session.exec(select(SsoKoppeling).where(SsoKoppeling.claim_waarde == claim_waarde)).first() is not None:
-        raise Conflict(f"Er is al een koppeling voor de groep of rol `{claim_waarde}`; verwijder die eerst.")
+    if (bestaand := session.exec(select(SsoKoppeling).where(SsoKoppeling.claim_waarde == claim_waarde)).first()) is not None:
+        raise Conflict(f"Er is al een koppeling voor de groep of rol `{claim_waarde}`; verwijder die eerst.",
+                       code="bestaat-al", extra={"bestaandId": str(bestaand.id)})
     koppeling = SsoKoppeling(claim_waarde=claim_waarde, scopes=sorted(s.value for s in set(scopes)),
                              organisatie_id=organisatie_id, gemeentecodes=sorted(set(gemeentecodes or [])))
     audit.created(session, caller=caller, record=koppeling, resource_type=RESOURCE,

@@ -367,9 +367,8 @@ def test_knop_alleen_met_sso_aan(client: TestClient) -> None:
 
 
 def test_idp_onbereikbaar_is_een_eerlijke_503(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
-    from tests.server import vrije_poort
-
     from app.sso import oidc
+    from tests.server import vrije_poort
 
     for naam, waarde in {"SSO_ISSUER": f"http://127.0.0.1:{vrije_poort()}", "SSO_CLIENT_ID": "x",
                          "SSO_CLIENT_SECRET": "y", "SSO_REDIRECT_BASIS": RP}.items():
