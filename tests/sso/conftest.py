@@ -10,6 +10,7 @@ dashboard (TestClient) and the provider (httpx over loopback), each with its own
 submitting the provider's sign-in form with an account name, as a person would.
 """
 
+import contextlib
 import json
 import os
 import re
@@ -68,9 +69,8 @@ class Idp:
     proces: subprocess.Popen[str]
 
 
-@pytest.fixture(scope="session")
-def idp() -> Iterator[Idp]:
-    """The provider, installed once (npm ci from the committed lock file) and started for the session."""
+def _installeer() -> str:
+    """node, with the provider's npm packages installed into the cache (npm ci from the committed lock)."""
     node, npm = _vereist("node"), _vereist("npm")
     NPM_CACHE.mkdir(parents=True, exist_ok=True)
     lock = (PROVIDER / "package-lock.json").read_text()
@@ -82,13 +82,20 @@ def idp() -> Iterator[Idp]:
                                 check=False)
         assert result.returncode == 0, result.stdout + result.stderr
     shutil.copy(PROVIDER / "idp.mjs", NPM_CACHE / "idp.mjs")
+    return node
+
+
+@contextlib.contextmanager
+def draaiende_idp(rp: str = RP) -> Iterator[Idp]:
+    """The provider on a free loopback port, with this service at `rp` as its one client, while the block runs."""
+    node = _installeer()
     poort = vrije_poort()
     omgeving = {**os.environ, "IDP_PORT": str(poort), "IDP_ACCOUNTS": json.dumps(ACCOUNTS),
                 "IDP_CLIENT": json.dumps({"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET,
-                                          "redirect_uris": [f"{RP}/sso/terug"],
-                                          "post_logout_redirect_uris": [f"{RP}/sso/afgemeld"]})}
-    proces = subprocess.Popen([node, "idp.mjs"], cwd=NPM_CACHE, env=omgeving, stdout=subprocess.PIPE,
-                              stderr=subprocess.STDOUT, text=True, start_new_session=True)
+                                          "redirect_uris": [f"{rp}/sso/terug"],
+                                          "post_logout_redirect_uris": [f"{rp}/sso/afgemeld"]})}
+    proces = subprocess.Popen([node, "idp.mjs"], cwd=NPM_CACHE, env=omgeving, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL, start_new_session=True)
     issuer = f"http://127.0.0.1:{poort}"
     try:
         for _ in range(200):
@@ -97,7 +104,7 @@ def idp() -> Iterator[Idp]:
                     break
             except httpx.HTTPError:
                 pass
-            assert proces.poll() is None, proces.stdout.read() if proces.stdout else "idp stopped"
+            assert proces.poll() is None, "the test IdP stopped"
             time.sleep(0.1)
         else:
             pytest.fail("the test IdP did not start within 20 s")
@@ -111,18 +118,33 @@ def idp() -> Iterator[Idp]:
             proces.wait()
 
 
+@contextlib.contextmanager
+def sso_instellingen(issuer: str, rp: str = RP) -> Iterator[None]:
+    """Single sign-on configured against `issuer` (settings read anew; discovery cache empty) in the block."""
+    with pytest.MonkeyPatch.context() as patch:
+        for naam, waarde in {"SSO_ISSUER": issuer, "SSO_CLIENT_ID": CLIENT_ID, "SSO_CLIENT_SECRET": CLIENT_SECRET,
+                             "SSO_SCOPES": "openid groups", "SSO_REDIRECT_BASIS": rp, "SSO_NAAM": "GGD-account"}.items():
+            patch.setenv(f"SLEUTELMONITOR_{naam}", waarde)
+        get_settings.cache_clear()
+        oidc.cache.clear()
+        try:
+            yield
+        finally:
+            oidc.cache.clear()
+    get_settings.cache_clear()
+
+
+@pytest.fixture(scope="session")
+def idp() -> Iterator[Idp]:
+    with draaiende_idp() as gestart:
+        yield gestart
+
+
 @pytest.fixture
-def sso_aan(idp: Idp, monkeypatch: pytest.MonkeyPatch) -> Iterator[Idp]:
-    """Single sign-on configured against the test IdP (settings read anew; discovery cache empty)."""
-    for naam, waarde in {"SSO_ISSUER": idp.issuer, "SSO_CLIENT_ID": CLIENT_ID, "SSO_CLIENT_SECRET": CLIENT_SECRET,
-                         "SSO_SCOPES": "openid groups", "SSO_REDIRECT_BASIS": RP, "SSO_NAAM": "GGD-account"}.items():
-        monkeypatch.setenv(f"SLEUTELMONITOR_{naam}", waarde)
-    get_settings.cache_clear()
-    oidc.cache.clear()
-    yield idp
-    oidc.cache.clear()
-    monkeypatch.undo()
-    get_settings.cache_clear()
+def sso_aan(idp: Idp) -> Iterator[Idp]:
+    """Single sign-on configured against the test IdP for one test."""
+    with sso_instellingen(idp.issuer):
+        yield idp
 
 
 @pytest.fixture

@@ -92,6 +92,12 @@ def afmelden(request: Request, session: SessionDep, csrf: Annotated[str, Form(ma
 
     idp = afmelden_bij_idp(session, inhoud)
     sessies.meld_af(session, inhoud)
-    response = RedirectResponse(idp or "/?melding=afgemeld", status_code=303)
+    if idp:
+        # A page that moves on, not a redirect: the CSP's form-action 'self' stops a form's redirect to another site.
+        response = pagina(request, "sso_afmelden.html", {"idp_url": idp, "sso_naam": _sso_naam()})
+        response.headers["Refresh"] = f"0; url={idp}"
+        sessies.wis(response)
+        return response
+    response = RedirectResponse("/?melding=afgemeld", status_code=303)
     sessies.wis(response)
     return response
