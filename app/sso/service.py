@@ -46,7 +46,8 @@ from app.web import sessieopslag
 RESOURCE = "sso-koppeling"
 AANMELDING = "sso-aanmelding"
 MAX_WAARDE = 200
-MAX_WAARDEN = 1000  # claim values read from one token; an IdP that sends more is cut off, not trusted further
+MAX_WAARDEN = 1000
+MAX_ID_TOKEN_IN_COOKIE = 2000  # claim values read from one token; an IdP that sends more is cut off, not trusted further
 
 
 class Uitkomst:
@@ -211,7 +212,11 @@ def meld_aan(session: Session, *, claims: dict[str, Any], id_token: str, user_ag
     key = _sleutel_van(session, koppeling, onderwerp)
     sessie, token = sessieopslag.create(session, caller=_caller(key), user_agent=user_agent)
     record = _record(session, onderwerp=onderwerp, uitkomst=Uitkomst.aangemeld, koppeling=koppeling, key=key, sessie=sessie)
-    cookie = {"p": key.prefix, "s": token, "c": secrets.token_urlsafe(24), "t": int(time.time()), "i": id_token}
+    cookie = {"p": key.prefix, "s": token, "c": secrets.token_urlsafe(24), "t": int(time.time())}
+    # The ID token rides along for the IdP's logout (id_token_hint), unless it would push the cookie past what
+    # browsers keep (4 KB; Entra ID tokens with many groups are larger): then logout names the client instead.
+    if len(id_token) <= MAX_ID_TOKEN_IN_COOKIE:
+        cookie["i"] = id_token
     return Aanmelding(cookie=cookie, record=record)
 
 

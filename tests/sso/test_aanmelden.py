@@ -408,3 +408,11 @@ def test_sso_aanmeldingen_in_de_beheer_api(
     assert client.get("/v1/sso-aanmeldingen", headers=regio).status_code == 403
     assert uuid.UUID(een[0]["apiSleutelId"])
     assert session.exec(select(AuditRegel).where(col(AuditRegel.resource_type) == "sso-aanmelding")).all()
+
+
+def test_groot_id_token_blijft_buiten_de_cookie(session: Session, sso_aan: Idp, koppelingen: dict[str, Any]) -> None:
+    """A cookie past 4 KB is dropped by browsers: a large ID token is left out (logout then names the client)."""
+    claims = {"iss": sso_aan.issuer, "sub": "coordinator", "groups": ["sm-brug"]}
+    klein = sso.meld_aan(session, claims=claims, id_token="a.b.c", user_agent=None)
+    groot = sso.meld_aan(session, claims=claims, id_token="x" * (sso.MAX_ID_TOKEN_IN_COOKIE + 1), user_agent=None)
+    assert klein.cookie["i"] == "a.b.c" and "i" not in groot.cookie
