@@ -230,6 +230,7 @@ def test_afgebroken_bij_de_idp(
     ("//aanvaller.example/pad", "/overzicht"),
     ("https://aanvaller.example/", "/overzicht"),
     ("/\\aanvaller.example", "/overzicht"),
+    ("/overzicht\r\nSet-Cookie: x=y", "/overzicht%0D%0ASet-Cookie:%20x=y"),
 ])
 def test_geen_open_redirect_via_volgende(
     client: TestClient, sso_aan: Idp, browser_idp: httpx.Client, koppelingen: dict[str, Any], volgende: str, doel: str,

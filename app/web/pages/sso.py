@@ -13,6 +13,7 @@ user on to the IdP's end_session_endpoint; `/sso/afgemeld` is where the IdP send
 
 import hmac
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -130,7 +131,8 @@ def sso_terug(
         return _fout(request, 403, "Geen toegang tot Sleutelmonitor", _WEIGERING[exc.uitkomst])
     # One browser, one session: the session this browser had (a key or an earlier SSO sign-in) ends.
     sessies.meld_af(session, sessies.lees(request))
-    doel = veilig_doel(str(aanvraag.get("d") or ""))
+    # Quoted as Starlette quotes a Location: a CR or LF in `volgende` must not reach a header.
+    doel = quote(veilig_doel(str(aanvraag.get("d") or "")), safe=":/%#?=@[]!$&'()*+,;")
     response = pagina(request, "sso_verder.html", {"doel": doel})
     response.headers["Refresh"] = f"0; url={doel}"
     sessies.schrijf(response, aanmelding.cookie)
