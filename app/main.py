@@ -46,6 +46,7 @@ from app.rapportage.router import router as rapportage_router
 from app.signalen.router import router as signalen_router
 from app.sleutelpersonen.ondersteuning_router import router as ondersteuning_router
 from app.sleutelpersonen.router import router as sleutelpersonen_router
+from app.sso.router import router as sso_router
 from app.status.router import router as status_router
 from app.toegang.router import router as toegang_router
 from app.uitkomsten.router import router as uitkomsten_router
@@ -69,6 +70,7 @@ TAGS = [
     {"name": "status", "description": "Gezondheid van de dienst."},
     {"name": "organisaties", "description": "Organisaties (tenants) die sleutelpersonen inzetten."},
     {"name": "api-sleutels", "description": "API-sleutels en audittrail (beheer)."},
+    {"name": "sso", "description": "Eenmalige aanmelding (OpenID Connect) voor het dashboard: koppelingen van groepen aan organisaties of regio's, en wie zich aanmeldde (beheer)."},
     {"name": "codelijsten", "description": "Codelijsten: onderwerpen, kanalen, acties, resultaten en meer."},
     {"name": "sleutelpersonen", "description": "Sleutelpersonen van de eigen organisatie."},
     {"name": "ketenpartners", "description": "De sociale kaart: ketenpartners van de eigen organisatie."},
@@ -102,6 +104,7 @@ DOMAIN_ROUTERS = (
     problemen_router,
     organisaties_router,
     toegang_router,
+    sso_router,
     codelijsten_router,
     sleutelpersonen_router,
     ondersteuning_router,

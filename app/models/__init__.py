@@ -6,6 +6,7 @@ from app.models.apparaat import Apparaat, Uitnodiging
 from app.models.audit_regel import AuditRegel
 from app.models.code import Code
 from app.models.dashboard_sessie import Aanmeldpoging, DashboardSessie
+from app.models.sso import SsoAanmelding, SsoGebruiker, SsoKoppeling
 from app.models.contactmoment import Contactmoment, ContactmomentActie, ContactmomentOnderwerp
 from app.models.doel import Doel
 from app.models.doelstelling import Besluit, Doelstelling, Evaluatie, EvaluatieDoelstelling
@@ -55,6 +56,9 @@ __all__ = [
     "ContactmomentActie",
     "ContactmomentOnderwerp",
     "DashboardSessie",
+    "SsoAanmelding",
+    "SsoGebruiker",
+    "SsoKoppeling",
     "DeskundigheidDeelnemer",
     "Deskundigheidsbevordering",
     "Dienstverband",
