@@ -53,7 +53,7 @@ class Instantie:
     log: Path
 
     def client(self, **kwargs: object) -> httpx.Client:
-        return httpx.Client(base_url=self.basis, timeout=60, **kwargs)  # type: ignore[arg-type]
+        return httpx.Client(base_url=self.basis, timeout=60, follow_redirects=True, **kwargs)  # type: ignore[arg-type]
 
     def stop(self) -> None:
         if self.proces.poll() is None:
