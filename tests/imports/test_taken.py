@@ -20,8 +20,8 @@ from sqlmodel import Session, col, func, select
 
 from app.core import db
 from app.core.config import get_settings
-from app.imports import router as imports_router
 from app.imports import opslag, service, taken
+from app.imports import router as imports_router
 from app.models import Contactmoment, ImportRun, ImportUpload, ImportUploadBlok, utcnow
 from tests.conftest import BACKEND, DatabaseFactory
 from tests.factories import make_key
