@@ -37,6 +37,7 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     max_indicator_rows: int = Field(default=10_000, ge=1)
     max_body_bytes: int = Field(default=1_048_576, ge=1024)
+    # The largest import upload (API and dashboard; 413 past it). Waiting uploads are stored in the database.
     max_import_bytes: int = Field(default=200 * 1_048_576, ge=1024)
     # Measuring only: where each request's time goes, per worker in `<path>.<pid>.json` (app/core/spans.py).
     meet_spans: str | None = None
@@ -80,8 +81,9 @@ class Settings(BaseSettings):
     uitnodiging_dagen: int = Field(default=7, ge=1, le=30)
     apparaat_sessie_dagen: int = Field(default=90, ge=1, le=400)
     uitnodiging_pogingen_per_minuut: int = Field(default=10, ge=1)
-    # Background imports (app/imports/taken.py): where uploads wait, how long a claim holds without a
-    # heartbeat, how often each worker looks for waiting and abandoned jobs (0: never, for tests).
+    # Background imports (app/imports/taken.py): this host's folder for a job's local copy of its upload (the
+    # upload itself is in the database, app/imports/opslag.py, so it need not be shared), how long a claim holds
+    # without a heartbeat, how often each worker looks for waiting and abandoned jobs (0: never, for tests).
     import_map: str | None = None
     # Longest a request's statement may run (PostgreSQL statement_timeout, SQLite progress handler); 0: none.
     statement_timeout_seconden: float = Field(default=30.0, ge=0)

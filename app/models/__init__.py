@@ -17,6 +17,7 @@ from app.models.ervaringsverhaal import Ervaringsverhaal, ErvaringsverhaalEffect
 from app.models.idempotentie_sleutel import IdempotentieSleutel
 from app.models.import_mapping import ImportMapping
 from app.models.import_run import ImportRun
+from app.models.import_upload import ImportUpload, ImportUploadBlok, RateLimitTeller
 from app.models.inzet import Inzet
 from app.models.ketenpartner import Ketenpartner
 from app.models.kosten import Kosten
@@ -46,6 +47,9 @@ __all__ = [
     "Gebeurtenis",
     "GebeurtenisTeller",
     "IdempotentieSleutel",
+    "ImportUpload",
+    "ImportUploadBlok",
+    "RateLimitTeller",
     "Aanmeldpoging",
     "ApiSleutel",
     "Apparaat",
