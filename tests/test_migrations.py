@@ -69,7 +69,7 @@ def test_0034_copies_the_file_of_a_waiting_job_into_the_database(fresh_database_
     engine = make_engine(fresh_database_url())
     try:
         with engine.begin() as connection:
-            command.upgrade(alembic_config(connection), "0032")
+            command.upgrade(alembic_config(connection), "0033")
         with engine.begin() as connection:
             meta = sa.MetaData()
             organisatie = sa.Table("organisatie", meta, sa.Column("id", sa.Uuid(), primary_key=True), autoload_with=connection)

@@ -13,7 +13,7 @@ migration runs keeps working; a later migration drops it.
 at most the current minute's counts). SQLite gets the table too, unused (single host, counted in-process).
 
 Revision ID: 0034
-Revises: 0032
+Revises: 0033
 Create Date: 2026-12-07
 """
 
@@ -28,7 +28,7 @@ from alembic import op
 from app.models.base import UtcDateTime, utcnow
 
 revision: str = '0034'
-down_revision: str | None = '0032'
+down_revision: str | None = '0033'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
