@@ -25,7 +25,7 @@ CODELIJST = {"acties", "categorie", "dienstverband", "doelgroep", "effecten", "g
              "onderwerp", "onderwerpen", "regeling", "resultaat", "rol", "rollen", "soort", "status", "wijze", "themas",
              "gemeentecode", "gemeentecodes", "actieveSubcodes", "bestaandeCode", "ouder", "lijst", "code"}
 # Free text, names, identifiers and values whose set is open (ISO 639 languages, indicator codes, periods, ...).
-VRIJ = {"aanbieder", "afspraken", "basis", "bericht", "beschrijving", "bestandsnaam", "bevindingen", "blad", "citaat",
+VRIJ = {"aanbieder", "afspraken", "basis", "bericht", "beschrijving", "bestandsnaam", "bevindingen", "blad", "citaat", "claimWaarde",
         "definitie", "detail", "doelId", "externId", "huidigeEtag", "indicator", "indicatoren", "instance", "kolom",
         "label", "maand", "mapping", "melding", "naam", "name", "nieuweSleutelpersonen", "noemer", "omschrijving",
         "organisatieId", "organisatieNaam", "periode", "periodes", "prefix", "reason", "reden", "resourceId",

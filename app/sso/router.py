@@ -10,6 +10,7 @@ from app.core.openapi import location
 from app.core.pagination import PAGINATED, PaginaDep
 from app.models import SsoKoppeling
 from app.sso import service
+from app.sso.service import Uitkomst
 from app.sso.schemas import SsoAanmeldingPublic, SsoKoppelingCreate, SsoKoppelingPublic
 from app.toegang.dependencies import BeherenDep
 
@@ -82,7 +83,7 @@ def list_sso_aanmeldingen(
     sub: Annotated[str | None, Query(max_length=255, description="Alleen deze persoon: de `sub` die de identity "
                                      "provider voor hem of haar gebruikt (de dienst rekent de hash zelf uit).",
                                      examples=["f3a9c1d2-7b1e-4c0a-9d3e-2a1b0c9d8e7f"])] = None,
-    uitkomst: Annotated[str | None, Query(max_length=30, description="Alleen deze uitkomst.", examples=["geen-koppeling"])] = None,
+    uitkomst: Annotated[Uitkomst | None, Query(description="Alleen deze uitkomst.", examples=["geen-koppeling"])] = None,
 ) -> list[dict[str, Any]]:
     from app.core.config import get_settings
 

@@ -7,6 +7,8 @@ from pydantic import Field
 
 from app.core.schemas import InputSchema, Schema
 from app.core.validation import Gemeentecode
+from app.sso.service import Uitkomst
+from app.web.sessieopslag import Einde
 from app.toegang.caller import Scope
 
 
@@ -58,7 +60,7 @@ class SsoAanmeldingPublic(Schema):
         "nooit naam of e-mailadres. Zoek één persoon op met de filter `sub`.",
         examples=["5b9f0c2e8d1a4f3b6c7d8e9f0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d"],
     )
-    uitkomst: str = Field(
+    uitkomst: Uitkomst = Field(
         description="`aangemeld`, of waarom er geen sessie kwam: `geen-koppeling`, `meerdere-koppelingen`, "
         "`organisatie-gedeactiveerd`.", examples=["aangemeld"],
     )
@@ -71,7 +73,7 @@ class SsoAanmeldingPublic(Schema):
     sessie_id: uuid.UUID | None = Field(description="De dashboardsessie.", examples=["7e1c7c0e-8f0a-4b4e-9a8e-2b7d9f3c1a22"])
     verloopt_op: datetime | None = Field(description="Einde van de sessie als niemand afmeldt.", examples=["2026-12-07T17:30:00Z"])
     beeindigd_op: datetime | None = Field(description="Moment waarop de sessie eerder eindigde.", examples=[None])
-    einde: str | None = Field(
+    einde: Einde | None = Field(
         description="Hoe de sessie eerder eindigde: `afgemeld`, `beeindigd` (vanuit de sessielijst) of `ingetrokken`.",
         examples=[None],
     )

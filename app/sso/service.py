@@ -21,6 +21,7 @@ import time
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import delete
@@ -50,7 +51,7 @@ MAX_WAARDEN = 1000
 MAX_ID_TOKEN_IN_COOKIE = 2000  # claim values read from one token; an IdP that sends more is cut off, not trusted further
 
 
-class Uitkomst:
+class Uitkomst(StrEnum):
     aangemeld = "aangemeld"
     geen_koppeling = "geen-koppeling"
     meerdere_koppelingen = "meerdere-koppelingen"

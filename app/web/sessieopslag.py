@@ -17,6 +17,7 @@ import hashlib
 import secrets
 import uuid
 from datetime import datetime, timedelta
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import delete, update
@@ -35,7 +36,7 @@ GEZIEN_RESOLUTIE = timedelta(minutes=1)
 LIJST_MAXIMUM = 50
 
 
-class Einde:
+class Einde(StrEnum):
     """Why a session ended before its lifetime did (`DashboardSessie.einde`)."""
 
     afgemeld = "afgemeld"  # signed out in that browser
