@@ -7,6 +7,7 @@ queued for the bulk writer (app/imports/bulk.py), which writes through `contactm
 
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
@@ -17,7 +18,14 @@ from app.contactmomenten import service as contactmomenten
 from app.contactmomenten.schemas import ContactmomentCreate
 from app.core.errors import Conflict, DomeinFout, OngeldigeInvoer, validation_params
 from app.imports import professioneel as prof
-from app.imports.bulk import Bulkschrijver, Wachtend, sleutel_van_inhoud
+from app.imports.bulk import (
+    Bulkschrijver,
+    Volgnummers,
+    Voorwerk,
+    Wachtend,
+    sleutel_van_inhoud,
+    voorwerk,
+)
 from app.imports.mapping import Vertaler, Vertaling, deel_kolommen_in, is_koprij
 from app.imports.readers import Bron, LeesFout, Rij, XlsxLezer, als_tekst, lezer_voor
 from app.imports.verslag import Fout, Opties, Verslag
@@ -72,7 +80,94 @@ def _waarde_op_pad(data: Any, naam: str) -> Any:
     return data
 
 
-class Run:
+@dataclass(slots=True)
+class Voorbereid:
+    """One row after the half of its processing that needs no database (`Voorbereider.voorbereid`).
+
+    Exactly one of `rij` (a professional contact, handled by the main process), `fouten` (rejected),
+    `klaar` (valid, for the bulk writer) or `invoer` (valid, creates a key person or partner) is set.
+    """
+
+    nummer: int
+    rij: Rij | None = None
+    fouten: list[Fout] | None = None
+    vertaling: Vertaling | None = None
+    json_rij: dict[str, Any] | None = None
+    klaar: Voorwerk | None = None
+    invoer: ContactmomentCreate | None = None
+
+
+class Voorbereider:
+    """Read a row, map it, check it against the schema and fingerprint it: everything without the database.
+
+    The main process runs this for every row (`Run`), or a worker process does while the main process
+    writes (app/imports/pijplijn.py); the code and so the result are the same.
+    """
+
+    def __init__(self, *, organisatie_id: uuid.UUID) -> None:
+        self.organisatie_id = organisatie_id
+        self.vertaler: Vertaler | None = None
+        self.registratiekolom: str | None = None
+        # In a file with a kind column, a missing contactmoment column rejects the contactmoment rows only.
+        self.kolomfouten: list[str] = []
+        self.volgnummers = Volgnummers()
+
+    def _registratie(self, rij: Rij) -> str | None:
+        """The kind of record a row holds: a contactmoment unless its kind column (NDJSON: key) says otherwise."""
+        if self.vertaler is None:
+            return prof.registratie_van(rij.cellen.get(prof.REGISTRATIE)) if prof.REGISTRATIE in rij.cellen else prof.CONTACTMOMENT
+        if self.registratiekolom is None:
+            return prof.CONTACTMOMENT
+        return prof.registratie_van(rij.cellen.get(self.registratiekolom))
+
+    def _kolom(self, vertaling: Vertaling, json_rij: dict[str, Any] | None, naam: str, reden: str) -> Fout:
+        """An invalidParams entry as (column, value, reason) of the file."""
+        if json_rij is not None:
+            waarde = _waarde_op_pad(json_rij, naam)
+            tekst = "" if naam.startswith(GEHEIM) or waarde is None else als_tekst(waarde)
+            return naam, tekst, reden
+        kolom, tekst = vertaling.kolom_voor(naam)
+        if kolom is None:
+            return None, "", f"{naam}: {reden}" if naam else reden
+        return kolom, tekst, reden
+
+    def voorbereid(self, rij: Rij) -> Voorbereid:
+        """Map and check one row without the database; see `Voorbereid` for the outcomes."""
+        if rij.fout is not None:
+            return Voorbereid(rij.nummer, fouten=[(None, "", rij.fout)])
+        registratie = self._registratie(rij)
+        if registratie == prof.PROFESSIONEEL:
+            return Voorbereid(rij.nummer, rij=rij)
+        if registratie is None:
+            kolom = self.registratiekolom or prof.REGISTRATIE
+            waarde = als_tekst(rij.cellen.get(kolom))
+            return Voorbereid(rij.nummer, fouten=[(kolom, waarde, prof.ONBEKENDE_REGISTRATIE.format(waarde=waarde))])
+        if self.kolomfouten:
+            return Voorbereid(rij.nummer, fouten=[(None, "", fout) for fout in self.kolomfouten])
+        if self.vertaler is None and prof.REGISTRATIE in rij.cellen:
+            rij = Rij(rij.nummer, {k: v for k, v in rij.cellen.items() if k != prof.REGISTRATIE})
+        json_rij = rij.cellen if self.vertaler is None else None
+        if self.vertaler is None:
+            vertaling = Vertaling(data=rij.cellen, aanwezig=set(rij.cellen))
+        else:
+            vertaling = self.vertaler.vertaal(rij)
+        fouten: list[Fout] = list(vertaling.fouten)
+        invoer: ContactmomentCreate | None = None
+        try:
+            invoer = ContactmomentCreate.model_validate(vertaling.data)
+        except ValidationError as exc:
+            for param in validation_params(exc.errors()):
+                if not any(_verwant(param["name"], pad) for pad in vertaling.foutpaden):
+                    fouten.append(self._kolom(vertaling, json_rij, param["name"], param["reason"]))
+        if fouten or invoer is None:
+            return Voorbereid(rij.nummer, fouten=fouten, vertaling=vertaling, json_rij=json_rij)
+        if vertaling.nieuwe_sleutelpersoon or vertaling.nieuwe_ketenpartners:
+            return Voorbereid(rij.nummer, vertaling=vertaling, json_rij=json_rij, invoer=invoer)
+        klaar = voorwerk(invoer, organisatie_id=self.organisatie_id, volgnummers=self.volgnummers)
+        return Voorbereid(rij.nummer, vertaling=vertaling, json_rij=json_rij, klaar=klaar)
+
+
+class Run(Voorbereider):
     """The state of one import while its rows stream through."""
 
     def __init__(
@@ -85,21 +180,21 @@ class Run:
         voortgang: Callable[[int], None] | None,
         vastleggen: Callable[[], None] | None = None,
     ) -> None:
+        assert caller.organisatie_id is not None
+        super().__init__(organisatie_id=caller.organisatie_id)
         self.session = session
         self.vastleggen = vastleggen
         self.caller = caller
         self.opties = opties
         self.verslag = verslag
         self.voortgang = voortgang
-        self.vertaler: Vertaler | None = None
         self.bulk = Bulkschrijver(
             session, caller=caller, afhandelen=self._afgehandeld, per_rij_schrijven=self._schrijf_wachtend
         )
+        # Derived keys are numbered in file order by whichever path a row takes.
+        self.bulk.volgnummers = self.volgnummers
         # Professional contacts (app/imports/professioneel.py): a sheet of them, or rows marked by a kind column.
         self.professioneel = prof.Professioneel(self)
-        self.registratiekolom: str | None = None
-        # In a file with a kind column, a missing contactmoment column rejects the contactmoment rows only.
-        self.kolomfouten: list[str] = []
 
     def _bladen(self, bron: Bron) -> tuple[str | None, bool, str | None]:
         """XLSX: (the sheet to read first, whether it is a sheet of professional contacts, a second such sheet)."""
@@ -214,66 +309,28 @@ class Run:
                 "in het rapport; verbeter die en importeer opnieuw, of doe een proefdraai om alle aantallen te zien."
             )
 
-    def _registratie(self, rij: Rij) -> str | None:
-        """The kind of record a row holds: a contactmoment unless its kind column (NDJSON: key) says otherwise."""
-        if self.vertaler is None:
-            return prof.registratie_van(rij.cellen.get(prof.REGISTRATIE)) if prof.REGISTRATIE in rij.cellen else prof.CONTACTMOMENT
-        if self.registratiekolom is None:
-            return prof.CONTACTMOMENT
-        return prof.registratie_van(rij.cellen.get(self.registratiekolom))
-
-    def _kolom(self, vertaling: Vertaling, json_rij: dict[str, Any] | None, naam: str, reden: str) -> Fout:
-        """An invalidParams entry as (column, value, reason) of the file."""
-        if json_rij is not None:
-            waarde = _waarde_op_pad(json_rij, naam)
-            tekst = "" if naam.startswith(GEHEIM) or waarde is None else als_tekst(waarde)
-            return naam, tekst, reden
-        kolom, tekst = vertaling.kolom_voor(naam)
-        if kolom is None:
-            return None, "", f"{naam}: {reden}" if naam else reden
-        return kolom, tekst, reden
-
     def verwerk(self, rij: Rij) -> None:
+        self.verder(self.voorbereid(rij))
+
+    def verder(self, v: Voorbereid) -> None:
+        """The half of a row's processing that needs the database: check, queue or write, and report."""
         self.verslag.gelezen += 1
-        if rij.fout is not None:
-            self._afwijzen(rij.nummer, [(None, "", rij.fout)])
-            return
-        registratie = self._registratie(rij)
-        if registratie == prof.PROFESSIONEEL:
+        if v.rij is not None:
             if self.vertaler is None:
-                self.professioneel.jsonrij(rij)
+                self.professioneel.jsonrij(v.rij)
             else:
-                self.professioneel.tabelrij(rij)
+                self.professioneel.tabelrij(v.rij)
             return
-        if registratie is None:
-            kolom = self.registratiekolom or prof.REGISTRATIE
-            waarde = als_tekst(rij.cellen.get(kolom))
-            self._afwijzen(rij.nummer, [(kolom, waarde, prof.ONBEKENDE_REGISTRATIE.format(waarde=waarde))])
+        if v.fouten is not None:
+            self._afwijzen(v.nummer, v.fouten, v.vertaling, v.json_rij)
             return
-        if self.kolomfouten:
-            self._afwijzen(rij.nummer, [(None, "", fout) for fout in self.kolomfouten])
+        vertaling, json_rij = v.vertaling, v.json_rij
+        assert vertaling is not None
+        if v.klaar is not None:
+            self.bulk.voeg_klaar(v.nummer, v.klaar, (vertaling, json_rij))
             return
-        if self.vertaler is None and prof.REGISTRATIE in rij.cellen:
-            rij = Rij(rij.nummer, {k: v for k, v in rij.cellen.items() if k != prof.REGISTRATIE})
-        json_rij = rij.cellen if self.vertaler is None else None
-        if self.vertaler is None:
-            vertaling = Vertaling(data=rij.cellen, aanwezig=set(rij.cellen))
-        else:
-            vertaling = self.vertaler.vertaal(rij)
-        fouten: list[Fout] = list(vertaling.fouten)
-        invoer: ContactmomentCreate | None = None
-        try:
-            invoer = ContactmomentCreate.model_validate(vertaling.data)
-        except ValidationError as exc:
-            for param in validation_params(exc.errors()):
-                if not any(_verwant(param["name"], pad) for pad in vertaling.foutpaden):
-                    fouten.append(self._kolom(vertaling, json_rij, param["name"], param["reason"]))
-        if fouten or invoer is None:
-            self._afwijzen(rij.nummer, fouten, vertaling, json_rij)
-            return
-        if not (vertaling.nieuwe_sleutelpersoon or vertaling.nieuwe_ketenpartners):
-            self.bulk.voeg_toe(rij.nummer, invoer, (vertaling, json_rij))
-            return
+        invoer = v.invoer
+        assert invoer is not None
         # A row that creates a key person or partner: after the rows before it, in its own savepoint.
         self.bulk.flush()
         nieuw: list[tuple[str, str, uuid.UUID, str | None]] = []
@@ -289,7 +346,7 @@ class Run:
         except DomeinFout as exc:
             self._vergeet(nieuw)
             params = exc.invalid_params or [{"name": "", "reason": exc.detail}]
-            self._afwijzen(rij.nummer, [self._kolom(vertaling, json_rij, p["name"], p["reason"]) for p in params],
+            self._afwijzen(v.nummer, [self._kolom(vertaling, json_rij, p["name"], p["reason"]) for p in params],
                            vertaling, json_rij)
             return
         for soort, naam, _, categorie in nieuw:
