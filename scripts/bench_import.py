@@ -91,9 +91,15 @@ def importeer(bestand: Path, org_id: str, *, env: dict[str, str], cwd: Path) -> 
         fouttekst = fout.read().decode(errors="replace")
     gemeld = re.search(r"(\d+) rijen in", tekst)
     rss = re.search(r"BENCH_RSS_KB=(\d+)", tekst)
+    # With a worker process (app/imports/pijplijn.py) the child's rusage holds the larger of the two
+    # peaks; the command prints both, and the two together are what the import took.
+    twee = re.search(r"Piekgeheugen: (\d+) MB in dit proces, (\d+) MB in het werkproces", tekst)
     # ru_maxrss is in kilobytes on Linux.
+    rss_mb = int(rss[1]) / 1024 if rss else float("nan")
+    if twee:
+        rss_mb = float(int(twee[1]) + int(twee[2]))
     return Importuitslag(
-        seconden=seconden, rss_mb=int(rss[1]) / 1024 if rss else float("nan"), code=code,
+        seconden=seconden, rss_mb=rss_mb, code=code,
         rijen_gemeld=int(gemeld[1]) if gemeld else None,
         uitvoer=(tekst + fouttekst)[-3000:],
     )

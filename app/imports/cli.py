@@ -9,6 +9,7 @@ Results go to stdout; the progress bar and messages to stderr.
 import contextlib
 import enum
 import gc
+import resource
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -79,6 +80,10 @@ def _toon_verslag(verslag: service.Verslag, *, opties: service.Opties, seconden:
     out.print(tabel)
     snelheid = verslag.gelezen / seconden if seconden > 0 else 0.0
     out.print(f"{verslag.gelezen} rijen in {seconden:.1f} s ({snelheid:.0f} rijen/s).")
+    if verslag.werkproces_rss_kb is not None:
+        # Two processes did the work (app/imports/pijplijn.py); their peaks together are what the machine gave.
+        eigen = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        out.print(f"Piekgeheugen: {eigen // 1024} MB in dit proces, {verslag.werkproces_rss_kb // 1024} MB in het werkproces.")
     if verslag.melding:
         out.print(escape(verslag.melding))
     if verslag.nieuwe_sleutelpersonen:

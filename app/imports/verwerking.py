@@ -16,6 +16,7 @@ from sqlmodel import Session
 from app.contactmomenten import inhoud
 from app.contactmomenten import service as contactmomenten
 from app.contactmomenten.schemas import ContactmomentCreate
+from app.core.config import get_settings
 from app.core.errors import Conflict, DomeinFout, OngeldigeInvoer, validation_params
 from app.imports import professioneel as prof
 from app.imports.bulk import (
@@ -219,6 +220,73 @@ class Run(Voorbereider):
 
     def lees(self, bron: Bron) -> None:
         blad, alles_professioneel, tweede_blad = self._bladen(bron)
+        if not self._met_werkproces(bron):
+            self._lees_hier(bron, blad, alles_professioneel, tweede_blad)
+        if self.voortgang is not None:
+            self.voortgang(self.verslag.gelezen)
+        if self.verslag.gelezen == 0:
+            raise LeesFout("Het bestand bevat geen gegevensrijen onder de kopregel.")
+        if self.vertaler is not None:
+            self.verslag.benaderd = dict(self.vertaler.benaderd)
+            self.verslag.onbekend = {veld: dict(namen) for veld, namen in self.vertaler.onbekend.items()}
+
+    def _werkproces_past(self, bron: Bron) -> bool:
+        """Whether this run reads its rows in a worker process (see app/imports/pijplijn.py)."""
+        grens = get_settings().import_werkproces_vanaf_mb
+        mapping = self.opties.mapping
+        return (
+            grens is not None
+            and self.opties.formaat in ("csv", "ndjson")
+            and not (self.opties.nieuwe_sleutelpersonen or self.opties.nieuwe_ketenpartners)
+            # A name created during the run changes how later rows map: such a run stays in one process.
+            and not (mapping is not None and any(mapping.aanmaken.values()))
+            and (len(bron) if isinstance(bron, bytes) else bron.stat().st_size) >= grens * 1_048_576
+        )
+
+    def _met_werkproces(self, bron: Bron) -> bool:
+        """Read, map and check the rows in a worker process while this one writes; False when the run does not fit."""
+        if not self._werkproces_past(bron):
+            return False
+        from app.imports import pijplijn  # the worker's module; only a run of some size needs it
+
+        codering = self.opties.codering
+        if self.opties.formaat != "ndjson":
+            # The header decides the mapping, which the worker gets with every look-up it needs: read it here.
+            lezer = lezer_voor("csv", bron, codering=codering, herken_kop=is_koprij(self.opties.mapping))
+            rijen = lezer.rijen()
+            try:
+                eerste = next(rijen, None)
+            finally:
+                rijen.close()
+            if eerste is None:
+                return False  # nothing under the header: the run in this process says so
+            codering = lezer.codering
+            self.vertaler = self._vertaler(lezer.koppen or [])
+            for veld in self.vertaler.velden:
+                if veld.lijst is not None:
+                    self.vertaler.index(veld.lijst)
+        werkproces = pijplijn.Werkproces(pijplijn.Opdracht(
+            bron=bron, formaat=self.opties.formaat, codering=codering, mapping=self.opties.mapping,
+            organisatie_id=self.organisatie_id, vertaler=self.vertaler, registratiekolom=self.registratiekolom,
+            kolomfouten=self.kolomfouten,
+        ))
+        try:
+            for voorbereid in werkproces.rijen():
+                self.verder(voorbereid)
+                self._na_rij()
+            self.bulk.flush()
+        finally:
+            werkproces.sluit()
+        einde = werkproces.einde
+        assert einde is not None
+        self.verslag.werkproces_rss_kb = einde.piek_rss_kb
+        if self.vertaler is not None:
+            self.vertaler.benaderd, self.vertaler.onbekend = einde.benaderd, einde.onbekend
+            self.vertaler.overzicht = einde.overzicht
+        return True
+
+    def _lees_hier(self, bron: Bron, blad: str | None, alles_professioneel: bool, tweede_blad: str | None) -> None:
+        """Every row in this process: read, map, check, write."""
         lezer = lezer_voor(
             self.opties.formaat,
             bron,
@@ -243,13 +311,6 @@ class Run(Voorbereider):
             for rij in tweede.rijen():
                 self._professioneel_blad(rij, tweede.koppen or [], blad=tweede_blad)
                 self._na_rij()
-        if self.voortgang is not None:
-            self.voortgang(self.verslag.gelezen)
-        if self.verslag.gelezen == 0:
-            raise LeesFout("Het bestand bevat geen gegevensrijen onder de kopregel.")
-        if self.vertaler is not None:
-            self.verslag.benaderd = dict(self.vertaler.benaderd)
-            self.verslag.onbekend = {veld: dict(namen) for veld, namen in self.vertaler.onbekend.items()}
 
     def _professioneel_blad(self, rij: Rij, koppen: list[str], *, blad: str | None) -> None:
         """A row of a sheet of professional contacts (the first or a second sheet of an XLSX)."""
