@@ -67,6 +67,7 @@ class Einde:
     onbekend: dict[str, dict[str, int]]
     overzicht: dict[str, dict[str, str]]
     piek_rss_kb: int
+    cpu_seconden: float
 
 
 class Werkfout(RuntimeError):
@@ -91,11 +92,12 @@ def _werk(opdracht: Opdracht, uit: Any) -> None:
         if stuk:
             uit.put(stuk)
         vertaler = opdracht.vertaler
+        gebruik = resource.getrusage(resource.RUSAGE_SELF)
         uit.put(Einde(
             benaderd=dict(vertaler.benaderd) if vertaler else {},
             onbekend=vertaler.onbekend if vertaler else {},
             overzicht=vertaler.overzicht if vertaler else {},
-            piek_rss_kb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+            piek_rss_kb=gebruik.ru_maxrss, cpu_seconden=gebruik.ru_utime + gebruik.ru_stime,
         ))
     except BaseException as exc:  # noqa: BLE001  every failure goes to the main process, which raises it
         # The rows read before it first, as a run in one process would have handled them.

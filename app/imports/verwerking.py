@@ -280,6 +280,7 @@ class Run(Voorbereider):
         einde = werkproces.einde
         assert einde is not None
         self.verslag.werkproces_rss_kb = einde.piek_rss_kb
+        self.verslag.werkproces_cpu_seconden = einde.cpu_seconden
         if self.vertaler is not None:
             self.vertaler.benaderd, self.vertaler.onbekend = einde.benaderd, einde.onbekend
             self.vertaler.overzicht = einde.overzicht
