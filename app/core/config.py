@@ -49,8 +49,9 @@ class Settings(BaseSettings):
     max_import_fouten: int = Field(default=1000, ge=10, le=100_000)
     # A CSV or NDJSON import of at least this many MB reads, maps and checks its rows in a worker process
     # while the importing process writes (app/imports/pijplijn.py); starting one costs a second or two.
-    # Empty (None) keeps every import in one process.
-    import_werkproces_vanaf_mb: float | None = Field(default=2.0, ge=0)
+    # `import_werkproces=false` keeps every import in one process (a machine with one core).
+    import_werkproces: bool = True
+    import_werkproces_vanaf_mb: float = Field(default=2.0, ge=0)
     rate_limit_per_minute: int = Field(default=600, ge=1)
     # Distinct indicator tables a key may read per local day, for every reader but the organisation
     # itself (regional, national, beheer; API and dashboard alike). Re-reading a table is free. 300:

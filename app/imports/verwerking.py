@@ -81,12 +81,21 @@ def _waarde_op_pad(data: Any, naam: str) -> Any:
     return data
 
 
+def _context(wachtend: Wachtend) -> tuple[Vertaling, dict[str, Any] | None]:
+    """The mapping and JSON object of a queued row; an NDJSON row's mapping is its JSON object as it is."""
+    vertaling, json_rij = wachtend.context
+    if vertaling is None:
+        vertaling = Vertaling(data=json_rij, aanwezig=set(json_rij))
+    return vertaling, json_rij
+
+
 @dataclass(slots=True)
 class Voorbereid:
     """One row after the half of its processing that needs no database (`Voorbereider.voorbereid`).
 
     Exactly one of `rij` (a professional contact, handled by the main process), `fouten` (rejected),
     `klaar` (valid, for the bulk writer) or `invoer` (valid, creates a key person or partner) is set.
+    A valid NDJSON row carries its JSON object only: its `Vertaling` is rebuilt from it when needed.
     """
 
     nummer: int
@@ -165,7 +174,8 @@ class Voorbereider:
         if vertaling.nieuwe_sleutelpersoon or vertaling.nieuwe_ketenpartners:
             return Voorbereid(rij.nummer, vertaling=vertaling, json_rij=json_rij, invoer=invoer)
         klaar = voorwerk(invoer, organisatie_id=self.organisatie_id, volgnummers=self.volgnummers)
-        return Voorbereid(rij.nummer, vertaling=vertaling, json_rij=json_rij, klaar=klaar)
+        # An NDJSON row's mapping is its JSON object (see `_context`): one thing less to send between processes.
+        return Voorbereid(rij.nummer, vertaling=None if json_rij is not None else vertaling, json_rij=json_rij, klaar=klaar)
 
 
 class Run(Voorbereider):
@@ -232,10 +242,11 @@ class Run(Voorbereider):
 
     def _werkproces_past(self, bron: Bron) -> bool:
         """Whether this run reads its rows in a worker process (see app/imports/pijplijn.py)."""
-        grens = get_settings().import_werkproces_vanaf_mb
+        instellingen = get_settings()
+        grens = instellingen.import_werkproces_vanaf_mb
         mapping = self.opties.mapping
         return (
-            grens is not None
+            instellingen.import_werkproces
             and self.opties.formaat in ("csv", "ndjson")
             and not (self.opties.nieuwe_sleutelpersonen or self.opties.nieuwe_ketenpartners)
             # A name created during the run changes how later rows map: such a run stays in one process.
@@ -387,10 +398,10 @@ class Run(Voorbereider):
             self._afwijzen(v.nummer, v.fouten, v.vertaling, v.json_rij)
             return
         vertaling, json_rij = v.vertaling, v.json_rij
-        assert vertaling is not None
         if v.klaar is not None:
             self.bulk.voeg_klaar(v.nummer, v.klaar, (vertaling, json_rij))
             return
+        assert vertaling is not None
         invoer = v.invoer
         assert invoer is not None
         # A row that creates a key person or partner: after the rows before it, in its own savepoint.
@@ -420,7 +431,7 @@ class Run(Voorbereider):
 
     def _afgehandeld(self, wachtend: Wachtend, uitkomst: str, problemen: list[dict[str, str]]) -> None:
         """What the batch writer decided for one row: count it, reject it, or correct the record."""
-        vertaling, json_rij = wachtend.context
+        vertaling, json_rij = _context(wachtend)
         if uitkomst in ("aangemaakt", "ongewijzigd"):
             setattr(self.verslag, uitkomst, getattr(self.verslag, uitkomst) + 1)
         elif uitkomst == "afgewezen":
@@ -436,7 +447,7 @@ class Run(Voorbereider):
 
     def _schrijf_wachtend(self, wachtend: Wachtend) -> None:
         """One row the slow way, through `create` and `update` (in its own savepoint per row)."""
-        vertaling, json_rij = wachtend.context
+        vertaling, json_rij = _context(wachtend)
         try:
             if self.opties.per_rij:
                 with self.session.begin_nested():
