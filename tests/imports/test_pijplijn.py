@@ -68,7 +68,7 @@ def _tweemaal(
     met = importeren()
     met_rijen = _opgeslagen(session, omgeving)
     punt.rollback()
-    monkeypatch.setattr(instellingen, "import_werkproces_vanaf_mb", None)
+    monkeypatch.setattr(instellingen, "import_werkproces", False)
     zonder = importeren()
     if tot_het_einde:
         assert met.werkproces_rss_kb is not None and met.werkproces_rss_kb > 0, "the first run had a worker process"
@@ -177,7 +177,7 @@ def test_a_stopped_run_ends_its_worker(session: Session, omgeving: Omgeving, mon
 def test_small_files_and_runs_that_create_names_stay_in_one_process(
     session: Session, omgeving: Omgeving, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    assert get_settings().import_werkproces_vanaf_mb == 2.0
+    assert get_settings().import_werkproces and get_settings().import_werkproces_vanaf_mb == 2.0
     klein = importeer(session, omgeving, ndjson_bytes([_body(omgeving, "k")]), formaat="ndjson")
     assert klein.status == "geslaagd" and klein.werkproces_rss_kb is None
     monkeypatch.setattr(get_settings(), "import_werkproces_vanaf_mb", 0.0)
