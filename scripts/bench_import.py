@@ -60,6 +60,10 @@ def commando(bestand: Path, org_id: str) -> list[str]:
 class Importuitslag:
     seconden: float
     rss_mb: float
+    # CPU seconds of the import and its worker process together, and of the busier of the two (what bounds
+    # the run on two free cores; on a loaded machine the wall time says more about the others' load).
+    cpu_s: float
+    cpu_pad_s: float
     code: int
     rijen_gemeld: int | None
     uitvoer: str
@@ -71,7 +75,8 @@ class Importuitslag:
 _MEET_RSS = (
     "import json, resource, subprocess, sys; "
     "code = subprocess.call(sys.argv[1:]); "
-    "print('BENCH_RSS_KB=' + str(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)); "
+    "r = resource.getrusage(resource.RUSAGE_CHILDREN); "
+    "print('BENCH_RSS_KB=' + str(r.ru_maxrss)); print('BENCH_CPU_S=' + str(r.ru_utime + r.ru_stime)); "
     "sys.exit(code)"
 )
 
@@ -91,9 +96,19 @@ def importeer(bestand: Path, org_id: str, *, env: dict[str, str], cwd: Path) -> 
         fouttekst = fout.read().decode(errors="replace")
     gemeld = re.search(r"(\d+) rijen in", tekst)
     rss = re.search(r"BENCH_RSS_KB=(\d+)", tekst)
+    # With a worker process (app/imports/pijplijn.py) the child's rusage holds the larger of the two
+    # peaks; the command prints both, and the two together are what the import took.
+    twee = re.search(r"Piekgeheugen: (\d+) MB in dit proces, (\d+) MB in het werkproces", tekst)
     # ru_maxrss is in kilobytes on Linux.
+    rss_mb = int(rss[1]) / 1024 if rss else float("nan")
+    if twee:
+        rss_mb = float(int(twee[1]) + int(twee[2]))
+    cpu = re.search(r"BENCH_CPU_S=([\d.]+)", tekst)
+    cpu_s = float(cpu[1]) if cpu else float("nan")
+    verdeeld = re.search(r"CPU-tijd: ([\d.]+) s in dit proces, ([\d.]+) s in het werkproces", tekst)
+    cpu_pad_s = max(float(verdeeld[1]), float(verdeeld[2])) if verdeeld else cpu_s
     return Importuitslag(
-        seconden=seconden, rss_mb=int(rss[1]) / 1024 if rss else float("nan"), code=code,
+        seconden=seconden, rss_mb=rss_mb, cpu_s=cpu_s, cpu_pad_s=cpu_pad_s, code=code,
         rijen_gemeld=int(gemeld[1]) if gemeld else None,
         uitvoer=(tekst + fouttekst)[-3000:],
     )

@@ -48,6 +48,11 @@ class Settings(BaseSettings):
     # An import's report keeps the first this many errors (row, column, value, reason) plus counts per
     # column and reason; an atomic run stops at the first error past it (it would save nothing anyway).
     max_import_fouten: int = Field(default=1000, ge=10, le=100_000)
+    # A CSV or NDJSON import of at least this many MB reads, maps and checks its rows in a worker process
+    # while the importing process writes (app/imports/pijplijn.py); starting one costs a second or two.
+    # `import_werkproces=false` keeps every import in one process (a machine with one core).
+    import_werkproces: bool = True
+    import_werkproces_vanaf_mb: float = Field(default=2.0, ge=0)
     rate_limit_per_minute: int = Field(default=600, ge=1)
     # Distinct indicator tables a key may read per local day, for every reader but the organisation
     # itself (regional, national, beheer; API and dashboard alike). Re-reading a table is free. 300:

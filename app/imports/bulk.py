@@ -73,6 +73,58 @@ class Bestaand:
 Afhandeling = Callable[[Wachtend, str, list[dict[str, str]]], None]
 
 
+class Volgnummers:
+    """The derived keys seen in one file, to number rows of the same content (`-2`, `-3`) in file order.
+
+    64 bits of each key's hash: about 80 bytes a row at a million rows.
+    """
+
+    def __init__(self) -> None:
+        self.gezien: set[int] = set()
+        # How often the keys seen more than once occurred.
+        self.herhalingen: dict[int, int] = {}
+
+    def volgende(self, sleutel: str) -> int:
+        """How many times this derived key occurred in the file so far, this row included."""
+        kort = int.from_bytes(hashlib.sha256(sleutel.encode()).digest()[:8], "big")
+        if kort not in self.gezien:
+            self.gezien.add(kort)
+            return 1
+        n = self.herhalingen.get(kort, 1) + 1
+        self.herhalingen[kort] = n
+        return n
+
+
+@dataclass(slots=True)
+class Voorwerk:
+    """A schema-valid row with what needs no database: its final externId, resident pseudonym and fingerprint."""
+
+    invoer: ContactmomentCreate
+    afgeleid: bool
+    inwoner_hash: str | None
+    vingerafdruk: str
+
+
+def voorwerk(invoer: ContactmomentCreate, *, organisatie_id: uuid.UUID, volgnummers: Volgnummers) -> Voorwerk:
+    """The pseudonym, the derived externId (for a row without one) and the content fingerprint of one row.
+
+    Pure computation, in file order (`volgnummers`): the import's worker process does it for every row
+    (app/imports/pijplijn.py), or the main process when there is none.
+    """
+    inwoner_hash = inhoud.referentie_hash(organisatie_id=organisatie_id, referentie=invoer.inwoner_referentie)
+    afgeleid = invoer.extern_id is None
+    gegevens = inhoud.inhoud_van_invoer(invoer, inwoner_hash=inwoner_hash)
+    if afgeleid:
+        # The key of a row without externId is its content (see verwerking.afgeleide_sleutel); two
+        # identical rows in one file are two contacts (two calls on one day): the n-th gets `-n`.
+        sleutel = sleutel_van_inhoud(gegevens)
+        n = volgnummers.volgende(sleutel)
+        extern_id = sleutel if n == 1 else f"{sleutel}-{n}"
+        invoer = invoer.model_copy(update={"extern_id": extern_id})
+        gegevens["externId"] = extern_id
+    return Voorwerk(invoer=invoer, afgeleid=afgeleid, inwoner_hash=inwoner_hash, vingerafdruk=inhoud.inhoud_hash(gegevens))
+
+
 class Bulkschrijver:
     """Collects an import's rows and writes them a batch at a time, in the caller's transaction."""
 
@@ -85,48 +137,34 @@ class Bulkschrijver:
         self.afhandelen = afhandelen
         self.per_rij_schrijven = per_rij_schrijven
         self.wachtend: dict[str, Wachtend] = {}
-        # Derived keys seen in this file (64 bits of their hash: about 80 bytes a row at a million
-        # rows), and how often those seen more than once occurred.
-        self.gezien: set[int] = set()
-        self.herhalingen: dict[int, int] = {}
+        self.volgnummers = Volgnummers()
         self.geschreven = 0
         self.volgende_analyse = ANALYSE_NA
 
     def volgnummer(self, sleutel: str) -> int:
         """How many times this derived key occurred in the file so far, this row included."""
-        kort = int.from_bytes(hashlib.sha256(sleutel.encode()).digest()[:8], "big")
-        if kort not in self.gezien:
-            self.gezien.add(kort)
-            return 1
-        n = self.herhalingen.get(kort, 1) + 1
-        self.herhalingen[kort] = n
-        return n
+        return self.volgnummers.volgende(sleutel)
 
     # -- one row --
 
     def voeg_toe(self, nummer: int, invoer: ContactmomentCreate, context: Any) -> None:
         """Fingerprint and check one schema-valid row, and queue it for its batch."""
-        inwoner_hash = inhoud.referentie_hash(organisatie_id=self.organisatie_id, referentie=invoer.inwoner_referentie)
-        afgeleid = invoer.extern_id is None
-        gegevens = inhoud.inhoud_van_invoer(invoer, inwoner_hash=inwoner_hash)
-        if afgeleid:
-            # The key of a row without externId is its content (see verwerking.afgeleide_sleutel); two
-            # identical rows in one file are two contacts (two calls on one day): the n-th gets `-n`.
-            sleutel = sleutel_van_inhoud(gegevens)
-            n = self.volgnummer(sleutel)
-            extern_id = sleutel if n == 1 else f"{sleutel}-{n}"
-            invoer = invoer.model_copy(update={"extern_id": extern_id})
-            gegevens["externId"] = extern_id
+        self.voeg_klaar(nummer, voorwerk(invoer, organisatie_id=self.organisatie_id, volgnummers=self.volgnummers),
+                        context)
+
+    def voeg_klaar(self, nummer: int, klaar: Voorwerk, context: Any) -> None:
+        """Check one fingerprinted row (see `voorwerk`) against the database's rules and queue it for its batch."""
+        invoer = klaar.invoer
         assert invoer.extern_id is not None
         if invoer.extern_id in self.wachtend:
             # The file names this externId twice: the second row must see the first one written.
             self.flush()
         problemen = regels.controleer(
-            self.session, caller=self.caller, data=invoer, heeft_referentie=inwoner_hash is not None
+            self.session, caller=self.caller, data=invoer, heeft_referentie=klaar.inwoner_hash is not None
         )
         self.wachtend[invoer.extern_id] = Wachtend(
-            nummer=nummer, invoer=invoer, afgeleid=afgeleid, inwoner_hash=inwoner_hash,
-            vingerafdruk=inhoud.inhoud_hash(gegevens), problemen=problemen, context=context,
+            nummer=nummer, invoer=invoer, afgeleid=klaar.afgeleid, inwoner_hash=klaar.inwoner_hash,
+            vingerafdruk=klaar.vingerafdruk, problemen=problemen, context=context,
         )
         if len(self.wachtend) >= BATCH:
             self.flush()

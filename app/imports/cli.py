@@ -9,6 +9,7 @@ Results go to stdout; the progress bar and messages to stderr.
 import contextlib
 import enum
 import gc
+import resource
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -79,6 +80,16 @@ def _toon_verslag(verslag: service.Verslag, *, opties: service.Opties, seconden:
     out.print(tabel)
     snelheid = verslag.gelezen / seconden if seconden > 0 else 0.0
     out.print(f"{verslag.gelezen} rijen in {seconden:.1f} s ({snelheid:.0f} rijen/s).")
+    eigen = resource.getrusage(resource.RUSAGE_SELF)
+    if verslag.werkproces_rss_kb is not None:
+        # Two processes did the work (app/imports/pijplijn.py); their peaks together are what the machine gave, and
+        # the larger CPU time of the two is what bounds the run on two free cores.
+        out.print(f"Piekgeheugen: {eigen.ru_maxrss // 1024} MB in dit proces, {verslag.werkproces_rss_kb // 1024} MB "
+                  "in het werkproces.")
+        out.print(f"CPU-tijd: {eigen.ru_utime + eigen.ru_stime:.1f} s in dit proces, "
+                  f"{verslag.werkproces_cpu_seconden or 0:.1f} s in het werkproces.")
+    else:
+        out.print(f"CPU-tijd: {eigen.ru_utime + eigen.ru_stime:.1f} s.")
     if verslag.melding:
         out.print(escape(verslag.melding))
     if verslag.nieuwe_sleutelpersonen:

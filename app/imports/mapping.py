@@ -361,6 +361,10 @@ class Vertaler:
         # column -> {cell text: how it was mapped}, for `--toon-mapping`
         self.overzicht: dict[str, dict[str, str]] = {}
 
+    def __getstate__(self) -> dict[str, Any]:
+        # To an import's worker process (app/imports/pijplijn.py), with its look-ups and without the session.
+        return {**self.__dict__, "session": None}
+
     def index(self, lijst: str) -> CodeIndex:
         if lijst not in self._indexen:
             self._indexen[lijst] = CodeIndex(codelijsten.lookup(self.session, lijst=lijst).values(), lijst=lijst)

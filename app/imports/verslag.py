@@ -92,6 +92,9 @@ class Verslag:
     opgeslagen: bool = False
     onleesbaar: bool = False  # the file as a whole could not be read: nothing was imported
     melding: str | None = None
+    # Peak memory of the run's worker process (app/imports/pijplijn.py), when it had one; not in the report.
+    werkproces_rss_kb: int | None = None
+    werkproces_cpu_seconden: float | None = None
     # The first `max_fouten` errors, grouped; past them only the counts grow (see `fout`).
     fouten: dict[Fout, list[int | None]] = field(default_factory=dict)
     max_fouten: int = field(default_factory=lambda: get_settings().max_import_fouten)

@@ -7,6 +7,7 @@ queued for the bulk writer (app/imports/bulk.py), which writes through `contactm
 
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
@@ -15,9 +16,17 @@ from sqlmodel import Session
 from app.contactmomenten import inhoud
 from app.contactmomenten import service as contactmomenten
 from app.contactmomenten.schemas import ContactmomentCreate
+from app.core.config import get_settings
 from app.core.errors import Conflict, DomeinFout, OngeldigeInvoer, validation_params
 from app.imports import professioneel as prof
-from app.imports.bulk import Bulkschrijver, Wachtend, sleutel_van_inhoud
+from app.imports.bulk import (
+    Bulkschrijver,
+    Volgnummers,
+    Voorwerk,
+    Wachtend,
+    sleutel_van_inhoud,
+    voorwerk,
+)
 from app.imports.mapping import Vertaler, Vertaling, deel_kolommen_in, is_koprij
 from app.imports.readers import Bron, LeesFout, Rij, XlsxLezer, als_tekst, lezer_voor
 from app.imports.verslag import Fout, Opties, Verslag
@@ -72,7 +81,104 @@ def _waarde_op_pad(data: Any, naam: str) -> Any:
     return data
 
 
-class Run:
+def _context(wachtend: Wachtend) -> tuple[Vertaling, dict[str, Any] | None]:
+    """The mapping and JSON object of a queued row; an NDJSON row's mapping is its JSON object as it is."""
+    vertaling, json_rij = wachtend.context
+    if vertaling is None:
+        vertaling = Vertaling(data=json_rij, aanwezig=set(json_rij))
+    return vertaling, json_rij
+
+
+@dataclass(slots=True)
+class Voorbereid:
+    """One row after the half of its processing that needs no database (`Voorbereider.voorbereid`).
+
+    Exactly one of `rij` (a professional contact, handled by the main process), `fouten` (rejected),
+    `klaar` (valid, for the bulk writer) or `invoer` (valid, creates a key person or partner) is set.
+    A valid NDJSON row carries its JSON object only: its `Vertaling` is rebuilt from it when needed.
+    """
+
+    nummer: int
+    rij: Rij | None = None
+    fouten: list[Fout] | None = None
+    vertaling: Vertaling | None = None
+    json_rij: dict[str, Any] | None = None
+    klaar: Voorwerk | None = None
+    invoer: ContactmomentCreate | None = None
+
+
+class Voorbereider:
+    """Read a row, map it, check it against the schema and fingerprint it: everything without the database.
+
+    The main process runs this for every row (`Run`), or a worker process does while the main process
+    writes (app/imports/pijplijn.py); the code and so the result are the same.
+    """
+
+    def __init__(self, *, organisatie_id: uuid.UUID) -> None:
+        self.organisatie_id = organisatie_id
+        self.vertaler: Vertaler | None = None
+        self.registratiekolom: str | None = None
+        # In a file with a kind column, a missing contactmoment column rejects the contactmoment rows only.
+        self.kolomfouten: list[str] = []
+        self.volgnummers = Volgnummers()
+
+    def _registratie(self, rij: Rij) -> str | None:
+        """The kind of record a row holds: a contactmoment unless its kind column (NDJSON: key) says otherwise."""
+        if self.vertaler is None:
+            return prof.registratie_van(rij.cellen.get(prof.REGISTRATIE)) if prof.REGISTRATIE in rij.cellen else prof.CONTACTMOMENT
+        if self.registratiekolom is None:
+            return prof.CONTACTMOMENT
+        return prof.registratie_van(rij.cellen.get(self.registratiekolom))
+
+    def _kolom(self, vertaling: Vertaling, json_rij: dict[str, Any] | None, naam: str, reden: str) -> Fout:
+        """An invalidParams entry as (column, value, reason) of the file."""
+        if json_rij is not None:
+            waarde = _waarde_op_pad(json_rij, naam)
+            tekst = "" if naam.startswith(GEHEIM) or waarde is None else als_tekst(waarde)
+            return naam, tekst, reden
+        kolom, tekst = vertaling.kolom_voor(naam)
+        if kolom is None:
+            return None, "", f"{naam}: {reden}" if naam else reden
+        return kolom, tekst, reden
+
+    def voorbereid(self, rij: Rij) -> Voorbereid:
+        """Map and check one row without the database; see `Voorbereid` for the outcomes."""
+        if rij.fout is not None:
+            return Voorbereid(rij.nummer, fouten=[(None, "", rij.fout)])
+        registratie = self._registratie(rij)
+        if registratie == prof.PROFESSIONEEL:
+            return Voorbereid(rij.nummer, rij=rij)
+        if registratie is None:
+            kolom = self.registratiekolom or prof.REGISTRATIE
+            waarde = als_tekst(rij.cellen.get(kolom))
+            return Voorbereid(rij.nummer, fouten=[(kolom, waarde, prof.ONBEKENDE_REGISTRATIE.format(waarde=waarde))])
+        if self.kolomfouten:
+            return Voorbereid(rij.nummer, fouten=[(None, "", fout) for fout in self.kolomfouten])
+        if self.vertaler is None and prof.REGISTRATIE in rij.cellen:
+            rij = Rij(rij.nummer, {k: v for k, v in rij.cellen.items() if k != prof.REGISTRATIE})
+        json_rij = rij.cellen if self.vertaler is None else None
+        if self.vertaler is None:
+            vertaling = Vertaling(data=rij.cellen, aanwezig=set(rij.cellen))
+        else:
+            vertaling = self.vertaler.vertaal(rij)
+        fouten: list[Fout] = list(vertaling.fouten)
+        invoer: ContactmomentCreate | None = None
+        try:
+            invoer = ContactmomentCreate.model_validate(vertaling.data)
+        except ValidationError as exc:
+            for param in validation_params(exc.errors()):
+                if not any(_verwant(param["name"], pad) for pad in vertaling.foutpaden):
+                    fouten.append(self._kolom(vertaling, json_rij, param["name"], param["reason"]))
+        if fouten or invoer is None:
+            return Voorbereid(rij.nummer, fouten=fouten, vertaling=vertaling, json_rij=json_rij)
+        if vertaling.nieuwe_sleutelpersoon or vertaling.nieuwe_ketenpartners:
+            return Voorbereid(rij.nummer, vertaling=vertaling, json_rij=json_rij, invoer=invoer)
+        klaar = voorwerk(invoer, organisatie_id=self.organisatie_id, volgnummers=self.volgnummers)
+        # An NDJSON row's mapping is its JSON object (see `_context`): one thing less to send between processes.
+        return Voorbereid(rij.nummer, vertaling=None if json_rij is not None else vertaling, json_rij=json_rij, klaar=klaar)
+
+
+class Run(Voorbereider):
     """The state of one import while its rows stream through."""
 
     def __init__(
@@ -85,21 +191,21 @@ class Run:
         voortgang: Callable[[int], None] | None,
         vastleggen: Callable[[], None] | None = None,
     ) -> None:
+        assert caller.organisatie_id is not None
+        super().__init__(organisatie_id=caller.organisatie_id)
         self.session = session
         self.vastleggen = vastleggen
         self.caller = caller
         self.opties = opties
         self.verslag = verslag
         self.voortgang = voortgang
-        self.vertaler: Vertaler | None = None
         self.bulk = Bulkschrijver(
             session, caller=caller, afhandelen=self._afgehandeld, per_rij_schrijven=self._schrijf_wachtend
         )
+        # Derived keys are numbered in file order by whichever path a row takes.
+        self.bulk.volgnummers = self.volgnummers
         # Professional contacts (app/imports/professioneel.py): a sheet of them, or rows marked by a kind column.
         self.professioneel = prof.Professioneel(self)
-        self.registratiekolom: str | None = None
-        # In a file with a kind column, a missing contactmoment column rejects the contactmoment rows only.
-        self.kolomfouten: list[str] = []
 
     def _bladen(self, bron: Bron) -> tuple[str | None, bool, str | None]:
         """XLSX: (the sheet to read first, whether it is a sheet of professional contacts, a second such sheet)."""
@@ -124,6 +230,75 @@ class Run:
 
     def lees(self, bron: Bron) -> None:
         blad, alles_professioneel, tweede_blad = self._bladen(bron)
+        if not self._met_werkproces(bron):
+            self._lees_hier(bron, blad, alles_professioneel, tweede_blad)
+        if self.voortgang is not None:
+            self.voortgang(self.verslag.gelezen)
+        if self.verslag.gelezen == 0:
+            raise LeesFout("Het bestand bevat geen gegevensrijen onder de kopregel.")
+        if self.vertaler is not None:
+            self.verslag.benaderd = dict(self.vertaler.benaderd)
+            self.verslag.onbekend = {veld: dict(namen) for veld, namen in self.vertaler.onbekend.items()}
+
+    def _werkproces_past(self, bron: Bron) -> bool:
+        """Whether this run reads its rows in a worker process (see app/imports/pijplijn.py)."""
+        instellingen = get_settings()
+        grens = instellingen.import_werkproces_vanaf_mb
+        mapping = self.opties.mapping
+        return (
+            instellingen.import_werkproces
+            and self.opties.formaat in ("csv", "ndjson")
+            and not (self.opties.nieuwe_sleutelpersonen or self.opties.nieuwe_ketenpartners)
+            # A name created during the run changes how later rows map: such a run stays in one process.
+            and not (mapping is not None and any(mapping.aanmaken.values()))
+            and (len(bron) if isinstance(bron, bytes) else bron.stat().st_size) >= grens * 1_048_576
+        )
+
+    def _met_werkproces(self, bron: Bron) -> bool:
+        """Read, map and check the rows in a worker process while this one writes; False when the run does not fit."""
+        if not self._werkproces_past(bron):
+            return False
+        from app.imports import pijplijn  # the worker's module; only a run of some size needs it
+
+        codering = self.opties.codering
+        if self.opties.formaat != "ndjson":
+            # The header decides the mapping, which the worker gets with every look-up it needs: read it here.
+            lezer = lezer_voor("csv", bron, codering=codering, herken_kop=is_koprij(self.opties.mapping))
+            rijen = lezer.rijen()
+            try:
+                eerste = next(rijen, None)
+            finally:
+                rijen.close()
+            if eerste is None:
+                return False  # nothing under the header: the run in this process says so
+            codering = lezer.codering
+            self.vertaler = self._vertaler(lezer.koppen or [])
+            for veld in self.vertaler.velden:
+                if veld.lijst is not None:
+                    self.vertaler.index(veld.lijst)
+        werkproces = pijplijn.Werkproces(pijplijn.Opdracht(
+            bron=bron, formaat=self.opties.formaat, codering=codering, mapping=self.opties.mapping,
+            organisatie_id=self.organisatie_id, vertaler=self.vertaler, registratiekolom=self.registratiekolom,
+            kolomfouten=self.kolomfouten,
+        ))
+        try:
+            for voorbereid in werkproces.rijen():
+                self.verder(voorbereid)
+                self._na_rij()
+            self.bulk.flush()
+        finally:
+            werkproces.sluit()
+        einde = werkproces.einde
+        assert einde is not None
+        self.verslag.werkproces_rss_kb = einde.piek_rss_kb
+        self.verslag.werkproces_cpu_seconden = einde.cpu_seconden
+        if self.vertaler is not None:
+            self.vertaler.benaderd, self.vertaler.onbekend = einde.benaderd, einde.onbekend
+            self.vertaler.overzicht = einde.overzicht
+        return True
+
+    def _lees_hier(self, bron: Bron, blad: str | None, alles_professioneel: bool, tweede_blad: str | None) -> None:
+        """Every row in this process: read, map, check, write."""
         lezer = lezer_voor(
             self.opties.formaat,
             bron,
@@ -148,13 +323,6 @@ class Run:
             for rij in tweede.rijen():
                 self._professioneel_blad(rij, tweede.koppen or [], blad=tweede_blad)
                 self._na_rij()
-        if self.voortgang is not None:
-            self.voortgang(self.verslag.gelezen)
-        if self.verslag.gelezen == 0:
-            raise LeesFout("Het bestand bevat geen gegevensrijen onder de kopregel.")
-        if self.vertaler is not None:
-            self.verslag.benaderd = dict(self.vertaler.benaderd)
-            self.verslag.onbekend = {veld: dict(namen) for veld, namen in self.vertaler.onbekend.items()}
 
     def _professioneel_blad(self, rij: Rij, koppen: list[str], *, blad: str | None) -> None:
         """A row of a sheet of professional contacts (the first or a second sheet of an XLSX)."""
@@ -214,66 +382,28 @@ class Run:
                 "in het rapport; verbeter die en importeer opnieuw, of doe een proefdraai om alle aantallen te zien."
             )
 
-    def _registratie(self, rij: Rij) -> str | None:
-        """The kind of record a row holds: a contactmoment unless its kind column (NDJSON: key) says otherwise."""
-        if self.vertaler is None:
-            return prof.registratie_van(rij.cellen.get(prof.REGISTRATIE)) if prof.REGISTRATIE in rij.cellen else prof.CONTACTMOMENT
-        if self.registratiekolom is None:
-            return prof.CONTACTMOMENT
-        return prof.registratie_van(rij.cellen.get(self.registratiekolom))
-
-    def _kolom(self, vertaling: Vertaling, json_rij: dict[str, Any] | None, naam: str, reden: str) -> Fout:
-        """An invalidParams entry as (column, value, reason) of the file."""
-        if json_rij is not None:
-            waarde = _waarde_op_pad(json_rij, naam)
-            tekst = "" if naam.startswith(GEHEIM) or waarde is None else als_tekst(waarde)
-            return naam, tekst, reden
-        kolom, tekst = vertaling.kolom_voor(naam)
-        if kolom is None:
-            return None, "", f"{naam}: {reden}" if naam else reden
-        return kolom, tekst, reden
-
     def verwerk(self, rij: Rij) -> None:
+        self.verder(self.voorbereid(rij))
+
+    def verder(self, v: Voorbereid) -> None:
+        """The half of a row's processing that needs the database: check, queue or write, and report."""
         self.verslag.gelezen += 1
-        if rij.fout is not None:
-            self._afwijzen(rij.nummer, [(None, "", rij.fout)])
-            return
-        registratie = self._registratie(rij)
-        if registratie == prof.PROFESSIONEEL:
+        if v.rij is not None:
             if self.vertaler is None:
-                self.professioneel.jsonrij(rij)
+                self.professioneel.jsonrij(v.rij)
             else:
-                self.professioneel.tabelrij(rij)
+                self.professioneel.tabelrij(v.rij)
             return
-        if registratie is None:
-            kolom = self.registratiekolom or prof.REGISTRATIE
-            waarde = als_tekst(rij.cellen.get(kolom))
-            self._afwijzen(rij.nummer, [(kolom, waarde, prof.ONBEKENDE_REGISTRATIE.format(waarde=waarde))])
+        if v.fouten is not None:
+            self._afwijzen(v.nummer, v.fouten, v.vertaling, v.json_rij)
             return
-        if self.kolomfouten:
-            self._afwijzen(rij.nummer, [(None, "", fout) for fout in self.kolomfouten])
+        vertaling, json_rij = v.vertaling, v.json_rij
+        if v.klaar is not None:
+            self.bulk.voeg_klaar(v.nummer, v.klaar, (vertaling, json_rij))
             return
-        if self.vertaler is None and prof.REGISTRATIE in rij.cellen:
-            rij = Rij(rij.nummer, {k: v for k, v in rij.cellen.items() if k != prof.REGISTRATIE})
-        json_rij = rij.cellen if self.vertaler is None else None
-        if self.vertaler is None:
-            vertaling = Vertaling(data=rij.cellen, aanwezig=set(rij.cellen))
-        else:
-            vertaling = self.vertaler.vertaal(rij)
-        fouten: list[Fout] = list(vertaling.fouten)
-        invoer: ContactmomentCreate | None = None
-        try:
-            invoer = ContactmomentCreate.model_validate(vertaling.data)
-        except ValidationError as exc:
-            for param in validation_params(exc.errors()):
-                if not any(_verwant(param["name"], pad) for pad in vertaling.foutpaden):
-                    fouten.append(self._kolom(vertaling, json_rij, param["name"], param["reason"]))
-        if fouten or invoer is None:
-            self._afwijzen(rij.nummer, fouten, vertaling, json_rij)
-            return
-        if not (vertaling.nieuwe_sleutelpersoon or vertaling.nieuwe_ketenpartners):
-            self.bulk.voeg_toe(rij.nummer, invoer, (vertaling, json_rij))
-            return
+        assert vertaling is not None
+        invoer = v.invoer
+        assert invoer is not None
         # A row that creates a key person or partner: after the rows before it, in its own savepoint.
         self.bulk.flush()
         nieuw: list[tuple[str, str, uuid.UUID, str | None]] = []
@@ -289,7 +419,7 @@ class Run:
         except DomeinFout as exc:
             self._vergeet(nieuw)
             params = exc.invalid_params or [{"name": "", "reason": exc.detail}]
-            self._afwijzen(rij.nummer, [self._kolom(vertaling, json_rij, p["name"], p["reason"]) for p in params],
+            self._afwijzen(v.nummer, [self._kolom(vertaling, json_rij, p["name"], p["reason"]) for p in params],
                            vertaling, json_rij)
             return
         for soort, naam, _, categorie in nieuw:
@@ -301,7 +431,7 @@ class Run:
 
     def _afgehandeld(self, wachtend: Wachtend, uitkomst: str, problemen: list[dict[str, str]]) -> None:
         """What the batch writer decided for one row: count it, reject it, or correct the record."""
-        vertaling, json_rij = wachtend.context
+        vertaling, json_rij = _context(wachtend)
         if uitkomst in ("aangemaakt", "ongewijzigd"):
             setattr(self.verslag, uitkomst, getattr(self.verslag, uitkomst) + 1)
         elif uitkomst == "afgewezen":
@@ -317,7 +447,7 @@ class Run:
 
     def _schrijf_wachtend(self, wachtend: Wachtend) -> None:
         """One row the slow way, through `create` and `update` (in its own savepoint per row)."""
-        vertaling, json_rij = wachtend.context
+        vertaling, json_rij = _context(wachtend)
         try:
             if self.opties.per_rij:
                 with self.session.begin_nested():
