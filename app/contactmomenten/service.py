@@ -193,6 +193,9 @@ def create(session: Session, *, caller: Caller, data: ContactmomentCreate) -> tu
             uitkomst=rijen.uitkomsten[0] if rijen.uitkomsten else None,
         ))
     if groep is not None:
+        # What this session read is done with: its connection goes back to the pool before the wait, or the
+        # waiting POSTs could hold every connection while their batch's leader waits for one.
+        session.commit()
         return _in_groep(groep, caller=caller, data=data, rijen=rijen, antwoord=antwoord, herhaling=herhaling)
     try:
         with spans.span("periodeslot"):

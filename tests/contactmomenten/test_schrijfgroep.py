@@ -232,3 +232,21 @@ def test_a_post_reads_without_the_write_slot_when_its_writes_go_through_the_grou
     assert db.is_schrijvend(verzoek(update_contactmoment))
     monkeypatch.setattr(get_settings(), "groepscommit", False)
     assert db.is_schrijvend(verzoek(create_contactmoment))
+
+
+def test_a_waiting_post_holds_no_connection(databases: DatabaseFactory, omgeving: Omgeving, engine: Engine,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """A pool of one connection: a POST that read in its own session must give it back before its batch writes."""
+    krap = db.make_engine(engine.url.render_as_string(hide_password=False), pool_size=1, max_overflow=0, pool_timeout=3)
+    try:
+        regels = service.regels.controleer
+
+        def leest(session: Session, **kwargs: Any) -> Any:
+            session.execute(select(func.count()).select_from(Contactmoment)).scalar_one()  # as a cold cache does
+            return regels(session, **kwargs)
+
+        monkeypatch.setattr(service.regels, "controleer", leest)
+        uitkomst = _post(krap, _caller(engine, omgeving), body(omgeving))
+        assert isinstance(uitkomst, tuple) and uitkomst[1] is True, uitkomst
+    finally:
+        krap.dispose()
