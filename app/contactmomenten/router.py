@@ -50,7 +50,7 @@ LOCATION = {"Location": {"description": "URL van het contactmoment.", "schema": 
 def create_contactmoment(
     body: ContactmomentInvoer, caller: EigenRegistrerenDep, session: SessionDep
 ) -> Response:
-    publiek, aangemaakt = commit_after(session, lambda: service.create(session, caller=caller, data=body))
+    publiek, aangemaakt = commit_after(session, lambda: service.create(session, caller=caller, data=body, in_groep=True))
     # Serialised here, once: returning the model would have FastAPI validate it again as response_model
     # (in another thread-pool hop) before serialising it; the document still declares ContactmomentPublic.
     with spans.span("antwoord"):

@@ -133,7 +133,9 @@ def list_statement(
 # --- Writing ---------------------------------------------------------------------------------
 
 
-def create(session: Session, *, caller: Caller, data: ContactmomentCreate) -> tuple[ContactmomentPublic, bool]:
+def create(
+    session: Session, *, caller: Caller, data: ContactmomentCreate, in_groep: bool = False
+) -> tuple[ContactmomentPublic, bool]:
     """Register a contactmoment with its children, a batch of one for the writer; returns (public, created).
 
     `data` may carry schema errors (`ContactmomentInvoer`): they are reported with the rules' own.
@@ -148,8 +150,9 @@ def create(session: Session, *, caller: Caller, data: ContactmomentCreate) -> tu
     its codes was deactivated after the first post.
     """
     assert caller.organisatie_id is not None
-    # With group commit the writes go through the group's own session; this one only reads.
-    groep = schrijfgroep.voor(session)
+    # `in_groep` (POST /v1/contactmomenten only): the writes go through the group commit's own session, and
+    # this one only reads. Other callers (an import row) write in their own session's transaction.
+    groep = schrijfgroep.voor(session) if in_groep else None
     inwoner_hash = referentie_hash(organisatie_id=caller.organisatie_id, referentie=data.inwoner_referentie)
     fouten = schemafouten(data)
     if fouten:

@@ -77,11 +77,12 @@ def _caller(engine: Engine, omgeving: Omgeving) -> Caller:
                       organisatie_id=omgeving.organisatie.id)
 
 
-def _post(engine: Engine, caller: Caller, data: dict[str, Any]) -> Any:
+def _post(engine: Engine, caller: Caller, data: dict[str, Any], in_groep: bool = True) -> Any:
     """What POST /v1/contactmomenten does in production: service.create in a session on the engine, then commit."""
     try:
         with Session(engine, expire_on_commit=False) as session:
-            uitkomst = service.create(session, caller=caller, data=ContactmomentCreate.model_validate(data))
+            uitkomst = service.create(session, caller=caller, data=ContactmomentCreate.model_validate(data),
+                                      in_groep=in_groep)
             session.commit()
             return uitkomst
     except Exception as exc:  # noqa: BLE001  (the outcome under test)
@@ -219,6 +220,20 @@ def test_off_each_post_writes_in_its_own_transaction(
     uitkomst = _post(engine, _caller(engine, omgeving), body(omgeving))
     assert uitkomst[1] is True and not gebruikt
     assert _tel(engine, select(func.count()).select_from(Gebeurtenis)) == 1
+
+
+def test_only_the_post_route_writes_through_the_group(
+    engine: Engine, omgeving: Omgeving, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An import row calls `create` in the import's own transaction: it must not be written (or committed) apart."""
+    gebruikt = []
+    monkeypatch.setattr(schrijfgroep.Schrijfgroep, "schrijf", lambda *a, **k: gebruikt.append(1))
+    with Session(engine) as session:
+        uitkomst = service.create(session, caller=_caller(engine, omgeving),
+                                  data=ContactmomentCreate.model_validate(body(omgeving)))
+        assert uitkomst[1] is True and not gebruikt
+        session.rollback()
+    assert _tel(engine, select(func.count()).select_from(Contactmoment)) == 0
 
 
 def test_a_post_reads_without_the_write_slot_when_its_writes_go_through_the_group(monkeypatch: pytest.MonkeyPatch) -> None:
