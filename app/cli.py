@@ -8,6 +8,7 @@ import typer
 from app.demo import demo_data
 from app.imports.cli import importeer
 from app.inwoners.cli import retention
+from app.sso.cli import sso_app
 from app.toegang.cli import key_app, org_app, toegang_app
 
 app = typer.Typer(
@@ -21,6 +22,7 @@ app = typer.Typer(
 app.add_typer(org_app, name="org")
 app.add_typer(key_app, name="key")
 app.add_typer(toegang_app, name="toegang")
+app.add_typer(sso_app, name="sso")
 app.command("demo-data")(demo_data)
 app.command("retention")(retention)
 app.command("import")(importeer)

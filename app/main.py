@@ -4,7 +4,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import Depends, FastAPI
+from fastapi import Depends, FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse
@@ -46,6 +46,7 @@ from app.rapportage.router import router as rapportage_router
 from app.signalen.router import router as signalen_router
 from app.sleutelpersonen.ondersteuning_router import router as ondersteuning_router
 from app.sleutelpersonen.router import router as sleutelpersonen_router
+from app.sso.router import router as sso_router
 from app.status.router import router as status_router
 from app.toegang.router import router as toegang_router
 from app.uitkomsten.router import router as uitkomsten_router
@@ -69,6 +70,7 @@ TAGS = [
     {"name": "status", "description": "Gezondheid van de dienst."},
     {"name": "organisaties", "description": "Organisaties (tenants) die sleutelpersonen inzetten."},
     {"name": "api-sleutels", "description": "API-sleutels en audittrail (beheer)."},
+    {"name": "sso", "description": "Eenmalige aanmelding (OpenID Connect) voor het dashboard: koppelingen van groepen aan organisaties of regio's, en wie zich aanmeldde (beheer)."},
     {"name": "codelijsten", "description": "Codelijsten: onderwerpen, kanalen, acties, resultaten en meer."},
     {"name": "sleutelpersonen", "description": "Sleutelpersonen van de eigen organisatie."},
     {"name": "ketenpartners", "description": "De sociale kaart: ketenpartners van de eigen organisatie."},
@@ -102,6 +104,7 @@ DOMAIN_ROUTERS = (
     problemen_router,
     organisaties_router,
     toegang_router,
+    sso_router,
     codelijsten_router,
     sleutelpersonen_router,
     ondersteuning_router,
@@ -171,6 +174,16 @@ EXPOSE_HEADERS = [
 ]
 
 
+def openapi_document(request: Request) -> JSONResponse:
+    """The OpenAPI document of the app that serves the request.
+
+    A module-level function, not a closure over the app: FastAPI keeps each endpoint in an LRU cache of
+    4,096 entries (fastapi.dependencies.models), so a closure kept every app made in a process alive, some
+    1,300 apps and 6 GB by the end of the test suite (tests/test_geheugen.py).
+    """
+    return JSONResponse(request.app.openapi(), headers={"Access-Control-Allow-Origin": "*"})
+
+
 def create_app() -> FastAPI:
     settings = get_settings()
     logging.basicConfig(level=settings.log_level.upper())
@@ -194,9 +207,7 @@ def create_app() -> FastAPI:
     app.add_route(metrics.PAD, metrics.endpoint, methods=["GET"], include_in_schema=False)
     install_dashboard(app)  # after the API's error handlers: it wraps them for pages outside /v1
 
-    @app.get(f"{API_PREFIX}/openapi.json", include_in_schema=False)
-    def openapi_document() -> JSONResponse:
-        return JSONResponse(app.openapi(), headers={"Access-Control-Allow-Origin": "*"})
+    app.add_api_route(f"{API_PREFIX}/openapi.json", openapi_document, methods=["GET"], include_in_schema=False)
 
     # Swagger UI from the swagger-ui-bundle wheel, not a CDN: the docs page works without a network.
     app.mount(f"{API_PREFIX}/docs/static", StaticFiles(directory=str(swagger_ui_path)), name="swagger-ui")

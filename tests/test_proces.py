@@ -192,6 +192,7 @@ def test_sigterm_during_an_import_job_hands_the_job_back_and_the_next_start_runs
     from sqlmodel import Session, func, select
 
     from app.core.db import make_engine
+    from app.imports import opslag
     from app.models import Contactmoment, ImportRun
     from tests.factories import make_key
     from tests.imports.helpers import csv_bytes, maak_omgeving, rij
@@ -259,7 +260,7 @@ def test_sigterm_during_an_import_job_hands_the_job_back_and_the_next_start_runs
     with Session(engine) as session:
         run = session.exec(select(ImportRun)).one()
         assert (run.status, run.werker, run.pogingen) == ("wachtend", None, 0), log
-        assert run.bestandspad and Path(run.bestandspad).is_file()
+        assert run.upload_id is not None and opslag.bestaat(session, run.upload_id)  # kept for the next start
     assert aantal() == 0  # rolled back, not half-written
     assert "handed back" in log
 

@@ -7,7 +7,7 @@ from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PLACEHOLDER_SECRET = "verander-mij-alleen-voor-ontwikkeling"
@@ -37,6 +37,7 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     max_indicator_rows: int = Field(default=10_000, ge=1)
     max_body_bytes: int = Field(default=1_048_576, ge=1024)
+    # The largest import upload (API and dashboard; 413 past it). Waiting uploads are stored in the database.
     max_import_bytes: int = Field(default=200 * 1_048_576, ge=1024)
     # Measuring only: where each request's time goes, per worker in `<path>.<pid>.json` (app/core/spans.py).
     meet_spans: str | None = None
@@ -83,8 +84,9 @@ class Settings(BaseSettings):
     uitnodiging_dagen: int = Field(default=7, ge=1, le=30)
     apparaat_sessie_dagen: int = Field(default=90, ge=1, le=400)
     uitnodiging_pogingen_per_minuut: int = Field(default=10, ge=1)
-    # Background imports (app/imports/taken.py): where uploads wait, how long a claim holds without a
-    # heartbeat, how often each worker looks for waiting and abandoned jobs (0: never, for tests).
+    # Background imports (app/imports/taken.py): this host's folder for a job's local copy of its upload (the
+    # upload itself is in the database, app/imports/opslag.py, so it need not be shared), how long a claim holds
+    # without a heartbeat, how often each worker looks for waiting and abandoned jobs (0: never, for tests).
     import_map: str | None = None
     # Longest a request's statement may run (PostgreSQL statement_timeout, SQLite progress handler); 0: none.
     statement_timeout_seconden: float = Field(default=30.0, ge=0)
@@ -143,6 +145,28 @@ class Settings(BaseSettings):
     # `sleutelmonitor serve` logs one JSON object per line (`json`) or uvicorn's plain text (`tekst`).
     log_formaat: Literal["json", "tekst"] = "json"
 
+    # Single sign-on for the dashboard with OpenID Connect (app/sso, docs/productie.md "Single sign-on").
+    # Off unless the issuer is set. The redirect URI the IdP must know is `<sso_redirect_basis>/sso/terug`
+    # (default basis: public_url); after signing out the IdP sends the browser to `<basis>/sso/afgemeld`.
+    sso_issuer: str | None = None
+    sso_client_id: str | None = None
+    sso_client_secret: SecretStr | None = None
+    sso_scopes: str = "openid"
+    # The ID token (or userinfo) claim whose values are mapped to an organisation or region (`sleutelmonitor sso`).
+    sso_groepen_claim: str = "groups"
+    sso_redirect_basis: str | None = None
+    # Shown on the sign-in button: "Aanmelden met <sso_naam>".
+    sso_naam: str = "uw organisatieaccount"
+
+    @property
+    def sso_aan(self) -> bool:
+        return bool(self.sso_issuer)
+
+    @property
+    def sso_redirect_url_basis(self) -> str | None:
+        basis = self.sso_redirect_basis or self.public_url
+        return basis.rstrip("/") if basis else None
+
     @property
     def metrics_aan(self) -> bool:
         return bool(self.metrics_token or self.metrics_netwerken.strip())
@@ -178,6 +202,11 @@ class Settings(BaseSettings):
             _ = self.metrics_netwerken_lijst
         except ValueError as exc:
             raise ValueError(f"SLEUTELMONITOR_METRICS_NETWERKEN: {exc}") from exc
+        if self.sso_issuer and not (self.sso_client_id and self.sso_client_secret and self.sso_redirect_url_basis):
+            raise ValueError("SLEUTELMONITOR_SSO_ISSUER is set: also set SLEUTELMONITOR_SSO_CLIENT_ID, "
+                             "SLEUTELMONITOR_SSO_CLIENT_SECRET and SLEUTELMONITOR_SSO_REDIRECT_BASIS (or PUBLIC_URL).")
+        if self.sso_issuer and self.environment == "production" and not self.sso_issuer.startswith("https://"):
+            raise ValueError("SLEUTELMONITOR_SSO_ISSUER must be an https:// URL in production.")
         if self.default_page_size > self.max_page_size:
             raise ValueError("default_page_size may not exceed max_page_size")
         return self

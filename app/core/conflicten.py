@@ -15,6 +15,7 @@ GOEDGEKEURD = "periode-goedgekeurd"
 
 CONFLICTEN: dict[str, tuple[str, ...]] = {
     "createCode": ("bestaat-al",),
+    "createSsoKoppeling": ("bestaat-al",),
     "updateCode": ("subcodes-actief", "hoofdcode-inactief"),
     "createContactmoment": (*EXTERNID, GOEDGEKEURD),
     "updateContactmoment": ("externid-in-gebruik", GOEDGEKEURD),

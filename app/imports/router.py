@@ -23,7 +23,7 @@ from app.core.formaten import Formaat
 from app.core.openapi import location, register_schema
 from app.core.pagination import PAGINATED, PAGINATION_HEADERS, PaginaDep, Paginering, paginate_list
 from app.core.persoonsgegevens import Naam
-from app.imports import opgeslagen, service, taken
+from app.imports import opgeslagen, opslag, service, taken
 from app.imports.mapping import Mappingbestand, laad_yaml, samenvoegen
 from app.imports.readers import LeesFout, TeVeelUitgepakt, controleer_zip, formaat_van_naam
 from app.imports.schemas import ImportDetail, Importmapping, ImportPublic, publiek
@@ -255,7 +255,7 @@ async def ontvang_bestand(
 
 def _tijdelijk() -> IO[bytes]:
     return tempfile.NamedTemporaryFile(
-        # In the upload folder, where any worker finds it and the poller sweeps it after a crash.
+        # In this host's upload folder, where the poller sweeps it after a crash; the route stores it in the database.
         prefix="sleutelmonitor-import-", suffix=".upload", delete=False, dir=taken.uploadmap()
     )
 
@@ -408,7 +408,14 @@ def create_import(
         upload.opties = replace(upload.opties, mapping=samenvoegen(eigen, upload.opties.mapping))
     if upload.pad is not None:
         run = service.nieuwe_run(session, caller=caller, opties=upload.opties, status=service.WACHTEND)
-        run.bestandspad = str(upload.pad)
+        # Into the database, with the run, so a worker of any instance can run it (app/imports/opslag.py).
+        assert caller.organisatie_id is not None
+        try:
+            with upload.pad.open("rb") as bron:
+                run.upload_id = opslag.bewaar(session, organisatie_id=caller.organisatie_id, bron=bron,
+                                              formaat=upload.opties.formaat).id
+        finally:
+            upload.pad.unlink(missing_ok=True)
         session.add(run)
         # After the response (so after the commit), in a worker thread. Should this worker die first,
         # the poller of any worker claims the waiting job (app/imports/taken.py).

@@ -15,7 +15,6 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
@@ -23,6 +22,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 from app.core.config import get_settings
 from app.core.errors import Conflict, OngeldigeInvoer
 from app.gebeurtenissen import service as gebeurtenissen
+from app.imports import opslag
 from app.imports.mapping import Vertaler, deel_kolommen_in, is_koprij
 from app.imports.readers import Bron, LeesFout, lezer_voor
 from app.imports.verslag import (  # noqa: F401  re-exported: the service's vocabulary for router, CLI and tests
@@ -257,11 +257,10 @@ def delete(session: Session, *, caller: Caller, run: ImportRun) -> None:
             "De import wordt nog verwerkt; verwijderen kan als hij klaar is (status `geslaagd`, "
             "`gedeeltelijk` of `mislukt`)."
         )
-    if run.bestandspad:
-        Path(run.bestandspad).unlink(missing_ok=True)
-    run_id = run.id
+    upload_id, run_id = run.upload_id, run.id
     session.delete(run)
     session.flush()
+    opslag.verwijder(session, upload_id)
     audit.log(session, caller=caller, actie="verwijderd", resource_type=RESOURCE_TYPE, resource_id=run_id)
 
 

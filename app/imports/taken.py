@@ -1,13 +1,13 @@
 """Background import jobs, persisted in their run: claimed with a lease, kept alive by a heartbeat,
 run again or failed with a reason when their worker died.
 
-A large upload is stored in the upload folder and its run waits as `wachtend`. Any worker may claim
-it: one UPDATE that only matches a free job (compare-and-set), so exactly one worker runs it. The
+A large upload is stored in the database (app/imports/opslag.py) and its run waits as `wachtend`. Any
+worker of any instance may claim it: one UPDATE that only matches a free job (compare-and-set), so exactly one worker runs it. The
 job is one transaction (atomic and per-row alike), so a worker that dies mid-way leaves nothing;
-running it again from the stored file is exact, because an import is idempotent by externId. The
+running it again from the stored upload is exact, because an import is idempotent by externId. The
 exception is per-row on SQLite, which commits every few thousand rows so that request writes get the
 single write slot in between (what it committed stays; a rerun finds those rows unchanged). Before it
-writes anything a job reads its file once, so one over the row limit fails in seconds.
+writes anything a job copies its upload into a local file and reads it once, so one over the row limit fails in seconds.
 
 Liveness differs per database:
 
@@ -26,8 +26,8 @@ run back to `wachtend`, upload kept and the attempt not counted, so another work
 runs it from the start. A job that ran 20 minutes once held up a stop for as long.
 
 A dead job is run again while it has been started fewer than `MAX_POGINGEN` times and its upload is
-still there; otherwise it ends `mislukt` with the reason. Uploads nobody refers to are removed by
-the poller (at start-up, then every `OPRUIMEN_SECONDEN`).
+still there; otherwise it ends `mislukt` with the reason. Uploads nobody refers to, and local copies
+left by a crash, are removed by the poller (at start-up, then every `OPRUIMEN_SECONDEN`).
 """
 
 import contextlib
@@ -51,7 +51,7 @@ from app.core import poller
 from app.core.config import get_settings
 from app.core.db import checkpoint, get_engine, schrijvend_met_wachttijd
 from app.core.errors import OngeldigeInvoer
-from app.imports import service
+from app.imports import opslag, service
 from app.imports.mapping import Mappingbestand
 from app.imports.readers import LeesFout, TeGrootBestand
 from app.imports.verslag import BEZIG, MISLUKT, WACHTEND, Opties
@@ -66,11 +66,11 @@ WERKER = f"{socket.gethostname()[:60]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 MAX_POGINGEN = 2
 # How long a job waits for SQLite's write slot (another import may hold it); a request waits 10 s.
 JOB_WACHTTIJD_SECONDEN = 3600.0
-# Uploads not referred to by a waiting or running job, untouched for this long, are removed.
+# Local copies of uploads untouched for this long are removed, unless their job still waits or runs: a crash left them.
 OPRUIMEN_NA_SECONDEN = 600.0
+# A job's local copy of its upload is named after its run (so the sweep leaves a running job's copy alone).
+KOPIE = "sleutelmonitor-taak-"
 OPRUIMEN_SECONDEN = 300.0
-# A dry run's upload on the dashboard is kept this long for the real run (see proefdraaimap).
-PROEFDRAAI_BEWAAR_SECONDEN = 24 * 3600.0
 
 # Set when this process stops: running jobs hand their run back, and no job is claimed any more.
 _STOPPEN = threading.Event()
@@ -105,20 +105,10 @@ def _engine() -> Engine:
 
 
 def uploadmap() -> Path:
-    """Where uploads wait for their job: SLEUTELMONITOR_IMPORT_MAP, or a folder in the temp dir."""
+    """This host's folder for a job's local copy of its upload, an API upload while it streams in, and
+    SQLite's lock files: SLEUTELMONITOR_IMPORT_MAP, or a folder in the temp dir. Never shared between hosts."""
     ingesteld = get_settings().import_map
     map_ = Path(ingesteld) if ingesteld else Path(tempfile.gettempdir()) / "sleutelmonitor-imports"
-    map_.mkdir(parents=True, exist_ok=True, mode=0o700)
-    return map_
-
-
-def proefdraaimap() -> Path:
-    """Where the dashboard keeps a dry run's upload until it is imported or expires (per organisation).
-
-    A folder inside the upload folder: every worker finds it, and the sweep below, which removes
-    stray top-level files after minutes, leaves it alone and removes its files after a day instead.
-    """
-    map_ = uploadmap() / "proefdraai"
     map_.mkdir(parents=True, exist_ok=True, mode=0o700)
     return map_
 
@@ -326,8 +316,10 @@ def _voer_uit_hier(engine: Engine, run_id: uuid.UUID, slot: _Slotbestand | None)
         with Session(engine, expire_on_commit=False) as lezen:
             gelezen_run = lezen.get(ImportRun, run_id)
         assert gelezen_run is not None
-        pad = Path(gelezen_run.bestandspad) if gelezen_run.bestandspad else None
-        if pad is None or not pad.is_file():
+        upload_id = gelezen_run.upload_id
+        pad = opslag.naar_bestand(engine, upload_id, uploadmap(), prefix=f"{KOPIE}{run_id}-",
+                                  suffix=f".{gelezen_run.formaat}") if upload_id else None
+        if pad is None:
             _mislukt(engine, run_id, "Het geüploade bestand is niet meer beschikbaar; er is niets opgeslagen. Upload het opnieuw.")
             return
         opties = _opties(gelezen_run)
@@ -358,19 +350,18 @@ def _voer_uit_hier(engine: Engine, run_id: uuid.UUID, slot: _Slotbestand | None)
         nog_van_ons = session.execute(
             update(ImportRun)
             .where(col(ImportRun.id) == run_id, col(ImportRun.werker) == WERKER)
-            .values(werker=None, lease_tot=None, bestandspad=None, verwerkt=verslag.gelezen)
+            .values(werker=None, lease_tot=None, upload_id=None, verwerkt=verslag.gelezen)
         )
         if nog_van_ons.rowcount != 1:  # type: ignore[attr-defined]
             raise Overgenomen(f"De taak {run_id} is door een andere werker overgenomen.")
+        opslag.verwijder(session, upload_id)  # with the result: a finished job leaves no upload behind
         session.commit()
         checkpoint(session)
     except Overgenomen:
         logger.warning("Import %s was taken over by another worker; this run is rolled back", run_id)
-        session.rollback()
-        pad = None  # the new owner reads it
+        session.rollback()  # the stored upload stays: the new owner reads it
     except Teruggegeven:
-        session.rollback()
-        pad = None  # the next run reads it
+        session.rollback()  # the stored upload stays: the next run reads it
         if _geef_terug(engine, run_id):
             logger.info("Import %s handed back: this process stops; it runs again elsewhere or at the next start", run_id)
     except Exception:
@@ -387,7 +378,7 @@ def _voer_uit_hier(engine: Engine, run_id: uuid.UUID, slot: _Slotbestand | None)
         session.close()
         hartslag.stop()
         if pad is not None:
-            pad.unlink(missing_ok=True)
+            pad.unlink(missing_ok=True)  # this host's copy only
 
 
 def _mislukt(engine: Engine, run_id: uuid.UUID, melding: str, *, alleen_van: str | None = WERKER) -> bool:
@@ -396,14 +387,14 @@ def _mislukt(engine: Engine, run_id: uuid.UUID, melding: str, *, alleen_van: str
         run = session.get(ImportRun, run_id)
         if run is None or run.status not in (WACHTEND, BEZIG) or run.werker != alleen_van:
             return False
-        if run.bestandspad:
-            Path(run.bestandspad).unlink(missing_ok=True)
+        upload_id = run.upload_id
         run.status = MISLUKT
         run.voltooid_op = utcnow()
-        run.werker = run.lease_tot = run.bestandspad = None
+        run.werker = run.lease_tot = run.upload_id = None
         run.rapport = {**(run.rapport or {}), "melding": melding}
         session.add(run)
         session.flush()
+        opslag.verwijder(session, upload_id)
         if not run.proefdraai:
             service.voltooid(session, run)
         session.commit()
@@ -439,13 +430,13 @@ def herstel() -> int:
     nu = utcnow()
     with Session(engine) as session:
         kandidaten = session.exec(
-            select(ImportRun.id, ImportRun.status, ImportRun.werker, ImportRun.pogingen, ImportRun.bestandspad)
+            select(ImportRun.id, ImportRun.status, ImportRun.werker, ImportRun.pogingen, ImportRun.upload_id)
             # A run without a worker is the command line's or a request's own: not a job.
             .where(or_(col(ImportRun.status) == WACHTEND, (col(ImportRun.status) == BEZIG) & col(ImportRun.werker).is_not(None)))
             .order_by(col(ImportRun.aangemaakt_op))
         ).all()
     behandeld = 0
-    for run_id, status, werker, pogingen, bestandspad in kandidaten:
+    for run_id, status, werker, pogingen, upload_id in kandidaten:
         if _STOPPEN.is_set():
             break
         if status == WACHTEND:
@@ -459,7 +450,7 @@ def herstel() -> int:
             if slot is None and not _lease_verlopen(engine, run_id, nu):
                 continue
             behandeld += 1
-            if pogingen >= MAX_POGINGEN or not bestandspad or not Path(bestandspad).is_file():
+            if pogingen >= MAX_POGINGEN or not _upload_bestaat(engine, upload_id):
                 reden = (
                     f"De verwerking is {pogingen} keer afgebroken doordat de server stopte"
                     if pogingen >= MAX_POGINGEN
@@ -476,36 +467,34 @@ def herstel() -> int:
     return behandeld
 
 
+def _upload_bestaat(engine: Engine, upload_id: uuid.UUID | None) -> bool:
+    with Session(engine) as session:
+        return opslag.bestaat(session, upload_id)
+
+
 def _lease_verlopen(engine: Engine, run_id: uuid.UUID, nu: datetime) -> bool:
     with Session(engine) as session:
         lease_tot = session.exec(select(ImportRun.lease_tot).where(ImportRun.id == run_id)).first()
     return lease_tot is None or lease_tot < nu
 
 
-def ruim_op() -> list[Path]:
-    """Remove uploads no waiting or running job refers to (left by a crash); returns what was removed."""
-    with Session(_engine()) as session:
-        in_gebruik = {
-            Path(pad)
-            for pad in session.exec(
-                select(ImportRun.bestandspad).where(col(ImportRun.status).in_((WACHTEND, BEZIG)))
-            ).all()
-            if pad
-        }
+def ruim_op() -> list[Path | uuid.UUID]:
+    """Remove stored uploads no waiting or running job refers to (see opslag.ruim_op), and local copies a
+    crash left in this host's folder; returns what was removed."""
+    with Session(schrijvend_met_wachttijd(_engine(), 10.0)) as session:
+        weg: list[Path | uuid.UUID] = list(opslag.ruim_op(session))
+        session.commit()
+        actief = {str(run_id) for run_id in session.exec(
+            select(ImportRun.id).where(col(ImportRun.status).in_((WACHTEND, BEZIG)))
+        ).all()}
     grens = time.time() - OPRUIMEN_NA_SECONDEN
-    weg: list[Path] = []
     for pad in uploadmap().iterdir():
-        if pad.suffix == ".lock" or pad in in_gebruik or pad.is_dir():
+        if pad.suffix == ".lock" or pad.is_dir():
             continue
+        if pad.name.startswith(KOPIE) and pad.name[len(KOPIE):len(KOPIE) + 36] in actief:
+            continue  # the copy a job reads right now (a large file takes longer than the grace period)
         with contextlib.suppress(OSError):
             if pad.stat().st_mtime < grens:
-                pad.unlink()
-                weg.append(pad)
-    # A dry run's upload waits a day for "Importeer de goede rijen nu"; then it expires.
-    proefdraai = time.time() - PROEFDRAAI_BEWAAR_SECONDEN
-    for pad in proefdraaimap().glob("*/*"):
-        with contextlib.suppress(OSError):
-            if pad.stat().st_mtime < proefdraai:
                 pad.unlink()
                 weg.append(pad)
     return weg

@@ -6,6 +6,7 @@ from app.models.apparaat import Apparaat, Uitnodiging
 from app.models.audit_regel import AuditRegel
 from app.models.code import Code
 from app.models.dashboard_sessie import Aanmeldpoging, DashboardSessie
+from app.models.sso import SsoAanmelding, SsoGebruiker, SsoKoppeling
 from app.models.contactmoment import Contactmoment, ContactmomentActie, ContactmomentOnderwerp
 from app.models.doel import Doel
 from app.models.doelstelling import Besluit, Doelstelling, Evaluatie, EvaluatieDoelstelling
@@ -16,6 +17,7 @@ from app.models.ervaringsverhaal import Ervaringsverhaal, ErvaringsverhaalEffect
 from app.models.idempotentie_sleutel import IdempotentieSleutel
 from app.models.import_mapping import ImportMapping
 from app.models.import_run import ImportRun
+from app.models.import_upload import ImportUpload, ImportUploadBlok, RateLimitTeller
 from app.models.inzet import Inzet
 from app.models.ketenpartner import Ketenpartner
 from app.models.kosten import Kosten
@@ -45,6 +47,9 @@ __all__ = [
     "Gebeurtenis",
     "GebeurtenisTeller",
     "IdempotentieSleutel",
+    "ImportUpload",
+    "ImportUploadBlok",
+    "RateLimitTeller",
     "Aanmeldpoging",
     "ApiSleutel",
     "Apparaat",
@@ -55,6 +60,9 @@ __all__ = [
     "ContactmomentActie",
     "ContactmomentOnderwerp",
     "DashboardSessie",
+    "SsoAanmelding",
+    "SsoGebruiker",
+    "SsoKoppeling",
     "DeskundigheidDeelnemer",
     "Deskundigheidsbevordering",
     "Dienstverband",

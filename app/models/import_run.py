@@ -39,9 +39,12 @@ class ImportRun(SQLModel, table=True):
     gestart_op: datetime | None = Field(default=None, sa_type=UtcDateTime)
     voltooid_op: datetime | None = Field(default=None, sa_type=UtcDateTime)
     # A job (app/imports/taken.py): rows done so far, the worker holding it and until when, how
-    # often it was started, and the stored upload while it waits or runs.
+    # often it was started, and its stored upload (app/imports/opslag.py) while it waits or runs.
     verwerkt: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     werker: str | None = Field(default=None, max_length=120)
     lease_tot: datetime | None = Field(default=None, sa_type=UtcDateTime)
     pogingen: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    upload_id: uuid.UUID | None = Field(default=None, foreign_key="import_upload.id", ondelete="SET NULL")
+    # Unused since migration 0034 (the upload moved into the database): kept so a previous version that
+    # still serves during the upgrade can write it; a later migration drops it.
     bestandspad: str | None = Field(default=None, max_length=1000)

@@ -5,6 +5,7 @@ import math
 import threading
 import time
 import uuid
+import weakref
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -13,7 +14,8 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.concurrency import run_in_threadpool
-from sqlalchemy import Engine
+from sqlalchemy import Engine, bindparam
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, select, update
 
 from app.core import caches, spans
@@ -22,7 +24,7 @@ from app.core.db import SessionDep, kort_lezen, schrijvend_met_wachttijd
 from app.core.errors import GeenToegang, NietGeauthenticeerd, TeVeelVerzoeken
 from app.core.security import secret_matches, split_token
 from app.core.validation import vandaag
-from app.models import ApiSleutel, Organisatie
+from app.models import ApiSleutel, Organisatie, RateLimitTeller
 from app.toegang.caller import Binding, Caller, Scope
 
 logger = logging.getLogger(__name__)
@@ -31,23 +33,33 @@ LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 
 class RateLimiter:
-    """Fixed one-minute window per key, per process: protects the service, not a billing meter."""
+    """Fixed one-minute window per key (or device): protects the service, not a billing meter.
+
+    On PostgreSQL the count lives in the database (`rate_limit_teller`, UNLOGGED), so every worker
+    of every instance behind a load balancer counts against one number: one upsert per request, in
+    its own autocommit statement beside the request's transaction. On SQLite (one host by design)
+    the count is per process, as is cheapest; a setup with several workers on SQLite allows the
+    limit per worker. When the database cannot count (it is down, its pool exhausted), the request
+    is counted in-process instead: a limiter must not turn an outage of its counter into refusals.
+    """
 
     def __init__(self) -> None:
         self._windows: dict[uuid.UUID, tuple[int, int]] = {}
         self._lock = threading.Lock()
+        self._opgeruimd_tot = 0  # the last window whose older rows this process removed
 
-    def check(self, key_id: uuid.UUID, limit: int, *, wie: str = "Deze API-sleutel") -> tuple[int, int, int]:
+    def check(self, key_id: uuid.UUID, limit: int, *, wie: str = "Deze API-sleutel",
+              engine: Engine | None = None) -> tuple[int, int, int]:
         """Count a request; returns (limit, remaining, seconds until the window resets) for the
-        RateLimit-* headers, or raises 429 with the same figures and Retry-After."""
+        RateLimit-* headers, or raises 429 with the same figures and Retry-After.
+
+        With `engine` on PostgreSQL the count is shared by every instance (a blocking round trip: call it
+        from a worker thread, see `tel`)."""
         now = time.time()
         window = int(now // 60)
-        with self._lock:
-            current, count = self._windows.get(key_id, (window, 0))
-            if current != window:
-                current, count = window, 0
-            count += 1
-            self._windows[key_id] = (current, count)
+        count = self._tel_gedeeld(engine, key_id, window) if engine is not None else None
+        if count is None:
+            count = self._tel_lokaal(key_id, window)
         reset = max(1, math.ceil((window + 1) * 60 - now))
         if count > limit:
             raise TeVeelVerzoeken(
@@ -58,9 +70,72 @@ class RateLimiter:
             )
         return limit, limit - count, reset
 
+    def _tel_lokaal(self, key_id: uuid.UUID, window: int) -> int:
+        with self._lock:
+            current, count = self._windows.get(key_id, (window, 0))
+            if current != window:
+                current, count = window, 0
+            count += 1
+            self._windows[key_id] = (current, count)
+        return count
+
+    def _tel_gedeeld(self, engine: Engine, key_id: uuid.UUID, window: int) -> int | None:
+        try:
+            with _autocommit(engine).connect() as verbinding:
+                count = verbinding.execute(_UPSERT, {"sleutel": key_id, "venster": window}).scalar_one()
+                if window > self._opgeruimd_tot:
+                    # Once a minute per process: the windows before the previous one are of no use any more.
+                    self._opgeruimd_tot = window
+                    verbinding.execute(_OPRUIMEN, {"venster": window - 1})
+            return int(count)
+        except SQLAlchemyError as exc:  # down, pool exhausted, ...: counted in this process instead
+            logger.warning("rate limit not counted in the database (%s); counted in this process", type(exc).__name__)
+            return None
+
     def reset(self) -> None:
         with self._lock:
             self._windows.clear()
+
+
+def _upsert() -> Any:
+    from sqlalchemy.dialects.postgresql import insert
+
+    tabel = RateLimitTeller.__table__  # type: ignore[attr-defined]
+    statement = insert(tabel).values(sleutel=bindparam("sleutel"), venster=bindparam("venster"), aantal=1)
+    return statement.on_conflict_do_update(
+        index_elements=[tabel.c.sleutel, tabel.c.venster], set_={"aantal": tabel.c.aantal + 1}
+    ).returning(tabel.c.aantal)
+
+
+_UPSERT = _upsert()
+_OPRUIMEN = RateLimitTeller.__table__.delete().where(  # type: ignore[attr-defined]
+    RateLimitTeller.__table__.c.venster < bindparam("venster")  # type: ignore[attr-defined]
+)
+_AUTOCOMMIT: "weakref.WeakKeyDictionary[Engine, Engine]" = weakref.WeakKeyDictionary()
+
+
+def _autocommit(engine: Engine) -> Engine:
+    """The engine's autocommit variant (made once): the upsert is one round trip, without BEGIN and COMMIT."""
+    gedeeld = _AUTOCOMMIT.get(engine)
+    if gedeeld is None:
+        gedeeld = _AUTOCOMMIT[engine] = engine.execution_options(isolation_level="AUTOCOMMIT")
+    return gedeeld
+
+
+def teller_engine(session: Session) -> Engine | None:
+    """The engine that counts requests for every instance: the request's own database when it is PostgreSQL."""
+    bind = session.get_bind()
+    engine = bind if isinstance(bind, Engine) else getattr(bind, "engine", None)
+    return engine if isinstance(engine, Engine) and engine.dialect.name == "postgresql" else None
+
+
+async def tel(session: Session, key_id: uuid.UUID) -> tuple[int, int, int]:
+    """Count a request of an async dependency: in-process at once, or in the database from a worker thread."""
+    limit = get_settings().rate_limit_per_minute
+    engine = teller_engine(session)
+    if engine is None:
+        return rate_limiter.check(key_id, limit)
+    return await run_in_threadpool(rate_limiter.check, key_id, limit, engine=engine)
 
 
 rate_limiter = RateLimiter()
@@ -225,7 +300,7 @@ async def _authenticeer(request: Request, session: SessionDep) -> Caller:
     controleer_geldig(key)
 
     with spans.span("ratelimit"):
-        request.state.rate_limit = rate_limiter.check(key.id, get_settings().rate_limit_per_minute)
+        request.state.rate_limit = await tel(session, key.id)
     if _touch_nodig(key):
         _touch(session, key)
     request.state.api_sleutel_prefix = key.prefix
@@ -255,7 +330,7 @@ async def _apparaat(request: Request, session: SessionDep, token: str) -> Caller
     nu = datetime.now(UTC)
     if reden := apparaat.reden_ongeldig(nu):
         raise NietGeauthenticeerd(reden)
-    request.state.rate_limit = rate_limiter.check(apparaat.id, get_settings().rate_limit_per_minute)
+    request.state.rate_limit = await tel(session, apparaat.id)
     bind = session.get_bind()
     if nu - apparaat.laatst_gebruikt_op >= apparaten.GEBRUIK_RESOLUTIE and isinstance(bind, Engine):
         gebruik.schrijf(bind.engine, apparaat.id, apparaten.verleng_statement(apparaat.id, nu))

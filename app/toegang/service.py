@@ -28,37 +28,10 @@ def create_key(
     verloopt_op: date | None = None,
 ) -> tuple[ApiSleutel, str]:
     """Create a key bound to exactly one of: an organisation, a set of gemeentecodes, or beheer."""
-    problems: list[dict[str, str]] = []
-    bindings = [organisatie_id is not None, bool(gemeentecodes), beheer]
-    binding: Binding | None = None
-    if sum(bindings) != 1:
-        problems.append({
-            "name": "binding",
-            "reason": "Kies precies een binding: een organisatie, een regio (gemeentecodes) of beheer.",
-        })
-    else:
-        binding = Binding.organisatie if organisatie_id else Binding.regio if gemeentecodes else Binding.beheer
-    if not scopes:
-        problems.append({"name": "scopes", "reason": "Geef minstens een scope."})
-    elif binding is not None:
-        not_allowed = sorted(s.value for s in set(scopes) - ALLOWED_SCOPES[binding])
-        if not_allowed:
-            allowed = ", ".join(sorted(s.value for s in ALLOWED_SCOPES[binding]))
-            problems.append({
-                "name": "scopes",
-                "reason": f"Scope {', '.join(not_allowed)} past niet bij binding {binding.value}; toegestaan: {allowed}.",
-            })
-    if gemeentecodes:
-        problems += organisaties.check_gemeentecodes(gemeentecodes)
+    binding, problems = binding_problemen(session, scopes=scopes, organisatie_id=organisatie_id,
+                                          gemeentecodes=gemeentecodes, beheer=beheer)
     if verloopt_op is not None and verloopt_op < vandaag():
         problems.append({"name": "verlooptOp", "reason": "De vervaldatum ligt in het verleden."})
-    if organisatie_id is not None:
-        organisatie = session.get(Organisatie, organisatie_id)
-        if organisatie is None or not organisatie.actief:
-            problems.append({
-                "name": "organisatieId",
-                "reason": f"Organisatie {organisatie_id} bestaat niet of is gedeactiveerd.",
-            })
     if problems:
         n = len(problems)
         raise OngeldigeInvoer(
@@ -84,6 +57,47 @@ def create_key(
     audit.log(session, caller=caller, actie="aangemaakt", resource_type="api-sleutel",
               resource_id=key.id, organisatie_id=organisatie_id, velden=velden)
     return key, token
+
+
+def binding_problemen(
+    session: Session,
+    *,
+    scopes: list[Scope],
+    organisatie_id: uuid.UUID | None = None,
+    gemeentecodes: list[str] | None = None,
+    beheer: bool = False,
+) -> tuple[Binding | None, list[dict[str, str]]]:
+    """The binding these fields make and what is wrong with them (also for SSO mappings, app/sso)."""
+    problems: list[dict[str, str]] = []
+    bindings = [organisatie_id is not None, bool(gemeentecodes), beheer]
+    binding: Binding | None = None
+    if sum(bindings) != 1:
+        problems.append({
+            "name": "binding",
+            "reason": "Kies precies een binding: een organisatie, een regio (gemeentecodes) of beheer.",
+        })
+    else:
+        binding = Binding.organisatie if organisatie_id else Binding.regio if gemeentecodes else Binding.beheer
+    if not scopes:
+        problems.append({"name": "scopes", "reason": "Geef minstens een scope."})
+    elif binding is not None:
+        not_allowed = sorted(s.value for s in set(scopes) - ALLOWED_SCOPES[binding])
+        if not_allowed:
+            allowed = ", ".join(sorted(s.value for s in ALLOWED_SCOPES[binding]))
+            problems.append({
+                "name": "scopes",
+                "reason": f"Scope {', '.join(not_allowed)} past niet bij binding {binding.value}; toegestaan: {allowed}.",
+            })
+    if gemeentecodes:
+        problems += organisaties.check_gemeentecodes(gemeentecodes)
+    if organisatie_id is not None:
+        organisatie = session.get(Organisatie, organisatie_id)
+        if organisatie is None or not organisatie.actief:
+            problems.append({
+                "name": "organisatieId",
+                "reason": f"Organisatie {organisatie_id} bestaat niet of is gedeactiveerd.",
+            })
+    return binding, problems
 
 
 def keys_query(*, organisatie_id: uuid.UUID | None = None) -> SelectOfScalar[ApiSleutel]:

@@ -28,6 +28,7 @@ from app.web.pages import (
     sessies,
     signalen,
     sleutelpersonen,
+    sso,
     verantwoording,
     vergelijken,
 )
@@ -37,7 +38,7 @@ from app.web.templating import STATIC, pagina
 PAGINAS = (aanmelden, overzicht, vergelijken, sleutelpersonen, app_toegang, opvolging,
            eigen_indicatoren,  # before doelstellingen: /doelstellingen/indicatoren is no goal id
            doelstellingen, projecten, signalen,
-           ervaringsverhalen, verantwoording, importeren, rapportage, sessies)
+           ervaringsverhalen, verantwoording, importeren, rapportage, sessies, sso)
 
 
 class _Static(StaticFiles):

@@ -34,6 +34,7 @@ from app.toegang.dependencies import (
     gebruik,
     lees_sleutel,
     rate_limiter,
+    teller_engine,
 )
 from app.web import aanmeldpogingen, sessieopslag
 
@@ -186,7 +187,7 @@ def meld_aan(session: SessionDep, token: str, *, adres: str, user_agent: str | N
         raise NietGeauthenticeerd(
             "Een beheersleutel geeft geen toegang tot het dashboard; gebruik de sleutel van een organisatie of regio."
         )
-    rate_limiter.check(key.id, get_settings().rate_limit_per_minute)
+    rate_limiter.check(key.id, get_settings().rate_limit_per_minute, engine=teller_engine(session))
     _, sessie_token = sessieopslag.create(session, caller=caller_van(key), user_agent=user_agent)
     # A fresh CSRF token at sign-in, so a token planted before it is worthless afterwards.
     return {"p": key.prefix, "s": sessie_token, "c": secrets.token_urlsafe(24), "t": int(time.time())}
@@ -221,7 +222,7 @@ def _sessie(session: SessionDep, inhoud: dict[str, Any]) -> WebSessie:
         raise AanmeldenNodig("Uw sessie hoort bij een sleutel die niet meer bestaat; meld u opnieuw aan.")
     try:
         controleer_geldig(key)
-        rate_limiter.check(key.id, get_settings().rate_limit_per_minute)
+        rate_limiter.check(key.id, get_settings().rate_limit_per_minute, engine=teller_engine(session))
     except NietGeauthenticeerd as exc:
         raise AanmeldenNodig(exc.detail) from None
     bind = session.get_bind()

@@ -16,13 +16,13 @@ from types import SimpleNamespace
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from app.core import db
 from app.core.config import get_settings
+from app.imports import opslag, service, taken
 from app.imports import router as imports_router
-from app.imports import service, taken
-from app.models import Contactmoment, ImportRun, utcnow
+from app.models import Contactmoment, ImportRun, ImportUpload, ImportUploadBlok, utcnow
 from tests.conftest import BACKEND, DatabaseFactory
 from tests.factories import make_key
 from tests.imports.helpers import Omgeving, csv_bytes, maak_omgeving, rij
@@ -96,17 +96,29 @@ def _run(engine: Engine, run_id: uuid.UUID) -> ImportRun:
 
 def _achtergelaten(engine: Engine, omgeving: Omgeving, inhoud: bytes, *, pogingen: int = 1, bestand: bool = True) -> ImportRun:
     """A job as a worker killed with -9 leaves it: `bezig`, its lease run out, its upload still there."""
-    pad = taken.uploadmap() / f"sleutelmonitor-import-{uuid.uuid4().hex}.csv"
-    if bestand:
-        pad.write_bytes(inhoud)
     with Session(engine, expire_on_commit=False) as session:
         run = service.nieuwe_run(
             session, caller=omgeving.caller, opties=service.Opties(formaat="csv"), status=service.BEZIG
         )
-        run.werker, run.lease_tot, run.pogingen, run.bestandspad = "elders:4242:dood", utcnow() - timedelta(seconds=1), pogingen, str(pad)
+        if bestand:
+            run.upload_id = opslag.bewaar(session, organisatie_id=omgeving.organisatie.id, bron=inhoud, formaat="csv").id
+        run.werker, run.lease_tot, run.pogingen = "elders:4242:dood", utcnow() - timedelta(seconds=1), pogingen
         session.add(run)
         session.commit()
     return run
+
+
+def _upload_er(engine: Engine, run: ImportRun) -> bool:
+    with Session(engine) as session:
+        return opslag.bestaat(session, run.upload_id)
+
+
+def _uploads(engine: Engine, omgeving: Omgeving) -> int:
+    """The organisation's stored uploads and their blocks left in the database (a finished job leaves none)."""
+    with Session(engine) as session:
+        eigen = select(ImportUpload.id).where(ImportUpload.organisatie_id == omgeving.organisatie.id)
+        return session.exec(select(func.count()).select_from(ImportUpload).where(col(ImportUpload.id).in_(eigen))).one() + \
+            session.exec(select(func.count()).select_from(ImportUploadBlok).where(col(ImportUploadBlok.upload_id).in_(eigen))).one()
 
 
 def test_large_file_becomes_a_job_and_its_upload_is_removed(client: TestClient, engine_taken: Engine, omgeving: Omgeving,
@@ -126,9 +138,10 @@ def test_large_file_becomes_a_job_and_its_upload_is_removed(client: TestClient, 
         "status": "geslaagd", "gelezen": 20, "verwerkt": 20, "aangemaakt": 20, "afgewezen": 0,
     }
     assert status.json()["gestartOp"] is not None and status.json()["voltooidOp"] is not None
-    assert list(taken.uploadmap().iterdir()) == []  # the stored upload and the job's lock file are removed
+    assert list(taken.uploadmap().iterdir()) == []  # the local copy and the job's lock file are removed
+    assert _uploads(engine_taken, omgeving) == 0  # and the stored upload, with the job's result
     run = _run(engine_taken, uuid.UUID(body["id"]))
-    assert (run.werker, run.lease_tot, run.bestandspad, run.pogingen) == (None, None, None, 1)
+    assert (run.werker, run.lease_tot, run.upload_id, run.pogingen) == (None, None, None, 1)
     assert _aantal(engine_taken, omgeving) == 20
 
 
@@ -140,6 +153,7 @@ def test_large_form_upload_becomes_a_job(client: TestClient, engine_taken: Engin
     status = client.get(response.headers["Location"], headers=sleutel).json()
     assert (status["status"], status["aangemaakt"], status["bestandsnaam"]) == ("geslaagd", 20, "groot.csv")
     assert list(taken.uploadmap().iterdir()) == []
+    assert _uploads(engine_taken, omgeving) == 0
     assert _aantal(engine_taken, omgeving) == 20
 
 
@@ -160,7 +174,7 @@ def test_a_job_whose_worker_died_is_run_again_by_any_worker(engine_taken: Engine
     opnieuw = _run(engine_taken, run.id)
     assert (opnieuw.status, opnieuw.aangemaakt, opnieuw.pogingen, opnieuw.werker) == ("geslaagd", 30, 2, None)
     assert _aantal(engine_taken, omgeving) == 30
-    assert not Path(run.bestandspad or "").exists()
+    assert _uploads(engine_taken, omgeving) == 0
 
 
 def test_a_job_that_died_twice_ends_failed_with_the_reason(engine_taken: Engine, omgeving: Omgeving) -> None:
@@ -172,7 +186,7 @@ def test_a_job_that_died_twice_ends_failed_with_the_reason(engine_taken: Engine,
         f"De verwerking is {taken.MAX_POGINGEN} keer afgebroken doordat de server stopte; er is niets opgeslagen. "
         "Upload het bestand opnieuw."
     )
-    assert not Path(run.bestandspad or "").exists()
+    assert _uploads(engine_taken, omgeving) == 0
     assert _aantal(engine_taken, omgeving) == 0
 
 
@@ -280,16 +294,33 @@ def test_a_worker_that_lost_its_lease_does_not_commit(engine_taken: Engine, omge
 
 
 def test_uploads_of_crashed_jobs_are_swept(engine_taken: Engine, omgeving: Omgeving) -> None:
+    """Stored uploads nobody refers to go after ten minutes; a waiting or running job's stays, as its local copy."""
     wees = taken.uploadmap() / "sleutelmonitor-import-wees.csv"
     wees.write_bytes(b"x")
     vers = taken.uploadmap() / "sleutelmonitor-import-vers.csv"
     vers.write_bytes(b"x")  # being uploaded right now: too new to sweep
     run = _achtergelaten(engine_taken, omgeving, _bestand())
+    kopie = taken.uploadmap() / f"{taken.KOPIE}{run.id}-abc.csv"  # the running job's local copy
+    kopie.write_bytes(b"x")
     oud = time.time() - taken.OPRUIMEN_NA_SECONDEN - 1
-    os.utime(wees, (oud, oud))
-    os.utime(Path(run.bestandspad or ""), (oud, oud))
-    assert taken.ruim_op() == [wees]
-    assert vers.exists() and Path(run.bestandspad or "").exists()
+    for pad in (wees, kopie):
+        os.utime(pad, (oud, oud))
+    with Session(engine_taken, expire_on_commit=False) as session:
+        # Left by a job whose end could not remove it: no run refers to it.
+        wees_upload = opslag.bewaar(session, organisatie_id=omgeving.organisatie.id, bron=b"x", formaat="csv")
+        verse_upload = opslag.bewaar(session, organisatie_id=omgeving.organisatie.id, bron=b"x", formaat="csv")
+        session.commit()
+        for upload in (wees_upload, session.get(ImportUpload, run.upload_id)):
+            upload.aangemaakt_op = utcnow() - opslag.OPRUIMEN_NA - timedelta(seconds=1)  # type: ignore[union-attr]
+            session.add(upload)
+        session.commit()
+    assert taken.ruim_op() == [wees_upload.id, wees]
+    assert vers.exists() and kopie.exists()
+    with Session(engine_taken) as session:
+        assert opslag.bestaat(session, verse_upload.id) and opslag.bestaat(session, run.upload_id)
+        assert not opslag.bestaat(session, wees_upload.id)
+        assert session.exec(select(func.count()).select_from(ImportUploadBlok)
+                            .where(ImportUploadBlok.upload_id == wees_upload.id)).one() == 0
 
 
 def test_per_row_from_the_command_line_keeps_what_it_committed_when_killed(engine_taken: Engine, omgeving: Omgeving) -> None:
@@ -324,9 +355,7 @@ def test_a_job_queues_for_the_write_slot_instead_of_failing(engine_taken: Engine
     monkeypatch.setattr(db, "BUSY_TIMEOUT_SECONDEN", 0.2)
     with Session(engine_taken, expire_on_commit=False) as session:
         run = service.nieuwe_run(session, caller=omgeving.caller, opties=service.Opties(formaat="csv"), status=service.WACHTEND)
-        pad = taken.uploadmap() / "sleutelmonitor-import-wacht.csv"
-        pad.write_bytes(_bestand(50))
-        run.bestandspad = str(pad)
+        run.upload_id = opslag.bewaar(session, organisatie_id=omgeving.organisatie.id, bron=_bestand(50), formaat="csv").id
         session.add(run)
         session.commit()
     houder = Session(db.schrijvend_met_wachttijd(engine_taken, 5.0))
@@ -368,7 +397,7 @@ def test_a_stopping_worker_hands_its_running_job_back(engine_taken: Engine, omge
         job.join(60)
         teruggegeven = _run(engine_taken, run.id)
         assert (teruggegeven.status, teruggegeven.werker, teruggegeven.lease_tot, teruggegeven.pogingen) == ("wachtend", None, None, 1)
-        assert Path(teruggegeven.bestandspad or "").is_file()  # the upload stays for the next run
+        assert _upload_er(engine_taken, teruggegeven)  # the upload stays for the next run
         assert not list(taken.uploadmap().glob("*.lock"))
         assert _aantal(engine_taken, omgeving) == 0
         assert taken.herstel() == 0  # a stopping process claims nothing
@@ -439,6 +468,8 @@ def test_an_atomic_upload_too_large_to_hold_sqlites_write_slot_for_is_refused(
     assert proef.status_code == 400 and proef.json()["invalidParams"][0]["name"] == "proefdraai"
     assert per_rij.status_code == 202, per_rij.text
     assert [p.name for p in taken.uploadmap().iterdir()] == []  # refused uploads are not kept
+    assert per_rij.json()["status"] == "wachtend"
+    assert client.get(per_rij.headers["Location"], headers=sleutel).json()["status"] == "geslaagd"
 
 
 def test_a_file_over_the_row_limit_fails_before_any_row_is_imported(engine_taken: Engine, omgeving: Omgeving,
@@ -468,7 +499,7 @@ def test_a_file_over_the_row_limit_fails_before_any_row_is_imported(engine_taken
     assert mislukt.status == "mislukt"
     assert mislukt.rapport["melding"] == "Het bestand heeft meer dan 1000 rijen; dat is de grens. Splits het bestand. Er is niets opgeslagen."
     assert verwerkt == []  # not one row validated or written before it failed
-    assert not Path(erover.bestandspad or "").exists()
+    assert not _upload_er(engine_taken, erover)
 
 
 @pytest.mark.skipif(BACKEND != "sqlite", reason="SQLite's single write slot")

@@ -100,6 +100,7 @@ PAD_PARAMETERS: dict[str, PadParameter] = {
     "periode": PadParameter(None, "een periodecode (2026Q1, 2026-03); een onbekende of ongeldige geeft 404"),
     # Shared, not per organisation: only an unknown value (-> 404) is checked.
     "lijst": PadParameter(None, "naam van een codelijst; codelijsten zijn gedeeld"),
+    "koppelingId": PadParameter(None, "een SSO-koppeling: beheer, niet per organisatie"),
     "code": PadParameter(None, "een code of indicatorcode; gedeeld door alle organisaties"),
 }
 

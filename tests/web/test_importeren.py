@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from app.core.config import get_settings
-from app.imports import opgeslagen, taken
+from app.imports import opgeslagen, opslag, taken
 from app.models import ImportRun, Sleutelpersoon
 from tests.factories import Omgeving, make_key
 from tests.imports.helpers import csv_bytes, rij
@@ -119,7 +119,8 @@ def test_keuzes_opslaan_en_de_goede_rijen_importeren_zonder_nieuwe_upload(
     run = session.get(ImportRun, gestart[0])
     assert run is not None and (run.modus, run.proefdraai, run.status) == ("per-rij", False, "wachtend")
     assert run.opties["mapping"]["aanmaken"] == {"sleutelpersoon": ["Samir B."]}
-    assert run.bestandspad and Path(run.bestandspad).is_file()
+    assert run.upload_id is not None and str(run.upload_id) == velden["token"]
+    assert opslag.bestaat(session, run.upload_id)  # the dry run's stored upload is now the job's
     # The upload was used: it cannot start a second run.
     tweede = client.post("/importeren/uitvoeren", data={**_formulier(opnieuw.text), "actie": "goede-rijen"})
     assert tweede.status_code == 400
@@ -216,25 +217,42 @@ def test_opgeslagen_keuzes_staan_op_de_pagina_en_kunnen_gewist(client: TestClien
     assert "Uw keuzes voor namen" not in client.get("/importeren").text
 
 
-def test_de_upload_van_een_proefdraai_blijft_tot_hij_verloopt(client: TestClient, omgeving: Omgeving, sleutel: dict[str, str],
-                                                              gestart: list[uuid.UUID]) -> None:
-    """Kept in the jobs' upload folder (any worker finds it), out of reach of their ten-minute sweep; gone after a day."""
-    import os
-    import time
+def test_de_upload_van_een_proefdraai_blijft_tot_hij_verloopt(client: TestClient, session: Session, omgeving: Omgeving,
+                                                              sleutel: dict[str, str], gestart: list[uuid.UUID]) -> None:
+    """Kept in the database (any instance finds it), out of reach of the jobs' ten-minute sweep; gone after a day."""
+    from datetime import timedelta
+
+    from app.models import ImportUpload, utcnow
 
     meld_aan(client, sleutel)
     velden = _formulier(_proefdraai(client, _bestand(omgeving)).text)
-    [upload] = list(taken.proefdraaimap().glob(f"{omgeving.organisatie.id}/*"))
-    assert upload.name == velden["token"]
-    uur = time.time() - 3600
-    os.utime(upload, (uur, uur))
-    taken.ruim_op()
-    assert upload.is_file()  # an hour old: still there for "Importeer de goede rijen nu"
-    dag = time.time() - taken.PROEFDRAAI_BEWAAR_SECONDEN - 60
-    os.utime(upload, (dag, dag))
-    assert upload in taken.ruim_op()
+    upload = session.get(ImportUpload, uuid.UUID(velden["token"]))
+    assert upload is not None and (upload.organisatie_id, upload.soort) == (omgeving.organisatie.id, "proefdraai")
+    assert list(taken.uploadmap().iterdir()) == []  # the dry run's local copy is gone with its request
+    upload.aangemaakt_op = utcnow() - timedelta(hours=1)
+    session.add(upload)
+    assert opslag.ruim_op(session) == []  # an hour old: still there for "Importeer de goede rijen nu"
+    upload.aangemaakt_op = utcnow() - opslag.PROEFDRAAI_BEWAREN - timedelta(minutes=1)
+    session.add(upload)
+    assert opslag.ruim_op(session) == [upload.id]
+    session.commit()
     antwoord = client.post("/importeren/uitvoeren", data={**velden, "actie": "goede-rijen"})
     assert antwoord.status_code == 400 and "niet meer beschikbaar" in antwoord.text
+
+
+def test_een_andere_organisatie_kan_de_upload_van_een_proefdraai_niet_gebruiken(
+    client: TestClient, session: Session, omgeving: Omgeving, andere: Omgeving, sleutel: dict[str, str],
+    gestart: list[uuid.UUID],
+) -> None:
+    meld_aan(client, sleutel)
+    velden = _formulier(_proefdraai(client, _bestand(omgeving)).text)
+    anders = make_key(session, organisatie=andere.organisatie, scopes=("registreren", "rapporteren"))
+    session.commit()
+    client.cookies.clear()
+    meld_aan(client, anders)
+    antwoord = client.post("/importeren/uitvoeren", data={**velden, "csrf": csrf_van(client), "actie": "goede-rijen"})
+    assert antwoord.status_code == 400 and "niet meer beschikbaar" in antwoord.text
+    assert gestart == []
 
 
 def test_proefdraai_toont_de_professionele_contacten(client: TestClient, omgeving: Omgeving, sleutel: dict[str, str],

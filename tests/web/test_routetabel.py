@@ -40,7 +40,8 @@ from tests.kosten.maak import make_project
 from tests.signalen.factories import make_signaal
 from tests.web.helpers import cookie_inhoud, meld_aan
 
-OPENBAAR = {"/", "/aanmelden", "/afmelden"}
+# Single sign-on (app/web/pages/sso.py): the way in and out, before and after a session exists.
+OPENBAAR = {"/", "/aanmelden", "/afmelden", "/sso/aanmelden", "/sso/terug", "/sso/afgemeld"}
 # The key persons' app signs in by device, not by dashboard session: tests/apparaten and tests/web/test_app*.
 APP = "/app"
 

@@ -5,6 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Query, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 
+from app.core.config import get_settings
 from app.core.db import SessionDep
 from app.core.errors import DomeinFout
 from app.web import aanmeldpogingen
@@ -14,7 +15,7 @@ from app.web.templating import pagina
 router = APIRouter(include_in_schema=False)
 
 
-def _veilig_doel(volgende: str | None) -> str:
+def veilig_doel(volgende: str | None) -> str:
     """Only a path on this site: an open redirect would let a link send a signed-in person anywhere."""
     if volgende and volgende.startswith("/") and not volgende.startswith(("//", "/\\")):
         return volgende
@@ -26,10 +27,17 @@ def _aanmeldpagina(request: Request, *, fout: str | None = None, melding: str | 
     response = Response()
     csrf = sessies.csrf_token(request, response)
     html = pagina(request, "aanmelden.html", {"csrf": csrf, "fout": fout, "melding": melding,
-                                              "volgende": volgende or ""}, status_code=status_code)
+                                              "volgende": volgende or "", "sso_naam": _sso_naam()},
+                  status_code=status_code)
     for waarde in response.headers.getlist("set-cookie"):
         html.headers.append("set-cookie", waarde)
     return html
+
+
+def _sso_naam() -> str | None:
+    """The IdP's name for the "Aanmelden met ..." button; None while single sign-on is off."""
+    settings = get_settings()
+    return settings.sso_naam if settings.sso_aan else None
 
 
 def _adres(request: Request) -> str:
@@ -46,7 +54,7 @@ def aanmelden_pagina(
     # Only a running session skips the form: a cookie of an ended one would otherwise bounce between here
     # and the page that refused it.
     if sessies.geldige_sessie(request, session) is not None:
-        return RedirectResponse(_veilig_doel(volgende), status_code=303)
+        return RedirectResponse(veilig_doel(volgende), status_code=303)
     teksten = {"afgemeld": "U bent afgemeld.", "verlopen": "Uw sessie is verlopen of ongeldig; meld u opnieuw aan."}
     return _aanmeldpagina(request, melding=teksten.get(melding or ""), volgende=volgende)
 
@@ -71,7 +79,7 @@ def aanmelden(
         return _aanmeldpagina(request, fout=exc.detail, volgende=volgende, status_code=exc.status)
     # One browser, one session: signing in again (another key, an old tab) ends the session it had.
     sessies.meld_af(session, sessies.lees(request))
-    response = RedirectResponse(_veilig_doel(volgende), status_code=303)
+    response = RedirectResponse(veilig_doel(volgende), status_code=303)
     sessies.schrijf(response, inhoud)
     return response
 
@@ -80,7 +88,16 @@ def aanmelden(
 def afmelden(request: Request, session: SessionDep, csrf: Annotated[str, Form(max_length=100)] = "") -> Response:
     inhoud = sessies.lees(request)
     sessies.controleer_csrf(request, csrf, inhoud.get("c"))
+    from app.web.pages.sso import afmelden_bij_idp  # an SSO session signs out at its IdP too
+
+    idp = afmelden_bij_idp(session, inhoud)
     sessies.meld_af(session, inhoud)
+    if idp:
+        # A page that moves on, not a redirect: the CSP's form-action 'self' stops a form's redirect to another site.
+        response = pagina(request, "sso_afmelden.html", {"idp_url": idp, "sso_naam": _sso_naam()})
+        response.headers["Refresh"] = f"0; url={idp}"
+        sessies.wis(response)
+        return response
     response = RedirectResponse("/?melding=afgemeld", status_code=303)
     sessies.wis(response)
     return response

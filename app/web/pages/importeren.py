@@ -1,18 +1,15 @@
 """Importeren: upload a coordinator's spreadsheet, read the dry-run report, then run it as a job with progress.
 
-The file is kept between the dry run and the real run in a per-organisation folder inside the jobs'
-upload folder (`imports.taken.proefdraaimap`, where every worker finds it) under a random name; the
-form carries only that name. It stays until it is used or a day old (the jobs' sweep removes it), so
-"Keuzes opslaan en opnieuw controleren" and "Importeer de goede rijen nu" need no second upload. The
-real run is the API's background job (`imports.taken.draai`): at the run the file moves to the jobs'
-upload folder, and the job deletes it when done.
+The file is kept between the dry run and the real run in the database (`imports.opslag`, so the next
+form may reach any instance), as an upload of the organisation; the form carries only its id. It stays
+until it is used or a day old (the jobs' sweep removes it), so "Keuzes opslaan en opnieuw controleren"
+and "Importeer de goede rijen nu" need no second upload. The real run is the API's background job
+(`imports.taken.draai`) on that same stored upload, which the job removes when done. Each dry run
+reads a copy in this host's temporary folder, removed at the end of the request.
 """
 
-import contextlib
-import re
-import secrets
 import shutil
-import time
+import tempfile
 import uuid
 from dataclasses import replace
 from pathlib import Path
@@ -26,7 +23,7 @@ from app.core import formaten, persoonsgegevens
 from app.core.db import SessionDep
 from app.core.errors import GeenToegang, OngeldigeInvoer
 from app.core.request_checks import VERBODEN_TEKENS
-from app.imports import opgeslagen, service, taken
+from app.imports import opgeslagen, opslag, service, taken
 from app.imports import router as imports_router
 from app.imports.readers import LeesFout, TeVeelUitgepakt, controleer_zip, formaat_van_naam
 from app.imports.schemas import publiek
@@ -40,7 +37,6 @@ from app.web.templating import pagina
 
 router = APIRouter(include_in_schema=False)
 
-TOKEN = re.compile(r"^[A-Za-z0-9_-]{32}\.(csv|xlsx|ndjson)$")
 BLOK = 1024 * 1024
 KLAAR = (service.GESLAAGD, service.GEDEELTELIJK, service.MISLUKT)
 # At most this many unknown names get a choice, and this many existing ones are offered to link to.
@@ -52,26 +48,25 @@ def _mag_importeren(caller: Caller) -> None:
         raise GeenToegang("Importeren kan alleen met een sleutel van een organisatie met scope `registreren`.")
 
 
-def _map(caller: Caller) -> Path:
-    pad = taken.proefdraaimap() / str(caller.organisatie_id)
-    pad.mkdir(parents=True, exist_ok=True, mode=0o700)
-    return pad
-
-
-def _ruim_op(map_: Path) -> None:
-    """Uploads whose dry run was never followed by a run are removed after a day (also by the jobs' sweep)."""
-    grens = time.time() - taken.PROEFDRAAI_BEWAAR_SECONDEN
-    for pad in map_.iterdir():
-        with contextlib.suppress(OSError):
-            if pad.stat().st_mtime < grens:
-                pad.unlink()
-
-
-def _upload(caller: Caller, token: str) -> Path:
-    """The stored upload of this organisation named by the form, or 400."""
-    if not TOKEN.match(token) or not (_map(caller) / token).is_file():
+def _upload(session: Any, caller: Caller, token: str) -> Any:
+    """The organisation's kept dry-run upload named by the form, or 400."""
+    assert caller.organisatie_id is not None
+    try:
+        upload_id = uuid.UUID(token)
+    except ValueError:
+        upload_id = None
+    upload = opslag.get(session, organisatie_id=caller.organisatie_id, upload_id=upload_id,
+                        soort=opslag.PROEFDRAAI) if upload_id else None
+    if upload is None:
         raise OngeldigeInvoer.veld("bestand", "Het bestand van de proefdraai is niet meer beschikbaar; upload het opnieuw.")
-    return _map(caller) / token
+    return upload
+
+
+def _lokaal(formaat: str) -> Path:
+    """A temporary file in this host's folder for a dry run to read (removed at the end of the request)."""
+    with tempfile.NamedTemporaryFile(prefix="sleutelmonitor-proefdraai-", suffix=f".{formaat}", dir=taken.uploadmap(),
+                                     delete=False) as bestand:
+        return Path(bestand.name)
 
 
 def _opties(session: Any, caller: Caller, formaat: str, bestandsnaam: str, per_rij: bool, personen: bool,
@@ -174,9 +169,7 @@ def proefdraai(
         if not naam:
             raise LeesFout("Kies een bestand: een CSV- of Excel-bestand (.xlsx) met uw logboek, of NDJSON.")
         formaat = formaat_van_naam(naam)
-        _ruim_op(_map(caller))
-        token = f"{secrets.token_urlsafe(24)}.{formaat}"
-        pad = _map(caller) / token
+        pad = _lokaal(formaat)
         with pad.open("wb") as uit:
             shutil.copyfileobj(bestand.file, uit, BLOK)  # type: ignore[union-attr]
         if pad.stat().st_size == 0:
@@ -185,23 +178,29 @@ def proefdraai(
         if formaat == "xlsx":
             try:
                 controleer_zip(pad)
-            except TeVeelUitgepakt:
+            except (LeesFout, TeVeelUitgepakt):
                 pad.unlink()
                 raise
     except (LeesFout, TeVeelUitgepakt) as exc:
         context.update(fout=importmeldingen.reden(str(exc)), recent=_recent(session, caller))
         return pagina(request, "importeren.html", context, status_code=400)
-    opties = _opties(session, caller, formaat, naam, per_rij, nieuwe_sleutelpersonen, nieuwe_ketenpartners)
     try:
-        # On SQLite a large dry run would hold the only write slot for its whole run, as through the API.
-        service.controleer_omvang(replace(opties, proefdraai=True), pad.stat().st_size,
-                                  dialect=session.get_bind().dialect.name)
-    except OngeldigeInvoer as exc:
+        opties = _opties(session, caller, formaat, naam, per_rij, nieuwe_sleutelpersonen, nieuwe_ketenpartners)
+        try:
+            # On SQLite a large dry run would hold the only write slot for its whole run, as through the API.
+            service.controleer_omvang(replace(opties, proefdraai=True), pad.stat().st_size,
+                                      dialect=session.get_bind().dialect.name)
+        except OngeldigeInvoer as exc:
+            reden = (exc.invalid_params or [{"reason": exc.detail}])[0]["reason"]
+            context.update(fout=importmeldingen.reden(reden), recent=_recent(session, caller))
+            return pagina(request, "importeren.html", context, status_code=400)
+        assert caller.organisatie_id is not None
+        with pad.open("rb") as bron:
+            upload = opslag.bewaar(session, organisatie_id=caller.organisatie_id, bron=bron, formaat=formaat,
+                                   soort=opslag.PROEFDRAAI)
+        return _toon_proefdraai(request, sessie, session, pad=pad, token=str(upload.id), opties=opties)
+    finally:
         pad.unlink(missing_ok=True)
-        reden = (exc.invalid_params or [{"reason": exc.detail}])[0]["reason"]
-        context.update(fout=importmeldingen.reden(reden), recent=_recent(session, caller))
-        return pagina(request, "importeren.html", context, status_code=400)
-    return _toon_proefdraai(request, sessie, session, pad=pad, token=token, opties=opties)
 
 
 def _keuzes(session: Any, caller: Caller, veld: str, namen: list[str], keuzes: list[str], model: Any,
@@ -252,7 +251,7 @@ def uitvoeren(
     controleer_csrf(request, csrf, sessie.csrf)
     caller = sessie.caller
     _mag_importeren(caller)
-    pad = _upload(caller, token)
+    upload = _upload(session, caller, token)
     keuzes = {
         "sleutelpersoon": _keuzes(session, caller, "sleutelpersoon_keuze", sleutelpersoon_naam, sleutelpersoon_keuze,
                                   Sleutelpersoon, "weergavenaam"),
@@ -261,18 +260,24 @@ def uitvoeren(
     }
     if any(keuzes.values()):
         opgeslagen.leg_keuzes_vast(session, caller=caller, keuzes=keuzes)
-    opties = _opties(session, caller, pad.suffix.lstrip("."), bestandsnaam, per_rij, nieuwe_sleutelpersonen,
+    opties = _opties(session, caller, upload.formaat, bestandsnaam, per_rij, nieuwe_sleutelpersonen,
                      nieuwe_ketenpartners)
     if actie == "controleren":
-        return _toon_proefdraai(request, sessie, session, pad=pad, token=token, opties=opties)
+        pad = opslag.kopie(session, upload.id, taken.uploadmap(), prefix="sleutelmonitor-proefdraai-",
+                           suffix=f".{upload.formaat}")
+        if pad is None:
+            raise OngeldigeInvoer.veld("bestand", "Het bestand van de proefdraai is niet meer beschikbaar; upload het opnieuw.")
+        try:
+            return _toon_proefdraai(request, sessie, session, pad=pad, token=token, opties=opties)
+        finally:
+            pad.unlink(missing_ok=True)
     if actie == "goede-rijen":
         opties = replace(opties, per_rij=True)
     run = service.nieuwe_run(session, caller=caller, opties=opties, status=service.WACHTEND)
-    # Into the jobs' upload folder, where any worker finds it (app/imports/taken.py).
-    bestand = taken.uploadmap() / f"sleutelmonitor-import-{run.id}{pad.suffix}"
-    shutil.move(pad, bestand)
-    run.bestandspad = str(bestand)
-    session.add(run)
+    # The job's upload now (any worker of any instance runs it, app/imports/taken.py); no second run from it.
+    upload.soort = opslag.TAAK
+    run.upload_id = upload.id
+    session.add_all([upload, run])
     achtergrond.add_task(taken.draai, run.id)
     return RedirectResponse(f"/importeren/{run.id}?rijen={rijen}", status_code=303)
 
