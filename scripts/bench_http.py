@@ -69,12 +69,47 @@ def start(commando: Sequence[str], *, env: dict[str, str], poort: int, log: Path
             raise RuntimeError(f"server stopped at start-up; see {log}:\n{log.read_text()[-2000:]}")
         try:
             if httpx.get(server.basis + gezond, timeout=2).status_code == 200:
+                wacht_tot_rustig(proces.pid, tot=einde)
                 return server
         except httpx.HTTPError:
             pass
         time.sleep(0.2)
     server.stop()
     raise RuntimeError(f"server did not answer {gezond} within {timeout:.0f} s; see {log}")
+
+
+def cpu_seconden(groep: int) -> float:
+    """CPU seconds (user + system) used so far by the processes of a process group (Linux /proc)."""
+    tikken = 0
+    for naam in os.listdir("/proc"):
+        if not naam.isdigit():
+            continue
+        try:
+            with open(f"/proc/{naam}/stat") as f:
+                stat = f.read()
+        except OSError:
+            continue
+        velden = stat[stat.rindex(")") + 2:].split()
+        if int(velden[2]) == groep:
+            tikken += int(velden[11]) + int(velden[12])
+    return tikken / os.sysconf("SC_CLK_TCK")
+
+
+def wacht_tot_rustig(groep: int, *, tot: float, drempel: float = 0.1, interval: float = 0.5) -> None:
+    """Wait until a server's process group is idle: the first worker that answers does not mean the others started.
+
+    With `--workers 2` the health check passes as soon as one worker serves, while the other may still be
+    importing the app (seconds of CPU on a loaded machine): a load started then measured one worker, with the
+    other's start-up on the same cores. Idle: under `drempel` of a core for two intervals in a row.
+    """
+    if not os.path.isdir("/proc"):
+        return
+    vorige, rustig = cpu_seconden(groep), 0
+    while rustig < 2 and time.monotonic() < tot:
+        time.sleep(interval)
+        nu = cpu_seconden(groep)
+        rustig = rustig + 1 if nu - vorige < drempel * interval else 0
+        vorige = nu
 
 
 def verzoek(methode: str, pad: str, *, poort: int, token: str | None = None, body: bytes | None = None) -> bytes:

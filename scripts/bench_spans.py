@@ -19,15 +19,18 @@ from pathlib import Path
 VOLGORDE: tuple[tuple[str, str | None], ...] = (
     ("auth", None), ("ratelimit", "auth"),
     ("validatie", None), ("privacybewaker", "validatie"),
-    ("vingerafdruk", None), ("regels", None), ("periodeslot", None),
+    ("vingerafdruk", None), ("regels", None), ("schrijfgroep", None), ("periodeslot", None),
     ("schrijven", None), ("audit", "schrijven"),
     ("commit", None), ("antwoord", None),
 )
+# With group commit these run in the batch's leader, inside its `schrijfgroep` span.
+IN_GROEP = {"periodeslot", "schrijven", "commit"}
 NAMEN = {
     "auth": "authentication (key cache, hash compare)", "ratelimit": "rate limit",
     "validatie": "body validation (ContactmomentCreate)", "privacybewaker": "privacy guard on strings",
     "vingerafdruk": "content fingerprint + resident HMAC", "regels": "rules (codes, key person, wijk, group)",
     "periodeslot": "approved-period check (1 query)", "schrijven": "INSERTs (contactmoment + children + audit)",
+    "schrijfgroep": "group commit: waiting for the batch, then period check, INSERTs, COMMIT (below: the leaders' share)",
     "audit": "audit row INSERT", "commit": "COMMIT (incl. write slot on SQLite)", "antwoord": "response body",
 }
 
@@ -50,7 +53,12 @@ def rijen(verzoeken: int, ns: dict[str, int]) -> list[tuple[str, float, float]]:
     totaal = ns["totaal"] / verzoeken / 1000
     uit: list[tuple[str, float, float]] = []
     boven = 0.0
+    groep = "schrijfgroep" in ns
     for naam, ouder in VOLGORDE:
+        if naam == "schrijfgroep" and not groep:
+            continue  # group commit off: each request's own write, in the spans below
+        if groep and naam in IN_GROEP:
+            ouder = "schrijfgroep"  # the leaders' share of the batches, inside their group-commit span
         us = ns.get(naam, 0) / verzoeken / 1000
         if ouder is None:
             boven += us

@@ -11,7 +11,7 @@ from app.contactmomenten.schemas import (
     ContactmomentUpdate,
 )
 from app.core import spans, versies
-from app.core.db import SessionDep, commit_after
+from app.core.db import SessionDep, commit_after, schrijft_in_groep
 from app.core.openapi import location
 from app.core.pagination import PAGINATED, PaginaDep
 from app.toegang.dependencies import EigenInzienDep, EigenRegistrerenDep
@@ -46,10 +46,11 @@ LOCATION = {"Location": {"description": "URL van het contactmoment.", "schema": 
         },
     },
 )
+@schrijft_in_groep
 def create_contactmoment(
     body: ContactmomentInvoer, caller: EigenRegistrerenDep, session: SessionDep
 ) -> Response:
-    publiek, aangemaakt = commit_after(session, lambda: service.create(session, caller=caller, data=body))
+    publiek, aangemaakt = commit_after(session, lambda: service.create(session, caller=caller, data=body, in_groep=True))
     # Serialised here, once: returning the model would have FastAPI validate it again as response_model
     # (in another thread-pool hop) before serialising it; the document still declares ContactmomentPublic.
     with spans.span("antwoord"):

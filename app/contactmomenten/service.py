@@ -5,6 +5,7 @@ writer of the contactmoment tables in `schrijver`.
 """
 
 import uuid
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -14,12 +15,13 @@ from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from app.gebeurtenissen import service as gebeurtenissen
-from app.contactmomenten import regels, schrijver
+from app.contactmomenten import regels, schrijfgroep, schrijver
 from app.contactmomenten.filters import ContactmomentFilters
 from app.contactmomenten.inhoud import (
     EIGEN_VELDEN,
     INWONER_VELDEN,
     Kinderen,
+    Rijen,
     als_invoer,
     inhoud_hash,
     inhoud_van_invoer,
@@ -131,7 +133,9 @@ def list_statement(
 # --- Writing ---------------------------------------------------------------------------------
 
 
-def create(session: Session, *, caller: Caller, data: ContactmomentCreate) -> tuple[ContactmomentPublic, bool]:
+def create(
+    session: Session, *, caller: Caller, data: ContactmomentCreate, in_groep: bool = False
+) -> tuple[ContactmomentPublic, bool]:
     """Register a contactmoment with its children, a batch of one for the writer; returns (public, created).
 
     `data` may carry schema errors (`ContactmomentInvoer`): they are reported with the rules' own.
@@ -146,6 +150,9 @@ def create(session: Session, *, caller: Caller, data: ContactmomentCreate) -> tu
     its codes was deactivated after the first post.
     """
     assert caller.organisatie_id is not None
+    # `in_groep` (POST /v1/contactmomenten only): the writes go through the group commit's own session, and
+    # this one only reads. Other callers (an import row) write in their own session's transaction.
+    groep = schrijfgroep.voor(session) if in_groep else None
     inwoner_hash = referentie_hash(organisatie_id=caller.organisatie_id, referentie=data.inwoner_referentie)
     fouten = schemafouten(data)
     if fouten:
@@ -188,6 +195,11 @@ def create(session: Session, *, caller: Caller, data: ContactmomentCreate) -> tu
             doorverwijzingen=rijen.doorverwijzingen,
             uitkomst=rijen.uitkomsten[0] if rijen.uitkomsten else None,
         ))
+    if groep is not None:
+        # What this session read is done with: its connection goes back to the pool before the wait, or the
+        # waiting POSTs could hold every connection while their batch's leader waits for one.
+        session.commit()
+        return _in_groep(groep, caller=caller, data=data, rijen=rijen, antwoord=antwoord, herhaling=herhaling)
     try:
         with spans.span("periodeslot"):
             slot.controleer(session, organisatie_id=caller.organisatie_id, datums=[data.datum])
@@ -219,6 +231,30 @@ def create(session: Session, *, caller: Caller, data: ContactmomentCreate) -> tu
                             organisatie_id=nieuw["organisatie_id"], extern_id=nieuw.get("extern_id"))
     return antwoord, True
 
+
+def _in_groep(
+    groep: schrijfgroep.Schrijfgroep, *, caller: Caller, data: ContactmomentCreate, rijen: Rijen,
+    antwoord: ContactmomentPublic, herhaling: Callable[[], tuple[ContactmomentPublic, bool] | None],
+) -> tuple[ContactmomentPublic, bool]:
+    """`create`'s write through the group commit, with the same outcomes as the write in its own transaction."""
+    for _poging in range(2):
+        try:
+            with spans.span("schrijfgroep"):
+                geschreven = groep.schrijf(caller=caller, rijen=rijen, datum=data.datum)
+        except slot.PeriodeGoedgekeurd:
+            gevonden = herhaling()
+            if gevonden is not None:
+                return gevonden
+            raise
+        if geschreven:
+            return antwoord, True
+        gevonden = herhaling()
+        if gevonden is not None:
+            return gevonden
+        if caller.is_apparaat:
+            raise Conflict(f"Het externId `{data.extern_id}` is in de organisatie al in gebruik; gebruik een ander.",
+                           code="externid-in-gebruik")
+    raise RuntimeError("contactmoment not inserted, and no record with its externId")
 
 
 def update(

@@ -41,6 +41,9 @@ class Settings(BaseSettings):
     max_import_bytes: int = Field(default=200 * 1_048_576, ge=1024)
     # Measuring only: where each request's time goes, per worker in `<path>.<pid>.json` (app/core/spans.py).
     meet_spans: str | None = None
+    # Concurrent POST /v1/contactmomenten of one worker share one transaction (group commit,
+    # app/contactmomenten/schrijfgroep.py); false: each its own, as before (for measuring the difference).
+    groepscommit: bool = True
     # Limits of the import readers on what a file may hold, whatever its size on disk.
     max_import_rijen: int = Field(default=2_000_000, ge=1)
     max_import_cel_tekens: int = Field(default=10_000, ge=100)

@@ -308,6 +308,17 @@ class _VerzoekSessie(Session):
 event.listen(_VerzoekSessie, "after_begin", _tijdslimiet)
 
 
+def schrijfsessie(engine: Engine) -> Session:
+    """A writing session of its own on `engine`, with a request's statement timeout: for the group commit.
+
+    On SQLite its first statement takes the write slot (BEGIN IMMEDIATE), as a writing request's does.
+    """
+    return _VerzoekSessie(_schrijvend(engine), expire_on_commit=False)
+
+
+vastleggen = _vastleggen
+
+
 def _commit(session: Session) -> None:
     try:
         _vastleggen(session)
@@ -326,8 +337,24 @@ def _rollback(session: Session) -> None:
 
 
 def is_schrijvend(request: Request) -> bool:
-    """A request that may write: it gets a writing session (on SQLite: the write slot, BEGIN IMMEDIATE)."""
-    return request.method not in ("GET", "HEAD", "OPTIONS")
+    """A request that may write: it gets a writing session (on SQLite: the write slot, BEGIN IMMEDIATE).
+
+    Not a route marked `schrijft_in_groep` while group commit is on: its writes go through a session of
+    its own, and a read in its request session (a cache miss, a retry's look-up) must not take the slot.
+    """
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        return False
+    route = request.scope.get("route")
+    return not (getattr(getattr(route, "endpoint", None), GROEPSCOMMIT, False) and get_settings().groepscommit)
+
+
+GROEPSCOMMIT = "__sleutelmonitor_groepscommit__"
+
+
+def schrijft_in_groep(endpoint: T) -> T:
+    """Mark a route whose writes go through the group commit (app/contactmomenten/schrijfgroep.py)."""
+    setattr(endpoint, GROEPSCOMMIT, True)
+    return endpoint
 
 
 async def get_session(request: Request) -> AsyncIterator[Session]:

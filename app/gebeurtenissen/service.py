@@ -94,26 +94,53 @@ def leg_vast(
     """Write one event in the session's transaction (a record gives its id, organisation and externId)."""
     if session.info.get(_STIL):
         return
-    assert soort in SOORTEN, soort
-    resource_type = soort.split(".")[0]
     if record is not None:
         resource_id = resource_id or record.id
         organisatie_id = organisatie_id or getattr(record, "organisatie_id", None)
         extern_id = extern_id or getattr(record, "extern_id", None)
     assert resource_id is not None
-    session.connection().execute(insert(_TABEL).values(
-        soort=soort,
-        resource_type=resource_type,
-        resource_id=str(resource_id),
-        extern_id=extern_id,
-        organisatie_id=organisatie_id,
-        regionaal=bool(regio_gemeentecodes),
-        regio_gemeentecodes=sorted(regio_gemeentecodes) if regio_gemeentecodes else None,
-        href=href or f"{API}/{_PADEN[resource_type]}/{resource_id}",
-        regio_href=regio_href,
-        gegevens=gegevens,
-        tijdstip=utcnow(),
-    ))
+    session.connection().execute(insert(_TABEL).values(rij(
+        soort, resource_id=resource_id, organisatie_id=organisatie_id, extern_id=extern_id, href=href,
+        regio_gemeentecodes=regio_gemeentecodes, regio_href=regio_href, gegevens=gegevens,
+    )))
+
+
+def rij(
+    soort: str,
+    *,
+    resource_id: uuid.UUID | str,
+    organisatie_id: uuid.UUID | None = None,
+    extern_id: str | None = None,
+    href: str | None = None,
+    regio_gemeentecodes: Sequence[str] | None = None,
+    regio_href: str | None = None,
+    gegevens: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """One event as column values: for writers that insert many at once (`leg_vast_alle`)."""
+    assert soort in SOORTEN, soort
+    resource_type = soort.split(".")[0]
+    return {
+        "soort": soort,
+        "resource_type": resource_type,
+        "resource_id": str(resource_id),
+        "extern_id": extern_id,
+        "organisatie_id": organisatie_id,
+        "regionaal": bool(regio_gemeentecodes),
+        "regio_gemeentecodes": sorted(regio_gemeentecodes) if regio_gemeentecodes else None,
+        "href": href or f"{API}/{_PADEN[resource_type]}/{resource_id}",
+        "regio_href": regio_href,
+        "gegevens": gegevens,
+        "tijdstip": utcnow(),
+    }
+
+
+_INSERT = _TABEL.insert()
+
+
+def leg_vast_alle(session: Session, rijen: list[dict[str, Any]]) -> None:
+    """Write events built by `rij` with one statement (unless inside `stil`)."""
+    if rijen and not session.info.get(_STIL):
+        session.connection().execute(_INSERT, rijen[0] if len(rijen) == 1 else rijen)
 
 
 _PADEN = {
