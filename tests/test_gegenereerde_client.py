@@ -40,6 +40,7 @@ from app.toegang.dependencies import rate_limiter
 from tests.conftest import DatabaseFactory
 from tests.factories import make_key, make_omgeving
 from tests.imports.helpers import csv_bytes, rij
+from tests.programmas import vereist
 from tests.server import draaiende_server
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,21 +50,6 @@ VOORBEELDEN = ROOT / "examples" / "clients"
 # The npm packages of the TypeScript client, pinned; installed once into the repository's ignored cache.
 NPM_PAKKETTEN = {"openapi-fetch": "0.17.0", "openapi-typescript": "7.13.0", "typescript": "5.9.3", "@types/node": "20.19.43"}
 NPM_CACHE = ROOT / ".cache" / "clients-npm"
-
-
-def _in_ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")
-
-
-def _vereist(programma: str, hoe: str) -> str:
-    """The path of a program the test needs; without it a skip with a message (a failure with CI=true)."""
-    pad = shutil.which(programma)
-    if pad is None:
-        bericht = f"`{programma}` not found: {hoe}"
-        if _in_ci():
-            pytest.fail(bericht)
-        pytest.skip(bericht)
-    return pad
 
 
 @pytest.fixture(scope="session")
@@ -96,7 +82,7 @@ def _module(naam: str) -> Any:
 @pytest.fixture(scope="session")
 def openapi_generator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """openapi-generator's Python client, generated once per session; the directory on sys.path."""
-    _vereist("java", "install a Java runtime (apt-get install -y default-jre-headless) for openapi-generator.")
+    vereist("java", "install a Java runtime (apt-get install -y default-jre-headless) for openapi-generator.")
     doel = tmp_path_factory.mktemp("openapi-generator")
     start = time.monotonic()
     result = subprocess.run(
@@ -120,7 +106,7 @@ def openapi_generator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path
 def typescript(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The TypeScript flow, type-checked by tsc (strict, no casts in the source) and compiled; its directory."""
     hoe = "install Node.js with npm (apt-get install -y nodejs npm) for the openapi-typescript client."
-    node, npm = _vereist("node", hoe), _vereist("npm", hoe)
+    node, npm = vereist("node", hoe), vereist("npm", hoe)
     pakket = json.dumps({"private": True, "type": "module", "dependencies": NPM_PAKKETTEN}, indent=2)
     NPM_CACHE.mkdir(parents=True, exist_ok=True)
     if (NPM_CACHE / "package.json").exists() is False or (NPM_CACHE / "package.json").read_text() != pakket \

@@ -221,15 +221,19 @@ def create(
         if gevonden is not None:
             return gevonden
         if caller.is_apparaat:
-            # The externId is taken by a colleague's contactmoment, which this device may not see.
-            raise Conflict(f"Het externId `{data.extern_id}` is in de organisatie al in gebruik; gebruik een ander.",
-                           code="externid-in-gebruik")
+            raise _externid_van_collega(data)
     else:
         raise RuntimeError("contactmoment not inserted, and no record with its externId")
     nieuw = rijen.contactmomenten[0]
     gebeurtenissen.leg_vast(session, "contactmoment.aangemaakt", resource_id=nieuw["id"],
                             organisatie_id=nieuw["organisatie_id"], extern_id=nieuw.get("extern_id"))
     return antwoord, True
+
+
+def _externid_van_collega(data: ContactmomentCreate) -> Conflict:
+    """A device's externId is taken by a colleague's contactmoment, which this device may not see."""
+    return Conflict(f"Het externId `{data.extern_id}` is in de organisatie al in gebruik; gebruik een ander.",
+                    code="externid-in-gebruik")
 
 
 def _in_groep(
@@ -252,8 +256,7 @@ def _in_groep(
         if gevonden is not None:
             return gevonden
         if caller.is_apparaat:
-            raise Conflict(f"Het externId `{data.extern_id}` is in de organisatie al in gebruik; gebruik een ander.",
-                           code="externid-in-gebruik")
+            raise _externid_van_collega(data)
     raise RuntimeError("contactmoment not inserted, and no record with its externId")
 
 

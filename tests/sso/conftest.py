@@ -29,6 +29,7 @@ from fastapi.testclient import TestClient
 
 from app.core.config import get_settings
 from app.sso import oidc
+from tests.programmas import vereist
 from tests.server import vrije_poort
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -49,20 +50,6 @@ ACCOUNTS = {
 }
 
 
-def _in_ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")
-
-
-def _vereist(programma: str) -> str:
-    pad = shutil.which(programma)
-    if pad is None:
-        bericht = f"`{programma}` not found: install Node.js with npm (apt-get install -y nodejs npm) for the SSO tests."
-        if _in_ci():
-            pytest.fail(bericht)
-        pytest.skip(bericht)
-    return pad
-
-
 @dataclass
 class Idp:
     issuer: str
@@ -71,7 +58,8 @@ class Idp:
 
 def _installeer() -> str:
     """node, with the provider's npm packages installed into the cache (npm ci from the committed lock)."""
-    node, npm = _vereist("node"), _vereist("npm")
+    hoe = "install Node.js with npm (apt-get install -y nodejs npm) for the SSO tests."
+    node, npm = vereist("node", hoe), vereist("npm", hoe)
     NPM_CACHE.mkdir(parents=True, exist_ok=True)
     lock = (PROVIDER / "package-lock.json").read_text()
     if not (NPM_CACHE / "node_modules" / "oidc-provider").is_dir() or not (NPM_CACHE / "package-lock.json").exists() \

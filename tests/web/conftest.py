@@ -33,6 +33,7 @@ from app.models import Organisatie, Signaal, Sleutelpersoon
 from app.toegang import service as toegang
 from app.toegang.caller import Scope, cli_caller
 from tests.conftest import DatabaseFactory
+from tests.programmas import in_ci
 
 CHROMIUM = os.environ.get("SLEUTELMONITOR_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -59,11 +60,6 @@ def _ontbreekt(chromium: str = CHROMIUM) -> str | None:
         return (f"Chromium ontbreekt ({chromium}): installeer het Debian-pakket met "
                 "`apt-get install -y --no-install-recommends chromium`, of wijs SLEUTELMONITOR_CHROMIUM naar een Chromium.")
     return None
-
-
-def in_ci() -> bool:
-    """CI=true (GitHub Actions, GitLab CI and most others set it)."""
-    return os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")
 
 
 def zonder_browser(reden: str) -> None:
