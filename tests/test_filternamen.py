@@ -33,6 +33,7 @@ TOEGESTAAN_PER_PAD: dict[tuple[str, str], str] = {
     ("/doelstellingen", "datumTot"): "overlap with the goal's `vanaf`..`tot`",
     ("/indicatoren/{code}/versies", "organisatie"): "chooses whose indicator (a regional key), not a filter of versions",
     ("/rapportageritmes/{ritmeId}/periodes", "organisatieId"): "the `id` of the embedded `organisatie`",
+    ("/sso-aanmeldingen", "sub"): "the IdP's `sub` as the administrator knows it; the service hashes it into `onderwerp`",
 }
 
 
