@@ -34,6 +34,7 @@ from app.models import Contactmoment, ImportRun
 from tests.conftest import BACKEND, DatabaseFactory
 from tests.factories import make_key
 from tests.imports.helpers import Omgeving, csv_bytes, maak_omgeving, rij
+from tests.minuut import ruim_in_de_minuut
 
 pytestmark = pytest.mark.skipif(
     BACKEND != "postgresql", reason="several instances share a PostgreSQL; SQLite is one host by design"
@@ -164,13 +165,6 @@ def _csrf(client: httpx.Client) -> str:
     return gevonden.group(1)
 
 
-def _ruim_in_de_minuut(marge: float) -> None:
-    """Start well inside a calendar minute: the limit's window must not turn halfway through the count."""
-    over = 60 - time.time() % 60
-    if over < marge:
-        time.sleep(over + 0.1)
-
-
 def test_a_session_and_a_dry_run_made_on_a_are_used_on_b(instanties: tuple[Instantie, Instantie], gedeeld: Engine,
                                                           omgeving: Omgeving) -> None:
     a, b = instanties
@@ -204,7 +198,7 @@ def test_the_rate_limit_holds_across_both(instanties: tuple[Instantie, Instantie
                                           omgeving: Omgeving) -> None:
     a, b = instanties
     sleutel = _sleutel(gedeeld, omgeving, ("inzien",))
-    _ruim_in_de_minuut(20)
+    ruim_in_de_minuut(20)
     statussen, resterend = [], []
     with a.client(headers=sleutel) as op_a, b.client(headers=sleutel) as op_b:
         for i in range(LIMIET + 10):

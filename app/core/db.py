@@ -277,7 +277,7 @@ def kort_lezen(session: Session, werk: Callable[[Session], T]) -> T:
         return werk(eigen)
 
 
-def _vastleggen(session: Session) -> None:
+def vastleggen(session: Session) -> None:
     """COMMIT; a connection lost during it leaves the outcome unknown, and the client must hear that."""
     try:
         session.commit()
@@ -316,12 +316,10 @@ def schrijfsessie(engine: Engine) -> Session:
     return _VerzoekSessie(_schrijvend(engine), expire_on_commit=False)
 
 
-vastleggen = _vastleggen
-
 
 def _commit(session: Session) -> None:
     try:
-        _vastleggen(session)
+        vastleggen(session)
     except BaseException:
         session.rollback()
         raise
@@ -398,7 +396,7 @@ def commit_after(session: Session, werk: Callable[[], T]) -> T:
     """
     uitkomst = werk()
     with spans.span("commit"):
-        _vastleggen(session)
+        vastleggen(session)
     return uitkomst
 
 

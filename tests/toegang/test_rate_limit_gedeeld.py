@@ -16,15 +16,9 @@ from app.core.db import make_engine
 from app.core.errors import TeVeelVerzoeken
 from app.toegang.dependencies import RateLimiter, teller_engine
 from tests.conftest import BACKEND, DatabaseFactory
+from tests.minuut import ruim_in_de_minuut
 
 alleen_postgresql = pytest.mark.skipif(BACKEND != "postgresql", reason="the shared count is PostgreSQL's; SQLite counts per process")
-
-
-def _ruim_in_de_minuut(marge: float = 5.0) -> None:
-    """Start a count well inside a calendar minute, so its window does not turn halfway."""
-    over = 60 - time.time() % 60
-    if over < marge:
-        time.sleep(over + 0.1)
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +35,7 @@ def test_two_processes_count_against_one_limit(twee_engines: tuple[Engine, Engin
     a, b = twee_engines
     proces_a, proces_b = RateLimiter(), RateLimiter()
     sleutel = uuid.uuid4()
-    _ruim_in_de_minuut()
+    ruim_in_de_minuut()
     resterend = []
     for i in range(5):
         proces = (proces_a, a) if i % 2 == 0 else (proces_b, b)
@@ -64,7 +58,7 @@ def test_a_counter_that_cannot_be_reached_counts_in_process(twee_engines: tuple[
                       connect_args={"connect_timeout": 1})
     proces = RateLimiter()
     sleutel = uuid.uuid4()
-    _ruim_in_de_minuut()
+    ruim_in_de_minuut()
     assert [proces.check(sleutel, 2, engine=weg)[1] for _ in range(2)] == [1, 0]
     with pytest.raises(TeVeelVerzoeken):
         proces.check(sleutel, 2, engine=weg)
