@@ -27,10 +27,8 @@ import sys
 import tempfile
 import time
 import uuid
-import uuid
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
