@@ -97,3 +97,13 @@ def test_cli_toevoegen_lijst_verwijderen(cli_session: Session, omgeving: Omgevin
     assert weg.exit_code == 0 and "sm-brug verwijderd" in weg.stdout
     assert runner.invoke(cli_app, ["sso", "verwijderen", str(koppeling.id)]).exit_code == 1
     assert runner.invoke(cli_app, ["sso", "aanmeldingen"]).exit_code == 0
+
+
+def test_claimwaarde_met_stuurteken_is_een_400(client: TestClient, beheer: dict[str, str], omgeving: Omgeving) -> None:
+    """A NUL (which PostgreSQL refuses in text) or another control character in a group value is the
+    client's error, a 400 problem+json, never a 500."""
+    for waarde in ("sm-brug\u0000", "sm\u0007brug"):
+        antwoord = client.post("/v1/sso-koppelingen", headers=beheer, json={
+            "claimWaarde": waarde, "scopes": ["inzien"], "organisatieId": str(omgeving.organisatie.id)})
+        assert antwoord.status_code == 400, antwoord.text
+        assert antwoord.headers["content-type"].startswith("application/problem+json")
